@@ -1,0 +1,194 @@
+import { ConfigError } from "../errors.js";
+import type { ServiceNowAuth } from "../sources/servicenow/client-types.js";
+import { DEFAULT_PRIVILEGED_ROLES } from "../sources/servicenow/mapping.js";
+
+export type WardenMode = "apply" | "dry-run";
+
+/** Everything warden reads from its environment, typed and validated. See the README's table. */
+export interface Config {
+  servicenow: {
+    /** Undefined: use the built-in simulated instance. */
+    url: string | undefined;
+    auth: ServiceNowAuth | undefined;
+    /** sys_user reference field naming an account's owner (SERVICENOW_OWNER_FIELD, default manager). */
+    ownerField: string;
+    pageSize: number;
+    timeoutMs: number;
+  };
+  slack: {
+    botToken: string | undefined;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string;
+    digestChannel: string | undefined;
+    adminChannel: string | undefined;
+  };
+  teams: {
+    appId: string | undefined;
+    appPassword: string | undefined;
+    tenantId: string | undefined;
+    digestChannel: string | undefined;
+    adminChannel: string | undefined;
+  };
+  dbPath: string;
+  /** Lower-cased emails allowed to act on any account. */
+  admins: readonly string[];
+  mode: WardenMode;
+  scanSchedule: string;
+  digestSchedule: string;
+  timeZone: string | undefined;
+  dormantDays: number;
+  privilegedRoles: readonly string[];
+  port: number;
+  logLevel: string;
+}
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
+const EMAIL = /^[^\s@,]+@[^\s@,]+$/;
+
+/**
+ * Reads and validates the environment. Pure: pass `env` explicitly in tests. Collects every
+ * problem and throws one `ConfigError` listing them all, so an operator fixes them in one go.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === "" ? undefined : value;
+  };
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const url = (name: string): string | undefined => {
+    const raw = get(name);
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new Error("protocol");
+      return raw.replace(/\/+$/, "");
+    } catch {
+      problems.push(`${name} must be an http(s) URL such as https://acme.service-now.com (got "${raw}").`);
+      return undefined;
+    }
+  };
+
+  const cron = (name: string, fallback: string): string => {
+    const raw = get(name) ?? fallback;
+    const fields = raw.split(/\s+/);
+    if (fields.length < 5 || fields.length > 6 || !fields.every((f) => /^[\d*,/\-A-Za-z?LW#]+$/.test(f))) {
+      problems.push(`${name} must be a cron expression with 5 or 6 fields, e.g. "0 2 * * *" (got "${raw}").`);
+    }
+    return raw;
+  };
+
+  const snUrl = url("SERVICENOW_URL");
+  const username = get("SERVICENOW_USERNAME");
+  const password = get("SERVICENOW_PASSWORD");
+  const clientId = get("SERVICENOW_CLIENT_ID");
+  const clientSecret = get("SERVICENOW_CLIENT_SECRET");
+  let auth: ServiceNowAuth | undefined;
+  if ((clientId === undefined) !== (clientSecret === undefined)) {
+    problems.push("SERVICENOW_CLIENT_ID and SERVICENOW_CLIENT_SECRET must be set together.");
+  }
+  if ((username === undefined) !== (password === undefined)) {
+    problems.push("SERVICENOW_USERNAME and SERVICENOW_PASSWORD must be set together.");
+  }
+  // OAuth is preferred: instances increasingly refuse Basic auth (reference §9 item 8).
+  if (clientId !== undefined && clientSecret !== undefined) {
+    auth = { kind: "oauth", clientId, clientSecret };
+  } else if (username !== undefined && password !== undefined) {
+    auth = { kind: "basic", username, password };
+  }
+  if (
+    env.SERVICENOW_URL?.trim() &&
+    auth === undefined &&
+    !problems.some((p) => p.startsWith("SERVICENOW_"))
+  ) {
+    problems.push(
+      "SERVICENOW_URL is set but no credentials are: set SERVICENOW_CLIENT_ID/SERVICENOW_CLIENT_SECRET (OAuth, preferred) or SERVICENOW_USERNAME/SERVICENOW_PASSWORD.",
+    );
+  }
+
+  const mode = (get("WARDEN_MODE") ?? "apply") as WardenMode;
+  if (mode !== "apply" && mode !== "dry-run") {
+    problems.push(`WARDEN_MODE must be "apply" or "dry-run" (got "${mode}").`);
+  }
+
+  const admins = (get("WARDEN_ADMINS") ?? "")
+    .split(",")
+    .map((a) => a.trim().toLowerCase())
+    .filter((a) => a !== "");
+  for (const admin of admins) {
+    if (!EMAIL.test(admin)) problems.push(`WARDEN_ADMINS must list email addresses (got "${admin}").`);
+  }
+
+  const logLevel = get("LOG_LEVEL") ?? "info";
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")} (got "${logLevel}").`);
+  }
+
+  const ownerField = get("SERVICENOW_OWNER_FIELD") ?? "manager";
+  if (!/^[a-z0-9_]+$/.test(ownerField)) {
+    problems.push(`SERVICENOW_OWNER_FIELD must be a field name such as manager (got "${ownerField}").`);
+  }
+
+  const privilegedRoles = (get("PRIVILEGED_ROLES") ?? DEFAULT_PRIVILEGED_ROLES.join(","))
+    .split(",")
+    .map((r) => r.trim())
+    .filter((r) => r !== "");
+
+  const slackBotToken = get("SLACK_BOT_TOKEN");
+  const slackSigningSecret = get("SLACK_SIGNING_SECRET");
+  const slackAppToken = get("SLACK_APP_TOKEN");
+  if (slackBotToken !== undefined && slackSigningSecret === undefined && slackAppToken === undefined) {
+    problems.push(
+      "SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is.",
+    );
+  }
+
+  const config: Config = {
+    servicenow: {
+      url: snUrl,
+      auth,
+      ownerField,
+      pageSize: integer("SERVICENOW_PAGE_SIZE", 1000, 10, 10_000),
+      timeoutMs: integer("SERVICENOW_TIMEOUT_MS", 30_000, 100, 600_000),
+    },
+    slack: {
+      botToken: slackBotToken,
+      signingSecret: slackSigningSecret,
+      appToken: slackAppToken,
+      apiUrl: url("SLACK_API_URL") ?? "https://slack.com/api/",
+      digestChannel: get("SLACK_DIGEST_CHANNEL"),
+      adminChannel: get("SLACK_ADMIN_CHANNEL"),
+    },
+    teams: {
+      appId: get("TEAMS_APP_ID"),
+      appPassword: get("TEAMS_APP_PASSWORD"),
+      tenantId: get("TEAMS_APP_TENANT_ID"),
+      digestChannel: get("TEAMS_DIGEST_CHANNEL"),
+      adminChannel: get("TEAMS_ADMIN_CHANNEL"),
+    },
+    dbPath: get("WARDEN_DB") ?? "./data/warden.db",
+    admins,
+    mode,
+    scanSchedule: cron("SCAN_SCHEDULE", "0 2 * * *"),
+    digestSchedule: cron("DIGEST_SCHEDULE", "0 9 * * 1"),
+    timeZone: get("TZ"),
+    dormantDays: integer("DORMANT_DAYS", 100, 1, 3650),
+    privilegedRoles,
+    port: integer("PORT", 3000, 0, 65_535),
+    logLevel,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

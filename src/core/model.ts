@@ -1,0 +1,145 @@
+/**
+ * The platform- and source-neutral domain model. Sources produce `MachineIdentity` records,
+ * the rules turn them into `Finding`s, the score summarises them, the chat adapters render them.
+ * Dates are `Date` objects in memory and ISO-8601 UTC strings in the store.
+ */
+
+/** The six risk rules of the product contract; names are stable (they appear in JSON and chat). */
+export const RULE_NAMES = [
+  "dormant",
+  "basic_auth",
+  "wsao_disabled",
+  "ui_and_api",
+  "no_owner",
+  "privileged",
+] as const;
+export type RuleName = (typeof RULE_NAMES)[number];
+
+export type Severity = "critical" | "high" | "medium" | "low";
+
+/** What warden recommends for a finding; the chat buttons map onto these. */
+export type Remediation =
+  | "disable"
+  | "move_to_oauth"
+  | "restrict"
+  | "split_or_restrict"
+  | "assign_owner"
+  | "reduce_roles";
+
+/**
+ * A signal a source may or may not expose. When the instance hides one (table missing, ACL),
+ * it becomes a `BlindSpot` and the rules that need it do not fire, nor resolve earlier findings.
+ */
+export type Signal = "api_calls" | "ui_logins" | "auth_methods" | "roles" | "unique_api_calls" | "owners";
+
+export interface BlindSpot {
+  signal: Signal;
+  /** The table (or API) that could not be read. */
+  table: string;
+  /** Why, in words an operator can act on (e.g. "403: role user_login_history_viewer missing"). */
+  reason: string;
+}
+
+/** The person responsible for a machine identity, as resolved from the source. */
+export interface Owner {
+  id: string;
+  userName: string;
+  name: string;
+  email?: string | undefined;
+  active: boolean;
+}
+
+/** One unique API call: method and path template, e.g. GET /api/now/table/incident/{sys_id}. */
+export interface ApiCall {
+  method: string;
+  path: string;
+  count: number;
+}
+
+/** How many API calls (or sightings, where only those are known) used each authentication method. */
+export interface AuthMethodCounts {
+  basic: number;
+  oauth: number;
+  other: number;
+}
+
+export type DiscoveryReason = "wsao" | "api_activity";
+
+/** One machine identity with every signal gathered for it in one scan. */
+export interface MachineIdentity {
+  /** Source system name, e.g. "servicenow". */
+  source: string;
+  /** Stable id in the source (ServiceNow sys_id). */
+  id: string;
+  userName: string;
+  name: string;
+  email?: string | undefined;
+  active: boolean;
+  lockedOut: boolean;
+  webServiceAccessOnly: boolean;
+  createdAt?: Date | undefined;
+  /** `last_login_time` as the source records it (often empty for API-only accounts). */
+  lastLoginAt?: Date | undefined;
+  /** All roles held, inherited ones included; empty when the roles signal is blind. */
+  roles: string[];
+  /** The subset of `roles` that counts as privileged. */
+  privilegedRoles: string[];
+  /** Raw owner reference (e.g. the manager's sys_id), even when it cannot be resolved. */
+  ownerRef?: string | undefined;
+  owner?: Owner | undefined;
+  /** REST calls in the last 30 days. */
+  apiCalls30d: number;
+  /** Latest REST call the source still logs (its retention is limited, see Inventory.coverage). */
+  lastApiCallAt?: Date | undefined;
+  /** Interactive (UI) logins in the last 30 days; undefined when that signal is blind. */
+  uiLogins30d?: number | undefined;
+  lastUiLoginAt?: Date | undefined;
+  /** Unique API calls of the last 7 days, most frequent first. */
+  uniqueApiCalls7d: ApiCall[];
+  /** Authentication methods seen in the last 30 days; undefined when that signal is blind. */
+  authMethods30d?: AuthMethodCounts | undefined;
+  /** When Basic auth was last seen for this account, where the source records it. */
+  lastBasicAuthAt?: Date | undefined;
+  discoveredBy: DiscoveryReason[];
+}
+
+/** Everything one source returned in one scan. */
+export interface Inventory {
+  source: string;
+  collectedAt: Date;
+  identities: MachineIdentity[];
+  blindSpots: BlindSpot[];
+  coverage: {
+    /** Oldest API transaction the source still holds (how far back API evidence reaches). */
+    apiLogSince?: Date | undefined;
+    /** Oldest UI login record the source still holds. */
+    uiLoginLogSince?: Date | undefined;
+  };
+  /** HTTP requests made to collect it. */
+  requests: number;
+}
+
+/** A fact a finding rests on, in words, with how far back it reaches. */
+export interface Evidence {
+  signal: Signal | "state" | "history";
+  detail: string;
+  /** The start of the period this evidence covers, where it is bounded. */
+  since?: Date | undefined;
+}
+
+export interface Finding {
+  rule: RuleName;
+  severity: Severity;
+  /** One line, e.g. "No API call or UI login for 142 days". */
+  summary: string;
+  evidence: Evidence[];
+  remediation: Remediation;
+}
+
+/** Warden's own memory of when it last saw an account active (the source forgets after ~8 weeks). */
+export interface ActivityHistory {
+  /** When warden first saw the account at all. */
+  firstObservedAt: Date;
+  /** Latest activity (API or UI) warden has ever observed for it. */
+  lastActiveAt?: Date | undefined;
+}

@@ -1,0 +1,71 @@
+import type { Logger } from "../../logger.js";
+
+/** A record as ServiceNow returns it: values are strings, `""` or `{link,value}` references. */
+export type RawRecord = Record<string, unknown>;
+
+export type ServiceNowAuth =
+  | { kind: "basic"; username: string; password: string }
+  | { kind: "oauth"; clientId: string; clientSecret: string };
+
+export interface ServiceNowClientOptions {
+  /** Instance base URL, e.g. https://acme.service-now.com (no trailing path). */
+  baseUrl: string;
+  auth: ServiceNowAuth;
+  /** Per-request timeout. Default 30 000 ms. */
+  timeoutMs?: number;
+  /** Retries on 429/502/503/504, network errors and timeouts (GET and PATCH are idempotent). Default 4. */
+  retries?: number;
+  /** Rows per page for `list`. Default 1000. */
+  pageSize?: number;
+  /** Waits between retries; injected so tests run without real delays. Default setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Clock for OAuth token expiry. Default Date.now. */
+  now?: () => number;
+  logger?: Logger;
+}
+
+export interface ListOptions {
+  /** Encoded query without ORDERBY; the client adds the keyset condition and ORDERBYsys_id. */
+  query?: string;
+  /** Fields to return; `sys_id` is added when missing (keyset paging needs it). */
+  fields: readonly string[];
+  pageSize?: number;
+}
+
+export interface AggregateOptions {
+  query?: string;
+  groupBy?: readonly string[];
+  /** Ask for sysparm_count=true. */
+  count?: boolean;
+  max?: readonly string[];
+  min?: readonly string[];
+}
+
+/** One row of an Aggregate API answer with numbers parsed and group values flattened. */
+export interface AggregateRow {
+  /** field name → group value (sys_id for references, "" for empty). */
+  groupBy: Record<string, string>;
+  count: number;
+  /** field name → raw max/min value as ServiceNow sent it (a string). */
+  max: Record<string, string>;
+  min: Record<string, string>;
+}
+
+/** The small HTTP surface warden needs from a ServiceNow instance. */
+export interface ServiceNowClient {
+  /**
+   * Every matching record, page by page, keyset-paged on sys_id. A short or empty page is not
+   * the end (sysparm_limit applies before ACLs); the end is when X-Total-Count says so.
+   */
+  list(table: string, options: ListOptions): AsyncGenerator<RawRecord[]>;
+  /** One record by sys_id; undefined when it does not exist (or an ACL hides it: 404). */
+  get(table: string, sysId: string, fields: readonly string[]): Promise<RawRecord | undefined>;
+  /** Records whose `field` equals `value` literally (name=value parameter, never an encoded query). */
+  findByField(table: string, field: string, value: string, fields: readonly string[]): Promise<RawRecord[]>;
+  /** Aggregate API (GET /api/now/stats/{table}). */
+  aggregate(table: string, options: AggregateOptions): Promise<AggregateRow[]>;
+  /** PATCH one record with string values; returns the updated record. */
+  patch(table: string, sysId: string, values: Record<string, string>, fields: readonly string[]): Promise<RawRecord>;
+  /** HTTP requests made so far (token requests and retries included). */
+  readonly requestCount: number;
+}

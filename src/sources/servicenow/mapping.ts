@@ -1,0 +1,78 @@
+/**
+ * Every ServiceNow table and field name warden reads or writes, in one place.
+ *
+ * Several of these are marked UNCONFIRMED in ../shared/reference/servicenow.md: no public
+ * ServiceNow source names them. An operator whose instance differs adjusts them here (or passes
+ * an override to the connector) without touching the discovery logic. `warden doctor` reports
+ * which of them the instance actually exposes.
+ */
+export interface ServiceNowMapping {
+  user: {
+    table: string;
+    /** Reference field naming the owner; `manager` by default (SERVICENOW_OWNER_FIELD overrides). */
+    ownerField: string;
+  };
+  /** User-to-role m2m, inherited roles included (documented). */
+  userRole: { table: string; userField: string; roleNameField: string };
+  /** REST transactions (documented: type=rest, sys_created_by holds the user_name). */
+  transaction: {
+    table: string;
+    userField: string;
+    typeField: string;
+    restType: string;
+    urlField: string;
+    /** UNCONFIRMED: no documented column holds the HTTP method. Calls without it show method "*". */
+    methodField: string | undefined;
+  };
+  /** UNCONFIRMED columns: interactive login history (Identity Center plugin, kept 30 days). */
+  loginHistory: { table: string; userField: string };
+  /** Basic-auth usage per account (Zurich Patch 6+, third-party verified fields). */
+  basicAuth: { table: string; userField: string; lastSeenField: string; countField: string };
+  /** UNCONFIRMED columns: OAuth tokens issued by the instance; a recent token means OAuth is used. */
+  oauthToken: { table: string; userField: string };
+}
+
+export const DEFAULT_MAPPING: ServiceNowMapping = Object.freeze({
+  user: { table: "sys_user", ownerField: "manager" },
+  userRole: { table: "sys_user_has_role", userField: "user", roleNameField: "role.name" },
+  transaction: {
+    table: "syslog_transaction",
+    userField: "sys_created_by",
+    typeField: "type",
+    restType: "rest",
+    urlField: "url",
+    methodField: "http_method",
+  },
+  loginHistory: { table: "sys_user_login_history", userField: "user" },
+  basicAuth: {
+    table: "sys_user_basic_auth_exception",
+    userField: "user",
+    lastSeenField: "last_seen",
+    countField: "usage_count",
+  },
+  oauthToken: { table: "oauth_credential", userField: "user" },
+});
+
+/** Fields read from sys_user for every identity and owner. */
+export const USER_FIELDS = [
+  "sys_id",
+  "user_name",
+  "name",
+  "email",
+  "active",
+  "locked_out",
+  "web_service_access_only",
+  "internal_integration_user",
+  "last_login_time",
+  "sys_created_on",
+] as const;
+
+/** The roles that count as privileged unless PRIVILEGED_ROLES says otherwise. */
+export const DEFAULT_PRIVILEGED_ROLES = [
+  "admin",
+  "security_admin",
+  "user_admin",
+  "oauth_admin",
+  "impersonator",
+  "maint",
+] as const;

@@ -1,0 +1,122 @@
+/**
+ * Schema migrations, applied in order by `migrate`. Append-only: once released, a migration is
+ * never edited; a change is a new entry. `PRAGMA user_version` records how far a database got.
+ * They live in TypeScript rather than .sql files so that `tsc` ships them with no copy step.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "scans, accounts, findings, activity, decisions, audit log",
+    sql: `
+      CREATE TABLE scans (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+        error TEXT,
+        identities INTEGER,
+        findings INTEGER,
+        score INTEGER,
+        score_breakdown TEXT,
+        blind_spots TEXT,
+        coverage TEXT,
+        requests INTEGER
+      );
+      CREATE INDEX scans_by_status ON scans (status, id);
+
+      -- One row per machine identity ever seen; snapshot holds the latest MachineIdentity as JSON.
+      CREATE TABLE accounts (
+        source TEXT NOT NULL,
+        id TEXT NOT NULL,
+        user_name TEXT NOT NULL,
+        name TEXT NOT NULL,
+        owner_email TEXT,
+        active INTEGER NOT NULL,
+        snapshot TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        last_scan_id INTEGER NOT NULL REFERENCES scans (id),
+        PRIMARY KEY (source, id)
+      );
+      CREATE INDEX accounts_by_user_name ON accounts (user_name);
+      CREATE INDEX accounts_by_owner ON accounts (owner_email);
+
+      CREATE TABLE findings (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        remediation TEXT NOT NULL,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        resolved_at TEXT,
+        first_scan_id INTEGER NOT NULL REFERENCES scans (id),
+        last_scan_id INTEGER NOT NULL REFERENCES scans (id),
+        resolved_scan_id INTEGER REFERENCES scans (id),
+        FOREIGN KEY (source, account_id) REFERENCES accounts (source, id)
+      );
+      -- At most one open finding per account and rule.
+      CREATE UNIQUE INDEX findings_open ON findings (source, account_id, rule) WHERE resolved_at IS NULL;
+      CREATE INDEX findings_by_resolved ON findings (resolved_at);
+      CREATE INDEX findings_by_first_seen ON findings (first_seen_at);
+
+      -- Warden's own memory of activity: the source keeps transaction logs only ~8 weeks.
+      CREATE TABLE activity (
+        source TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        first_observed_at TEXT NOT NULL,
+        last_active_at TEXT,
+        PRIMARY KEY (source, account_id)
+      );
+
+      -- Remediation decisions taken from chat (who, what, before/after, outcome).
+      CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('disable', 'restrict', 'keep', 'not_mine', 'undo', 'assign_owner')),
+        actor_platform TEXT NOT NULL,
+        actor_id TEXT NOT NULL,
+        actor_email TEXT,
+        decided_at TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('apply', 'dry-run')),
+        outcome TEXT NOT NULL CHECK (outcome IN ('pending', 'applied', 'dry_run', 'already', 'failed')),
+        before_values TEXT,
+        after_values TEXT,
+        reason TEXT,
+        expires_at TEXT,
+        undoes_decision_id INTEGER REFERENCES decisions (id),
+        idempotency_key TEXT UNIQUE,
+        error TEXT
+      );
+      CREATE INDEX decisions_by_account ON decisions (source, account_id);
+
+      -- Append-only: every scan, message, decision and refused attempt. Each row carries the hash of
+      -- the previous one, so a tampered or deleted row breaks the chain (warden audit --verify).
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        event TEXT NOT NULL,
+        actor TEXT,
+        subject TEXT,
+        detail TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    `,
+  },
+];
