@@ -30,7 +30,14 @@ export type Remediation =
  * A signal a source may or may not expose. When the instance hides one (table missing, ACL),
  * it becomes a `BlindSpot` and the rules that need it do not fire, nor resolve earlier findings.
  */
-export type Signal = "api_calls" | "ui_logins" | "auth_methods" | "roles" | "unique_api_calls" | "owners";
+export type Signal =
+  | "api_calls"
+  | "ui_logins"
+  | "auth_methods"
+  | "oauth_tokens"
+  | "roles"
+  | "unique_api_calls"
+  | "owners";
 
 export interface BlindSpot {
   signal: Signal;

@@ -65,7 +65,12 @@ export interface ServiceNowClient {
   /** Aggregate API (GET /api/now/stats/{table}). */
   aggregate(table: string, options: AggregateOptions): Promise<AggregateRow[]>;
   /** PATCH one record with string values; returns the updated record. */
-  patch(table: string, sysId: string, values: Record<string, string>, fields: readonly string[]): Promise<RawRecord>;
+  patch(
+    table: string,
+    sysId: string,
+    values: Record<string, string>,
+    fields: readonly string[],
+  ): Promise<RawRecord>;
   /** HTTP requests made so far (token requests and retries included). */
   readonly requestCount: number;
 }

@@ -1,0 +1,29 @@
+import type { ApiCall, AuthMethodCounts } from "../../core/model.js";
+
+/** "2026-11-23 02:00 UTC": one unambiguous time format for every terminal view. */
+export function formatTime(date: Date | undefined): string {
+  return date ? `${date.toISOString().slice(0, 16).replace("T", " ")} UTC` : "never";
+}
+
+export function formatDay(date: Date | undefined): string {
+  return date ? date.toISOString().slice(0, 10) : "never";
+}
+
+/** "Basic 12, OAuth 3" or "unknown (not exposed by the instance)". */
+export function formatAuthMethods(methods: AuthMethodCounts | undefined): string {
+  if (!methods) return "unknown (not exposed by the instance)";
+  const parts = [
+    methods.basic > 0 ? `Basic auth (${methods.basic} uses)` : "",
+    methods.oauth > 0 ? `OAuth (${methods.oauth} tokens)` : "",
+    methods.other > 0 ? `other/unknown (${methods.other} calls)` : "",
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(", ") : "none seen in 30 days";
+}
+
+/** The first `limit` unique calls, then "and N more". */
+export function formatApiCalls(calls: readonly ApiCall[], limit = 5): string[] {
+  if (calls.length === 0) return ["none in the last 7 days"];
+  const lines = calls.slice(0, limit).map((c) => `${c.method} ${c.path} (${c.count}×)`);
+  if (calls.length > limit) lines.push(`and ${calls.length - limit} more`);
+  return lines;
+}

@@ -1,0 +1,62 @@
+import type { DigestView } from "../../views/build-digest.js";
+import { plural, RULE_TITLES } from "../../views/rule-text.js";
+import { formatTime } from "./format-text.js";
+
+/** Plain-text digest for the terminal (`warden digest --print`, `npm start`). */
+export function renderDigestText(view: DigestView, options: { limit?: number } = {}): string {
+  const limit = options.limit ?? 10;
+  const out: string[] = ["warden: machine identity digest", "=".repeat(31)];
+  if (view.lastScan?.problem) out.push(`!! ${view.lastScan.problem}`);
+  else if (!view.lastScan) out.push("!! No scan has run yet. Run `warden scan`.");
+  if (!view.score) return out.join("\n");
+
+  const { score } = view;
+  const trend =
+    score.reason ?? (score.previous === undefined ? "first scan" : `${score.previous} → ${score.value}`);
+  out.push(`Machine Identity Security Score: ${score.value}/100 (${trend})`);
+  out.push(
+    `${plural(score.population, "machine identity", "machine identities")}, ${score.risky} with findings`,
+  );
+  if (view.lastScan) out.push(`Last scan: ${formatTime(view.lastScan.at)} (${view.lastScan.status})`);
+
+  if (view.byRule.length > 0) {
+    out.push("", "Findings per rule:");
+    for (const r of view.byRule) {
+      out.push(
+        `  ${RULE_TITLES[r.rule].padEnd(28)} ${String(r.accounts).padStart(6)} accounts   -${r.points} points`,
+      );
+    }
+  }
+  const list = (title: string, lines: string[]) => {
+    if (lines.length === 0) return;
+    out.push("", `${title}:`);
+    out.push(...lines.slice(0, limit).map((l) => `  - ${l}`));
+    if (lines.length > limit) out.push(`  … and ${lines.length - limit} more`);
+  };
+  list(
+    "New since the previous scan",
+    view.newFindings.map((f) => `${f.userName}: ${f.summary}`),
+  );
+  list(
+    "Fixed since the previous scan",
+    view.fixedFindings.map((f) => `${f.userName}: ${RULE_TITLES[f.rule]}`),
+  );
+  list(
+    "Riskiest accounts",
+    view.riskiest.map(
+      (a) =>
+        `${a.userName} (${a.name}) owner: ${a.ownerName ?? "none"}: ${a.rules.map((r) => RULE_TITLES[r]).join(", ")}`,
+    ),
+  );
+  list(
+    "Owners who have not answered",
+    view.unansweredOwners.map(
+      (o) => `${o.owner}: ${plural(o.accounts, "account")} since ${formatTime(o.since)}`,
+    ),
+  );
+  list(
+    "Blind spots (signals this instance does not expose: not the same as no risk)",
+    view.blindSpots.map((b) => `${b.signal} (${b.table}): ${b.reason}`),
+  );
+  return out.join("\n");
+}

@@ -1,0 +1,51 @@
+import type { OwnerAccountView, OwnerMessages } from "../../views/build-owner-messages.js";
+import { REMEDIATION_TEXT, RULE_TITLES } from "../../views/rule-text.js";
+import { formatApiCalls, formatAuthMethods } from "./format-text.js";
+
+const BUTTONS: Record<string, string> = {
+  disable: "[Disable]",
+  restrict: "[Restrict to API only]",
+  keep: "[Keep…]",
+  not_mine: "[Not mine]",
+};
+
+function renderAccount(account: OwnerAccountView): string[] {
+  const out = [`  • ${account.userName} (${account.name})`];
+  for (const finding of account.findings) {
+    out.push(`      ${RULE_TITLES[finding.rule]} [${finding.severity}]: ${finding.summary}`);
+    for (const evidence of finding.evidence) out.push(`        evidence: ${evidence.detail}`);
+    out.push(`        recommended: ${REMEDIATION_TEXT[finding.remediation]}`);
+  }
+  out.push(`      authentication (30 days): ${formatAuthMethods(account.authMethods30d)}`);
+  out.push(`      API calls (7 days): ${formatApiCalls(account.uniqueApiCalls7d, 3).join("; ")}`);
+  out.push(`      ${account.actions.map((a) => BUTTONS[a]).join(" ")}`);
+  return out;
+}
+
+/** The direct messages owners would get, and the admin-channel list of unowned accounts, as text. */
+export function renderOwnerMessagesText(
+  owners: OwnerMessages,
+  options: { accountsPerOwner?: number } = {},
+): string {
+  const limit = options.accountsPerOwner ?? 10;
+  const out: string[] = [];
+  for (const message of owners.messages) {
+    out.push("", `── To ${message.owner.name} <${message.owner.email}> ──`);
+    out.push(
+      `You own ${message.accounts.length} machine identit${message.accounts.length === 1 ? "y" : "ies"} that need attention:`,
+    );
+    for (const account of message.accounts.slice(0, limit)) out.push(...renderAccount(account));
+    if (message.accounts.length > limit)
+      out.push(`  … and ${message.accounts.length - limit} more (warden lookup <account>)`);
+  }
+  if (owners.unowned.length > 0) {
+    out.push(
+      "",
+      `── To the admin channel: ${owners.unowned.length} risky account(s) with no reachable owner ──`,
+    );
+    for (const account of owners.unowned.slice(0, limit)) out.push(...renderAccount(account));
+    if (owners.unowned.length > limit) out.push(`  … and ${owners.unowned.length - limit} more`);
+  }
+  if (out.length === 0) out.push("No owner has a risky account: nothing to send.");
+  return out.join("\n");
+}

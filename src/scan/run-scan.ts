@@ -1,0 +1,123 @@
+import type { Database } from "better-sqlite3";
+import { assessIdentity, isDisabled, RULE_SIGNALS } from "../core/assess-identity.js";
+import { computeScore, type Score } from "../core/compute-score.js";
+import type { Finding, Inventory } from "../core/model.js";
+import type { Logger } from "../logger.js";
+import type { CollectProgress, SourceConnector } from "../sources/source-connector.js";
+import { loadActivityHistory } from "../store/activity.js";
+import { appendAudit } from "../store/audit-log.js";
+import { listOpenFindings } from "../store/findings.js";
+import { type SaveSummary, saveScanResult } from "../store/save-scan-result.js";
+import { failScan, startScan } from "../store/scans.js";
+
+export interface RunScanDeps {
+  db: Database;
+  connector: SourceConnector;
+  /** The clock; tests pass a fixed one. */
+  now: () => Date;
+  logger: Logger;
+  dormantDays: number;
+  onProgress?: (progress: CollectProgress) => void;
+}
+
+export interface ScanOutcome {
+  scanId: number;
+  inventory: Inventory;
+  findings: Map<string, Finding[]>;
+  score: Score;
+  changes: SaveSummary;
+}
+
+/**
+ * One scan of one source: collect, assess, score, store. The scan row is written first, so a scan
+ * that dies leaves a trace; results are written in one transaction at the end, so a scan that fails
+ * or is killed leaves the previous results intact. A failure is recorded with its reason and rethrown.
+ */
+export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
+  const { db, connector, logger } = deps;
+  const startedAt = deps.now();
+  const scanId = startScan(db, connector.name, startedAt);
+  const log = logger.child({ job: "scan", scanId, source: connector.name });
+  log.info({}, "scan started");
+  try {
+    const inventory = await connector.collectInventory({
+      now: startedAt,
+      dormantDays: deps.dormantDays,
+      ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+    });
+    const history = loadActivityHistory(db, inventory.source);
+    const findings = new Map<string, Finding[]>();
+    for (const identity of inventory.identities) {
+      const found = assessIdentity(identity, history.get(identity.id), {
+        now: startedAt,
+        dormantDays: deps.dormantDays,
+        blindSpots: inventory.blindSpots,
+        apiLogSince: inventory.coverage.apiLogSince,
+      });
+      if (found.length > 0) findings.set(identity.id, found);
+    }
+    carryOverBlindFindings(db, inventory, findings);
+    const score = computeScore(
+      inventory.identities.map((identity) => ({
+        disabled: isDisabled(identity),
+        rules: (findings.get(identity.id) ?? []).map((f) => f.rule),
+      })),
+    );
+    const changes = saveScanResult(db, { scanId, inventory, findings, score, finishedAt: deps.now() });
+    log.info(
+      {
+        identities: inventory.identities.length,
+        score: score.value,
+        ...changes,
+        requests: inventory.requests,
+      },
+      "scan succeeded",
+    );
+    return { scanId, inventory, findings, score, changes };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const finishedAt = deps.now();
+    db.transaction(() => {
+      failScan(db, scanId, finishedAt, reason);
+      appendAudit(db, {
+        at: finishedAt,
+        event: "scan.failed",
+        actor: "warden",
+        subject: `scan:${scanId}`,
+        detail: { source: connector.name, reason },
+      });
+    })();
+    log.error({ err: error }, "scan failed");
+    throw error;
+  }
+}
+
+const KEPT_OPEN = "Kept open: the signal it rests on could not be read in the latest scan";
+
+/**
+ * Not seeing a risk is not evidence it went away: an open finding whose rule rests on a signal
+ * that was blind in this scan stays open (for an account still present and enabled).
+ */
+function carryOverBlindFindings(db: Database, inventory: Inventory, findings: Map<string, Finding[]>): void {
+  const blind = new Set(inventory.blindSpots.map((b) => b.signal));
+  if (blind.size === 0) return;
+  const present = new Map(inventory.identities.map((i) => [i.id, i]));
+  for (const stored of listOpenFindings(db, { source: inventory.source })) {
+    const identity = present.get(stored.accountId);
+    if (!identity || isDisabled(identity)) continue;
+    if (!RULE_SIGNALS[stored.rule].some((signal) => blind.has(signal))) continue;
+    const list = findings.get(stored.accountId) ?? [];
+    if (list.some((f) => f.rule === stored.rule)) continue;
+    list.push({
+      rule: stored.rule,
+      severity: stored.severity,
+      summary: stored.summary,
+      remediation: stored.remediation,
+      evidence: [
+        ...stored.evidence.filter((e) => e.detail !== KEPT_OPEN),
+        { signal: "history", detail: KEPT_OPEN },
+      ],
+    });
+    findings.set(stored.accountId, list);
+  }
+}

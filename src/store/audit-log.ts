@@ -1,0 +1,77 @@
+import { createHash } from "node:crypto";
+import type { Database } from "better-sqlite3";
+
+export interface AuditEntry {
+  at: Date;
+  /** Dotted event name, e.g. "scan.succeeded", "decision.refused", "message.sent". */
+  event: string;
+  /** Who did it (chat user id, email, or "warden" for the bot itself). */
+  actor?: string | undefined;
+  /** What it was about (an account "servicenow:<sys_id>", a scan id, an owner email). */
+  subject?: string | undefined;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditRow {
+  id: number;
+  at: string;
+  event: string;
+  actor: string | null;
+  subject: string | null;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const GENESIS = "0".repeat(64);
+
+function hashOf(
+  prevHash: string,
+  row: Pick<AuditRow, "at" | "event" | "actor" | "subject" | "detail">,
+): string {
+  // Fixed field order, so the same row always hashes the same way.
+  const canonical = JSON.stringify([prevHash, row.at, row.event, row.actor, row.subject, row.detail]);
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+/**
+ * Appends one entry to the audit log, chained to the previous entry's hash. Call inside the
+ * transaction that makes the change it records, so the two commit (or vanish) together.
+ */
+export function appendAudit(db: Database, entry: AuditEntry): number {
+  const prev = db.prepare("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").get() as
+    | { hash: string }
+    | undefined;
+  const row = {
+    at: entry.at.toISOString(),
+    event: entry.event,
+    actor: entry.actor ?? null,
+    subject: entry.subject ?? null,
+    detail: JSON.stringify(entry.detail),
+  };
+  const prevHash = prev?.hash ?? GENESIS;
+  const result = db
+    .prepare(
+      "INSERT INTO audit_log (at, event, actor, subject, detail, prev_hash, hash) VALUES (@at, @event, @actor, @subject, @detail, @prevHash, @hash)",
+    )
+    .run({ ...row, prevHash, hash: hashOf(prevHash, row) });
+  return Number(result.lastInsertRowid);
+}
+
+/** Walks the chain; returns the id of the first entry that does not match, or undefined if intact. */
+export function verifyAuditChain(
+  db: Database,
+): { ok: true; entries: number } | { ok: false; brokenAt: number; entries: number } {
+  let prevHash = GENESIS;
+  let entries = 0;
+  for (const row of db
+    .prepare("SELECT * FROM audit_log ORDER BY id")
+    .iterate() as IterableIterator<AuditRow>) {
+    entries += 1;
+    if (row.prev_hash !== prevHash || row.hash !== hashOf(prevHash, row)) {
+      return { ok: false, brokenAt: row.id, entries };
+    }
+    prevHash = row.hash;
+  }
+  return { ok: true, entries };
+}

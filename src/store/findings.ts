@@ -1,0 +1,82 @@
+import type { Database } from "better-sqlite3";
+import type { Evidence, Finding, Remediation, RuleName, Severity } from "../core/model.js";
+
+/** A finding as stored, with its lifecycle. */
+export interface StoredFinding extends Finding {
+  id: number;
+  source: string;
+  accountId: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  resolvedAt: Date | undefined;
+}
+
+interface FindingRow {
+  id: number;
+  source: string;
+  account_id: string;
+  rule: RuleName;
+  severity: Severity;
+  summary: string;
+  evidence: string;
+  remediation: Remediation;
+  first_seen_at: string;
+  last_seen_at: string;
+  resolved_at: string | null;
+}
+
+const toFinding = (row: FindingRow): StoredFinding => ({
+  id: row.id,
+  source: row.source,
+  accountId: row.account_id,
+  rule: row.rule,
+  severity: row.severity,
+  summary: row.summary,
+  evidence: (JSON.parse(row.evidence) as Evidence[]).map((e) => ({
+    ...e,
+    since: e.since ? new Date(e.since as unknown as string) : undefined,
+  })),
+  remediation: row.remediation,
+  firstSeenAt: new Date(row.first_seen_at),
+  lastSeenAt: new Date(row.last_seen_at),
+  resolvedAt: row.resolved_at ? new Date(row.resolved_at) : undefined,
+});
+
+/** Open findings, optionally of one source or one account. */
+export function listOpenFindings(
+  db: Database,
+  filter: { source?: string; accountId?: string } = {},
+): StoredFinding[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM findings WHERE resolved_at IS NULL
+         AND (@source IS NULL OR source = @source) AND (@accountId IS NULL OR account_id = @accountId) ORDER BY id`,
+    )
+    .all({ source: filter.source ?? null, accountId: filter.accountId ?? null }) as FindingRow[];
+  return rows.map(toFinding);
+}
+
+/** Findings that appeared, and findings that were resolved, after `since` (for the digest). */
+export function listFindingChanges(
+  db: Database,
+  since: Date,
+): { opened: StoredFinding[]; resolved: StoredFinding[] } {
+  const iso = since.toISOString();
+  return {
+    opened: (
+      db.prepare("SELECT * FROM findings WHERE first_seen_at > ? ORDER BY id").all(iso) as FindingRow[]
+    ).map(toFinding),
+    resolved: (
+      db.prepare("SELECT * FROM findings WHERE resolved_at > ? ORDER BY id").all(iso) as FindingRow[]
+    ).map(toFinding),
+  };
+}
+
+/** Every finding of one account, newest first (lookup shows the history). */
+export function listAccountFindings(db: Database, source: string, accountId: string): StoredFinding[] {
+  return (
+    db
+      .prepare("SELECT * FROM findings WHERE source = ? AND account_id = ? ORDER BY id DESC")
+      .all(source, accountId) as FindingRow[]
+  ).map(toFinding);
+}

@@ -1,0 +1,144 @@
+import type { Database } from "better-sqlite3";
+import { isDisabled } from "../core/assess-identity.js";
+import type { Score } from "../core/compute-score.js";
+import type { Finding, Inventory, MachineIdentity } from "../core/model.js";
+import { identityToJson } from "./accounts.js";
+import { appendAudit } from "./audit-log.js";
+import { completeScan } from "./scans.js";
+
+export interface ScanResult {
+  scanId: number;
+  inventory: Inventory;
+  /** Findings per account id (accounts without findings may be absent). */
+  findings: ReadonlyMap<string, readonly Finding[]>;
+  score: Score;
+  finishedAt: Date;
+}
+
+export interface SaveSummary {
+  opened: number;
+  updated: number;
+  resolved: number;
+}
+
+function latestActivity(identity: MachineIdentity): Date | undefined {
+  const dates = [
+    identity.lastApiCallAt,
+    identity.lastUiLoginAt,
+    identity.lastLoginAt,
+    identity.lastBasicAuthAt,
+  ];
+  return dates.reduce<Date | undefined>((a, b) => (b && (!a || b > a) ? b : a), undefined);
+}
+
+/**
+ * Writes a finished scan in ONE transaction: accounts, findings (opened, refreshed, resolved),
+ * activity history, the scan's summary and an audit entry. If anything throws, or the process dies
+ * halfway, SQLite rolls it all back and the previous scan's results stay intact.
+ *
+ * An open finding that is not in `findings` is resolved: the caller decides what still stands
+ * (runScan carries over findings whose signal was blind in this scan).
+ */
+export function saveScanResult(db: Database, result: ScanResult): SaveSummary {
+  const { inventory, scanId, finishedAt } = result;
+  const now = finishedAt.toISOString();
+  const source = inventory.source;
+
+  const upsertAccount = db.prepare(`
+    INSERT INTO accounts (source, id, user_name, name, owner_email, active, snapshot, first_seen_at, last_seen_at, last_scan_id)
+    VALUES (@source, @id, @userName, @name, @ownerEmail, @active, @snapshot, @now, @now, @scanId)
+    ON CONFLICT (source, id) DO UPDATE SET user_name = excluded.user_name, name = excluded.name,
+      owner_email = excluded.owner_email, active = excluded.active, snapshot = excluded.snapshot,
+      last_seen_at = excluded.last_seen_at, last_scan_id = excluded.last_scan_id`);
+  const upsertActivity = db.prepare(`
+    INSERT INTO activity (source, account_id, first_observed_at, last_active_at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (source, account_id) DO UPDATE SET last_active_at =
+      CASE WHEN last_active_at IS NULL OR excluded.last_active_at > last_active_at
+           THEN coalesce(excluded.last_active_at, last_active_at) ELSE last_active_at END`);
+  const openFindings = db.prepare(
+    "SELECT id, account_id, rule FROM findings WHERE source = ? AND resolved_at IS NULL",
+  );
+  const insertFinding = db.prepare(`
+    INSERT INTO findings (source, account_id, rule, severity, summary, evidence, remediation,
+      first_seen_at, last_seen_at, first_scan_id, last_scan_id)
+    VALUES (@source, @accountId, @rule, @severity, @summary, @evidence, @remediation, @now, @now, @scanId, @scanId)`);
+  const refreshFinding = db.prepare(`
+    UPDATE findings SET severity = @severity, summary = @summary, evidence = @evidence,
+      remediation = @remediation, last_seen_at = @now, last_scan_id = @scanId WHERE id = @id`);
+  const resolveFinding = db.prepare("UPDATE findings SET resolved_at = ?, resolved_scan_id = ? WHERE id = ?");
+
+  return db.transaction((): SaveSummary => {
+    const summary: SaveSummary = { opened: 0, updated: 0, resolved: 0 };
+    for (const identity of inventory.identities) {
+      upsertAccount.run({
+        source,
+        id: identity.id,
+        userName: identity.userName,
+        name: identity.name,
+        ownerEmail: identity.owner?.email?.toLowerCase() ?? null,
+        active: isDisabled(identity) ? 0 : 1,
+        snapshot: identityToJson(identity),
+        now,
+        scanId,
+      });
+      upsertActivity.run(source, identity.id, now, latestActivity(identity)?.toISOString() ?? null);
+    }
+
+    const open = new Map<string, number>();
+    for (const row of openFindings.all(source) as { id: number; account_id: string; rule: string }[]) {
+      open.set(`${row.account_id}\u0000${row.rule}`, row.id);
+    }
+    let total = 0;
+    for (const [accountId, findings] of result.findings) {
+      for (const finding of findings) {
+        total += 1;
+        const key = `${accountId}\u0000${finding.rule}`;
+        const values = {
+          severity: finding.severity,
+          summary: finding.summary,
+          evidence: JSON.stringify(finding.evidence),
+          remediation: finding.remediation,
+          now,
+          scanId,
+        };
+        const existing = open.get(key);
+        if (existing === undefined) {
+          insertFinding.run({ ...values, source, accountId, rule: finding.rule });
+          summary.opened += 1;
+        } else {
+          refreshFinding.run({ ...values, id: existing });
+          open.delete(key);
+          summary.updated += 1;
+        }
+      }
+    }
+    // Whatever is still in `open` was not found again this scan.
+    for (const id of open.values()) {
+      resolveFinding.run(now, scanId, id);
+      summary.resolved += 1;
+    }
+
+    completeScan(db, scanId, {
+      finishedAt,
+      identities: inventory.identities.length,
+      findings: total,
+      score: result.score,
+      inventory,
+    });
+    appendAudit(db, {
+      at: finishedAt,
+      event: "scan.succeeded",
+      actor: "warden",
+      subject: `scan:${scanId}`,
+      detail: {
+        source,
+        identities: inventory.identities.length,
+        findings: total,
+        ...summary,
+        score: result.score.value,
+        blindSpots: inventory.blindSpots.map((b) => b.signal),
+      },
+    });
+    return summary;
+  })();
+}

@@ -1,0 +1,125 @@
+import type { Database } from "better-sqlite3";
+import type { Score } from "../core/compute-score.js";
+import type { BlindSpot, Inventory } from "../core/model.js";
+
+export type ScanStatus = "running" | "succeeded" | "failed";
+
+/** A scan as the store keeps it. */
+export interface ScanRecord {
+  id: number;
+  source: string;
+  startedAt: Date;
+  finishedAt: Date | undefined;
+  status: ScanStatus;
+  error: string | undefined;
+  identities: number | undefined;
+  findings: number | undefined;
+  score: Score | undefined;
+  blindSpots: BlindSpot[];
+  coverage: Inventory["coverage"];
+  requests: number | undefined;
+}
+
+interface ScanRow {
+  id: number;
+  source: string;
+  started_at: string;
+  finished_at: string | null;
+  status: ScanStatus;
+  error: string | null;
+  identities: number | null;
+  findings: number | null;
+  score: number | null;
+  score_breakdown: string | null;
+  blind_spots: string | null;
+  coverage: string | null;
+  requests: number | null;
+}
+
+const toDate = (value: string | null | undefined): Date | undefined => (value ? new Date(value) : undefined);
+
+function toRecord(row: ScanRow): ScanRecord {
+  const coverage = row.coverage ? (JSON.parse(row.coverage) as Record<string, string | undefined>) : {};
+  return {
+    id: row.id,
+    source: row.source,
+    startedAt: new Date(row.started_at),
+    finishedAt: toDate(row.finished_at),
+    status: row.status,
+    error: row.error ?? undefined,
+    identities: row.identities ?? undefined,
+    findings: row.findings ?? undefined,
+    score: row.score_breakdown ? (JSON.parse(row.score_breakdown) as Score) : undefined,
+    blindSpots: row.blind_spots ? (JSON.parse(row.blind_spots) as BlindSpot[]) : [],
+    coverage: {
+      apiLogSince: toDate(coverage.apiLogSince),
+      uiLoginLogSince: toDate(coverage.uiLoginLogSince),
+    },
+    requests: row.requests ?? undefined,
+  };
+}
+
+/** Records that a scan started (committed at once, so a killed scan leaves a trace). */
+export function startScan(db: Database, source: string, startedAt: Date): number {
+  const result = db
+    .prepare("INSERT INTO scans (source, started_at, status) VALUES (?, ?, 'running')")
+    .run(source, startedAt.toISOString());
+  return Number(result.lastInsertRowid);
+}
+
+/** Marks a scan failed with its reason; earlier results stay as they were. */
+export function failScan(db: Database, scanId: number, finishedAt: Date, error: string): void {
+  db.prepare(
+    "UPDATE scans SET status = 'failed', finished_at = ?, error = ? WHERE id = ? AND status = 'running'",
+  ).run(finishedAt.toISOString(), error, scanId);
+}
+
+/**
+ * Scans still "running" when a new one starts were interrupted (process killed, machine restarted):
+ * they are recorded as failed so the digest and /readyz say so.
+ */
+export function failInterruptedScans(db: Database, now: Date): number {
+  return db
+    .prepare(
+      "UPDATE scans SET status = 'failed', finished_at = ?, error = 'interrupted: warden stopped before the scan finished' WHERE status = 'running'",
+    )
+    .run(now.toISOString()).changes;
+}
+
+/** The most recent scans, newest first, optionally only those with a given status. */
+export function listScans(db: Database, options: { status?: ScanStatus; limit?: number } = {}): ScanRecord[] {
+  const rows = (
+    options.status
+      ? db
+          .prepare("SELECT * FROM scans WHERE status = ? ORDER BY id DESC LIMIT ?")
+          .all(options.status, options.limit ?? 10)
+      : db.prepare("SELECT * FROM scans ORDER BY id DESC LIMIT ?").all(options.limit ?? 10)
+  ) as ScanRow[];
+  return rows.map(toRecord);
+}
+
+/** Writes the summary columns of a finished scan (inside saveScanResult's transaction). */
+export function completeScan(
+  db: Database,
+  scanId: number,
+  summary: { finishedAt: Date; identities: number; findings: number; score: Score; inventory: Inventory },
+): void {
+  const { inventory } = summary;
+  db.prepare(
+    `UPDATE scans SET status = 'succeeded', finished_at = ?, identities = ?, findings = ?, score = ?,
+       score_breakdown = ?, blind_spots = ?, coverage = ?, requests = ? WHERE id = ?`,
+  ).run(
+    summary.finishedAt.toISOString(),
+    summary.identities,
+    summary.findings,
+    summary.score.value,
+    JSON.stringify(summary.score),
+    JSON.stringify(inventory.blindSpots),
+    JSON.stringify({
+      apiLogSince: inventory.coverage.apiLogSince?.toISOString(),
+      uiLoginLogSince: inventory.coverage.uiLoginLogSince?.toISOString(),
+    }),
+    inventory.requests,
+    scanId,
+  );
+}

@@ -1,0 +1,151 @@
+import type { Database } from "better-sqlite3";
+import { accountRisk } from "../core/compute-score.js";
+import { type BlindSpot, RULE_NAMES, type RuleName } from "../core/model.js";
+import { listScanAccounts } from "../store/accounts.js";
+import { listFindingChanges, listOpenFindings, type StoredFinding } from "../store/findings.js";
+import { listScans, type ScanRecord } from "../store/scans.js";
+import { plural, RULE_OPENED, RULE_RESOLVED } from "./rule-text.js";
+
+export interface DigestFindingLine {
+  accountId: string;
+  userName: string;
+  rule: RuleName;
+  summary: string;
+}
+
+export interface DigestAccountLine {
+  accountId: string;
+  userName: string;
+  name: string;
+  ownerName: string | undefined;
+  rules: RuleName[];
+  /** 0..1, as in the score. */
+  risk: number;
+}
+
+/** The weekly digest as a neutral view model; renderers turn it into text, Block Kit or a card. */
+export interface DigestView {
+  generatedAt: Date;
+  /** Newest scan of any outcome; `problem` says in words what is wrong with it, if anything. */
+  lastScan:
+    | { at: Date; status: ScanRecord["status"]; error: string | undefined; problem: string | undefined }
+    | undefined;
+  score:
+    | {
+        value: number;
+        previous: number | undefined;
+        reason: string | undefined;
+        population: number;
+        risky: number;
+      }
+    | undefined;
+  byRule: { rule: RuleName; accounts: number; points: number }[];
+  newFindings: DigestFindingLine[];
+  fixedFindings: DigestFindingLine[];
+  /** Riskiest first; all of them (renderers summarise to fit their platform). */
+  riskiest: DigestAccountLine[];
+  /** Owners who have not answered warden's messages (filled by the chat features). */
+  unansweredOwners: { owner: string; accounts: number; since: Date }[];
+  blindSpots: BlindSpot[];
+}
+
+export interface BuildDigestOptions {
+  now: Date;
+  /** A scan older than this many hours is called stale. Default 48 (a daily scan missed twice). */
+  staleAfterHours?: number;
+}
+
+/** Builds the digest from the store: the latest successful scan compared with the one before. */
+export function buildDigest(db: Database, options: BuildDigestOptions): DigestView {
+  const { now } = options;
+  const staleMs = (options.staleAfterHours ?? 48) * 3_600_000;
+  const newest = listScans(db, { limit: 1 })[0];
+  const [latest, previous] = listScans(db, { status: "succeeded", limit: 2 });
+
+  let problem: string | undefined;
+  if (!newest) problem = "No scan has run yet.";
+  else if (newest.status === "failed") {
+    problem = `The last scan failed (${newest.startedAt.toISOString()}): ${newest.error ?? "unknown error"}`;
+  } else if (newest.status === "running")
+    problem = `A scan is running since ${newest.startedAt.toISOString()}.`;
+  else if (now.getTime() - newest.startedAt.getTime() > staleMs) {
+    problem = `The last scan is stale: it ran ${Math.floor((now.getTime() - newest.startedAt.getTime()) / 3_600_000)} hours ago.`;
+  }
+
+  const view: DigestView = {
+    generatedAt: now,
+    lastScan: newest && { at: newest.startedAt, status: newest.status, error: newest.error, problem },
+    score: undefined,
+    byRule: [],
+    newFindings: [],
+    fixedFindings: [],
+    riskiest: [],
+    unansweredOwners: [],
+    blindSpots: latest?.blindSpots ?? [],
+  };
+  if (!latest?.score) return view;
+
+  const accounts = listScanAccounts(db, latest.id);
+  const names = new Map(accounts.map((a) => [a.identity.id, a.identity.userName]));
+  const open = listOpenFindings(db, { source: latest.source });
+  const rulesByAccount = new Map<string, RuleName[]>();
+  for (const finding of open) {
+    rulesByAccount.set(finding.accountId, [...(rulesByAccount.get(finding.accountId) ?? []), finding.rule]);
+  }
+  const line = (f: StoredFinding): DigestFindingLine => ({
+    accountId: f.accountId,
+    userName: names.get(f.accountId) ?? f.accountId,
+    rule: f.rule,
+    summary: f.summary,
+  });
+  const changes = previous ? listFindingChanges(db, previous.finishedAt ?? previous.startedAt) : undefined;
+  view.newFindings = (changes?.opened ?? []).filter((f) => !f.resolvedAt).map(line);
+  view.fixedFindings = (changes?.resolved ?? []).map(line);
+  view.score = {
+    value: latest.score.value,
+    previous: previous?.score?.value,
+    reason: previous?.score ? explainChange(previous.score.value, latest.score.value, changes) : undefined,
+    population: latest.score.population,
+    risky: latest.score.riskyAccounts,
+  };
+  view.byRule = RULE_NAMES.map((rule) => ({ rule, ...latest.score!.byRule[rule] })).filter(
+    (r) => r.accounts > 0,
+  );
+  view.riskiest = accounts
+    .map(({ identity }) => {
+      const rules = rulesByAccount.get(identity.id) ?? [];
+      return {
+        accountId: identity.id,
+        userName: identity.userName,
+        name: identity.name,
+        ownerName: identity.owner?.name,
+        rules,
+        risk: accountRisk({ disabled: false, rules }),
+      };
+    })
+    .filter((a) => a.rules.length > 0)
+    .sort((a, b) => b.risk - a.risk || a.userName.localeCompare(b.userName));
+  return view;
+}
+
+/** "72 → 65: 3 accounts started using Basic auth; 1 got an owner". */
+function explainChange(
+  before: number,
+  after: number,
+  changes: { opened: StoredFinding[]; resolved: StoredFinding[] } | undefined,
+): string {
+  const head = `${before} → ${after}`;
+  if (!changes) return head;
+  const count = (list: StoredFinding[]) => {
+    const byRule = new Map<RuleName, number>();
+    for (const f of list) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
+    return [...byRule].sort((a, b) => b[1] - a[1]);
+  };
+  const opened = count(changes.opened).map(([rule, n]) => `${plural(n, "account")} ${RULE_OPENED[rule]}`);
+  const resolved = count(changes.resolved).map(([rule, n]) => `${n} ${RULE_RESOLVED[rule]}`);
+  // Lead with what moved the score in the direction it moved.
+  const parts = after < before ? [...opened, ...resolved] : [...resolved, ...opened];
+  return parts.length > 0
+    ? `${head}: ${parts.slice(0, 3).join("; ")}`
+    : `${head}: accounts were added or removed`;
+}

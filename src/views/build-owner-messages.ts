@@ -1,0 +1,83 @@
+import type { Database } from "better-sqlite3";
+import { accountRisk } from "../core/compute-score.js";
+import type { ApiCall, AuthMethodCounts, Finding, Owner } from "../core/model.js";
+import { listScanAccounts } from "../store/accounts.js";
+import { listOpenFindings } from "../store/findings.js";
+import { listScans } from "../store/scans.js";
+
+/** What an owner can do about an account from chat. */
+export type OwnerAction = "disable" | "restrict" | "keep" | "not_mine";
+
+export interface OwnerAccountView {
+  accountId: string;
+  userName: string;
+  name: string;
+  active: boolean;
+  webServiceAccessOnly: boolean;
+  findings: Finding[];
+  risk: number;
+  /** What a change would touch: the calls it made in 7 days and how it authenticates. */
+  uniqueApiCalls7d: ApiCall[];
+  authMethods30d: AuthMethodCounts | undefined;
+  actions: OwnerAction[];
+}
+
+export interface OwnerMessageView {
+  owner: Owner & { email: string };
+  /** Riskiest first. */
+  accounts: OwnerAccountView[];
+}
+
+export interface OwnerMessages {
+  messages: OwnerMessageView[];
+  /** Risky accounts with no reachable owner: they go to the admin channel for assignment. */
+  unowned: OwnerAccountView[];
+}
+
+/**
+ * One message per owner listing their risky accounts, from the latest successful scan. An owner is
+ * reachable when active and with an email; otherwise the account goes to the admins.
+ */
+export function buildOwnerMessages(db: Database): OwnerMessages {
+  const latest = listScans(db, { status: "succeeded", limit: 1 })[0];
+  if (!latest) return { messages: [], unowned: [] };
+  const findingsByAccount = new Map<string, Finding[]>();
+  for (const finding of listOpenFindings(db, { source: latest.source })) {
+    findingsByAccount.set(finding.accountId, [...(findingsByAccount.get(finding.accountId) ?? []), finding]);
+  }
+  const byOwner = new Map<string, OwnerMessageView>();
+  const unowned: OwnerAccountView[] = [];
+  for (const { identity } of listScanAccounts(db, latest.id)) {
+    const findings = findingsByAccount.get(identity.id);
+    if (!findings) continue;
+    const view: OwnerAccountView = {
+      accountId: identity.id,
+      userName: identity.userName,
+      name: identity.name,
+      active: identity.active,
+      webServiceAccessOnly: identity.webServiceAccessOnly,
+      findings,
+      risk: accountRisk({ disabled: false, rules: findings.map((f) => f.rule) }),
+      uniqueApiCalls7d: identity.uniqueApiCalls7d,
+      authMethods30d: identity.authMethods30d,
+      actions: identity.webServiceAccessOnly
+        ? ["disable", "keep", "not_mine"]
+        : ["disable", "restrict", "keep", "not_mine"],
+    };
+    const owner = identity.owner;
+    if (!owner?.email || !owner.active) {
+      unowned.push(view);
+      continue;
+    }
+    const key = owner.email.toLowerCase();
+    const message = byOwner.get(key) ?? { owner: { ...owner, email: owner.email }, accounts: [] };
+    message.accounts.push(view);
+    byOwner.set(key, message);
+  }
+  const byRisk = (a: OwnerAccountView, b: OwnerAccountView) =>
+    b.risk - a.risk || a.userName.localeCompare(b.userName);
+  const messages = [...byOwner.values()];
+  for (const message of messages) message.accounts.sort(byRisk);
+  messages.sort((a, b) => a.owner.email.localeCompare(b.owner.email));
+  return { messages, unowned: unowned.sort(byRisk) };
+}
