@@ -10,8 +10,8 @@ export interface CollectContext {
   client: ServiceNowClient;
   mapping: ServiceNowMapping;
   privilegedRoles: readonly string[];
-  /** Values per IN-list request (sys_ids or user names); keeps URLs well under 8 KB. */
-  batchSize?: number;
+  /** Characters of values per IN-list request (default IN_LIST_CHARS). */
+  inListChars?: number;
 }
 
 const DAY = 86_400_000;
@@ -47,9 +47,27 @@ function toUser(record: RawRecord, ownerField: string): UserRecord | undefined {
   };
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+/**
+ * Budget for the values of one `fieldIN a,b,c` condition. Many servers and proxies refuse request
+ * lines over 8 KB, and the rest of the URL (encoded fields, the other conditions) needs room.
+ */
+export const IN_LIST_CHARS = 6000;
+
+/** Splits values into comma lists of at most `budget` characters each (URL-encoding aside). */
+export function chunkByLength(values: readonly string[], budget: number): string[][] {
+  const result: string[][] = [];
+  let current: string[] = [];
+  let length = 0;
+  for (const value of values) {
+    if (current.length > 0 && length + 1 + value.length > budget) {
+      result.push(current);
+      current = [];
+      length = 0;
+    }
+    length += (current.length > 0 ? 1 : 0) + value.length;
+    current.push(value);
+  }
+  if (current.length > 0) result.push(current);
   return result;
 }
 
@@ -64,7 +82,7 @@ const listable = (value: string): boolean => !/[,^]/.test(value);
  */
 export async function collectInventory(context: CollectContext, options: CollectOptions): Promise<Inventory> {
   const { client, mapping } = context;
-  const batchSize = context.batchSize ?? 100;
+  const batches = (values: readonly string[]) => chunkByLength(values, context.inListChars ?? IN_LIST_CHARS);
   const { now } = options;
   const progress = options.onProgress ?? (() => {});
   const ago = (days: number) => formatDateTime(new Date(now.getTime() - days * DAY));
@@ -149,7 +167,7 @@ export async function collectInventory(context: CollectContext, options: Collect
       users.set(user.id, user);
       mark(user.id, "api_activity");
     };
-    for (const batch of chunks(names.filter(listable), batchSize)) {
+    for (const batch of batches(names.filter(listable))) {
       for await (const page of client.list(mapping.user.table, {
         query: `user_nameIN${batch.join(",")}^internal_integration_user!=true`,
         fields: userFields,
@@ -187,7 +205,7 @@ export async function collectInventory(context: CollectContext, options: Collect
       addRows(page);
     }
     const others = identityIds.filter((id) => !users.get(id)?.wsao);
-    for (const batch of chunks(others, batchSize)) {
+    for (const batch of batches(others)) {
       for await (const page of client.list(mapping.userRole.table, {
         query: `${userField}IN${batch.join(",")}`,
         fields: [userField, roleNameField],
@@ -207,7 +225,7 @@ export async function collectInventory(context: CollectContext, options: Collect
       ),
     ];
     const found = new Map<string, UserRecord>();
-    for (const batch of chunks(missing.filter(listable), batchSize)) {
+    for (const batch of batches(missing.filter(listable))) {
       for await (const page of client.list(mapping.user.table, {
         query: `sys_idIN${batch.join(",")}`,
         fields: userFields,
@@ -227,7 +245,7 @@ export async function collectInventory(context: CollectContext, options: Collect
   const logins = await readSignal(blindSpots, "ui_logins", lh.table, async () => {
     const byUser = new Map<string, { count: number; last: Date | undefined }>();
     const interactive = identityIds.filter((id) => !users.get(id)?.wsao);
-    for (const batch of chunks(interactive, batchSize)) {
+    for (const batch of batches(interactive)) {
       const rows = await client.aggregate(lh.table, {
         query: `${lh.userField}IN${batch.join(",")}^sys_created_on>=${ago(30)}`,
         groupBy: [lh.userField],

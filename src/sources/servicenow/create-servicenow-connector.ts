@@ -8,7 +8,8 @@ export interface ServiceNowConnectorOptions {
   client: ServiceNowClient;
   mapping?: ServiceNowMapping;
   privilegedRoles?: readonly string[];
-  batchSize?: number;
+  /** Characters of values per IN-list request; see IN_LIST_CHARS. */
+  inListChars?: number;
 }
 
 const STATE_FIELDS = ["sys_id", "user_name", "active", "locked_out", "web_service_access_only"] as const;
@@ -42,7 +43,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
           client,
           mapping,
           privilegedRoles: options.privilegedRoles ?? DEFAULT_PRIVILEGED_ROLES,
-          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+          ...(options.inListChars ? { inListChars: options.inListChars } : {}),
         },
         collect,
       ),
