@@ -1,4 +1,5 @@
 import type { ApiCall, AuthMethodCounts } from "../../core/model.js";
+import { plural } from "../../views/rule-text.js";
 
 /** "2026-11-23 02:00 UTC": one unambiguous time format for every terminal view. */
 export function formatTime(date: Date | undefined): string {
@@ -13,9 +14,9 @@ export function formatDay(date: Date | undefined): string {
 export function formatAuthMethods(methods: AuthMethodCounts | undefined): string {
   if (!methods) return "unknown (not exposed by the instance)";
   const parts = [
-    methods.basic > 0 ? `Basic auth (${methods.basic} uses)` : "",
-    methods.oauth > 0 ? `OAuth (${methods.oauth} tokens)` : "",
-    methods.other > 0 ? `other/unknown (${methods.other} calls)` : "",
+    methods.basic > 0 ? `Basic auth (${plural(methods.basic, "use")})` : "",
+    methods.oauth > 0 ? `OAuth (${plural(methods.oauth, "token")} issued)` : "",
+    methods.other > 0 ? `other or unknown (${plural(methods.other, "call")})` : "",
   ].filter(Boolean);
   return parts.length > 0 ? parts.join(", ") : "none seen in 30 days";
 }

@@ -1,5 +1,5 @@
 import type { OwnerAccountView, OwnerMessages } from "../../views/build-owner-messages.js";
-import { REMEDIATION_TEXT, RULE_TITLES } from "../../views/rule-text.js";
+import { plural, REMEDIATION_TEXT, RULE_TITLES } from "../../views/rule-text.js";
 import { formatApiCalls, formatAuthMethods } from "./format-text.js";
 
 const BUTTONS: Record<string, string> = {
@@ -31,9 +31,8 @@ export function renderOwnerMessagesText(
   const out: string[] = [];
   for (const message of owners.messages) {
     out.push("", `── To ${message.owner.name} <${message.owner.email}> ──`);
-    out.push(
-      `You own ${message.accounts.length} machine identit${message.accounts.length === 1 ? "y" : "ies"} that need attention:`,
-    );
+    const count = plural(message.accounts.length, "machine identity", "machine identities");
+    out.push(`You own ${count} that ${message.accounts.length === 1 ? "needs" : "need"} attention:`);
     for (const account of message.accounts.slice(0, limit)) out.push(...renderAccount(account));
     if (message.accounts.length > limit)
       out.push(`  … and ${message.accounts.length - limit} more (warden lookup <account>)`);

@@ -1,0 +1,91 @@
+import type { Database } from "better-sqlite3";
+import type { Config } from "../config/load-config.js";
+import type { Logger } from "../logger.js";
+import { generateInstance } from "../simulator/generate-instance.js";
+import { startSimulatedInstance } from "../simulator/start-simulated-instance.js";
+import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
+import { createServiceNowConnector } from "../sources/servicenow/create-servicenow-connector.js";
+import { DEFAULT_MAPPING } from "../sources/servicenow/mapping.js";
+import type { SourceConnector } from "../sources/source-connector.js";
+import { openDatabase } from "../store/open-database.js";
+import { failInterruptedScans } from "../store/scans.js";
+
+/** Credentials the built-in simulated instance accepts; they protect nothing real. */
+const SIMULATOR_CREDENTIALS = { username: "warden", password: "warden-demo" };
+
+/** Everything a command needs, built once from the configuration. */
+export interface Warden {
+  config: Config;
+  db: Database;
+  connector: SourceConnector;
+  logger: Logger;
+  now: () => Date;
+  /** Where the source lives; "simulated" when warden started its own instance. */
+  sourceUrl: string;
+  simulated: boolean;
+  close(): Promise<void>;
+}
+
+export interface OpenWardenDeps {
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * The composition root: store, source connector (the configured ServiceNow instance, or the
+ * built-in simulated one when SERVICENOW_URL is unset), clock and logger. Only this function and
+ * the CLI decide what is real; everything below receives its collaborators.
+ */
+export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<Warden> {
+  const now = deps.now ?? (() => new Date());
+  const logger = deps.logger;
+  const db = openDatabase(config.dbPath);
+  // A scan left "running" by a process that died is recorded as failed, once, at start.
+  failInterruptedScans(db, now());
+
+  let baseUrl = config.servicenow.url;
+  let auth = config.servicenow.auth;
+  let stopSimulator = async () => {};
+  if (baseUrl === undefined) {
+    const instance = await startSimulatedInstance({
+      data: generateInstance({ now: now() }),
+      now,
+      credentials: SIMULATOR_CREDENTIALS,
+    });
+    baseUrl = instance.url;
+    auth = { kind: "basic", ...SIMULATOR_CREDENTIALS };
+    stopSimulator = () => instance.close();
+    logger.info(
+      { url: baseUrl },
+      "SERVICENOW_URL is not set: using the built-in simulated ServiceNow instance",
+    );
+  }
+  const client = createServiceNowClient({
+    baseUrl,
+    auth: auth!,
+    timeoutMs: config.servicenow.timeoutMs,
+    pageSize: config.servicenow.pageSize,
+    logger: logger.child({ source: "servicenow" }),
+  });
+  const connector = createServiceNowConnector({
+    client,
+    mapping: {
+      ...DEFAULT_MAPPING,
+      user: { ...DEFAULT_MAPPING.user, ownerField: config.servicenow.ownerField },
+    },
+    privilegedRoles: config.privilegedRoles,
+  });
+  return {
+    config,
+    db,
+    connector,
+    logger,
+    now,
+    sourceUrl: config.servicenow.url ?? "simulated",
+    simulated: config.servicenow.url === undefined,
+    async close() {
+      await stopSimulator();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,152 @@
+import { parseArgs } from "node:util";
+import { renderDigestText } from "../adapters/terminal/render-digest-text.js";
+import { renderLookupText } from "../adapters/terminal/render-lookup-text.js";
+import { renderOwnerMessagesText } from "../adapters/terminal/render-owner-messages-text.js";
+import { openWarden, type Warden } from "../app/open-warden.js";
+import { loadConfig } from "../config/load-config.js";
+import { ConfigError, UsageError, WardenError } from "../errors.js";
+import { createLogger, type Logger } from "../logger.js";
+import { runScan, type ScanOutcome } from "../scan/run-scan.js";
+import { buildDigest } from "../views/build-digest.js";
+import { buildLookup } from "../views/build-lookup.js";
+import { buildOwnerMessages } from "../views/build-owner-messages.js";
+import { createProgressLine } from "./progress-line.js";
+
+/** What the CLI touches of the outside world; tests pass their own. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: Record<string, string | undefined>;
+  /** Whether stderr is a terminal (progress line). */
+  isTTY: boolean;
+  now?: () => Date;
+  logger?: Logger;
+}
+
+const HELP = `warden: keeps an organisation's machine identities safe
+
+Usage:
+  warden demo                        scan, then print the digest and the owner messages (npm start)
+  warden scan [--json]               scan every configured source now and store the result
+  warden digest --print              print the digest to the terminal
+  warden lookup <account> [--json]   show one account (user name or sys_id)
+  warden help                        this text
+
+Configuration comes from environment variables (see README). With no SERVICENOW_URL,
+warden starts a built-in simulated ServiceNow instance.`;
+
+/** Runs one CLI command; resolves to the process exit code (0 ok, 1 failure, 2 usage/config). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const print = (text: string) => io.stdout.write(`${text}\n`);
+  const [command = "help", ...rest] = argv;
+  try {
+    if (command === "help" || command === "--help" || command === "-h") {
+      print(HELP);
+      return 0;
+    }
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { json: { type: "boolean", default: false }, print: { type: "boolean", default: false } },
+      allowPositionals: true,
+    });
+    const config = loadConfig(io.env);
+    // One-shot commands print their own summary; their logs stay quiet unless LOG_LEVEL asks.
+    const level = io.env.LOG_LEVEL ? config.logLevel : "warn";
+    const logger = io.logger ?? createLogger(level, io.stderr);
+    const warden = await openWarden(config, { logger, ...(io.now ? { now: io.now } : {}) });
+    try {
+      switch (command) {
+        case "scan": {
+          const outcome = await scanWithProgress(warden, io);
+          print(
+            values.json
+              ? JSON.stringify(scanSummary(warden, outcome), null, 2)
+              : formatScanSummary(warden, outcome),
+          );
+          return 0;
+        }
+        case "digest": {
+          if (!values.print) {
+            throw new UsageError(
+              "Posting the digest to Slack or Teams is not available yet; use `warden digest --print` to print it.",
+            );
+          }
+          print(renderDigestText(buildDigest(warden.db, { now: warden.now() })));
+          return 0;
+        }
+        case "lookup": {
+          const query = positionals.join(" ");
+          if (query.trim() === "")
+            throw new UsageError("Usage: warden lookup <account> (a user name or sys_id)");
+          const view = buildLookup(warden.db, query);
+          print(values.json ? JSON.stringify(view, null, 2) : renderLookupText(view));
+          return view.found ? 0 : 1;
+        }
+        case "demo": {
+          const outcome = await scanWithProgress(warden, io);
+          print(formatScanSummary(warden, outcome));
+          print("");
+          print(renderDigestText(buildDigest(warden.db, { now: warden.now() })));
+          print("");
+          print("Direct messages owners would get (no chat platform is configured, so they are printed):");
+          print(renderOwnerMessagesText(buildOwnerMessages(warden.db)));
+          return 0;
+        }
+        default:
+          throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
+      }
+    } finally {
+      await warden.close();
+    }
+  } catch (error) {
+    io.stderr.write(`${describeError(error)}\n`);
+    return error instanceof UsageError || error instanceof ConfigError ? 2 : 1;
+  }
+}
+
+async function scanWithProgress(warden: Warden, io: CliIo): Promise<ScanOutcome> {
+  const progress = createProgressLine(io.stderr, io.isTTY);
+  try {
+    return await runScan({
+      db: warden.db,
+      connector: warden.connector,
+      now: warden.now,
+      logger: warden.logger,
+      dormantDays: warden.config.dormantDays,
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.clear();
+  }
+}
+
+function scanSummary(warden: Warden, outcome: ScanOutcome) {
+  return {
+    scanId: outcome.scanId,
+    source: outcome.inventory.source,
+    instance: warden.sourceUrl,
+    identities: outcome.inventory.identities.length,
+    findings: [...outcome.findings.values()].reduce((n, list) => n + list.length, 0),
+    opened: outcome.changes.opened,
+    resolved: outcome.changes.resolved,
+    score: outcome.score,
+    blindSpots: outcome.inventory.blindSpots,
+    requests: outcome.inventory.requests,
+  };
+}
+
+function formatScanSummary(warden: Warden, outcome: ScanOutcome): string {
+  const s = scanSummary(warden, outcome);
+  const lines = [
+    `Scanned ${s.instance === "simulated" ? "the built-in simulated ServiceNow instance" : s.instance}: ${s.identities} machine identities, ${s.findings} findings (${s.opened} new, ${s.resolved} resolved), score ${s.score.value}/100, ${s.requests} requests.`,
+  ];
+  for (const spot of s.blindSpots) lines.push(`  blind spot: ${spot.signal} (${spot.table}): ${spot.reason}`);
+  return lines.join("\n");
+}
+
+/** One clear message; a WardenError's message already says what to do. */
+function describeError(error: unknown): string {
+  if (error instanceof WardenError) return `warden: ${error.message}`;
+  if (error instanceof Error) return `warden: unexpected error: ${error.message}`;
+  return `warden: unexpected error: ${String(error)}`;
+}

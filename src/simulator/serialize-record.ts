@@ -1,0 +1,52 @@
+/**
+ * Turns a row into the JSON the Table API sends: every value a string, references as
+ * `{link, value}` (or plain sys_id strings with sysparm_exclude_reference_link=true), empty
+ * references as "", dot-walked fields as flat keys such as "role.name".
+ */
+import type { TableView } from "./table-view.js";
+
+export type ReferenceValue = { link: string; value: string };
+export type SerializedRecord = Record<string, string | ReferenceValue>;
+
+export interface SerializeOptions {
+  /** Instance base URL, for reference links. */
+  baseUrl: string;
+  excludeReferenceLink: boolean;
+}
+
+/**
+ * The fields a request asks for: `sysparm_fields` (unknown or ACL-hidden ones dropped silently)
+ * or, without it, every own field that is not hidden.
+ */
+export function resolveFields(
+  view: TableView,
+  requested: string | null,
+  hidden: ReadonlySet<string> | undefined,
+): string[] {
+  const isHidden = (path: string) => hidden?.has(path.split(".", 1)[0] ?? path) ?? false;
+  const wanted =
+    requested === null || requested.trim() === ""
+      ? [...view.fields]
+      : requested
+          .split(",")
+          .map((f) => f.trim())
+          .filter((f) => f !== "");
+  return [...new Set(wanted)].filter((f) => view.hasField(f) && !isHidden(f));
+}
+
+/** Serialises one row with the given (already resolved) fields. */
+export function serializeRecord(
+  view: TableView,
+  row: number,
+  fields: readonly string[],
+  options: SerializeOptions,
+): SerializedRecord {
+  const out: SerializedRecord = {};
+  for (const field of fields) {
+    const value = view.get(row, field);
+    const target = view.referenceTarget(field);
+    if (target === undefined || value === "" || options.excludeReferenceLink) out[field] = value;
+    else out[field] = { link: `${options.baseUrl}/api/now/table/${target}/${value}`, value };
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+/**
+ * Runtime fault switches of a simulated instance. Everything here is mutable while the server
+ * runs, so a test can break the instance between two requests of one scan.
+ *
+ * @example
+ * sim.faults.missingTables.add("sys_user_login_history");       // 400 Invalid table
+ * sim.faults.forbiddenTables.add("syslog_transaction");         // 403 Insufficient rights
+ * sim.faults.hideRows("sys_user", new Set([sysId]));            // ACL-hidden rows (applied after sysparm_limit)
+ * sim.faults.hideRows("sys_user", (r) => r.user_name.startsWith("svc_"));
+ * sim.faults.hideFields("sys_user", "email", "manager");        // keys missing from records
+ * sim.faults.script({ response: 429, retryAfterSeconds: 2 });   // the next request gets a 429
+ * sim.faults.script({ response: 503, times: 3, table: "sys_user" });
+ * sim.faults.script({ response: "hang", path: "/api/now/stats/" });
+ * sim.faults.reset();
+ */
+import type { SimRecord } from "./instance-data.js";
+
+/** Rows an ACL hides: a set of sys_ids, or a predicate on the record's database values. */
+export type HiddenRows = ReadonlySet<string> | ((record: Readonly<SimRecord>) => boolean);
+
+/**
+ * A one-shot response: an HTTP status with ServiceNow's error body, "html" (200 with the
+ * hibernation page) or "hang" (no answer until the client gives up or the server closes).
+ */
+export type ScriptedResponse = 401 | 403 | 429 | 500 | 502 | 503 | 504 | "html" | "hang";
+
+export interface ScriptedFault {
+  response: ScriptedResponse;
+  /** How many matching requests get it. Default 1. */
+  times?: number;
+  /** Only requests for this table (Table or Aggregate API). */
+  table?: string;
+  /** Only requests whose path contains this string (e.g. "/oauth_token.do", "/api/now/stats/"). */
+  path?: string;
+  /** Retry-After seconds for 429. Default 1. */
+  retryAfterSeconds?: number;
+}
+
+/** The fault switches; see the module comment for examples. */
+export class SimulatorFaults {
+  /** Tables that answer 400 "Invalid table" as if the plugin were not installed. */
+  readonly missingTables = new Set<string>();
+  /** Tables that answer 403 "Insufficient rights to query records". */
+  readonly forbiddenTables = new Set<string>();
+  /** Per table: rows an ACL hides from lists (after sysparm_limit) and from GET/PATCH by sys_id (404). */
+  readonly hiddenRows = new Map<string, HiddenRows>();
+  /** Per table: fields an ACL hides (the key is missing from returned records). */
+  readonly hiddenFields = new Map<string, Set<string>>();
+  /** Pending one-shot responses, consumed first-match-first by incoming requests. */
+  readonly scripted: ScriptedFault[] = [];
+
+  /** Hides rows of `table` (replaces any earlier rule for that table). */
+  hideRows(table: string, rows: HiddenRows): this {
+    this.hiddenRows.set(table, rows);
+    return this;
+  }
+
+  /** Hides fields of `table` (adds to the fields already hidden). */
+  hideFields(table: string, ...fields: string[]): this {
+    const set = this.hiddenFields.get(table) ?? new Set<string>();
+    for (const f of fields) set.add(f);
+    this.hiddenFields.set(table, set);
+    return this;
+  }
+
+  /** Queues a one-shot response for the next `times` matching requests. */
+  script(fault: ScriptedFault): this {
+    this.scripted.push({ ...fault, times: fault.times ?? 1 });
+    return this;
+  }
+
+  /** Clears every switch. */
+  reset(): void {
+    this.missingTables.clear();
+    this.forbiddenTables.clear();
+    this.hiddenRows.clear();
+    this.hiddenFields.clear();
+    this.scripted.length = 0;
+  }
+
+  /** Whether a row is hidden by an ACL rule on `table`. */
+  isRowHidden(table: string, record: () => SimRecord): boolean {
+    const rule = this.hiddenRows.get(table);
+    if (!rule) return false;
+    const r = record();
+    return typeof rule === "function" ? rule(r) : rule.has(r.sys_id ?? "");
+  }
+
+  /** Takes (and counts down) the first scripted fault matching a request. */
+  take(path: string, table: string | undefined): ScriptedFault | undefined {
+    const index = this.scripted.findIndex(
+      (f) => (f.table === undefined || f.table === table) && (f.path === undefined || path.includes(f.path)),
+    );
+    if (index < 0) return undefined;
+    const fault = this.scripted[index]!;
+    const left = (fault.times ?? 1) - 1;
+    if (left <= 0) this.scripted.splice(index, 1);
+    else this.scripted[index] = { ...fault, times: left };
+    return fault;
+  }
+}

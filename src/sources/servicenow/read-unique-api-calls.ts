@@ -1,0 +1,33 @@
+import type { ApiCall } from "../../core/model.js";
+import type { SignalReader } from "./signal-reader.js";
+import { toPathTemplate } from "./to-path-template.js";
+
+/**
+ * The last 7 days' unique API calls per user_name: one grouped count by account, URL (and method
+ * where the instance has such a column), folded into path templates here.
+ */
+export async function readUniqueApiCalls(reader: SignalReader): Promise<Map<string, ApiCall[]>> {
+  const tx = reader.mapping.transaction;
+  const rows = await reader.client.aggregate(tx.table, {
+    query: `${tx.typeField}=${tx.restType}^sys_created_on>=${reader.ago(7)}`,
+    groupBy: [tx.userField, tx.urlField, ...(tx.methodField ? [tx.methodField] : [])],
+    count: true,
+  });
+  const byName = new Map<string, Map<string, ApiCall>>();
+  for (const row of rows) {
+    const name = row.groupBy[tx.userField];
+    const url = row.groupBy[tx.urlField];
+    if (!name || !url) continue;
+    const method = (tx.methodField && row.groupBy[tx.methodField]) || "*";
+    const path = toPathTemplate(url);
+    const calls = byName.get(name) ?? new Map<string, ApiCall>();
+    const key = `${method} ${path}`;
+    const call = calls.get(key) ?? { method, path, count: 0 };
+    call.count += row.count;
+    calls.set(key, call);
+    byName.set(name, calls);
+  }
+  return new Map(
+    [...byName].map(([name, calls]) => [name, [...calls.values()].sort((a, b) => b.count - a.count)]),
+  );
+}

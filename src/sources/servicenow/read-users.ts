@@ -1,0 +1,93 @@
+import { isListable } from "./chunk-by-length.js";
+import type { RawRecord } from "./client-types.js";
+import { USER_FIELDS } from "./mapping.js";
+import { parseBool, parseDateTime, refValue, str } from "./parse-values.js";
+import type { SignalReader } from "./signal-reader.js";
+
+/** The sys_user facts warden keeps about an identity or an owner. */
+export interface UserRecord {
+  id: string;
+  userName: string;
+  name: string;
+  email: string | undefined;
+  active: boolean;
+  lockedOut: boolean;
+  wsao: boolean;
+  internalIntegration: boolean;
+  lastLoginAt: Date | undefined;
+  createdAt: Date | undefined;
+  ownerRef: string | undefined;
+}
+
+function toUser(record: RawRecord, ownerField: string): UserRecord | undefined {
+  const id = str(record.sys_id);
+  const userName = str(record.user_name);
+  if (!id || !userName) return undefined;
+  return {
+    id,
+    userName,
+    name: str(record.name) ?? userName,
+    email: str(record.email),
+    active: parseBool(record.active, true) ?? true,
+    lockedOut: parseBool(record.locked_out, false) ?? false,
+    wsao: parseBool(record.web_service_access_only, false) ?? false,
+    internalIntegration: parseBool(record.internal_integration_user, false) ?? false,
+    lastLoginAt: parseDateTime(record.last_login_time),
+    createdAt: parseDateTime(record.sys_created_on),
+    ownerRef: refValue(record[ownerField]),
+  };
+}
+
+async function readPaged(
+  reader: SignalReader,
+  query: string,
+  onPage?: (count: number) => void,
+): Promise<UserRecord[]> {
+  const { client, mapping } = reader;
+  const users: UserRecord[] = [];
+  for await (const page of client.list(mapping.user.table, {
+    query,
+    fields: [...USER_FIELDS, mapping.user.ownerField],
+  })) {
+    for (const record of page) {
+      const user = toUser(record, mapping.user.ownerField);
+      if (user) users.push(user);
+    }
+    onPage?.(users.length);
+  }
+  return users;
+}
+
+/** Every web-service-only account that is not an internal integration user, disabled ones too. */
+export function readWebServiceOnlyUsers(
+  reader: SignalReader,
+  onPage?: (count: number) => void,
+): Promise<UserRecord[]> {
+  return readPaged(reader, "web_service_access_only=true^internal_integration_user!=true", onPage);
+}
+
+/** Users by exact user_name; names an IN list cannot carry are looked up one by one, literally. */
+export async function readUsersByName(reader: SignalReader, names: readonly string[]): Promise<UserRecord[]> {
+  const users: UserRecord[] = [];
+  for (const batch of reader.batches(names.filter(isListable))) {
+    users.push(...(await readPaged(reader, `user_nameIN${batch.join(",")}`)));
+  }
+  const { client, mapping } = reader;
+  for (const name of names.filter((n) => !isListable(n))) {
+    const fields = [...USER_FIELDS, mapping.user.ownerField];
+    for (const record of await client.findByField(mapping.user.table, "user_name", name, fields)) {
+      const user = toUser(record, mapping.user.ownerField);
+      if (user) users.push(user);
+    }
+  }
+  return users;
+}
+
+/** Users by sys_id (owners). */
+export async function readUsersById(reader: SignalReader, ids: readonly string[]): Promise<UserRecord[]> {
+  const users: UserRecord[] = [];
+  for (const batch of reader.batches(ids.filter(isListable))) {
+    users.push(...(await readPaged(reader, `sys_idIN${batch.join(",")}`)));
+  }
+  return users;
+}
