@@ -63,7 +63,9 @@ export async function startDemoSource(
 /** A real SQLite file in a temp directory, closed after the test. */
 export function openTempDb() {
   const db = openDatabase(tempDbPath());
-  onTestFinished(() => db.close());
+  onTestFinished(() => {
+    db.close();
+  });
   return db;
 }
 
