@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import { openDatabase } from "../../src/store/open-database.js";
+import { listScans } from "../../src/store/scans.js";
+import { scan, startDemoSource } from "../helpers/demo-source.js";
+import { runWarden } from "../helpers/run-warden.js";
+import { tempDbPath } from "../helpers/temp-db.js";
+
+const quiet = { LOG_LEVEL: "silent" };
+
+describe("warden CLI", () => {
+  it("runs the demo with no configuration: scan, digest and owner messages", async () => {
+    const { code, stdout, stderr } = await runWarden(["demo"], { WARDEN_DB: tempDbPath() }).done;
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Scanned the built-in simulated ServiceNow instance: \d+ machine identities/);
+    expect(stdout).toMatch(/Machine Identity Security Score: \d+\/100 \(first scan\)/);
+    expect(stdout).toContain("Riskiest accounts:");
+    expect(stdout).toMatch(/── To .+ <.+@acme\.example> ──/);
+    expect(stdout).toContain("[Disable]");
+  });
+
+  it("scans a configured instance and prints JSON", async () => {
+    const { sim } = await startDemoSource();
+    const env = {
+      ...quiet,
+      SERVICENOW_URL: sim.url,
+      SERVICENOW_USERNAME: "warden",
+      SERVICENOW_PASSWORD: "warden-demo",
+      WARDEN_DB: tempDbPath(),
+    };
+    const { code, stdout } = await runWarden(["scan", "--json"], env).done;
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary).toMatchObject({ source: "servicenow", instance: sim.url, blindSpots: [] });
+    expect(summary.identities).toBeGreaterThan(10);
+    expect(summary.score.value).toBeLessThan(100);
+  });
+
+  it("looks an account up, and matches encoded-query syntax literally", async () => {
+    const { sim } = await startDemoSource();
+    const db = tempDbPath();
+    const env = {
+      ...quiet,
+      SERVICENOW_URL: sim.url,
+      SERVICENOW_USERNAME: "warden",
+      SERVICENOW_PASSWORD: "warden-demo",
+      WARDEN_DB: db,
+    };
+    expect((await runWarden(["scan"], env).done).code).toBe(0);
+    const dormant = sim.data.scenarios.dormant?.[0] as string;
+
+    const found = await runWarden(["lookup", dormant, "--json"], env).done;
+    expect(found.code).toBe(0);
+    const view = JSON.parse(found.stdout);
+    expect(view).toMatchObject({ found: true, identity: { userName: dormant } });
+    expect(view.openFindings.map((f: { rule: string }) => f.rule)).toContain("dormant");
+
+    for (const query of [`${dormant}^ORactive=true`, "^NQactive=true", "user_name=svc"]) {
+      const miss = await runWarden(["lookup", query], env).done;
+      expect(miss.code, query).toBe(1);
+      expect(miss.stdout).toContain(`No machine identity "${query}"`);
+    }
+    const near = await runWarden(["lookup", dormant.slice(0, -2)], env).done;
+    expect(near.stdout).toContain(`Did you mean: ${dormant}`);
+  });
+
+  it("lists every configuration problem at once and exits 2", async () => {
+    const { code, stderr, stdout } = await runWarden(["scan"], {
+      SERVICENOW_URL: "acme.service-now.com",
+      SERVICENOW_USERNAME: "bot",
+      DORMANT_DAYS: "soon",
+      WARDEN_MODE: "yolo",
+    }).done;
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("Configuration has 4 problem(s)");
+    expect(stderr).toContain("SERVICENOW_URL must be an http(s) URL");
+    expect(stderr).toContain("SERVICENOW_USERNAME and SERVICENOW_PASSWORD must be set together");
+    expect(stderr).toContain("DORMANT_DAYS must be a whole number");
+    expect(stderr).toContain('WARDEN_MODE must be "apply" or "dry-run"');
+  });
+
+  it("fails a scan with one clear line and exit 1 on a wrong password, without printing it", async () => {
+    const { sim } = await startDemoSource();
+    const env = {
+      ...quiet,
+      SERVICENOW_URL: sim.url,
+      SERVICENOW_USERNAME: "warden",
+      SERVICENOW_PASSWORD: "hunter2",
+      WARDEN_DB: tempDbPath(),
+    };
+    const { code, stderr } = await runWarden(["scan"], env).done;
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(/^warden: ServiceNow GET .* failed: 401/);
+    expect(stderr).not.toContain("hunter2");
+  });
+
+  it("keeps the previous results when a scan is killed halfway, and records it as interrupted", async () => {
+    const { sim, connector } = await startDemoSource();
+    const path = tempDbPath();
+    const db = openDatabase(path);
+    const first = await scan(db, connector);
+    db.close();
+
+    sim.latencyMs = 40;
+    const env = {
+      ...quiet,
+      SERVICENOW_URL: sim.url,
+      SERVICENOW_USERNAME: "warden",
+      SERVICENOW_PASSWORD: "warden-demo",
+      WARDEN_DB: path,
+    };
+    const before = sim.requestCount;
+    const run = runWarden(["scan"], env);
+    while (sim.requestCount < before + 4) await new Promise((r) => setTimeout(r, 10));
+    run.child.kill("SIGKILL");
+    expect((await run.done).signal).toBe("SIGKILL");
+
+    const after = openDatabase(path);
+    const [killed, previous] = listScans(after);
+    expect(killed).toMatchObject({ status: "running" });
+    expect(previous).toMatchObject({ id: first.scanId, status: "succeeded", score: first.score });
+    after.close();
+
+    // The next start records the interrupted scan as failed and scans normally.
+    sim.latencyMs = 0;
+    const next = await runWarden(["scan", "--json"], env).done;
+    expect(next.code).toBe(0);
+    const reopened = openDatabase(path);
+    const scans = listScans(reopened);
+    expect(scans[1]).toMatchObject({ id: killed?.id, status: "failed" });
+    expect(scans[1]?.error).toMatch(/interrupted/);
+    expect(scans[0]).toMatchObject({ status: "succeeded", score: first.score });
+    reopened.close();
+  });
+});
