@@ -107,6 +107,36 @@ describe("scanning the simulated instance", () => {
     expect(open).toContain("ui_and_api");
   });
 
+  it("asks the login history only about accounts that logged in lately, unless last_login_time is hidden", async () => {
+    const { sim, connector, idOf } = await startDemoSource();
+    const askedAbout = () => {
+      const queries = sim.requests
+        .filter((r) => r.path === "/api/now/stats/sys_user_login_history")
+        .map((r) => String(r.query.sysparm_query ?? ""));
+      sim.requests.length = 0;
+      return queries.flatMap((q) => q.match(/^userIN([^^]*)/)?.[1]?.split(",") ?? []);
+    };
+    const uiAndApi = (o: Awaited<ReturnType<typeof scan>>) =>
+      [...o.findings]
+        .filter(([, list]) => list.some((f) => f.rule === "ui_and_api"))
+        .map(([id]) => id)
+        .sort();
+    const quiet = idOf("svc_reporting_etl"); // calls APIs, UI login allowed, never logged in
+    const mixed = idOf("svc_legacy_crm"); // calls APIs and logged into the UI 2 days ago
+
+    const first = await scan(openTempDb(), connector);
+    const lately = askedAbout();
+    expect(lately).toContain(mixed);
+    expect(lately).not.toContain(quiet);
+
+    // Without last_login_time nothing can be inferred: every interactive account is asked about.
+    sim.faults.hideFields("sys_user", "last_login_time");
+    const second = await scan(openTempDb(), connector);
+    expect(askedAbout()).toEqual(expect.arrayContaining([mixed, quiet]));
+    expect(uiAndApi(second)).toEqual(uiAndApi(first));
+    expect(uiAndApi(first)).toContain(mixed);
+  });
+
   it("records a blind spot for a table the instance does not have, and still scans", async () => {
     const { sim, connector } = await startDemoSource();
     sim.faults.missingTables.add("sys_user_basic_auth_exception");

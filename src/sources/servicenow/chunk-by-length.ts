@@ -1,8 +1,10 @@
 /**
- * Budget for the values of one `fieldIN a,b,c` condition. Many servers and proxies refuse request
- * lines over 8 KB, and the rest of the URL (encoded fields, the other conditions) needs room.
+ * Budget for the values of one `fieldIN a,b,c` condition. ServiceNow's Tomcat refuses over-long
+ * request lines with 400 "Request header is too large" (KB0826932; Tomcat's default is 8 KB), and
+ * the rest of the URL (path, sysparm_fields, the other conditions, `^` encoded as %5E) needs
+ * about 500 of those bytes. Commas stay literal in axios's query encoding.
  */
-export const IN_LIST_CHARS = 6000;
+export const IN_LIST_CHARS = 7000;
 
 /** Splits values into comma lists of at most `budget` characters each (URL-encoding aside). */
 export function chunkByLength(values: readonly string[], budget: number = IN_LIST_CHARS): string[][] {

@@ -89,8 +89,15 @@ export async function collectInventory(context: CollectContext, options: Collect
 
   progress({ phase: "UI logins" });
   const lh = mapping.loginHistory;
+  const since30 = new Date(now.getTime() - 30 * DAY);
+  // Every interactive login updates last_login_time, so an account whose last_login_time is older
+  // than 30 days has no UI login to count: only the others need the login history.
+  const mayHaveLoggedIn = interactiveIds.filter((id) => {
+    const user = users.get(id);
+    return !user?.lastLoginKnown || (user.lastLoginAt !== undefined && user.lastLoginAt >= since30);
+  });
   const logins = await readSignal(blindSpots, "ui_logins", lh.table, () =>
-    readUiLogins(reader, interactiveIds),
+    readUiLogins(reader, mayHaveLoggedIn),
   );
   if (logins && logins.rows === 0) {
     blindSpots.push({
@@ -114,7 +121,6 @@ export async function collectInventory(context: CollectContext, options: Collect
   );
 
   const privileged = new Set(context.privilegedRoles);
-  const since30 = new Date(now.getTime() - 30 * DAY);
   const ownerOf = (ref: string | undefined): Owner | undefined => {
     const user = ref ? (users.get(ref) ?? owners?.get(ref)) : undefined;
     if (!user) return undefined;

@@ -1,19 +1,36 @@
 import type { ApiCall } from "../../core/model.js";
+import type { AggregateRow } from "./client-types.js";
+import type { ServiceNowMapping } from "./mapping.js";
 import type { SignalReader } from "./signal-reader.js";
 import { toPathTemplate } from "./to-path-template.js";
 
 /**
- * The last 7 days' unique API calls per user_name: one grouped count by account, URL (and method
- * where the instance has such a column), folded into path templates here.
+ * The last 7 days' unique API calls per user_name: a grouped count by account, URL (and method
+ * where the instance has such a column), folded into path templates here. URLs carry record ids
+ * and query strings, so the groups are many; asking one 24-hour window at a time keeps each answer
+ * (and warden's memory) to a seventh of the week.
  */
 export async function readUniqueApiCalls(reader: SignalReader): Promise<Map<string, ApiCall[]>> {
   const tx = reader.mapping.transaction;
-  const rows = await reader.client.aggregate(tx.table, {
-    query: `${tx.typeField}=${tx.restType}^sys_created_on>=${reader.ago(7)}`,
-    groupBy: [tx.userField, tx.urlField, ...(tx.methodField ? [tx.methodField] : [])],
-    count: true,
-  });
   const byName = new Map<string, Map<string, ApiCall>>();
+  for (let day = 7; day >= 1; day--) {
+    const rows = await reader.client.aggregate(tx.table, {
+      query: `${tx.typeField}=${tx.restType}^sys_created_on>=${reader.ago(day)}${day > 1 ? `^sys_created_on<${reader.ago(day - 1)}` : ""}`,
+      groupBy: [tx.userField, tx.urlField, ...(tx.methodField ? [tx.methodField] : [])],
+      count: true,
+    });
+    fold(rows, byName, tx);
+  }
+  return new Map(
+    [...byName].map(([name, calls]) => [name, [...calls.values()].sort((a, b) => b.count - a.count)]),
+  );
+}
+
+function fold(
+  rows: readonly AggregateRow[],
+  byName: Map<string, Map<string, ApiCall>>,
+  tx: ServiceNowMapping["transaction"],
+): void {
   for (const row of rows) {
     const name = row.groupBy[tx.userField];
     const url = row.groupBy[tx.urlField];
@@ -27,7 +44,4 @@ export async function readUniqueApiCalls(reader: SignalReader): Promise<Map<stri
     calls.set(key, call);
     byName.set(name, calls);
   }
-  return new Map(
-    [...byName].map(([name, calls]) => [name, [...calls.values()].sort((a, b) => b.count - a.count)]),
-  );
 }

@@ -15,6 +15,8 @@ export interface UserRecord {
   wsao: boolean;
   internalIntegration: boolean;
   lastLoginAt: Date | undefined;
+  /** False when an ACL hides last_login_time (the key is missing), so nothing can be inferred from it. */
+  lastLoginKnown: boolean;
   createdAt: Date | undefined;
   ownerRef: string | undefined;
 }
@@ -33,6 +35,7 @@ function toUser(record: RawRecord, ownerField: string): UserRecord | undefined {
     wsao: parseBool(record.web_service_access_only, false) ?? false,
     internalIntegration: parseBool(record.internal_integration_user, false) ?? false,
     lastLoginAt: parseDateTime(record.last_login_time),
+    lastLoginKnown: "last_login_time" in record,
     createdAt: parseDateTime(record.sys_created_on),
     ownerRef: refValue(record[ownerField]),
   };

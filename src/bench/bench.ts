@@ -1,0 +1,127 @@
+/**
+ * `npm run bench`: scans a large simulated instance, running as its own process with latency on
+ * every request, and prints warden's figures against the targets. Figures, not assertions: the
+ * tests stay fast and deterministic; this is where speed and memory are watched.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { silentLogger } from "../logger.js";
+import { runScan } from "../scan/run-scan.js";
+import type { InstanceDescription } from "../simulator/describe-instance.js";
+import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
+import { createServiceNowConnector } from "../sources/servicenow/create-servicenow-connector.js";
+import { openDatabase } from "../store/open-database.js";
+import { computeLowerBound } from "./compute-lower-bound.js";
+
+const { values } = parseArgs({
+  options: {
+    users: { type: "string", default: "200000" },
+    machines: { type: "string", default: "50000" },
+    transactions: { type: "string", default: "2000000" },
+    latency: { type: "string", default: "20" },
+    "page-size": { type: "string", default: "1000" },
+  },
+});
+const pageSize = Number(values["page-size"]);
+
+async function startSimulator(): Promise<{
+  description: InstanceDescription & { url: string };
+  stop: () => void;
+}> {
+  const script = join(import.meta.dirname, "../simulator/run-simulator.js");
+  const child = spawn(
+    process.execPath,
+    [
+      script,
+      `--users=${values.users}`,
+      `--machines=${values.machines}`,
+      `--transactions=${values.transactions}`,
+      `--latency=${values.latency}`,
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const lines = createInterface({ input: child.stdout });
+  for await (const line of lines) {
+    lines.close();
+    return { description: JSON.parse(line), stop: () => child.kill("SIGTERM") };
+  }
+  throw new Error("the simulator exited before it printed its address");
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(
+    `Generating a simulated instance: ${values.users} users, ${values.machines} machine identities, ${values.transactions} REST calls in 30 days, ${values.latency} ms per request…\n`,
+  );
+  const { description, stop } = await startSimulator();
+  const dir = mkdtempSync(join(tmpdir(), "warden-bench-"));
+  try {
+    const db = openDatabase(join(dir, "warden.db"));
+    const client = createServiceNowClient({
+      baseUrl: description.url,
+      auth: { kind: "basic", username: "warden", password: "warden-demo" },
+      pageSize,
+      timeoutMs: 120_000,
+    });
+    const connector = createServiceNowConnector({ client });
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 20);
+    const started = performance.now();
+    const phases: string[] = [];
+    const outcome = await runScan({
+      db,
+      connector,
+      now: () => new Date(),
+      logger: silentLogger,
+      dormantDays: 100,
+      onProgress: ({ phase }) => {
+        if (phases.at(-1)?.startsWith(phase)) return;
+        const rss = Math.round(process.memoryUsage().rss / 1048576);
+        phases.push(`${phase} (from ${((performance.now() - started) / 1000).toFixed(1)} s, RSS ${rss} MB)`);
+      },
+    });
+    const wallMs = performance.now() - started;
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+    db.close();
+
+    const bound = computeLowerBound(description, outcome.inventory, pageSize, outcome.inventory.collectedAt);
+    const findings = [...outcome.findings.values()].reduce((n, list) => n + list.length, 0);
+    const rowsStored = outcome.inventory.identities.length * 2 + findings;
+    const requests = outcome.inventory.requests;
+    const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+    const rows: [string, string, string][] = [
+      [
+        "machine identities found",
+        `${outcome.inventory.identities.length} (instance has ${description.machineIdentities})`,
+        "",
+      ],
+      ["findings", String(findings), ""],
+      [
+        "HTTP requests",
+        `${requests} (lower bound ${bound.total}, ${(requests / bound.total).toFixed(2)}×)`,
+        "≤ 1.2×",
+      ],
+      ["wall time", `${(wallMs / 1000).toFixed(1)} s (collect ${outcome.timings.collectMs} ms)`, ""],
+      ["peak RSS (warden process)", mb(peakRss), "< 300 MB"],
+      ["store write of the scan", `${outcome.timings.storeMs} ms`, "< 2000 ms"],
+      ["rows stored per second", String(Math.round(rowsStored / (outcome.timings.storeMs / 1000))), ""],
+    ];
+    process.stdout.write("\nwarden benchmark\n");
+    for (const [name, value, target] of rows) {
+      process.stdout.write(`  ${name.padEnd(28)} ${value.padEnd(52)} ${target}\n`);
+    }
+    process.stdout.write(`\nLower bound at ${pageSize} rows per page: ${bound.explanation}\n`);
+    process.stdout.write(`Phases: ${phases.join("; ")}\n`);
+  } finally {
+    stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
