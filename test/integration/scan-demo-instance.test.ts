@@ -236,4 +236,51 @@ describe("scanning the simulated instance", () => {
       .sort();
     expect(partial.inventory.identities.map((i) => i.id).sort()).toEqual(expected);
   });
+
+  it("reads rows with missing fields and odd values without losing the account", async () => {
+    const { sim, connector, idOf } = await startDemoSource();
+    const users = sim.data.tables.get("sys_user")!;
+    const row = (name: string) => users.rows[users.indexById.get(idOf(name)) ?? -1]!;
+    const clean = sim.data.scenarios.clean?.[0] as string;
+    Object.assign(row(clean), { active: "1", locked_out: "0", last_login_time: "not a date" });
+    delete row(clean).name;
+    const dormant = sim.data.scenarios.dormant?.[0] as string;
+    Object.assign(row(dormant), { web_service_access_only: "true", sys_created_on: "" });
+
+    const outcome = await scan(openTempDb(), connector);
+    const byName = new Map(outcome.inventory.identities.map((i) => [i.userName, i]));
+    expect(byName.get(clean)).toMatchObject({
+      active: true,
+      lockedOut: false,
+      name: clean,
+      lastLoginAt: undefined,
+    });
+    expect(outcome.findings.get(idOf(clean))).toBeUndefined();
+    expect(byName.get(dormant)?.createdAt).toBeUndefined();
+    expect(outcome.findings.get(idOf(dormant))?.map((f) => f.rule)).toContain("dormant");
+  });
+
+  it("finds the same thing whatever the process time zone, with dates near midnight", async () => {
+    const results: string[] = [];
+    const original = process.env.TZ;
+    try {
+      for (const tz of ["UTC", "Pacific/Kiritimati", "America/Adak"]) {
+        process.env.TZ = tz;
+        // Just before midnight UTC: local dates differ by a day in both directions.
+        const now = new Date("2026-11-22T23:59:30Z");
+        const { connector } = await startDemoSource();
+        const outcome = await scan(openTempDb(), connector, now);
+        results.push(
+          JSON.stringify(
+            [...outcome.findings].map(([id, list]) => [id, list.map((f) => [f.rule, f.summary])]).sort(),
+          ),
+        );
+      }
+    } finally {
+      if (original === undefined) delete process.env.TZ;
+      else process.env.TZ = original;
+    }
+    expect(results[1]).toBe(results[0]);
+    expect(results[2]).toBe(results[0]);
+  });
 });
