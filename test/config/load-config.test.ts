@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/load-config.js";
+import { ConfigError } from "../../src/errors.js";
+
+describe("loadConfig", () => {
+  it("runs with no configuration at all: simulated instance, local database, defaults", () => {
+    const config = loadConfig({});
+    expect(config.servicenow.url).toBeUndefined();
+    expect(config.dbPath).toBe("./data/warden.db");
+    expect(config).toMatchObject({ mode: "apply", dormantDays: 100, port: 3000, logLevel: "info" });
+    expect(config.scanSchedule).toBe("0 2 * * *");
+    expect(config.digestSchedule).toBe("0 9 * * 1");
+    expect(config.privilegedRoles).toContain("admin");
+    expect(config.slack.apiUrl).toBe("https://slack.com/api/");
+  });
+
+  it("prefers OAuth client credentials over Basic auth when both are set", () => {
+    const config = loadConfig({
+      SERVICENOW_URL: "https://acme.service-now.com/",
+      SERVICENOW_USERNAME: "bot",
+      SERVICENOW_PASSWORD: "pw",
+      SERVICENOW_CLIENT_ID: "id",
+      SERVICENOW_CLIENT_SECRET: "secret",
+    });
+    expect(config.servicenow.url).toBe("https://acme.service-now.com");
+    expect(config.servicenow.auth).toEqual({ kind: "oauth", clientId: "id", clientSecret: "secret" });
+  });
+
+  it("lists every problem at once", () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        SERVICENOW_URL: "https://acme.service-now.com",
+        SERVICENOW_CLIENT_ID: "id",
+        PORT: "99999",
+        LOG_LEVEL: "loud",
+        WARDEN_ADMINS: "alice@acme.example, bob",
+        SCAN_SCHEDULE: "every night",
+        SLACK_BOT_TOKEN: "xoxb-1",
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems, message } = error as ConfigError;
+    expect([...problems].sort()).toEqual(
+      [
+        "SERVICENOW_CLIENT_ID and SERVICENOW_CLIENT_SECRET must be set together.",
+        'WARDEN_ADMINS must list email addresses (got "bob").',
+        'LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent (got "loud").',
+        "SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) is.",
+        'PORT must be a whole number from 0 to 65535 (got "99999").',
+        'SCAN_SCHEDULE must be a cron expression with 5 or 6 fields, e.g. "0 2 * * *" (got "every night").',
+      ].sort(),
+    );
+    expect(message).not.toContain("xoxb-1");
+  });
+
+  it("asks for credentials when only the URL is set", () => {
+    expect(() => loadConfig({ SERVICENOW_URL: "https://acme.service-now.com" })).toThrowError(
+      /SERVICENOW_URL is set but no credentials are/,
+    );
+  });
+
+  it("normalises admins to lower case", () => {
+    expect(loadConfig({ WARDEN_ADMINS: "Alice@Acme.example,,bob@acme.example " }).admins).toEqual([
+      "alice@acme.example",
+      "bob@acme.example",
+    ]);
+  });
+});
