@@ -49,6 +49,7 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
       ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     });
     const t1 = performance.now();
+    deps.onProgress?.({ phase: "assessing" });
     const history = loadActivityHistory(db, inventory.source);
     const findings = new Map<string, Finding[]>();
     for (const identity of inventory.identities) {
@@ -68,6 +69,7 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
       })),
     );
     const t2 = performance.now();
+    deps.onProgress?.({ phase: "storing" });
     const changes = saveScanResult(db, { scanId, inventory, findings, score, finishedAt: deps.now() });
     const timings = {
       collectMs: Math.round(t1 - t0),

@@ -30,6 +30,55 @@ function greater(a: string, b: string): boolean {
   return a > b;
 }
 
+/** Shared by groups that never write to their maps (no max, min, sum or avg besides time). */
+const NO_STRINGS = new Map<string, string>();
+const NO_NUMBERS = new Map<string, number>();
+
+/**
+ * A hash table from integer keys below 2^52 to non-negative indices. A Map would box every such
+ * key above 2^31 into a heap number per lookup; this keeps them in a Float64Array.
+ */
+class IntKeyTable {
+  private keys = new Float64Array(1024).fill(-1);
+  private values = new Int32Array(1024);
+  private size = 0;
+
+  /** The index stored for `key`, or -1. */
+  get(key: number): number {
+    const mask = this.keys.length - 1;
+    for (let slot = IntKeyTable.hash(key) & mask; ; slot = (slot + 1) & mask) {
+      const at = this.keys[slot]!;
+      if (at === key) return this.values[slot]!;
+      if (at === -1) return -1;
+    }
+  }
+
+  set(key: number, value: number): void {
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    const mask = this.keys.length - 1;
+    let slot = IntKeyTable.hash(key) & mask;
+    while (this.keys[slot] !== -1 && this.keys[slot] !== key) slot = (slot + 1) & mask;
+    if (this.keys[slot] === -1) this.size++;
+    this.keys[slot] = key;
+    this.values[slot] = value;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    this.keys = new Float64Array(keys.length * 2).fill(-1);
+    this.values = new Int32Array(keys.length * 2);
+    this.size = 0;
+    for (let slot = 0; slot < keys.length; slot++)
+      if (keys[slot] !== -1) this.set(keys[slot]!, values[slot]!);
+  }
+
+  private static hash(key: number): number {
+    // Low and high 32 bits mixed (key | 0 keeps the low 32 bits of an integer below 2^53).
+    return Math.imul((key | 0) ^ Math.floor(key / 4294967296), 0x9e3779b1) >>> 0;
+  }
+}
+
 interface Accumulator {
   groupValues: string[];
   count: number;
@@ -47,7 +96,7 @@ interface Accumulator {
  */
 export function aggregateRows(
   view: TableView,
-  rows: readonly number[],
+  rows: ArrayLike<number>,
   request: AggregateRequest,
 ): AggregateGroup[] {
   const groupBy = request.groupBy.filter((f) => view.hasField(f));
@@ -60,7 +109,21 @@ export function aggregateRows(
   const timeField = view.timeField;
   const slowMax = maxFields.filter((f) => f !== timeField);
   const slowMin = minFields.filter((f) => f !== timeField);
-  const groups = new Map<string | number, Accumulator>();
+  // Groups in order of creation; found by string key, or by numeric key without boxing it.
+  const groups: Accumulator[] = [];
+  const byString = new Map<string, Accumulator>();
+  const byNumber = new IntKeyTable();
+  // Per-group maps only when some field needs them (most requests only count).
+  const needsMaps = slowMax.length + slowMin.length + sumFields.length > 0;
+  const accumulator = (groupValues: string[], count: number, firstRow: number, lastRow: number) => ({
+    groupValues,
+    count,
+    max: needsMaps ? new Map<string, string>() : NO_STRINGS,
+    min: needsMaps ? new Map<string, string>() : NO_STRINGS,
+    sum: needsMaps ? new Map<string, number>() : NO_NUMBERS,
+    firstRow,
+    lastRow,
+  });
   // Columnar fields group by integer code (mixed radix) instead of building a string per row.
   const codes = groupBy.map((f) => view.codes(f));
   const numeric =
@@ -84,7 +147,8 @@ export function aggregateRows(
     const counts = new Uint32Array(cardinality);
     const first = new Int32Array(cardinality).fill(-1);
     const last = new Int32Array(cardinality);
-    for (const row of rows) {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
       const key = codeOf(row);
       if (counts[key] === 0) first[key] = row;
       counts[key] = (counts[key] ?? 0) + 1;
@@ -94,35 +158,33 @@ export function aggregateRows(
       const count = counts[key] ?? 0;
       if (count === 0) continue;
       const firstRow = first[key] ?? 0;
-      const acc: Accumulator = {
-        groupValues: valuesOf(firstRow),
-        count,
-        max: new Map(),
-        min: new Map(),
-        sum: new Map(),
-        firstRow,
-        lastRow: last[key] ?? 0,
-      };
-      groups.set(key, acc);
+      groups.push(accumulator(valuesOf(firstRow), count, firstRow, last[key] ?? 0));
     }
   }
-  for (const row of groups.size > 0 ? [] : rows) {
-    let key: string | number = "";
-    if (numeric) key = codeOf(row);
-    else if (groupAccessors.length === 1) key = groupAccessors[0]!(row);
-    else if (groupAccessors.length > 1) key = groupAccessors.map((a) => a(row)).join("\u0000");
-    let acc = groups.get(key);
-    if (!acc) {
-      acc = {
-        groupValues: valuesOf(row),
-        count: 0,
-        max: new Map(),
-        min: new Map(),
-        sum: new Map(),
-        firstRow: row,
-        lastRow: row,
-      };
-      groups.set(key, acc);
+  // Unless the dense path above did the work, every row goes through the general accumulators.
+  const remaining = groups.length > 0 ? 0 : rows.length;
+  for (let i = 0; i < remaining; i++) {
+    const row = rows[i]!;
+    let acc: Accumulator | undefined;
+    if (numeric) {
+      const key = codeOf(row);
+      const index = byNumber.get(key);
+      acc = index < 0 ? undefined : groups[index];
+      if (!acc) {
+        acc = accumulator(valuesOf(row), 0, row, row);
+        byNumber.set(key, groups.length);
+        groups.push(acc);
+      }
+    } else {
+      let key = "";
+      if (groupAccessors.length === 1) key = groupAccessors[0]!(row);
+      else if (groupAccessors.length > 1) key = groupAccessors.map((a) => a(row)).join("\u0000");
+      acc = byString.get(key);
+      if (!acc) {
+        acc = accumulator(valuesOf(row), 0, row, row);
+        byString.set(key, acc);
+        groups.push(acc);
+      }
     }
     acc.count++;
     acc.lastRow = row;
@@ -144,8 +206,14 @@ export function aggregateRows(
     }
   }
 
+  const sumOut = known(request.sum);
+  const avgOut = known(request.avg);
   const out: AggregateGroup[] = [];
-  for (const acc of groups.values()) {
+  // Sort keys: on columnar fields the rank of each value (equal values share a rank), so groups
+  // sort by comparing integers instead of strings.
+  const ranked = numeric && groupBy.length > 0;
+  const ranks: number[][] = [];
+  for (const acc of groups) {
     const max: Record<string, string> = {};
     const min: Record<string, string> = {};
     for (const field of maxFields)
@@ -154,10 +222,20 @@ export function aggregateRows(
       min[field] = field === timeField ? view.get(acc.firstRow, field) : (acc.min.get(field) ?? "");
     const sum: Record<string, number> = {};
     const avg: Record<string, number> = {};
-    for (const field of known(request.sum)) sum[field] = acc.sum.get(field) ?? 0;
-    for (const field of known(request.avg))
-      avg[field] = acc.count === 0 ? 0 : (acc.sum.get(field) ?? 0) / acc.count;
+    for (const field of sumOut) sum[field] = acc.sum.get(field) ?? 0;
+    for (const field of avgOut) avg[field] = acc.count === 0 ? 0 : (acc.sum.get(field) ?? 0) / acc.count;
+    if (ranked) ranks.push(codes.map((c) => c!.rank(c!.code(acc.firstRow))));
     out.push({ groupValues: acc.groupValues, count: acc.count, max, min, sum, avg });
+  }
+  if (ranked) {
+    const order = out.map((_, i) => i);
+    order.sort((a, b) => {
+      const x = ranks[a]!;
+      const y = ranks[b]!;
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+      return 0;
+    });
+    return order.map((i) => out[i]!);
   }
   out.sort((a, b) => {
     for (let i = 0; i < a.groupValues.length; i++) {

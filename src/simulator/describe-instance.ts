@@ -21,6 +21,11 @@ export interface InstanceDescription {
   nonWsaoApiIdentities: number;
   /** Users with internal_integration_user=true (excluded from identities). */
   internalIntegrationUsers: number;
+  /**
+   * Distinct people owning machine identities: existing users named as `manager` of an identity
+   * that are not identities themselves (the owners a scan looks up).
+   */
+  identityOwners: number;
   /** sys_user_has_role rows whose user is a machine identity. */
   identityRoleRows: number;
   /** Identities with at least one REST call since gs.daysAgoStart(30). */
@@ -95,6 +100,14 @@ export function describeInstance(data: InstanceData): InstanceDescription {
     if (calls) withCalls++;
   }
 
+  const userIds = new Set(users.map((u) => u.sys_id ?? ""));
+  const owners = new Set<string>();
+  for (const user of users) {
+    const manager = user.manager ?? "";
+    if (identityIds.has(user.sys_id ?? "") && userIds.has(manager) && !identityIds.has(manager))
+      owners.add(manager);
+  }
+
   let roleRows = 0;
   for (const row of data.tables.get("sys_user_has_role")?.rows ?? [])
     if (identityIds.has(row.user ?? "")) roleRows++;
@@ -127,6 +140,7 @@ export function describeInstance(data: InstanceData): InstanceDescription {
     wsaoIdentities: wsao,
     nonWsaoApiIdentities: nonWsaoApi,
     internalIntegrationUsers: internal,
+    identityOwners: owners.size,
     identityRoleRows: roleRows,
     identitiesWithApiCalls30d: withCalls,
     transactionRows: log.count,

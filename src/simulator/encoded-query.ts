@@ -62,6 +62,8 @@ export interface RowAccess {
   hasField(path: string): boolean;
   /** The database value of `path` in row `row` ("" when empty or a reference is empty). */
   get(row: number, path: string): string;
+  /** Optionally, a reader of `path` resolved once (so a scan skips the per-row field lookup). */
+  accessor?(path: string): ((row: number) => string) | undefined;
 }
 
 const FIELD = /^[a-z0-9_.]+/;
@@ -156,6 +158,11 @@ export function resolveValue(value: string, now: Date): string {
 
 const NUMERIC = /^-?\d{1,15}(\.\d+)?$/;
 
+/** Whether a value compares numerically (against another numeric one) rather than as a string. */
+export function isNumericValue(value: string): boolean {
+  return NUMERIC.test(value);
+}
+
 /** Compares numerically when both sides look like (reasonably short) numbers, else as strings. */
 function compare(a: string, b: string): number {
   if (NUMERIC.test(a) && NUMERIC.test(b)) return Number(a) - Number(b);
@@ -205,6 +212,66 @@ export function matchesCondition(condition: Condition, actual: string): boolean 
   }
 }
 
+/** A three-way comparison with `value` fixed, deciding once whether `value` is numeric. */
+function comparisonWith(value: string): (actual: string) => number {
+  const byString = (actual: string) => (actual < value ? -1 : actual > value ? 1 : 0);
+  if (!NUMERIC.test(value)) return byString;
+  const number = Number(value);
+  return (actual) => (NUMERIC.test(actual) ? Number(actual) - number : byString(actual));
+}
+
+/**
+ * `matchesCondition` with the condition fixed: the same answers, but IN lists become a Set and
+ * whether the value is numeric is decided once, so a scan of many rows does per row only what the
+ * row's value needs.
+ */
+export function compileCondition(condition: Condition): (actual: string) => boolean {
+  const { operator, value } = condition;
+  switch (operator) {
+    case "=":
+    case "!=": {
+      // Equal when identical, or (a non-numeric value compares as a string) numerically equal.
+      const number = Number(value);
+      const equal = NUMERIC.test(value)
+        ? (actual: string) => actual === value || (NUMERIC.test(actual) && Number(actual) - number === 0)
+        : (actual: string) => actual === value;
+      return operator === "=" ? equal : (actual) => !equal(actual);
+    }
+    case "IN": {
+      const set = new Set(condition.values);
+      return (actual) => set.has(actual);
+    }
+    case "NOT IN": {
+      const set = new Set(condition.values);
+      return (actual) => !set.has(actual);
+    }
+    case "<": {
+      const cmp = comparisonWith(value);
+      return (actual) => actual !== "" && cmp(actual) < 0;
+    }
+    case "<=": {
+      const cmp = comparisonWith(value);
+      return (actual) => actual !== "" && cmp(actual) <= 0;
+    }
+    case ">": {
+      const cmp = comparisonWith(value);
+      return (actual) => actual !== "" && cmp(actual) > 0;
+    }
+    case ">=": {
+      const cmp = comparisonWith(value);
+      return (actual) => actual !== "" && cmp(actual) >= 0;
+    }
+    case "BETWEEN": {
+      const [low = "", high = ""] = condition.values;
+      const fromLow = comparisonWith(low);
+      const fromHigh = comparisonWith(high);
+      return (actual) => actual !== "" && fromLow(actual) >= 0 && fromHigh(actual) <= 0;
+    }
+    default:
+      return (actual) => matchesCondition(condition, actual);
+  }
+}
+
 /**
  * Drops conditions on fields the table does not have (ServiceNow ignores them), then empty
  * terms. A group left with no terms matches every row.
@@ -216,19 +283,39 @@ export function pruneUnknownFields(query: EncodedQuery, access: Pick<RowAccess, 
   return { groups, orderBy: query.orderBy.filter((o) => access.hasField(o.field)) };
 }
 
+/** A row predicate for one term: its conditions ORed, each reading its field once per row. */
+function compileTerm(term: Term, access: RowAccess): (row: number) => boolean {
+  const checks = term.map((condition): ((row: number) => boolean) => {
+    const get = access.accessor?.(condition.field) ?? ((row: number) => access.get(row, condition.field));
+    const { operator, value } = condition;
+    // The most common shapes without a second call per row (same answers as compileCondition).
+    if (operator === "=" && !NUMERIC.test(value)) return (row) => get(row) === value;
+    if (operator === "!=" && !NUMERIC.test(value)) return (row) => get(row) !== value;
+    if (operator === "IN") {
+      const set = new Set(condition.values);
+      return (row) => set.has(get(row));
+    }
+    const matches = compileCondition(condition);
+    return (row) => matches(get(row));
+  });
+  if (checks.length === 1) return checks[0]!;
+  return (row) => {
+    for (const check of checks) if (check(row)) return true;
+    return false;
+  };
+}
+
 /** Builds a row predicate for one group (after pruning). */
 export function compileGroup(group: Group, access: RowAccess): (row: number) => boolean {
+  const terms = group.map((term) => compileTerm(term, access));
+  if (terms.length === 0) return () => true;
+  if (terms.length === 1) return terms[0]!;
+  if (terms.length === 2) {
+    const [a, b] = terms as [(row: number) => boolean, (row: number) => boolean];
+    return (row) => a(row) && b(row);
+  }
   return (row) => {
-    for (const term of group) {
-      let ok = false;
-      for (const condition of term) {
-        if (matchesCondition(condition, access.get(row, condition.field))) {
-          ok = true;
-          break;
-        }
-      }
-      if (!ok) return false;
-    }
+    for (const term of terms) if (!term(row)) return false;
     return true;
   };
 }

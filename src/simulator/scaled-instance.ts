@@ -2,6 +2,9 @@
  * A large synthetic instance for the benchmark: hundreds of thousands of users, tens of
  * thousands of machine identities and millions of REST transactions. The transaction log is
  * written straight into typed-array columns, already in time order, so no per-row objects exist.
+ * Machine identities are owned by a small pool of people (about one per ten identities), and
+ * every risk the rules look for occurs: dormant, Basic auth, WSAO off, UI and API, privileged,
+ * and each kind of ownership problem (none, deleted, inactive, no email).
  */
 
 import { InstanceBuilder } from "./instance-builder.js";
@@ -105,6 +108,50 @@ function cumulativeOf(weights: readonly number[]): Float64Array {
   return out;
 }
 
+/** People owning machine identities, per machine identity (one owner for about ten accounts). */
+const OWNER_POOL_SHARE = 0.1;
+
+/**
+ * Who owns (is the `manager` of) the machine identities. As in real organisations, service
+ * accounts belong to a small group: a pool of about `identities / 10` people (platform and
+ * integration teams), a few owning many accounts and most a handful. Among the pool, people who
+ * have left stay as inactive owners (the humans' 5% turnover), a few have no email address; 2%
+ * of identities have no owner and 0.3% name an owner whose record was deleted. Draws one owner
+ * sys_id (or "") per call.
+ */
+function machineOwners(
+  rng: Prng,
+  b: InstanceBuilder,
+  humanIds: readonly string[],
+  identities: number,
+): () => string {
+  const size = Math.max(1, Math.min(humanIds.length, Math.round(identities * OWNER_POOL_SHARE)));
+  // A partial Fisher-Yates shuffle: `size` distinct people, anywhere in the organisation.
+  const order = Int32Array.from(humanIds, (_, i) => i);
+  const pool: string[] = [];
+  for (let i = 0; i < size; i++) {
+    const j = rng.int(i, order.length - 1);
+    const picked = order[j] ?? 0;
+    order[j] = order[i] ?? 0;
+    order[i] = picked;
+    pool.push(humanIds[picked] ?? "");
+  }
+  // Owners without an email address (a shared or badly provisioned account).
+  const users = b.table("sys_user");
+  for (let i = 41; i < size; i += 97) {
+    const row = users.indexById.get(pool[i] ?? "");
+    const record = row === undefined ? undefined : users.rows[row];
+    if (record) record.email = "";
+  }
+  return () => {
+    const r = rng.next();
+    if (r < 0.02) return "";
+    if (r < 0.023) return rng.sysId();
+    // Skewed towards the start of the pool: a few owners hold many accounts.
+    return pool[Math.floor(size * rng.next() ** 1.5)] ?? "";
+  };
+}
+
 /** active: calls in the last 30 days; quiet: calls only 30–56 days ago; dormant/disabled: none. */
 type Activity = "active" | "dormant" | "quiet" | "disabled";
 
@@ -153,6 +200,7 @@ export function buildScaledInstance(rng: Prng, now: Date, seed: number, scale: I
   for (let i = 0; i < humans; i += 10) {
     for (let k = rng.int(1, 3); k > 0; k--) b.addLogin(humanIds[i] ?? "", rng.next() * 30, "SSO");
   }
+  const ownerOf = machineOwners(rng, b, humanIds, machines + internals);
 
   const input: LogInputs = {
     userNames,
@@ -199,7 +247,7 @@ export function buildScaledInstance(rng: Prng, now: Date, seed: number, scale: I
     const record = b.addUser({
       userName,
       name: `${system.toUpperCase()} integration ${m}`,
-      manager: rng.chance(0.02) ? "" : (humanIds[rng.int(0, humans - 1)] ?? ""),
+      manager: ownerOf(),
       active: state !== "disabled",
       wsao: !nonWsao,
       internal,

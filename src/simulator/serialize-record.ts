@@ -41,12 +41,30 @@ export function serializeRecord(
   fields: readonly string[],
   options: SerializeOptions,
 ): SerializedRecord {
-  const out: SerializedRecord = {};
-  for (const field of fields) {
-    const value = view.get(row, field);
-    const target = view.referenceTarget(field);
-    if (target === undefined || value === "" || options.excludeReferenceLink) out[field] = value;
-    else out[field] = { link: `${options.baseUrl}/api/now/table/${target}/${value}`, value };
-  }
-  return out;
+  return recordSerializer(view, fields, options)(row);
+}
+
+/**
+ * A serialiser for many rows with the same fields: accessors and reference targets are looked up
+ * once, not per row and field.
+ */
+export function recordSerializer(
+  view: TableView,
+  fields: readonly string[],
+  options: SerializeOptions,
+): (row: number) => SerializedRecord {
+  const columns = fields.map((field) => ({
+    field,
+    get: view.accessor(field) ?? (() => ""),
+    link: options.excludeReferenceLink ? undefined : view.referenceTarget(field),
+  }));
+  return (row) => {
+    const out: SerializedRecord = {};
+    for (const { field, get, link } of columns) {
+      const value = get(row);
+      if (link === undefined || value === "") out[field] = value;
+      else out[field] = { link: `${options.baseUrl}/api/now/table/${link}/${value}`, value };
+    }
+    return out;
+  };
 }

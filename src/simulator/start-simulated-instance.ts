@@ -59,7 +59,10 @@ export interface SimulatedInstance {
   latencyMs: number;
   /** Fault switches (see SimulatorFaults). */
   readonly faults: SimulatorFaults;
-  /** The live data; PATCH requests modify it. */
+  /**
+   * The live data; PATCH requests modify it. Later requests see any write into it (and appended
+   * rows): the query caches check themselves against the records. Only sys_ids must not change.
+   */
   readonly data: InstanceData;
   /** Invalidates every OAuth token issued so far (the next Bearer request gets 401). */
   revokeTokens(): void;

@@ -7,7 +7,7 @@ import { type ApiResponse, errorResponse, forbidden, invalidTable, recordNotFoun
 import { type EncodedQuery, parseEncodedQuery } from "./encoded-query.js";
 import { formatGlideDateTime } from "./glide-date-time.js";
 import { selectRows } from "./select-rows.js";
-import { resolveFields, serializeRecord } from "./serialize-record.js";
+import { recordSerializer, resolveFields, serializeRecord } from "./serialize-record.js";
 import type { SimulatorFaults } from "./simulator-faults.js";
 import type { TableView } from "./table-view.js";
 
@@ -69,15 +69,16 @@ export function listRecords(
   if (limit <= 0) limit = DEFAULT_LIMIT;
   const offset = Math.max(0, nonNegativeInt(params.get("sysparm_offset"), 0));
   // sysparm_limit is applied before ACL evaluation, so hidden rows still use up the page.
-  const page = rows
-    .slice(offset, offset + limit)
-    .filter((row) => !ctx.faults.isRowHidden(table, () => view.record(row)));
+  const page = Array.from(rows.subarray(offset, offset + limit)).filter(
+    (row) => !ctx.faults.isRowHidden(table, () => view.record(row)),
+  );
   const fields = resolveFields(view, params.get("sysparm_fields"), ctx.faults.hiddenFields.get(table));
   const options = {
     baseUrl: ctx.baseUrl,
     excludeReferenceLink: isTrue(params.get("sysparm_exclude_reference_link")),
   };
-  const result = page.map((row) => serializeRecord(view, row, fields, options));
+  const serialize = recordSerializer(view, fields, options);
+  const result = page.map(serialize);
   if (apiVersion === "v1" && result.length === 0) return recordNotFound();
 
   const headers: Record<string, string> = {};

@@ -1,6 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  compileCondition,
   compileQuery,
+  matchesCondition,
+  parseCondition,
   parseEncodedQuery,
   type RowAccess,
   resolveValue,
@@ -98,5 +102,42 @@ describe("encoded queries", () => {
     expect(resolveValue("javascript:gs.beginningOfToday()", NOW)).toBe("2026-03-15 00:00:00");
     expect(resolveValue("javascript:gs.daysAgoEnd(1)", NOW)).toBe("2026-03-14 23:59:59");
     expect(resolveValue("javascript:evil()", NOW)).toBe("javascript:evil()");
+  });
+
+  it("compiles every condition to exactly what matchesCondition answers", () => {
+    const value = fc.oneof(
+      fc.constantFrom("", "0", "00", "1", "1.0", "-1", "10", "9", "123456789012345", "1234567890123456"),
+      fc.constantFrom("true", "false", "a", "B", "svc_a", "2026-03-14 08:00:00", "1e3", " 1", "-0"),
+      fc.string({ maxLength: 4 }),
+    );
+    const operator = fc.constantFrom(
+      "=",
+      "!=",
+      "IN",
+      "NOT IN",
+      "<",
+      "<=",
+      ">",
+      ">=",
+      "LIKE",
+      "NOT LIKE",
+      "STARTSWITH",
+      "ENDSWITH",
+      "ISEMPTY",
+      "ISNOTEMPTY",
+      "EMPTYSTRING",
+      "ANYTHING",
+      "BETWEEN",
+    );
+    fc.assert(
+      fc.property(operator, fc.array(value, { minLength: 1, maxLength: 4 }), value, (op, values, actual) => {
+        const separator = op === "BETWEEN" ? "@" : ",";
+        const text = `f${op}${values.filter((v) => !v.includes(separator)).join(separator)}`;
+        const condition = parseCondition(text, NOW);
+        if (!condition) return;
+        expect(compileCondition(condition)(actual)).toBe(matchesCondition(condition, actual));
+      }),
+      { numRuns: 2000, seed: 7 },
+    );
   });
 });
