@@ -1,5 +1,5 @@
 import type { Database } from "better-sqlite3";
-import type { MachineIdentity } from "../core/model.js";
+import type { ActivityHistory, MachineIdentity } from "../core/model.js";
 
 const DATE_KEYS = new Set(["createdAt", "lastLoginAt", "lastApiCallAt", "lastUiLoginAt", "lastBasicAuthAt"]);
 
@@ -83,4 +83,24 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length] ?? 0;
+}
+
+/** Warden's remembered activity for every account of a source, keyed by account id. */
+export function loadActivityHistory(db: Database, source: string): Map<string, ActivityHistory> {
+  const rows = db
+    .prepare("SELECT id, first_seen_at, last_active_at FROM accounts WHERE source = ?")
+    .all(source) as {
+    id: string;
+    first_seen_at: string;
+    last_active_at: string | null;
+  }[];
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        firstObservedAt: new Date(row.first_seen_at),
+        lastActiveAt: row.last_active_at ? new Date(row.last_active_at) : undefined,
+      },
+    ]),
+  );
 }

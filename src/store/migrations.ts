@@ -12,7 +12,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    name: "scans, accounts, findings, activity, decisions, audit log",
+    name: "scans, accounts (with activity history), findings, decisions, audit log",
     sql: `
       CREATE TABLE scans (
         id INTEGER PRIMARY KEY,
@@ -32,6 +32,8 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX scans_by_status ON scans (status, id);
 
       -- One row per machine identity ever seen; snapshot holds the latest MachineIdentity as JSON.
+      -- last_active_at is warden's own memory of activity: the source keeps transaction logs only
+      -- about 8 weeks, so dormancy beyond that rests on it (with first_seen_at as its start).
       CREATE TABLE accounts (
         source TEXT NOT NULL,
         id TEXT NOT NULL,
@@ -42,11 +44,13 @@ export const MIGRATIONS: readonly Migration[] = [
         snapshot TEXT NOT NULL,
         first_seen_at TEXT NOT NULL,
         last_seen_at TEXT NOT NULL,
+        last_active_at TEXT,
         last_scan_id INTEGER NOT NULL REFERENCES scans (id),
         PRIMARY KEY (source, id)
       );
-      CREATE INDEX accounts_by_user_name ON accounts (user_name);
-      CREATE INDEX accounts_by_owner ON accounts (owner_email);
+      -- No index on user_name: lookups compare it case-insensitively (an index would not serve
+      -- them), a scan of even 50,000 rows takes milliseconds, and the index would slow every scan's write.
+      CREATE INDEX accounts_by_scan ON accounts (last_scan_id);
 
       CREATE TABLE findings (
         id INTEGER PRIMARY KEY,
@@ -69,15 +73,6 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX findings_open ON findings (source, account_id, rule) WHERE resolved_at IS NULL;
       CREATE INDEX findings_by_resolved ON findings (resolved_at);
       CREATE INDEX findings_by_first_seen ON findings (first_seen_at);
-
-      -- Warden's own memory of activity: the source keeps transaction logs only ~8 weeks.
-      CREATE TABLE activity (
-        source TEXT NOT NULL,
-        account_id TEXT NOT NULL,
-        first_observed_at TEXT NOT NULL,
-        last_active_at TEXT,
-        PRIMARY KEY (source, account_id)
-      );
 
       -- Remediation decisions taken from chat (who, what, before/after, outcome).
       CREATE TABLE decisions (

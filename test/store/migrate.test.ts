@@ -16,7 +16,7 @@ describe("migrate", () => {
       .pluck()
       .all();
     expect(tables).toEqual(
-      expect.arrayContaining(["accounts", "activity", "audit_log", "decisions", "findings", "scans"]),
+      expect.arrayContaining(["accounts", "audit_log", "decisions", "findings", "scans"]),
     );
     expect(db.pragma("user_version", { simple: true })).toBe(latest);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");

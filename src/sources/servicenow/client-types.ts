@@ -64,6 +64,11 @@ export interface ServiceNowClient {
   findByField(table: string, field: string, value: string, fields: readonly string[]): Promise<RawRecord[]>;
   /** Aggregate API (GET /api/now/stats/{table}). */
   aggregate(table: string, options: AggregateOptions): Promise<AggregateRow[]>;
+  /**
+   * Aggregate API, one row at a time: for answers with a great many groups, so that neither the
+   * parsed answer nor the row list is ever held whole.
+   */
+  aggregateEach(table: string, options: AggregateOptions, onRow: (row: AggregateRow) => void): Promise<void>;
   /** PATCH one record with string values; returns the updated record. */
   patch(
     table: string,

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import axios, { type AxiosResponse } from "axios";
 import { SourceError } from "../../errors.js";
 import { type Logger, silentLogger } from "../../logger.js";
@@ -11,12 +12,13 @@ import type {
   ServiceNowClientOptions,
 } from "./client-types.js";
 import type { HttpAnswer, RequestContext } from "./http-answer.js";
-import { normalizeAggregate } from "./normalize-aggregate.js";
+import { normalizeAggregate, toAggregateRow } from "./normalize-aggregate.js";
 import { createOAuthTokenProvider, type OAuthTokenProvider } from "./oauth-token-provider.js";
 import { parseJsonAnswer } from "./parse-json-answer.js";
 import { parseInteger, refValue } from "./parse-values.js";
+import { readStreamedAnswer, StreamReadError } from "./read-streamed-answer.js";
 import { retryDelay } from "./retry-delay.js";
-import { answerToSourceError, transportToSourceError } from "./to-source-error.js";
+import { answerToSourceError, notJsonError, transportToSourceError } from "./to-source-error.js";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRIES = 4;
@@ -60,6 +62,8 @@ interface Call {
   /** Already serialised body (JSON or form). */
   data?: string;
   contentType?: string;
+  /** Stream the body: each element of a 2xx `result` goes here as it arrives (see aggregateEach). */
+  onItem?: (item: unknown) => void;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object";
@@ -128,7 +132,7 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
   async function send(
     call: Call,
     authorization: string | undefined,
-  ): Promise<{ answer: HttpAnswer; ctx: RequestContext }> {
+  ): Promise<{ answer: HttpAnswer & { streamed?: boolean }; ctx: RequestContext }> {
     const ctx: RequestContext = {
       method: call.method,
       path: call.path,
@@ -146,7 +150,7 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
       requestCount++;
       ctx.attempts = attempt + 1;
       const started = performance.now();
-      let answer: HttpAnswer;
+      let answer: HttpAnswer & { streamed?: boolean };
       try {
         const response = await http.request<unknown>({
           method: call.method,
@@ -154,12 +158,25 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
           params: call.params,
           data: call.data,
           headers,
+          responseType: call.onItem ? "stream" : "text",
         });
-        answer = toAnswer(response);
+        answer = call.onItem
+          ? await readStreamedAnswer(toAnswer(response), response.data as Readable, call.onItem, timeoutMs)
+          : toAnswer(response);
       } catch (error) {
+        if (error instanceof StreamReadError && error.cause instanceof SyntaxError) {
+          throw new SourceError(
+            "E_SOURCE_NOT_JSON",
+            `ServiceNow ${call.method} ${call.path} failed: the answer is not valid JSON (${error.message}).`,
+            { method: call.method, url: call.path },
+          );
+        }
         const code = isObject(error) && typeof error.code === "string" ? error.code : undefined;
         const ms = Math.round(performance.now() - started);
-        const retry = attempt < retries && code !== undefined && RETRYABLE_NETWORK_CODES.has(code);
+        // Elements already passed on cannot be taken back: such a call is not retried.
+        const replayable = !(error instanceof StreamReadError && error.itemsPassedOn);
+        const retry =
+          replayable && attempt < retries && code !== undefined && RETRYABLE_NETWORK_CODES.has(code);
         const waitMs = retry ? retryDelay(attempt, undefined, now()) : undefined;
         log.debug(
           { method: call.method, path: call.path, error: code, ms, attempt, retryInMs: waitMs },
@@ -204,7 +221,9 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
    * `send` with credentials. With OAuth a 401 means the token was revoked or expired early:
    * drop it, fetch a new one and try exactly once more; a second 401 is the caller's error.
    */
-  async function authorized(call: Call): Promise<{ answer: HttpAnswer; ctx: RequestContext }> {
+  async function authorized(
+    call: Call,
+  ): Promise<{ answer: HttpAnswer & { streamed?: boolean }; ctx: RequestContext }> {
     if (!tokens) return send(call, basicHeader);
     const token = await tokens.getToken();
     const first = await send(call, `Bearer ${token}`);
@@ -231,6 +250,16 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
       );
     }
     return { result: json.result, answer };
+  }
+
+  function aggregateCall(table: string, aggregateOptions: AggregateOptions): Call {
+    const params: Record<string, string> = {};
+    if (aggregateOptions.count) params.sysparm_count = "true";
+    if (aggregateOptions.groupBy?.length) params.sysparm_group_by = aggregateOptions.groupBy.join(",");
+    if (aggregateOptions.max?.length) params.sysparm_max_fields = aggregateOptions.max.join(",");
+    if (aggregateOptions.min?.length) params.sysparm_min_fields = aggregateOptions.min.join(",");
+    if (aggregateOptions.query) params.sysparm_query = aggregateOptions.query;
+    return { method: "GET", path: `/api/now/stats/${encodeURIComponent(table)}`, table, params };
   }
 
   async function* list(table: string, listOptions: ListOptions): AsyncGenerator<RawRecord[]> {
@@ -333,19 +362,27 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
     },
 
     async aggregate(table, aggregateOptions: AggregateOptions): Promise<AggregateRow[]> {
-      const params: Record<string, string> = {};
-      if (aggregateOptions.count) params.sysparm_count = "true";
-      if (aggregateOptions.groupBy?.length) params.sysparm_group_by = aggregateOptions.groupBy.join(",");
-      if (aggregateOptions.max?.length) params.sysparm_max_fields = aggregateOptions.max.join(",");
-      if (aggregateOptions.min?.length) params.sysparm_min_fields = aggregateOptions.min.join(",");
-      if (aggregateOptions.query) params.sysparm_query = aggregateOptions.query;
-      const answer = await result({
-        method: "GET",
-        path: `/api/now/stats/${encodeURIComponent(table)}`,
-        table,
-        params,
-      });
+      const answer = await result(aggregateCall(table, aggregateOptions));
       return normalizeAggregate(answer?.result);
+    },
+
+    async aggregateEach(table, aggregateOptions, onRow) {
+      // The body is streamed: each group is passed on as it arrives, never held whole.
+      const call = {
+        ...aggregateCall(table, aggregateOptions),
+        onItem: (item: unknown) => onRow(toAggregateRow(item)),
+      };
+      const { answer, ctx } = await authorized(call);
+      if (answer.status < 200 || answer.status >= 300) throw answerToSourceError(ctx, answer);
+      if (answer.streamed) return;
+      if (/\bjson\b/i.test(answer.headers["content-type"] ?? "")) {
+        throw new SourceError(
+          "E_SOURCE_HTTP",
+          `ServiceNow GET ${call.path} failed: ${answer.status} with JSON that has no "result" member. Check that the instance URL points at the instance itself, not a proxy or portal.`,
+          { status: answer.status, method: "GET", url: call.path },
+        );
+      }
+      throw notJsonError(ctx, answer, "Content-Type is not JSON");
     },
 
     async patch(table, sysId, values, fields) {

@@ -14,7 +14,8 @@ function stringMap(value: unknown): Record<string, string> {
   return out;
 }
 
-function toRow(entry: unknown): AggregateRow {
+/** One element of an Aggregate API `result` as a row. */
+export function toAggregateRow(entry: unknown): AggregateRow {
   const row: AggregateRow = { groupBy: {}, count: 0, max: {}, min: {} };
   if (!isObject(entry)) return row;
   const stats = isObject(entry.stats) ? entry.stats : {};
@@ -35,7 +36,7 @@ function toRow(entry: unknown): AggregateRow {
  * grouped, an array of `{groupby_fields, stats}` when grouped. Every number arrives as a string.
  */
 export function normalizeAggregate(result: unknown): AggregateRow[] {
-  if (Array.isArray(result)) return result.map(toRow);
-  if (isObject(result)) return [toRow(result)];
+  if (Array.isArray(result)) return result.map(toAggregateRow);
+  if (isObject(result)) return [toAggregateRow(result)];
   return [];
 }

@@ -18,29 +18,31 @@ export async function readApiActivity(reader: SignalReader, dormantDays: number)
   const { client } = reader;
   const tx = reader.mapping.transaction;
   const rest = `${tx.typeField}=${tx.restType}`;
-  const recent = await client.aggregate(tx.table, {
-    query: `${rest}^sys_created_on>=${reader.ago(30)}`,
-    groupBy: [tx.userField],
-    count: true,
-  });
-  const longer = await client.aggregate(tx.table, {
-    query: `${rest}^sys_created_on>=${reader.ago(Math.max(dormantDays, 30))}`,
-    groupBy: [tx.userField],
-    count: true,
-    max: ["sys_created_on"],
-  });
-  const oldest = await client.aggregate(tx.table, { query: rest, count: true, min: ["sys_created_on"] });
   const byName: ApiActivity["byName"] = new Map();
-  for (const row of longer) {
-    const name = row.groupBy[tx.userField];
-    if (name) byName.set(name, { calls30d: 0, last: parseDateTime(row.max.sys_created_on) });
-  }
-  for (const row of recent) {
-    const name = row.groupBy[tx.userField];
-    if (!name) continue;
-    const entry = byName.get(name) ?? { calls30d: 0, last: undefined };
-    entry.calls30d = row.count;
-    byName.set(name, entry);
-  }
+  // Row by row: at 50,000 accounts each answer has 50,000 groups.
+  await client.aggregateEach(
+    tx.table,
+    {
+      query: `${rest}^sys_created_on>=${reader.ago(Math.max(dormantDays, 30))}`,
+      groupBy: [tx.userField],
+      max: ["sys_created_on"],
+    },
+    (row) => {
+      const name = row.groupBy[tx.userField];
+      if (name) byName.set(name, { calls30d: 0, last: parseDateTime(row.max.sys_created_on) });
+    },
+  );
+  await client.aggregateEach(
+    tx.table,
+    { query: `${rest}^sys_created_on>=${reader.ago(30)}`, groupBy: [tx.userField], count: true },
+    (row) => {
+      const name = row.groupBy[tx.userField];
+      if (!name) return;
+      const entry = byName.get(name) ?? { calls30d: 0, last: undefined };
+      entry.calls30d = row.count;
+      byName.set(name, entry);
+    },
+  );
+  const oldest = await client.aggregate(tx.table, { query: rest, count: true, min: ["sys_created_on"] });
   return { byName, since: parseDateTime(oldest[0]?.min.sys_created_on), rows: oldest[0]?.count ?? 0 };
 }

@@ -30,10 +30,11 @@ export async function readBasicAuthUse(
 /** OAuth tokens issued per account (sys_id) in 30 days: a recent token means the account uses OAuth. */
 export async function readOAuthTokens(reader: SignalReader): Promise<Map<string, number>> {
   const { table, userField } = reader.mapping.oauthToken;
-  const rows = await reader.client.aggregate(table, {
-    query: `sys_created_on>=${reader.ago(30)}`,
-    groupBy: [userField],
-    count: true,
-  });
-  return new Map(rows.map((row) => [row.groupBy[userField] ?? "", row.count]));
+  const tokens = new Map<string, number>();
+  await reader.client.aggregateEach(
+    table,
+    { query: `sys_created_on>=${reader.ago(30)}`, groupBy: [userField], count: true },
+    (row) => tokens.set(row.groupBy[userField] ?? "", row.count),
+  );
+  return tokens;
 }
