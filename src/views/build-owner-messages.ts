@@ -4,11 +4,29 @@ import type { ApiCall, AuthMethodCounts, Finding, Owner } from "../core/model.js
 import { listScanAccounts } from "../store/accounts.js";
 import { listOpenFindings } from "../store/findings.js";
 import { listScans } from "../store/scans.js";
+import type { ActionKind } from "./action-payload.js";
 
 /** What an owner can do about an account from chat. */
 export type OwnerAction = "disable" | "restrict" | "keep" | "not_mine";
 
+/** A decision already taken on an account, shown in place of its buttons. */
+export interface DecisionLineView {
+  decisionId: number;
+  action: ActionKind;
+  /** Who acted: email, or chat user id when no email is known. */
+  actor: string;
+  at: Date;
+  outcome: "applied" | "dry_run" | "already" | "failed";
+  /** For keep: the reason and until when. */
+  reason?: string | undefined;
+  expiresAt?: Date | undefined;
+  error?: string | undefined;
+  /** Until when the Undo button is offered (24 hours after a disable or restrict). */
+  undoUntil?: Date | undefined;
+}
+
 export interface OwnerAccountView {
+  source: string;
   accountId: string;
   userName: string;
   name: string;
@@ -20,6 +38,8 @@ export interface OwnerAccountView {
   uniqueApiCalls7d: ApiCall[];
   authMethods30d: AuthMethodCounts | undefined;
   actions: OwnerAction[];
+  /** Set once someone acted on the account from this message. */
+  decision?: DecisionLineView | undefined;
 }
 
 export interface OwnerMessageView {
@@ -51,6 +71,7 @@ export function buildOwnerMessages(db: Database): OwnerMessages {
     const findings = findingsByAccount.get(identity.id);
     if (!findings) continue;
     const view: OwnerAccountView = {
+      source: identity.source,
       accountId: identity.id,
       userName: identity.userName,
       name: identity.name,
