@@ -114,4 +114,72 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    name: "chat: risk acceptances, owner overrides, chat user cache, outbox, message accounts, digests",
+    sql: `
+      -- Keep (accept the risk): the finding stays open, but is not sent to its owner again until then.
+      ALTER TABLE findings ADD COLUMN accepted_until TEXT;
+
+      -- An owner assigned in chat overrides the source's owner reference.
+      CREATE TABLE owner_overrides (
+        source TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        owner_email TEXT NOT NULL,
+        assigned_by TEXT NOT NULL,
+        assigned_at TEXT NOT NULL,
+        PRIMARY KEY (source, account_id)
+      );
+
+      -- Email → chat user id (users.lookupByEmail, Teams roster). user_id NULL: looked up, not found.
+      CREATE TABLE chat_users (
+        platform TEXT NOT NULL,
+        email TEXT NOT NULL,
+        user_id TEXT,
+        resolved_at TEXT NOT NULL,
+        PRIMARY KEY (platform, email)
+      );
+
+      -- Every message warden sends goes through here first, so a crash or restart mid-run neither
+      -- loses messages nor sends one twice. 'sending' is written before the API call: such a row
+      -- found at start may or may not have been delivered, and is never sent again blindly.
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        dedupe_key TEXT NOT NULL UNIQUE,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'unknown')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        not_before TEXT,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        message_ref TEXT
+      );
+      CREATE INDEX outbox_by_status ON outbox (status, id);
+
+      -- Which accounts, with which rules, a message showed: a click is checked against it, and
+      -- reminders know what is still unanswered.
+      CREATE TABLE message_accounts (
+        outbox_id INTEGER NOT NULL REFERENCES outbox (id),
+        source TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        rules TEXT NOT NULL,
+        answered_at TEXT,
+        PRIMARY KEY (outbox_id, source, account_id)
+      );
+
+      -- Digests posted, for the trend "since the previous digest".
+      CREATE TABLE digests (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        scan_id INTEGER REFERENCES scans (id),
+        score INTEGER,
+        posted_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
