@@ -80,3 +80,12 @@ export function listAccountFindings(db: Database, source: string, accountId: str
       .all(source, accountId) as FindingRow[]
   ).map(toFinding);
 }
+
+/** Keep: the account's open findings stay open but are accepted (not sent again) until `until`. */
+export function acceptFindings(db: Database, source: string, accountId: string, until: Date): number {
+  return db
+    .prepare(
+      "UPDATE findings SET accepted_until = ? WHERE source = ? AND account_id = ? AND resolved_at IS NULL",
+    )
+    .run(until.toISOString(), source, accountId).changes;
+}
