@@ -9,6 +9,8 @@ export interface StoredFinding extends Finding {
   firstSeenAt: Date;
   lastSeenAt: Date;
   resolvedAt: Date | undefined;
+  /** Kept (risk accepted) until then; the finding is not sent to its owner again before. */
+  acceptedUntil: Date | undefined;
 }
 
 interface FindingRow {
@@ -23,6 +25,7 @@ interface FindingRow {
   first_seen_at: string;
   last_seen_at: string;
   resolved_at: string | null;
+  accepted_until: string | null;
 }
 
 const toFinding = (row: FindingRow): StoredFinding => ({
@@ -40,6 +43,7 @@ const toFinding = (row: FindingRow): StoredFinding => ({
   firstSeenAt: new Date(row.first_seen_at),
   lastSeenAt: new Date(row.last_seen_at),
   resolvedAt: row.resolved_at ? new Date(row.resolved_at) : undefined,
+  acceptedUntil: row.accepted_until ? new Date(row.accepted_until) : undefined,
 });
 
 /** Open findings, optionally of one source or one account. */

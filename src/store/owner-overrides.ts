@@ -26,3 +26,13 @@ export function setOwnerOverride(
     override.assignedAt.toISOString(),
   );
 }
+
+/** Every owner assigned in chat, keyed `${source}:${accountId}`. */
+export function listOwnerOverrides(db: Database): Map<string, string> {
+  const rows = db.prepare("SELECT source, account_id, owner_email FROM owner_overrides").all() as {
+    source: string;
+    account_id: string;
+    owner_email: string;
+  }[];
+  return new Map(rows.map((r) => [`${r.source}:${r.account_id}`, r.owner_email.toLowerCase()]));
+}

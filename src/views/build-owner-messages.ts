@@ -3,6 +3,7 @@ import { accountRisk } from "../core/compute-score.js";
 import type { ApiCall, AuthMethodCounts, Finding, Owner } from "../core/model.js";
 import { listScanAccounts } from "../store/accounts.js";
 import { listOpenFindings } from "../store/findings.js";
+import { listOwnerOverrides } from "../store/owner-overrides.js";
 import { listScans } from "../store/scans.js";
 import type { ActionKind } from "./action-payload.js";
 
@@ -58,13 +59,17 @@ export interface OwnerMessages {
  * One message per owner listing their risky accounts, from the latest successful scan. An owner is
  * reachable when active and with an email; otherwise the account goes to the admins.
  */
-export function buildOwnerMessages(db: Database): OwnerMessages {
+export function buildOwnerMessages(db: Database, options: { now?: Date } = {}): OwnerMessages {
+  const now = options.now ?? new Date();
   const latest = listScans(db, { status: "succeeded", limit: 1 })[0];
   if (!latest) return { messages: [], unowned: [] };
   const findingsByAccount = new Map<string, Finding[]>();
   for (const finding of listOpenFindings(db, { source: latest.source })) {
+    // A kept (accepted) finding is not sent again until its acceptance expires.
+    if (finding.acceptedUntil && finding.acceptedUntil > now) continue;
     findingsByAccount.set(finding.accountId, [...(findingsByAccount.get(finding.accountId) ?? []), finding]);
   }
+  const overrides = listOwnerOverrides(db);
   const byOwner = new Map<string, OwnerMessageView>();
   const unowned: OwnerAccountView[] = [];
   for (const { identity } of listScanAccounts(db, latest.id)) {
@@ -85,7 +90,11 @@ export function buildOwnerMessages(db: Database): OwnerMessages {
         ? ["disable", "keep", "not_mine"]
         : ["disable", "restrict", "keep", "not_mine"],
     };
-    const owner = identity.owner;
+    // An owner assigned in chat replaces the source's reference.
+    const assigned = overrides.get(`${identity.source}:${identity.id}`);
+    const owner = assigned
+      ? { id: "", userName: assigned, name: assigned, email: assigned, active: true }
+      : identity.owner;
     if (!owner?.email || !owner.active) {
       unowned.push(view);
       continue;

@@ -1,0 +1,121 @@
+import type { Database } from "better-sqlite3";
+import type { Logger } from "../logger.js";
+import { appendAudit } from "../store/audit-log.js";
+import { listOutbox, type OutboxItem, recordMessageAccounts, setOutboxStatus } from "../store/outbox.js";
+import type { OwnerAccountView } from "../views/build-owner-messages.js";
+import { viewFromJson } from "./view-json.js";
+
+/** The platform side of sending: Slack and Teams each implement it. */
+export interface OutboxSender {
+  readonly platform: string;
+  /** Sends one item; returns where it landed. Throws RateLimitedError to be called again later. */
+  send(item: OutboxItem): Promise<{ messageRef: string }>;
+}
+
+/** The platform asked us to slow down: wait `retryAfterMs`, then send the same item again. */
+export class RateLimitedError extends Error {
+  readonly retryAfterMs: number;
+
+  constructor(retryAfterMs: number) {
+    super(`rate limited: retry after ${retryAfterMs} ms`);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+export interface DeliverDeps {
+  db: Database;
+  sender: OutboxSender;
+  now: () => Date;
+  logger: Logger;
+  sleep?: (ms: number) => Promise<void>;
+  /** Rate-limit waits per item before it is left for the next run. */
+  maxWaits?: number;
+}
+
+/**
+ * Sends every pending item of the sender's platform, oldest first. Each item is marked 'sending'
+ * (committed) before the API call and 'sent' after, so a crash never leads to a second send: an
+ * item found 'sending' at the start of a run may have been delivered, and is marked 'unknown' and
+ * reported instead of being sent again. 429s are waited out, not dropped.
+ */
+export async function deliverOutbox(
+  deps: DeliverDeps,
+): Promise<{ sent: number; failed: number; unknown: number }> {
+  const { db, sender, logger } = deps;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const result = { sent: 0, failed: 0, unknown: 0 };
+
+  for (const item of listOutbox(db, "sending", sender.platform)) {
+    db.transaction(() => {
+      setOutboxStatus(db, item.id, "sending", "unknown", {
+        error: "interrupted while sending: may or may not have been delivered",
+      });
+      appendAudit(db, {
+        at: deps.now(),
+        event: "message.unknown",
+        actor: "warden",
+        subject: item.recipient,
+        detail: { outboxId: item.id, kind: item.kind, platform: item.platform },
+      });
+    })();
+    result.unknown += 1;
+  }
+
+  for (const item of listOutbox(db, "pending", sender.platform)) {
+    if (!setOutboxStatus(db, item.id, "pending", "sending")) continue; // another sender took it
+    let waits = 0;
+    for (;;) {
+      try {
+        const { messageRef } = await sender.send(item);
+        db.transaction(() => {
+          setOutboxStatus(db, item.id, "sending", "sent", { sentAt: deps.now(), messageRef });
+          if (item.kind === "owner_message" || item.kind === "unowned") {
+            const { accounts } = viewFromJson<{ accounts: OwnerAccountView[] }>(item.payload);
+            recordMessageAccounts(
+              db,
+              item.id,
+              accounts.map((a) => ({
+                source: a.source,
+                accountId: a.accountId,
+                rules: a.findings.map((f) => f.rule),
+              })),
+            );
+          }
+          appendAudit(db, {
+            at: deps.now(),
+            event: "message.sent",
+            actor: "warden",
+            subject: item.recipient,
+            detail: { outboxId: item.id, kind: item.kind, platform: item.platform, messageRef },
+          });
+        })();
+        result.sent += 1;
+        break;
+      } catch (error) {
+        if (error instanceof RateLimitedError && waits < (deps.maxWaits ?? 5)) {
+          waits += 1;
+          logger.warn({ outboxId: item.id, retryAfterMs: error.retryAfterMs }, "rate limited, waiting");
+          await sleep(error.retryAfterMs);
+          continue;
+        }
+        const message = error instanceof Error ? error.message : String(error);
+        db.transaction(() => {
+          setOutboxStatus(db, item.id, "sending", error instanceof RateLimitedError ? "pending" : "failed", {
+            error: message,
+          });
+          appendAudit(db, {
+            at: deps.now(),
+            event: "message.failed",
+            actor: "warden",
+            subject: item.recipient,
+            detail: { outboxId: item.id, kind: item.kind, platform: item.platform, error: message },
+          });
+        })();
+        logger.error({ outboxId: item.id, err: error }, "message not sent");
+        result.failed += 1;
+        break;
+      }
+    }
+  }
+  return result;
+}

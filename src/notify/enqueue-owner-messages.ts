@@ -1,0 +1,57 @@
+import { createHash } from "node:crypto";
+import type { Database } from "better-sqlite3";
+import { enqueue } from "../store/outbox.js";
+import { buildOwnerMessages, type OwnerAccountView } from "../views/build-owner-messages.js";
+import { viewToJson } from "./view-json.js";
+
+/** What an owner was told: accounts and their rules. The same content gives the same key. */
+function contentKey(accounts: readonly OwnerAccountView[]): string {
+  const content = accounts
+    .map(
+      (a) =>
+        `${a.source}:${a.accountId}:${a.findings
+          .map((f) => f.rule)
+          .sort()
+          .join(",")}`,
+    )
+    .sort();
+  return createHash("sha256").update(content.join("\n")).digest("hex").slice(0, 32);
+}
+
+/**
+ * Queues one direct message per owner with their risky accounts, and one admin-channel message for
+ * the accounts nobody reachable owns. A message is keyed by its content: new findings make a new
+ * message; unchanged ones are not queued again (reminders are a separate job).
+ */
+export function enqueueOwnerMessages(
+  db: Database,
+  options: { platform: string; adminChannel: string | undefined; now: Date },
+): { owners: number; unowned: number } {
+  const { platform, now } = options;
+  const { messages, unowned } = buildOwnerMessages(db, { now });
+  let owners = 0;
+  db.transaction(() => {
+    for (const message of messages) {
+      const id = enqueue(db, {
+        platform,
+        kind: "owner_message",
+        recipient: message.owner.email.toLowerCase(),
+        dedupeKey: `${platform}:owner:${message.owner.email.toLowerCase()}:${contentKey(message.accounts)}`,
+        payload: viewToJson(message),
+        now,
+      });
+      if (id !== undefined) owners += 1;
+    }
+    if (unowned.length > 0 && options.adminChannel) {
+      enqueue(db, {
+        platform,
+        kind: "unowned",
+        recipient: options.adminChannel,
+        dedupeKey: `${platform}:unowned:${options.adminChannel}:${contentKey(unowned)}`,
+        payload: viewToJson({ accounts: unowned }),
+        now,
+      });
+    }
+  })();
+  return { owners, unowned: unowned.length };
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { silentLogger } from "../../src/logger.js";
+import { deliverOutbox, type OutboxSender, RateLimitedError } from "../../src/notify/deliver-outbox.js";
+import { enqueueOwnerMessages } from "../../src/notify/enqueue-owner-messages.js";
+import { viewFromJson } from "../../src/notify/view-json.js";
+import { listOutbox, type OutboxItem } from "../../src/store/outbox.js";
+import type { OwnerMessageView } from "../../src/views/build-owner-messages.js";
+import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
+
+async function scanned() {
+  const source = await startDemoSource();
+  const db = openTempDb();
+  await scan(db, source.connector);
+  return { db, source };
+}
+
+/** A sender that records what it sent; `behaviour` may throw or hang for an item. */
+function recordingSender(behaviour: (item: OutboxItem, n: number) => Promise<void> | void = () => {}) {
+  const sent: OutboxItem[] = [];
+  let n = 0;
+  const sender: OutboxSender = {
+    platform: "slack",
+    async send(item) {
+      await behaviour(item, n++);
+      sent.push(item);
+      return { messageRef: JSON.stringify({ channel: `D${item.id}`, ts: `${item.id}.0001` }) };
+    },
+  };
+  return { sender, sent };
+}
+
+const deliver = (db: ReturnType<typeof openTempDb>, sender: OutboxSender, sleeps: number[] = []) =>
+  deliverOutbox({
+    db,
+    sender,
+    now: () => NOW,
+    logger: silentLogger,
+    sleep: async (ms) => void sleeps.push(ms),
+  });
+
+describe("owner messages through the outbox", () => {
+  it("queues one message per owner, riskiest account first, and not again while nothing changed", async () => {
+    const { db } = await scanned();
+    const first = enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    const queued = listOutbox(db, "pending");
+    expect(first.owners).toBeGreaterThan(2);
+    const recipients = queued.filter((i) => i.kind === "owner_message").map((i) => i.recipient);
+    expect(new Set(recipients).size).toBe(recipients.length);
+    const raj = queued.find((i) => i.recipient === "raj.patel@acme.example");
+    const view = viewFromJson<OwnerMessageView>(raj!.payload);
+    expect(view.accounts.length).toBeGreaterThan(1);
+    expect(view.accounts[0]!.risk).toBeGreaterThanOrEqual(view.accounts.at(-1)!.risk);
+    expect(queued.some((i) => i.kind === "unowned" && i.recipient === "C_ADMIN")).toBe(true);
+
+    expect(enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW }).owners).toBe(0);
+    expect(listOutbox(db, "pending")).toHaveLength(queued.length);
+  });
+
+  it("sends each queued message once and records what it showed", async () => {
+    const { db } = await scanned();
+    enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    const { sender, sent } = recordingSender();
+    const result = await deliver(db, sender);
+    expect(result).toEqual({ sent: sent.length, failed: 0, unknown: 0 });
+    expect((await deliver(db, sender)).sent).toBe(0);
+    const shown = db.prepare("SELECT count(*) FROM message_accounts").pluck().get() as number;
+    expect(shown).toBeGreaterThan(sent.length - 1);
+    expect(db.prepare("SELECT count(*) FROM audit_log WHERE event = 'message.sent'").pluck().get()).toBe(
+      sent.length,
+    );
+  });
+
+  it("after a crash halfway through a run, sends the rest and never the same message twice", async () => {
+    const { db } = await scanned();
+    enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    const total = listOutbox(db, "pending").length;
+    // The process dies while the third message is on the wire: its promise never settles.
+    const first = recordingSender((_item, n) => (n === 2 ? new Promise<void>(() => {}) : undefined));
+    void deliver(db, first.sender);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(first.sent).toHaveLength(2);
+
+    const second = recordingSender();
+    const result = await deliver(db, second.sender);
+    expect(result).toEqual({ sent: total - 3, failed: 0, unknown: 1 });
+    const everything = [...first.sent, ...second.sent].map((i) => i.id);
+    expect(new Set(everything).size).toBe(everything.length);
+    expect(listOutbox(db, "unknown")).toHaveLength(1);
+  });
+
+  it("waits out a rate limit instead of dropping the message", async () => {
+    const { db } = await scanned();
+    enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    let limited = false;
+    const { sender, sent } = recordingSender(() => {
+      if (!limited) {
+        limited = true;
+        throw new RateLimitedError(7000);
+      }
+    });
+    const sleeps: number[] = [];
+    const result = await deliver(db, sender, sleeps);
+    expect(sleeps).toEqual([7000]);
+    expect(result.failed).toBe(0);
+    expect(sent.length).toBe(result.sent);
+    expect(listOutbox(db, "pending")).toHaveLength(0);
+  });
+
+  it("records a message that cannot be sent as failed, with the reason", async () => {
+    const { db } = await scanned();
+    enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    const { sender } = recordingSender((item) => {
+      if (item.kind === "unowned") throw new Error("channel_not_found");
+    });
+    const result = await deliver(db, sender);
+    expect(result.failed).toBe(1);
+    expect(listOutbox(db, "failed")[0]).toMatchObject({ kind: "unowned", lastError: "channel_not_found" });
+  });
+});
