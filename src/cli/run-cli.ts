@@ -3,6 +3,8 @@ import { renderDigestText } from "../adapters/terminal/render-digest-text.js";
 import { renderLookupText } from "../adapters/terminal/render-lookup-text.js";
 import { renderOwnerMessagesText } from "../adapters/terminal/render-owner-messages-text.js";
 import { openWarden, type Warden } from "../app/open-warden.js";
+import { notifyOwners, postDigest } from "../app/post-digest.js";
+import { startServer } from "../app/start-server.js";
 import { loadConfig } from "../config/load-config.js";
 import { ConfigError, UsageError, WardenError } from "../errors.js";
 import { createLogger, type Logger } from "../logger.js";
@@ -28,7 +30,9 @@ const HELP = `warden: keeps an organisation's machine identities safe
 Usage:
   warden demo                        scan, then print the digest and the owner messages (npm start)
   warden scan [--json]               scan every configured source now and store the result
-  warden digest --print              print the digest to the terminal
+  warden serve                       run the bot: HTTP server for Slack (POST /slack/events), /healthz, /readyz
+  warden notify                      send owners their direct messages for open findings (Slack)
+  warden digest [--print]            post the digest to SLACK_DIGEST_CHANNEL, or print it
   warden lookup <account> [--json]   show one account (user name or sys_id)
   warden help                        this text
 
@@ -66,12 +70,30 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           return 0;
         }
         case "digest": {
-          if (!values.print) {
-            throw new UsageError(
-              "Posting the digest to Slack or Teams is not available yet; use `warden digest --print` to print it.",
-            );
+          if (values.print) {
+            print(renderDigestText(buildDigest(warden.db, { now: warden.now() })));
+            return 0;
           }
-          print(renderDigestText(buildDigest(warden.db, { now: warden.now() })));
+          const posted = await postDigest(warden);
+          print(posted.failed > 0 ? "The digest could not be posted (see the log)." : "Digest posted.");
+          return posted.failed > 0 ? 1 : 0;
+        }
+        case "notify": {
+          const result = await notifyOwners(warden);
+          print(
+            `Owner messages: ${result.queued} new, ${result.sent} sent, ${result.failed} failed, ${result.unknown} interrupted earlier (not re-sent).`,
+          );
+          return result.failed > 0 ? 1 : 0;
+        }
+        case "serve": {
+          const server = await startServer(warden, { port: warden.config.port });
+          print(`warden is listening on port ${new URL(server.url).port} (Ctrl-C to stop)`);
+          await new Promise<void>((resolve) => {
+            const stop = () => resolve();
+            process.once("SIGTERM", stop);
+            process.once("SIGINT", stop);
+          });
+          await server.close();
           return 0;
         }
         case "lookup": {

@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { accountRisk } from "../core/compute-score.js";
-import type { ApiCall, AuthMethodCounts, Finding, Owner } from "../core/model.js";
+import type { ApiCall, AuthMethodCounts, Finding, MachineIdentity, Owner } from "../core/model.js";
 import { listScanAccounts } from "../store/accounts.js";
 import { listOpenFindings } from "../store/findings.js";
 import { listOwnerOverrides } from "../store/owner-overrides.js";
@@ -55,6 +55,26 @@ export interface OwnerMessages {
   unowned: OwnerAccountView[];
 }
 
+/** One risky account as owner and admin messages show it. */
+export function toOwnerAccountView(identity: MachineIdentity, findings: Finding[]): OwnerAccountView {
+  return {
+    source: identity.source,
+    accountId: identity.id,
+    userName: identity.userName,
+    name: identity.name,
+    active: identity.active,
+    webServiceAccessOnly: identity.webServiceAccessOnly,
+    findings,
+    risk: accountRisk({ disabled: false, rules: findings.map((f) => f.rule) }),
+    uniqueApiCalls7d: identity.uniqueApiCalls7d,
+    authMethods30d: identity.authMethods30d,
+    // A web-service-only account is restricted already.
+    actions: identity.webServiceAccessOnly
+      ? ["disable", "keep", "not_mine"]
+      : ["disable", "restrict", "keep", "not_mine"],
+  };
+}
+
 /**
  * One message per owner listing their risky accounts, from the latest successful scan. An owner is
  * reachable when active and with an email; otherwise the account goes to the admins.
@@ -75,21 +95,7 @@ export function buildOwnerMessages(db: Database, options: { now?: Date } = {}): 
   for (const { identity } of listScanAccounts(db, latest.id)) {
     const findings = findingsByAccount.get(identity.id);
     if (!findings) continue;
-    const view: OwnerAccountView = {
-      source: identity.source,
-      accountId: identity.id,
-      userName: identity.userName,
-      name: identity.name,
-      active: identity.active,
-      webServiceAccessOnly: identity.webServiceAccessOnly,
-      findings,
-      risk: accountRisk({ disabled: false, rules: findings.map((f) => f.rule) }),
-      uniqueApiCalls7d: identity.uniqueApiCalls7d,
-      authMethods30d: identity.authMethods30d,
-      actions: identity.webServiceAccessOnly
-        ? ["disable", "keep", "not_mine"]
-        : ["disable", "restrict", "keep", "not_mine"],
-    };
+    const view = toOwnerAccountView(identity, findings);
     // An owner assigned in chat replaces the source's reference.
     const assigned = overrides.get(`${identity.source}:${identity.id}`);
     const owner = assigned

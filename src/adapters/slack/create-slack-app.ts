@@ -1,0 +1,214 @@
+import { App, ExpressReceiver, LogLevel } from "@slack/bolt";
+import type { Database } from "better-sqlite3";
+import type { Application } from "express";
+import { type ChatCommandDeps, runChatCommand } from "../../chat/run-chat-command.js";
+import type { Logger } from "../../logger.js";
+import { viewFromJson, viewToJson } from "../../notify/view-json.js";
+import type { ActionRequest, ActionResult } from "../../remediation/handle-action.js";
+import { getChatUserEmail, saveChatUser } from "../../store/chat-users.js";
+import { getOutboxItem } from "../../store/outbox.js";
+import { decodeActionPayload } from "../../views/action-payload.js";
+import { buildLookup } from "../../views/build-lookup.js";
+import type { OwnerMessageView } from "../../views/build-owner-messages.js";
+import { toDecisionLineView } from "./decision-view.js";
+import {
+  renderDigestBlocks,
+  renderHelpBlocks,
+  renderLookupBlocks,
+  renderOwnerMessageBlocks,
+} from "./render/index.js";
+import { renderKeepModal } from "./render-keep-modal.js";
+
+export interface SlackAppOptions {
+  botToken: string;
+  signingSecret?: string | undefined;
+  appToken?: string | undefined;
+  apiUrl: string;
+  /** Express app to mount `POST /slack/events` on (HTTP mode). */
+  expressApp?: Application;
+  /** Tests pass 0 retries so a failing fake does not stall them. */
+  retries?: number;
+}
+
+export interface SlackAppDeps {
+  db: Database;
+  now: () => Date;
+  logger: Logger;
+  admins: readonly string[];
+  handleAction: (request: ActionRequest) => Promise<ActionResult>;
+  startScan?: ChatCommandDeps["startScan"];
+}
+
+const ACTION_PATTERN = /^warden_(disable|restrict|not_mine|undo)$/;
+
+/**
+ * The Slack adapter: a Bolt app whose listeners acknowledge at once (Slack's 3-second rule), then
+ * turn the request into a call to the shared core and render its answer. Nothing here decides
+ * anything; `handleAction` and `runChatCommand` do.
+ */
+export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
+  const { db, logger } = deps;
+  const clientOptions = {
+    slackApiUrl: options.apiUrl,
+    retryConfig: { retries: options.retries ?? 10 },
+    rejectRateLimitedCalls: true,
+  };
+  const receiver =
+    options.appToken === undefined
+      ? new ExpressReceiver({
+          signingSecret: options.signingSecret ?? "",
+          endpoints: "/slack/events",
+          ...(options.expressApp ? { app: options.expressApp } : {}),
+        })
+      : undefined;
+  const app = new App({
+    token: options.botToken,
+    ...(receiver ? { receiver } : { appToken: options.appToken ?? "", socketMode: true }),
+    clientOptions,
+    logLevel: LogLevel.ERROR,
+  });
+
+  /** The clicking user's email: cached, else users.info (needs users:read.email). */
+  async function emailOf(userId: string): Promise<string | undefined> {
+    const cached = getChatUserEmail(db, "slack", userId);
+    if (cached) return cached;
+    try {
+      const info = await app.client.users.info({ user: userId });
+      const email = info.user?.profile?.email;
+      if (email) saveChatUser(db, "slack", email, userId, deps.now());
+      return email;
+    } catch (error) {
+      logger.warn({ err: error, userId }, "could not read the Slack user's email");
+      return undefined;
+    }
+  }
+
+  app.command("/warden", async ({ ack, command, respond }) => {
+    await ack();
+    const email = await emailOf(command.user_id);
+    const reply = runChatCommand(
+      { db, now: deps.now, admins: deps.admins, ...(deps.startScan ? { startScan: deps.startScan } : {}) },
+      command.text ?? "",
+      email,
+    );
+    const rendered =
+      reply.kind === "lookup"
+        ? renderLookupBlocks(reply.view)
+        : reply.kind === "score"
+          ? renderDigestBlocks(reply.view)
+          : reply.kind === "help"
+            ? renderHelpBlocks()
+            : { text: reply.notice, blocks: [] };
+    await respond({
+      response_type: "ephemeral",
+      text: rendered.text,
+      ...(rendered.blocks.length ? { blocks: rendered.blocks } : {}),
+    });
+  });
+
+  /** Updates the owner message in place after a decision on one of its accounts. */
+  async function updateMessage(
+    outboxId: number | undefined,
+    channel: string | undefined,
+    ts: string | undefined,
+    result: ActionResult,
+  ) {
+    if (outboxId === undefined || !channel || !ts || !("decision" in result)) return;
+    const item = getOutboxItem(db, outboxId);
+    if (!item || item.kind !== "owner_message") return;
+    const view = viewFromJson<OwnerMessageView>(item.payload);
+    const account = view.accounts.find((a) => a.accountId === result.decision.accountId);
+    if (!account) return;
+    account.decision = toDecisionLineView(result.decision);
+    db.prepare("UPDATE outbox SET payload = ? WHERE id = ?").run(viewToJson(view), outboxId);
+    const message = renderOwnerMessageBlocks(view, { messageId: outboxId, now: deps.now() });
+    await app.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+  }
+
+  async function act(
+    body: { user: { id: string }; container?: { channel_id?: string; message_ts?: string } },
+    request: Omit<ActionRequest, "actor" | "idempotencyKey">,
+    respond: (message: {
+      response_type: "ephemeral";
+      replace_original: false;
+      text: string;
+      blocks?: unknown[];
+    }) => Promise<unknown>,
+  ) {
+    const channel = body.container?.channel_id;
+    const ts = body.container?.message_ts;
+    const email = await emailOf(body.user.id);
+    const result = await deps.handleAction({
+      ...request,
+      actor: { platform: "slack", id: body.user.id, email },
+      // The same button on the same message: a second click or a retried delivery shares it.
+      idempotencyKey: `slack:${channel}:${ts}:${request.payload.id}:${request.payload.a}:${request.payload.d ?? ""}`,
+    });
+    if (result.status === "done" || result.status === "failed" || result.status === "duplicate") {
+      await updateMessage(request.payload.m, channel, ts, result);
+    }
+    if (result.status !== "done") {
+      const current =
+        result.status === "stale"
+          ? renderLookupBlocks(buildLookup(db, request.payload.id)).blocks
+          : undefined;
+      await respond({
+        response_type: "ephemeral",
+        replace_original: false,
+        text: result.notice,
+        ...(current
+          ? { blocks: [{ type: "section", text: { type: "mrkdwn", text: result.notice } }, ...current] }
+          : {}),
+      });
+    }
+    return result;
+  }
+
+  app.action(ACTION_PATTERN, async ({ ack, body, action, respond }) => {
+    await ack();
+    const payload = decodeActionPayload((action as { value?: string }).value);
+    if (!payload || body.type !== "block_actions") return;
+    await act(body as never, { payload }, respond as never);
+  });
+
+  app.action("warden_keep", async ({ ack, body, action, client }) => {
+    await ack();
+    const payload = decodeActionPayload((action as { value?: string }).value);
+    if (!payload || body.type !== "block_actions") return;
+    const container = (body as { container?: { channel_id?: string; message_ts?: string } }).container;
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: renderKeepModal({ payload, channel: container?.channel_id, ts: container?.message_ts }),
+    });
+  });
+
+  app.view("warden_keep", async ({ ack, body, view, client }) => {
+    const values = view.state.values;
+    const reason = values.reason?.reason?.value ?? "";
+    if (reason.trim() === "") {
+      await ack({ response_action: "errors", errors: { reason: "Say why the account should be kept." } });
+      return;
+    }
+    await ack();
+    const meta = JSON.parse(view.private_metadata) as { payload: unknown; channel?: string; ts?: string };
+    const payload = decodeActionPayload(meta.payload);
+    if (!payload) return;
+    const days = Number(values.expiry?.expiry?.selected_option?.value ?? 90);
+    await act(
+      {
+        user: { id: body.user.id },
+        container: {
+          ...(meta.channel ? { channel_id: meta.channel } : {}),
+          ...(meta.ts ? { message_ts: meta.ts } : {}),
+        },
+      },
+      { payload, reason, expiresAt: new Date(deps.now().getTime() + days * 86_400_000) },
+      async (message) => {
+        if (meta.channel)
+          await client.chat.postEphemeral({ channel: meta.channel, user: body.user.id, text: message.text });
+      },
+    );
+  });
+
+  return { app, receiver, client: app.client };
+}

@@ -1,0 +1,94 @@
+import { ErrorCode, type WebClient } from "@slack/web-api";
+import type { Database } from "better-sqlite3";
+import {
+  type OutboxSender,
+  RateLimitedError,
+  UnreachableRecipientError,
+} from "../../notify/deliver-outbox.js";
+import { viewFromJson } from "../../notify/view-json.js";
+import { getChatUserId, saveChatUser } from "../../store/chat-users.js";
+import type { OutboxItem } from "../../store/outbox.js";
+import type { DigestView } from "../../views/build-digest.js";
+import type { OwnerAccountView, OwnerMessageView } from "../../views/build-owner-messages.js";
+import { renderDigestBlocks, renderOwnerMessageBlocks, renderUnownedBlocks } from "./render/index.js";
+
+/** Where a Slack message landed, as the outbox keeps it (chat.update needs both). */
+export interface SlackMessageRef {
+  channel: string;
+  ts: string;
+}
+
+/**
+ * Sends outbox items through Slack's Web API: owners are found by email (users.lookupByEmail, the
+ * answer cached in SQLite), a DM is opened, and the message is rendered from the stored view.
+ * Slack's 429s surface as RateLimitedError so the outbox waits them out.
+ */
+export function createSlackSender(deps: { client: WebClient; db: Database; now: () => Date }): OutboxSender {
+  const { client, db } = deps;
+
+  async function userIdFor(email: string): Promise<string> {
+    const cached = getChatUserId(db, "slack", email);
+    if (cached) return cached;
+    if (cached === null) throw new UnreachableRecipientError(`no Slack user with the email ${email}`);
+    try {
+      const answer = await client.users.lookupByEmail({ email });
+      const id = answer.user?.id;
+      if (!id) throw new UnreachableRecipientError(`no Slack user with the email ${email}`);
+      saveChatUser(db, "slack", email, id, deps.now());
+      return id;
+    } catch (error) {
+      if ((error as { data?: { error?: string } }).data?.error === "users_not_found") {
+        saveChatUser(db, "slack", email, null, deps.now());
+        throw new UnreachableRecipientError(`no Slack user with the email ${email}`);
+      }
+      throw error;
+    }
+  }
+
+  async function post(
+    channel: string,
+    message: { text: string; blocks: unknown[] },
+  ): Promise<SlackMessageRef> {
+    const answer = await client.chat.postMessage({
+      channel,
+      text: message.text,
+      blocks: message.blocks as never,
+    });
+    return { channel: answer.channel ?? channel, ts: answer.ts ?? "" };
+  }
+
+  return {
+    platform: "slack",
+    async send(item: OutboxItem) {
+      try {
+        let ref: SlackMessageRef;
+        if (item.kind === "owner_message") {
+          const view = viewFromJson<OwnerMessageView>(item.payload);
+          const user = await userIdFor(item.recipient);
+          const dm = await client.conversations.open({ users: user });
+          ref = await post(
+            dm.channel?.id ?? user,
+            renderOwnerMessageBlocks(view, { messageId: item.id, now: deps.now() }),
+          );
+        } else if (item.kind === "unowned" || item.kind === "not_mine") {
+          const { accounts } = viewFromJson<{ accounts: OwnerAccountView[] }>(item.payload);
+          ref = await post(
+            item.recipient,
+            renderUnownedBlocks(accounts, { messageId: item.id, now: deps.now() }),
+          );
+        } else if (item.kind === "digest") {
+          ref = await post(item.recipient, renderDigestBlocks(viewFromJson<DigestView>(item.payload)));
+        } else {
+          throw new Error(`warden cannot send ${item.kind} messages to Slack yet`);
+        }
+        return { messageRef: JSON.stringify(ref) };
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (code === ErrorCode.RateLimitedError) {
+          throw new RateLimitedError(((error as { retryAfter?: number }).retryAfter ?? 1) * 1000);
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { RuleName } from "../../../core/model.js";
+import type { ActionKind, ActionPayload } from "../../../views/action-payload.js";
+import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
+
+/**
+ * The payload a button carries for `account`, shared by the Slack and Teams renderers. Optional
+ * keys are left out rather than set to undefined, so the Teams `data` object is plain JSON.
+ */
+export function buildActionPayload(
+  action: ActionKind,
+  account: Pick<OwnerAccountView, "source" | "accountId" | "findings">,
+  messageId: number | undefined,
+  decisionId?: number,
+): ActionPayload {
+  // Unique, in rule order: the handler compares them with the open findings to spot stale buttons.
+  const rules = [...new Set<RuleName>(account.findings.map((f) => f.rule))];
+  const payload: ActionPayload = { a: action, s: account.source, id: account.accountId, r: rules };
+  if (messageId !== undefined) payload.m = messageId;
+  if (decisionId !== undefined) payload.d = decisionId;
+  return payload;
+}

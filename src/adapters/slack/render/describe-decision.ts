@@ -1,0 +1,62 @@
+import type { DecisionLineView, OwnerAccountView } from "../../../views/build-owner-messages.js";
+import { formatDay, formatTime } from "../../terminal/format-text.js";
+
+/** Past tense of each action, for "Disabled by alice@acme.example at …". */
+const DONE: Readonly<Record<DecisionLineView["action"], string>> = {
+  disable: "Disabled",
+  restrict: "Restricted to API only",
+  keep: "Kept (risk accepted)",
+  not_mine: "Marked as not mine (sent to the admins for reassignment)",
+  undo: "Undone (previous values restored)",
+};
+
+/** "would have been disabled": what a dry run did not write. */
+const WOULD: Readonly<Record<DecisionLineView["action"], string>> = {
+  disable: "would have been disabled",
+  restrict: "would have been restricted to API only",
+  keep: "would have been kept",
+  not_mine: "would have been marked as not mine",
+  undo: "would have been undone",
+};
+
+/**
+ * The outcome line shown in place of an account's buttons, in plain words (no markup):
+ * "Disabled by alice@acme.example at 2026-11-23 10:02 UTC".
+ */
+export function describeDecision(decision: DecisionLineView): string {
+  const by = `by ${decision.actor} at ${formatTime(decision.at)}`;
+  const keep =
+    decision.action === "keep"
+      ? `${decision.reason ? `: "${decision.reason}"` : ""}${decision.expiresAt ? `, until ${formatDay(decision.expiresAt)}` : ""}`
+      : "";
+  switch (decision.outcome) {
+    case "applied":
+      return `${DONE[decision.action]} ${by}${keep}.`;
+    case "dry_run":
+      return `Requested ${by}: ${WOULD[decision.action]} (dry run); nothing was written${keep}.`;
+    case "already":
+      return `Already in the wanted state when ${decision.actor} acted at ${formatTime(decision.at)}; nothing was written.`;
+    case "failed":
+      return `${decision.action === "undo" ? "Undo" : DONE[decision.action].split(" ")[0]} failed (${decision.actor} at ${formatTime(decision.at)}): ${decision.error ?? "unknown error"}. You can try again.`;
+  }
+}
+
+/** True while the Undo button is offered: the decision changed something and its window is open. */
+export function isUndoOpen(decision: DecisionLineView | undefined, now: Date): decision is DecisionLineView {
+  return (
+    decision !== undefined &&
+    decision.outcome !== "failed" &&
+    decision.action !== "undo" &&
+    decision.undoUntil !== undefined &&
+    now.getTime() < decision.undoUntil.getTime()
+  );
+}
+
+/**
+ * Whether the account's action buttons are shown: with no decision, after a failure (so the owner
+ * can retry), and after an undo (the account is back as it was).
+ */
+export function showsActionButtons(account: Pick<OwnerAccountView, "decision">): boolean {
+  const d = account.decision;
+  return d === undefined || d.outcome === "failed" || (d.action === "undo" && d.outcome !== "dry_run");
+}

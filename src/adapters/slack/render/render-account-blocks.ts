@@ -1,0 +1,115 @@
+import type { types } from "@slack/bolt";
+import { ACTION_IDS, type ActionKind, encodeActionPayload } from "../../../views/action-payload.js";
+import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
+import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
+import { formatApiCalls, formatAuthMethods, formatTime } from "../../terminal/format-text.js";
+import { ACTION_TITLES, describeConsequence, offeredActions } from "./action-wording.js";
+import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
+import { buildActionPayload } from "./build-action-payload.js";
+import { describeDecision, isUndoOpen, showsActionButtons } from "./describe-decision.js";
+import { contextBlock, escapeAndCut, sectionBlock } from "./slack-blocks.js";
+import { truncateText } from "./truncate-text.js";
+
+/** Characters for one account's findings: several accounts must fit in one message. */
+const ACCOUNT_CHARS = 1400;
+const FINDINGS_SHOWN = 4;
+const EVIDENCE_SHOWN = 2;
+
+/** "*svc_x* (Integration user)" and its findings with evidence and the recommended fix. */
+export function describeAccountMrkdwn(account: OwnerAccountView): string {
+  const lines = [
+    `*${escapeAndCut(account.userName, 100)}* (${escapeAndCut(account.name, 80)})${account.active ? "" : " inactive"}`,
+  ];
+  for (const finding of account.findings.slice(0, FINDINGS_SHOWN)) {
+    lines.push(
+      `• *${RULE_TITLES[finding.rule]}* [${finding.severity}]: ${escapeAndCut(finding.summary, 200)}`,
+    );
+    const evidence = finding.evidence.slice(0, EVIDENCE_SHOWN).map((e) => escapeAndCut(e.detail, 160));
+    if (finding.evidence.length > EVIDENCE_SHOWN)
+      evidence.push(`and ${finding.evidence.length - EVIDENCE_SHOWN} more`);
+    if (evidence.length > 0) lines.push(`    _evidence:_ ${evidence.join("; ")}`);
+    lines.push(`    _recommended:_ ${REMEDIATION_TEXT[finding.remediation]}`);
+  }
+  if (account.findings.length > FINDINGS_SHOWN) {
+    lines.push(`… and ${account.findings.length - FINDINGS_SHOWN} more findings (\`/warden lookup\`)`);
+  }
+  return truncateText(lines.join("\n"), ACCOUNT_CHARS);
+}
+
+/** What a change would touch: authentication methods and the unique API calls of 7 days. */
+export function describeImpact(account: OwnerAccountView): string[] {
+  return [
+    `*Authentication (30 days):* ${formatAuthMethods(account.authMethods30d)}`,
+    `*API calls (7 days):* ${formatApiCalls(account.uniqueApiCalls7d, 3)
+      .map((c) => escapeAndCut(c, 120))
+      .join("; ")}`,
+  ];
+}
+
+/** One button whose value is the encoded payload; undefined when the payload would not fit. */
+function button(
+  kind: ActionKind,
+  account: OwnerAccountView,
+  messageId: number | undefined,
+  decisionId?: number,
+): types.Button | undefined {
+  const value = encodeActionPayload(buildActionPayload(kind, account, messageId, decisionId));
+  // An id too long for a button value cannot be acted on from chat; lookup still shows the account.
+  if (value.length > L.buttonValue) return undefined;
+  const result: types.Button = {
+    type: "button",
+    action_id: ACTION_IDS[kind],
+    text: { type: "plain_text", text: ACTION_TITLES[kind] },
+    value,
+  };
+  if (kind === "disable" || kind === "restrict") {
+    const name = truncateText(account.userName, 60);
+    result.confirm = {
+      title: { type: "plain_text", text: truncateText(`${ACTION_TITLES[kind]} ${name}?`, L.confirmTitle) },
+      text: { type: "plain_text", text: truncateText(describeConsequence(kind, name), L.confirmText) },
+      confirm: { type: "plain_text", text: ACTION_TITLES[kind] },
+      deny: { type: "plain_text", text: "Cancel" },
+    };
+    if (kind === "disable") result.style = "danger";
+  }
+  return result;
+}
+
+/**
+ * The blocks for one account in an owner message: findings with evidence (section), what a change
+ * would touch (context), then either the buttons or the decision's outcome line and, while its
+ * window is open, an Undo button. Three blocks at most, so a message holds many accounts.
+ */
+export function renderAccountBlocks(
+  account: OwnerAccountView,
+  options: { messageId?: number | undefined; now: Date },
+): types.KnownBlock[] {
+  const decision = account.decision;
+  let outcome = "";
+  if (decision) {
+    const undo = isUndoOpen(decision, options.now)
+      ? ` Undo possible until ${formatTime(decision.undoUntil)}.`
+      : "";
+    const icon = decision.outcome === "failed" ? ":x:" : ":white_check_mark:";
+    // The outcome leads: it is what changed since the owner last read this message.
+    outcome = `${icon} *${escapeAndCut(describeDecision(decision), 600)}*${undo}\n`;
+  }
+  const blocks: types.KnownBlock[] = [
+    sectionBlock(`${outcome}${describeAccountMrkdwn(account)}`),
+    contextBlock(describeImpact(account), 700),
+  ];
+
+  const elements: types.Button[] = [];
+  if (showsActionButtons(account)) {
+    for (const kind of offeredActions(account)) {
+      const b = button(kind, account, options.messageId);
+      if (b) elements.push(b);
+    }
+  }
+  if (decision && isUndoOpen(decision, options.now)) {
+    const b = button("undo", account, options.messageId, decision.decisionId);
+    if (b) elements.push(b);
+  }
+  if (elements.length > 0) blocks.push({ type: "actions", elements });
+  return blocks;
+}

@@ -1,0 +1,100 @@
+import type { types } from "@slack/bolt";
+import type { DigestView } from "../../../views/build-digest.js";
+import { plural, RULE_TITLES } from "../../../views/rule-text.js";
+import { formatTime } from "../../terminal/format-text.js";
+import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
+import { contextBlock, escapeAndCut, headerBlock, listText, sectionBlock } from "./slack-blocks.js";
+import { truncateText } from "./truncate-text.js";
+
+/** Lines per list: a digest is read in a minute, the rest is one `/warden lookup` away. */
+const LIST_LINES = 10;
+/** Characters per list section: six lists must stay under the ~12,000 characters a message may carry. */
+const LIST_CHARS = 1600;
+
+/**
+ * The weekly digest as Block Kit: a failed, running or stale last scan first, then score and
+ * trend, counts per rule, new and fixed findings, riskiest accounts, unanswered owners and blind
+ * spots, each list cut to fit with "… and N more". Stays within Block Kit limits for any size.
+ */
+export function renderDigestBlocks(view: DigestView): { text: string; blocks: types.KnownBlock[] } {
+  const blocks: types.KnownBlock[] = [];
+  const ec = escapeAndCut;
+  // `||`, not `??`: an empty problem string means there is none.
+  const warning =
+    view.lastScan?.problem || (view.lastScan ? undefined : "No scan has run yet. Run `warden scan`.");
+  // The warning comes before everything else: a stale score must not be read as today's.
+  if (warning) blocks.push(sectionBlock(`:warning: *${ec(warning, 600)}*`));
+  blocks.push(headerBlock("warden: machine identity digest"));
+
+  const lastScan = view.lastScan
+    ? `Last scan: ${formatTime(view.lastScan.at)} (${view.lastScan.status})`
+    : "Last scan: never";
+  if (!view.score) {
+    blocks.push(contextBlock([lastScan]));
+    return { text: truncateText(warning || "warden digest: no score yet", L.fallbackText), blocks };
+  }
+
+  const { score } = view;
+  const trend =
+    score.reason ?? (score.previous === undefined ? "first scan" : `${score.previous} → ${score.value}`);
+  blocks.push(
+    sectionBlock(
+      `*Machine Identity Security Score: ${score.value}/100*\n${ec(trend, 800)}\n` +
+        `${plural(score.population, "machine identity", "machine identities")}, ${score.risky.toLocaleString("en-US")} with findings`,
+    ),
+  );
+  blocks.push(contextBlock([lastScan, `Generated ${formatTime(view.generatedAt)}`]));
+
+  if (view.byRule.length > 0) {
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: "*Findings per rule*" },
+      fields: view.byRule.slice(0, L.sectionFields).map((r) => ({
+        type: "mrkdwn" as const,
+        text: `*${RULE_TITLES[r.rule]}*\n${plural(r.accounts, "account")}, −${r.points} points`,
+      })),
+    });
+  }
+
+  const list = (title: string, lines: string[], more?: string) => {
+    if (lines.length === 0) return;
+    blocks.push(
+      sectionBlock(
+        listText(`*${title}*`, lines, {
+          maxLines: LIST_LINES,
+          maxChars: LIST_CHARS,
+          ...(more ? { more } : {}),
+        }),
+      ),
+    );
+  };
+  list(
+    "New since the previous scan",
+    view.newFindings.map((f) => `${ec(f.userName, 80)}: ${ec(f.summary, 160)}`),
+  );
+  list(
+    "Fixed since the previous scan",
+    view.fixedFindings.map((f) => `${ec(f.userName, 80)}: ${RULE_TITLES[f.rule]}`),
+  );
+  list(
+    "Riskiest accounts",
+    view.riskiest.map(
+      (a) =>
+        `*${ec(a.userName, 80)}* (${ec(a.name, 60)}), owner: ${ec(a.ownerName ?? "none", 60)}: ${a.rules.map((r) => RULE_TITLES[r]).join(", ")}`,
+    ),
+    "(use `/warden lookup <account>`)",
+  );
+  list(
+    "Owners who have not answered",
+    view.unansweredOwners.map(
+      (o) => `${ec(o.owner, 100)}: ${plural(o.accounts, "account")} since ${formatTime(o.since)}`,
+    ),
+  );
+  list(
+    "Blind spots (signals this instance does not expose: not the same as no risk)",
+    view.blindSpots.map((b) => `${b.signal} (${ec(b.table, 60)}): ${ec(b.reason, 160)}`),
+  );
+
+  const text = `${warning ? `${warning} ` : ""}warden digest: score ${score.value}/100 (${trend})`;
+  return { text: truncateText(text, L.fallbackText), blocks };
+}

@@ -1,0 +1,111 @@
+import type { types } from "@slack/bolt";
+import type { LookupView } from "../../../views/build-lookup.js";
+import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
+import { formatApiCalls, formatAuthMethods, formatDay, formatTime } from "../../terminal/format-text.js";
+import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
+import { escapeAndCut, headerBlock, listText, sectionBlock } from "./slack-blocks.js";
+import { truncateText } from "./truncate-text.js";
+
+/** Characters per list: five lists and the facts stay under the message's text budget. */
+const LIST_CHARS = 1800;
+
+/**
+ * One account for `/warden lookup` (sent ephemeral): state, owner, roles, activity, how it
+ * authenticates, its API calls, findings with evidence, resolved findings and decisions.
+ */
+export function renderLookupBlocks(view: LookupView): { text: string; blocks: types.KnownBlock[] } {
+  if (!view.found) {
+    const suggestions = view.suggestions.slice(0, 10).map((s) => `\`${escapeAndCut(s, 80)}\``);
+    const more = view.suggestions.length > 10 ? ` and ${view.suggestions.length - 10} more` : "";
+    const hint = suggestions.length > 0 ? ` Did you mean: ${suggestions.join(", ")}${more}?` : "";
+    const text = `No machine identity "${escapeAndCut(view.query, 200)}" in the last scans.${hint}`;
+    return { text: truncateText(text, L.fallbackText), blocks: [sectionBlock(text)] };
+  }
+  const { identity: i } = view;
+  const ec = escapeAndCut;
+  const state = [
+    i.active ? "active" : "inactive",
+    i.lockedOut ? "locked out" : "",
+    i.webServiceAccessOnly ? "web service access only" : "UI login allowed",
+  ].filter(Boolean);
+  const owner = i.owner
+    ? `${ec(i.owner.name, 100)} <${ec(i.owner.email ?? "no email", 120)}>${i.owner.active ? "" : " (inactive)"}`
+    : "none";
+  const roles =
+    i.roles.length > 0
+      ? `${ec(i.roles.join(", "), 400)}${i.privilegedRoles.length > 0 ? `\nprivileged: ${ec(i.privilegedRoles.join(", "), 300)}` : ""}`
+      : "none";
+  const field = (title: string, value: string) => ({
+    type: "mrkdwn" as const,
+    text: truncateText(`*${title}*\n${value}`, 600),
+  });
+  const blocks: types.KnownBlock[] = [
+    headerBlock(i.userName),
+    sectionBlock(`${ec(i.name, 200)}, sys_id \`${ec(i.id, 100)}\` (${ec(i.source, 40)})`, 400),
+    {
+      type: "section",
+      fields: [
+        field("State", state.join(", ")),
+        field("Owner", owner),
+        field("Roles", roles),
+        field(
+          "Activity (30 days)",
+          `${i.apiCalls30d.toLocaleString("en-US")} API calls, last ${formatDay(i.lastApiCallAt)}\nUI logins: ${i.uiLogins30d ?? "unknown"}, last_login_time ${formatDay(i.lastLoginAt)}`,
+        ),
+        field("Authentication (30 days)", formatAuthMethods(i.authMethods30d)),
+        field("Seen by warden", `first ${formatTime(view.firstSeenAt)}\nlast ${formatTime(view.lastSeenAt)}`),
+      ],
+    },
+    sectionBlock(
+      listText(
+        "*API calls (7 days)*",
+        formatApiCalls(i.uniqueApiCalls7d, 10).map((c) => ec(c, 200)),
+        { maxChars: LIST_CHARS },
+      ),
+    ),
+  ];
+  const findings = view.openFindings.map((f) => {
+    const evidence = f.evidence.slice(0, 3).map((e) => ec(e.detail, 150));
+    if (f.evidence.length > 3) evidence.push(`and ${f.evidence.length - 3} more`);
+    return `*${RULE_TITLES[f.rule]}* [${f.severity}] since ${formatDay(f.firstSeenAt)}: ${ec(f.summary, 200)}${evidence.length > 0 ? `\n    _evidence:_ ${evidence.join("; ")}` : ""}\n    _recommended:_ ${REMEDIATION_TEXT[f.remediation]}`;
+  });
+  blocks.push(
+    sectionBlock(
+      findings.length > 0
+        ? listText("*Findings*", findings, { maxLines: 6, maxChars: 2400, maxLineChars: 700 })
+        : "*Findings:* none",
+    ),
+  );
+  if (view.resolvedFindings.length > 0) {
+    blocks.push(
+      sectionBlock(
+        listText(
+          "*Resolved*",
+          view.resolvedFindings.map((f) => `${RULE_TITLES[f.rule]} resolved ${formatDay(f.resolvedAt)}`),
+          { maxChars: 1000 },
+        ),
+      ),
+    );
+  }
+  blocks.push(
+    sectionBlock(
+      view.decisions.length > 0
+        ? listText(
+            "*Decisions*",
+            view.decisions.map(
+              (d) =>
+                `${formatTime(d.decidedAt)} ${ec(d.actor, 100)}: ${ec(d.action, 30)} → ${ec(d.outcome, 30)}${d.reason ? ` (${ec(d.reason, 150)})` : ""}`,
+            ),
+            { maxChars: LIST_CHARS },
+          )
+        : "*Decisions:* none",
+    ),
+  );
+  const text = `${i.userName}: ${plural(view.openFindings.length)}`;
+  return { text: truncateText(text, L.fallbackText), blocks };
+}
+
+/** "2 open findings" / "no open finding". */
+function plural(count: number): string {
+  return count === 0 ? "no open finding" : `${count} open finding${count === 1 ? "" : "s"}`;
+}

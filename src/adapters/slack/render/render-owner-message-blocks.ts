@@ -1,0 +1,35 @@
+import type { types } from "@slack/bolt";
+import type { OwnerMessageView } from "../../../views/build-owner-messages.js";
+import { plural } from "../../../views/rule-text.js";
+import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
+import { fitAccountBlocks } from "./fit-account-blocks.js";
+import { escapeAndCut, headerBlock, sectionBlock } from "./slack-blocks.js";
+import { truncateText } from "./truncate-text.js";
+
+/** Options shared by the owner and admin renderers. */
+export interface AccountListOptions {
+  /** Outbox id of the message, carried in every button so a second click is recognised. */
+  messageId?: number | undefined;
+  /** Decides whether Undo is still offered. */
+  now: Date;
+  /** At most this many accounts in full (default 10); fewer when the limits are reached first. */
+  maxAccounts?: number | undefined;
+}
+
+/**
+ * One direct message for one owner: the riskiest accounts first, each with findings, evidence,
+ * what a change would touch and buttons (or the decision taken). An owner with hundreds of accounts
+ * still gets one readable message: the rest become counts per rule and a `/warden lookup` hint.
+ */
+export function renderOwnerMessageBlocks(
+  message: OwnerMessageView,
+  options: AccountListOptions,
+): { text: string; blocks: types.KnownBlock[] } {
+  const count = message.accounts.length;
+  const needs = count === 1 ? "needs" : "need";
+  const intro = `Hi ${escapeAndCut(message.owner.name, 100)}, you own ${plural(count, "machine identity", "machine identities")} that ${needs} your attention, riskiest first. Each button acts on that account only.`;
+  const head = [headerBlock("Machine identities that need your attention"), sectionBlock(intro)];
+  const blocks = fitAccountBlocks(head, message.accounts, options, "owner");
+  const text = `warden: ${plural(count, "machine identity", "machine identities")} you own ${needs} attention`;
+  return { text: truncateText(text, L.fallbackText), blocks };
+}

@@ -1,0 +1,37 @@
+import type { types } from "@slack/bolt";
+import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
+import { plural } from "../../../views/rule-text.js";
+import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
+import { fitAccountBlocks } from "./fit-account-blocks.js";
+import type { AccountListOptions } from "./render-owner-message-blocks.js";
+import { headerBlock, sectionBlock } from "./slack-blocks.js";
+import { summariseRules } from "./summarise-rules.js";
+import { truncateText } from "./truncate-text.js";
+
+/**
+ * The admin channel's list of risky accounts with no reachable owner: each with its risk summary
+ * and a user picker (action_id `warden_assign_owner`, account in the block_id) to assign an owner.
+ * Riskiest first; the rest become counts per rule.
+ */
+export function renderUnownedBlocks(
+  accounts: readonly OwnerAccountView[],
+  options: AccountListOptions,
+): { text: string; blocks: types.KnownBlock[] } {
+  const count = plural(accounts.length, "risky machine identity", "risky machine identities");
+  if (accounts.length === 0) {
+    return {
+      text: "warden: every risky machine identity has a reachable owner",
+      blocks: [sectionBlock("Every risky machine identity has a reachable owner: nothing to assign.")],
+    };
+  }
+  const head = [
+    headerBlock("Machine identities with no reachable owner"),
+    sectionBlock(
+      `${count} ${accounts.length === 1 ? "has" : "have"} no active owner with an email (${summariseRules(accounts)}). ` +
+        "Pick an owner for each: warden will message them about it.",
+      1000,
+    ),
+  ];
+  const blocks = fitAccountBlocks(head, accounts, options, "unowned");
+  return { text: truncateText(`warden: ${count} with no reachable owner`, L.fallbackText), blocks };
+}

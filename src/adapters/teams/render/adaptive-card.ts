@@ -1,0 +1,119 @@
+import type { ActionPayload } from "../../../views/action-payload.js";
+
+/**
+ * The subset of Adaptive Card 1.5 warden sends to Teams, as plain JSON types (no SDK needed).
+ * Teams supports cards up to 1.5 from bots (msteams-docs cards-reference.md).
+ */
+export type CardElement = TextBlock | FactSet | Container | ActionSet | InputText | InputChoiceSet;
+export type CardAction = ExecuteAction | SubmitAction | ShowCardAction;
+
+export interface TextBlock {
+  type: "TextBlock";
+  text: string;
+  wrap?: boolean;
+  weight?: "default" | "lighter" | "bolder";
+  size?: "small" | "default" | "medium" | "large" | "extraLarge";
+  color?: "default" | "dark" | "light" | "accent" | "good" | "warning" | "attention";
+  isSubtle?: boolean;
+  spacing?: "none" | "small" | "default" | "medium" | "large" | "extraLarge" | "padding";
+  separator?: boolean;
+}
+
+export interface FactSet {
+  type: "FactSet";
+  facts: { title: string; value: string }[];
+}
+
+export interface Container {
+  type: "Container";
+  items: CardElement[];
+  style?: "default" | "emphasis" | "good" | "attention" | "warning" | "accent";
+  separator?: boolean;
+  spacing?: TextBlock["spacing"];
+}
+
+export interface ActionSet {
+  type: "ActionSet";
+  actions: CardAction[];
+}
+
+export interface InputText {
+  type: "Input.Text";
+  id: string;
+  label?: string;
+  placeholder?: string;
+  isRequired?: boolean;
+  errorMessage?: string;
+  isMultiline?: boolean;
+  maxLength?: number;
+  style?: "text" | "tel" | "url" | "email";
+  regex?: string;
+}
+
+export interface InputChoiceSet {
+  type: "Input.ChoiceSet";
+  id: string;
+  label?: string;
+  value?: string;
+  style?: "compact" | "expanded";
+  isRequired?: boolean;
+  errorMessage?: string;
+  choices: { title: string; value: string }[];
+}
+
+/** Data an action carries: the ActionPayload itself, or for owner assignment the account. */
+export type ActionData = ActionPayload | { s: string; id: string; m?: number };
+
+export interface SubmitAction {
+  type: "Action.Submit";
+  title: string;
+  data: ActionData;
+}
+
+/** Universal Action; Teams clients that lack it (cards < 1.4 hosts) use the Submit `fallback`. */
+export interface ExecuteAction {
+  type: "Action.Execute";
+  title: string;
+  verb: string;
+  data: ActionData;
+  fallback?: SubmitAction;
+}
+
+export interface ShowCardAction {
+  type: "Action.ShowCard";
+  title: string;
+  card: { type: "AdaptiveCard"; body: CardElement[]; actions?: CardAction[] };
+}
+
+/** The card sent as `application/vnd.microsoft.card.adaptive` attachment content. */
+export interface AdaptiveCard {
+  type: "AdaptiveCard";
+  $schema: string;
+  version: "1.5";
+  body: CardElement[];
+  actions?: CardAction[];
+}
+
+/** Limits warden keeps to. */
+export const ADAPTIVE_CARD_LIMITS = {
+  version: "1.5",
+  /**
+   * Teams takes 100 KB per bot message; 28 KB (UTF-8 bytes of the JSON) is what Power Automate
+   * allows and leaves room for the activity around the card (chat.md §9), so we design for it.
+   */
+  maxBytes: 28 * 1024,
+} as const;
+
+export const ADAPTIVE_CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json";
+
+/** A version 1.5 card around `body` (and card-level `actions` when there are any). */
+export function createCard(body: CardElement[], actions: CardAction[] = []): AdaptiveCard {
+  const card: AdaptiveCard = { type: "AdaptiveCard", $schema: ADAPTIVE_CARD_SCHEMA, version: "1.5", body };
+  if (actions.length > 0) card.actions = actions;
+  return card;
+}
+
+/** Size of a card (or part of one) as Teams receives it: UTF-8 bytes of its JSON. */
+export function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), "utf8");
+}

@@ -1,0 +1,149 @@
+import { ACTION_IDS, type ActionKind } from "../../../views/action-payload.js";
+import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
+import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
+import { ACTION_TITLES, describeConsequence, offeredActions } from "../../slack/render/action-wording.js";
+import { buildActionPayload } from "../../slack/render/build-action-payload.js";
+import { describeDecision, isUndoOpen, showsActionButtons } from "../../slack/render/describe-decision.js";
+import { formatApiCalls, formatAuthMethods, formatTime } from "../../terminal/format-text.js";
+import type { CardAction, CardElement, Container, ExecuteAction } from "./adaptive-card.js";
+import { cardInputId } from "./card-input-id.js";
+import { cut, textBlock } from "./card-text.js";
+
+const FINDINGS_SHOWN = 4;
+const EVIDENCE_SHOWN = 2;
+/** Choices for how long a Keep lasts; the product default is 90 days. */
+const KEEP_DAYS = ["30", "90", "180", "365"];
+
+/** An Action.Execute with the Action.Submit fallback older Teams clients need (chat.md §9). */
+export function executeAction(title: string, verb: string, data: ExecuteAction["data"]): ExecuteAction {
+  return { type: "Action.Execute", title, verb, data, fallback: { type: "Action.Submit", title, data } };
+}
+
+/** The account's findings with evidence and the recommended fix, as card text. */
+function describeAccount(account: OwnerAccountView): CardElement[] {
+  const lines: string[] = [];
+  for (const finding of account.findings.slice(0, FINDINGS_SHOWN)) {
+    const evidence = finding.evidence.slice(0, EVIDENCE_SHOWN).map((e) => cut(e.detail, 160));
+    if (finding.evidence.length > EVIDENCE_SHOWN)
+      evidence.push(`and ${finding.evidence.length - EVIDENCE_SHOWN} more`);
+    lines.push(
+      `• **${RULE_TITLES[finding.rule]}** [${finding.severity}]: ${cut(finding.summary, 200)}` +
+        (evidence.length > 0 ? `\n\n    _evidence:_ ${evidence.join("; ")}` : "") +
+        `\n\n    _recommended:_ ${REMEDIATION_TEXT[finding.remediation]}`,
+    );
+  }
+  if (account.findings.length > FINDINGS_SHOWN) {
+    lines.push(
+      `… and ${account.findings.length - FINDINGS_SHOWN} more findings (send \`lookup ${cut(account.userName, 60)}\`)`,
+    );
+  }
+  return [
+    textBlock(
+      `**${cut(account.userName, 100)}** (${cut(account.name, 80)})${account.active ? "" : " inactive"}`,
+      {
+        weight: "bolder",
+      },
+    ),
+    textBlock(lines.join("\n\n"), { spacing: "small" }),
+    textBlock(
+      `Authentication (30 days): ${formatAuthMethods(account.authMethods30d)}\n\n` +
+        `API calls (7 days): ${formatApiCalls(account.uniqueApiCalls7d, 3)
+          .map((c) => cut(c, 120))
+          .join("; ")}`,
+      { isSubtle: true, size: "small", spacing: "small" },
+    ),
+  ];
+}
+
+/** The buttons for one account: ShowCards that confirm Disable/Restrict and ask Keep's reason. */
+function accountActions(account: OwnerAccountView, messageId: number | undefined): CardAction[] {
+  const payload = (kind: ActionKind) => buildActionPayload(kind, account, messageId);
+  const target = { s: account.source, id: account.accountId };
+  return offeredActions(account).map((kind): CardAction => {
+    switch (kind) {
+      case "disable":
+      case "restrict":
+        // Adaptive Cards 1.5 has no confirm dialog: the ShowCard is the "are you sure?" step.
+        return {
+          type: "Action.ShowCard",
+          title: `${ACTION_TITLES[kind]}…`,
+          card: {
+            type: "AdaptiveCard",
+            body: [textBlock(describeConsequence(kind, cut(account.userName, 100)))],
+            actions: [executeAction(ACTION_TITLES[kind], ACTION_IDS[kind], payload(kind))],
+          },
+        };
+      case "keep":
+        return {
+          type: "Action.ShowCard",
+          title: ACTION_TITLES.keep,
+          card: {
+            type: "AdaptiveCard",
+            body: [
+              textBlock(
+                "warden stops reporting this account until the acceptance expires; then the finding comes back.",
+              ),
+              {
+                type: "Input.Text",
+                id: cardInputId("reason", target),
+                label: "Why keep it?",
+                isRequired: true,
+                isMultiline: true,
+                maxLength: 500,
+                errorMessage: "Say why the risk is acceptable.",
+              },
+              {
+                type: "Input.ChoiceSet",
+                id: cardInputId("expiresInDays", target),
+                label: "For how long?",
+                style: "compact",
+                value: "90",
+                isRequired: true,
+                errorMessage: "Choose how long to keep it.",
+                choices: KEEP_DAYS.map((d) => ({ title: `${d} days`, value: d })),
+              },
+            ],
+            actions: [executeAction("Keep", ACTION_IDS.keep, payload("keep"))],
+          },
+        };
+      default:
+        return executeAction(ACTION_TITLES.not_mine, ACTION_IDS.not_mine, payload("not_mine"));
+    }
+  });
+}
+
+/**
+ * One account of an owner message: findings with evidence, what a change would touch, and the
+ * buttons, or the decision's outcome and (while its window is open) Undo.
+ */
+export function renderAccountCardItems(
+  account: OwnerAccountView,
+  options: { messageId?: number | undefined; now: Date },
+): Container {
+  const items: CardElement[] = [];
+  const decision = account.decision;
+  if (decision) {
+    const undo = isUndoOpen(decision, options.now)
+      ? ` Undo possible until ${formatTime(decision.undoUntil)}.`
+      : "";
+    items.push(
+      textBlock(`${cut(describeDecision(decision), 600)}${undo}`, {
+        weight: "bolder",
+        color: decision.outcome === "failed" ? "attention" : "good",
+      }),
+    );
+  }
+  items.push(...describeAccount(account));
+  const actions = showsActionButtons(account) ? accountActions(account, options.messageId) : [];
+  if (decision && isUndoOpen(decision, options.now)) {
+    actions.push(
+      executeAction(
+        ACTION_TITLES.undo,
+        ACTION_IDS.undo,
+        buildActionPayload("undo", account, options.messageId, decision.decisionId),
+      ),
+    );
+  }
+  if (actions.length > 0) items.push({ type: "ActionSet", actions });
+  return { type: "Container", items, separator: true, spacing: "medium" };
+}

@@ -1,0 +1,87 @@
+import type { DigestView } from "../../../views/build-digest.js";
+import { plural, RULE_TITLES } from "../../../views/rule-text.js";
+import { formatTime } from "../../terminal/format-text.js";
+import { type AdaptiveCard, createCard } from "./adaptive-card.js";
+import { cut, listBlocks, textBlock } from "./card-text.js";
+
+const LIST = { maxLines: 10, maxChars: 1600 } as const;
+
+/**
+ * The weekly digest as an Adaptive Card: a failed, running or stale last scan first, then score
+ * and trend, counts per rule, new and fixed findings, riskiest accounts, unanswered owners and
+ * blind spots, each list cut with "… and N more" so the card stays small for any size.
+ */
+export function renderDigestCard(view: DigestView): AdaptiveCard {
+  const card = createCard([]);
+  const body = card.body;
+  // `||`, not `??`: an empty problem string means there is none.
+  const warning =
+    view.lastScan?.problem || (view.lastScan ? undefined : "No scan has run yet. Run `warden scan`.");
+  // First, so a stale score is never read as today's.
+  if (warning) body.push(textBlock(`⚠️ ${cut(warning, 600)}`, { color: "attention", weight: "bolder" }));
+  body.push(textBlock("warden: machine identity digest", { size: "large", weight: "bolder" }));
+  const lastScan = view.lastScan
+    ? `Last scan: ${formatTime(view.lastScan.at)} (${view.lastScan.status})`
+    : "Last scan: never";
+  if (!view.score) {
+    body.push(textBlock(lastScan, { isSubtle: true }));
+    return card;
+  }
+  const { score } = view;
+  const trend =
+    score.reason ?? (score.previous === undefined ? "first scan" : `${score.previous} → ${score.value}`);
+  body.push(
+    textBlock(`Machine Identity Security Score: ${score.value}/100`, {
+      size: "extraLarge",
+      weight: "bolder",
+    }),
+    textBlock(cut(trend, 800), { spacing: "small" }),
+    textBlock(
+      `${plural(score.population, "machine identity", "machine identities")}, ${score.risky.toLocaleString("en-US")} with findings`,
+      { spacing: "small" },
+    ),
+    textBlock(`${lastScan}. Generated ${formatTime(view.generatedAt)}`, { isSubtle: true, size: "small" }),
+  );
+  if (view.byRule.length > 0) {
+    body.push(textBlock("Findings per rule", { weight: "bolder", separator: true, spacing: "medium" }), {
+      type: "FactSet",
+      facts: view.byRule.slice(0, 10).map((r) => ({
+        title: RULE_TITLES[r.rule],
+        value: `${plural(r.accounts, "account")}, −${r.points} points`,
+      })),
+    });
+  }
+  body.push(
+    ...listBlocks(
+      "New since the previous scan",
+      view.newFindings.map((f) => `${cut(f.userName, 80)}: ${cut(f.summary, 160)}`),
+      LIST,
+    ),
+    ...listBlocks(
+      "Fixed since the previous scan",
+      view.fixedFindings.map((f) => `${cut(f.userName, 80)}: ${RULE_TITLES[f.rule]}`),
+      LIST,
+    ),
+    ...listBlocks(
+      "Riskiest accounts",
+      view.riskiest.map(
+        (a) =>
+          `**${cut(a.userName, 80)}** (${cut(a.name, 60)}), owner: ${cut(a.ownerName ?? "none", 60)}: ${a.rules.map((r) => RULE_TITLES[r]).join(", ")}`,
+      ),
+      { ...LIST, more: "(send `lookup <account>` to warden)" },
+    ),
+    ...listBlocks(
+      "Owners who have not answered",
+      view.unansweredOwners.map(
+        (o) => `${cut(o.owner, 100)}: ${plural(o.accounts, "account")} since ${formatTime(o.since)}`,
+      ),
+      LIST,
+    ),
+    ...listBlocks(
+      "Blind spots (signals this instance does not expose: not the same as no risk)",
+      view.blindSpots.map((b) => `${b.signal} (${cut(b.table, 60)}): ${cut(b.reason, 160)}`),
+      LIST,
+    ),
+  );
+  return card;
+}

@@ -1,0 +1,90 @@
+import type { LookupView } from "../../../views/build-lookup.js";
+import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
+import { formatApiCalls, formatAuthMethods, formatDay, formatTime } from "../../terminal/format-text.js";
+import { type AdaptiveCard, createCard } from "./adaptive-card.js";
+import { cut, listBlocks, textBlock } from "./card-text.js";
+
+/**
+ * One account for the `lookup` command: state, owner, roles, activity, how it authenticates, its
+ * API calls, findings with evidence, resolved findings and decisions.
+ */
+export function renderLookupCard(view: LookupView): AdaptiveCard {
+  if (!view.found) {
+    const suggestions = view.suggestions.slice(0, 10).map((s) => cut(s, 80));
+    const more = view.suggestions.length > 10 ? ` and ${view.suggestions.length - 10} more` : "";
+    const hint = suggestions.length > 0 ? ` Did you mean: ${suggestions.join(", ")}${more}?` : "";
+    return createCard([textBlock(`No machine identity "${cut(view.query, 200)}" in the last scans.${hint}`)]);
+  }
+  const { identity: i } = view;
+  const state = [
+    i.active ? "active" : "inactive",
+    i.lockedOut ? "locked out" : "",
+    i.webServiceAccessOnly ? "web service access only" : "UI login allowed",
+  ].filter(Boolean);
+  const owner = i.owner
+    ? `${cut(i.owner.name, 100)} <${cut(i.owner.email ?? "no email", 120)}>${i.owner.active ? "" : " (inactive)"}`
+    : "none";
+  const roles =
+    i.roles.length > 0
+      ? `${cut(i.roles.join(", "), 400)}${i.privilegedRoles.length > 0 ? ` (privileged: ${cut(i.privilegedRoles.join(", "), 300)})` : ""}`
+      : "none";
+  const card = createCard([
+    textBlock(cut(i.userName, 150), { size: "large", weight: "bolder" }),
+    textBlock(`${cut(i.name, 200)}, sys_id ${cut(i.id, 100)} (${cut(i.source, 40)})`, {
+      isSubtle: true,
+      spacing: "small",
+    }),
+    {
+      type: "FactSet",
+      facts: [
+        { title: "State", value: state.join(", ") },
+        { title: "Owner", value: owner },
+        { title: "Roles", value: roles },
+        {
+          title: "Activity (30 days)",
+          value: `${i.apiCalls30d.toLocaleString("en-US")} API calls, last ${formatDay(i.lastApiCallAt)}; UI logins: ${i.uiLogins30d ?? "unknown"}, last_login_time ${formatDay(i.lastLoginAt)}`,
+        },
+        { title: "Authentication (30 days)", value: formatAuthMethods(i.authMethods30d) },
+        {
+          title: "Seen by warden",
+          value: `first ${formatTime(view.firstSeenAt)}, last ${formatTime(view.lastSeenAt)}`,
+        },
+      ],
+    },
+  ]);
+  card.body.push(
+    ...listBlocks(
+      "API calls (7 days)",
+      formatApiCalls(i.uniqueApiCalls7d, 10).map((c) => cut(c, 200)),
+      { maxChars: 1800 },
+    ),
+  );
+  const findings = view.openFindings.map((f) => {
+    const evidence = f.evidence.slice(0, 3).map((e) => cut(e.detail, 150));
+    if (f.evidence.length > 3) evidence.push(`and ${f.evidence.length - 3} more`);
+    return `**${RULE_TITLES[f.rule]}** [${f.severity}] since ${formatDay(f.firstSeenAt)}: ${cut(f.summary, 200)}${evidence.length > 0 ? `\n\n    _evidence:_ ${evidence.join("; ")}` : ""}\n\n    _recommended:_ ${REMEDIATION_TEXT[f.remediation]}`;
+  });
+  if (findings.length > 0) {
+    card.body.push(...listBlocks("Findings", findings, { maxLines: 6, maxChars: 2400, maxLineChars: 700 }));
+  } else card.body.push(textBlock("Findings: none", { separator: true }));
+  card.body.push(
+    ...listBlocks(
+      "Resolved",
+      view.resolvedFindings.map((f) => `${RULE_TITLES[f.rule]} resolved ${formatDay(f.resolvedAt)}`),
+      { maxChars: 1000 },
+    ),
+  );
+  if (view.decisions.length > 0) {
+    card.body.push(
+      ...listBlocks(
+        "Decisions",
+        view.decisions.map(
+          (d) =>
+            `${formatTime(d.decidedAt)} ${cut(d.actor, 100)}: ${cut(d.action, 30)} → ${cut(d.outcome, 30)}${d.reason ? ` (${cut(d.reason, 150)})` : ""}`,
+        ),
+        { maxChars: 1800 },
+      ),
+    );
+  } else card.body.push(textBlock("Decisions: none", { separator: true }));
+  return card;
+}

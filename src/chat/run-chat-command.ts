@@ -1,0 +1,59 @@
+import type { Database } from "better-sqlite3";
+import { buildDigest, type DigestView } from "../views/build-digest.js";
+import { buildLookup, type LookupView } from "../views/build-lookup.js";
+
+/** A chat command's answer as a neutral model; each adapter renders it (privately to the asker). */
+export type ChatReply =
+  | { kind: "help" }
+  | { kind: "lookup"; view: LookupView }
+  | { kind: "score"; view: DigestView }
+  | { kind: "scan"; started: boolean; notice: string }
+  | { kind: "refused"; notice: string };
+
+export interface ChatCommandDeps {
+  db: Database;
+  now: () => Date;
+  /** Lower-case admin emails: only they may start a scan from chat. */
+  admins: readonly string[];
+  /** Starts a scan in the background; false when one is already running. */
+  startScan?: () => boolean;
+}
+
+/**
+ * `/warden <text>` in Slack and the same words to the bot in Teams: `lookup <account>`, `score`,
+ * `scan` (admins), `help`. Empty or unknown input gets help. The account is matched literally
+ * (user name or sys_id), never as a query.
+ */
+export function runChatCommand(
+  deps: ChatCommandDeps,
+  text: string,
+  actorEmail: string | undefined,
+): ChatReply {
+  const trimmed = text.trim();
+  const [word = ""] = trimmed.split(/\s+/);
+  switch (word.toLowerCase()) {
+    case "lookup": {
+      const account = trimmed.slice(word.length).trim();
+      if (account === "") return { kind: "help" };
+      return { kind: "lookup", view: buildLookup(deps.db, account) };
+    }
+    case "score":
+      return { kind: "score", view: buildDigest(deps.db, { now: deps.now() }) };
+    case "scan": {
+      if (!actorEmail || !deps.admins.includes(actorEmail.toLowerCase())) {
+        return { kind: "refused", notice: "Only warden admins can start a scan." };
+      }
+      if (!deps.startScan)
+        return { kind: "scan", started: false, notice: "Scans run on the server's schedule." };
+      return deps.startScan()
+        ? {
+            kind: "scan",
+            started: true,
+            notice: "Scan started; the results will be in the next digest and in lookups.",
+          }
+        : { kind: "scan", started: false, notice: "A scan is already running." };
+    }
+    default:
+      return { kind: "help" };
+  }
+}

@@ -1,0 +1,222 @@
+import type { types } from "@slack/bolt";
+import { describe, expect, it } from "vitest";
+import {
+  assignOwnerBlockId,
+  parseAssignOwnerBlockId,
+} from "../../../src/adapters/slack/render/assign-owner-block-id.js";
+import { checkBlockKitLimits } from "../../../src/adapters/slack/render/check-block-kit-limits.js";
+import { renderDigestBlocks } from "../../../src/adapters/slack/render/render-digest-blocks.js";
+import { renderHelpBlocks } from "../../../src/adapters/slack/render/render-help-blocks.js";
+import { renderLookupBlocks } from "../../../src/adapters/slack/render/render-lookup-blocks.js";
+import { renderOwnerMessageBlocks } from "../../../src/adapters/slack/render/render-owner-message-blocks.js";
+import { renderUnownedBlocks } from "../../../src/adapters/slack/render/render-unowned-blocks.js";
+import { ACTION_IDS, decodeActionPayload } from "../../../src/views/action-payload.js";
+import { account, decision, digest, LONG, lookupFound, NOW, ownerMessage } from "./view-fixtures.js";
+
+const all = (blocks: types.KnownBlock[]) => JSON.stringify(blocks);
+const buttons = (blocks: types.KnownBlock[]) =>
+  blocks.flatMap((b) => (b.type === "actions" ? (b.elements as types.Button[]) : []));
+
+describe("renderDigestBlocks", () => {
+  it("summarises 10,000 risky accounts and 10,000 new findings within the limits", () => {
+    const { text, blocks } = renderDigestBlocks(digest(10_000));
+    expect(checkBlockKitLimits(blocks, text)).toEqual([]);
+    const json = all(blocks);
+    expect(json).toContain("Machine Identity Security Score: 65/100");
+    expect(json).toContain("72 → 65: 3 accounts started using Basic auth");
+    expect(json).toMatch(/and 9,99\d more/);
+    expect(json).toContain("Riskiest accounts");
+    expect(json).toContain("Owners who have not answered");
+    expect(json).toContain("Blind spots");
+    expect(json).toContain("Last scan: 2026-11-20 02:00 UTC (succeeded)");
+    expect(text).toContain("65/100");
+  });
+
+  it("says a stale or failed scan plainly, before anything else", () => {
+    const problem = "The last scan is stale: it ran 80 hours ago.";
+    const { blocks, text } = renderDigestBlocks(digest(3, problem));
+    expect(all([blocks[0]!])).toContain(problem);
+    expect(text.startsWith(problem)).toBe(true);
+    const failed = renderDigestBlocks({ ...digest(0), lastScan: undefined, score: undefined });
+    expect(all([failed.blocks[0]!])).toContain("No scan has run yet");
+    expect(checkBlockKitLimits(failed.blocks, failed.text)).toEqual([]);
+  });
+
+  it("cuts very long names and escapes Slack control characters", () => {
+    const { text, blocks } = renderDigestBlocks(digest(50, LONG.repeat(3), () => LONG));
+    expect(checkBlockKitLimits(blocks, text)).toEqual([]);
+    expect(all(blocks)).not.toContain("<sync>");
+    expect(all(blocks)).toContain("&lt;sync&gt;");
+  });
+});
+
+describe("renderOwnerMessageBlocks", () => {
+  it("gives an owner of 500 accounts one message: the riskiest first, then counts per rule", () => {
+    const { text, blocks } = renderOwnerMessageBlocks(ownerMessage(500), { now: NOW, messageId: 7 });
+    expect(checkBlockKitLimits(blocks, text)).toEqual([]);
+    const json = all(blocks);
+    expect(json).toContain("svc_account_0");
+    expect(json).toMatch(/and 49\d more accounts \(Dormant \d+, Basic auth 49\d/);
+    expect(json).toContain("/warden lookup <account>");
+  });
+
+  it("carries payloads that decode to the right account, rules and message", () => {
+    const { blocks } = renderOwnerMessageBlocks(ownerMessage(2), { now: NOW, messageId: 7 });
+    const all = buttons(blocks);
+    const disable = all.find((b) => b.action_id === ACTION_IDS.disable)!;
+    expect(disable.style).toBe("danger");
+    expect(disable.confirm?.text.text).toContain("svc_account_0");
+    expect(decodeActionPayload(disable.value)).toEqual({
+      a: "disable",
+      s: "servicenow",
+      id: account(0).accountId,
+      r: ["dormant", "basic_auth"],
+      m: 7,
+      d: undefined,
+    });
+    // Account 0 is WSAO (i % 3 === 0): no Restrict; account 1 has one, with a confirm dialog.
+    const restrict = all.filter((b) => b.action_id === ACTION_IDS.restrict);
+    expect(restrict.map((b) => decodeActionPayload(b.value)?.id)).toEqual([account(1).accountId]);
+    expect(restrict[0]?.confirm).toBeDefined();
+    expect(all.map((b) => b.text.text)).toEqual(
+      expect.arrayContaining(["Disable", "Restrict to API only", "Keep…", "Not mine"]),
+    );
+  });
+
+  it("shows a decision's outcome instead of the buttons, and Undo only inside its window", () => {
+    const render = (d: ReturnType<typeof decision>, now = NOW) =>
+      renderOwnerMessageBlocks(
+        ownerMessage(1, (i) => account(i + 1, { decision: d })),
+        { now, messageId: 3 },
+      );
+
+    const applied = render(decision());
+    expect(all(applied.blocks)).toContain("Disabled by alice@acme.example at 2026-11-23 10:02 UTC");
+    expect(buttons(applied.blocks).map((b) => b.action_id)).toEqual([ACTION_IDS.undo]);
+    expect(decodeActionPayload(buttons(applied.blocks)[0]!.value)).toMatchObject({ a: "undo", d: 42, m: 3 });
+
+    const closed = render(decision(), new Date("2026-11-24T10:02:00Z"));
+    expect(buttons(closed.blocks)).toEqual([]);
+
+    const dry = render(decision({ outcome: "dry_run" }));
+    expect(all(dry.blocks)).toContain("would have been disabled (dry run)");
+
+    const failed = render(
+      decision({ outcome: "failed", error: "ServiceNow PATCH failed: 403", undoUntil: undefined }),
+    );
+    expect(all(failed.blocks)).toContain("ServiceNow PATCH failed: 403");
+    expect(buttons(failed.blocks).map((b) => b.action_id)).toEqual([
+      ACTION_IDS.disable,
+      ACTION_IDS.restrict,
+      ACTION_IDS.keep,
+      ACTION_IDS.not_mine,
+    ]);
+    for (const r of [applied, closed, dry, failed]) expect(checkBlockKitLimits(r.blocks, r.text)).toEqual([]);
+  });
+
+  it("stays within the limits with very long names and evidence", () => {
+    const long = (i: number) =>
+      account(i, {
+        userName: LONG,
+        name: LONG,
+        findings: [finding(LONG), finding(LONG), finding(LONG), finding(LONG), finding(LONG)],
+        uniqueApiCalls7d: Array.from({ length: 100 }, () => ({ method: "GET", path: LONG, count: 1 })),
+        decision: i % 2 ? decision({ actor: LONG, error: LONG, outcome: "failed" }) : undefined,
+      });
+    const { text, blocks } = renderOwnerMessageBlocks(ownerMessage(60, long), { now: NOW, maxAccounts: 60 });
+    expect(checkBlockKitLimits(blocks, text)).toEqual([]);
+    expect(all(blocks)).toContain("more account");
+  });
+});
+
+function finding(detail: string) {
+  return account(0).findings.map((f) => ({
+    ...f,
+    summary: detail,
+    evidence: [{ signal: "state" as const, detail }],
+  }))[0]!;
+}
+
+describe("renderUnownedBlocks", () => {
+  it("offers a user picker per account, with the account in the block_id", () => {
+    const { text, blocks } = renderUnownedBlocks(
+      Array.from({ length: 300 }, (_, i) => account(i)),
+      { now: NOW, messageId: 9 },
+    );
+    expect(checkBlockKitLimits(blocks, text)).toEqual([]);
+    const pickers = blocks.filter(
+      (b): b is types.SectionBlock => b.type === "section" && b.accessory !== undefined,
+    );
+    expect(pickers.length).toBeGreaterThan(0);
+    expect(pickers[0]!.accessory).toMatchObject({ type: "users_select", action_id: "warden_assign_owner" });
+    expect(parseAssignOwnerBlockId(pickers[0]!.block_id!)).toEqual({
+      s: "servicenow",
+      id: account(0).accountId,
+      m: 9,
+    });
+    expect(all(blocks)).toMatch(/and \d+ more accounts/);
+    expect(all(blocks)).toContain("risk 80%");
+  });
+
+  it("leaves the picker out when the account id cannot fit a block_id", () => {
+    expect(assignOwnerBlockId({ s: "servicenow", id: "x".repeat(300) })).toBeUndefined();
+    const { blocks } = renderUnownedBlocks([account(1, { accountId: "x".repeat(3000) })], { now: NOW });
+    expect(checkBlockKitLimits(blocks)).toEqual([]);
+  });
+});
+
+describe("renderLookupBlocks and renderHelpBlocks", () => {
+  it("shows an account, and stays within limits for huge ones", () => {
+    const small = renderLookupBlocks(lookupFound());
+    expect(all(small.blocks)).toContain("svc_cmdb_sync");
+    expect(all(small.blocks)).toContain("Basic auth (3 uses)");
+    expect(checkBlockKitLimits(small.blocks, small.text)).toEqual([]);
+    const big = renderLookupBlocks(lookupFound(2000, LONG));
+    expect(checkBlockKitLimits(big.blocks, big.text)).toEqual([]);
+    expect(all(big.blocks)).toMatch(/and 1,99\d more/);
+  });
+
+  it("suggests names when nothing matches", () => {
+    const r = renderLookupBlocks({
+      found: false,
+      query: LONG,
+      suggestions: Array.from({ length: 50 }, () => LONG),
+    });
+    expect(checkBlockKitLimits(r.blocks, r.text)).toEqual([]);
+    expect(r.text).toContain("Did you mean");
+  });
+
+  it("lists the commands", () => {
+    const { blocks, text } = renderHelpBlocks();
+    for (const c of ["/warden lookup <account>", "/warden score", "/warden scan", "/warden help"]) {
+      expect(all(blocks)).toContain(c);
+    }
+    expect(checkBlockKitLimits(blocks, text)).toEqual([]);
+  });
+});
+
+describe("checkBlockKitLimits", () => {
+  it("reports each limit broken", () => {
+    const blocks = [
+      { type: "header", text: { type: "plain_text", text: "h".repeat(151) } },
+      { type: "section", text: { type: "mrkdwn", text: "s".repeat(3001) } },
+      { type: "section", fields: Array.from({ length: 11 }, () => ({ type: "mrkdwn", text: "f" })) },
+      { type: "context", elements: Array.from({ length: 11 }, () => ({ type: "mrkdwn", text: "c" })) },
+      {
+        type: "actions",
+        elements: [
+          {
+            type: "button",
+            action_id: "a",
+            text: { type: "plain_text", text: "b".repeat(76) },
+            value: "v".repeat(2001),
+          },
+        ],
+      },
+      ...Array.from({ length: 46 }, () => ({ type: "divider" })),
+    ];
+    const problems = checkBlockKitLimits(blocks);
+    expect(problems).toHaveLength(7);
+    expect(problems.join("\n")).toMatch(/blocks: count 51 > 50/);
+  });
+});

@@ -1,0 +1,105 @@
+import fc from "fast-check";
+import { RULE_NAMES } from "../../../src/core/model.js";
+import type { DigestView } from "../../../src/views/build-digest.js";
+import type {
+  DecisionLineView,
+  OwnerAccountView,
+  OwnerMessageView,
+} from "../../../src/views/build-owner-messages.js";
+import { account, digest, NOW } from "./view-fixtures.js";
+
+/** Random text: short or very long, with the characters Slack and markdown treat specially. */
+export const anyText = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({
+    unit: fc.constantFrom("a", "&", "<", ">", "*", "_", "`", "é", "😀", " ", "\n"),
+    maxLength: 4000,
+  }),
+);
+const date = fc.date({
+  min: new Date("2026-01-01T00:00:00Z"),
+  max: new Date("2027-01-01T00:00:00Z"),
+  noInvalidDate: true,
+});
+
+export const anyDecision: fc.Arbitrary<DecisionLineView | undefined> = fc.option(
+  fc.record({
+    decisionId: fc.nat(),
+    action: fc.constantFrom("disable", "restrict", "keep", "not_mine", "undo"),
+    actor: anyText,
+    at: date,
+    outcome: fc.constantFrom("applied", "dry_run", "already", "failed"),
+    reason: fc.option(anyText, { nil: undefined }),
+    expiresAt: fc.option(date, { nil: undefined }),
+    error: fc.option(anyText, { nil: undefined }),
+    undoUntil: fc.option(date, { nil: undefined }),
+  }),
+  { nil: undefined },
+);
+
+export const anyAccount: fc.Arbitrary<OwnerAccountView> = fc
+  .record({
+    i: fc.nat(1000),
+    userName: anyText,
+    name: anyText,
+    accountId: fc.oneof(
+      fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: 32, maxLength: 32 }),
+      fc.string({ maxLength: 2500 }),
+    ),
+    rules: fc.array(fc.constantFrom(...RULE_NAMES), { minLength: 1, maxLength: 8 }),
+    detail: anyText,
+    calls: fc.nat(300),
+    decision: anyDecision,
+  })
+  .map(({ i, userName, name, accountId, rules, detail, calls, decision }) => {
+    const base = account(i);
+    return {
+      ...base,
+      userName,
+      name,
+      accountId,
+      findings: rules.map((rule) => ({
+        ...base.findings[0]!,
+        rule,
+        summary: detail,
+        evidence: [{ signal: "state" as const, detail }],
+      })),
+      uniqueApiCalls7d: Array.from({ length: calls }, (_, n) => ({
+        method: "GET",
+        path: `${detail.slice(0, 200)}/${n}`,
+        count: n,
+      })),
+      decision,
+    };
+  });
+
+export const anyOwnerMessage: fc.Arbitrary<OwnerMessageView> = fc
+  .record({ name: anyText, accounts: fc.array(anyAccount, { maxLength: 80 }), extra: fc.nat(600) })
+  .map(({ name, accounts, extra }) => ({
+    owner: { id: "o", userName: "o", name, email: "o@acme.example", active: true },
+    // Padding with cheap accounts reaches hundreds without slow generation.
+    accounts: [...accounts, ...Array.from({ length: extra }, (_, i) => account(i))],
+  }));
+
+export const anyDigest: fc.Arbitrary<DigestView> = fc
+  .record({
+    size: fc.nat(3000),
+    text: anyText,
+    problem: fc.option(anyText, { nil: undefined }),
+    withScore: fc.boolean(),
+  })
+  .map(({ size, text, problem, withScore }) => {
+    const view = digest(size, problem, (i) => `${text}${i}`);
+    return withScore
+      ? {
+          ...view,
+          blindSpots: Array.from({ length: size % 50 }, () => ({
+            signal: "roles" as const,
+            table: text,
+            reason: text,
+          })),
+        }
+      : { ...view, score: undefined };
+  });
+
+export { NOW };

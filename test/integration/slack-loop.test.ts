@@ -1,0 +1,204 @@
+import { describe, expect, it, onTestFinished } from "vitest";
+import { openWarden } from "../../src/app/open-warden.js";
+import { notifyOwners } from "../../src/app/post-digest.js";
+import { startServer } from "../../src/app/start-server.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { silentLogger } from "../../src/logger.js";
+import { runScan } from "../../src/scan/run-scan.js";
+import { decodeActionPayload } from "../../src/views/action-payload.js";
+import { NOW, startDemoSource } from "../helpers/demo-source.js";
+import { type FakeSlackApi, startFakeSlackApi } from "../helpers/fake-slack-api.js";
+import { blockActionsBody, postSlack, slashCommandBody } from "../helpers/sign-slack.js";
+import { tempDbPath } from "../helpers/temp-db.js";
+
+const SECRET = "test-signing-secret";
+const OWNER = { id: "URAJ", name: "Raj Patel", email: "raj.patel@acme.example" };
+const STRANGER = { id: "UMAL", name: "Mallory", email: "mallory@acme.example" };
+
+interface Button {
+  action_id: string;
+  value?: string;
+}
+
+async function setup(env: Record<string, string> = {}) {
+  const source = await startDemoSource();
+  const slack = await startFakeSlackApi({
+    users: [OWNER, STRANGER, { id: "UJAMES", name: "James", email: "james.okafor@acme.example" }],
+  });
+  onTestFinished(() => slack.close());
+  const config = loadConfig({
+    SERVICENOW_URL: source.sim.url,
+    SERVICENOW_USERNAME: "warden",
+    SERVICENOW_PASSWORD: "warden-demo",
+    SLACK_BOT_TOKEN: "xoxb-test",
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.url,
+    SLACK_ADMIN_CHANNEL: "CADMIN",
+    SLACK_DIGEST_CHANNEL: "CDIGEST",
+    WARDEN_DB: tempDbPath(),
+    WARDEN_ADMINS: "secops@acme.example",
+    ...env,
+  });
+  const warden = await openWarden(config, { logger: silentLogger, now: () => NOW });
+  onTestFinished(() => warden.close());
+  await runScan({
+    db: warden.db,
+    connector: warden.connector,
+    now: () => NOW,
+    logger: silentLogger,
+    dormantDays: 100,
+  });
+  const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
+  onTestFinished(() => server.close());
+  return { ...source, slack, warden, server };
+}
+
+/** The DM Raj got, and its buttons for one action (optionally for one account). */
+function dmButton(slack: FakeSlackApi, actionId: string, accountId?: string) {
+  const [message] = slack.messages(`D${OWNER.id}`);
+  if (!message) throw new Error("Raj got no DM");
+  const button = (message.blocks as { elements?: Button[] }[])
+    .flatMap((b) => b.elements ?? [])
+    .find((e) => e.action_id === actionId && (!accountId || decodeActionPayload(e.value)?.id === accountId));
+  if (!button) throw new Error(`no ${actionId} button`);
+  return { message, button };
+}
+
+async function waitFor<T>(check: () => T | undefined, what: string): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = check();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function click(
+  t: Awaited<ReturnType<typeof setup>>,
+  user: { id: string },
+  channel: string,
+  ts: string,
+  button: Button,
+) {
+  return postSlack(
+    t.server.url,
+    blockActionsBody({
+      userId: user.id,
+      actionId: button.action_id,
+      value: button.value ?? "",
+      channelId: channel,
+      messageTs: ts,
+      responseUrl: t.slack.responseUrl({ channel, ts, user: user.id }),
+    }),
+    SECRET,
+  );
+}
+
+describe("Slack: scan → owner DM → click → ServiceNow → SQLite → message updated", () => {
+  it("runs the whole loop for the owner", async () => {
+    const t = await setup();
+    const sent = await notifyOwners(t.warden);
+    expect(sent.failed).toBe(0);
+    expect(sent.sent).toBeGreaterThan(2);
+    // Owners Slack does not know (Vera, Paula) are not lost: their accounts go to the admin channel.
+    expect(sent.rerouted).toBe(2);
+    expect(JSON.stringify(t.slack.messages("CADMIN").map((m) => m.blocks))).toContain("svc_reporting_etl");
+    const dormant = t.sim.data.scenarios.dormant?.[0] as string;
+    const dormantId = t.idOf(dormant);
+    const { message, button: disable } = dmButton(t.slack, "warden_disable", dormantId);
+
+    const response = await click(t, OWNER, `D${OWNER.id}`, message.ts, disable);
+    expect(response.status).toBe(200);
+    const users = t.sim.data.tables.get("sys_user")!;
+    await waitFor(
+      () => users.rows[users.indexById.get(dormantId)!]!.active === "false" || undefined,
+      "the account to be disabled",
+    );
+    const updated = await waitFor(
+      () => t.slack.messages(`D${OWNER.id}`)[0]?.edits || undefined,
+      "the DM to be updated",
+    );
+    expect(updated).toBeGreaterThan(0);
+    expect(JSON.stringify(t.slack.messages(`D${OWNER.id}`)[0]?.blocks)).toMatch(
+      /Disabled by raj\.patel@acme\.example/,
+    );
+    const decision = t.warden.db.prepare("SELECT action, outcome, actor_email FROM decisions").get();
+    expect(decision).toEqual({ action: "disable", outcome: "applied", actor_email: OWNER.email });
+
+    // A second click on the same button (or a retried delivery) changes nothing more.
+    const patches = t.sim.requests.filter((r) => r.method === "PATCH").length;
+    expect((await click(t, OWNER, `D${OWNER.id}`, message.ts, disable)).status).toBe(200);
+    await waitFor(() => t.slack.ephemerals(`D${OWNER.id}`).length > 0 || undefined, "the duplicate notice");
+    expect(t.sim.requests.filter((r) => r.method === "PATCH").length).toBe(patches);
+  });
+
+  it("refuses a click by someone who is not the owner, privately, and audits it", async () => {
+    const t = await setup();
+    await notifyOwners(t.warden);
+    const { message, button: disable } = dmButton(t.slack, "warden_disable");
+    expect((await click(t, STRANGER, `D${OWNER.id}`, message.ts, disable)).status).toBe(200);
+    const notice = await waitFor(() => t.slack.ephemerals(`D${OWNER.id}`)[0], "the refusal");
+    expect(notice.text).toMatch(/Only .* owner/);
+    expect(t.sim.requests.filter((r) => r.method === "PATCH")).toHaveLength(0);
+    expect(
+      t.warden.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.refused'").pluck().get(),
+    ).toBe(1);
+  });
+
+  it("rejects a forged signature and a stale timestamp with 401", async () => {
+    const t = await setup();
+    const body = slashCommandBody({
+      text: "help",
+      userId: OWNER.id,
+      channelId: "C1",
+      responseUrl: t.slack.responseUrl(),
+    });
+    expect((await postSlack(t.server.url, body, "wrong-secret")).status).toBe(401);
+    const stale = Math.floor(Date.now() / 1000) - 301;
+    expect((await postSlack(t.server.url, body, SECRET, { timestamp: stale })).status).toBe(401);
+    expect(t.slack.calls.filter((c) => c.method === "response_url")).toHaveLength(0);
+  });
+
+  it("answers /warden lookup privately, matching the account literally", async () => {
+    const t = await setup();
+    const dormant = t.sim.data.scenarios.dormant?.[0] as string;
+    const ask = async (text: string) => {
+      const before = t.slack.calls.filter((c) => c.method === "response_url").length;
+      const body = slashCommandBody({
+        text,
+        userId: OWNER.id,
+        channelId: "C1",
+        responseUrl: t.slack.responseUrl({ channel: "C1" }),
+      });
+      expect((await postSlack(t.server.url, body, SECRET)).status).toBe(200);
+      return waitFor(
+        () => t.slack.calls.filter((c) => c.method === "response_url")[before],
+        `the answer to ${text}`,
+      );
+    };
+    const found = await ask(`lookup ${dormant}`);
+    expect(found.args.response_type).toBe("ephemeral");
+    expect(JSON.stringify(found.args.blocks)).toContain(dormant);
+    expect(JSON.stringify(found.args.blocks)).toMatch(/[Dd]ormant/);
+    const injected = await ask(`lookup ${dormant}^ORactive=true`);
+    expect(JSON.stringify(injected.args)).toMatch(/No machine identity/);
+    const help = await ask("");
+    expect(JSON.stringify(help.args)).toContain("/warden lookup");
+  });
+
+  it("records but does not write in dry-run mode", async () => {
+    const t = await setup({ WARDEN_MODE: "dry-run" });
+    await notifyOwners(t.warden);
+    const { message, button: disable } = dmButton(t.slack, "warden_disable");
+    await click(t, OWNER, `D${OWNER.id}`, message.ts, disable);
+    await waitFor(
+      () =>
+        t.warden.db.prepare("SELECT outcome FROM decisions WHERE outcome != 'pending'").pluck().get() as
+          | string
+          | undefined,
+      "the decision",
+    );
+    expect(t.warden.db.prepare("SELECT outcome FROM decisions").pluck().get()).toBe("dry_run");
+    expect(t.sim.requests.filter((r) => r.method === "PATCH")).toHaveLength(0);
+  });
+});
