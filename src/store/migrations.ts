@@ -182,4 +182,26 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "teams conversation references",
+    sql: `
+      -- Bot Framework conversation references, saved from every incoming activity and install event;
+      -- proactive messages need them. service_url can change and is refreshed on each activity.
+      CREATE TABLE conversation_refs (
+        platform TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('personal', 'channel', 'groupChat')),
+        user_id TEXT,
+        aad_object_id TEXT,
+        team_id TEXT,
+        tenant_id TEXT,
+        service_url TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (platform, conversation_id)
+      );
+      CREATE INDEX conversation_refs_by_user ON conversation_refs (platform, aad_object_id);
+    `,
+  },
 ];

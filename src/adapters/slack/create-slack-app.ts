@@ -115,7 +115,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
   ) {
     if (outboxId === undefined || !channel || !ts || !("decision" in result)) return;
     const item = getOutboxItem(db, outboxId);
-    if (!item || item.kind !== "owner_message") return;
+    if (item?.kind !== "owner_message") return;
     const view = viewFromJson<OwnerMessageView>(item.payload);
     const account = view.accounts.find((a) => a.accountId === result.decision.accountId);
     if (!account) return;
