@@ -8,11 +8,18 @@ import { runScan } from "../../src/scan/run-scan.js";
 import { decodeActionPayload } from "../../src/views/action-payload.js";
 import { NOW, startDemoSource } from "../helpers/demo-source.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../helpers/fake-slack-api.js";
-import { blockActionsBody, postSlack, slashCommandBody } from "../helpers/sign-slack.js";
+import {
+  blockActionsBody,
+  blockActionsPayload,
+  payloadBody,
+  postSlack,
+  slashCommandBody,
+} from "../helpers/sign-slack.js";
 import { tempDbPath } from "../helpers/temp-db.js";
 
 const SECRET = "test-signing-secret";
 const OWNER = { id: "URAJ", name: "Raj Patel", email: "raj.patel@acme.example" };
+const ADMIN = { id: "USEC", name: "SecOps", email: "secops@acme.example" };
 const STRANGER = { id: "UMAL", name: "Mallory", email: "mallory@acme.example" };
 
 interface Button {
@@ -23,7 +30,7 @@ interface Button {
 async function setup(env: Record<string, string> = {}) {
   const source = await startDemoSource();
   const slack = await startFakeSlackApi({
-    users: [OWNER, STRANGER, { id: "UJAMES", name: "James", email: "james.okafor@acme.example" }],
+    users: [OWNER, STRANGER, ADMIN, { id: "UJAMES", name: "James", email: "james.okafor@acme.example" }],
   });
   onTestFinished(() => slack.close());
   const config = loadConfig({
@@ -200,5 +207,80 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     );
     expect(t.warden.db.prepare("SELECT outcome FROM decisions").pluck().get()).toBe("dry_run");
     expect(t.sim.requests.filter((r) => r.method === "PATCH")).toHaveLength(0);
+  });
+
+  it("offers Undo after a disable, and undo restores the account", async () => {
+    const t = await setup();
+    await notifyOwners(t.warden);
+    const { message, button } = dmButton(t.slack, "warden_disable");
+    const accountId = decodeActionPayload(button.value)!.id;
+    await click(t, OWNER, `D${OWNER.id}`, message.ts, button);
+    await waitFor(() => t.slack.messages(`D${OWNER.id}`)[0]?.edits || undefined, "the DM to be updated");
+    const undo = dmButton(t.slack, "warden_undo", accountId).button;
+    expect(decodeActionPayload(undo.value)?.d).toBeGreaterThan(0);
+    await click(t, OWNER, `D${OWNER.id}`, message.ts, undo);
+    const users = t.sim.data.tables.get("sys_user")!;
+    const row = () => users.rows[users.indexById.get(accountId)!]!;
+    await waitFor(
+      () => (row().active === "true" && row().locked_out === "false") || undefined,
+      "the account to be restored",
+    );
+    const actions = t.warden.db
+      .prepare("SELECT action || ':' || outcome FROM decisions ORDER BY id")
+      .pluck()
+      .all();
+    expect(actions).toEqual(["disable:applied", "undo:applied"]);
+  });
+
+  it("sends a 'not mine' account to the admin channel, where an admin assigns a new owner", async () => {
+    const t = await setup();
+    await notifyOwners(t.warden);
+    const { message, button } = dmButton(t.slack, "warden_not_mine");
+    const accountId = decodeActionPayload(button.value)!.id;
+    const adminBefore = t.slack.messages("CADMIN").length;
+    await click(t, OWNER, `D${OWNER.id}`, message.ts, button);
+    const posted = await waitFor(() => t.slack.messages("CADMIN")[adminBefore], "the admin channel message");
+
+    // The admin picks James in the owner picker of that message.
+    const picker = (posted.blocks as { block_id?: string; accessory?: { action_id?: string } }[]).find(
+      (b) => b.accessory?.action_id === "warden_assign_owner" && b.block_id?.includes(accountId),
+    );
+    expect(picker).toBeDefined();
+    const pick = (user: { id: string }) => {
+      const payload = blockActionsPayload({
+        userId: user.id,
+        actionId: "warden_assign_owner",
+        channelId: "CADMIN",
+        messageTs: posted.ts,
+        responseUrl: t.slack.responseUrl({ channel: "CADMIN", ts: posted.ts, user: user.id }),
+      });
+      payload.actions = [
+        {
+          type: "users_select",
+          block_id: picker!.block_id,
+          action_id: "warden_assign_owner",
+          selected_user: "UJAMES",
+          action_ts: "1.2",
+        },
+      ];
+      return postSlack(t.server.url, payloadBody(payload), SECRET);
+    };
+    await pick(OWNER);
+    await waitFor(() => t.slack.ephemerals("CADMIN")[0], "the refusal");
+    expect(t.warden.db.prepare("SELECT count(*) FROM owner_overrides").pluck().get()).toBe(0);
+    await pick(ADMIN);
+    await waitFor(
+      () =>
+        (t.warden.db.prepare("SELECT owner_email FROM owner_overrides").pluck().get() as string) || undefined,
+      "the assignment",
+    );
+    expect(t.warden.db.prepare("SELECT owner_email FROM owner_overrides").pluck().get()).toBe(
+      "james.okafor@acme.example",
+    );
+    const events = t.warden.db
+      .prepare("SELECT event FROM audit_log WHERE event LIKE 'owner.%' ORDER BY id")
+      .pluck()
+      .all();
+    expect(events).toEqual(["owner.assign_refused", "owner.assigned"]);
   });
 });

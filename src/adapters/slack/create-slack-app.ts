@@ -4,6 +4,7 @@ import type { Application } from "express";
 import { type ChatCommandDeps, runChatCommand } from "../../chat/run-chat-command.js";
 import type { Logger } from "../../logger.js";
 import { viewFromJson, viewToJson } from "../../notify/view-json.js";
+import { assignOwner } from "../../remediation/assign-owner.js";
 import type { ActionRequest, ActionResult } from "../../remediation/handle-action.js";
 import { getChatUserEmail, saveChatUser } from "../../store/chat-users.js";
 import { getOutboxItem } from "../../store/outbox.js";
@@ -12,6 +13,8 @@ import { buildLookup } from "../../views/build-lookup.js";
 import type { OwnerMessageView } from "../../views/build-owner-messages.js";
 import { toDecisionLineView } from "./decision-view.js";
 import {
+  ASSIGN_OWNER_ACTION_ID,
+  parseAssignOwnerBlockId,
   renderDigestBlocks,
   renderHelpBlocks,
   renderLookupBlocks,
@@ -208,6 +211,25 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
           await client.chat.postEphemeral({ channel: meta.channel, user: body.user.id, text: message.text });
       },
     );
+  });
+
+  // Admin channel: a user picker assigns an owner to an account nobody reachable owns.
+  app.action(ASSIGN_OWNER_ACTION_ID, async ({ ack, body, action, respond }) => {
+    await ack();
+    const target = parseAssignOwnerBlockId((action as { block_id?: string }).block_id ?? "");
+    const picked = (action as { selected_user?: string }).selected_user;
+    if (!target || !picked || body.type !== "block_actions") return;
+    const email = await emailOf(body.user.id);
+    const ownerEmail = await emailOf(picked);
+    const outcome = assignOwner(db, {
+      admins: deps.admins,
+      actor: { platform: "slack", id: body.user.id, email },
+      source: target.s,
+      accountId: target.id,
+      ownerEmail,
+      now: deps.now(),
+    });
+    await respond({ response_type: "ephemeral", replace_original: false, text: outcome.notice });
   });
 
   return { app, receiver, client: app.client };

@@ -1,0 +1,64 @@
+import type { Database } from "better-sqlite3";
+import { findAccount } from "../store/accounts.js";
+import { appendAudit } from "../store/audit-log.js";
+import { setOwnerOverride } from "../store/owner-overrides.js";
+import type { Actor } from "./handle-action.js";
+
+/**
+ * An admin assigns an owner to an account from chat. The assignment overrides the source's owner
+ * reference from then on (next messages go to the new owner). Only admins may; every attempt is audited.
+ */
+export function assignOwner(
+  db: Database,
+  request: {
+    admins: readonly string[];
+    actor: Actor;
+    source: string;
+    accountId: string;
+    ownerEmail: string | undefined;
+    now: Date;
+  },
+): { ok: boolean; notice: string } {
+  const actorEmail = request.actor.email?.toLowerCase();
+  const subject = `${request.source}:${request.accountId}`;
+  const actor = `${request.actor.platform}:${request.actor.id}${actorEmail ? ` <${actorEmail}>` : ""}`;
+  const stored = findAccount(db, request.accountId);
+  if (!actorEmail || !request.admins.includes(actorEmail)) {
+    appendAudit(db, {
+      at: request.now,
+      event: "owner.assign_refused",
+      actor,
+      subject,
+      detail: { reason: "not an admin" },
+    });
+    return { ok: false, notice: "Only warden admins can assign owners. Nothing was changed." };
+  }
+  if (!stored || !request.ownerEmail) {
+    return {
+      ok: false,
+      notice: stored
+        ? "That person has no email address warden can use."
+        : "warden does not know this account any more.",
+    };
+  }
+  db.transaction(() => {
+    setOwnerOverride(db, {
+      source: request.source,
+      accountId: request.accountId,
+      ownerEmail: request.ownerEmail as string,
+      assignedBy: actorEmail,
+      assignedAt: request.now,
+    });
+    appendAudit(db, {
+      at: request.now,
+      event: "owner.assigned",
+      actor,
+      subject,
+      detail: { ownerEmail: request.ownerEmail },
+    });
+  })();
+  return {
+    ok: true,
+    notice: `${stored.identity.userName} now belongs to ${request.ownerEmail}; they get its findings with the next messages.`,
+  };
+}
