@@ -1,19 +1,20 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { openWarden } from "../../src/app/open-warden.js";
-import { notifyOwners } from "../../src/app/post-digest.js";
+import { notifyOwners, postDigest } from "../../src/app/post-digest.js";
 import { startServer } from "../../src/app/start-server.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { silentLogger } from "../../src/logger.js";
 import { runScan } from "../../src/scan/run-scan.js";
 import { decodeActionPayload } from "../../src/views/action-payload.js";
 import { NOW, startDemoSource } from "../helpers/demo-source.js";
-import { type FakeSlackApi, startFakeSlackApi } from "../helpers/fake-slack-api.js";
+import { type FakeSlackApi, slackRateLimited, startFakeSlackApi } from "../helpers/fake-slack-api.js";
 import {
   blockActionsBody,
   blockActionsPayload,
   payloadBody,
   postSlack,
   slashCommandBody,
+  viewSubmissionBody,
 } from "../helpers/sign-slack.js";
 import { tempDbPath } from "../helpers/temp-db.js";
 
@@ -282,5 +283,56 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
       .pluck()
       .all();
     expect(events).toEqual(["owner.assign_refused", "owner.assigned"]);
+  });
+
+  it("keeps an account through the Keep… modal, with a reason and an expiry", async () => {
+    const t = await setup();
+    await notifyOwners(t.warden);
+    const { message, button } = dmButton(t.slack, "warden_keep");
+    await click(t, OWNER, `D${OWNER.id}`, message.ts, button);
+    const opened = await waitFor(() => [...t.slack.views()][0], "the modal");
+    const modal = opened.view as { callback_id: string; private_metadata: string };
+    expect(modal.callback_id).toBe("warden_keep");
+    const submit = (reason: string) =>
+      postSlack(
+        t.server.url,
+        viewSubmissionBody({
+          userId: OWNER.id,
+          callbackId: "warden_keep",
+          privateMetadata: modal.private_metadata,
+          values: {
+            reason: { reason: { type: "plain_text_input", value: reason } },
+            expiry: { expiry: { type: "static_select", selected_option: { value: "30" } } },
+          },
+        }),
+        SECRET,
+      );
+    const empty = await submit("   ");
+    expect(JSON.parse(empty.text)).toMatchObject({ response_action: "errors" });
+    expect((await submit("nightly export for finance")).status).toBe(200);
+    const kept = await waitFor(
+      () =>
+        t.warden.db
+          .prepare("SELECT reason, expires_at FROM decisions WHERE action = 'keep' AND outcome = 'applied'")
+          .get() as { reason: string; expires_at: string } | undefined,
+      "the keep decision",
+    );
+    expect(kept).toEqual({
+      reason: "nightly export for finance",
+      expires_at: new Date(NOW.getTime() + 30 * 86_400_000).toISOString(),
+    });
+    await waitFor(() => t.slack.messages(`D${OWNER.id}`)[0]?.edits || undefined, "the DM to be updated");
+    expect(t.sim.requests.filter((r) => r.method === "PATCH")).toHaveLength(0);
+  });
+
+  it("posts the digest to the digest channel, and waits out a rate limit", async () => {
+    const t = await setup();
+    t.slack.script("chat.postMessage", [slackRateLimited(1)]);
+    const posted = await postDigest(t.warden);
+    expect(posted).toEqual({ sent: 1, failed: 0 });
+    const [digest] = t.slack.messages("CDIGEST");
+    expect(JSON.stringify(digest?.blocks)).toMatch(/Machine Identity Security Score/);
+    expect(t.slack.callsTo("chat.postMessage")).toHaveLength(2);
+    expect(t.warden.db.prepare("SELECT count(*) FROM digests").pluck().get()).toBe(1);
   });
 });
