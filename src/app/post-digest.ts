@@ -1,7 +1,9 @@
 import { WebClient } from "@slack/web-api";
 import { createSlackSender } from "../adapters/slack/create-slack-sender.js";
+import { createTeamsAdapter } from "../adapters/teams/create-teams-adapter.js";
+import { createTeamsSender } from "../adapters/teams/create-teams-sender.js";
 import { UsageError } from "../errors.js";
-import { deliverOutbox } from "../notify/deliver-outbox.js";
+import { deliverOutbox, type OutboxSender } from "../notify/deliver-outbox.js";
 import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
 import { viewToJson } from "../notify/view-json.js";
 import { enqueue } from "../store/outbox.js";
@@ -16,62 +18,112 @@ export function slackClientOf(warden: Warden): WebClient | undefined {
   return new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, rejectRateLimitedCalls: true });
 }
 
-/** `warden digest`: queues the digest for the digest channel and sends it; records it for the trend. */
-export async function postDigest(warden: Warden): Promise<{ sent: number; failed: number }> {
+/** One configured chat platform: how to send to it and its channels. */
+export interface ChatTarget {
+  platform: "slack" | "teams";
+  sender: OutboxSender;
+  digestChannel: string | undefined;
+  adminChannel: string | undefined;
+}
+
+/** Every configured chat platform (Slack with a bot token; Teams with an app id or TEAMS_ENABLED). */
+export function chatTargets(warden: Warden): ChatTarget[] {
+  const { config, db, now } = warden;
+  const targets: ChatTarget[] = [];
   const client = slackClientOf(warden);
-  const channel = warden.config.slack.digestChannel;
-  if (!client || !channel) {
+  if (client) {
+    targets.push({
+      platform: "slack",
+      sender: createSlackSender({ client, db, now }),
+      digestChannel: config.slack.digestChannel,
+      adminChannel: config.slack.adminChannel,
+    });
+  }
+  if (config.teams.enabled) {
+    const adapter = createTeamsAdapter(config.teams, warden.logger.child({ platform: "teams" }));
+    targets.push({
+      platform: "teams",
+      sender: createTeamsSender({ adapter, appId: config.teams.appId ?? "", db, now }),
+      digestChannel: config.teams.digestChannel,
+      adminChannel: config.teams.adminChannel,
+    });
+  }
+  return targets;
+}
+
+const sum = <T extends Record<string, number>>(results: T[], zero: T): T =>
+  results.reduce(
+    (total, r) => Object.fromEntries(Object.entries(total).map(([k, v]) => [k, v + (r[k] ?? 0)])) as T,
+    zero,
+  );
+
+/**
+ * `warden digest`: queues the digest for each configured digest channel (Slack, Teams) and sends
+ * it; records it for the trend.
+ */
+export async function postDigest(warden: Warden): Promise<{ sent: number; failed: number }> {
+  const targets = chatTargets(warden).filter((t) => t.digestChannel);
+  if (targets.length === 0) {
     throw new UsageError(
-      "No digest channel is configured: set SLACK_BOT_TOKEN and SLACK_DIGEST_CHANNEL, or use --print.",
+      "No digest channel is configured: set SLACK_BOT_TOKEN and SLACK_DIGEST_CHANNEL, or TEAMS_APP_ID and TEAMS_DIGEST_CHANNEL, or use --print.",
     );
   }
   const now = warden.now();
   const view = buildDigest(warden.db, { now });
   const scan = listScans(warden.db, { status: "succeeded", limit: 1 })[0];
-  warden.db.transaction(() => {
-    enqueue(warden.db, {
-      platform: "slack",
-      kind: "digest",
-      recipient: channel,
-      dedupeKey: `slack:digest:${channel}:${now.toISOString()}`,
-      payload: viewToJson(view),
-      now,
+  const results = [];
+  for (const target of targets) {
+    const channel = target.digestChannel ?? "";
+    warden.db.transaction(() => {
+      enqueue(warden.db, {
+        platform: target.platform,
+        kind: "digest",
+        recipient: channel,
+        dedupeKey: `${target.platform}:digest:${channel}:${now.toISOString()}`,
+        payload: viewToJson(view),
+        now,
+      });
+      warden.db
+        .prepare(
+          "INSERT INTO digests (platform, recipient, scan_id, score, posted_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .run(target.platform, channel, scan?.id ?? null, view.score?.value ?? null, now.toISOString());
+    })();
+    const result = await deliverOutbox({
+      db: warden.db,
+      sender: target.sender,
+      now: warden.now,
+      logger: warden.logger,
+      adminChannel: target.adminChannel,
     });
-    warden.db
-      .prepare(
-        "INSERT INTO digests (platform, recipient, scan_id, score, posted_at) VALUES ('slack', ?, ?, ?, ?)",
-      )
-      .run(channel, scan?.id ?? null, view.score?.value ?? null, now.toISOString());
-  })();
-  const sender = createSlackSender({ client, db: warden.db, now: warden.now });
-  const result = await deliverOutbox({
-    db: warden.db,
-    sender,
-    now: warden.now,
-    logger: warden.logger,
-    adminChannel: warden.config.slack.adminChannel,
-  });
-  return { sent: result.sent, failed: result.failed };
+    results.push({ sent: result.sent, failed: result.failed });
+  }
+  return sum(results, { sent: 0, failed: 0 });
 }
 
-/** `warden notify`: queues owner messages for open findings and sends them (Slack). */
+/** `warden notify`: queues owner messages for open findings and sends them, on every configured platform. */
 export async function notifyOwners(
   warden: Warden,
 ): Promise<{ queued: number; sent: number; failed: number; unknown: number; rerouted: number }> {
-  const client = slackClientOf(warden);
-  if (!client) throw new UsageError("No chat platform is configured: set SLACK_BOT_TOKEN (see README).");
-  const queued = enqueueOwnerMessages(warden.db, {
-    platform: "slack",
-    adminChannel: warden.config.slack.adminChannel,
-    now: warden.now(),
-  });
-  const sender = createSlackSender({ client, db: warden.db, now: warden.now });
-  const result = await deliverOutbox({
-    db: warden.db,
-    sender,
-    now: warden.now,
-    logger: warden.logger,
-    adminChannel: warden.config.slack.adminChannel,
-  });
-  return { queued: queued.owners, ...result };
+  const targets = chatTargets(warden);
+  if (targets.length === 0) {
+    throw new UsageError("No chat platform is configured: set SLACK_BOT_TOKEN or TEAMS_APP_ID (see README).");
+  }
+  const results = [];
+  for (const target of targets) {
+    const queued = enqueueOwnerMessages(warden.db, {
+      platform: target.platform,
+      adminChannel: target.adminChannel,
+      now: warden.now(),
+    });
+    const result = await deliverOutbox({
+      db: warden.db,
+      sender: target.sender,
+      now: warden.now,
+      logger: warden.logger,
+      adminChannel: target.adminChannel,
+    });
+    results.push({ queued: queued.owners, ...result });
+  }
+  return sum(results, { queued: 0, sent: 0, failed: 0, unknown: 0, rerouted: 0 });
 }

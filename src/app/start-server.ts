@@ -1,13 +1,15 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import express from "express";
 import { createSlackApp } from "../adapters/slack/create-slack-app.js";
 import { createSlackSender } from "../adapters/slack/create-slack-sender.js";
-import { deliverOutbox } from "../notify/deliver-outbox.js";
+import { createTeamsAdapter } from "../adapters/teams/create-teams-adapter.js";
+import { createTeamsBot } from "../adapters/teams/create-teams-bot.js";
+import { createTeamsSender } from "../adapters/teams/create-teams-sender.js";
 import { createActionHandler } from "../remediation/handle-action.js";
-import { enqueue } from "../store/outbox.js";
-import { buildUnownedView } from "./build-unowned-view.js";
 import { createHttpApp } from "./create-http-app.js";
 import type { Warden } from "./open-warden.js";
+import { withNotMineRouting } from "./route-not-mine.js";
 
 export interface RunningServer {
   url: string;
@@ -16,7 +18,9 @@ export interface RunningServer {
 
 /**
  * `warden serve`: one HTTP server with the health endpoints and, when Slack is configured, Bolt's
- * `POST /slack/events` (or a Socket Mode connection). Clicks go to the shared action handler.
+ * `POST /slack/events` (or a Socket Mode connection); when Teams is configured (TEAMS_APP_ID, or
+ * TEAMS_ENABLED=true for emulator mode), botbuilder's `POST /api/messages`. Clicks from both go to
+ * the shared action handler.
  */
 export async function startServer(
   warden: Warden,
@@ -34,7 +38,8 @@ export async function startServer(
   });
   let stopSocket = async () => {};
   if (config.slack.botToken) {
-    const slack = createSlackApp(
+    // Referenced lazily by the sender: "Not mine" is routed only after the app exists.
+    const slack: ReturnType<typeof createSlackApp> = createSlackApp(
       {
         botToken: config.slack.botToken,
         signingSecret: config.slack.signingSecret,
@@ -47,36 +52,41 @@ export async function startServer(
         now,
         logger: logger.child({ platform: "slack" }),
         admins: config.admins,
-        handleAction: async (request) => {
-          const result = await handleAction(request);
-          // "Not mine" goes to the admin channel for reassignment, through the outbox.
-          if (result.status === "done" && request.payload.a === "not_mine" && config.slack.adminChannel) {
-            const view = buildUnownedView(db, request.payload.s, request.payload.id);
-            if (view) {
-              enqueue(db, {
-                platform: "slack",
-                kind: "not_mine",
-                recipient: config.slack.adminChannel,
-                dedupeKey: `slack:not_mine:${result.decision.id}`,
-                payload: JSON.stringify({ accounts: [view] }),
-                now: now(),
-              });
-              await deliverOutbox({
-                db,
-                sender: createSlackSender({ client: slack.client, db, now }),
-                now,
-                logger,
-              });
-            }
-          }
-          return result;
-        },
+        handleAction: withNotMineRouting(handleAction, {
+          db,
+          now,
+          logger,
+          platform: "slack",
+          adminChannel: config.slack.adminChannel,
+          sender: () => createSlackSender({ client: slack.client, db, now }),
+        }),
       },
     );
     if (!slack.receiver) {
       await slack.app.start();
       stopSocket = () => slack.app.stop().then(() => undefined);
     }
+  }
+  if (config.teams.enabled) {
+    const adapter = createTeamsAdapter(config.teams, logger.child({ platform: "teams" }));
+    const appId = config.teams.appId ?? "";
+    const teams = createTeamsBot({
+      adapter,
+      db,
+      now,
+      logger: logger.child({ platform: "teams" }),
+      admins: config.admins,
+      handleAction: withNotMineRouting(handleAction, {
+        db,
+        now,
+        logger,
+        platform: "teams",
+        adminChannel: config.teams.adminChannel,
+        sender: () => createTeamsSender({ adapter, appId, db, now }),
+      }),
+    });
+    // JSON parsing for this route only: Bolt verifies Slack's signature over the raw body.
+    http.post("/api/messages", express.json({ limit: "1mb" }), teams.handler);
   }
   const server: Server = await new Promise((resolve) => {
     const s = http.listen(options.port, options.host ?? "0.0.0.0", () => resolve(s));

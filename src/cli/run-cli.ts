@@ -30,9 +30,10 @@ const HELP = `warden: keeps an organisation's machine identities safe
 Usage:
   warden demo                        scan, then print the digest and the owner messages (npm start)
   warden scan [--json]               scan every configured source now and store the result
-  warden serve                       run the bot: HTTP server for Slack (POST /slack/events), /healthz, /readyz
-  warden notify                      send owners their direct messages for open findings (Slack)
-  warden digest [--print]            post the digest to SLACK_DIGEST_CHANNEL, or print it
+  warden serve                       run the bot: HTTP server for Slack (POST /slack/events) and
+                                     Teams (POST /api/messages), /healthz, /readyz
+  warden notify                      send owners their direct messages for open findings (Slack, Teams)
+  warden digest [--print]            post the digest to the Slack/Teams digest channels, or print it
   warden lookup <account> [--json]   show one account (user name or sys_id)
   warden help                        this text
 

@@ -24,6 +24,8 @@ export interface Config {
     adminChannel: string | undefined;
   };
   teams: {
+    /** TEAMS_APP_ID is set, or TEAMS_ENABLED=true (emulator mode: no auth, for local tests). */
+    enabled: boolean;
     appId: string | undefined;
     appPassword: string | undefined;
     tenantId: string | undefined;
@@ -155,6 +157,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
 
+  const teamsEnabled = get("TEAMS_ENABLED")?.toLowerCase();
+  if (teamsEnabled !== undefined && teamsEnabled !== "true" && teamsEnabled !== "false") {
+    problems.push(`TEAMS_ENABLED must be "true" or "false" (got "${teamsEnabled}").`);
+  }
+  if (get("TEAMS_APP_ID") !== undefined && get("TEAMS_APP_PASSWORD") === undefined) {
+    problems.push("TEAMS_APP_ID is set but TEAMS_APP_PASSWORD (the bot's client secret) is not.");
+  }
+
   const config: Config = {
     servicenow: {
       url: snUrl,
@@ -172,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       adminChannel: get("SLACK_ADMIN_CHANNEL"),
     },
     teams: {
+      enabled: get("TEAMS_APP_ID") !== undefined || teamsEnabled === "true",
       appId: get("TEAMS_APP_ID"),
       appPassword: get("TEAMS_APP_PASSWORD"),
       tenantId: get("TEAMS_APP_TENANT_ID"),

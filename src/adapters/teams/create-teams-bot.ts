@@ -1,0 +1,186 @@
+import type { Database } from "better-sqlite3";
+import {
+  ActivityHandler,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  CardFactory,
+  type CloudAdapter,
+  TeamsInfo,
+  TurnContext,
+} from "botbuilder";
+import type { Request, Response } from "express";
+import { type ChatCommandDeps, runChatCommand } from "../../chat/run-chat-command.js";
+import type { Logger } from "../../logger.js";
+import type { ActionRequest, ActionResult } from "../../remediation/handle-action.js";
+import { getChatUserEmail, saveChatUser } from "../../store/chat-users.js";
+import { saveConversationRef } from "../../store/conversation-refs.js";
+import { buildLookup } from "../../views/build-lookup.js";
+import { handleTeamsAction, type TeamsActionDeps } from "./handle-teams-action.js";
+import { textBlock } from "./render/card-text.js";
+import {
+  type AdaptiveCard,
+  createCard,
+  renderDigestCard,
+  renderHelpCard,
+  renderLookupCard,
+} from "./render/index.js";
+import { toConversationRef } from "./teams-conversation-ref.js";
+
+export interface TeamsBotDeps {
+  adapter: CloudAdapter;
+  db: Database;
+  now: () => Date;
+  logger: Logger;
+  admins: readonly string[];
+  handleAction: (request: ActionRequest) => Promise<ActionResult>;
+  startScan?: ChatCommandDeps["startScan"];
+}
+
+const CARD = "application/vnd.microsoft.card.adaptive";
+const MESSAGE = "application/vnd.microsoft.activity.message";
+
+/** A short text as a card, for notices that go with a card (stale: notice then current state). */
+const noticeCard = (text: string, card?: AdaptiveCard): AdaptiveCard =>
+  createCard([textBlock(text, { weight: "bolder" }), ...(card?.body ?? [])]);
+
+/**
+ * An invoke answer. botbuilder types `value` as an object, but the message type carries a plain
+ * string (AdaptiveCardInvokeResponse docs), hence the cast.
+ */
+const invokeAnswer = (type: string, value: unknown): AdaptiveCardInvokeResponse => ({
+  statusCode: 200,
+  type,
+  value: value as Record<string, unknown>,
+});
+
+/**
+ * warden's Teams bot: every incoming activity refreshes its conversation reference; text commands
+ * (in a 1:1 chat, or by @mention in a channel) go to runChatCommand; card clicks (Action.Execute
+ * invokes and the Action.Submit fallback) go to the shared action handler. Nothing is decided here.
+ */
+class WardenTeamsBot extends ActivityHandler {
+  readonly #deps: TeamsBotDeps;
+  readonly #actions: TeamsActionDeps;
+
+  constructor(deps: TeamsBotDeps) {
+    super();
+    this.#deps = deps;
+    this.#actions = {
+      db: deps.db,
+      now: deps.now,
+      logger: deps.logger,
+      handleAction: deps.handleAction,
+      emailOf: (context) => this.#emailOf(context),
+    };
+    // Runs first for every activity (messages, invokes, conversationUpdate, installationUpdate).
+    this.onTurn(async (context, next) => {
+      this.#saveReference(context);
+      await next();
+    });
+    this.onMessage(async (context, next) => {
+      await this.#onMessage(context);
+      await next();
+    });
+  }
+
+  #saveReference(context: TurnContext): void {
+    const { activity } = context;
+    if (!activity.serviceUrl || !activity.conversation?.id) return;
+    try {
+      saveConversationRef(this.#deps.db, toConversationRef(activity), this.#deps.now());
+    } catch (error) {
+      this.#deps.logger.warn({ err: error }, "could not save the Teams conversation reference");
+    }
+  }
+
+  /** The user's email: cached in chat_users, else from the conversation's roster. */
+  async #emailOf(context: TurnContext): Promise<string | undefined> {
+    const { db, now, logger } = this.#deps;
+    const userId = context.activity.from.id;
+    const cached = getChatUserEmail(db, "teams", userId);
+    if (cached) return cached;
+    try {
+      const member = await TeamsInfo.getMember(context, userId);
+      const email = member.email ?? member.userPrincipalName;
+      if (email) saveChatUser(db, "teams", email, member.id ?? userId, now());
+      return email ?? undefined;
+    } catch (error) {
+      logger.warn({ err: error, userId }, "could not read the Teams user's email");
+      return undefined;
+    }
+  }
+
+  async #onMessage(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const value = activity.value as Record<string, unknown> | undefined;
+    if (value && typeof value === "object") {
+      // Action.Submit (the fallback of Action.Execute): data merged with the inputs.
+      const { result, card } = await handleTeamsAction(this.#actions, context, value);
+      if (result.status !== "done" || !card) await this.#replyNotice(context, result);
+      return;
+    }
+    const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? "";
+    const { db, now, admins, startScan } = this.#deps;
+    const email = await this.#emailOf(context);
+    const reply = runChatCommand(
+      { db, now, admins, ...(startScan ? { startScan } : {}) },
+      text.replace(/<[^>]+>/g, ""),
+      email,
+    );
+    const card =
+      reply.kind === "lookup"
+        ? renderLookupCard(reply.view)
+        : reply.kind === "score"
+          ? renderDigestCard(reply.view)
+          : reply.kind === "help"
+            ? renderHelpCard()
+            : undefined;
+    await context.sendActivity(
+      card
+        ? { type: "message", attachments: [CardFactory.adaptiveCard(card)] }
+        : "notice" in reply
+          ? reply.notice
+          : "",
+    );
+  }
+
+  async #replyNotice(context: TurnContext, result: ActionResult): Promise<void> {
+    const current =
+      result.status === "stale"
+        ? renderLookupCard(buildLookup(this.#deps.db, decodeTarget(context.activity.value)))
+        : undefined;
+    await context.sendActivity(
+      current
+        ? { type: "message", attachments: [CardFactory.adaptiveCard(noticeCard(result.notice, current))] }
+        : result.notice,
+    );
+  }
+
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const data = (invokeValue.action.data ?? {}) as Record<string, unknown>;
+    const { result, card } = await handleTeamsAction(this.#actions, context, data, invokeValue.action.verb);
+    // Teams shows the returned card to the clicker at once; the others see the updateActivity.
+    return card ? invokeAnswer(CARD, card) : invokeAnswer(MESSAGE, result.notice);
+  }
+}
+
+/** The account id a click was about, for the stale notice's current state. */
+function decodeTarget(value: unknown): string {
+  const id = (value as { id?: unknown } | undefined)?.id;
+  return typeof id === "string" ? id : "";
+}
+
+/**
+ * The Teams endpoint: an express handler for `POST /api/messages` (mount it behind
+ * `express.json()`), running warden's bot on botbuilder's CloudAdapter.
+ */
+export function createTeamsBot(deps: TeamsBotDeps) {
+  const bot = new WardenTeamsBot(deps);
+  const handler = async (request: Request, response: Response): Promise<void> => {
+    await deps.adapter.process(request, response, (context) => bot.run(context));
+  };
+  return { bot, handler };
+}

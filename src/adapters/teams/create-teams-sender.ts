@@ -1,0 +1,222 @@
+import type { Database } from "better-sqlite3";
+import {
+  type Activity,
+  CardFactory,
+  type CloudAdapter,
+  type ConversationReference,
+  type TeamsChannelAccount,
+  TeamsInfo,
+  TurnContext,
+} from "botbuilder";
+import { type OutboxSender, UnreachableRecipientError } from "../../notify/deliver-outbox.js";
+import { viewFromJson } from "../../notify/view-json.js";
+import { getChatUserId, saveChatUser } from "../../store/chat-users.js";
+import {
+  type ConversationRef,
+  findPersonalRef,
+  getConversationRef,
+  listTeamRefs,
+  saveConversationRef,
+} from "../../store/conversation-refs.js";
+import type { OutboxItem } from "../../store/outbox.js";
+import type { DigestView } from "../../views/build-digest.js";
+import type { OwnerAccountView, OwnerMessageView } from "../../views/build-owner-messages.js";
+import {
+  type AdaptiveCard,
+  renderDigestCard,
+  renderOwnerMessageCard,
+  renderUnownedCard,
+} from "./render/index.js";
+import { toOutboxError } from "./to-outbox-error.js";
+
+/** Where a Teams message landed, as the outbox keeps it (updateActivity needs all three). */
+export interface TeamsMessageRef {
+  conversationId: string;
+  activityId: string;
+  serviceUrl: string;
+}
+
+export interface TeamsSenderDeps {
+  adapter: CloudAdapter;
+  /** TEAMS_APP_ID; empty in emulator mode. */
+  appId: string;
+  db: Database;
+  now: () => Date;
+}
+
+type Reference = Partial<ConversationReference>;
+
+/**
+ * botbuilder falls back to the public cloud's audience only when none is given (null, as the
+ * official samples pass); its type says string, hence the cast.
+ */
+const DEFAULT_AUDIENCE = undefined as unknown as string;
+
+/**
+ * Sends outbox items to Teams. Owners are found by email/UPN in the roster of a team where warden
+ * is installed (Teams cannot message by email, send-proactive-messages.md), their 1:1 chat is
+ * reused or created, and the card is sent proactively. Digest and admin messages go to the channel
+ * id in the item's recipient. Failures become the outbox's RateLimitedError and
+ * UnreachableRecipientError (see toOutboxError).
+ */
+export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
+  const { adapter, appId, db } = deps;
+
+  /**
+   * Runs `logic` in a proactive turn and returns its value. Errors are carried out of the turn
+   * by hand: the adapter's onTurnError would otherwise log and swallow them, and the outbox
+   * would mark a message sent that Teams refused.
+   */
+  async function inTurn<T>(reference: Reference, logic: (context: TurnContext) => Promise<T>): Promise<T> {
+    let outcome: { value: T } | { error: unknown } | undefined;
+    await adapter.continueConversationAsync(appId, reference, async (context) => {
+      try {
+        outcome = { value: await logic(context) };
+      } catch (error) {
+        outcome = { error };
+      }
+    });
+    if (outcome === undefined) throw new Error("the Teams turn did not run");
+    if ("error" in outcome) throw outcome.error;
+    return outcome.value;
+  }
+
+  /** The owner in the roster of any team warden is installed in, by email or UPN. */
+  async function findMember(email: string): Promise<{ member: TeamsChannelAccount; team: ConversationRef }> {
+    const teams = listTeamRefs(db, "teams");
+    if (teams.length === 0) {
+      throw new UnreachableRecipientError(
+        `warden is not installed in any Teams team, so ${email} cannot be looked up`,
+      );
+    }
+    for (const team of teams) {
+      let member: TeamsChannelAccount | undefined;
+      try {
+        member = await inTurn(team.reference as Reference, (context) =>
+          TeamsInfo.getTeamMember(context, team.teamId, email),
+        );
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode === 404) continue;
+        throw error;
+      }
+      if (member?.id) return { member, team };
+    }
+    throw new UnreachableRecipientError(`no member ${email} in the Teams teams where warden is installed`);
+  }
+
+  /** The owner's 1:1 conversation: known, or created (the bot must be installed for them). */
+  async function personalReference(email: string): Promise<Reference> {
+    const cachedId = getChatUserId(db, "teams", email);
+    const known = cachedId ? findPersonalRef(db, "teams", { userId: cachedId }) : undefined;
+    if (known) return known.reference as Reference;
+    const { member, team } = await findMember(email);
+    saveChatUser(db, "teams", email, member.id, deps.now());
+    const existing = findPersonalRef(db, "teams", { userId: member.id, aadObjectId: member.aadObjectId });
+    if (existing) return existing.reference as Reference;
+    const tenantId = member.tenantId ?? team.tenantId;
+    let created: Reference | undefined;
+    await adapter.createConversationAsync(
+      appId,
+      "msteams",
+      team.serviceUrl,
+      appId ? DEFAULT_AUDIENCE : "",
+      {
+        isGroup: false,
+        bot: (team.reference as Reference).bot ?? { id: appId, name: "warden" },
+        members: [{ id: member.id, name: member.name }],
+        // Teams needs the tenant in channelData to create a 1:1 (Microsoft-Teams-Samples bot-conversation).
+        channelData: tenantId ? { tenant: { id: tenantId } } : {},
+        ...(tenantId ? { tenantId } : {}),
+      },
+      async (context) => {
+        created = TurnContext.getConversationReference(context.activity);
+      },
+    );
+    if (!created?.conversation?.id) throw new Error(`Teams created no conversation for ${email}`);
+    delete created.activityId;
+    saveConversationRef(
+      db,
+      {
+        platform: "teams",
+        conversationId: created.conversation.id,
+        kind: "personal",
+        userId: member.id,
+        aadObjectId: member.aadObjectId,
+        teamId: undefined,
+        tenantId,
+        serviceUrl: team.serviceUrl,
+        reference: {
+          ...created,
+          user: { id: member.id, name: member.name, aadObjectId: member.aadObjectId },
+        },
+      },
+      deps.now(),
+    );
+    return created;
+  }
+
+  /**
+   * A channel's reference: the one saved when warden saw it, else built from a team reference,
+   * since a bot installed in a team may post to any of its channels by channel id.
+   */
+  function channelReference(channelId: string): Reference {
+    const saved = getConversationRef(db, "teams", channelId);
+    if (saved) return saved.reference as Reference;
+    const team = listTeamRefs(db, "teams")[0];
+    if (!team) {
+      throw new Error(
+        `warden has not seen the Teams channel ${channelId}: install it in that channel's team`,
+      );
+    }
+    return {
+      ...(team.reference as Reference),
+      conversation: { id: channelId, isGroup: true, conversationType: "channel", name: "" },
+    };
+  }
+
+  async function sendCard(reference: Reference, card: AdaptiveCard): Promise<TeamsMessageRef> {
+    const activity: Partial<Activity> = { type: "message", attachments: [CardFactory.adaptiveCard(card)] };
+    const activityId = await inTurn(
+      reference,
+      async (context) => (await context.sendActivity(activity))?.id ?? "",
+    );
+    return {
+      conversationId: reference.conversation?.id ?? "",
+      activityId,
+      serviceUrl: reference.serviceUrl ?? "",
+    };
+  }
+
+  return {
+    platform: "teams",
+    async send(item: OutboxItem) {
+      try {
+        let ref: TeamsMessageRef;
+        const now = deps.now();
+        if (item.kind === "owner_message") {
+          const view = viewFromJson<OwnerMessageView>(item.payload);
+          ref = await sendCard(
+            await personalReference(item.recipient),
+            renderOwnerMessageCard(view, { messageId: item.id, now }),
+          );
+        } else if (item.kind === "unowned" || item.kind === "not_mine") {
+          const { accounts } = viewFromJson<{ accounts: OwnerAccountView[] }>(item.payload);
+          ref = await sendCard(
+            channelReference(item.recipient),
+            renderUnownedCard(accounts, { messageId: item.id, now }),
+          );
+        } else if (item.kind === "digest") {
+          ref = await sendCard(
+            channelReference(item.recipient),
+            renderDigestCard(viewFromJson<DigestView>(item.payload)),
+          );
+        } else {
+          throw new Error(`warden cannot send ${item.kind} messages to Teams yet`);
+        }
+        return { messageRef: JSON.stringify(ref) };
+      } catch (error) {
+        throw toOutboxError(error, item.recipient);
+      }
+    },
+  };
+}

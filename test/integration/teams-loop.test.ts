@@ -1,0 +1,255 @@
+import { describe, expect, it, onTestFinished } from "vitest";
+import { checkAdaptiveCard } from "../../src/adapters/teams/render/index.js";
+import { openWarden } from "../../src/app/open-warden.js";
+import { notifyOwners, postDigest } from "../../src/app/post-digest.js";
+import { startServer } from "../../src/app/start-server.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { silentLogger } from "../../src/logger.js";
+import { enqueueOwnerMessages } from "../../src/notify/enqueue-owner-messages.js";
+import { runScan } from "../../src/scan/run-scan.js";
+import { getConversationRef } from "../../src/store/conversation-refs.js";
+import { parseWithAdaptiveCards } from "../adapters/teams/parse-with-adaptivecards.js";
+import { NOW, startDemoSource } from "../helpers/demo-source.js";
+import { connectorForbidden, startFakeBotConnector } from "../helpers/fake-bot-connector.js";
+import {
+  cardOf,
+  channelMention,
+  executeActions,
+  executeInvoke,
+  personalConversationId,
+  personalMessage,
+  postActivity,
+  submitMessage,
+  TEAM_ID,
+  teamInstall,
+} from "../helpers/teams-activities.js";
+import { tempDbPath } from "../helpers/temp-db.js";
+
+const ADMIN_CHANNEL = "19:admins@thread.tacv2";
+const DIGEST_CHANNEL = "19:digest@thread.tacv2";
+
+async function setup(env: Record<string, string> = {}) {
+  const source = await startDemoSource();
+  const fake = await startFakeBotConnector();
+  onTestFinished(() => fake.close());
+  const raj = fake.addMember({ name: "Raj Patel", email: "raj.patel@acme.example" });
+  const james = fake.addMember({ name: "James Okafor", email: "james.okafor@acme.example" });
+  const mallory = fake.addMember({ name: "Mallory", email: "mallory@acme.example" });
+  const config = loadConfig({
+    SERVICENOW_URL: source.sim.url,
+    SERVICENOW_USERNAME: "warden",
+    SERVICENOW_PASSWORD: "warden-demo",
+    TEAMS_ENABLED: "true",
+    TEAMS_ADMIN_CHANNEL: ADMIN_CHANNEL,
+    TEAMS_DIGEST_CHANNEL: DIGEST_CHANNEL,
+    WARDEN_DB: tempDbPath(),
+    WARDEN_ADMINS: "secops@acme.example",
+    ...env,
+  });
+  const warden = await openWarden(config, { logger: silentLogger, now: () => NOW });
+  onTestFinished(() => warden.close());
+  await runScan({
+    db: warden.db,
+    connector: warden.connector,
+    now: () => NOW,
+    logger: silentLogger,
+    dormantDays: 100,
+  });
+  const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
+  onTestFinished(() => server.close());
+  const post = (activity: object) => postActivity(server.url, activity);
+  return { ...source, fake, warden, server, raj, james, mallory, post };
+}
+
+type Setup = Awaited<ReturnType<typeof setup>>;
+
+/** Installs warden in the team, then sends owner messages. */
+async function installAndNotify(t: Setup) {
+  expect((await t.post(teamInstall(t.fake.serviceUrl, t.raj, t.raj.tenantId))).status).toBe(200);
+  return notifyOwners(t.warden);
+}
+
+/** Raj's owner card and the Action.Execute of `verb` for `accountId`. */
+function rajCard(t: Setup, verb: string, accountId?: string) {
+  const conversationId = personalConversationId(t.raj);
+  const [message] = t.fake.activities(conversationId);
+  if (!message) throw new Error("Raj got no card");
+  const action = executeActions(cardOf(message)).find(
+    (a) => a.verb === verb && (!accountId || a.data.id === accountId),
+  );
+  if (!action) throw new Error(`no ${verb} action`);
+  return { card: { conversationId, activityId: message.id }, action };
+}
+
+const patches = (t: Setup) => t.sim.requests.filter((r) => r.method === "PATCH").length;
+const isActive = (t: Setup, id: string) => {
+  const users = t.sim.data.tables.get("sys_user")!;
+  return users.rows[users.indexById.get(id)!]!.active;
+};
+
+describe("Teams: install → owner card → Action.Execute → ServiceNow → SQLite → card updated", () => {
+  it("saves references from the install event and answers help and lookup", async () => {
+    const t = await setup();
+    expect((await t.post(teamInstall(t.fake.serviceUrl, t.raj, t.raj.tenantId))).status).toBe(200);
+    const ref = getConversationRef(t.warden.db, "teams", TEAM_ID);
+    expect(ref).toMatchObject({ kind: "channel", teamId: TEAM_ID, serviceUrl: t.fake.serviceUrl });
+
+    expect((await t.post(personalMessage(t.fake.serviceUrl, t.raj, "help"))).status).toBe(200);
+    const help = t.fake.activities(personalConversationId(t.raj))[0];
+    expect(JSON.stringify(cardOf(help))).toContain("lookup <account>");
+    expect(checkAdaptiveCard(cardOf(help), { parse: parseWithAdaptiveCards })).toEqual([]);
+    expect(getConversationRef(t.warden.db, "teams", personalConversationId(t.raj))?.aadObjectId).toBe(
+      t.raj.aadObjectId,
+    );
+
+    const dormant = t.sim.data.scenarios.dormant?.[0] as string;
+    expect((await t.post(channelMention(t.fake.serviceUrl, t.raj, `lookup ${dormant}`))).status).toBe(200);
+    const lookup = t.fake.activities(`${TEAM_ID};messageid=1700000000001`)[0];
+    expect(JSON.stringify(cardOf(lookup))).toContain(dormant);
+    expect(checkAdaptiveCard(cardOf(lookup), { parse: parseWithAdaptiveCards })).toEqual([]);
+  });
+
+  it("sends the owner a card in a new 1:1, applies an Action.Execute once and updates the card in place", async () => {
+    const t = await setup();
+    const sent = await installAndNotify(t);
+    expect(sent.failed).toBe(0);
+    // Vera and Paula are in no team where warden is installed: their accounts go to the admins.
+    expect(sent.rerouted).toBe(2);
+    expect(t.fake.requestsOf("createConversation").length).toBeGreaterThan(0);
+    const reasons = t.warden.db
+      .prepare("SELECT last_error FROM outbox WHERE platform = 'teams' AND status = 'failed'")
+      .pluck()
+      .all() as string[];
+    expect(reasons.join("\n")).toMatch(
+      /no member .* in the Teams teams where warden is installed; sent to the admin channel/,
+    );
+    const admin = t.fake.activities(ADMIN_CHANNEL);
+    expect(JSON.stringify(admin.map(cardOf))).toContain("svc_reporting_etl");
+    for (const activity of [...admin, ...t.fake.activities(personalConversationId(t.raj))]) {
+      expect(checkAdaptiveCard(cardOf(activity), { parse: parseWithAdaptiveCards })).toEqual([]);
+    }
+
+    const dormantId = t.idOf(t.sim.data.scenarios.dormant?.[0] as string);
+    const { card, action } = rajCard(t, "warden_disable", dormantId);
+    const answer = await t.post(executeInvoke(t.fake.serviceUrl, t.raj, card, action));
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.card.adaptive" });
+    const returned = (answer.body as { value: unknown }).value;
+    expect(JSON.stringify(returned)).toMatch(/Disabled by raj\.patel@acme\.example/);
+    expect(checkAdaptiveCard(returned, { parse: parseWithAdaptiveCards })).toEqual([]);
+    expect(isActive(t, dormantId)).toBe("false");
+    const update = t.fake.requestsOf("updateActivity");
+    expect(update).toHaveLength(1);
+    expect(update[0]?.activityId).toBe(card.activityId);
+    expect(JSON.stringify(cardOf(t.fake.activities(card.conversationId)[0]))).toMatch(/Disabled by raj/);
+    expect(t.warden.db.prepare("SELECT action, outcome, actor_email FROM decisions").all()).toEqual([
+      { action: "disable", outcome: "applied", actor_email: "raj.patel@acme.example" },
+    ]);
+
+    // A retried invoke and a double click change nothing more.
+    const writes = patches(t);
+    const again = await t.post(executeInvoke(t.fake.serviceUrl, t.raj, card, action));
+    expect(again.status).toBe(200);
+    expect(patches(t)).toBe(writes);
+    expect(t.warden.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(1);
+
+    // Undo, from the updated card, restores the account.
+    const undo = executeActions(returned).find((a) => a.verb === "warden_undo" && a.data.id === dormantId);
+    expect(undo).toBeDefined();
+    const undone = await t.post(executeInvoke(t.fake.serviceUrl, t.raj, card, undo!));
+    expect(undone.status).toBe(200);
+    expect(isActive(t, dormantId)).toBe("true");
+  });
+
+  it("handles the Action.Submit fallback, and Keep with its reason from the card inputs", async () => {
+    const t = await setup();
+    await installAndNotify(t);
+    const { card, action } = rajCard(t, "warden_keep");
+    const account = { s: action.data.s as string, id: action.data.id as string };
+    // Without a reason nothing happens.
+    expect((await t.post(submitMessage(t.fake.serviceUrl, t.raj, card, action.data))).status).toBe(200);
+    expect(JSON.stringify(t.fake.activities(card.conversationId).at(-1))).toMatch(/needs a reason/);
+    const data = {
+      ...action.data,
+      [`reason.${account.s}.${account.id}`]: "Feeds the CMDB nightly",
+      [`expiresInDays.${account.s}.${account.id}`]: "30",
+    };
+    expect((await t.post(submitMessage(t.fake.serviceUrl, t.raj, card, data))).status).toBe(200);
+    const decision = t.warden.db
+      .prepare("SELECT action, outcome, reason, expires_at FROM decisions WHERE outcome != 'pending'")
+      .get() as { action: string; reason: string; expires_at: string };
+    expect(decision).toMatchObject({ action: "keep", reason: "Feeds the CMDB nightly" });
+    expect(new Date(decision.expires_at).getTime() - NOW.getTime()).toBe(30 * 86_400_000);
+    expect(t.fake.requestsOf("updateActivity")).toHaveLength(1);
+    expect(JSON.stringify(cardOf(t.fake.activities(card.conversationId)[0]))).toMatch(/Feeds the CMDB/);
+    // The same submit again is not a second decision.
+    await t.post(submitMessage(t.fake.serviceUrl, t.raj, card, data));
+    expect(t.warden.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(1);
+  });
+
+  it("refuses a click by someone who is not the owner, and audits it", async () => {
+    const t = await setup();
+    await installAndNotify(t);
+    const { card, action } = rajCard(t, "warden_disable");
+    const answer = await t.post(executeInvoke(t.fake.serviceUrl, t.mallory, card, action));
+    expect(answer.body).toMatchObject({
+      statusCode: 200,
+      type: "application/vnd.microsoft.activity.message",
+    });
+    expect(JSON.stringify(answer.body)).toMatch(/Only .* owner/);
+    expect(patches(t)).toBe(0);
+    expect(t.fake.requestsOf("updateActivity")).toHaveLength(0);
+    expect(
+      t.warden.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.refused'").pluck().get(),
+    ).toBe(1);
+  });
+
+  it("reroutes an owner whose messages are blocked (403 MessageWritesBlocked) and records why", async () => {
+    const t = await setup();
+    t.fake.script("sendActivity", connectorForbidden());
+    const sent = await installAndNotify(t);
+    expect(sent.rerouted).toBe(3);
+    const blocked = t.warden.db
+      .prepare("SELECT last_error FROM outbox WHERE last_error LIKE '%MessageWritesBlocked%'")
+      .pluck()
+      .all();
+    expect(blocked).toHaveLength(1);
+    expect(
+      t.warden.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'message.rerouted'").pluck().get(),
+    ).toBe(3);
+    expect(t.fake.activities(ADMIN_CHANNEL).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("records but does not write in dry-run mode", async () => {
+    const t = await setup({ WARDEN_MODE: "dry-run" });
+    await installAndNotify(t);
+    const { card, action } = rajCard(t, "warden_disable");
+    expect((await t.post(executeInvoke(t.fake.serviceUrl, t.raj, card, action))).status).toBe(200);
+    expect(t.warden.db.prepare("SELECT outcome FROM decisions").pluck().get()).toBe("dry_run");
+    expect(patches(t)).toBe(0);
+  });
+
+  it("posts the digest to the digest channel as a card within limits", async () => {
+    const t = await setup();
+    expect((await t.post(teamInstall(t.fake.serviceUrl, t.raj, t.raj.tenantId))).status).toBe(200);
+    expect(await postDigest(t.warden)).toEqual({ sent: 1, failed: 0 });
+    const [digest] = t.fake.activities(DIGEST_CHANNEL);
+    expect(JSON.stringify(cardOf(digest))).toContain("Machine Identity Security Score");
+    expect(checkAdaptiveCard(cardOf(digest), { parse: parseWithAdaptiveCards })).toEqual([]);
+  });
+
+  it("after a crash halfway through sending, sends the rest and never the interrupted one twice", async () => {
+    const t = await setup();
+    expect((await t.post(teamInstall(t.fake.serviceUrl, t.raj, t.raj.tenantId))).status).toBe(200);
+    enqueueOwnerMessages(t.warden.db, { platform: "teams", adminChannel: ADMIN_CHANNEL, now: NOW });
+    // The process died after marking Raj's message 'sending': it may or may not have reached him.
+    t.warden.db
+      .prepare("UPDATE outbox SET status = 'sending' WHERE recipient = 'raj.patel@acme.example'")
+      .run();
+    const sent = await notifyOwners(t.warden);
+    expect(sent.unknown).toBe(1);
+    expect(t.fake.activities(personalConversationId(t.raj))).toHaveLength(0);
+    expect(t.fake.activities(personalConversationId(t.james))).toHaveLength(1);
+    expect((await notifyOwners(t.warden)).sent).toBe(0);
+  });
+});
