@@ -7,6 +7,7 @@ import { createTeamsAdapter } from "../adapters/teams/create-teams-adapter.js";
 import { createTeamsBot } from "../adapters/teams/create-teams-bot.js";
 import { createTeamsSender } from "../adapters/teams/create-teams-sender.js";
 import { createActionHandler } from "../remediation/handle-action.js";
+import { createScanRunner } from "../scan/create-scan-runner.js";
 import { createHttpApp } from "./create-http-app.js";
 import type { Warden } from "./open-warden.js";
 import { withNotMineRouting } from "./route-not-mine.js";
@@ -36,6 +37,13 @@ export async function startServer(
     mode: config.mode,
     logger: logger.child({ component: "remediation" }),
   });
+  const scans = createScanRunner({
+    db,
+    connector: warden.connector,
+    now,
+    logger: logger.child({ component: "scan" }),
+    dormantDays: config.dormantDays,
+  });
   let stopSocket = async () => {};
   if (config.slack.botToken) {
     // Referenced lazily by the sender: "Not mine" is routed only after the app exists.
@@ -52,6 +60,7 @@ export async function startServer(
         now,
         logger: logger.child({ platform: "slack" }),
         admins: config.admins,
+        startScan: scans.start,
         handleAction: withNotMineRouting(handleAction, {
           db,
           now,
@@ -76,6 +85,7 @@ export async function startServer(
       now,
       logger: logger.child({ platform: "teams" }),
       admins: config.admins,
+      startScan: scans.start,
       handleAction: withNotMineRouting(handleAction, {
         db,
         now,

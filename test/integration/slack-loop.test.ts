@@ -335,4 +335,37 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     expect(t.slack.callsTo("chat.postMessage")).toHaveLength(2);
     expect(t.warden.db.prepare("SELECT count(*) FROM digests").pluck().get()).toBe(1);
   });
+
+  it("starts a scan from /warden scan for admins only, one at a time", async () => {
+    const t = await setup();
+    const scans = () => t.warden.db.prepare("SELECT count(*) FROM scans").pluck().get() as number;
+    const ask = async (user: { id: string }, text: string) => {
+      const before = t.slack.calls.filter((c) => c.method === "response_url").length;
+      const body = slashCommandBody({
+        text,
+        userId: user.id,
+        channelId: "C1",
+        responseUrl: t.slack.responseUrl({ channel: "C1" }),
+      });
+      expect((await postSlack(t.server.url, body, SECRET)).status).toBe(200);
+      const answer = await waitFor(
+        () => t.slack.calls.filter((c) => c.method === "response_url")[before],
+        text,
+      );
+      return String(answer.args.text);
+    };
+    expect(await ask(OWNER, "scan")).toMatch(/Only warden admins/);
+    expect(scans()).toBe(1);
+    t.sim.latencyMs = 30; // a scan now takes long enough to be asked for twice
+    expect(await ask(ADMIN, "scan")).toMatch(/Scan started/);
+    expect(await ask(ADMIN, "scan")).toMatch(/already running/);
+    await waitFor(
+      () =>
+        t.warden.db.prepare("SELECT status FROM scans WHERE id = 2 AND status != 'running'").pluck().get() as
+          | string
+          | undefined,
+      "the scan",
+    );
+    expect(scans()).toBe(2);
+  });
 });
