@@ -123,3 +123,8 @@ export function recordMessageAccounts(
   );
   for (const a of accounts) insert.run(outboxId, a.source, a.accountId, JSON.stringify(a.rules));
 }
+
+/** Replaces the stored view of a sent message (after a decision changed what it shows). */
+export function setOutboxPayload(db: Database, id: number, payload: string): void {
+  db.prepare("UPDATE outbox SET payload = ? WHERE id = ?").run(payload, id);
+}

@@ -30,6 +30,9 @@ export const ACTION_IDS: Readonly<Record<ActionKind, string>> = {
   undo: "warden_undo",
 };
 
+/** Slack action_id / Teams verb of the admin channel's "assign an owner" control. */
+export const ASSIGN_OWNER_ACTION_ID = "warden_assign_owner";
+
 export function encodeActionPayload(payload: ActionPayload): string {
   return JSON.stringify(payload);
 }

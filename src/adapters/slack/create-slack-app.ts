@@ -3,15 +3,12 @@ import type { Database } from "better-sqlite3";
 import type { Application } from "express";
 import { type ChatCommandDeps, runChatCommand } from "../../chat/run-chat-command.js";
 import type { Logger } from "../../logger.js";
-import { viewFromJson, viewToJson } from "../../notify/view-json.js";
+import { recordDecisionInMessage } from "../../notify/record-decision-in-message.js";
 import { assignOwner } from "../../remediation/assign-owner.js";
 import type { ActionRequest, ActionResult } from "../../remediation/handle-action.js";
 import { getChatUserEmail, saveChatUser } from "../../store/chat-users.js";
-import { getOutboxItem } from "../../store/outbox.js";
 import { decodeActionPayload } from "../../views/action-payload.js";
 import { buildLookup } from "../../views/build-lookup.js";
-import type { OwnerMessageView } from "../../views/build-owner-messages.js";
-import { toDecisionLineView } from "./decision-view.js";
 import {
   ASSIGN_OWNER_ACTION_ID,
   parseAssignOwnerBlockId,
@@ -117,13 +114,8 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
     result: ActionResult,
   ) {
     if (outboxId === undefined || !channel || !ts || !("decision" in result)) return;
-    const item = getOutboxItem(db, outboxId);
-    if (item?.kind !== "owner_message") return;
-    const view = viewFromJson<OwnerMessageView>(item.payload);
-    const account = view.accounts.find((a) => a.accountId === result.decision.accountId);
-    if (!account) return;
-    account.decision = toDecisionLineView(result.decision);
-    db.prepare("UPDATE outbox SET payload = ? WHERE id = ?").run(viewToJson(view), outboxId);
+    const view = recordDecisionInMessage(db, "slack", outboxId, result.decision);
+    if (!view) return;
     const message = renderOwnerMessageBlocks(view, { messageId: outboxId, now: deps.now() });
     await app.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
   }

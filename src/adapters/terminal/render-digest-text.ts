@@ -1,6 +1,6 @@
 import type { DigestView } from "../../views/build-digest.js";
+import { formatTime } from "../../views/format-text.js";
 import { plural, RULE_TITLES } from "../../views/rule-text.js";
-import { formatTime } from "./format-text.js";
 
 /** Plain-text digest for the terminal (`warden digest --print`, `npm start`). */
 export function renderDigestText(view: DigestView, options: { limit?: number } = {}): string {

@@ -1,6 +1,6 @@
 import type { LookupView } from "../../views/build-lookup.js";
+import { formatApiCalls, formatAuthMethods, formatDay, formatTime } from "../../views/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../views/rule-text.js";
-import { formatApiCalls, formatAuthMethods, formatDay, formatTime } from "./format-text.js";
 
 /** One account for `warden lookup`. */
 export function renderLookupText(view: LookupView): string {

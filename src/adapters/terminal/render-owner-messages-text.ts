@@ -1,6 +1,6 @@
 import type { OwnerAccountView, OwnerMessages } from "../../views/build-owner-messages.js";
+import { formatApiCalls, formatAuthMethods } from "../../views/format-text.js";
 import { plural, REMEDIATION_TEXT, RULE_TITLES } from "../../views/rule-text.js";
-import { formatApiCalls, formatAuthMethods } from "./format-text.js";
 
 const BUTTONS: Record<string, string> = {
   disable: "[Disable]",

@@ -1,5 +1,6 @@
-/** Slack action_id of the admin channel's owner picker (users_select). */
-export const ASSIGN_OWNER_ACTION_ID = "warden_assign_owner";
+import { ASSIGN_OWNER_ACTION_ID } from "../../../views/action-payload.js";
+
+export { ASSIGN_OWNER_ACTION_ID };
 
 /** The account an owner picker belongs to; `m` is the outbox id of the admin message. */
 export interface AssignOwnerTarget {

@@ -1,12 +1,12 @@
 import type { types } from "@slack/bolt";
 import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
 import { plural } from "../../../views/rule-text.js";
+import { summariseRules } from "../../../views/summarise-rules.js";
+import { uniqueAccounts } from "../../../views/unique-accounts.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { renderAccountBlocks } from "./render-account-blocks.js";
 import { renderUnownedAccountBlock } from "./render-unowned-account-block.js";
 import { countBlockText, sectionBlock } from "./slack-blocks.js";
-import { summariseRules } from "./summarise-rules.js";
-import { uniqueAccounts } from "./unique-accounts.js";
 
 /** Room kept for the closing summary block. */
 const TAIL_BLOCKS = 1;

@@ -1,14 +1,14 @@
 import type { types } from "@slack/bolt";
 import { ACTION_IDS, type ActionKind, encodeActionPayload } from "../../../views/action-payload.js";
+import { ACTION_TITLES, describeConsequence, offeredActions } from "../../../views/action-wording.js";
+import { buildActionPayload } from "../../../views/build-action-payload.js";
 import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
+import { describeDecision, isUndoOpen, showsActionButtons } from "../../../views/describe-decision.js";
+import { formatApiCalls, formatAuthMethods, formatTime } from "../../../views/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
-import { formatApiCalls, formatAuthMethods, formatTime } from "../../terminal/format-text.js";
-import { ACTION_TITLES, describeConsequence, offeredActions } from "./action-wording.js";
+import { truncateText } from "../../../views/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
-import { buildActionPayload } from "./build-action-payload.js";
-import { describeDecision, isUndoOpen, showsActionButtons } from "./describe-decision.js";
 import { contextBlock, escapeAndCut, sectionBlock } from "./slack-blocks.js";
-import { truncateText } from "./truncate-text.js";
 
 /** Characters for one account's findings: several accounts must fit in one message. */
 const ACCOUNT_CHARS = 1400;

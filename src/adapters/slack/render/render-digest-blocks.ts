@@ -1,10 +1,10 @@
 import type { types } from "@slack/bolt";
 import type { DigestView } from "../../../views/build-digest.js";
+import { formatTime } from "../../../views/format-text.js";
 import { plural, RULE_TITLES } from "../../../views/rule-text.js";
-import { formatTime } from "../../terminal/format-text.js";
+import { truncateText } from "../../../views/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { contextBlock, escapeAndCut, headerBlock, listText, sectionBlock } from "./slack-blocks.js";
-import { truncateText } from "./truncate-text.js";
 
 /** Lines per list: a digest is read in a minute, the rest is one `/warden lookup` away. */
 const LIST_LINES = 10;

@@ -1,10 +1,10 @@
 import type { types } from "@slack/bolt";
 import type { LookupView } from "../../../views/build-lookup.js";
+import { formatApiCalls, formatAuthMethods, formatDay, formatTime } from "../../../views/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
-import { formatApiCalls, formatAuthMethods, formatDay, formatTime } from "../../terminal/format-text.js";
+import { truncateText } from "../../../views/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { escapeAndCut, headerBlock, listText, sectionBlock } from "./slack-blocks.js";
-import { truncateText } from "./truncate-text.js";
 
 /** Characters per list: five lists and the facts stay under the message's text budget. */
 const LIST_CHARS = 1800;

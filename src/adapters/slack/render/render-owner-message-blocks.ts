@@ -1,10 +1,10 @@
 import type { types } from "@slack/bolt";
 import type { OwnerMessageView } from "../../../views/build-owner-messages.js";
 import { plural } from "../../../views/rule-text.js";
+import { truncateText } from "../../../views/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { fitAccountBlocks } from "./fit-account-blocks.js";
 import { escapeAndCut, headerBlock, sectionBlock } from "./slack-blocks.js";
-import { truncateText } from "./truncate-text.js";
 
 /** Options shared by the owner and admin renderers. */
 export interface AccountListOptions {

@@ -1,12 +1,12 @@
 import type { types } from "@slack/bolt";
 import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
 import { plural } from "../../../views/rule-text.js";
+import { summariseRules } from "../../../views/summarise-rules.js";
+import { truncateText } from "../../../views/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { fitAccountBlocks } from "./fit-account-blocks.js";
 import type { AccountListOptions } from "./render-owner-message-blocks.js";
 import { headerBlock, sectionBlock } from "./slack-blocks.js";
-import { summariseRules } from "./summarise-rules.js";
-import { truncateText } from "./truncate-text.js";
 
 /**
  * The admin channel's list of risky accounts with no reachable owner: each with its risk summary

@@ -1,6 +1,6 @@
 import type { types } from "@slack/bolt";
+import { truncateText } from "../../../views/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
-import { truncateText } from "./truncate-text.js";
 
 type KnownBlock = types.KnownBlock;
 

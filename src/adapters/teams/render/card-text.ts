@@ -1,4 +1,4 @@
-import { truncateText } from "../../slack/render/truncate-text.js";
+import { truncateText } from "../../../views/truncate-text.js";
 import type { TextBlock } from "./adaptive-card.js";
 
 /** A wrapping TextBlock; empty text becomes a space because an empty TextBlock renders nothing. */

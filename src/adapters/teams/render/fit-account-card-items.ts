@@ -1,7 +1,7 @@
 import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
 import { plural } from "../../../views/rule-text.js";
-import { summariseRules } from "../../slack/render/summarise-rules.js";
-import { uniqueAccounts } from "../../slack/render/unique-accounts.js";
+import { summariseRules } from "../../../views/summarise-rules.js";
+import { uniqueAccounts } from "../../../views/unique-accounts.js";
 import { ADAPTIVE_CARD_LIMITS, type AdaptiveCard, type CardElement, jsonBytes } from "./adaptive-card.js";
 import { textBlock } from "./card-text.js";
 

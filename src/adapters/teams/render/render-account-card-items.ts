@@ -1,10 +1,10 @@
 import { ACTION_IDS, type ActionKind } from "../../../views/action-payload.js";
+import { ACTION_TITLES, describeConsequence, offeredActions } from "../../../views/action-wording.js";
+import { buildActionPayload } from "../../../views/build-action-payload.js";
 import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
+import { describeDecision, isUndoOpen, showsActionButtons } from "../../../views/describe-decision.js";
+import { formatApiCalls, formatAuthMethods, formatTime } from "../../../views/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
-import { ACTION_TITLES, describeConsequence, offeredActions } from "../../slack/render/action-wording.js";
-import { buildActionPayload } from "../../slack/render/build-action-payload.js";
-import { describeDecision, isUndoOpen, showsActionButtons } from "../../slack/render/describe-decision.js";
-import { formatApiCalls, formatAuthMethods, formatTime } from "../../terminal/format-text.js";
 import type { CardAction, CardElement, Container, ExecuteAction } from "./adaptive-card.js";
 import { cardInputId } from "./card-input-id.js";
 import { cut, textBlock } from "./card-text.js";

@@ -1,6 +1,6 @@
 import type { DigestView } from "../../../views/build-digest.js";
+import { formatTime } from "../../../views/format-text.js";
 import { plural, RULE_TITLES } from "../../../views/rule-text.js";
-import { formatTime } from "../../terminal/format-text.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
 import { cut, listBlocks, textBlock } from "./card-text.js";
 

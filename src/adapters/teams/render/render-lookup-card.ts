@@ -1,6 +1,6 @@
 import type { LookupView } from "../../../views/build-lookup.js";
+import { formatApiCalls, formatAuthMethods, formatDay, formatTime } from "../../../views/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
-import { formatApiCalls, formatAuthMethods, formatDay, formatTime } from "../../terminal/format-text.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
 import { cut, listBlocks, textBlock } from "./card-text.js";
 

@@ -1,8 +1,8 @@
+import { ASSIGN_OWNER_ACTION_ID } from "../../../views/action-payload.js";
 import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
+import { describeDecision } from "../../../views/describe-decision.js";
 import { plural, RULE_TITLES } from "../../../views/rule-text.js";
-import { ASSIGN_OWNER_ACTION_ID } from "../../slack/render/assign-owner-block-id.js";
-import { describeDecision } from "../../slack/render/describe-decision.js";
-import { summariseRules } from "../../slack/render/summarise-rules.js";
+import { summariseRules } from "../../../views/summarise-rules.js";
 import { type AdaptiveCard, type Container, createCard } from "./adaptive-card.js";
 import { cardInputId } from "./card-input-id.js";
 import { cut, textBlock } from "./card-text.js";

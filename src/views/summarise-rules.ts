@@ -1,5 +1,5 @@
-import { RULE_NAMES, type RuleName } from "../../../core/model.js";
-import { RULE_TITLES } from "../../../views/rule-text.js";
+import { RULE_NAMES, type RuleName } from "../core/model.js";
+import { RULE_TITLES } from "./rule-text.js";
 
 /**
  * Counts per rule over accounts a message could not list: "Dormant 120, Basic auth 40".

@@ -1,5 +1,5 @@
-import type { DecisionLineView, OwnerAccountView } from "../../../views/build-owner-messages.js";
-import { formatDay, formatTime } from "../../terminal/format-text.js";
+import type { DecisionLineView, OwnerAccountView } from "./build-owner-messages.js";
+import { formatDay, formatTime } from "./format-text.js";
 
 /** Past tense of each action, for "Disabled by alice@acme.example at …". */
 const DONE: Readonly<Record<DecisionLineView["action"], string>> = {

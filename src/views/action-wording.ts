@@ -1,4 +1,4 @@
-import type { OwnerAccountView, OwnerAction } from "../../../views/build-owner-messages.js";
+import type { OwnerAccountView, OwnerAction } from "./build-owner-messages.js";
 
 /** Button titles, the same on Slack and Teams (the terminal shows them in brackets). */
 export const ACTION_TITLES: Readonly<Record<OwnerAction | "undo", string>> = {

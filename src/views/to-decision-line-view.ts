@@ -1,6 +1,6 @@
-import type { DecisionRecord } from "../../store/decisions.js";
-import type { ActionKind } from "../../views/action-payload.js";
-import type { DecisionLineView } from "../../views/build-owner-messages.js";
+import type { DecisionRecord } from "../store/decisions.js";
+import type { ActionKind } from "./action-payload.js";
+import type { DecisionLineView } from "./build-owner-messages.js";
 
 const UNDO_MS = 86_400_000;
 

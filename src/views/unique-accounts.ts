@@ -1,4 +1,4 @@
-import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
+import type { OwnerAccountView } from "./build-owner-messages.js";
 
 /**
  * The accounts without repeats of the same source and id (first one kept). A view should never

@@ -1,5 +1,5 @@
-import type { ApiCall, AuthMethodCounts } from "../../core/model.js";
-import { plural } from "../../views/rule-text.js";
+import type { ApiCall, AuthMethodCounts } from "../core/model.js";
+import { plural } from "./rule-text.js";
 
 /** "2026-11-23 02:00 UTC": one unambiguous time format for every terminal view. */
 export function formatTime(date: Date | undefined): string {

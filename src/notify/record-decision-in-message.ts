@@ -1,0 +1,28 @@
+import type { Database } from "better-sqlite3";
+import type { DecisionRecord } from "../store/decisions.js";
+import { getOutboxItem, setOutboxPayload } from "../store/outbox.js";
+import type { OwnerMessageView } from "../views/build-owner-messages.js";
+import { toDecisionLineView } from "../views/to-decision-line-view.js";
+import { viewFromJson, viewToJson } from "./view-json.js";
+
+/**
+ * Writes a decision into the owner message it was taken from (outbox id `m` of the button) and
+ * returns the updated view for the platform to re-render in place. Undefined when that message is
+ * not an owner message of this platform or no longer lists the account.
+ */
+export function recordDecisionInMessage(
+  db: Database,
+  platform: string,
+  outboxId: number | undefined,
+  decision: DecisionRecord,
+): OwnerMessageView | undefined {
+  if (outboxId === undefined) return undefined;
+  const item = getOutboxItem(db, outboxId);
+  if (item?.kind !== "owner_message" || item.platform !== platform) return undefined;
+  const view = viewFromJson<OwnerMessageView>(item.payload);
+  const account = view.accounts.find((a) => a.accountId === decision.accountId);
+  if (!account) return undefined;
+  account.decision = toDecisionLineView(decision);
+  setOutboxPayload(db, outboxId, viewToJson(view));
+  return view;
+}
