@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { renderDigestText } from "../adapters/terminal/render-digest-text.js";
 import { renderLookupText } from "../adapters/terminal/render-lookup-text.js";
@@ -5,10 +6,12 @@ import { renderOwnerMessagesText } from "../adapters/terminal/render-owner-messa
 import { openWarden, type Warden } from "../app/open-warden.js";
 import { notifyOwners, postDigest } from "../app/post-digest.js";
 import { startServer } from "../app/start-server.js";
+import { runAuditCommand } from "../audit/run-audit-command.js";
 import { loadConfig } from "../config/load-config.js";
 import { ConfigError, UsageError, WardenError } from "../errors.js";
 import { createLogger, type Logger } from "../logger.js";
 import { runScan, type ScanOutcome } from "../scan/run-scan.js";
+import { openDatabase } from "../store/open-database.js";
 import { buildDigest } from "../views/build-digest.js";
 import { buildLookup } from "../views/build-lookup.js";
 import { buildOwnerMessages } from "../views/build-owner-messages.js";
@@ -35,6 +38,8 @@ Usage:
   warden notify                      send owners their direct messages for open findings (Slack, Teams)
   warden digest [--print]            post the digest to the Slack/Teams digest channels, or print it
   warden lookup <account> [--json]   show one account (user name or sys_id)
+  warden audit [--since DATE] [--format json|csv] [--verify]
+                                     export decisions and the audit log; --verify checks its hash chain
   warden help                        this text
 
 Configuration comes from environment variables (see README). With no SERVICENOW_URL,
@@ -51,10 +56,32 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     const { values, positionals } = parseArgs({
       args: rest,
-      options: { json: { type: "boolean", default: false }, print: { type: "boolean", default: false } },
+      options: {
+        json: { type: "boolean", default: false },
+        print: { type: "boolean", default: false },
+        since: { type: "string" },
+        format: { type: "string" },
+        verify: { type: "boolean", default: false },
+      },
       allowPositionals: true,
     });
     const config = loadConfig(io.env);
+    if (command === "audit") {
+      // The audit log needs only the database: no source, no simulated instance.
+      if (config.dbPath !== ":memory:" && !existsSync(config.dbPath)) {
+        throw new UsageError(`There is no warden database at ${config.dbPath} (WARDEN_DB).`);
+      }
+      const db = openDatabase(config.dbPath);
+      try {
+        return runAuditCommand(
+          db,
+          { since: values.since, format: values.format, verify: values.verify },
+          { write: (chunk) => io.stdout.write(chunk) },
+        );
+      } finally {
+        db.close();
+      }
+    }
     // One-shot commands print their own summary; their logs stay quiet unless LOG_LEVEL asks.
     const level = io.env.LOG_LEVEL ? config.logLevel : "warn";
     const logger = io.logger ?? createLogger(level, io.stderr);
@@ -123,7 +150,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
   } catch (error) {
     io.stderr.write(`${describeError(error)}\n`);
-    return error instanceof UsageError || error instanceof ConfigError ? 2 : 1;
+    const usage = error instanceof UsageError || error instanceof ConfigError || isParseArgsError(error);
+    return usage ? 2 : 1;
   }
 }
 
@@ -167,9 +195,16 @@ function formatScanSummary(warden: Warden, outcome: ScanOutcome): string {
   return lines.join("\n");
 }
 
+/** node:util parseArgs rejects unknown options with these codes. */
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
+}
+
 /** One clear message; a WardenError's message already says what to do. */
 function describeError(error: unknown): string {
   if (error instanceof WardenError) return `warden: ${error.message}`;
+  if (isParseArgsError(error)) return `warden: ${(error as Error).message}. Run \`warden help\`.`;
   if (error instanceof Error) return `warden: unexpected error: ${error.message}`;
   return `warden: unexpected error: ${String(error)}`;
 }

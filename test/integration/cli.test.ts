@@ -134,4 +134,25 @@ describe("warden CLI", () => {
     expect(scans[0]).toMatchObject({ status: "succeeded", score: first.score });
     reopened.close();
   });
+
+  it("exports the audit log and verifies its chain", async () => {
+    const db = tempDbPath();
+    expect((await runWarden(["demo"], { ...quiet, WARDEN_DB: db }).done).code).toBe(0);
+    const verify = await runWarden(["audit", "--verify"], { ...quiet, WARDEN_DB: db }).done;
+    expect(verify).toMatchObject({ code: 0 });
+    expect(verify.stdout).toMatch(/audit log intact: \d+ entries/);
+    const csv = await runWarden(["audit", "--format", "csv", "--since", "2020-01-01"], {
+      ...quiet,
+      WARDEN_DB: db,
+    }).done;
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.split("\r\n")[0]).toMatch(/^type,id,at,/);
+    expect(csv.stdout).toContain("scan.succeeded");
+    const bad = await runWarden(["audit", "--sinse", "yesterday"], { ...quiet, WARDEN_DB: db }).done;
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Unknown option '--sinse'/);
+    const missing = await runWarden(["audit", "--verify"], { ...quiet, WARDEN_DB: `${db}.typo` }).done;
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("There is no warden database");
+  });
 });
