@@ -9,6 +9,7 @@ import { createTeamsSender } from "../adapters/teams/create-teams-sender.js";
 import { createActionHandler } from "../remediation/handle-action.js";
 import { createScanRunner } from "../scan/create-scan-runner.js";
 import { createHttpApp } from "./create-http-app.js";
+import { createWardenScheduler } from "./create-warden-scheduler.js";
 import type { Warden } from "./open-warden.js";
 import { withNotMineRouting } from "./route-not-mine.js";
 
@@ -25,7 +26,7 @@ export interface RunningServer {
  */
 export async function startServer(
   warden: Warden,
-  options: { port: number; host?: string },
+  options: { port: number; host?: string; schedules?: boolean },
 ): Promise<RunningServer> {
   const { config, db, logger, now } = warden;
   const http = createHttpApp({ db, now });
@@ -98,14 +99,21 @@ export async function startServer(
     // JSON parsing for this route only: Bolt verifies Slack's signature over the raw body.
     http.post("/api/messages", express.json({ limit: "1mb" }), teams.handler);
   }
+  const scheduler = options.schedules ? createWardenScheduler(warden, scans) : undefined;
   const server: Server = await new Promise((resolve) => {
     const s = http.listen(options.port, options.host ?? "0.0.0.0", () => resolve(s));
   });
   const address = server.address() as AddressInfo;
   logger.info({ port: address.port }, "warden is listening");
+  if (scheduler) {
+    await scheduler.start();
+    // In the background: a catch-up scan must not hold up serving clicks.
+    void scheduler.catchUp();
+  }
   return {
     url: `http://127.0.0.1:${address.port}`,
     async close() {
+      await scheduler?.stop();
       await stopSocket();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

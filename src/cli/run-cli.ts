@@ -114,7 +114,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           return result.failed > 0 ? 1 : 0;
         }
         case "serve": {
-          const server = await startServer(warden, { port: warden.config.port });
+          const server = await startServer(warden, { port: warden.config.port, schedules: true });
           print(`warden is listening on port ${new URL(server.url).port} (Ctrl-C to stop)`);
           await new Promise<void>((resolve) => {
             const stop = () => resolve();
