@@ -8,6 +8,7 @@ import { notifyOwners, postDigest } from "../app/post-digest.js";
 import { startServer } from "../app/start-server.js";
 import { runAuditCommand } from "../audit/run-audit-command.js";
 import { loadConfig } from "../config/load-config.js";
+import { runDoctorCommand } from "../doctor/run-doctor-command.js";
 import { ConfigError, UsageError, WardenError } from "../errors.js";
 import { createLogger, type Logger } from "../logger.js";
 import { runScan, type ScanOutcome } from "../scan/run-scan.js";
@@ -38,6 +39,7 @@ Usage:
   warden notify                      send owners their direct messages for open findings (Slack, Teams)
   warden digest [--print]            post the digest to the Slack/Teams digest channels, or print it
   warden lookup <account> [--json]   show one account (user name or sys_id)
+  warden doctor [--json]             check configuration, the instance, the bot account's rights, Slack and Teams
   warden audit [--since DATE] [--format json|csv] [--verify]
                                      export decisions and the audit log; --verify checks its hash chain
   warden help                        this text
@@ -85,6 +87,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // One-shot commands print their own summary; their logs stay quiet unless LOG_LEVEL asks.
     const level = io.env.LOG_LEVEL ? config.logLevel : "warn";
     const logger = io.logger ?? createLogger(level, io.stderr);
+    if (command === "doctor") {
+      // The doctor reads, never writes: it needs no database.
+      return await runDoctorCommand(config, {
+        print,
+        logger,
+        ...(io.now ? { now: io.now } : {}),
+        json: values.json,
+      });
+    }
     const warden = await openWarden(config, { logger, ...(io.now ? { now: io.now } : {}) });
     try {
       switch (command) {

@@ -179,12 +179,33 @@ const viewsUpdate: MethodHandler = ({ args, store }) => {
   return { ok: true, view: { id: shown.id, ...view } };
 };
 
+/**
+ * conversations.info: any well-formed channel id (C… or G…) exists and the bot is a member; script
+ * the fake for `channel_not_found`, a channel without the bot (`is_member: false`) or an archived one.
+ */
+const conversationsInfo: MethodHandler = ({ args }) => {
+  const channel = str(args, "channel");
+  if (!channel || !/^[CGD][A-Z0-9]{2,}$/.test(channel)) return slackError("channel_not_found");
+  return {
+    ok: true,
+    channel: {
+      id: channel,
+      name: channel.toLowerCase(),
+      is_channel: channel.startsWith("C"),
+      is_private: channel.startsWith("G"),
+      is_archived: false,
+      is_member: true,
+    },
+  };
+};
+
 /** Handlers by Web API method name. */
 export const slackMethods: Readonly<Record<string, MethodHandler>> = {
   "auth.test": authTest,
   "users.lookupByEmail": lookupByEmail,
   "users.info": usersInfo,
   "conversations.open": conversationsOpen,
+  "conversations.info": conversationsInfo,
   "chat.postMessage": postMessage,
   "chat.update": update,
   "chat.postEphemeral": postEphemeral,

@@ -1,0 +1,59 @@
+import { DEFAULT_MAPPING } from "../sources/servicenow/mapping.js";
+import { checkConfig } from "./check-config.js";
+import { checkServiceNow } from "./check-servicenow.js";
+import { checkSlack } from "./check-slack.js";
+import { checkTeams } from "./check-teams.js";
+import type { DoctorCheck, DoctorDeps, DoctorReport, DoctorStatus } from "./doctor-types.js";
+
+export type {
+  DoctorArea,
+  DoctorBlindSpot,
+  DoctorCheck,
+  DoctorDeps,
+  DoctorReport,
+  DoctorStatus,
+} from "./doctor-types.js";
+
+/**
+ * `warden doctor`: checks the configuration, the ServiceNow instance (reach, authentication, the
+ * bot account, read access to every table warden uses, field presence, write rights judged from
+ * roles), Slack (token, scopes, channels) and Teams (settings). Read-only: it sends only GET
+ * requests to ServiceNow (plus the OAuth token request) and only read methods to Slack.
+ */
+export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
+  const { config } = deps;
+  const checkedAt = deps.now();
+  const mapping = deps.mapping ?? {
+    ...DEFAULT_MAPPING,
+    user: { ...DEFAULT_MAPPING.user, ownerField: config.servicenow.ownerField },
+  };
+  const checks: DoctorCheck[] = [...checkConfig(config)];
+  const servicenow = await checkServiceNow({
+    config,
+    client: deps.client,
+    mapping,
+    now: checkedAt,
+    botUserName: deps.botUserName,
+  });
+  checks.push(...servicenow.checks);
+  if (config.slack.botToken) {
+    if (deps.slack) checks.push(...(await checkSlack(config, deps.slack)));
+    else
+      checks.push({
+        area: "slack",
+        name: "token",
+        status: "warn",
+        detail: "SLACK_BOT_TOKEN is set but no Slack client was given to the doctor: not checked.",
+      });
+  }
+  if (config.teams.enabled) checks.push(...checkTeams(config));
+
+  const counts: Record<DoctorStatus, number> = { pass: 0, warn: 0, fail: 0 };
+  for (const check of checks) counts[check.status]++;
+  return { checks, blindSpots: servicenow.blindSpots, counts, checkedAt };
+}
+
+/** The process exit code for a report: 1 when any check failed, else 0 (warnings do not fail). */
+export function doctorExitCode(report: DoctorReport): 0 | 1 {
+  return report.counts.fail > 0 ? 1 : 0;
+}
