@@ -30,7 +30,9 @@ export async function startServer(
 ): Promise<RunningServer> {
   const { config, db, logger, now } = warden;
   const http = createHttpApp({ db, now });
-  const handleAction = createActionHandler({
+  // Clicks being handled: on SIGTERM each is let finish, so a decision is recorded whole or not at all.
+  const inFlight = new Set<Promise<unknown>>();
+  const applyAction = createActionHandler({
     db,
     connector: warden.connector,
     now,
@@ -38,6 +40,12 @@ export async function startServer(
     mode: config.mode,
     logger: logger.child({ component: "remediation" }),
   });
+  const handleAction: typeof applyAction = (request) => {
+    const work = applyAction(request);
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => {});
+    return work;
+  };
   const scans = createScanRunner({
     db,
     connector: warden.connector,
@@ -114,8 +122,17 @@ export async function startServer(
     url: `http://127.0.0.1:${address.port}`,
     async close() {
       await scheduler?.stop();
+      // Stop accepting requests, let clicks in progress finish (bounded, to exit within 10 s), then
+      // cut what is left (idle keep-alive connections would otherwise hold the process).
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((resolve) => setTimeout(resolve, 8000).unref()),
+      ]);
+      server.closeAllConnections();
       await stopSocket();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closed;
     },
   };
 }
