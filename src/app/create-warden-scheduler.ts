@@ -1,8 +1,12 @@
 import type { createScanRunner } from "../scan/create-scan-runner.js";
 import { createScheduler } from "../scheduler/create-scheduler.js";
+import { appendAudit } from "../store/audit-log.js";
 import { listScans } from "../store/scans.js";
 import type { Warden } from "./open-warden.js";
 import { chatTargets, notifyOwners, postDigest } from "./post-digest.js";
+
+/** When the daily follow-up pass runs (in TZ). */
+export const FOLLOW_UP_SCHEDULE = "0 8 * * *";
 
 /**
  * The schedules of `warden serve`: scan then send owners their messages on SCAN_SCHEDULE, the
@@ -21,6 +25,23 @@ export function createWardenScheduler(warden: Warden, scans: ReturnType<typeof c
         run: async () => {
           const outcome = await scans.run();
           if (outcome && chatConfigured()) await notifyOwners(warden);
+        },
+      },
+      {
+        // Daily at 08:00 (TZ): reminders, escalations and expired Keeps.
+        name: "follow-ups",
+        cron: FOLLOW_UP_SCHEDULE,
+        lastRunAt: () => {
+          const at = db
+            .prepare("SELECT max(at) FROM audit_log WHERE event = 'followups.ran'")
+            .pluck()
+            .get() as string | null;
+          return at ? new Date(at) : undefined;
+        },
+        run: async () => {
+          if (!chatConfigured()) return;
+          await notifyOwners(warden, { followUps: true });
+          appendAudit(db, { at: warden.now(), event: "followups.ran", actor: "warden", detail: {} });
         },
       },
       {

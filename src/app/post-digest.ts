@@ -4,6 +4,7 @@ import { createTeamsAdapter } from "../adapters/teams/create-teams-adapter.js";
 import { createTeamsSender } from "../adapters/teams/create-teams-sender.js";
 import { UsageError } from "../errors.js";
 import { deliverOutbox, type OutboxSender } from "../notify/deliver-outbox.js";
+import { enqueueFollowUps } from "../notify/enqueue-follow-ups.js";
 import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
 import { viewToJson } from "../notify/view-json.js";
 import { enqueue } from "../store/outbox.js";
@@ -104,6 +105,7 @@ export async function postDigest(warden: Warden): Promise<{ sent: number; failed
 /** `warden notify`: queues owner messages for open findings and sends them, on every configured platform. */
 export async function notifyOwners(
   warden: Warden,
+  options: { followUps?: boolean } = {},
 ): Promise<{ queued: number; sent: number; failed: number; unknown: number; rerouted: number }> {
   const targets = chatTargets(warden);
   if (targets.length === 0) {
@@ -116,6 +118,14 @@ export async function notifyOwners(
       adminChannel: target.adminChannel,
       now: warden.now(),
     });
+    if (options.followUps) {
+      // The daily pass: one reminder after 3 days, the admins after 7. A Keep that expired brings
+      // its finding back into the owner message queued just above.
+      enqueueFollowUps(warden.db, {
+        now: warden.now(),
+        adminChannels: { [target.platform]: target.adminChannel },
+      });
+    }
     const result = await deliverOutbox({
       db: warden.db,
       sender: target.sender,

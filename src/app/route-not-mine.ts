@@ -3,7 +3,7 @@ import type { Logger } from "../logger.js";
 import { deliverOutbox, type OutboxSender } from "../notify/deliver-outbox.js";
 import type { ActionRequest, ActionResult } from "../remediation/handle-action.js";
 import { enqueue } from "../store/outbox.js";
-import { buildUnownedView } from "./build-unowned-view.js";
+import { buildAccountView } from "../views/build-account-view.js";
 
 type HandleAction = (request: ActionRequest) => Promise<ActionResult>;
 
@@ -27,7 +27,7 @@ export function withNotMineRouting(
   return async (request) => {
     const result = await handleAction(request);
     if (result.status !== "done" || request.payload.a !== "not_mine" || !adminChannel) return result;
-    const view = buildUnownedView(db, request.payload.s, request.payload.id);
+    const view = buildAccountView(db, request.payload.s, request.payload.id);
     if (!view) return result;
     enqueue(db, {
       platform,

@@ -4,16 +4,20 @@ import { enqueue } from "../store/outbox.js";
 import { buildOwnerMessages, type OwnerAccountView } from "../views/build-owner-messages.js";
 import { viewToJson } from "./view-json.js";
 
-/** What an owner was told: accounts and their rules. The same content gives the same key. */
+/**
+ * What an owner was told: accounts, their rules, and any Keep that expired since (so a finding
+ * coming back after its acceptance ran out makes a new message). The same content gives the same key.
+ */
 function contentKey(accounts: readonly OwnerAccountView[]): string {
   const content = accounts
-    .map(
-      (a) =>
-        `${a.source}:${a.accountId}:${a.findings
-          .map((f) => f.rule)
-          .sort()
-          .join(",")}`,
-    )
+    .map((a) => {
+      const rules = a.findings.map((f) => {
+        // Stored findings carry the end of an expired Keep; a fresh Finding has none.
+        const until = (f as { acceptedUntil?: Date }).acceptedUntil;
+        return until ? `${f.rule}@${until.toISOString()}` : f.rule;
+      });
+      return `${a.source}:${a.accountId}:${rules.sort().join(",")}`;
+    })
     .sort();
   return createHash("sha256").update(content.join("\n")).digest("hex").slice(0, 32);
 }

@@ -13,6 +13,7 @@ import {
   getDecision,
 } from "../store/decisions.js";
 import { acceptFindings, listOpenFindings } from "../store/findings.js";
+import { markAccountAnswered } from "../store/outbox.js";
 import { getOwnerOverride } from "../store/owner-overrides.js";
 import type { ActionPayload } from "../views/action-payload.js";
 import { pick, satisfies, valuesOf, WANTED } from "./account-change.js";
@@ -189,6 +190,8 @@ export function createActionHandler(deps: ActionHandlerDeps) {
     const finish = (result: Parameters<typeof completeDecision>[2], extra: Record<string, unknown> = {}) =>
       db.transaction(() => {
         const decision = completeDecision(db, claim.id, result);
+        // A decision taken is an answer: the owner is not reminded about this account again.
+        if (result.outcome !== "failed") markAccountAnswered(db, identity.source, identity.id, deps.now());
         audit(`decision.${result.outcome}`, request, {
           decisionId: claim.id,
           mode: deps.mode,

@@ -128,3 +128,59 @@ export function recordMessageAccounts(
 export function setOutboxPayload(db: Database, id: number, payload: string): void {
   db.prepare("UPDATE outbox SET payload = ? WHERE id = ?").run(payload, id);
 }
+
+/** The owner's answer ends reminders: every message that showed the account counts as answered. */
+export function markAccountAnswered(db: Database, source: string, accountId: string, at: Date): void {
+  db.prepare(
+    "UPDATE message_accounts SET answered_at = ? WHERE source = ? AND account_id = ? AND answered_at IS NULL",
+  ).run(at.toISOString(), source, accountId);
+}
+
+/** A sent owner message with accounts nobody has answered for yet (and whose findings are still open). */
+export interface UnansweredMessage {
+  outboxId: number;
+  platform: string;
+  ownerEmail: string;
+  sentAt: Date;
+  messageRef: string | undefined;
+  accountIds: { source: string; accountId: string }[];
+}
+
+/**
+ * Owner messages sent before `sentBefore` with unanswered accounts that still have open findings
+ * not kept (accepted). An account fixed in ServiceNow directly has no open finding and drops out.
+ */
+export function listUnansweredMessages(db: Database, sentBefore: Date, now: Date): UnansweredMessage[] {
+  const rows = db
+    .prepare(
+      `SELECT o.id, o.platform, o.recipient, o.sent_at, o.message_ref, m.source, m.account_id
+         FROM outbox o JOIN message_accounts m ON m.outbox_id = o.id
+        WHERE o.kind = 'owner_message' AND o.status = 'sent' AND o.sent_at <= ? AND m.answered_at IS NULL
+          AND EXISTS (SELECT 1 FROM findings f WHERE f.source = m.source AND f.account_id = m.account_id
+                       AND f.resolved_at IS NULL AND (f.accepted_until IS NULL OR f.accepted_until <= ?))
+        ORDER BY o.id`,
+    )
+    .all(sentBefore.toISOString(), now.toISOString()) as {
+    id: number;
+    platform: string;
+    recipient: string;
+    sent_at: string;
+    message_ref: string | null;
+    source: string;
+    account_id: string;
+  }[];
+  const byMessage = new Map<number, UnansweredMessage>();
+  for (const row of rows) {
+    const message = byMessage.get(row.id) ?? {
+      outboxId: row.id,
+      platform: row.platform,
+      ownerEmail: row.recipient,
+      sentAt: new Date(row.sent_at),
+      messageRef: row.message_ref ?? undefined,
+      accountIds: [],
+    };
+    message.accountIds.push({ source: row.source, accountId: row.account_id });
+    byMessage.set(row.id, message);
+  }
+  return [...byMessage.values()];
+}

@@ -3,6 +3,7 @@ import { accountRisk } from "../core/compute-score.js";
 import { type BlindSpot, RULE_NAMES, type RuleName } from "../core/model.js";
 import { listScanAccounts } from "../store/accounts.js";
 import { listFindingChanges, listOpenFindings, type StoredFinding } from "../store/findings.js";
+import { listUnansweredMessages } from "../store/outbox.js";
 import { listScans, type ScanRecord } from "../store/scans.js";
 import { plural, RULE_OPENED, RULE_RESOLVED } from "./rule-text.js";
 
@@ -80,7 +81,7 @@ export function buildDigest(db: Database, options: BuildDigestOptions): DigestVi
     newFindings: [],
     fixedFindings: [],
     riskiest: [],
-    unansweredOwners: [],
+    unansweredOwners: unansweredOwners(db, now),
     blindSpots: latest?.blindSpots ?? [],
   };
   if (!latest?.score) return view;
@@ -148,4 +149,20 @@ function explainChange(
   return parts.length > 0
     ? `${head}: ${parts.slice(0, 3).join("; ")}`
     : `${head}: accounts were added or removed`;
+}
+
+/** Owners who have not answered a message for 3 days or more, with how many accounts wait on them. */
+function unansweredOwners(db: Database, now: Date): DigestView["unansweredOwners"] {
+  const byOwner = new Map<string, { owner: string; accounts: number; since: Date }>();
+  for (const message of listUnansweredMessages(db, new Date(now.getTime() - 3 * 86_400_000), now)) {
+    const entry = byOwner.get(message.ownerEmail) ?? {
+      owner: message.ownerEmail,
+      accounts: 0,
+      since: message.sentAt,
+    };
+    entry.accounts += message.accountIds.length;
+    if (message.sentAt < entry.since) entry.since = message.sentAt;
+    byOwner.set(message.ownerEmail, entry);
+  }
+  return [...byOwner.values()].sort((a, b) => a.since.getTime() - b.since.getTime());
 }

@@ -5,12 +5,14 @@ import {
   RateLimitedError,
   UnreachableRecipientError,
 } from "../../notify/deliver-outbox.js";
+import type { FollowUpView } from "../../notify/enqueue-follow-ups.js";
 import { viewFromJson } from "../../notify/view-json.js";
 import { getChatUserId, saveChatUser } from "../../store/chat-users.js";
 import type { OutboxItem } from "../../store/outbox.js";
 import type { DigestView } from "../../views/build-digest.js";
 import type { OwnerAccountView, OwnerMessageView } from "../../views/build-owner-messages.js";
 import { renderDigestBlocks, renderOwnerMessageBlocks, renderUnownedBlocks } from "./render/index.js";
+import { renderEscalationBlocks, renderReminderBlocks } from "./render-follow-up-blocks.js";
 
 /** Where a Slack message landed, as the outbox keeps it (chat.update needs both). */
 export interface SlackMessageRef {
@@ -78,6 +80,20 @@ export function createSlackSender(deps: { client: WebClient; db: Database; now: 
           );
         } else if (item.kind === "digest") {
           ref = await post(item.recipient, renderDigestBlocks(viewFromJson<DigestView>(item.payload)));
+        } else if (item.kind === "reminder") {
+          const view = viewFromJson<FollowUpView>(item.payload);
+          const original = view.replyTo ? (JSON.parse(view.replyTo) as SlackMessageRef) : undefined;
+          if (!original) throw new Error("the reminder's original message is unknown");
+          const message = renderReminderBlocks(view);
+          const answer = await client.chat.postMessage({
+            channel: original.channel,
+            thread_ts: original.ts,
+            text: message.text,
+            blocks: message.blocks,
+          });
+          ref = { channel: answer.channel ?? original.channel, ts: answer.ts ?? "" };
+        } else if (item.kind === "escalation") {
+          ref = await post(item.recipient, renderEscalationBlocks(viewFromJson<FollowUpView>(item.payload)));
         } else {
           throw new Error(`warden cannot send ${item.kind} messages to Slack yet`);
         }

@@ -1,10 +1,10 @@
 import type { Database } from "better-sqlite3";
 import { findAccount } from "../store/accounts.js";
 import { listOpenFindings } from "../store/findings.js";
-import { type OwnerAccountView, toOwnerAccountView } from "../views/build-owner-messages.js";
+import { type OwnerAccountView, toOwnerAccountView } from "./build-owner-messages.js";
 
-/** One account as the admin channel shows it when its owner says "not mine". */
-export function buildUnownedView(
+/** One account with its open findings, as owner and admin messages show it. */
+export function buildAccountView(
   db: Database,
   source: string,
   accountId: string,

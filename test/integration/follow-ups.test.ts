@@ -1,0 +1,104 @@
+import { describe, expect, it, onTestFinished } from "vitest";
+import { openWarden } from "../../src/app/open-warden.js";
+import { notifyOwners } from "../../src/app/post-digest.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { silentLogger } from "../../src/logger.js";
+import { createActionHandler } from "../../src/remediation/handle-action.js";
+import { runScan } from "../../src/scan/run-scan.js";
+import { decodeActionPayload } from "../../src/views/action-payload.js";
+import { buildDigest } from "../../src/views/build-digest.js";
+import { NOW, startDemoSource } from "../helpers/demo-source.js";
+import { startFakeSlackApi } from "../helpers/fake-slack-api.js";
+import { tempDbPath } from "../helpers/temp-db.js";
+
+const DAY = 86_400_000;
+const OWNER = { id: "URAJ", name: "Raj Patel", email: "raj.patel@acme.example" };
+
+async function setup() {
+  const { sim } = await startDemoSource();
+  const slack = await startFakeSlackApi({ users: [OWNER] });
+  onTestFinished(() => slack.close());
+  let clock = NOW.getTime();
+  const now = () => new Date(clock);
+  const config = loadConfig({
+    SERVICENOW_URL: sim.url,
+    SERVICENOW_USERNAME: "warden",
+    SERVICENOW_PASSWORD: "warden-demo",
+    SLACK_BOT_TOKEN: "xoxb-test",
+    SLACK_SIGNING_SECRET: "secret",
+    SLACK_API_URL: slack.url,
+    SLACK_ADMIN_CHANNEL: "CADMIN",
+    WARDEN_DB: tempDbPath(),
+  });
+  const warden = await openWarden(config, { logger: silentLogger, now });
+  onTestFinished(() => warden.close());
+  await runScan({ db: warden.db, connector: warden.connector, now, logger: silentLogger, dormantDays: 100 });
+  await notifyOwners(warden);
+  const dm = () => slack.messages(`D${OWNER.id}`);
+  const escalations = () => slack.messages("CADMIN").filter((m) => String(m.text).startsWith("Escalation"));
+  return { warden, slack, dm, escalations, advance: (days: number) => void (clock += days * DAY), now, sim };
+}
+
+describe("reminders, escalation and expired Keeps (injected clock)", () => {
+  it("reminds once after 3 days in the same conversation, then escalates once after 7", async () => {
+    const t = await setup();
+    const original = t.dm()[0]!;
+    t.advance(1);
+    await notifyOwners(t.warden, { followUps: true });
+    expect(t.dm()).toHaveLength(1);
+
+    t.advance(3); // day 4
+    await notifyOwners(t.warden, { followUps: true });
+    const replies = t.dm().filter((m) => m.threadTs === original.ts);
+    expect(replies).toHaveLength(1);
+    expect(String(replies[0]?.text)).toMatch(/^Reminder: 3 machine identities still need your decision/);
+    expect(buildDigest(t.warden.db, { now: t.now() }).unansweredOwners).toEqual([
+      { owner: OWNER.email, accounts: 3, since: NOW },
+    ]);
+
+    t.advance(1); // day 5: no second reminder
+    await notifyOwners(t.warden, { followUps: true });
+    expect(t.dm().filter((m) => m.threadTs === original.ts)).toHaveLength(1);
+    expect(t.escalations()).toHaveLength(0);
+
+    t.advance(3); // day 8
+    await notifyOwners(t.warden, { followUps: true });
+    await notifyOwners(t.warden, { followUps: true });
+    expect(t.escalations()).toHaveLength(1);
+    expect(String(t.escalations()[0]?.text)).toContain(OWNER.email);
+  });
+
+  it("stops chasing an account the owner answered, and brings a Keep back when it expires", async () => {
+    const t = await setup();
+    const original = t.dm()[0]!;
+    const buttons = (original.blocks as { elements?: { action_id: string; value?: string }[] }[]).flatMap(
+      (b) => b.elements ?? [],
+    );
+    const keep = decodeActionPayload(buttons.find((b) => b.action_id === "warden_keep")?.value)!;
+    const handle = createActionHandler({
+      db: t.warden.db,
+      connector: t.warden.connector,
+      now: t.now,
+      admins: [],
+      mode: "apply",
+      logger: silentLogger,
+    });
+    const kept = await handle({
+      actor: { platform: "slack", id: OWNER.id, email: OWNER.email },
+      payload: keep,
+      idempotencyKey: "keep-1",
+      reason: "month-end batch",
+      expiresAt: new Date(t.now().getTime() + 2 * DAY),
+    });
+    expect(kept.status).toBe("done");
+
+    t.advance(4); // the Keep expired on day 2; a reminder is due for the other accounts
+    await notifyOwners(t.warden, { followUps: true });
+    const reminder = t.dm().find((m) => m.threadTs === original.ts);
+    expect(String(reminder?.text)).toMatch(/^Reminder: 2 machine identities/);
+    // The kept account is back: a new message lists it again.
+    const fresh = t.dm().filter((m) => !m.threadTs && m.ts !== original.ts);
+    expect(fresh).toHaveLength(1);
+    expect(JSON.stringify(fresh[0]?.blocks)).toContain(keep.id);
+  });
+});
