@@ -36,7 +36,10 @@ async function setup() {
   await notifyOwners(warden);
   const dm = () => slack.messages(`D${OWNER.id}`);
   const escalations = () => slack.messages("CADMIN").filter((m) => String(m.text).startsWith("Escalation"));
-  return { warden, slack, dm, escalations, advance: (days: number) => void (clock += days * DAY), now, sim };
+  const advance = (days: number) => {
+    clock += days * DAY;
+  };
+  return { warden, slack, dm, escalations, advance, now, sim };
 }
 
 describe("reminders, escalation and expired Keeps (injected clock)", () => {

@@ -46,7 +46,8 @@ describe("warden serve and SIGTERM", () => {
     await notifyOwners(warden);
     await warden.close();
     const [dm] = slack.messages(`D${OWNER.id}`);
-    const disable = (dm?.blocks as { elements?: { action_id: string; value?: string }[] }[])
+    if (!dm) throw new Error("the owner got no DM");
+    const disable = (dm.blocks as { elements?: { action_id: string; value?: string }[] }[])
       .flatMap((b) => b.elements ?? [])
       .find((e) => e.action_id === "warden_disable")!;
     const accountId = decodeActionPayload(disable.value)!.id;
@@ -72,7 +73,7 @@ describe("warden serve and SIGTERM", () => {
         actionId: "warden_disable",
         value: disable.value ?? "",
         channelId: `D${OWNER.id}`,
-        messageTs: dm!.ts,
+        messageTs: dm.ts,
         responseUrl: slack.responseUrl(),
       }),
       SECRET,
