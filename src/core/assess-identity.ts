@@ -75,7 +75,8 @@ export function assessIdentity(
       evidence: [
         {
           signal: "auth_methods",
-          detail: `Basic auth seen ${basic} time(s) in the last 30 days`,
+          // The usage record's count is cumulative; it is current because last_seen is within 30 days.
+          detail: `Basic-auth usage record: ${basic} use(s) in all${seen}`,
           since: since30,
         },
       ],

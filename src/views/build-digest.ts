@@ -146,9 +146,8 @@ function explainChange(
   const resolved = count(changes.resolved).map(([rule, n]) => `${n} ${RULE_RESOLVED[rule]}`);
   // Lead with what moved the score in the direction it moved.
   const parts = after < before ? [...opened, ...resolved] : [...resolved, ...opened];
-  return parts.length > 0
-    ? `${head}: ${parts.slice(0, 3).join("; ")}`
-    : `${head}: accounts were added or removed`;
+  if (parts.length > 0) return `${head}: ${parts.slice(0, 3).join("; ")}`;
+  return before === after ? `${head}: no change` : `${head}: accounts were added or removed`;
 }
 
 /** Owners who have not answered a message for 3 days or more, with how many accounts wait on them. */

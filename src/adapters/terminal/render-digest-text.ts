@@ -23,7 +23,7 @@ export function renderDigestText(view: DigestView, options: { limit?: number } =
     out.push("", "Findings per rule:");
     for (const r of view.byRule) {
       out.push(
-        `  ${RULE_TITLES[r.rule].padEnd(28)} ${String(r.accounts).padStart(6)} accounts   -${r.points} points`,
+        `  ${RULE_TITLES[r.rule].padEnd(28)} ${plural(r.accounts, "account").padStart(14)}   -${r.points} points`,
       );
     }
   }
