@@ -46,7 +46,12 @@ async function setup(env: Record<string, string> = {}) {
     WARDEN_ADMINS: "secops@acme.example",
     ...env,
   });
-  const warden = await openWarden(config, { logger: silentLogger, now: () => NOW });
+  let clock = NOW.getTime();
+  const now = () => new Date(clock);
+  const advance = (days: number) => {
+    clock += days * 86_400_000;
+  };
+  const warden = await openWarden(config, { logger: silentLogger, now });
   onTestFinished(() => warden.close());
   await runScan({
     db: warden.db,
@@ -58,7 +63,7 @@ async function setup(env: Record<string, string> = {}) {
   const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
   onTestFinished(() => server.close());
   const post = (activity: object) => postActivity(server.url, activity);
-  return { ...source, fake, warden, server, raj, james, mallory, post };
+  return { ...source, fake, warden, server, raj, james, mallory, post, advance };
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;
@@ -251,5 +256,26 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     expect(t.fake.activities(personalConversationId(t.raj))).toHaveLength(0);
     expect(t.fake.activities(personalConversationId(t.james))).toHaveLength(1);
     expect((await notifyOwners(t.warden)).sent).toBe(0);
+  });
+
+  it("reminds an owner in the same chat after 3 days, and tells the admin channel after 7", async () => {
+    const t = await setup();
+    await installAndNotify(t);
+    const chat = personalConversationId(t.raj);
+    expect(t.fake.activities(chat)).toHaveLength(1);
+    t.advance(4);
+    await notifyOwners(t.warden, { followUps: true });
+    const reminder = t.fake.activities(chat)[1];
+    expect(JSON.stringify(reminder)).toMatch(/Reminder: \d+ machine identities still need your decision/);
+    t.advance(4);
+    await notifyOwners(t.warden, { followUps: true });
+    expect(t.fake.activities(chat)).toHaveLength(2);
+    const escalations = t.fake
+      .activities(ADMIN_CHANNEL)
+      .map((a) => JSON.stringify(a))
+      .filter((a) => a.includes("Escalation"));
+    expect(
+      escalations.filter((a) => a.includes("Escalation: raj.patel@acme.example has not answered")),
+    ).toHaveLength(1);
   });
 });

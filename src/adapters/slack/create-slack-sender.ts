@@ -12,7 +12,7 @@ import type { OutboxItem } from "../../store/outbox.js";
 import type { DigestView } from "../../views/build-digest.js";
 import type { OwnerAccountView, OwnerMessageView } from "../../views/build-owner-messages.js";
 import { renderDigestBlocks, renderOwnerMessageBlocks, renderUnownedBlocks } from "./render/index.js";
-import { renderEscalationBlocks, renderReminderBlocks } from "./render-follow-up-blocks.js";
+import { renderFollowUpBlocks } from "./render-follow-up-blocks.js";
 
 /** Where a Slack message landed, as the outbox keeps it (chat.update needs both). */
 export interface SlackMessageRef {
@@ -84,7 +84,7 @@ export function createSlackSender(deps: { client: WebClient; db: Database; now: 
           const view = viewFromJson<FollowUpView>(item.payload);
           const original = view.replyTo ? (JSON.parse(view.replyTo) as SlackMessageRef) : undefined;
           if (!original) throw new Error("the reminder's original message is unknown");
-          const message = renderReminderBlocks(view);
+          const message = renderFollowUpBlocks("reminder", view);
           const answer = await client.chat.postMessage({
             channel: original.channel,
             thread_ts: original.ts,
@@ -93,7 +93,10 @@ export function createSlackSender(deps: { client: WebClient; db: Database; now: 
           });
           ref = { channel: answer.channel ?? original.channel, ts: answer.ts ?? "" };
         } else if (item.kind === "escalation") {
-          ref = await post(item.recipient, renderEscalationBlocks(viewFromJson<FollowUpView>(item.payload)));
+          ref = await post(
+            item.recipient,
+            renderFollowUpBlocks("escalation", viewFromJson<FollowUpView>(item.payload)),
+          );
         } else {
           throw new Error(`warden cannot send ${item.kind} messages to Slack yet`);
         }

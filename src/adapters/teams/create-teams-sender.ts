@@ -9,6 +9,7 @@ import {
   TurnContext,
 } from "botbuilder";
 import { type OutboxSender, UnreachableRecipientError } from "../../notify/deliver-outbox.js";
+import type { FollowUpView } from "../../notify/enqueue-follow-ups.js";
 import { viewFromJson } from "../../notify/view-json.js";
 import { getChatUserId, saveChatUser } from "../../store/chat-users.js";
 import {
@@ -21,8 +22,11 @@ import {
 import type { OutboxItem } from "../../store/outbox.js";
 import type { DigestView } from "../../views/build-digest.js";
 import type { OwnerAccountView, OwnerMessageView } from "../../views/build-owner-messages.js";
+import { describeFollowUp } from "../../views/follow-up-text.js";
+import { textBlock } from "./render/card-text.js";
 import {
   type AdaptiveCard,
+  createCard,
   renderDigestCard,
   renderOwnerMessageCard,
   renderUnownedCard,
@@ -209,6 +213,18 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
           ref = await sendCard(
             channelReference(item.recipient),
             renderDigestCard(viewFromJson<DigestView>(item.payload)),
+          );
+        } else if (item.kind === "reminder" || item.kind === "escalation") {
+          const view = viewFromJson<FollowUpView>(item.payload);
+          const { headline, lines } = describeFollowUp(item.kind, view);
+          const card = createCard([textBlock(headline, { weight: "bolder" }), textBlock(lines.join("\n\n"))]);
+          // A reminder goes into the owner's conversation, under the first message; an escalation to the admins.
+          const original = view.replyTo ? (JSON.parse(view.replyTo) as TeamsMessageRef) : undefined;
+          const saved = original ? getConversationRef(db, "teams", original.conversationId) : undefined;
+          if (item.kind === "reminder" && !saved) throw new Error("the reminder's conversation is unknown");
+          ref = await sendCard(
+            item.kind === "reminder" ? (saved?.reference as Reference) : channelReference(item.recipient),
+            card,
           );
         } else {
           throw new Error(`warden cannot send ${item.kind} messages to Teams yet`);
