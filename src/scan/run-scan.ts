@@ -2,13 +2,14 @@ import type { Database } from "better-sqlite3";
 import { assessIdentity, isDisabled, RULE_SIGNALS } from "../core/assess-identity.js";
 import { computeScore, type Score } from "../core/compute-score.js";
 import type { Finding, Inventory } from "../core/model.js";
+import { WardenError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { CollectProgress, SourceConnector } from "../sources/source-connector.js";
 import { loadActivityHistory } from "../store/accounts.js";
 import { appendAudit } from "../store/audit-log.js";
 import { listOpenFindings } from "../store/findings.js";
 import { checkpointDatabase, type SaveSummary, saveScanResult } from "../store/save-scan-result.js";
-import { failScan, startScan } from "../store/scans.js";
+import { failScan, findRunningScan, startScan } from "../store/scans.js";
 
 export interface RunScanDeps {
   db: Database;
@@ -38,6 +39,13 @@ export interface ScanOutcome {
 export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
   const { db, connector, logger } = deps;
   const startedAt = deps.now();
+  const running = findRunningScan(db);
+  if (running) {
+    throw new WardenError(
+      "E_SCAN_RUNNING",
+      `A scan is already running (scan ${running.id}, started ${running.startedAt.toISOString()}); try again when it has finished.`,
+    );
+  }
   const scanId = startScan(db, connector.name, startedAt);
   const log = logger.child({ job: "scan", scanId, source: connector.name });
   log.info({}, "scan started");

@@ -204,4 +204,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX conversation_refs_by_user ON conversation_refs (platform, aad_object_id);
     `,
   },
+  {
+    version: 4,
+    name: "which process runs a scan",
+    sql: `
+      -- A scan row says which process runs it, so another process (warden scan next to warden
+      -- serve) can tell a scan in progress from one whose process died.
+      ALTER TABLE scans ADD COLUMN pid INTEGER;
+      ALTER TABLE scans ADD COLUMN host TEXT;
+    `,
+  },
 ];

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { Database } from "better-sqlite3";
 import type { Score } from "../core/compute-score.js";
 import type { BlindSpot, Inventory } from "../core/model.js";
@@ -62,9 +63,32 @@ function toRecord(row: ScanRow): ScanRecord {
 /** Records that a scan started (committed at once, so a killed scan leaves a trace). */
 export function startScan(db: Database, source: string, startedAt: Date): number {
   const result = db
-    .prepare("INSERT INTO scans (source, started_at, status) VALUES (?, ?, 'running')")
-    .run(source, startedAt.toISOString());
+    .prepare("INSERT INTO scans (source, started_at, status, pid, host) VALUES (?, ?, 'running', ?, ?)")
+    .run(source, startedAt.toISOString(), process.pid, hostname());
   return Number(result.lastInsertRowid);
+}
+
+/** Whether a process of this machine is still alive (signal 0 only checks). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** A scan in progress in a live process, if any (another `warden` may be scanning right now). */
+export function findRunningScan(db: Database): ScanRecord | undefined {
+  const rows = db
+    .prepare("SELECT * FROM scans WHERE status = 'running' ORDER BY id DESC")
+    .all() as (ScanRow & {
+    pid: number | null;
+    host: string | null;
+  })[];
+  const live = rows.find((row) => row.host === hostname() && row.pid !== null && isAlive(row.pid));
+  return live ? toRecord(live) : undefined;
 }
 
 /** Marks a scan failed with its reason; earlier results stay as they were. */
@@ -79,11 +103,27 @@ export function failScan(db: Database, scanId: number, finishedAt: Date, error: 
  * they are recorded as failed so the digest and /readyz say so.
  */
 export function failInterruptedScans(db: Database, now: Date): number {
-  return db
-    .prepare(
-      "UPDATE scans SET status = 'failed', finished_at = ?, error = 'interrupted: warden stopped before the scan finished' WHERE status = 'running'",
-    )
-    .run(now.toISOString()).changes;
+  const running = db
+    .prepare("SELECT id, pid, host, started_at FROM scans WHERE status = 'running'")
+    .all() as {
+    id: number;
+    pid: number | null;
+    host: string | null;
+    started_at: string;
+  }[];
+  const fail = db.prepare(
+    "UPDATE scans SET status = 'failed', finished_at = ?, error = 'interrupted: warden stopped before the scan finished' WHERE id = ?",
+  );
+  let failed = 0;
+  for (const scan of running) {
+    // A live process on this machine is still scanning; on another machine only age can tell.
+    const dead =
+      scan.host === hostname()
+        ? scan.pid === null || !isAlive(scan.pid)
+        : now.getTime() - new Date(scan.started_at).getTime() > 6 * 3_600_000;
+    if (dead) failed += fail.run(now.toISOString(), scan.id).changes;
+  }
+  return failed;
 }
 
 /** The most recent scans, newest first, optionally only those with a given status. */

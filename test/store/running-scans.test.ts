@@ -1,0 +1,39 @@
+import { spawnSync } from "node:child_process";
+import { hostname } from "node:os";
+import { describe, expect, it } from "vitest";
+import { WardenError } from "../../src/errors.js";
+import { failInterruptedScans, listScans } from "../../src/store/scans.js";
+import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
+
+function insertRunning(db: ReturnType<typeof openTempDb>, pid: number, host = hostname(), startedAt = NOW) {
+  db.prepare(
+    "INSERT INTO scans (source, started_at, status, pid, host) VALUES ('servicenow', ?, 'running', ?, ?)",
+  ).run(startedAt.toISOString(), pid, host);
+}
+
+describe("scans in other processes", () => {
+  it("refuses to start a scan while another live process is scanning, and leaves that scan alone", async () => {
+    const { connector } = await startDemoSource();
+    const db = openTempDb();
+    insertRunning(db, process.pid); // "another warden" that is alive
+    const error = await scan(db, connector).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WardenError);
+    expect((error as WardenError).code).toBe("E_SCAN_RUNNING");
+    expect(failInterruptedScans(db, NOW)).toBe(0);
+    expect(listScans(db)).toHaveLength(1);
+  });
+
+  it("records a scan whose process died as interrupted, so the next scan can run", async () => {
+    const { connector } = await startDemoSource();
+    const db = openTempDb();
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid as number;
+    insertRunning(db, gone);
+    // A scan from another machine is judged by age: 7 hours old counts as dead, 1 hour not.
+    insertRunning(db, 1, "other-host", new Date(NOW.getTime() - 7 * 3_600_000));
+    insertRunning(db, 1, "other-host", new Date(NOW.getTime() - 3_600_000));
+    expect(failInterruptedScans(db, NOW)).toBe(2);
+    expect(listScans(db).map((s) => s.status)).toEqual(["running", "failed", "failed"]);
+    const outcome = await scan(db, connector);
+    expect(outcome.inventory.identities.length).toBeGreaterThan(0);
+  });
+});
