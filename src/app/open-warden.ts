@@ -1,17 +1,13 @@
 import type { Database } from "better-sqlite3";
 import type { Config } from "../config/load-config.js";
 import type { Logger } from "../logger.js";
-import { generateInstance } from "../simulator/generate-instance.js";
-import { startSimulatedInstance } from "../simulator/start-simulated-instance.js";
 import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
 import { createServiceNowConnector } from "../sources/servicenow/create-servicenow-connector.js";
 import { DEFAULT_MAPPING } from "../sources/servicenow/mapping.js";
 import type { SourceConnector } from "../sources/source-connector.js";
 import { openDatabase } from "../store/open-database.js";
 import { failInterruptedScans } from "../store/scans.js";
-
-/** Credentials the built-in simulated instance accepts; they protect nothing real. */
-const SIMULATOR_CREDENTIALS = { username: "warden", password: "warden-demo" };
+import { resolveServiceNow } from "./resolve-servicenow.js";
 
 /** Everything a command needs, built once from the configuration. */
 export interface Warden {
@@ -43,26 +39,16 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
   // A scan left "running" by a process that died is recorded as failed, once, at start.
   failInterruptedScans(db, now());
 
-  let baseUrl = config.servicenow.url;
-  let auth = config.servicenow.auth;
-  let stopSimulator = async () => {};
-  if (baseUrl === undefined) {
-    const instance = await startSimulatedInstance({
-      data: generateInstance({ now: now() }),
-      now,
-      credentials: SIMULATOR_CREDENTIALS,
-    });
-    baseUrl = instance.url;
-    auth = { kind: "basic", ...SIMULATOR_CREDENTIALS };
-    stopSimulator = () => instance.close();
+  const target = await resolveServiceNow(config, now);
+  if (target.simulated) {
     logger.info(
-      { url: baseUrl },
+      { url: target.baseUrl },
       "SERVICENOW_URL is not set: using the built-in simulated ServiceNow instance",
     );
   }
   const client = createServiceNowClient({
-    baseUrl,
-    auth: auth!,
+    baseUrl: target.baseUrl,
+    auth: target.auth,
     timeoutMs: config.servicenow.timeoutMs,
     pageSize: config.servicenow.pageSize,
     logger: logger.child({ source: "servicenow" }),
@@ -84,7 +70,7 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
     sourceUrl: config.servicenow.url ?? "simulated",
     simulated: config.servicenow.url === undefined,
     async close() {
-      await stopSimulator();
+      await target.close();
       db.close();
     },
   };

@@ -1,8 +1,7 @@
 import { WebClient } from "@slack/web-api";
+import { resolveServiceNow, SIMULATOR_CREDENTIALS } from "../app/resolve-servicenow.js";
 import type { Config } from "../config/load-config.js";
 import type { Logger } from "../logger.js";
-import { generateInstance } from "../simulator/generate-instance.js";
-import { startSimulatedInstance } from "../simulator/start-simulated-instance.js";
 import type { ServiceNowClient } from "../sources/servicenow/client-types.js";
 import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
 import type { DoctorDeps } from "./doctor-types.js";
@@ -10,7 +9,6 @@ import { formatDoctorReport } from "./format-doctor-report.js";
 import { doctorExitCode, runDoctor } from "./run-doctor.js";
 
 /** The built-in simulated instance's account (as in open-warden.ts); it protects nothing real. */
-const SIMULATOR_CREDENTIALS = { username: "warden", password: "warden-demo" };
 
 export interface DoctorCommandOptions {
   print: (text: string) => void;
@@ -30,26 +28,12 @@ export async function prepareDoctor(
   options: { logger: Logger; now?: (() => Date) | undefined },
 ): Promise<{ deps: DoctorDeps; close(): Promise<void> }> {
   const now = options.now ?? (() => new Date());
-  let baseUrl = config.servicenow.url;
-  let auth = config.servicenow.auth;
-  let close = async () => {};
-  let botUserName: string | undefined;
-  if (baseUrl === undefined) {
-    const instance = await startSimulatedInstance({
-      data: generateInstance({ now: now() }),
-      now,
-      credentials: SIMULATOR_CREDENTIALS,
-    });
-    baseUrl = instance.url;
-    auth = { kind: "basic", ...SIMULATOR_CREDENTIALS };
-    botUserName = SIMULATOR_CREDENTIALS.username;
-    close = () => instance.close();
-  }
-  if (auth === undefined)
-    throw new Error("SERVICENOW_URL is set without credentials (loadConfig refuses this).");
+  const target = await resolveServiceNow(config, now);
+  const close = target.close;
+  const botUserName = target.simulated ? SIMULATOR_CREDENTIALS.username : undefined;
   const client: ServiceNowClient = createServiceNowClient({
-    baseUrl,
-    auth,
+    baseUrl: target.baseUrl,
+    auth: target.auth,
     timeoutMs: Math.min(config.servicenow.timeoutMs, 30_000),
     retries: 1,
     logger: options.logger.child({ source: "servicenow" }),

@@ -1,0 +1,37 @@
+import type { Config } from "../config/load-config.js";
+import { generateInstance } from "../simulator/generate-instance.js";
+import { startSimulatedInstance } from "../simulator/start-simulated-instance.js";
+import type { ServiceNowAuth } from "../sources/servicenow/client-types.js";
+
+/** Credentials the built-in simulated instance accepts; they protect nothing real. */
+export const SIMULATOR_CREDENTIALS = { username: "warden", password: "warden-demo" };
+
+/** Where and how to reach ServiceNow: the configured instance, or a simulated one started here. */
+export interface ServiceNowTarget {
+  baseUrl: string;
+  auth: ServiceNowAuth;
+  simulated: boolean;
+  /** Stops the simulated instance (nothing to do for a real one). */
+  close(): Promise<void>;
+}
+
+/** With no SERVICENOW_URL, starts the built-in simulated instance with its demo data. */
+export async function resolveServiceNow(config: Config, now: () => Date): Promise<ServiceNowTarget> {
+  const { url, auth } = config.servicenow;
+  if (url !== undefined) {
+    // loadConfig refuses a URL without credentials.
+    if (!auth) throw new Error("SERVICENOW_URL is set without credentials");
+    return { baseUrl: url, auth, simulated: false, close: async () => {} };
+  }
+  const instance = await startSimulatedInstance({
+    data: generateInstance({ now: now() }),
+    now,
+    credentials: SIMULATOR_CREDENTIALS,
+  });
+  return {
+    baseUrl: instance.url,
+    auth: { kind: "basic", ...SIMULATOR_CREDENTIALS },
+    simulated: true,
+    close: () => instance.close(),
+  };
+}
