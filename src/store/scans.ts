@@ -163,3 +163,17 @@ export function completeScan(
     scanId,
   );
 }
+
+/**
+ * The scan the previous digest reported, when it is older than `latestId`: the digest's trend is
+ * "since the previous digest", not since the previous scan (a daily scan would hide a week's drift).
+ */
+export function scanOfPreviousDigest(db: Database, latestId: number): ScanRecord | undefined {
+  const row = db
+    .prepare(
+      `SELECT s.* FROM digests d JOIN scans s ON s.id = d.scan_id
+        WHERE s.status = 'succeeded' AND s.id < ? ORDER BY d.id DESC LIMIT 1`,
+    )
+    .get(latestId) as ScanRow | undefined;
+  return row ? toRecord(row) : undefined;
+}

@@ -4,7 +4,7 @@ import { type BlindSpot, RULE_NAMES, type RuleName } from "../core/model.js";
 import { listScanAccounts } from "../store/accounts.js";
 import { listFindingChanges, listOpenFindings, type StoredFinding } from "../store/findings.js";
 import { listUnansweredMessages } from "../store/outbox.js";
-import { listScans, type ScanRecord } from "../store/scans.js";
+import { listScans, type ScanRecord, scanOfPreviousDigest } from "../store/scans.js";
 import { plural, RULE_OPENED, RULE_RESOLVED } from "./rule-text.js";
 
 export interface DigestFindingLine {
@@ -61,7 +61,9 @@ export function buildDigest(db: Database, options: BuildDigestOptions): DigestVi
   const { now } = options;
   const staleMs = (options.staleAfterHours ?? 48) * 3_600_000;
   const newest = listScans(db, { limit: 1 })[0];
-  const [latest, previous] = listScans(db, { status: "succeeded", limit: 2 });
+  const [latest, previousScan] = listScans(db, { status: "succeeded", limit: 2 });
+  // The trend runs from what the previous digest reported; before any digest, from the previous scan.
+  const previous = (latest && scanOfPreviousDigest(db, latest.id)) ?? previousScan;
 
   let problem: string | undefined;
   if (!newest) problem = "No scan has run yet.";
