@@ -368,4 +368,28 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     );
     expect(scans()).toBe(2);
   });
+
+  it("answers a button from an old message with the account's current state instead of acting", async () => {
+    const t = await setup();
+    await notifyOwners(t.warden);
+    const dormantId = t.idOf(t.sim.data.scenarios.dormant?.[0] as string);
+    const { message, button } = dmButton(t.slack, "warden_disable", dormantId);
+    // Someone disables it in ServiceNow directly; the next scan sees it fixed.
+    await t.warden.connector.changeAccount(dormantId, { active: false, lockedOut: true });
+    await runScan({
+      db: t.warden.db,
+      connector: t.warden.connector,
+      now: () => NOW,
+      logger: silentLogger,
+      dormantDays: 100,
+    });
+    const patches = t.sim.requests.filter((r) => r.method === "PATCH").length;
+
+    await click(t, OWNER, `D${OWNER.id}`, message.ts, button);
+    const notice = await waitFor(() => t.slack.ephemerals(`D${OWNER.id}`)[0], "the stale notice");
+    expect(notice.text).toMatch(/changed since this message was sent: it has no open findings any more/);
+    expect(JSON.stringify(notice.blocks)).toContain(t.sim.data.scenarios.dormant?.[0] as string);
+    expect(t.sim.requests.filter((r) => r.method === "PATCH").length).toBe(patches);
+    expect(t.warden.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
+  });
 });
