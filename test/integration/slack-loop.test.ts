@@ -8,6 +8,7 @@ import { runScan } from "../../src/scan/run-scan.js";
 import { decodeActionPayload } from "../../src/views/action-payload.js";
 import { NOW, startDemoSource } from "../helpers/demo-source.js";
 import { type FakeSlackApi, slackRateLimited, startFakeSlackApi } from "../helpers/fake-slack-api.js";
+import { runWarden } from "../helpers/run-warden.js";
 import {
   blockActionsBody,
   blockActionsPayload,
@@ -391,5 +392,42 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     expect(JSON.stringify(notice.blocks)).toContain(t.sim.data.scenarios.dormant?.[0] as string);
     expect(t.sim.requests.filter((r) => r.method === "PATCH").length).toBe(patches);
     expect(t.warden.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
+  });
+
+  it("after a notify run killed halfway, a resumed run sends the rest and never a DM twice", async () => {
+    const t = await setup();
+    const env = {
+      LOG_LEVEL: "silent",
+      SERVICENOW_URL: t.sim.url,
+      SERVICENOW_USERNAME: "warden",
+      SERVICENOW_PASSWORD: "warden-demo",
+      SLACK_BOT_TOKEN: "xoxb-test",
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: t.slack.url,
+      SLACK_ADMIN_CHANNEL: "CADMIN",
+      WARDEN_DB: t.warden.config.dbPath,
+    };
+    const run = runWarden(["notify"], env);
+    await waitFor(() => t.slack.callsTo("chat.postMessage").length >= 1 || undefined, "the first DM");
+    run.child.kill("SIGKILL");
+    await run.done;
+
+    const resumed = await notifyOwners(t.warden);
+    const posts = t.slack.callsTo("chat.postMessage").map((c) => String(c.args.channel));
+    // Each owner got at most one DM, whatever the kill interrupted.
+    const dms = posts.filter((channel) => channel.startsWith("D") || channel.startsWith("U"));
+    expect(new Set(dms).size).toBe(dms.length);
+    // Only the message on the wire at the kill may be unknown; nothing is left unsent.
+    expect(resumed.unknown).toBeLessThanOrEqual(1);
+    const rows = t.warden.db.prepare("SELECT kind, status, message_ref FROM outbox").all() as {
+      kind: string;
+      status: string;
+      message_ref: string | null;
+    }[];
+    expect(rows.filter((r) => r.status === "pending" || r.status === "sending")).toEqual([]);
+    for (const row of rows.filter((r) => r.kind === "owner_message" && r.status === "sent")) {
+      const { channel } = JSON.parse(row.message_ref ?? "{}") as { channel: string };
+      expect(posts.filter((p) => p === channel)).toHaveLength(1);
+    }
   });
 });
