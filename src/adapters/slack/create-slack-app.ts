@@ -63,7 +63,15 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
       : undefined;
   const app = new App({
     token: options.botToken,
-    ...(receiver ? { receiver } : { appToken: options.appToken ?? "", socketMode: true }),
+    ...(receiver
+      ? { receiver }
+      : {
+          appToken: options.appToken ?? "",
+          socketMode: true,
+          // The Socket Mode client makes its own Web API calls (apps.connections.open): point it
+          // at SLACK_API_URL too (GovSlack, tests). Bolt hands it only installerOptions.clientOptions.
+          installerOptions: { clientOptions: { slackApiUrl: options.apiUrl } },
+        }),
     clientOptions,
     logLevel: LogLevel.ERROR,
   });
