@@ -107,9 +107,14 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
       t.raj.aadObjectId,
     );
 
+    // A lookup asked in a channel is not answered there: lookups are private.
     const dormant = t.sim.data.scenarios.dormant?.[0] as string;
     expect((await t.post(channelMention(t.fake.serviceUrl, t.raj, `lookup ${dormant}`))).status).toBe(200);
-    const lookup = t.fake.activities(`${TEAM_ID};messageid=1700000000001`)[0];
+    const inChannel = t.fake.activities(`${TEAM_ID};messageid=1700000000001`)[0];
+    expect(JSON.stringify(inChannel)).toMatch(/Lookups are private/);
+    expect(JSON.stringify(inChannel)).not.toContain(dormant);
+    expect((await t.post(personalMessage(t.fake.serviceUrl, t.raj, `lookup ${dormant}`))).status).toBe(200);
+    const lookup = t.fake.activities(personalConversationId(t.raj))[1];
     expect(JSON.stringify(cardOf(lookup))).toContain(dormant);
     expect(checkAdaptiveCard(cardOf(lookup), { parse: parseWithAdaptiveCards })).toEqual([]);
   });
@@ -277,5 +282,28 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     expect(
       escalations.filter((a) => a.includes("Escalation: raj.patel@acme.example has not answered")),
     ).toHaveLength(1);
+  });
+
+  it("lets an admin assign an owner from the admin card, and refuses others", async () => {
+    const t = await setup({ WARDEN_ADMINS: "james.okafor@acme.example" });
+    await installAndNotify(t);
+    const [adminCard] = t.fake.activities(ADMIN_CHANNEL);
+    const assign = executeActions(cardOf(adminCard)).find((a) => a.verb === "warden_assign_owner");
+    expect(assign).toBeDefined();
+    const target = { conversationId: ADMIN_CHANNEL, activityId: adminCard!.id };
+    const data = {
+      ...assign!.data,
+      [`ownerEmail.${assign!.data.s}.${assign!.data.id}`]: "raj.patel@acme.example",
+    };
+    const refused = await t.post(
+      executeInvoke(t.fake.serviceUrl, t.mallory, target, { verb: "warden_assign_owner", data }),
+    );
+    expect(JSON.stringify(refused.body)).toMatch(/Only warden admins/);
+    const assigned = await t.post(
+      executeInvoke(t.fake.serviceUrl, t.james, target, { verb: "warden_assign_owner", data }),
+    );
+    expect(JSON.stringify(assigned.body)).toMatch(/now belongs to raj\.patel@acme\.example/);
+    const overrides = t.warden.db.prepare("SELECT account_id, owner_email FROM owner_overrides").all();
+    expect(overrides).toEqual([{ account_id: assign!.data.id, owner_email: "raj.patel@acme.example" }]);
   });
 });

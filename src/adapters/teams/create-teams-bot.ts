@@ -15,7 +15,7 @@ import type { ActionRequest, ActionResult } from "../../remediation/handle-actio
 import { getChatUserEmail, saveChatUser } from "../../store/chat-users.js";
 import { saveConversationRef } from "../../store/conversation-refs.js";
 import { buildLookup } from "../../views/build-lookup.js";
-import { handleTeamsAction, type TeamsActionDeps } from "./handle-teams-action.js";
+import { handleTeamsAction, type TeamsActionDeps, type TeamsActionOutcome } from "./handle-teams-action.js";
 import { textBlock } from "./render/card-text.js";
 import {
   type AdaptiveCard,
@@ -70,6 +70,7 @@ class WardenTeamsBot extends ActivityHandler {
       now: deps.now,
       logger: deps.logger,
       handleAction: deps.handleAction,
+      admins: deps.admins,
       emailOf: (context) => this.#emailOf(context),
     };
     // Runs first for every activity (messages, invokes, conversationUpdate, installationUpdate).
@@ -127,6 +128,16 @@ class WardenTeamsBot extends ActivityHandler {
       text.replace(/<[^>]+>/g, ""),
       email,
     );
+    // Lookups and the score are private, as in Slack: in a channel, the answer goes to a 1:1 chat.
+    if (
+      (reply.kind === "lookup" || reply.kind === "score") &&
+      activity.conversation.conversationType === "channel"
+    ) {
+      await context.sendActivity(
+        "Lookups are private: send me the same words in a 1:1 chat with warden (Chat → warden), and I will answer there.",
+      );
+      return;
+    }
     const card =
       reply.kind === "lookup"
         ? renderLookupCard(reply.view)
@@ -144,7 +155,7 @@ class WardenTeamsBot extends ActivityHandler {
     );
   }
 
-  async #replyNotice(context: TurnContext, result: ActionResult): Promise<void> {
+  async #replyNotice(context: TurnContext, result: TeamsActionOutcome["result"]): Promise<void> {
     const current =
       result.status === "stale"
         ? renderLookupCard(buildLookup(this.#deps.db, decodeTarget(context.activity.value)))

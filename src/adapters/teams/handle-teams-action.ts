@@ -1,8 +1,9 @@
 import type { Database } from "better-sqlite3";
 import { CardFactory, type TurnContext } from "botbuilder";
 import type { Logger } from "../../logger.js";
+import { assignOwner } from "../../remediation/assign-owner.js";
 import type { ActionRequest, ActionResult } from "../../remediation/handle-action.js";
-import { ACTION_IDS, decodeActionPayload } from "../../views/action-payload.js";
+import { ACTION_IDS, ASSIGN_OWNER_ACTION_ID, decodeActionPayload } from "../../views/action-payload.js";
 import { recordDecisionInCard } from "./record-decision-in-card.js";
 import { type AdaptiveCard, readCardInput } from "./render/index.js";
 
@@ -13,6 +14,8 @@ const KEEP_DAYS_MAX = 365;
 export interface TeamsActionDeps {
   db: Database;
   now: () => Date;
+  /** Lower-case admin emails: only they may assign owners. */
+  admins?: readonly string[];
   logger: Logger;
   handleAction: (request: ActionRequest) => Promise<ActionResult>;
   /** The clicking user's email (cached roster lookup). */
@@ -21,7 +24,8 @@ export interface TeamsActionDeps {
 
 /** What a click led to: the core's result, and the updated card when the message changed. */
 export interface TeamsActionOutcome {
-  result: ActionResult;
+  /** The core's result, or the outcome of an admin assigning an owner. */
+  result: ActionResult | { status: "assigned"; notice: string };
   card: AdaptiveCard | undefined;
 }
 
@@ -37,6 +41,12 @@ export async function handleTeamsAction(
   data: Record<string, unknown>,
   verb?: string,
 ): Promise<TeamsActionOutcome> {
+  if (
+    verb === ASSIGN_OWNER_ACTION_ID ||
+    (verb === undefined && data.a === undefined && typeof data.id === "string")
+  ) {
+    return assignOwnerFromCard(deps, context, data);
+  }
   const payload = decodeActionPayload(data);
   if (!payload || (verb !== undefined && verb !== ACTION_IDS[payload.a])) {
     return {
@@ -79,4 +89,24 @@ export async function handleTeamsAction(
     }
   }
   return { result, card };
+}
+
+/** The admin card's "Assign owner": the email typed into the account's input, checked by the core. */
+async function assignOwnerFromCard(
+  deps: TeamsActionDeps,
+  context: TurnContext,
+  data: Record<string, unknown>,
+): Promise<TeamsActionOutcome> {
+  const source = typeof data.s === "string" ? data.s : "";
+  const accountId = typeof data.id === "string" ? data.id : "";
+  const ownerEmail = readCardInput(data, "ownerEmail", { s: source, id: accountId })?.toLowerCase();
+  const outcome = assignOwner(deps.db, {
+    admins: deps.admins ?? [],
+    actor: { platform: "teams", id: context.activity.from.id, email: await deps.emailOf(context) },
+    source,
+    accountId,
+    ownerEmail: ownerEmail && /^[^\s@]+@[^\s@]+$/.test(ownerEmail) ? ownerEmail : undefined,
+    now: deps.now(),
+  });
+  return { result: { status: outcome.ok ? "assigned" : "refused", notice: outcome.notice }, card: undefined };
 }
