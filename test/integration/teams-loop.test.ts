@@ -10,7 +10,11 @@ import { runScan } from "../../src/scan/run-scan.js";
 import { getConversationRef } from "../../src/store/conversation-refs.js";
 import { parseWithAdaptiveCards } from "../adapters/teams/parse-with-adaptivecards.js";
 import { NOW, startDemoSource } from "../helpers/demo-source.js";
-import { connectorForbidden, startFakeBotConnector } from "../helpers/fake-bot-connector.js";
+import {
+  connectorForbidden,
+  connectorNotInRoster,
+  startFakeBotConnector,
+} from "../helpers/fake-bot-connector.js";
 import {
   cardOf,
   channelMention,
@@ -305,5 +309,17 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     expect(JSON.stringify(assigned.body)).toMatch(/now belongs to raj\.patel@acme\.example/);
     const overrides = t.warden.db.prepare("SELECT account_id, owner_email FROM owner_overrides").all();
     expect(overrides).toEqual([{ account_id: assign!.data.id, owner_email: "raj.patel@acme.example" }]);
+  });
+
+  it("reroutes an owner the bot cannot reach (BotNotInConversationRoster) and records why", async () => {
+    const t = await setup();
+    t.fake.script("createConversation", connectorNotInRoster());
+    const sent = await installAndNotify(t);
+    expect(sent.rerouted).toBe(3);
+    const reasons = t.warden.db
+      .prepare("SELECT last_error FROM outbox WHERE last_error LIKE '%BotNotInConversationRoster%'")
+      .pluck()
+      .all();
+    expect(reasons).toHaveLength(1);
   });
 });
