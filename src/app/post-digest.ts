@@ -6,6 +6,7 @@ import { UsageError } from "../errors.js";
 import { deliverOutbox, type OutboxSender } from "../notify/deliver-outbox.js";
 import { enqueueFollowUps } from "../notify/enqueue-follow-ups.js";
 import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
+import { markFixedAccounts } from "../notify/mark-fixed-accounts.js";
 import { viewToJson } from "../notify/view-json.js";
 import { enqueue } from "../store/outbox.js";
 import { listScans } from "../store/scans.js";
@@ -113,6 +114,8 @@ export async function notifyOwners(
   }
   const results = [];
   for (const target of targets) {
+    // Accounts fixed in ServiceNow since their message: shown as fixed, and no longer chased.
+    markFixedAccounts(warden.db, { platform: target.platform, now: warden.now() });
     const queued = enqueueOwnerMessages(warden.db, {
       platform: target.platform,
       adminChannel: target.adminChannel,

@@ -1,6 +1,14 @@
 import type { Database } from "better-sqlite3";
 
-export type OutboxKind = "owner_message" | "unowned" | "digest" | "reminder" | "escalation" | "not_mine";
+export type OutboxKind =
+  | "owner_message"
+  | "unowned"
+  | "digest"
+  | "reminder"
+  | "escalation"
+  | "not_mine"
+  /** Re-render a sent owner message in place (payload: `{ "outboxId": n }`). */
+  | "message_update";
 export type OutboxStatus = "pending" | "sending" | "sent" | "failed" | "unknown";
 
 /** One message to send (or sent). `payload` is the neutral view, as JSON. */

@@ -13,7 +13,8 @@ export type OwnerAction = "disable" | "restrict" | "keep" | "not_mine";
 /** A decision already taken on an account, shown in place of its buttons. */
 export interface DecisionLineView {
   decisionId: number;
-  action: ActionKind;
+  /** "fixed": nobody clicked; the account's findings went away in the source itself. */
+  action: ActionKind | "fixed";
   /** Who acted: email, or chat user id when no email is known. */
   actor: string;
   at: Date;

@@ -8,6 +8,7 @@ const DONE: Readonly<Record<DecisionLineView["action"], string>> = {
   keep: "Kept (risk accepted)",
   not_mine: "Marked as not mine (sent to the admins for reassignment)",
   undo: "Undone (previous values restored)",
+  fixed: "Fixed in ServiceNow directly",
 };
 
 /** "would have been disabled": what a dry run did not write. */
@@ -17,6 +18,7 @@ const WOULD: Readonly<Record<DecisionLineView["action"], string>> = {
   keep: "would have been kept",
   not_mine: "would have been marked as not mine",
   undo: "would have been undone",
+  fixed: "was fixed",
 };
 
 /**
@@ -24,6 +26,9 @@ const WOULD: Readonly<Record<DecisionLineView["action"], string>> = {
  * "Disabled by alice@acme.example at 2026-11-23 10:02 UTC".
  */
 export function describeDecision(decision: DecisionLineView): string {
+  if (decision.action === "fixed") {
+    return `No longer risky as of ${formatTime(decision.at)}: fixed in ServiceNow directly, nothing left to do.`;
+  }
   const by = `by ${decision.actor} at ${formatTime(decision.at)}`;
   const keep =
     decision.action === "keep"

@@ -104,4 +104,32 @@ describe("reminders, escalation and expired Keeps (injected clock)", () => {
     expect(fresh).toHaveLength(1);
     expect(JSON.stringify(fresh[0]?.blocks)).toContain(keep.id);
   });
+
+  it("updates the owner's message in place when an account is fixed in ServiceNow directly, and stops chasing it", async () => {
+    const t = await setup();
+    const original = t.dm()[0]!;
+    const dormant = t.sim.data.scenarios.dormant?.[0] as string;
+    const users = t.sim.data.tables.get("sys_user")!;
+    const id = users.rows.find((r) => r.user_name === dormant)!.sys_id as string;
+    await t.warden.connector.changeAccount(id, { active: false, lockedOut: true });
+    t.advance(1);
+    await runScan({
+      db: t.warden.db,
+      connector: t.warden.connector,
+      now: t.now,
+      logger: silentLogger,
+      dormantDays: 100,
+    });
+    await notifyOwners(t.warden);
+
+    const shown = t.dm()[0]!;
+    expect(shown.ts).toBe(original.ts);
+    expect(shown.edits).toBeGreaterThan(0);
+    expect(JSON.stringify(shown.blocks)).toMatch(/fixed in ServiceNow directly/);
+    t.advance(4);
+    await notifyOwners(t.warden, { followUps: true });
+    const reminder = t.dm().find((m) => m.threadTs === original.ts);
+    expect(String(reminder?.text)).toMatch(/^Reminder: 2 machine identities/);
+    expect(String(reminder?.text) + JSON.stringify(reminder?.blocks)).not.toContain(dormant);
+  });
 });

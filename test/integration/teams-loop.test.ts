@@ -322,4 +322,27 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
       .all();
     expect(reasons).toHaveLength(1);
   });
+
+  it("updates the owner's card in place when an account is fixed in ServiceNow directly", async () => {
+    const t = await setup();
+    await installAndNotify(t);
+    const dormantId = t.idOf(t.sim.data.scenarios.dormant?.[0] as string);
+    await t.warden.connector.changeAccount(dormantId, { active: false, lockedOut: true });
+    t.advance(1);
+    await runScan({
+      db: t.warden.db,
+      connector: t.warden.connector,
+      now: () => new Date(NOW.getTime() + 86_400_000),
+      logger: silentLogger,
+      dormantDays: 100,
+    });
+    await notifyOwners(t.warden);
+    const updates = t.fake
+      .requestsOf("updateActivity")
+      .filter((r) => r.conversationId === personalConversationId(t.raj));
+    expect(updates).toHaveLength(1);
+    expect(JSON.stringify(cardOf(t.fake.activities(personalConversationId(t.raj))[0]))).toMatch(
+      /fixed in ServiceNow directly/,
+    );
+  });
 });

@@ -8,7 +8,7 @@ import {
 import type { FollowUpView } from "../../notify/enqueue-follow-ups.js";
 import { viewFromJson } from "../../notify/view-json.js";
 import { getChatUserId, saveChatUser } from "../../store/chat-users.js";
-import type { OutboxItem } from "../../store/outbox.js";
+import { getOutboxItem, type OutboxItem } from "../../store/outbox.js";
 import type { DigestView } from "../../views/build-digest.js";
 import type { OwnerAccountView, OwnerMessageView } from "../../views/build-owner-messages.js";
 import { renderDigestBlocks, renderOwnerMessageBlocks, renderUnownedBlocks } from "./render/index.js";
@@ -92,6 +92,22 @@ export function createSlackSender(deps: { client: WebClient; db: Database; now: 
             blocks: message.blocks,
           });
           ref = { channel: answer.channel ?? original.channel, ts: answer.ts ?? "" };
+        } else if (item.kind === "message_update") {
+          // Re-render a sent owner message from its stored view, in place.
+          const { outboxId } = JSON.parse(item.payload) as { outboxId: number };
+          const original = getOutboxItem(db, outboxId);
+          if (!original?.messageRef) throw new Error(`message ${outboxId} was never sent`);
+          ref = JSON.parse(original.messageRef) as SlackMessageRef;
+          const message = renderOwnerMessageBlocks(viewFromJson<OwnerMessageView>(original.payload), {
+            messageId: outboxId,
+            now: deps.now(),
+          });
+          await client.chat.update({
+            channel: ref.channel,
+            ts: ref.ts,
+            text: message.text,
+            blocks: message.blocks,
+          });
         } else if (item.kind === "escalation") {
           ref = await post(
             item.recipient,

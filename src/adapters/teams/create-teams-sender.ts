@@ -19,7 +19,7 @@ import {
   listTeamRefs,
   saveConversationRef,
 } from "../../store/conversation-refs.js";
-import type { OutboxItem } from "../../store/outbox.js";
+import { getOutboxItem, type OutboxItem } from "../../store/outbox.js";
 import type { DigestView } from "../../views/build-digest.js";
 import type { OwnerAccountView, OwnerMessageView } from "../../views/build-owner-messages.js";
 import { describeFollowUp } from "../../views/follow-up-text.js";
@@ -214,6 +214,26 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
             channelReference(item.recipient),
             renderDigestCard(viewFromJson<DigestView>(item.payload)),
           );
+        } else if (item.kind === "message_update") {
+          // Re-render a sent owner card from its stored view, in place.
+          const { outboxId } = JSON.parse(item.payload) as { outboxId: number };
+          const original = getOutboxItem(db, outboxId);
+          if (!original?.messageRef) throw new Error(`message ${outboxId} was never sent`);
+          ref = JSON.parse(original.messageRef) as TeamsMessageRef;
+          const saved = getConversationRef(db, "teams", ref.conversationId);
+          if (!saved) throw new Error(`warden has no reference for conversation ${ref.conversationId}`);
+          const card = renderOwnerMessageCard(viewFromJson<OwnerMessageView>(original.payload), {
+            messageId: outboxId,
+            now,
+          });
+          const update = {
+            type: "message",
+            id: ref.activityId,
+            attachments: [CardFactory.adaptiveCard(card)],
+          };
+          await inTurn(saved.reference as Reference, async (context) => {
+            await context.updateActivity(update);
+          });
         } else if (item.kind === "reminder" || item.kind === "escalation") {
           const view = viewFromJson<FollowUpView>(item.payload);
           const { headline, lines } = describeFollowUp(item.kind, view);
