@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import type { AuditRow } from "../store/audit-log.js";
 import type { AccountValues } from "../store/decisions.js";
 import { csvRow } from "./csv.js";
 
@@ -103,17 +104,8 @@ interface DecisionExportRow {
   user_name: string | null;
 }
 
-interface AuditExportRow {
-  id: number;
-  at: string;
-  event: string;
-  actor: string | null;
-  subject: string | null;
-  detail: string;
-  prev_hash: string;
-  hash: string;
-  user_name: string | null;
-}
+/** An audit-log row with the account's user name joined in. */
+type AuditExportRow = AuditRow & { user_name: string | null };
 
 /**
  * Streams decisions (by id), then audit log entries (in chain order), at or after `since`, as JSON

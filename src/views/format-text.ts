@@ -28,3 +28,16 @@ export function formatApiCalls(calls: readonly ApiCall[], limit = 5): string[] {
   if (calls.length > limit) lines.push(`and ${calls.length - limit} more`);
   return lines;
 }
+
+/** An account's state in words, the same on every surface: ["active", "web service access only"]. */
+export function describeAccountState(identity: {
+  active: boolean;
+  lockedOut: boolean;
+  webServiceAccessOnly: boolean;
+}): string[] {
+  return [
+    identity.active ? "active" : "inactive",
+    identity.lockedOut ? "locked out" : "",
+    identity.webServiceAccessOnly ? "web service access only" : "UI login allowed",
+  ].filter(Boolean);
+}

@@ -1,5 +1,11 @@
 import type { LookupView } from "../../views/build-lookup.js";
-import { formatApiCalls, formatAuthMethods, formatDay, formatTime } from "../../views/format-text.js";
+import {
+  describeAccountState,
+  formatApiCalls,
+  formatAuthMethods,
+  formatDay,
+  formatTime,
+} from "../../views/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../views/rule-text.js";
 
 /** One account for `warden lookup`. */
@@ -9,11 +15,7 @@ export function renderLookupText(view: LookupView): string {
     return `No machine identity "${view.query}" in the last scans.${hint}`;
   }
   const { identity: i } = view;
-  const state = [
-    i.active ? "active" : "inactive",
-    i.lockedOut ? "locked out" : "",
-    i.webServiceAccessOnly ? "web service access only" : "UI login allowed",
-  ].filter(Boolean);
+  const state = describeAccountState(i);
   const out = [
     `${i.userName} (${i.name})  sys_id ${i.id}`,
     `  state: ${state.join(", ")}`,

@@ -1,6 +1,12 @@
 import type { types } from "@slack/bolt";
 import type { LookupView } from "../../../views/build-lookup.js";
-import { formatApiCalls, formatAuthMethods, formatDay, formatTime } from "../../../views/format-text.js";
+import {
+  describeAccountState,
+  formatApiCalls,
+  formatAuthMethods,
+  formatDay,
+  formatTime,
+} from "../../../views/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
 import { truncateText } from "../../../views/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
@@ -23,11 +29,7 @@ export function renderLookupBlocks(view: LookupView): { text: string; blocks: ty
   }
   const { identity: i } = view;
   const ec = escapeAndCut;
-  const state = [
-    i.active ? "active" : "inactive",
-    i.lockedOut ? "locked out" : "",
-    i.webServiceAccessOnly ? "web service access only" : "UI login allowed",
-  ].filter(Boolean);
+  const state = describeAccountState(i);
   const owner = i.owner
     ? `${ec(i.owner.name, 100)} <${ec(i.owner.email ?? "no email", 120)}>${i.owner.active ? "" : " (inactive)"}`
     : "none";

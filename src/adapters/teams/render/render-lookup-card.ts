@@ -1,5 +1,11 @@
 import type { LookupView } from "../../../views/build-lookup.js";
-import { formatApiCalls, formatAuthMethods, formatDay, formatTime } from "../../../views/format-text.js";
+import {
+  describeAccountState,
+  formatApiCalls,
+  formatAuthMethods,
+  formatDay,
+  formatTime,
+} from "../../../views/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
 import { cut, listBlocks, textBlock } from "./card-text.js";
@@ -16,11 +22,7 @@ export function renderLookupCard(view: LookupView): AdaptiveCard {
     return createCard([textBlock(`No machine identity "${cut(view.query, 200)}" in the last scans.${hint}`)]);
   }
   const { identity: i } = view;
-  const state = [
-    i.active ? "active" : "inactive",
-    i.lockedOut ? "locked out" : "",
-    i.webServiceAccessOnly ? "web service access only" : "UI login allowed",
-  ].filter(Boolean);
+  const state = describeAccountState(i);
   const owner = i.owner
     ? `${cut(i.owner.name, 100)} <${cut(i.owner.email ?? "no email", 120)}>${i.owner.active ? "" : " (inactive)"}`
     : "none";
