@@ -8,8 +8,10 @@ import { enqueueFollowUps } from "../notify/enqueue-follow-ups.js";
 import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
 import { markFixedAccounts } from "../notify/mark-fixed-accounts.js";
 import { viewToJson } from "../notify/view-json.js";
+import { resolvePendingDecisions } from "../remediation/resolve-pending-decisions.js";
 import { enqueue } from "../store/outbox.js";
 import { listScans } from "../store/scans.js";
+import { writeTransaction } from "../store/write-transaction.js";
 import { buildDigest } from "../views/build-digest.js";
 import type { Warden } from "./open-warden.js";
 
@@ -76,7 +78,7 @@ export async function postDigest(warden: Warden): Promise<{ sent: number; failed
   const results = [];
   for (const target of targets) {
     const channel = target.digestChannel ?? "";
-    warden.db.transaction(() => {
+    writeTransaction(warden.db, () => {
       enqueue(warden.db, {
         platform: target.platform,
         kind: "digest",
@@ -90,7 +92,7 @@ export async function postDigest(warden: Warden): Promise<{ sent: number; failed
           "INSERT INTO digests (platform, recipient, scan_id, score, posted_at) VALUES (?, ?, ?, ?, ?)",
         )
         .run(target.platform, channel, scan?.id ?? null, view.score?.value ?? null, now.toISOString());
-    })();
+    });
     const result = await deliverOutbox({
       db: warden.db,
       sender: target.sender,
@@ -112,6 +114,13 @@ export async function notifyOwners(
   if (targets.length === 0) {
     throw new UsageError("No chat platform is configured: set SLACK_BOT_TOKEN or TEAMS_APP_ID (see README).");
   }
+  // Decisions a killed process left pending: settled first; their message updates go out below.
+  await resolvePendingDecisions({
+    db: warden.db,
+    connector: warden.connector,
+    now: warden.now,
+    logger: warden.logger.child({ component: "remediation" }),
+  });
   const results = [];
   for (const target of targets) {
     // Accounts fixed in ServiceNow since their message: shown as fixed, and no longer chased.

@@ -12,6 +12,7 @@ import { createHttpApp } from "./create-http-app.js";
 import { createWardenScheduler } from "./create-warden-scheduler.js";
 import type { Warden } from "./open-warden.js";
 import { withNotMineRouting } from "./route-not-mine.js";
+import { settleInterruptedDecisions } from "./settle-interrupted-decisions.js";
 
 export interface RunningServer {
   url: string;
@@ -113,6 +114,10 @@ export async function startServer(
   });
   const address = server.address() as AddressInfo;
   logger.info({ port: address.port }, "warden is listening");
+  // Decisions a killed process left half done: settled from the source, in the background.
+  void settleInterruptedDecisions(warden).catch((error: unknown) =>
+    logger.error({ err: error }, "could not settle interrupted decisions"),
+  );
   if (scheduler) {
     await scheduler.start();
     // In the background: a catch-up scan must not hold up serving clicks.

@@ -8,6 +8,7 @@ import {
   recordMessageAccounts,
   setOutboxStatus,
 } from "../store/outbox.js";
+import { writeTransaction } from "../store/write-transaction.js";
 import type { OwnerAccountView } from "../views/build-owner-messages.js";
 import { viewFromJson, viewToJson } from "./view-json.js";
 
@@ -60,7 +61,7 @@ export async function deliverOutbox(
   const result = { sent: 0, failed: 0, unknown: 0, rerouted: 0 };
 
   for (const item of listOutbox(db, "sending", sender.platform)) {
-    db.transaction(() => {
+    writeTransaction(db, () => {
       setOutboxStatus(db, item.id, "sending", "unknown", {
         error: "interrupted while sending: may or may not have been delivered",
       });
@@ -71,7 +72,7 @@ export async function deliverOutbox(
         subject: item.recipient,
         detail: { outboxId: item.id, kind: item.kind, platform: item.platform },
       });
-    })();
+    });
     result.unknown += 1;
   }
 
@@ -92,7 +93,7 @@ export async function deliverOutbox(
       for (;;) {
         try {
           const { messageRef } = await sender.send(item);
-          db.transaction(() => {
+          writeTransaction(db, () => {
             setOutboxStatus(db, item.id, "sending", "sent", { sentAt: deps.now(), messageRef });
             if (item.kind === "owner_message" || item.kind === "unowned") {
               const { accounts } = viewFromJson<{ accounts: OwnerAccountView[] }>(item.payload);
@@ -113,7 +114,7 @@ export async function deliverOutbox(
               subject: item.recipient,
               detail: { outboxId: item.id, kind: item.kind, platform: item.platform, messageRef },
             });
-          })();
+          });
           result.sent += 1;
           break;
         } catch (error) {
@@ -133,7 +134,7 @@ export async function deliverOutbox(
             result.rerouted += 1;
             break;
           }
-          db.transaction(() => {
+          writeTransaction(db, () => {
             setOutboxStatus(
               db,
               item.id,
@@ -150,7 +151,7 @@ export async function deliverOutbox(
               subject: item.recipient,
               detail: { outboxId: item.id, kind: item.kind, platform: item.platform, error: message },
             });
-          })();
+          });
           logger.error({ outboxId: item.id, err: error }, "message not sent");
           result.failed += 1;
           break;
@@ -162,7 +163,7 @@ export async function deliverOutbox(
   /** The owner cannot be reached: their accounts go to the admins, and the reason is recorded. */
   function reroute(item: OutboxItem, reason: string, adminChannel: string): void {
     const { accounts } = viewFromJson<{ accounts: OwnerAccountView[] }>(item.payload);
-    db.transaction(() => {
+    writeTransaction(db, () => {
       setOutboxStatus(db, item.id, "sending", "failed", {
         error: `${reason}; sent to the admin channel instead`,
       });
@@ -181,6 +182,6 @@ export async function deliverOutbox(
         subject: item.recipient,
         detail: { outboxId: item.id, platform: item.platform, reason, to: adminChannel },
       });
-    })();
+    });
   }
 }

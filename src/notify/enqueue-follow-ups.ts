@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { enqueue, listUnansweredMessages } from "../store/outbox.js";
+import { writeTransaction } from "../store/write-transaction.js";
 import { buildAccountView } from "../views/build-account-view.js";
 import type { OwnerAccountView } from "../views/build-owner-messages.js";
 import { viewToJson } from "./view-json.js";
@@ -40,7 +41,7 @@ export function enqueueFollowUps(
   const counts = { reminders: 0, escalations: 0 };
   const remindBefore = new Date(now.getTime() - (options.reminderDays ?? 3) * DAY);
   const escalateBefore = new Date(now.getTime() - (options.escalationDays ?? 7) * DAY);
-  db.transaction(() => {
+  writeTransaction(db, () => {
     for (const message of listUnansweredMessages(db, remindBefore, now)) {
       const accounts = message.accountIds
         .map((a) => buildAccountView(db, a.source, a.accountId))
@@ -75,6 +76,6 @@ export function enqueueFollowUps(
         if (escalated !== undefined) counts.escalations += 1;
       }
     }
-  })();
+  });
   return counts;
 }

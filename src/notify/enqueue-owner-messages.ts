@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Database } from "better-sqlite3";
 import { enqueue } from "../store/outbox.js";
+import { writeTransaction } from "../store/write-transaction.js";
 import { buildOwnerMessages, type OwnerAccountView } from "../views/build-owner-messages.js";
 import { viewToJson } from "./view-json.js";
 
@@ -34,7 +35,7 @@ export function enqueueOwnerMessages(
   const { platform, now } = options;
   const { messages, unowned } = buildOwnerMessages(db, { now });
   let owners = 0;
-  db.transaction(() => {
+  writeTransaction(db, () => {
     for (const message of messages) {
       const id = enqueue(db, {
         platform,
@@ -56,6 +57,6 @@ export function enqueueOwnerMessages(
         now,
       });
     }
-  })();
+  });
   return { owners, unowned: unowned.length };
 }

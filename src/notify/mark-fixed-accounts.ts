@@ -1,6 +1,8 @@
 import type { Database } from "better-sqlite3";
-import { enqueue, getOutboxItem, setOutboxPayload } from "../store/outbox.js";
+import { getOutboxItem, setOutboxPayload } from "../store/outbox.js";
+import { writeTransaction } from "../store/write-transaction.js";
 import type { OwnerMessageView } from "../views/build-owner-messages.js";
+import { enqueueMessageUpdate } from "./enqueue-message-update.js";
 import { viewFromJson, viewToJson } from "./view-json.js";
 
 /**
@@ -25,7 +27,7 @@ export function markFixedAccounts(db: Database, options: { platform: string; now
   const byMessage = new Map<number, string[]>();
   for (const row of rows)
     byMessage.set(row.outbox_id, [...(byMessage.get(row.outbox_id) ?? []), row.account_id]);
-  db.transaction(() => {
+  writeTransaction(db, () => {
     for (const row of rows) answer.run(at, row.outbox_id, row.source, row.account_id);
     for (const [outboxId, accountIds] of byMessage) {
       const item = getOutboxItem(db, outboxId);
@@ -42,15 +44,8 @@ export function markFixedAccounts(db: Database, options: { platform: string; now
         };
       }
       setOutboxPayload(db, outboxId, viewToJson(view));
-      enqueue(db, {
-        platform: options.platform,
-        kind: "message_update",
-        recipient: item.recipient,
-        dedupeKey: `${options.platform}:update:${outboxId}:${at}`,
-        payload: JSON.stringify({ outboxId }),
-        now: options.now,
-      });
+      enqueueMessageUpdate(db, outboxId, options.now);
     }
-  })();
+  });
   return byMessage.size;
 }

@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import { findAccount } from "../store/accounts.js";
 import { appendAudit } from "../store/audit-log.js";
 import { setOwnerOverride } from "../store/owner-overrides.js";
+import { writeTransaction } from "../store/write-transaction.js";
 import type { Actor } from "./handle-action.js";
 
 /**
@@ -41,7 +42,7 @@ export function assignOwner(
         : "warden does not know this account any more.",
     };
   }
-  db.transaction(() => {
+  writeTransaction(db, () => {
     setOwnerOverride(db, {
       source: request.source,
       accountId: request.accountId,
@@ -56,7 +57,7 @@ export function assignOwner(
       subject,
       detail: { ownerEmail: request.ownerEmail },
     });
-  })();
+  });
   return {
     ok: true,
     notice: `${stored.identity.userName} now belongs to ${request.ownerEmail}; they get its findings with the next messages.`,

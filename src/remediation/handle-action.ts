@@ -7,16 +7,22 @@ import { findAccount } from "../store/accounts.js";
 import { appendAudit } from "../store/audit-log.js";
 import {
   type AccountValues,
-  beginDecision,
+  claimDecision,
   completeDecision,
   type DecisionRecord,
-  getDecision,
+  getLatestEffectiveDecision,
+  recordDecisionBefore,
 } from "../store/decisions.js";
 import { acceptFindings, listOpenFindings } from "../store/findings.js";
 import { markAccountAnswered } from "../store/outbox.js";
 import { getOwnerOverride } from "../store/owner-overrides.js";
+import { writeTransaction } from "../store/write-transaction.js";
 import type { ActionPayload } from "../views/action-payload.js";
-import { pick, satisfies, valuesOf, WANTED } from "./account-change.js";
+import { pick, WANTED } from "./account-change.js";
+import { applyAccountChange, type ChangeOutcome } from "./apply-account-change.js";
+import { checkUndo } from "./check-undo.js";
+import { KEEP_DAYS, parseKeepDays } from "./keep-duration.js";
+import { type ClickOrigin, verifyOrigin } from "./verify-origin.js";
 
 /** Who clicked, as the chat platform reports it. */
 export interface Actor {
@@ -30,21 +36,18 @@ export interface Actor {
 export interface ActionRequest {
   actor: Actor;
   payload: ActionPayload;
-  /**
-   * Stable across a retried delivery and a second click on the same button, e.g. the message id,
-   * account and action. The decision is recorded at most once per key.
-   */
-  idempotencyKey: string;
-  /** Keep: why, and until when (default 90 days). */
+  /** The message the click came from, as the platform reported it; checked against `payload.m`. */
+  origin?: ClickOrigin | undefined;
+  /** Keep: why (required), and for how many days (default and range in keep-duration.ts). */
   reason?: string | undefined;
-  expiresAt?: Date | undefined;
+  keepDays?: unknown;
 }
 
 /** What happened, in words for the person who clicked, plus what the adapter needs to update the message. */
 export type ActionResult =
   | { status: "done" | "failed" | "duplicate"; notice: string; decision: DecisionRecord; userName: string }
   | {
-      status: "refused" | "stale" | "invalid";
+      status: "refused" | "stale" | "invalid" | "unavailable";
       notice: string;
       userName?: string | undefined;
       currentRules?: RuleName[];
@@ -58,22 +61,27 @@ export interface ActionHandlerDeps {
   admins: readonly string[];
   mode: WardenMode;
   logger: Logger;
-  /** Days a Keep lasts when no expiry is given. */
-  keepDays?: number;
+  /**
+   * Why the database cannot record a decision right now (file deleted, read-only), if it cannot:
+   * a click is then refused before anything is written to the source.
+   */
+  databaseProblem?: () => string | undefined;
 }
 
 const DAY = 86_400_000;
-const UNDO_WINDOW_MS = DAY;
 
 const sameRules = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /**
- * The one place a chat click becomes a change: the same for Slack and Teams. Checks who may act,
- * that the message is not stale, claims the decision under its idempotency key (so a double click
- * or a retried delivery never applies anything twice), re-reads the account from the source,
- * applies the change unless it is already so (or WARDEN_MODE=dry-run), and records the decision
- * and an audit entry together. Refused and stale attempts are audited too.
+ * The one place a chat click becomes a change: the same for Slack and Teams. In order: the account
+ * exists; the actor is its owner or an admin; the button belongs to the message it was clicked in;
+ * the message is not stale; the click is not a repeat of the account's latest decision; then the
+ * decision is claimed in the database (one pending decision per account, so concurrent clicks and
+ * processes produce one write), the account is re-read, written at most once, and the outcome is
+ * recorded with an audit entry in one transaction. Every attempt, refused ones too, is audited.
  */
 export function createActionHandler(deps: ActionHandlerDeps) {
   const { db, connector, logger } = deps;
@@ -88,11 +96,20 @@ export function createActionHandler(deps: ActionHandlerDeps) {
       detail: { action: request.payload.a, ...detail },
     });
 
+  /** Audits a refusal that happens before anything is claimed; a broken database does not hide the answer. */
+  const auditRefusal = (event: string, request: ActionRequest, detail: Record<string, unknown>) => {
+    try {
+      audit(event, request, detail);
+    } catch (error) {
+      logger.error({ err: error, event }, "could not write the audit entry");
+    }
+  };
+
   return async function handleAction(request: ActionRequest): Promise<ActionResult> {
     const { payload, actor } = request;
     const stored = findAccount(db, payload.id);
     if (!stored || stored.identity.source !== payload.s) {
-      audit("decision.invalid", request, { reason: "unknown account" });
+      auditRefusal("decision.invalid", request, { reason: "unknown account" });
       return { status: "invalid", notice: "warden does not know this account any more." };
     }
     const { identity } = stored;
@@ -104,7 +121,7 @@ export function createActionHandler(deps: ActionHandlerDeps) {
     const email = actor.email?.toLowerCase();
     const isAdmin = email !== undefined && admins.has(email);
     if (!email || (email !== ownerEmail && !isAdmin)) {
-      audit("decision.refused", request, {
+      auditRefusal("decision.refused", request, {
         reason: "not the owner or an admin",
         ownerEmail: ownerEmail ?? null,
       });
@@ -115,8 +132,30 @@ export function createActionHandler(deps: ActionHandlerDeps) {
       };
     }
 
-    if (payload.a === "keep" && !request.reason?.trim()) {
-      return { status: "invalid", userName, notice: "Keeping an account needs a reason." };
+    const origin = verifyOrigin(db, actor.platform, payload, request.origin);
+    if (!origin.ok) {
+      auditRefusal("decision.invalid", request, { reason: origin.reason, messageId: payload.m ?? null });
+      return {
+        status: "invalid",
+        userName,
+        notice: `This button does not belong to the message it was clicked in, so warden ignored it. Nothing was changed.`,
+      };
+    }
+
+    let keepDays: number | undefined;
+    if (payload.a === "keep") {
+      if (!request.reason?.trim()) {
+        return { status: "invalid", userName, notice: "Keeping an account needs a reason." };
+      }
+      keepDays = parseKeepDays(request.keepDays);
+      if (keepDays === undefined) {
+        auditRefusal("decision.invalid", request, { reason: "keep duration out of range" });
+        return {
+          status: "invalid",
+          userName,
+          notice: `A Keep lasts from ${KEEP_DAYS.min} to ${KEEP_DAYS.max} days. Nothing was changed.`,
+        };
+      }
     }
 
     // A button from an old message: the account changed since (fixed, disabled, new findings).
@@ -124,7 +163,7 @@ export function createActionHandler(deps: ActionHandlerDeps) {
       (f) => f.rule,
     );
     if (payload.a !== "undo" && payload.a !== "not_mine" && !sameRules(payload.r, currentRules)) {
-      audit("decision.stale", request, { shownRules: payload.r, currentRules });
+      auditRefusal("decision.stale", request, { shownRules: payload.r, currentRules });
       const now =
         currentRules.length === 0
           ? "it has no open findings any more"
@@ -137,154 +176,189 @@ export function createActionHandler(deps: ActionHandlerDeps) {
       };
     }
 
-    let undone: DecisionRecord | undefined;
-    if (payload.a === "undo") {
-      undone = payload.d !== undefined ? getDecision(db, payload.d) : undefined;
-      const problem =
-        !undone || undone.accountId !== identity.id
-          ? "There is no such decision to undo."
-          : !["disable", "restrict"].includes(undone.action) || undone.outcome !== "applied" || !undone.before
-            ? "Only an applied Disable or Restrict can be undone."
-            : deps.now().getTime() - undone.decidedAt.getTime() > UNDO_WINDOW_MS
-              ? "Undo is only possible for 24 hours after the action."
-              : undefined;
-      if (problem) {
-        audit("decision.invalid", request, { reason: problem });
-        return { status: "invalid", userName, notice: problem };
-      }
-    }
-
-    const claim = beginDecision(db, {
-      source: identity.source,
-      accountId: identity.id,
-      action: payload.a,
-      actorPlatform: actor.platform,
-      actorId: actor.id,
-      actorEmail: email,
-      decidedAt: deps.now(),
-      mode: deps.mode,
-      idempotencyKey: request.idempotencyKey,
-      reason: request.reason?.trim(),
-      expiresAt:
-        payload.a === "keep"
-          ? (request.expiresAt ?? new Date(deps.now().getTime() + (deps.keepDays ?? 90) * DAY))
-          : undefined,
-      undoesDecisionId: undone?.id,
-    });
-    if (claim.existing) {
-      audit("decision.duplicate", request, {
-        decisionId: claim.existing.id,
-        outcome: claim.existing.outcome,
-      });
+    const duplicateOf = (decision: DecisionRecord): ActionResult => {
+      auditRefusal("decision.duplicate", request, { decisionId: decision.id, outcome: decision.outcome });
       return {
         status: "duplicate",
         userName,
-        decision: claim.existing,
+        decision,
         notice:
-          claim.existing.outcome === "pending"
+          decision.outcome === "pending"
             ? `This is already being done for ${userName}.`
             : `This was already done for ${userName}; nothing was applied twice.`,
       };
+    };
+
+    const head = getLatestEffectiveDecision(db, identity.source, identity.id);
+    let undone: DecisionRecord | undefined;
+    if (payload.a === "undo") {
+      const check = checkUndo(db, identity, payload.d, head, deps.now());
+      if (!check.ok) {
+        if (check.duplicate) return duplicateOf(check.duplicate);
+        auditRefusal("decision.invalid", request, { reason: check.problem });
+        return { status: "invalid", userName, notice: check.problem };
+      }
+      undone = check.undone;
+    } else if (head && repeats(head, payload.a, origin.sentAt, deps.now())) {
+      // The same action again (a second click, a retried delivery, another copy of the message).
+      return duplicateOf(head);
     }
 
-    const finish = (result: Parameters<typeof completeDecision>[2], extra: Record<string, unknown> = {}) =>
-      db.transaction(() => {
-        const decision = completeDecision(db, claim.id, result);
+    const unavailable = (problem: string): ActionResult => {
+      logger.error({ problem, account: identity.id, action: payload.a }, "cannot record a decision");
+      auditRefusal("decision.unavailable", request, { reason: problem });
+      return {
+        status: "unavailable",
+        userName,
+        notice: `warden cannot record decisions right now (${problem}), so nothing was changed in ${identity.source}. Please try again later.`,
+      };
+    };
+    const problem = deps.databaseProblem?.();
+    if (problem) return unavailable(problem);
+
+    let claim: ReturnType<typeof claimDecision>;
+    try {
+      claim = claimDecision(db, {
+        source: identity.source,
+        accountId: identity.id,
+        action: payload.a,
+        actorPlatform: actor.platform,
+        actorId: actor.id,
+        actorEmail: email,
+        decidedAt: deps.now(),
+        mode: deps.mode,
+        reason: request.reason?.trim(),
+        expiresAt: keepDays === undefined ? undefined : new Date(deps.now().getTime() + keepDays * DAY),
+        undoesDecisionId: undone?.id,
+        messageId: origin.messageId,
+      });
+    } catch (error) {
+      return unavailable(`the database refused the write: ${messageOf(error)}`);
+    }
+    if (claim.busy) return duplicateOf(claim.busy);
+    const decisionId = claim.id;
+
+    /** Completes the claim with its audit entry, in one transaction (with `also`, for Keep). */
+    const finish = (result: ChangeOutcome, extra: Record<string, unknown> = {}, also?: () => void) =>
+      writeTransaction(db, () => {
+        also?.();
+        const decision = completeDecision(db, decisionId, result);
         // A decision taken is an answer: the owner is not reminded about this account again.
         if (result.outcome !== "failed") markAccountAnswered(db, identity.source, identity.id, deps.now());
         audit(`decision.${result.outcome}`, request, {
-          decisionId: claim.id,
+          decisionId,
           mode: deps.mode,
           ...extra,
           error: result.error ?? null,
         });
         return decision;
-      })();
+      });
 
-    if (payload.a === "keep") {
-      const decision = db.transaction(() => {
-        acceptFindings(db, identity.source, identity.id, claimExpiry(db, claim.id));
-        return finish({ outcome: "applied" }, { reason: request.reason });
-      })();
-      return {
-        status: "done",
-        userName,
-        decision,
-        notice: `${userName} is kept until ${decision.expiresAt?.toISOString().slice(0, 10)}.`,
-      };
-    }
-    if (payload.a === "not_mine") {
-      const decision = finish({ outcome: "applied" });
-      return {
-        status: "done",
-        userName,
-        decision,
-        notice: `Thanks: ${userName} goes to the admins to find its owner.`,
-      };
-    }
-
-    // Undo restores the recorded previous values of exactly the fields the action changed.
-    const change: AccountStateChange =
-      payload.a === "undo"
-        ? pick(undone?.before as AccountValues, Object.keys(WANTED[undone?.action as "disable" | "restrict"]))
-        : WANTED[payload.a];
     try {
-      // Re-read first: never act on what the message showed, only on what the source says now.
-      const current = await connector.readAccount(identity.id);
-      if (!current) {
-        const decision = finish({ outcome: "failed", error: "the account no longer exists in the source" });
-        return {
-          status: "failed",
-          userName,
-          decision,
-          notice: `${userName} no longer exists in ${identity.source}; nothing was changed.`,
-        };
-      }
-      const before = valuesOf(current);
-      if (satisfies(before, change)) {
-        const decision = finish({ outcome: "already", before, after: before });
+      if (payload.a === "keep") {
+        const until = new Date(deps.now().getTime() + (keepDays ?? KEEP_DAYS.default) * DAY);
+        const decision = finish({ outcome: "applied" }, { reason: request.reason, keepDays }, () =>
+          acceptFindings(db, identity.source, identity.id, until),
+        );
         return {
           status: "done",
           userName,
           decision,
-          notice: `${userName} was already in that state; nothing was written.`,
+          notice: `${userName} is kept until ${until.toISOString().slice(0, 10)}.`,
         };
       }
-      if (deps.mode === "dry-run") {
-        const decision = finish({ outcome: "dry_run", before, after: { ...before, ...change } });
+      if (payload.a === "not_mine") {
+        const decision = finish({ outcome: "applied" });
         return {
           status: "done",
           userName,
           decision,
-          notice: `Dry run: ${userName} would have been changed; nothing was written.`,
+          notice: `Thanks: ${userName} goes to the admins to find its owner.`,
         };
       }
-      const after = await connector.changeAccount(identity.id, change);
-      if (!after || !satisfies(valuesOf(after), change)) {
-        const decision = finish({
-          outcome: "failed",
-          before,
-          after: after ? valuesOf(after) : undefined,
-          error: "the source accepted the change but the account does not show it (missing field rights?)",
-        });
-        return {
-          status: "failed",
-          userName,
-          decision,
-          notice: `${userName} could not be changed: ${decision.error}.`,
-        };
-      }
-      const decision = finish({ outcome: "applied", before, after: valuesOf(after) });
-      return { status: "done", userName, decision, notice: `${userName}: done.` };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      logger.error({ err: error, account: identity.id, action: payload.a }, "remediation failed");
-      const decision = finish({ outcome: "failed", error: message });
-      return { status: "failed", userName, decision, notice: `${userName} could not be changed: ${message}` };
+      return unavailable(`the database refused the write: ${messageOf(error)}`);
     }
+
+    // Undo restores the recorded previous values of exactly the fields the action changed, and
+    // only while the account still holds what that action wrote.
+    let change: AccountStateChange;
+    let requires: AccountStateChange | undefined;
+    if (undone) {
+      const fields = Object.keys(WANTED[undone.action as "disable" | "restrict"]);
+      change = pick(undone.before as AccountValues, fields);
+      requires = undone.after ? pick(undone.after, fields) : WANTED[undone.action as "disable" | "restrict"];
+    } else {
+      change = WANTED[payload.a as "disable" | "restrict"];
+    }
+    let result: ChangeOutcome;
+    try {
+      result = await applyAccountChange(connector, identity.id, change, {
+        dryRun: deps.mode === "dry-run",
+        requires,
+        recordBefore: (before) => recordDecisionBefore(db, decisionId, before),
+      });
+    } catch (error) {
+      // recordBefore failed: nothing was written to the source. The claim is closed if the
+      // database lets us, and otherwise resolved at the next start.
+      try {
+        finish({
+          outcome: "failed",
+          error: `not applied: the database refused the write (${messageOf(error)})`,
+        });
+      } catch {}
+      return unavailable(`the database refused the write: ${messageOf(error)}`);
+    }
+    if (result.outcome === "failed") {
+      logger.warn({ account: identity.id, action: payload.a, error: result.error }, "remediation failed");
+    }
+    let decision: DecisionRecord;
+    try {
+      decision = finish(result);
+    } catch (error) {
+      // The source may have been changed, and the decision stays pending: the next start re-reads
+      // the account and completes it (resolve-pending-decisions.ts).
+      logger.error({ err: error, decisionId }, "could not record a decision's outcome");
+      return {
+        status: "unavailable",
+        userName,
+        notice: `${userName}: ${result.outcome === "applied" ? "the change was made" : "the change was attempted"} in ${identity.source}, but warden could not record it (${messageOf(error)}). It is reconciled from ${identity.source} when warden restarts.`,
+      };
+    }
+    return {
+      status: result.outcome === "failed" ? "failed" : "done",
+      userName,
+      decision,
+      notice: noticeFor(decision, userName),
+    };
   };
 }
 
-function claimExpiry(db: Database, decisionId: number): Date {
-  return getDecision(db, decisionId)?.expiresAt ?? new Date();
+/**
+ * Whether clicking `action` now repeats `head`, the account's latest decision that took effect: the
+ * same action, taken after the message was sent (a newer message is a new question, e.g. after
+ * the account was re-enabled in the source), and for Keep while the acceptance lasts.
+ */
+function repeats(
+  head: DecisionRecord,
+  action: ActionPayload["a"],
+  sentAt: Date | undefined,
+  now: Date,
+): boolean {
+  if (head.action !== action) return false;
+  if (sentAt !== undefined && head.decidedAt.getTime() < sentAt.getTime()) return false;
+  return action !== "keep" || head.expiresAt === undefined || head.expiresAt.getTime() > now.getTime();
+}
+
+function noticeFor(decision: DecisionRecord, userName: string): string {
+  switch (decision.outcome) {
+    case "already":
+      return `${userName} was already in that state; nothing was written.`;
+    case "dry_run":
+      return `Dry run: ${userName} would have been changed; nothing was written.`;
+    case "failed":
+      return `${userName} could not be changed: ${decision.error}. You can try again.`;
+    default:
+      return `${userName}: done.`;
+  }
 }

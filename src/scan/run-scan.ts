@@ -10,6 +10,7 @@ import { appendAudit } from "../store/audit-log.js";
 import { listOpenFindings } from "../store/findings.js";
 import { checkpointDatabase, type SaveSummary, saveScanResult } from "../store/save-scan-result.js";
 import { failScan, findRunningScan, startScan } from "../store/scans.js";
+import { writeTransaction } from "../store/write-transaction.js";
 
 export interface RunScanDeps {
   db: Database;
@@ -101,7 +102,7 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const finishedAt = deps.now();
-    db.transaction(() => {
+    writeTransaction(db, () => {
       failScan(db, scanId, finishedAt, reason);
       appendAudit(db, {
         at: finishedAt,
@@ -110,7 +111,7 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
         subject: `scan:${scanId}`,
         detail: { source: connector.name, reason },
       });
-    })();
+    });
     log.error({ err: error }, "scan failed");
     throw error;
   }

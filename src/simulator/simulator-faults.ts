@@ -20,9 +20,10 @@ export type HiddenRows = ReadonlySet<string> | ((record: Readonly<SimRecord>) =>
 
 /**
  * A one-shot response: an HTTP status with ServiceNow's error body, "html" (200 with the
- * hibernation page) or "hang" (no answer until the client gives up or the server closes).
+ * hibernation page), "hang" (no answer until the client gives up or the server closes) or "reset"
+ * (the connection is dropped without an answer).
  */
-export type ScriptedResponse = 401 | 403 | 429 | 500 | 502 | 503 | 504 | "html" | "hang";
+export type ScriptedResponse = 401 | 403 | 429 | 500 | 502 | 503 | 504 | "html" | "hang" | "reset";
 
 export interface ScriptedFault {
   response: ScriptedResponse;
@@ -32,6 +33,13 @@ export interface ScriptedFault {
   table?: string;
   /** Only requests whose path contains this string (e.g. "/oauth_token.do", "/api/now/stats/"). */
   path?: string;
+  /** Only requests with this HTTP method (e.g. "PATCH"). */
+  method?: string;
+  /**
+   * Carry the request out first, then answer with the fault: a write that reached the instance
+   * although the client saw a failure.
+   */
+  afterApplying?: boolean;
   /** Retry-After seconds for 429. Default 1. */
   retryAfterSeconds?: number;
 }
@@ -87,9 +95,12 @@ export class SimulatorFaults {
   }
 
   /** Takes (and counts down) the first scripted fault matching a request. */
-  take(path: string, table: string | undefined): ScriptedFault | undefined {
+  take(path: string, table: string | undefined, method = "GET"): ScriptedFault | undefined {
     const index = this.scripted.findIndex(
-      (f) => (f.table === undefined || f.table === table) && (f.path === undefined || path.includes(f.path)),
+      (f) =>
+        (f.table === undefined || f.table === table) &&
+        (f.path === undefined || path.includes(f.path)) &&
+        (f.method === undefined || f.method === method),
     );
     if (index < 0) return undefined;
     const fault = this.scripted[index]!;

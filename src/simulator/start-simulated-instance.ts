@@ -9,6 +9,7 @@ import { aggregateRecords } from "./aggregate-api.js";
 import { type ApiResponse, errorResponse, HIBERNATION_PAGE, notAuthenticated } from "./api-response.js";
 import type { InstanceData } from "./instance-data.js";
 import { handleTokenRequest, type OAuthClient, TokenStore } from "./oauth-token-endpoint.js";
+import { RequestHolds } from "./request-holds.js";
 import { type ScriptedFault, SimulatorFaults } from "./simulator-faults.js";
 import { type ApiContext, getRecord, listRecords, patchRecord } from "./table-api.js";
 import { createViews } from "./table-view.js";
@@ -59,6 +60,8 @@ export interface SimulatedInstance {
   latencyMs: number;
   /** Fault switches (see SimulatorFaults). */
   readonly faults: SimulatorFaults;
+  /** Requests to hold until the test releases them (see RequestHolds). */
+  readonly holds: RequestHolds;
   /**
    * The live data; PATCH requests modify it. Later requests see any write into it (and appended
    * rows): the query caches check themselves against the records. Only sys_ids must not change.
@@ -103,6 +106,7 @@ function scriptedResponse(fault: ScriptedFault): ApiResponse {
       );
     case "html":
     case "hang":
+    case "reset":
       return { status: 200, body: HIBERNATION_PAGE, contentType: "text/html;charset=UTF-8" };
     default:
       return errorResponse(fault.response, "Internal server error", `Simulated HTTP ${fault.response}`);
@@ -119,6 +123,7 @@ export async function startSimulatedInstance(options: SimulatedInstanceOptions):
   const tokenTtlSeconds = options.tokenTtlSeconds ?? 1800;
   const tokens = new TokenStore();
   const faults = new SimulatorFaults();
+  const holds = new RequestHolds();
   const views = createViews(data);
   const requests: RecordedRequest[] = [];
   const hung = new Set<ServerResponse>();
@@ -209,8 +214,25 @@ export async function startSimulatedInstance(options: SimulatedInstanceOptions):
     requestCount++;
     if (instance.recordRequests) requests.push(entry);
     const body = req.method === "GET" || req.method === "HEAD" ? "" : await readBody(req);
+    // A held request is handled after its release even if the client has gone: a real instance
+    // carries out a request it has received whole.
+    await holds.take(entry.method, url.pathname);
     const tableMatch = TABLE_PATH.exec(url.pathname) ?? STATS_PATH.exec(url.pathname);
-    const fault = faults.take(url.pathname, tableMatch ? decodeURIComponent(tableMatch[2] ?? "") : undefined);
+    const fault = faults.take(
+      url.pathname,
+      tableMatch ? decodeURIComponent(tableMatch[2] ?? "") : undefined,
+      entry.method,
+    );
+    if (fault?.afterApplying) {
+      // The write lands, but the client never hears so (a gateway timeout, a dropped connection).
+      try {
+        dispatch(req, url, body);
+      } catch {}
+    }
+    if (fault?.response === "reset") {
+      req.socket.destroy();
+      return;
+    }
     if (fault?.response === "hang") {
       // Never answered: the client's timeout fires first; close() destroys the socket.
       hung.add(res);
@@ -268,12 +290,14 @@ export async function startSimulatedInstance(options: SimulatedInstanceOptions):
     recordRequests: options.recordRequests ?? true,
     latencyMs: options.latencyMs ?? 0,
     faults,
+    holds,
     data,
     revokeTokens: () => tokens.revokeAll(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
+        holds.releaseAll();
         for (const res of hung) res.destroy();
         hung.clear();
         server.close((error) => (error ? reject(error) : resolve()));

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Database } from "better-sqlite3";
+import { writeTransaction } from "./write-transaction.js";
 
 export interface AuditEntry {
   at: Date;
@@ -36,9 +37,16 @@ function hashOf(
 
 /**
  * Appends one entry to the audit log, chained to the previous entry's hash. Call inside the
- * transaction that makes the change it records, so the two commit (or vanish) together.
+ * transaction that makes the change it records, so the two commit (or vanish) together. Reading
+ * the previous hash and appending happen under SQLite's write lock (an IMMEDIATE transaction), so
+ * processes writing at once line up one after the other; the `audit_log_linear` trigger refuses
+ * any append that would fork the chain all the same.
  */
 export function appendAudit(db: Database, entry: AuditEntry): number {
+  return writeTransaction(db, () => appendUnderLock(db, entry));
+}
+
+function appendUnderLock(db: Database, entry: AuditEntry): number {
   const prev = db.prepare("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").get() as
     | { hash: string }
     | undefined;

@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { writeTransaction } from "./write-transaction.js";
 
 /** Teams conversation types warden keeps references for (`conversation.conversationType`). */
 export type ConversationKind = "personal" | "channel" | "groupChat";
@@ -56,7 +57,7 @@ const toRef = (row: ConversationRefRow): ConversationRef => ({
  * same tenant, which proactive sends would otherwise post to the old URL.
  */
 export function saveConversationRef(db: Database, ref: Omit<ConversationRef, "updatedAt">, at: Date): void {
-  db.transaction(() => {
+  writeTransaction(db, () => {
     db.prepare(
       `INSERT INTO conversation_refs
          (platform, conversation_id, kind, user_id, aad_object_id, team_id, tenant_id, service_url, reference, updated_at)
@@ -88,7 +89,7 @@ export function saveConversationRef(db: Database, ref: Omit<ConversationRef, "up
          WHERE platform = ? AND tenant_id = ? AND service_url != ?`,
       ).run(ref.serviceUrl, ref.serviceUrl, ref.platform, ref.tenantId, ref.serviceUrl);
     }
-  })();
+  });
 }
 
 /** The reference of one conversation (a channel id for TEAMS_DIGEST_CHANNEL/TEAMS_ADMIN_CHANNEL). */

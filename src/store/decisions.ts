@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { Database } from "better-sqlite3";
 
 /** A remediation decision as lookups and exports show it. */
@@ -60,6 +61,8 @@ export interface DecisionRecord {
   expiresAt: Date | undefined;
   undoesDecisionId: number | undefined;
   idempotencyKey: string | undefined;
+  /** The owner message (outbox id) the decision was taken from, when it came from one. */
+  messageId: number | undefined;
   error: string | undefined;
 }
 
@@ -80,6 +83,7 @@ interface DecisionRow {
   expires_at: string | null;
   undoes_decision_id: number | null;
   idempotency_key: string | null;
+  message_id: number | null;
   error: string | null;
 }
 
@@ -100,6 +104,7 @@ const toRecord = (row: DecisionRow): DecisionRecord => ({
   expiresAt: row.expires_at ? new Date(row.expires_at) : undefined,
   undoesDecisionId: row.undoes_decision_id ?? undefined,
   idempotencyKey: row.idempotency_key ?? undefined,
+  messageId: row.message_id ?? undefined,
   error: row.error ?? undefined,
 });
 
@@ -112,45 +117,114 @@ export type NewDecision = Pick<
   DecisionRecord,
   "source" | "accountId" | "action" | "actorPlatform" | "actorId" | "actorEmail" | "decidedAt" | "mode"
 > & {
-  idempotencyKey: string;
   reason?: string | undefined;
   expiresAt?: Date | undefined;
   undoesDecisionId?: number | undefined;
+  /** The owner message (outbox id) the click came from, verified by the caller. */
+  messageId?: number | undefined;
+  /** Recorded for the audit trail only (e.g. the platform's delivery id); never used to deduplicate. */
+  idempotencyKey?: string | undefined;
 };
 
 /**
- * Claims a decision under its idempotency key. The UNIQUE key makes a double click or a retried
- * delivery lose the race inside SQLite itself: the second caller gets the first one's record.
+ * Claims a decision: inserts it as 'pending', tagged with this process. At most one decision per
+ * account can be pending (a partial UNIQUE index, migration 5), so of two clicks, an owner and an
+ * admin, or two processes acting on one account at once, exactly one gets the claim; the others
+ * get the decision in progress. Any other failure (disk full, read-only file) is thrown: nothing
+ * has been written to the source yet, and the caller refuses the click.
  */
-export function beginDecision(
+export function claimDecision(
   db: Database,
   decision: NewDecision,
-): { id: number; existing?: DecisionRecord } {
-  const result = db
-    .prepare(
-      `INSERT INTO decisions (source, account_id, action, actor_platform, actor_id, actor_email, decided_at, mode,
-         outcome, reason, expires_at, undoes_decision_id, idempotency_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
-    )
-    .run(
-      decision.source,
-      decision.accountId,
-      decision.action,
-      decision.actorPlatform,
-      decision.actorId,
-      decision.actorEmail ?? null,
-      decision.decidedAt.toISOString(),
-      decision.mode,
-      decision.reason ?? null,
-      decision.expiresAt?.toISOString() ?? null,
-      decision.undoesDecisionId ?? null,
-      decision.idempotencyKey,
-    );
-  if (result.changes === 1) return { id: Number(result.lastInsertRowid) };
+): { id: number; busy?: undefined } | { id?: undefined; busy: DecisionRecord } {
+  try {
+    const result = db
+      .prepare(
+        `INSERT INTO decisions (source, account_id, action, actor_platform, actor_id, actor_email, decided_at, mode,
+           outcome, reason, expires_at, undoes_decision_id, idempotency_key, message_id, claimed_pid, claimed_host)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        decision.source,
+        decision.accountId,
+        decision.action,
+        decision.actorPlatform,
+        decision.actorId,
+        decision.actorEmail ?? null,
+        decision.decidedAt.toISOString(),
+        decision.mode,
+        decision.reason ?? null,
+        decision.expiresAt?.toISOString() ?? null,
+        decision.undoesDecisionId ?? null,
+        decision.idempotencyKey ?? null,
+        decision.messageId ?? null,
+        process.pid,
+        hostname(),
+      );
+    return { id: Number(result.lastInsertRowid) };
+  } catch (error) {
+    if ((error as { code?: string }).code !== "SQLITE_CONSTRAINT_UNIQUE") throw error;
+    const pending = db
+      .prepare("SELECT * FROM decisions WHERE source = ? AND account_id = ? AND outcome = 'pending'")
+      .get(decision.source, decision.accountId) as DecisionRow | undefined;
+    // The other claim finished between our insert and this read: report it as the one that won.
+    const winner =
+      pending ??
+      (db
+        .prepare("SELECT * FROM decisions WHERE source = ? AND account_id = ? ORDER BY id DESC LIMIT 1")
+        .get(decision.source, decision.accountId) as DecisionRow);
+    return { busy: toRecord(winner) };
+  }
+}
+
+/**
+ * Records the values read from the source just before the write. Written before the write is
+ * sent, so after a crash a pending decision with `before` may have reached the source, and one
+ * without it never did.
+ */
+export function recordDecisionBefore(db: Database, id: number, before: AccountValues): void {
+  db.prepare("UPDATE decisions SET before_values = ? WHERE id = ? AND outcome = 'pending'").run(
+    JSON.stringify(before),
+    id,
+  );
+}
+
+/**
+ * The account's latest decision that took effect (applied, already so, or dry run): the one an
+ * Undo may reverse and a repeated click repeats. Failed and pending decisions never count.
+ */
+export function getLatestEffectiveDecision(
+  db: Database,
+  source: string,
+  accountId: string,
+): DecisionRecord | undefined {
   const row = db
-    .prepare("SELECT * FROM decisions WHERE idempotency_key = ?")
-    .get(decision.idempotencyKey) as DecisionRow;
-  return { id: row.id, existing: toRecord(row) };
+    .prepare(
+      `SELECT * FROM decisions WHERE source = ? AND account_id = ? AND outcome IN ('applied', 'already', 'dry_run')
+        ORDER BY id DESC LIMIT 1`,
+    )
+    .get(source, accountId) as DecisionRow | undefined;
+  return row ? toRecord(row) : undefined;
+}
+
+/** A pending decision with the process that claimed it. */
+export interface PendingDecision extends DecisionRecord {
+  claimedPid: number | undefined;
+  claimedHost: string | undefined;
+}
+
+/** Every decision still pending, oldest first (normally none, or those in flight right now). */
+export function listPendingDecisions(db: Database): PendingDecision[] {
+  return (
+    db.prepare("SELECT * FROM decisions WHERE outcome = 'pending' ORDER BY id").all() as (DecisionRow & {
+      claimed_pid: number | null;
+      claimed_host: string | null;
+    })[]
+  ).map((row) => ({
+    ...toRecord(row),
+    claimedPid: row.claimed_pid ?? undefined,
+    claimedHost: row.claimed_host ?? undefined,
+  }));
 }
 
 /** Records how a claimed decision ended. */
@@ -164,8 +238,10 @@ export function completeDecision(
     error?: string | undefined;
   },
 ): DecisionRecord {
+  // A pending decision is completed once: recovery and the process that claimed it cannot both.
   db.prepare(
-    "UPDATE decisions SET outcome = ?, before_values = ?, after_values = ?, error = ? WHERE id = ?",
+    `UPDATE decisions SET outcome = ?, before_values = coalesce(?, before_values), after_values = ?, error = ?
+      WHERE id = ? AND outcome = 'pending'`,
   ).run(
     result.outcome,
     result.before ? JSON.stringify(result.before) : null,
@@ -174,17 +250,4 @@ export function completeDecision(
     id,
   );
   return getDecision(db, id) as DecisionRecord;
-}
-
-/** The latest applied disable/restrict/undo of an account, newest first (for undo and "already"). */
-export function listAccountDecisionRecords(
-  db: Database,
-  source: string,
-  accountId: string,
-): DecisionRecord[] {
-  return (
-    db
-      .prepare("SELECT * FROM decisions WHERE source = ? AND account_id = ? ORDER BY id DESC")
-      .all(source, accountId) as DecisionRow[]
-  ).map(toRecord);
 }

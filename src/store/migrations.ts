@@ -214,4 +214,38 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE scans ADD COLUMN host TEXT;
     `,
   },
+  {
+    version: 5,
+    name: "safe decisions: one in progress per account, who claimed it, its message; a linear audit chain; settings",
+    sql: `
+      -- A decision left 'pending' by a process that died is resolved at the next start from the
+      -- source's real state: claimed_pid/claimed_host tell a live claim from a dead one, and
+      -- message_id is the owner message (outbox id) to update once it is resolved.
+      ALTER TABLE decisions ADD COLUMN claimed_pid INTEGER;
+      ALTER TABLE decisions ADD COLUMN claimed_host TEXT;
+      ALTER TABLE decisions ADD COLUMN message_id INTEGER;
+      -- Before this version two pending decisions could exist for one account; keep the newest.
+      UPDATE decisions SET outcome = 'failed', error = 'interrupted: warden stopped before it finished'
+       WHERE outcome = 'pending'
+         AND id NOT IN (SELECT max(id) FROM decisions WHERE outcome = 'pending' GROUP BY source, account_id);
+      -- One decision in progress per account: two clicks, an owner and an admin, or two processes
+      -- racing on one account lose the race here, inside SQLite, and exactly one of them writes.
+      CREATE UNIQUE INDEX decisions_one_pending ON decisions (source, account_id) WHERE outcome = 'pending';
+      CREATE INDEX decisions_pending ON decisions (outcome) WHERE outcome = 'pending';
+
+      -- The audit chain stays linear: no two entries may follow the same one. A trigger rather than
+      -- a UNIQUE index, so a database whose chain forked before this version still migrates (its
+      -- fork is what warden audit --verify reports); from now on a second writer's append fails.
+      CREATE INDEX audit_log_by_prev ON audit_log (prev_hash);
+      CREATE TRIGGER audit_log_linear BEFORE INSERT ON audit_log
+        WHEN EXISTS (SELECT 1 FROM audit_log WHERE prev_hash = NEW.prev_hash)
+        BEGIN SELECT RAISE(ABORT, 'audit_log: another entry already follows this one'); END;
+
+      -- Small per-database values, e.g. the key that signs modal metadata.
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
 ];

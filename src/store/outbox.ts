@@ -132,6 +132,55 @@ export function recordMessageAccounts(
   for (const a of accounts) insert.run(outboxId, a.source, a.accountId, JSON.stringify(a.rules));
 }
 
+/** A sent message that listed an account, and where it landed. */
+export interface MessageShowing {
+  platform: string;
+  kind: OutboxKind;
+  sentAt: Date | undefined;
+  /** Conversation and message id, from the platform's message reference. */
+  location: { conversation: string; message: string } | undefined;
+}
+
+/** The message `outboxId` if it showed the account, with where it landed. */
+export function findMessageShowing(
+  db: Database,
+  outboxId: number,
+  source: string,
+  accountId: string,
+): MessageShowing | undefined {
+  const row = db
+    .prepare(
+      `SELECT o.platform, o.kind, o.sent_at, o.message_ref FROM outbox o
+         JOIN message_accounts m ON m.outbox_id = o.id AND m.source = ? AND m.account_id = ?
+        WHERE o.id = ?`,
+    )
+    .get(source, accountId, outboxId) as
+    | { platform: string; kind: OutboxKind; sent_at: string | null; message_ref: string | null }
+    | undefined;
+  if (!row) return undefined;
+  return {
+    platform: row.platform,
+    kind: row.kind,
+    sentAt: row.sent_at ? new Date(row.sent_at) : undefined,
+    location: messageLocation(row.message_ref),
+  };
+}
+
+/** Slack refs are `{ channel, ts }`, Teams refs `{ conversationId, activityId, … }`. */
+function messageLocation(ref: string | null): MessageShowing["location"] {
+  if (!ref) return undefined;
+  try {
+    const r = JSON.parse(ref) as Record<string, unknown>;
+    const conversation = r.channel ?? r.conversationId;
+    const message = r.ts ?? r.activityId;
+    return typeof conversation === "string" && typeof message === "string"
+      ? { conversation, message }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Replaces the stored view of a sent message (after a decision changed what it shows). */
 export function setOutboxPayload(db: Database, id: number, payload: string): void {
   db.prepare("UPDATE outbox SET payload = ? WHERE id = ?").run(payload, id);

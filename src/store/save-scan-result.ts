@@ -5,6 +5,7 @@ import type { Finding, Inventory, MachineIdentity } from "../core/model.js";
 import { identityToJson } from "./accounts.js";
 import { appendAudit } from "./audit-log.js";
 import { completeScan } from "./scans.js";
+import { writeTransaction } from "./write-transaction.js";
 
 export interface ScanResult {
   scanId: number;
@@ -77,7 +78,7 @@ export function saveScanResult(db: Database, result: ScanResult): SaveSummary {
   }
 
   function write(): SaveSummary {
-    return db.transaction((): SaveSummary => {
+    return writeTransaction(db, (): SaveSummary => {
       const summary: SaveSummary = { opened: 0, updated: 0, resolved: 0 };
       // In primary-key order: B-tree inserts at the right edge are far cheaper than random ones.
       const ordered = [...inventory.identities].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -159,7 +160,7 @@ export function saveScanResult(db: Database, result: ScanResult): SaveSummary {
         },
       });
       return summary;
-    })();
+    });
   }
 }
 

@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import type { Database } from "better-sqlite3";
 import type { Score } from "../core/compute-score.js";
 import type { BlindSpot, Inventory } from "../core/model.js";
+import { isClaimLive, isProcessAlive } from "./process-liveness.js";
 
 export type ScanStatus = "running" | "succeeded" | "failed";
 
@@ -68,17 +69,6 @@ export function startScan(db: Database, source: string, startedAt: Date): number
   return Number(result.lastInsertRowid);
 }
 
-/** Whether a process of this machine is still alive (signal 0 only checks). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** A scan in progress in a live process, if any (another `warden` may be scanning right now). */
 export function findRunningScan(db: Database): ScanRecord | undefined {
   const rows = db
@@ -87,7 +77,7 @@ export function findRunningScan(db: Database): ScanRecord | undefined {
     pid: number | null;
     host: string | null;
   })[];
-  const live = rows.find((row) => row.host === hostname() && row.pid !== null && isAlive(row.pid));
+  const live = rows.find((row) => row.host === hostname() && row.pid !== null && isProcessAlive(row.pid));
   return live ? toRecord(live) : undefined;
 }
 
@@ -117,10 +107,11 @@ export function failInterruptedScans(db: Database, now: Date): number {
   let failed = 0;
   for (const scan of running) {
     // A live process on this machine is still scanning; on another machine only age can tell.
-    const dead =
-      scan.host === hostname()
-        ? scan.pid === null || !isAlive(scan.pid)
-        : now.getTime() - new Date(scan.started_at).getTime() > 6 * 3_600_000;
+    const dead = !isClaimLive(
+      { pid: scan.pid, host: scan.host, since: new Date(scan.started_at) },
+      now,
+      6 * 3_600_000,
+    );
     if (dead) failed += fail.run(now.toISOString(), scan.id).changes;
   }
   return failed;

@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { appendAudit } from "../../src/store/audit-log.js";
-import { type AccountValues, beginDecision, completeDecision } from "../../src/store/decisions.js";
+import { type AccountValues, claimDecision, completeDecision } from "../../src/store/decisions.js";
 import { openDatabase } from "../../src/store/open-database.js";
 import { tempDbPath } from "../helpers/temp-db.js";
 
@@ -42,7 +42,7 @@ export function decide(
   const actorEmail = input.actorEmail ?? OWNER;
   const accountId = input.accountId ?? ACCOUNT_ID;
   return db.transaction(() => {
-    const { id } = beginDecision(db, {
+    const { id } = claimDecision(db, {
       source: "servicenow",
       accountId,
       action: input.action,
@@ -51,10 +51,10 @@ export function decide(
       actorEmail,
       decidedAt: input.at,
       mode: "apply",
-      idempotencyKey: `${input.action}-${input.at.toISOString()}-${Math.random()}`,
       reason: input.reason,
       expiresAt: input.action === "keep" ? new Date(input.at.getTime() + 90 * 86_400_000) : undefined,
     });
+    if (id === undefined) throw new Error("another decision is pending on this account");
     completeDecision(
       db,
       id,

@@ -91,6 +91,11 @@ export interface FakeSlackApi {
   ephemerals(channel: string): SlackEphemeralMessage[];
   /** Modals opened with views.open (as last updated). */
   views(): SlackShownView[];
+  /**
+   * Resolves with `check()`'s first truthy value, checked now and again after every call the fake
+   * answers (an event, not a poll); rejects after `timeoutMs` (generous: loaded CI machines).
+   */
+  until<T>(check: () => T | undefined | null | false, what: string, timeoutMs?: number): Promise<T>;
   /** Stops the server. */
   close(): Promise<void>;
 }
@@ -233,9 +238,13 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     return handler({ args, store, users, identity, baseUrl });
   };
 
+  const waiters = new Set<() => void>();
   const server = createServer((req, res) => {
     readBody(req)
-      .then((body) => send(res, answer(req, body)))
+      .then((body) => {
+        send(res, answer(req, body));
+        for (const wake of [...waiters]) wake();
+      })
       .catch((error: unknown) => send(res, { status: 500, body: `fake slack failed: ${String(error)}` }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -261,6 +270,33 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     messages: (channel) => store.messages(channel),
     ephemerals: (channel) => store.ephemerals(channel),
     views: () => [...store.views.values()].map((v) => ({ ...v })),
+    until(check, what, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(wake);
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+        }, timeoutMs);
+        const wake = () => {
+          let value: ReturnType<typeof check>;
+          try {
+            value = check();
+          } catch (error) {
+            value = undefined;
+            waiters.delete(wake);
+            clearTimeout(timer);
+            reject(error);
+            return;
+          }
+          if (value) {
+            waiters.delete(wake);
+            clearTimeout(timer);
+            resolve(value);
+          }
+        };
+        waiters.add(wake);
+        wake();
+      });
+    },
     close() {
       return new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

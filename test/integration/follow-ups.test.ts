@@ -89,9 +89,9 @@ describe("reminders, escalation and expired Keeps (injected clock)", () => {
     const kept = await handle({
       actor: { platform: "slack", id: OWNER.id, email: OWNER.email },
       payload: keep,
-      idempotencyKey: "keep-1",
+      origin: { conversation: `D${OWNER.id}`, message: original.ts },
       reason: "month-end batch",
-      expiresAt: new Date(t.now().getTime() + 2 * DAY),
+      keepDays: 2,
     });
     expect(kept.status).toBe("done");
 

@@ -227,6 +227,13 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
       () => (row().active === "true" && row().locked_out === "false") || undefined,
       "the account to be restored",
     );
+    // The decision is recorded once ServiceNow's answer is back, a moment after the write lands.
+    await waitFor(
+      () =>
+        t.warden.db.prepare("SELECT 1 FROM decisions WHERE outcome = 'pending'").get() === undefined ||
+        undefined,
+      "the undo to be recorded",
+    );
     const actions = t.warden.db
       .prepare("SELECT action || ':' || outcome FROM decisions ORDER BY id")
       .pluck()
@@ -408,7 +415,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
       WARDEN_DB: t.warden.config.dbPath,
     };
     const run = runWarden(["notify"], env);
-    await waitFor(() => t.slack.callsTo("chat.postMessage").length >= 1 || undefined, "the first DM");
+    await t.slack.until(() => t.slack.callsTo("chat.postMessage").length >= 1, "the first DM");
     run.child.kill("SIGKILL");
     await run.done;
 

@@ -30,7 +30,6 @@ async function setup(options: { mode?: "apply" | "dry-run"; now?: () => Date } =
     s: "servicenow",
     id: identity.id,
     r: rules,
-    m: 1,
     ...extra,
   });
   const request = (
@@ -40,7 +39,6 @@ async function setup(options: { mode?: "apply" | "dry-run"; now?: () => Date } =
   ): ActionRequest => ({
     actor: { platform: "slack", id: "U1", email },
     payload: payload(a),
-    idempotencyKey: `1:${identity.id}:${a}`,
     ...extra,
   });
   const simUser = () => {
@@ -161,12 +159,11 @@ describe("handleAction", () => {
     });
     expect(t.simUser()).toMatchObject({ active: "true", locked_out: "false" });
 
-    const again = await t.handle({ ...t.request("disable", t.owner), idempotencyKey: "2:disable" });
+    const again = await t.handle(t.request("disable", t.owner));
     if (again.status !== "done") throw new Error(again.notice);
     clock += 25 * 3_600_000;
     const late = await t.handle({
       ...t.request("undo", t.owner),
-      idempotencyKey: "2:undo",
       payload: t.payload("undo", { d: again.decision.id }),
     });
     expect(late).toMatchObject({ status: "invalid" });
@@ -177,9 +174,7 @@ describe("handleAction", () => {
   it("keeps an account only with a reason, for 90 days by default", async () => {
     const t = await setup();
     expect((await t.handle(t.request("keep", t.owner, { reason: "  " }))).status).toBe("invalid");
-    const kept = await t.handle(
-      t.request("keep", t.owner, { reason: "quarterly batch job", idempotencyKey: "k2" }),
-    );
+    const kept = await t.handle(t.request("keep", t.owner, { reason: "quarterly batch job" }));
     expect(kept.status === "done" && kept.decision).toMatchObject({
       reason: "quarterly batch job",
       expiresAt: new Date(NOW.getTime() + 90 * 86_400_000),

@@ -6,7 +6,10 @@ import type { Logger } from "../../logger.js";
 import { recordDecisionInMessage } from "../../notify/record-decision-in-message.js";
 import { assignOwner } from "../../remediation/assign-owner.js";
 import type { ActionRequest, ActionResult } from "../../remediation/handle-action.js";
+import { seal, unseal } from "../../remediation/seal.js";
+import { appendAudit } from "../../store/audit-log.js";
 import { getChatUserEmail, saveChatUser } from "../../store/chat-users.js";
+import { getOrCreateSecret } from "../../store/settings.js";
 import { decodeActionPayload } from "../../views/action-payload.js";
 import { buildLookup } from "../../views/build-lookup.js";
 import {
@@ -76,6 +79,12 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
     logLevel: LogLevel.ERROR,
   });
 
+  let sealKey: Buffer | undefined;
+  const modalKey = () => {
+    sealKey ??= getOrCreateSecret(db, "slack.modal_seal_key");
+    return sealKey;
+  };
+
   /** The clicking user's email: cached, else users.info (needs users:read.email). */
   async function emailOf(userId: string): Promise<string | undefined> {
     const cached = getChatUserEmail(db, "slack", userId);
@@ -130,7 +139,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
 
   async function act(
     body: { user: { id: string }; container?: { channel_id?: string; message_ts?: string } },
-    request: Omit<ActionRequest, "actor" | "idempotencyKey">,
+    request: Omit<ActionRequest, "actor" | "origin">,
     respond: (message: {
       response_type: "ephemeral";
       replace_original: false;
@@ -144,8 +153,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
     const result = await deps.handleAction({
       ...request,
       actor: { platform: "slack", id: body.user.id, email },
-      // The same button on the same message: a second click or a retried delivery shares it.
-      idempotencyKey: `slack:${channel}:${ts}:${request.payload.id}:${request.payload.a}:${request.payload.d ?? ""}`,
+      origin: channel && ts ? { conversation: channel, message: ts } : undefined,
     });
     if (result.status === "done" || result.status === "failed" || result.status === "duplicate") {
       await updateMessage(request.payload.m, channel, ts, result);
@@ -179,10 +187,14 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
     const payload = decodeActionPayload((action as { value?: string }).value);
     if (!payload || body.type !== "block_actions") return;
     const container = (body as { container?: { channel_id?: string; message_ts?: string } }).container;
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: renderKeepModal({ payload, channel: container?.channel_id, ts: container?.message_ts }),
+    // The click's context rides in the modal, sealed: the submission comes back with it.
+    const privateMetadata = seal(modalKey(), {
+      payload,
+      channel: container?.channel_id,
+      ts: container?.message_ts,
+      user: body.user.id,
     });
+    await client.views.open({ trigger_id: body.trigger_id, view: renderKeepModal({ privateMetadata }) });
   });
 
   app.view("warden_keep", async ({ ack, body, view, client }) => {
@@ -193,10 +205,23 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
       return;
     }
     await ack();
-    const meta = JSON.parse(view.private_metadata) as { payload: unknown; channel?: string; ts?: string };
-    const payload = decodeActionPayload(meta.payload);
-    if (!payload) return;
-    const days = Number(values.expiry?.expiry?.selected_option?.value ?? 90);
+    const meta = unseal(modalKey(), view.private_metadata) as
+      | { payload: unknown; channel?: string; ts?: string; user?: string }
+      | undefined;
+    const payload = decodeActionPayload(meta?.payload);
+    if (!meta || !payload || meta.user !== body.user.id) {
+      appendAudit(db, {
+        at: deps.now(),
+        event: "decision.invalid",
+        actor: `slack:${body.user.id}`,
+        detail: {
+          action: "keep",
+          reason: "modal metadata not sealed by warden, or submitted by another user",
+        },
+      });
+      logger.warn({ user: body.user.id }, "refused a Keep modal whose metadata warden did not seal");
+      return;
+    }
     await act(
       {
         user: { id: body.user.id },
@@ -205,7 +230,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
           ...(meta.ts ? { message_ts: meta.ts } : {}),
         },
       },
-      { payload, reason, expiresAt: new Date(deps.now().getTime() + days * 86_400_000) },
+      { payload, reason, keepDays: values.expiry?.expiry?.selected_option?.value },
       async (message) => {
         if (meta.channel)
           await client.chat.postEphemeral({ channel: meta.channel, user: body.user.id, text: message.text });

@@ -1,12 +1,11 @@
 import type { View } from "@slack/types";
-import { type ActionPayload, encodeActionPayload } from "../../views/action-payload.js";
+import { KEEP_DAYS } from "../../remediation/keep-duration.js";
 
-/** The Keep… modal: a required reason and how long the acceptance lasts (default 90 days). */
-export function renderKeepModal(target: {
-  payload: ActionPayload;
-  channel?: string | undefined;
-  ts?: string | undefined;
-}): View {
+/**
+ * The Keep… modal: a required reason and how long the acceptance lasts (default 90 days).
+ * `privateMetadata` is the sealed click context (payload, channel, ts), see seal.ts.
+ */
+export function renderKeepModal(target: { privateMetadata: string }): View {
   const option = (days: number) => ({
     text: { type: "plain_text" as const, text: `${days} days` },
     value: String(days),
@@ -14,11 +13,7 @@ export function renderKeepModal(target: {
   return {
     type: "modal",
     callback_id: "warden_keep",
-    private_metadata: JSON.stringify({
-      payload: JSON.parse(encodeActionPayload(target.payload)),
-      channel: target.channel,
-      ts: target.ts,
-    }),
+    private_metadata: target.privateMetadata,
     title: { type: "plain_text", text: "Keep this account" },
     submit: { type: "plain_text", text: "Keep" },
     close: { type: "plain_text", text: "Cancel" },
@@ -36,8 +31,8 @@ export function renderKeepModal(target: {
         element: {
           type: "static_select",
           action_id: "expiry",
-          initial_option: option(90),
-          options: [option(30), option(60), option(90), option(180)],
+          initial_option: option(KEEP_DAYS.default),
+          options: KEEP_DAYS.choices.map(option),
         },
       },
     ],

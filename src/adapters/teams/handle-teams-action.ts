@@ -7,10 +7,6 @@ import { ACTION_IDS, ASSIGN_OWNER_ACTION_ID, decodeActionPayload } from "../../v
 import { recordDecisionInCard } from "./record-decision-in-card.js";
 import { type AdaptiveCard, readCardInput } from "./render/index.js";
 
-const DAY = 86_400_000;
-const KEEP_DAYS_DEFAULT = 90;
-const KEEP_DAYS_MAX = 365;
-
 export interface TeamsActionDeps {
   db: Database;
   now: () => Date;
@@ -56,21 +52,21 @@ export async function handleTeamsAction(
   }
   const { activity } = context;
   const email = await deps.emailOf(context);
-  let keep: Pick<ActionRequest, "reason" | "expiresAt"> = {};
-  if (payload.a === "keep") {
-    const days = Number(readCardInput(data, "expiresInDays", payload) ?? KEEP_DAYS_DEFAULT);
-    const valid = Number.isInteger(days) && days > 0 && days <= KEEP_DAYS_MAX ? days : KEEP_DAYS_DEFAULT;
-    keep = {
-      reason: readCardInput(data, "reason", payload),
-      expiresAt: new Date(deps.now().getTime() + valid * DAY),
-    };
-  }
+  // The core checks the duration against the one Keep policy, whatever the card sent.
+  const keep: Pick<ActionRequest, "reason" | "keepDays"> =
+    payload.a === "keep"
+      ? {
+          reason: readCardInput(data, "reason", payload),
+          keepDays: readCardInput(data, "expiresInDays", payload),
+        }
+      : {};
   const result = await deps.handleAction({
     ...keep,
     payload,
     actor: { platform: "teams", id: activity.from.id, email },
-    // The same button on the same message: a double submit or a retried invoke shares it.
-    idempotencyKey: `teams:${activity.conversation.id}:${activity.replyToId ?? ""}:${payload.id}:${payload.a}:${payload.d ?? ""}`,
+    origin: activity.replyToId
+      ? { conversation: activity.conversation.id, message: activity.replyToId }
+      : undefined,
   });
   let card: AdaptiveCard | undefined;
   if (result.status === "done" || result.status === "failed" || result.status === "duplicate") {

@@ -52,6 +52,11 @@ export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
   "EHOSTUNREACH",
 ]);
 
+/**
+ * A write (PATCH) is sent again only when it certainly did not reach the instance: a refused
+ * connection, or a 429 (the rate limiter answers before the request is handled). After a timeout,
+ * a reset or a 5xx it may have been applied, so the caller re-reads the record instead.
+ */
 type Method = "GET" | "POST" | "PATCH";
 
 interface Call {
@@ -176,7 +181,10 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
         // Elements already passed on cannot be taken back: such a call is not retried.
         const replayable = !(error instanceof StreamReadError && error.itemsPassedOn);
         const retry =
-          replayable && attempt < retries && code !== undefined && RETRYABLE_NETWORK_CODES.has(code);
+          replayable &&
+          attempt < retries &&
+          code !== undefined &&
+          (call.method === "PATCH" ? code === "ECONNREFUSED" : RETRYABLE_NETWORK_CODES.has(code));
         const waitMs = retry ? retryDelay(attempt, undefined, now()) : undefined;
         log.debug(
           { method: call.method, path: call.path, error: code, ms, attempt, retryInMs: waitMs },
@@ -187,7 +195,9 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
         continue;
       }
       const ms = Math.round(performance.now() - started);
-      const retry = attempt < retries && RETRYABLE_STATUSES.has(answer.status);
+      const retry =
+        attempt < retries &&
+        (call.method === "PATCH" ? answer.status === 429 : RETRYABLE_STATUSES.has(answer.status));
       const waitMs = retry ? retryDelay(attempt, answer.headers["retry-after"], now()) : undefined;
       log.debug(
         { method: call.method, path: call.path, status: answer.status, ms, attempt, retryInMs: waitMs },

@@ -1,3 +1,4 @@
+import { KEEP_DAYS } from "../../../remediation/keep-duration.js";
 import { ACTION_IDS, type ActionKind } from "../../../views/action-payload.js";
 import { ACTION_TITLES, describeConsequence, offeredActions } from "../../../views/action-wording.js";
 import { buildActionPayload } from "../../../views/build-action-payload.js";
@@ -11,8 +12,6 @@ import { cut, textBlock } from "./card-text.js";
 
 const FINDINGS_SHOWN = 4;
 const EVIDENCE_SHOWN = 2;
-/** Choices for how long a Keep lasts; the product default is 90 days. */
-const KEEP_DAYS = ["30", "90", "180", "365"];
 
 /** An Action.Execute with the Action.Submit fallback older Teams clients need (chat.md §9). */
 export function executeAction(title: string, verb: string, data: ExecuteAction["data"]): ExecuteAction {
@@ -97,10 +96,10 @@ function accountActions(account: OwnerAccountView, messageId: number | undefined
                 id: cardInputId("expiresInDays", target),
                 label: "For how long?",
                 style: "compact",
-                value: "90",
+                value: String(KEEP_DAYS.default),
                 isRequired: true,
                 errorMessage: "Choose how long to keep it.",
-                choices: KEEP_DAYS.map((d) => ({ title: `${d} days`, value: d })),
+                choices: KEEP_DAYS.choices.map((d) => ({ title: `${d} days`, value: String(d) })),
               },
             ],
             actions: [executeAction("Keep", ACTION_IDS.keep, payload("keep"))],

@@ -1,0 +1,28 @@
+import { deliverOutbox } from "../notify/deliver-outbox.js";
+import { resolvePendingDecisions } from "../remediation/resolve-pending-decisions.js";
+import type { Warden } from "./open-warden.js";
+import { chatTargets } from "./post-digest.js";
+
+/**
+ * At start: decisions a dead process left pending are settled from the source, and the owner
+ * messages they came from are updated in place on their platform. Returns how many were settled.
+ */
+export async function settleInterruptedDecisions(warden: Warden): Promise<number> {
+  const resolved = await resolvePendingDecisions({
+    db: warden.db,
+    connector: warden.connector,
+    now: warden.now,
+    logger: warden.logger.child({ component: "remediation" }),
+  });
+  if (resolved.length === 0) return 0;
+  for (const target of chatTargets(warden)) {
+    await deliverOutbox({
+      db: warden.db,
+      sender: target.sender,
+      now: warden.now,
+      logger: warden.logger,
+      adminChannel: target.adminChannel,
+    });
+  }
+  return resolved.length;
+}

@@ -1,0 +1,125 @@
+import type { Database } from "better-sqlite3";
+import type { Logger } from "../logger.js";
+import { enqueueMessageUpdate } from "../notify/enqueue-message-update.js";
+import { recordDecisionInMessage } from "../notify/record-decision-in-message.js";
+import type { AccountStateChange, SourceConnector } from "../sources/source-connector.js";
+import { appendAudit } from "../store/audit-log.js";
+import {
+  completeDecision,
+  type DecisionRecord,
+  getDecision,
+  listPendingDecisions,
+  type PendingDecision,
+} from "../store/decisions.js";
+import { getOutboxItem, markAccountAnswered } from "../store/outbox.js";
+import { isClaimLive } from "../store/process-liveness.js";
+import { writeTransaction } from "../store/write-transaction.js";
+import { pick, satisfies, valuesOf, WANTED } from "./account-change.js";
+import type { ChangeOutcome } from "./apply-account-change.js";
+
+/** A click never takes this long; a claim from another machine older than this is abandoned. */
+const CLAIM_MAX_AGE_MS = 10 * 60_000;
+
+export interface ResolveDeps {
+  db: Database;
+  connector: SourceConnector;
+  now: () => Date;
+  logger: Logger;
+}
+
+/**
+ * Decisions left 'pending' by a process that died (kill -9, a crash, a full disk while recording)
+ * are settled from the source's real state, each with a `decision.recovered` audit entry, and
+ * the owner message they came from is queued for an update. Pending decisions of live processes
+ * are left alone. One whose account cannot be read now stays pending for the next start.
+ *
+ * The rule: a decision's `before` is recorded before its write is sent (apply-account-change.ts),
+ * so without `before` nothing reached the source; with it, the account shows whether it did.
+ */
+export async function resolvePendingDecisions(deps: ResolveDeps): Promise<DecisionRecord[]> {
+  const { db, logger } = deps;
+  const resolved: DecisionRecord[] = [];
+  for (const pending of listPendingDecisions(db)) {
+    const claim = { pid: pending.claimedPid, host: pending.claimedHost, since: pending.decidedAt };
+    // No click takes minutes (every request has a timeout): an old claim is dead even if its pid
+    // now belongs to another process.
+    const old = deps.now().getTime() - pending.decidedAt.getTime() > CLAIM_MAX_AGE_MS;
+    if (!old && isClaimLive(claim, deps.now(), CLAIM_MAX_AGE_MS)) continue;
+    let outcome: ChangeOutcome;
+    try {
+      outcome = await settle(deps, pending);
+    } catch (error) {
+      logger.warn(
+        { err: error, decisionId: pending.id },
+        "could not re-read an interrupted decision's account",
+      );
+      continue;
+    }
+    const decision = writeTransaction(db, () => {
+      const done = completeDecision(db, pending.id, outcome);
+      if (outcome.outcome !== "failed") markAccountAnswered(db, done.source, done.accountId, deps.now());
+      appendAudit(db, {
+        at: deps.now(),
+        event: "decision.recovered",
+        actor: "warden",
+        subject: `${done.source}:${done.accountId}`,
+        detail: {
+          action: done.action,
+          decisionId: done.id,
+          outcome: done.outcome,
+          error: done.error ?? null,
+          claimedBy: `${pending.claimedHost ?? "?"}:${pending.claimedPid ?? "?"}`,
+        },
+      });
+      if (done.messageId !== undefined) {
+        const platform = getOutboxItem(db, done.messageId)?.platform;
+        if (platform && recordDecisionInMessage(db, platform, done.messageId, done)) {
+          enqueueMessageUpdate(db, done.messageId, deps.now());
+        }
+      }
+      return done;
+    });
+    logger.info(
+      { decisionId: decision.id, action: decision.action, outcome: decision.outcome },
+      "an interrupted decision was settled from the source",
+    );
+    resolved.push(decision);
+  }
+  return resolved;
+}
+
+async function settle(deps: ResolveDeps, pending: PendingDecision): Promise<ChangeOutcome> {
+  const source = pending.source;
+  if (pending.action === "keep" || pending.action === "not_mine" || pending.action === "assign_owner") {
+    // These change only warden's own records, in the same transaction that completes them.
+    return { outcome: "failed", error: "interrupted before it was recorded; nothing was changed" };
+  }
+  if (!pending.before) {
+    return {
+      outcome: "failed",
+      error: `interrupted before anything was written to ${source}; nothing was changed`,
+    };
+  }
+  const change = changeOf(deps.db, pending);
+  if (!change) return { outcome: "failed", error: "interrupted; the decision it undoes is unknown" };
+  if (satisfies(pending.before, change)) return { outcome: "already", after: pending.before };
+  if (pending.mode === "dry-run") return { outcome: "dry_run", after: { ...pending.before, ...change } };
+  const current = await deps.connector.readAccount(pending.accountId);
+  if (!current) return { outcome: "failed", error: `the account no longer exists in ${source}` };
+  const now = valuesOf(current);
+  return satisfies(now, change)
+    ? { outcome: "applied", after: now }
+    : {
+        outcome: "failed",
+        after: now,
+        error: `interrupted while writing to ${source}, which does not show the change; nothing is recorded as changed`,
+      };
+}
+
+function changeOf(db: Database, pending: PendingDecision): AccountStateChange | undefined {
+  if (pending.action === "disable" || pending.action === "restrict") return WANTED[pending.action];
+  const undone =
+    pending.undoesDecisionId === undefined ? undefined : getDecision(db, pending.undoesDecisionId);
+  if (!undone?.before || (undone.action !== "disable" && undone.action !== "restrict")) return undefined;
+  return pick(undone.before, Object.keys(WANTED[undone.action]));
+}
