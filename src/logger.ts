@@ -1,4 +1,5 @@
 import { pino } from "pino";
+import { redactUrlsIn } from "./redact-url.js";
 
 /** The logging port every module receives; pino satisfies it, tests pass a capturing one. */
 export interface Logger {
@@ -23,6 +24,14 @@ export const REDACT_PATHS = [
   "*.accessToken",
   "clientSecret",
   "*.clientSecret",
+  "signingSecret",
+  "*.signingSecret",
+  "botToken",
+  "*.botToken",
+  "appToken",
+  "*.appToken",
+  "appPassword",
+  "*.appPassword",
   "authorization",
   "*.authorization",
   "Authorization",
@@ -36,11 +45,20 @@ export const REDACT_PATHS = [
 ];
 
 /**
- * JSON-lines logger with secrets redacted. `destination` defaults to stderr so that
- * `warden scan --json` keeps stdout for its result.
+ * JSON-lines logger with secrets redacted: by key (REDACT_PATHS), and, in every finished line
+ * whatever its keys (an error message, a stack), the user info of any `scheme://user:pass@host`
+ * (pino's streamWrite hook, https://getpino.io/#/docs/api?id=streamwrite). `destination` defaults
+ * to stderr so that `warden scan --json` keeps stdout for its result.
  */
 export function createLogger(level = "info", destination: NodeJS.WritableStream = process.stderr): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } }, destination as never);
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      hooks: { streamWrite: redactUrlsIn },
+    },
+    destination as never,
+  );
 }
 
 /** A logger that drops everything (library defaults, quiet CLI commands). */

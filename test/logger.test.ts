@@ -36,6 +36,39 @@ describe("createLogger", () => {
     }
   });
 
+  it("redacts chat secrets by key, and a URL's user name and password wherever they appear", () => {
+    const { lines, stream } = capture();
+    const log = createLogger("info", stream);
+    const error = new Error("GET https://bob:hunter2@acme.service-now.com/api failed");
+    log.error(
+      {
+        err: error,
+        url: "https://carol:s3cret@acme.service-now.com",
+        slack: { botToken: "xoxb-1", signingSecret: "sig-2", appToken: "xapp-3" },
+        teams: { appPassword: "teams-4" },
+      },
+      "request to https://dave:pa55@acme.service-now.com failed",
+    );
+    const line = lines[0] ?? "";
+    for (const secret of [
+      "hunter2",
+      "s3cret",
+      "pa55",
+      "xoxb-1",
+      "sig-2",
+      "xapp-3",
+      "teams-4",
+      "bob",
+      "carol",
+    ]) {
+      expect(line).not.toContain(secret);
+    }
+    const entry = JSON.parse(line);
+    expect(entry.msg).toBe("request to https://[redacted]@acme.service-now.com failed");
+    expect(entry.url).toBe("https://[redacted]@acme.service-now.com");
+    expect(entry.err.message).toBe("GET https://[redacted]@acme.service-now.com/api failed");
+  });
+
   it("honours the level", () => {
     const { lines, stream } = capture();
     const log = createLogger("warn", stream);

@@ -1,11 +1,14 @@
 import type { Database } from "better-sqlite3";
 import express, { type Application } from "express";
+import { redactUrlsIn } from "../redact-url.js";
+import { checkDatabaseWritable } from "../store/check-writable.js";
 import { listScans } from "../store/scans.js";
 
 /**
  * The one HTTP app: health endpoints here; the Slack receiver (`POST /slack/events`) and the
  * Teams endpoint (`POST /api/messages`) mount on it. `/readyz` answers 503 when the database cannot
- * be written, and reports the last scan's status and age either way.
+ * be written (its file deleted or replaced, read-only, locked: `database` says which), and reports
+ * the last scan's status and age either way.
  */
 export function createHttpApp(deps: { db: Database; now: () => Date }): Application {
   const app = express();
@@ -13,20 +16,18 @@ export function createHttpApp(deps: { db: Database; now: () => Date }): Applicat
     response.json({ status: "ok" });
   });
   app.get("/readyz", (_request, response) => {
-    let database = "ok";
-    try {
-      // BEGIN IMMEDIATE takes the write lock: proof the file is open and writable, with no write.
-      deps.db.exec("BEGIN IMMEDIATE; ROLLBACK;");
-    } catch (error) {
-      database = `not writable: ${error instanceof Error ? error.message : String(error)}`;
-    }
-    const last = listScans(deps.db, { limit: 1 })[0];
+    const writable = checkDatabaseWritable(deps.db);
+    const database = writable.ok ? "ok" : writable.reason;
+    // A closed connection cannot even be read: still answer (503), not throw a 500.
+    const last =
+      writable.ok || writable.problem !== "closed" ? listScans(deps.db, { limit: 1 })[0] : undefined;
     const lastScan = last
       ? {
           status: last.status,
           startedAt: last.startedAt.toISOString(),
           ageHours: Math.round((deps.now().getTime() - last.startedAt.getTime()) / 360_000) / 10,
-          error: last.error ?? null,
+          // Recorded redacted already; older rows pass the same filter on the way out.
+          error: last.error === undefined ? null : redactUrlsIn(last.error),
         }
       : null;
     response

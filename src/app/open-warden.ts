@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import type { Config } from "../config/load-config.js";
 import type { Logger } from "../logger.js";
+import { redactUrl } from "../redact-url.js";
 import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
 import { createServiceNowConnector } from "../sources/servicenow/create-servicenow-connector.js";
 import { DEFAULT_MAPPING } from "../sources/servicenow/mapping.js";
@@ -67,7 +68,7 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
     connector,
     logger,
     now,
-    sourceUrl: config.servicenow.url ?? "simulated",
+    sourceUrl: config.servicenow.url === undefined ? "simulated" : redactUrl(config.servicenow.url),
     simulated: config.servicenow.url === undefined,
     async close() {
       await target.close();

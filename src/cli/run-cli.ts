@@ -11,6 +11,7 @@ import { loadConfig } from "../config/load-config.js";
 import { runDoctorCommand } from "../doctor/run-doctor-command.js";
 import { ConfigError, UsageError, WardenError } from "../errors.js";
 import { createLogger, type Logger } from "../logger.js";
+import { redactUrlsIn } from "../redact-url.js";
 import { runScan, type ScanOutcome } from "../scan/run-scan.js";
 import { openDatabase } from "../store/open-database.js";
 import { buildDigest } from "../views/build-digest.js";
@@ -212,8 +213,15 @@ function isParseArgsError(error: unknown): boolean {
   return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
 }
 
-/** One clear message; a WardenError's message already says what to do. */
+/**
+ * One clear message; a WardenError's message already says what to do. Whatever an error says,
+ * a URL's user name and password are not printed.
+ */
 function describeError(error: unknown): string {
+  return redactUrlsIn(describe(error));
+}
+
+function describe(error: unknown): string {
   if (error instanceof WardenError) return `warden: ${error.message}`;
   if (isParseArgsError(error)) return `warden: ${(error as Error).message}. Run \`warden help\`.`;
   if (error instanceof Error) return `warden: unexpected error: ${error.message}`;

@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors.js";
+import { hasUserInfo, redactUrl } from "../redact-url.js";
 import type { ServiceNowAuth } from "../sources/servicenow/client-types.js";
 import { DEFAULT_PRIVILEGED_ROLES } from "../sources/servicenow/mapping.js";
 
@@ -47,6 +48,17 @@ export interface Config {
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 const EMAIL = /^[^\s@,]+@[^\s@,]+$/;
+/** Variables whose value is a secret: a problem with one names it and never shows the value. */
+const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|KEY|CREDENTIALS?)$/;
+
+/**
+ * ` (got "…")` for a problem message: the value as given for a harmless variable (a port, a cron
+ * expression), a URL without its user info, nothing at all for a secret.
+ */
+function got(name: string, raw: string): string {
+  if (SECRET_NAME.test(name)) return "";
+  return ` (got "${name.endsWith("_URL") ? redactUrl(raw) : raw}")`;
+}
 
 /**
  * Reads and validates the environment. Pure: pass `env` explicitly in tests. Collects every
@@ -64,7 +76,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (raw === undefined) return fallback;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+      problems.push(`${name} must be a whole number from ${min} to ${max}${got(name, raw)}.`);
       return fallback;
     }
     return value;
@@ -76,9 +88,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     try {
       const parsed = new URL(raw);
       if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new Error("protocol");
+      if (hasUserInfo(raw)) {
+        // Refused, not stripped: a URL is printed in many places, credentials belong in their own
+        // variables (redacted in logs, never shown).
+        problems.push(
+          `${name} must not contain a user name or password (user:password@ before the host): ${
+            name === "SERVICENOW_URL"
+              ? "remove them and set SERVICENOW_USERNAME/SERVICENOW_PASSWORD (or SERVICENOW_CLIENT_ID/SERVICENOW_CLIENT_SECRET for OAuth) instead"
+              : "remove them"
+          }.`,
+        );
+        return undefined;
+      }
       return raw.replace(/\/+$/, "");
     } catch {
-      problems.push(`${name} must be an http(s) URL such as https://acme.service-now.com (got "${raw}").`);
+      problems.push(`${name} must be an http(s) URL such as https://acme.service-now.com${got(name, raw)}.`);
       return undefined;
     }
   };
@@ -87,7 +111,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const raw = get(name) ?? fallback;
     const fields = raw.split(/\s+/);
     if (fields.length < 5 || fields.length > 6 || !fields.every((f) => /^[\d*,/\-A-Za-z?LW#]+$/.test(f))) {
-      problems.push(`${name} must be a cron expression with 5 or 6 fields, e.g. "0 2 * * *" (got "${raw}").`);
+      problems.push(
+        `${name} must be a cron expression with 5 or 6 fields, e.g. "0 2 * * *"${got(name, raw)}.`,
+      );
     }
     return raw;
   };

@@ -1,4 +1,5 @@
 import type { Config } from "../config/load-config.js";
+import { redactUrl } from "../redact-url.js";
 import type { DoctorCheck } from "./doctor-types.js";
 
 /**
@@ -13,7 +14,7 @@ export function checkConfig(config: Config): DoctorCheck[] {
   const source =
     servicenow.url === undefined
       ? "ServiceNow: the built-in simulated instance (SERVICENOW_URL is not set; demo data, nothing real is scanned)"
-      : `ServiceNow: ${servicenow.url} with ${
+      : `ServiceNow: ${redactUrl(servicenow.url)} with ${
           auth?.kind === "oauth"
             ? `OAuth 2.0 client credentials (client id ${auth.clientId})`
             : auth?.kind === "basic"

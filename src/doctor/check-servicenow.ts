@@ -1,5 +1,6 @@
 import type { Config } from "../config/load-config.js";
 import { SourceError } from "../errors.js";
+import { redactUrl } from "../redact-url.js";
 import type { RawRecord, ServiceNowClient } from "../sources/servicenow/client-types.js";
 import type { ServiceNowMapping } from "../sources/servicenow/mapping.js";
 import { formatDateTime, parseBool, refValue, str } from "../sources/servicenow/parse-values.js";
@@ -42,7 +43,8 @@ export async function checkServiceNow(input: ServiceNowCheckInput): Promise<Serv
   const blindSpots: DoctorBlindSpot[] = [];
   const add = (name: string, status: DoctorCheck["status"], detail: string) =>
     checks.push({ area: "servicenow", name, status, detail });
-  const where = config.servicenow.url ?? "the simulated instance";
+  const where =
+    config.servicenow.url === undefined ? "the simulated instance" : redactUrl(config.servicenow.url);
   const auth = config.servicenow.auth;
   const botName = auth?.kind === "basic" ? auth.username : input.botUserName;
   const userFields = ["sys_id", "user_name", "active", "locked_out", "web_service_access_only"];

@@ -4,6 +4,7 @@ import { computeScore, type Score } from "../core/compute-score.js";
 import type { Finding, Inventory } from "../core/model.js";
 import { WardenError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { redactUrlsIn } from "../redact-url.js";
 import type { CollectProgress, SourceConnector } from "../sources/source-connector.js";
 import { loadActivityHistory } from "../store/accounts.js";
 import { appendAudit } from "../store/audit-log.js";
@@ -100,7 +101,8 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
     );
     return { scanId, inventory, findings, score, changes, timings };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // Recorded, shown by /readyz and the digest, and audited: never with a URL's credentials.
+    const reason = redactUrlsIn(error instanceof Error ? error.message : String(error));
     const finishedAt = deps.now();
     writeTransaction(db, () => {
       failScan(db, scanId, finishedAt, reason);

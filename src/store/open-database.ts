@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3, { type Database } from "better-sqlite3";
 import { StoreError } from "../errors.js";
+import { rememberDatabaseFile } from "./check-writable.js";
 import { migrate } from "./migrate.js";
 
 /**
@@ -27,5 +28,7 @@ export function openDatabase(path: string): Database {
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   migrate(db);
+  // The file opened now: checkDatabaseWritable notices when WARDEN_DB later names another one.
+  rememberDatabaseFile(db, path);
   return db;
 }

@@ -62,6 +62,44 @@ describe("loadConfig", () => {
     );
   });
 
+  it("refuses credentials embedded in a URL, naming the variable and never its value", () => {
+    const problemsOf = (env: Record<string, string>): readonly string[] => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems;
+        throw error;
+      }
+      throw new Error("loadConfig accepted the configuration");
+    };
+    expect(
+      problemsOf({
+        SERVICENOW_URL: "https://bob:hunter2@acme.service-now.com",
+        SERVICENOW_USERNAME: "bot",
+        SERVICENOW_PASSWORD: "pw",
+      }),
+    ).toEqual([
+      "SERVICENOW_URL must not contain a user name or password (user:password@ before the host): remove them and set SERVICENOW_USERNAME/SERVICENOW_PASSWORD (or SERVICENOW_CLIENT_ID/SERVICENOW_CLIENT_SECRET for OAuth) instead.",
+    ]);
+    // Only the URL: one problem, not also "no credentials".
+    expect(problemsOf({ SERVICENOW_URL: "https://bob:hunter2@acme.service-now.com" })).toHaveLength(1);
+    expect(problemsOf({ SLACK_API_URL: "https://bob:hunter2@slack.example/api/" })).toEqual([
+      "SLACK_API_URL must not contain a user name or password (user:password@ before the host): remove them.",
+    ]);
+    // Malformed, yet carrying a password: shown without it.
+    const malformed = problemsOf({
+      SERVICENOW_URL: "https://bob:hunter2@acme service-now.com",
+      SERVICENOW_USERNAME: "bot",
+      SERVICENOW_PASSWORD: "pw",
+    });
+    expect(malformed).toEqual([
+      'SERVICENOW_URL must be an http(s) URL such as https://acme.service-now.com (got "https://[redacted]@acme service-now.com").',
+    ]);
+    expect(problemsOf({ SERVICENOW_URL: "bob:hunter2@acme.service-now.com" }).join(" ")).not.toContain(
+      "hunter2",
+    );
+  });
+
   it("normalises admins to lower case", () => {
     expect(loadConfig({ WARDEN_ADMINS: "Alice@Acme.example,,bob@acme.example " }).admins).toEqual([
       "alice@acme.example",

@@ -9,11 +9,19 @@ export interface WardenRun {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
 
-/** Spawns the built `warden` binary with exactly the given environment (plus PATH). */
-export function runWarden(args: string[], env: Record<string, string>): WardenRun {
+/**
+ * Spawns the built `warden` binary with exactly the given environment (plus PATH), optionally as
+ * another user (`uid`/`gid`, e.g. to drop root for a test of file permissions).
+ */
+export function runWarden(
+  args: string[],
+  env: Record<string, string>,
+  options: { uid?: number; gid?: number } = {},
+): WardenRun {
   const child = spawn(process.execPath, [WARDEN_BIN, ...args], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    ...options,
   });
   let stdout = "";
   let stderr = "";
