@@ -5,6 +5,7 @@ import type { Logger } from "../logger.js";
 import type { AccountStateChange, SourceConnector } from "../sources/source-connector.js";
 import { findAccount } from "../store/accounts.js";
 import { appendAudit } from "../store/audit-log.js";
+import { checkDatabaseWritable } from "../store/check-writable.js";
 import {
   type AccountValues,
   claimDecision,
@@ -63,12 +64,18 @@ export interface ActionHandlerDeps {
   logger: Logger;
   /**
    * Why the database cannot record a decision right now (file deleted, read-only), if it cannot:
-   * a click is then refused before anything is written to the source.
+   * a click is then refused before anything is written to the source. Default: checkDatabaseWritable.
    */
   databaseProblem?: () => string | undefined;
 }
 
 const DAY = 86_400_000;
+
+/** The file is still the one opened, and takes writes (a deleted file's handle would lose them). */
+const defaultDatabaseProblem = (db: Database) => () => {
+  const check = checkDatabaseWritable(db);
+  return check.ok ? undefined : check.reason;
+};
 
 const sameRules = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].sort().join() === [...b].sort().join();
@@ -213,7 +220,7 @@ export function createActionHandler(deps: ActionHandlerDeps) {
         notice: `warden cannot record decisions right now (${problem}), so nothing was changed in ${identity.source}. Please try again later.`,
       };
     };
-    const problem = deps.databaseProblem?.();
+    const problem = (deps.databaseProblem ?? defaultDatabaseProblem(db))();
     if (problem) return unavailable(problem);
 
     let claim: ReturnType<typeof claimDecision>;

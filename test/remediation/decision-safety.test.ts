@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { silentLogger } from "../../src/logger.js";
@@ -193,6 +194,16 @@ describe("crash-safe records", () => {
     expect(t.sysUser().active).toBe("true");
     free();
     expect((await t.click("disable")).status).toBe("done");
+  });
+
+  it("refuses a click when the database file was deleted under it, before writing to ServiceNow", async () => {
+    const t = await setup();
+    const path = t.db.name;
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
+    const result = await t.click("disable");
+    expect(result.status).toBe("unavailable");
+    expect(result.notice).toMatch(/deleted/);
+    expect(t.patches()).toBe(0);
   });
 
   it("a disk that fills while the write is at ServiceNow leaves a pending decision the next start settles", async () => {
