@@ -29,6 +29,7 @@ export async function startServer(
   options: { port: number; host?: string; schedules?: boolean },
 ): Promise<RunningServer> {
   const { config, db, logger, now } = warden;
+  const userCacheMs = config.userCacheHours * 3_600_000;
   const http = createHttpApp({ db, now });
   // Clicks being handled: on SIGTERM each is let finish, so a decision is recorded whole or not at all.
   const inFlight = new Set<Promise<unknown>>();
@@ -69,6 +70,7 @@ export async function startServer(
         now,
         logger: logger.child({ platform: "slack" }),
         admins: config.admins,
+        userCacheMs,
         startScan: scans.start,
         handleAction: withNotMineRouting(handleAction, {
           db,
@@ -76,7 +78,7 @@ export async function startServer(
           logger,
           platform: "slack",
           adminChannel: config.slack.adminChannel,
-          sender: () => createSlackSender({ client: slack.client, db, now }),
+          sender: () => createSlackSender({ client: slack.client, db, now, userCacheMs }),
         }),
       },
     );
@@ -94,6 +96,7 @@ export async function startServer(
       now,
       logger: logger.child({ platform: "teams" }),
       admins: config.admins,
+      userCacheMs,
       startScan: scans.start,
       handleAction: withNotMineRouting(handleAction, {
         db,
@@ -101,7 +104,7 @@ export async function startServer(
         logger,
         platform: "teams",
         adminChannel: config.teams.adminChannel,
-        sender: () => createTeamsSender({ adapter, appId, db, now }),
+        sender: () => createTeamsSender({ adapter, appId, db, now, userCacheMs }),
       }),
     });
     // JSON parsing for this route only: Bolt verifies Slack's signature over the raw body.
