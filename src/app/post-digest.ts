@@ -33,12 +33,13 @@ export interface ChatTarget {
 /** Every configured chat platform (Slack with a bot token; Teams with an app id or TEAMS_ENABLED). */
 export function chatTargets(warden: Warden): ChatTarget[] {
   const { config, db, now } = warden;
+  const userCacheMs = config.userCacheHours * 3_600_000;
   const targets: ChatTarget[] = [];
   const client = slackClientOf(warden);
   if (client) {
     targets.push({
       platform: "slack",
-      sender: createSlackSender({ client, db, now }),
+      sender: createSlackSender({ client, db, now, userCacheMs }),
       digestChannel: config.slack.digestChannel,
       adminChannel: config.slack.adminChannel,
     });
@@ -47,7 +48,7 @@ export function chatTargets(warden: Warden): ChatTarget[] {
     const adapter = createTeamsAdapter(config.teams, warden.logger.child({ platform: "teams" }));
     targets.push({
       platform: "teams",
-      sender: createTeamsSender({ adapter, appId: config.teams.appId ?? "", db, now }),
+      sender: createTeamsSender({ adapter, appId: config.teams.appId ?? "", db, now, userCacheMs }),
       digestChannel: config.teams.digestChannel,
       adminChannel: config.teams.adminChannel,
     });

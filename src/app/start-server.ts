@@ -30,6 +30,7 @@ export async function startServer(
   options: { port: number; host?: string; schedules?: boolean },
 ): Promise<RunningServer> {
   const { config, db, logger, now } = warden;
+  const userCacheMs = config.userCacheHours * 3_600_000;
   const http = createHttpApp({ db, now });
   // Clicks being handled: on SIGTERM each is let finish, so a decision is recorded whole or not at all.
   const inFlight = new Set<Promise<unknown>>();
@@ -70,6 +71,7 @@ export async function startServer(
         now,
         logger: logger.child({ platform: "slack" }),
         admins: config.admins,
+        userCacheMs,
         startScan: scans.start,
         handleAction: withNotMineRouting(handleAction, {
           db,
@@ -77,7 +79,7 @@ export async function startServer(
           logger,
           platform: "slack",
           adminChannel: config.slack.adminChannel,
-          sender: () => createSlackSender({ client: slack.client, db, now }),
+          sender: () => createSlackSender({ client: slack.client, db, now, userCacheMs }),
         }),
       },
     );
@@ -95,6 +97,7 @@ export async function startServer(
       now,
       logger: logger.child({ platform: "teams" }),
       admins: config.admins,
+      userCacheMs,
       startScan: scans.start,
       handleAction: withNotMineRouting(handleAction, {
         db,
@@ -102,7 +105,7 @@ export async function startServer(
         logger,
         platform: "teams",
         adminChannel: config.teams.adminChannel,
-        sender: () => createTeamsSender({ adapter, appId, db, now }),
+        sender: () => createTeamsSender({ adapter, appId, db, now, userCacheMs }),
       }),
     });
     // JSON parsing for this route only: Bolt verifies Slack's signature over the raw body.

@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { sameEmail } from "../identity/normalize-email.js";
 import { buildDigest, type DigestView } from "../views/build-digest.js";
 import { buildLookup, type LookupView } from "../views/build-lookup.js";
 
@@ -13,7 +14,7 @@ export type ChatReply =
 export interface ChatCommandDeps {
   db: Database;
   now: () => Date;
-  /** Lower-case admin emails: only they may start a scan from chat. */
+  /** Admin emails (compared with sameEmail): only they may start a scan from chat. */
   admins: readonly string[];
   /** Starts a scan in the background; false when one is already running. */
   startScan?: () => boolean;
@@ -40,7 +41,7 @@ export function runChatCommand(
     case "score":
       return { kind: "score", view: buildDigest(deps.db, { now: deps.now() }) };
     case "scan": {
-      if (!actorEmail || !deps.admins.includes(actorEmail.toLowerCase())) {
+      if (!deps.admins.some((admin) => sameEmail(admin, actorEmail))) {
         return { kind: "refused", notice: "Only warden admins can start a scan." };
       }
       if (!deps.startScan)

@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors.js";
+import { normalizeEmail } from "../identity/normalize-email.js";
 import { hasUserInfo, redactUrl } from "../redact-url.js";
 import type { ServiceNowAuth } from "../sources/servicenow/client-types.js";
 import { DEFAULT_PRIVILEGED_ROLES } from "../sources/servicenow/mapping.js";
@@ -34,8 +35,13 @@ export interface Config {
     adminChannel: string | undefined;
   };
   dbPath: string;
-  /** Lower-cased emails allowed to act on any account. */
+  /** Emails allowed to act on any account, normalised (normalizeEmail). */
   admins: readonly string[];
+  /**
+   * Hours a chat user's email, as read from Slack or Teams, is trusted (WARDEN_USER_CACHE_HOURS,
+   * default 24). An older entry is read from the platform again before a click or command uses it.
+   */
+  userCacheHours: number;
   mode: WardenMode;
   scanSchedule: string;
   digestSchedule: string;
@@ -151,12 +157,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(`WARDEN_MODE must be "apply" or "dry-run" (got "${mode}").`);
   }
 
-  const admins = (get("WARDEN_ADMINS") ?? "")
-    .split(",")
-    .map((a) => a.trim().toLowerCase())
-    .filter((a) => a !== "");
-  for (const admin of admins) {
-    if (!EMAIL.test(admin)) problems.push(`WARDEN_ADMINS must list email addresses (got "${admin}").`);
+  const admins: string[] = [];
+  for (const admin of (get("WARDEN_ADMINS") ?? "").split(",").map((a) => a.trim())) {
+    if (admin === "") continue;
+    const normalized = normalizeEmail(admin);
+    if (!EMAIL.test(admin) || normalized === undefined) {
+      problems.push(`WARDEN_ADMINS must list email addresses (got "${admin}").`);
+    } else {
+      admins.push(normalized);
+    }
   }
 
   const logLevel = get("LOG_LEVEL") ?? "info";
@@ -217,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     dbPath: get("WARDEN_DB") ?? "./data/warden.db",
     admins,
+    userCacheHours: integer("WARDEN_USER_CACHE_HOURS", 24, 1, 720),
     mode,
     scanSchedule: cron("SCAN_SCHEDULE", "0 2 * * *"),
     digestSchedule: cron("DIGEST_SCHEDULE", "0 9 * * 1"),

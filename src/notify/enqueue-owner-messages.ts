@@ -37,11 +37,12 @@ export function enqueueOwnerMessages(
   let owners = 0;
   writeTransaction(db, () => {
     for (const message of messages) {
+      // buildOwnerMessages keys owners by their normalised email (normalizeEmail): one recipient each.
       const id = enqueue(db, {
         platform,
         kind: "owner_message",
-        recipient: message.owner.email.toLowerCase(),
-        dedupeKey: `${platform}:owner:${message.owner.email.toLowerCase()}:${contentKey(message.accounts)}`,
+        recipient: message.owner.email,
+        dedupeKey: `${platform}:owner:${message.owner.email}:${contentKey(message.accounts)}`,
         payload: viewToJson(message),
         now,
       });

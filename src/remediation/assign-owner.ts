@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { normalizeEmail, sameEmail } from "../identity/normalize-email.js";
 import { findAccount } from "../store/accounts.js";
 import { appendAudit } from "../store/audit-log.js";
 import { setOwnerOverride } from "../store/owner-overrides.js";
@@ -20,11 +21,12 @@ export function assignOwner(
     now: Date;
   },
 ): { ok: boolean; notice: string } {
-  const actorEmail = request.actor.email?.toLowerCase();
+  const actorEmail = normalizeEmail(request.actor.email);
+  const ownerEmail = normalizeEmail(request.ownerEmail);
   const subject = `${request.source}:${request.accountId}`;
   const actor = `${request.actor.platform}:${request.actor.id}${actorEmail ? ` <${actorEmail}>` : ""}`;
   const stored = findAccount(db, request.accountId);
-  if (!actorEmail || !request.admins.includes(actorEmail)) {
+  if (!actorEmail || !request.admins.some((admin) => sameEmail(admin, actorEmail))) {
     appendAudit(db, {
       at: request.now,
       event: "owner.assign_refused",
@@ -34,7 +36,7 @@ export function assignOwner(
     });
     return { ok: false, notice: "Only warden admins can assign owners. Nothing was changed." };
   }
-  if (!stored || !request.ownerEmail) {
+  if (!stored || !ownerEmail) {
     return {
       ok: false,
       notice: stored
@@ -46,7 +48,7 @@ export function assignOwner(
     setOwnerOverride(db, {
       source: request.source,
       accountId: request.accountId,
-      ownerEmail: request.ownerEmail as string,
+      ownerEmail,
       assignedBy: actorEmail,
       assignedAt: request.now,
     });
@@ -55,11 +57,11 @@ export function assignOwner(
       event: "owner.assigned",
       actor,
       subject,
-      detail: { ownerEmail: request.ownerEmail },
+      detail: { ownerEmail },
     });
   });
   return {
     ok: true,
-    notice: `${stored.identity.userName} now belongs to ${request.ownerEmail}; they get its findings with the next messages.`,
+    notice: `${stored.identity.userName} now belongs to ${ownerEmail}; they get its findings with the next messages.`,
   };
 }

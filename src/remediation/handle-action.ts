@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import type { WardenMode } from "../config/load-config.js";
 import type { RuleName } from "../core/model.js";
+import { normalizeEmail } from "../identity/normalize-email.js";
 import type { Logger } from "../logger.js";
 import type { AccountStateChange, SourceConnector } from "../sources/source-connector.js";
 import { findAccount } from "../store/accounts.js";
@@ -58,7 +59,7 @@ export interface ActionHandlerDeps {
   db: Database;
   connector: SourceConnector;
   now: () => Date;
-  /** Lower-case emails allowed to act on any account. */
+  /** Emails allowed to act on any account (compared normalised, see normalizeEmail). */
   admins: readonly string[];
   mode: WardenMode;
   logger: Logger;
@@ -92,7 +93,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  */
 export function createActionHandler(deps: ActionHandlerDeps) {
   const { db, connector, logger } = deps;
-  const admins = new Set(deps.admins.map((a) => a.toLowerCase()));
+  const admins = new Set(deps.admins.flatMap((a) => normalizeEmail(a) ?? []));
 
   const audit = (event: string, request: ActionRequest, detail: Record<string, unknown>) =>
     appendAudit(db, {
@@ -123,9 +124,12 @@ export function createActionHandler(deps: ActionHandlerDeps) {
     const userName = identity.userName;
 
     // Only the owner (the chat user's email matches) or an admin may act.
-    const ownerEmail =
-      getOwnerOverride(db, identity.source, identity.id) ?? identity.owner?.email?.toLowerCase();
-    const email = actor.email?.toLowerCase();
+    // Both sides normalised by the one rule (normalizeEmail): no Unicode case folding, so a
+    // lookalike such as U+212A KELVIN SIGN never matches "k"; an invalid email matches nothing.
+    const ownerEmail = normalizeEmail(
+      getOwnerOverride(db, identity.source, identity.id) ?? identity.owner?.email,
+    );
+    const email = normalizeEmail(actor.email);
     const isAdmin = email !== undefined && admins.has(email);
     if (!email || (email !== ownerEmail && !isAdmin)) {
       auditRefusal("decision.refused", request, {

@@ -1,23 +1,66 @@
 import type { Database } from "better-sqlite3";
+import { normalizeEmail } from "../identity/normalize-email.js";
 
-/** The cached chat user id for an email: a string, null when the platform said "not found", undefined when never asked. */
-export function getChatUserId(db: Database, platform: string, email: string): string | null | undefined {
+/**
+ * How old a cached answer may be and still be used. A user's email can change on the chat
+ * platform at any time; an older entry is read from the platform again before warden relies on it.
+ */
+export interface CacheFreshness {
+  now: Date;
+  maxAgeMs: number;
+}
+
+interface ChatUserRow {
+  email: string;
+  user_id: string | null;
+  resolved_at: string;
+}
+
+const isFresh = (row: ChatUserRow, freshness: CacheFreshness): boolean =>
+  freshness.now.getTime() - Date.parse(row.resolved_at) < freshness.maxAgeMs;
+
+/**
+ * The cached chat user id for an email: a string, null when the platform said "not found",
+ * undefined when never asked, when the entry is older than `maxAgeMs`, or when the email is invalid.
+ */
+export function getChatUserId(
+  db: Database,
+  platform: string,
+  email: string,
+  freshness: CacheFreshness,
+): string | null | undefined {
+  const key = normalizeEmail(email);
+  if (key === undefined) return undefined;
   const row = db
-    .prepare("SELECT user_id FROM chat_users WHERE platform = ? AND email = ?")
-    .get(platform, email.toLowerCase()) as { user_id: string | null } | undefined;
-  return row === undefined ? undefined : row.user_id;
+    .prepare("SELECT email, user_id, resolved_at FROM chat_users WHERE platform = ? AND email = ?")
+    .get(platform, key) as ChatUserRow | undefined;
+  return row && isFresh(row, freshness) ? row.user_id : undefined;
 }
 
-/** The email of a chat user id warden has seen. */
-export function getChatUserEmail(db: Database, platform: string, userId: string): string | undefined {
-  return db
+/**
+ * The email of a chat user id warden has seen, normalised; undefined when unknown or older than
+ * `maxAgeMs` (the caller then reads it from the platform again: users.info, TeamsInfo.getMember).
+ */
+export function getChatUserEmail(
+  db: Database,
+  platform: string,
+  userId: string,
+  freshness: CacheFreshness,
+): string | undefined {
+  const row = db
     .prepare(
-      "SELECT email FROM chat_users WHERE platform = ? AND user_id = ? ORDER BY resolved_at DESC LIMIT 1",
+      "SELECT email, user_id, resolved_at FROM chat_users WHERE platform = ? AND user_id = ? ORDER BY resolved_at DESC LIMIT 1",
     )
-    .pluck()
-    .get(platform, userId) as string | undefined;
+    .get(platform, userId) as ChatUserRow | undefined;
+  return row && isFresh(row, freshness) ? row.email : undefined;
 }
 
+/**
+ * Records what the platform answered: `email` belongs to `userId` (null: no such user). The email
+ * is stored normalised (an invalid one is not stored). A user has one current email: any other
+ * email cached for the same user id stops resolving to them, so after an email change messages for
+ * the old address are looked up again instead of reaching this user.
+ */
 export function saveChatUser(
   db: Database,
   platform: string,
@@ -25,8 +68,26 @@ export function saveChatUser(
   userId: string | null,
   at: Date,
 ): void {
-  db.prepare(
-    `INSERT INTO chat_users (platform, email, user_id, resolved_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (platform, email) DO UPDATE SET user_id = excluded.user_id, resolved_at = excluded.resolved_at`,
-  ).run(platform, email.toLowerCase(), userId, at.toISOString());
+  const key = normalizeEmail(email);
+  if (key === undefined) return;
+  db.transaction(() => {
+    if (userId !== null) forgetOtherEmails(db, platform, userId, key);
+    db.prepare(
+      `INSERT INTO chat_users (platform, email, user_id, resolved_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (platform, email) DO UPDATE SET user_id = excluded.user_id, resolved_at = excluded.resolved_at`,
+    ).run(platform, key, userId, at.toISOString());
+  })();
+}
+
+/** The platform reports no usable email for `userId` any more: nothing cached resolves to them. */
+export function forgetChatUser(db: Database, platform: string, userId: string): void {
+  forgetOtherEmails(db, platform, userId, "");
+}
+
+function forgetOtherEmails(db: Database, platform: string, userId: string, keep: string): void {
+  db.prepare("DELETE FROM chat_users WHERE platform = ? AND user_id = ? AND email != ?").run(
+    platform,
+    userId,
+    keep,
+  );
 }

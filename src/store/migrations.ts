@@ -241,7 +241,12 @@ export const MIGRATIONS: readonly Migration[] = [
         WHEN EXISTS (SELECT 1 FROM audit_log WHERE prev_hash = NEW.prev_hash)
         BEGIN SELECT RAISE(ABORT, 'audit_log: another entry already follows this one'); END;
 
-      -- Small per-database values, e.g. the key that signs modal metadata.
+      -- Chat users cached before emails were normalised by one rule (normalize-email.ts) may hold
+      -- a lookalike folded to an owner's address: dropped, and read again from the platform on use.
+      DELETE FROM chat_users;
+      CREATE INDEX chat_users_by_user ON chat_users (platform, user_id);
+
+      -- Small per-database values, e.g. the key that seals modal metadata.
       CREATE TABLE settings (
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL

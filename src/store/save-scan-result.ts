@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import { isDisabled } from "../core/assess-identity.js";
 import type { Score } from "../core/compute-score.js";
 import type { Finding, Inventory, MachineIdentity } from "../core/model.js";
+import { normalizeEmail } from "../identity/normalize-email.js";
 import { identityToJson } from "./accounts.js";
 import { appendAudit } from "./audit-log.js";
 import { completeScan } from "./scans.js";
@@ -88,7 +89,7 @@ export function saveScanResult(db: Database, result: ScanResult): SaveSummary {
           identity.id,
           identity.userName,
           identity.name,
-          identity.owner?.email?.toLowerCase() ?? null,
+          normalizeEmail(identity.owner?.email) ?? null,
           isDisabled(identity) ? 0 : 1,
           identityToJson(identity),
           now,

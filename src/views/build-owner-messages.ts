@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { accountRisk } from "../core/compute-score.js";
 import type { ApiCall, AuthMethodCounts, Finding, MachineIdentity, Owner } from "../core/model.js";
+import { normalizeEmail } from "../identity/normalize-email.js";
 import { listScanAccounts } from "../store/accounts.js";
 import { listOpenFindings } from "../store/findings.js";
 import { listOwnerOverrides } from "../store/owner-overrides.js";
@@ -102,12 +103,13 @@ export function buildOwnerMessages(db: Database, options: { now?: Date } = {}): 
     const owner = assigned
       ? { id: "", userName: assigned, name: assigned, email: assigned, active: true }
       : identity.owner;
-    if (!owner?.email || !owner.active) {
+    // An owner whose email is not valid under normalizeEmail's rule cannot be matched or reached.
+    const key = normalizeEmail(owner?.email);
+    if (!owner || key === undefined || !owner.active) {
       unowned.push(view);
       continue;
     }
-    const key = owner.email.toLowerCase();
-    const message = byOwner.get(key) ?? { owner: { ...owner, email: owner.email }, accounts: [] };
+    const message = byOwner.get(key) ?? { owner: { ...owner, email: key }, accounts: [] };
     message.accounts.push(view);
     byOwner.set(key, message);
   }

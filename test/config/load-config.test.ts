@@ -106,4 +106,24 @@ describe("loadConfig", () => {
       "bob@acme.example",
     ]);
   });
+
+  it("normalises admins by the email rule: ASCII case only, IDN domains in punycode", () => {
+    expect(loadConfig({ WARDEN_ADMINS: "SecOps@B\u00FCcher.example,J\u00D6RG@acme.example" }).admins).toEqual(
+      ["secops@xn--bcher-kva.example", "j\u00D6rg@acme.example"],
+    );
+    expect(() => loadConfig({ WARDEN_ADMINS: "secops@acme.example/x" })).toThrowError(
+      /WARDEN_ADMINS must list email addresses/,
+    );
+  });
+
+  it("trusts a chat user's email for WARDEN_USER_CACHE_HOURS, 24 by default, 1 to 720", () => {
+    expect(loadConfig({}).userCacheHours).toBe(24);
+    expect(loadConfig({ WARDEN_USER_CACHE_HOURS: "1" }).userCacheHours).toBe(1);
+    expect(loadConfig({ WARDEN_USER_CACHE_HOURS: "720" }).userCacheHours).toBe(720);
+    for (const bad of ["0", "721", "1.5", "a day"]) {
+      expect(() => loadConfig({ WARDEN_USER_CACHE_HOURS: bad })).toThrowError(
+        /WARDEN_USER_CACHE_HOURS must be a whole number from 1 to 720/,
+      );
+    }
+  });
 });

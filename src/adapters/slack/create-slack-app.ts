@@ -2,13 +2,14 @@ import { App, ExpressReceiver, LogLevel } from "@slack/bolt";
 import type { Database } from "better-sqlite3";
 import type { Application } from "express";
 import { type ChatCommandDeps, runChatCommand } from "../../chat/run-chat-command.js";
+import { normalizeEmail } from "../../identity/normalize-email.js";
 import type { Logger } from "../../logger.js";
 import { recordDecisionInMessage } from "../../notify/record-decision-in-message.js";
 import { assignOwner } from "../../remediation/assign-owner.js";
 import type { ActionRequest, ActionResult } from "../../remediation/handle-action.js";
 import { seal, unseal } from "../../remediation/seal.js";
 import { appendAudit } from "../../store/audit-log.js";
-import { getChatUserEmail, saveChatUser } from "../../store/chat-users.js";
+import { forgetChatUser, getChatUserEmail, saveChatUser } from "../../store/chat-users.js";
 import { getOrCreateSecret } from "../../store/settings.js";
 import { decodeActionPayload } from "../../views/action-payload.js";
 import { buildLookup } from "../../views/build-lookup.js";
@@ -38,6 +39,8 @@ export interface SlackAppDeps {
   now: () => Date;
   logger: Logger;
   admins: readonly string[];
+  /** How long a user's email read from Slack is trusted (WARDEN_USER_CACHE_HOURS), in ms. */
+  userCacheMs: number;
   handleAction: (request: ActionRequest) => Promise<ActionResult>;
   startScan?: ChatCommandDeps["startScan"];
 }
@@ -85,16 +88,26 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
     return sealKey;
   };
 
-  /** The clicking user's email: cached, else users.info (needs users:read.email). */
+  /**
+   * The acting user's email, normalised: cached while younger than WARDEN_USER_CACHE_HOURS, else
+   * read again with users.info (needs users:read.email), so a user whose email changed in Slack
+   * stops acting as the old address's owner. https://api.slack.com/methods/users.info
+   */
   async function emailOf(userId: string): Promise<string | undefined> {
-    const cached = getChatUserEmail(db, "slack", userId);
+    const cached = getChatUserEmail(db, "slack", userId, { now: deps.now(), maxAgeMs: deps.userCacheMs });
     if (cached) return cached;
     try {
       const info = await app.client.users.info({ user: userId });
-      const email = info.user?.profile?.email;
+      const email = normalizeEmail(info.user?.profile?.email);
       if (email) saveChatUser(db, "slack", email, userId, deps.now());
+      else forgetChatUser(db, "slack", userId);
       return email;
     } catch (error) {
+      // Unknown to Slack now: nothing cached may resolve to them. Other failures (network, rate
+      // limit) leave the cache alone; the click is refused as from a user without an email.
+      if ((error as { data?: { error?: string } }).data?.error === "user_not_found") {
+        forgetChatUser(db, "slack", userId);
+      }
       logger.warn({ err: error, userId }, "could not read the Slack user's email");
       return undefined;
     }

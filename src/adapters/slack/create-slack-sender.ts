@@ -25,11 +25,17 @@ export interface SlackMessageRef {
  * answer cached in SQLite), a DM is opened, and the message is rendered from the stored view.
  * Slack's 429s surface as RateLimitedError so the outbox waits them out.
  */
-export function createSlackSender(deps: { client: WebClient; db: Database; now: () => Date }): OutboxSender {
+export function createSlackSender(deps: {
+  client: WebClient;
+  db: Database;
+  now: () => Date;
+  /** How long a cached email → user id answer (found or not) is used before asking Slack again, in ms. */
+  userCacheMs: number;
+}): OutboxSender {
   const { client, db } = deps;
 
   async function userIdFor(email: string): Promise<string> {
-    const cached = getChatUserId(db, "slack", email);
+    const cached = getChatUserId(db, "slack", email, { now: deps.now(), maxAgeMs: deps.userCacheMs });
     if (cached) return cached;
     if (cached === null) throw new UnreachableRecipientError(`no Slack user with the email ${email}`);
     try {

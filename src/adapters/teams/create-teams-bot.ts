@@ -10,9 +10,10 @@ import {
 } from "botbuilder";
 import type { Request, Response } from "express";
 import { type ChatCommandDeps, runChatCommand } from "../../chat/run-chat-command.js";
+import { normalizeEmail } from "../../identity/normalize-email.js";
 import type { Logger } from "../../logger.js";
 import type { ActionRequest, ActionResult } from "../../remediation/handle-action.js";
-import { getChatUserEmail, saveChatUser } from "../../store/chat-users.js";
+import { forgetChatUser, getChatUserEmail, saveChatUser } from "../../store/chat-users.js";
 import { saveConversationRef } from "../../store/conversation-refs.js";
 import { buildLookup } from "../../views/build-lookup.js";
 import { handleTeamsAction, type TeamsActionDeps, type TeamsActionOutcome } from "./handle-teams-action.js";
@@ -32,6 +33,8 @@ export interface TeamsBotDeps {
   now: () => Date;
   logger: Logger;
   admins: readonly string[];
+  /** How long a user's email read from Teams is trusted (WARDEN_USER_CACHE_HOURS), in ms. */
+  userCacheMs: number;
   handleAction: (request: ActionRequest) => Promise<ActionResult>;
   startScan?: ChatCommandDeps["startScan"];
 }
@@ -94,17 +97,23 @@ class WardenTeamsBot extends ActivityHandler {
     }
   }
 
-  /** The user's email: cached in chat_users, else from the conversation's roster. */
+  /**
+   * The acting user's email, normalised: cached in chat_users while younger than
+   * WARDEN_USER_CACHE_HOURS, else read again from the conversation's roster (TeamsInfo.getMember),
+   * so a user whose email changed stops acting as the old address's owner.
+   * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/get-teams-context#get-single-member-details
+   */
   async #emailOf(context: TurnContext): Promise<string | undefined> {
-    const { db, now, logger } = this.#deps;
+    const { db, now, logger, userCacheMs } = this.#deps;
     const userId = context.activity.from.id;
-    const cached = getChatUserEmail(db, "teams", userId);
+    const cached = getChatUserEmail(db, "teams", userId, { now: now(), maxAgeMs: userCacheMs });
     if (cached) return cached;
     try {
       const member = await TeamsInfo.getMember(context, userId);
-      const email = member.email ?? member.userPrincipalName;
+      const email = normalizeEmail(member.email ?? member.userPrincipalName);
       if (email) saveChatUser(db, "teams", email, member.id ?? userId, now());
-      return email ?? undefined;
+      else forgetChatUser(db, "teams", member.id ?? userId);
+      return email;
     } catch (error) {
       logger.warn({ err: error, userId }, "could not read the Teams user's email");
       return undefined;

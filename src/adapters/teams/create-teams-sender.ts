@@ -46,6 +46,8 @@ export interface TeamsSenderDeps {
   appId: string;
   db: Database;
   now: () => Date;
+  /** How long a cached email → Teams user id answer is used before the roster is asked again, in ms. */
+  userCacheMs: number;
 }
 
 type Reference = Partial<ConversationReference>;
@@ -110,7 +112,7 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
 
   /** The owner's 1:1 conversation: known, or created (the bot must be installed for them). */
   async function personalReference(email: string): Promise<Reference> {
-    const cachedId = getChatUserId(db, "teams", email);
+    const cachedId = getChatUserId(db, "teams", email, { now: deps.now(), maxAgeMs: deps.userCacheMs });
     const known = cachedId ? findPersonalRef(db, "teams", { userId: cachedId }) : undefined;
     if (known) return known.reference as Reference;
     const { member, team } = await findMember(email);

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { CardFactory, type TurnContext } from "botbuilder";
+import { normalizeEmail } from "../../identity/normalize-email.js";
 import type { Logger } from "../../logger.js";
 import { assignOwner } from "../../remediation/assign-owner.js";
 import type { ActionRequest, ActionResult } from "../../remediation/handle-action.js";
@@ -95,7 +96,7 @@ async function assignOwnerFromCard(
 ): Promise<TeamsActionOutcome> {
   const source = typeof data.s === "string" ? data.s : "";
   const accountId = typeof data.id === "string" ? data.id : "";
-  const ownerEmail = readCardInput(data, "ownerEmail", { s: source, id: accountId })?.toLowerCase();
+  const ownerEmail = normalizeEmail(readCardInput(data, "ownerEmail", { s: source, id: accountId }));
   const outcome = assignOwner(deps.db, {
     admins: deps.admins ?? [],
     actor: { platform: "teams", id: context.activity.from.id, email: await deps.emailOf(context) },

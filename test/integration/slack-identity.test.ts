@@ -1,0 +1,254 @@
+import { describe, expect, it, onTestFinished } from "vitest";
+import { openWarden } from "../../src/app/open-warden.js";
+import { notifyOwners } from "../../src/app/post-digest.js";
+import { startServer } from "../../src/app/start-server.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { silentLogger } from "../../src/logger.js";
+import { runScan } from "../../src/scan/run-scan.js";
+import type { SimulatedInstance } from "../../src/simulator/start-simulated-instance.js";
+import { decodeActionPayload } from "../../src/views/action-payload.js";
+import { NOW, startDemoSource } from "../helpers/demo-source.js";
+import { type FakeSlackApi, type FakeSlackUser, startFakeSlackApi } from "../helpers/fake-slack-api.js";
+import { blockActionsBody, postSlack } from "../helpers/sign-slack.js";
+import { tempDbPath } from "../helpers/temp-db.js";
+
+const SECRET = "test-signing-secret";
+const HOUR = 3_600_000;
+const JAMES: FakeSlackUser = { id: "UJAMES", name: "James Okafor", email: "james.okafor@acme.example" };
+const RAJ: FakeSlackUser = { id: "URAJ", name: "Raj Patel", email: "raj.patel@acme.example" };
+
+interface Button {
+  action_id: string;
+  value?: string;
+}
+
+/**
+ * The demo instance and a Slack workspace with `users`; `ownerEmails` changes owners' emails in
+ * ServiceNow before the first scan. The clock warden runs on is the test's (`advance`).
+ */
+async function setup(options: {
+  users: FakeSlackUser[];
+  ownerEmails?: Record<string, string>;
+  env?: Record<string, string>;
+}) {
+  const source = await startDemoSource();
+  for (const [userName, email] of Object.entries(options.ownerEmails ?? {}))
+    setEmail(source.sim, userName, email);
+  const slack = await startFakeSlackApi({ users: options.users });
+  onTestFinished(() => slack.close());
+  const config = loadConfig({
+    SERVICENOW_URL: source.sim.url,
+    SERVICENOW_USERNAME: "warden",
+    SERVICENOW_PASSWORD: "warden-demo",
+    SLACK_BOT_TOKEN: "xoxb-test",
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.url,
+    SLACK_ADMIN_CHANNEL: "CADMIN",
+    WARDEN_DB: tempDbPath(),
+    WARDEN_ADMINS: "secops@acme.example",
+    ...options.env,
+  });
+  let clock = NOW.getTime();
+  const now = () => new Date(clock);
+  const warden = await openWarden(config, { logger: silentLogger, now });
+  onTestFinished(() => warden.close());
+  const scan = () =>
+    runScan({ db: warden.db, connector: warden.connector, now, logger: silentLogger, dormantDays: 100 });
+  await scan();
+  const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
+  onTestFinished(() => server.close());
+  const advance = (ms: number) => {
+    clock += ms;
+  };
+  return { ...source, slack, warden, server, scan, advance };
+}
+
+type Setup = Awaited<ReturnType<typeof setup>>;
+
+function setEmail(sim: SimulatedInstance, userName: string, email: string) {
+  const row = sim.data.tables.get("sys_user")?.rows.find((r) => r.user_name === userName);
+  if (!row) throw new Error(`no user ${userName} in the simulated instance`);
+  row.email = email;
+}
+
+/** The user's email changes in Slack (same user id). */
+function changeSlackEmail(slack: FakeSlackApi, user: FakeSlackUser, email: string) {
+  slack.users.delete(user.email);
+  slack.users.set(email, { ...user, email });
+}
+
+/** The first DM a user got, and its Disable buttons (one per account that offers it). */
+function disableButtons(slack: FakeSlackApi, user: { id: string }) {
+  const [message] = slack.messages(`D${user.id}`);
+  if (!message) throw new Error(`${user.id} got no DM`);
+  const buttons = (message.blocks as { elements?: Button[] }[])
+    .flatMap((b) => b.elements ?? [])
+    .filter((e) => e.action_id === "warden_disable");
+  return { message, buttons };
+}
+
+async function waitFor<T>(check: () => T | undefined, what: string): Promise<T> {
+  for (let i = 0; i < 500; i++) {
+    const value = check();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const userNameOf = (t: Setup, id: string) =>
+  t.sim.data.tables.get("sys_user")?.rows.find((r) => r.sys_id === id)?.user_name as string;
+const patches = (t: Setup) => t.sim.requests.filter((r) => r.method === "PATCH").length;
+const refusals = (t: Setup) =>
+  t.warden.db.prepare("SELECT actor FROM audit_log WHERE event = 'decision.refused'").pluck().all();
+const decision = (t: Setup, accountId: string) =>
+  t.warden.db
+    .prepare("SELECT outcome, actor_email FROM decisions WHERE account_id = ? AND outcome != 'pending'")
+    .get(accountId) as { outcome: string; actor_email: string } | undefined;
+
+/** `user` clicks `button` on the DM `message` in `dmOf`'s channel. */
+async function click(
+  t: Setup,
+  user: { id: string },
+  dmOf: { id: string },
+  message: { ts: string },
+  button: Button,
+) {
+  const channel = `D${dmOf.id}`;
+  const response = await postSlack(
+    t.server.url,
+    blockActionsBody({
+      userId: user.id,
+      actionId: button.action_id,
+      value: button.value ?? "",
+      channelId: channel,
+      messageTs: message.ts,
+      responseUrl: t.slack.responseUrl({ channel, ts: message.ts, user: user.id }),
+    }),
+    SECRET,
+  );
+  expect(response.status).toBe(200);
+}
+
+/** Waits for the ephemeral notice number `index` in `dmOf`'s DM. */
+const notice = (t: Setup, dmOf: { id: string }, index: number) =>
+  waitFor(() => t.slack.ephemerals(`D${dmOf.id}`)[index], "the notice");
+
+describe("Slack: owners are matched by the email rule, not by Unicode case folding", () => {
+  it("refuses a user whose Slack email is a U+212A lookalike of the owner's", async () => {
+    const lookalike = { id: "UMAL", name: "Mallory", email: "james.o\u212Aafor@acme.example" };
+    // The old comparison's hole: JavaScript lower-cases KELVIN SIGN to "k".
+    expect(lookalike.email.toLowerCase()).toBe(JAMES.email);
+    const t = await setup({ users: [JAMES, lookalike] });
+    await notifyOwners(t.warden);
+    const { message, buttons } = disableButtons(t.slack, JAMES);
+    const [button] = buttons;
+    if (!button) throw new Error("James's DM offers no Disable");
+    const accountId = decodeActionPayload(button.value)!.id;
+
+    await click(t, lookalike, JAMES, message, button);
+    expect((await notice(t, JAMES, 0)).text).toMatch(/Only .*'s owner \(james\.okafor@acme\.example\)/);
+    expect(patches(t)).toBe(0);
+    expect(refusals(t)).toEqual([`slack:UMAL <${lookalike.email}>`]);
+    expect(t.warden.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
+
+    // James himself still can.
+    await click(t, JAMES, JAMES, message, button);
+    await waitFor(() => decision(t, accountId), "James's decision");
+    expect(decision(t, accountId)).toEqual({ outcome: "applied", actor_email: JAMES.email });
+    expect(patches(t)).toBe(1);
+  });
+
+  it("matches a non-ASCII email exactly, and refuses its upper-case form", async () => {
+    const email = "r\u00E2j.patel@acme.example";
+    const raj = { ...RAJ, email };
+    const shouting = { id: "URAJ2", name: "Raj (other)", email: "R\u00C2J.patel@acme.example" };
+    const t = await setup({ users: [raj, shouting], ownerEmails: { "raj.patel": email } });
+    await notifyOwners(t.warden);
+    const { message, buttons } = disableButtons(t.slack, raj);
+    const [first, second] = buttons;
+    if (!first || !second) throw new Error("Raj's DM offers fewer than two Disable buttons");
+
+    // "Â" is not lower-cased: a different local part, so not the owner.
+    await click(t, shouting, raj, message, first);
+    expect((await notice(t, raj, 0)).text).toMatch(/Only .*'s owner/);
+    expect(patches(t)).toBe(0);
+
+    await click(t, raj, raj, message, second);
+    const id = decodeActionPayload(second.value)!.id;
+    expect(await waitFor(() => decision(t, id), "Raj's decision")).toEqual({
+      outcome: "applied",
+      actor_email: email,
+    });
+    expect(patches(t)).toBe(1);
+  });
+
+  it("matches an owner whose Slack email differs only in ASCII case", async () => {
+    const raj = { ...RAJ, email: "Raj.Patel@ACME.Example" };
+    const t = await setup({ users: [raj] });
+    await notifyOwners(t.warden);
+    const { message, buttons } = disableButtons(t.slack, raj);
+    const [button] = buttons;
+    if (!button) throw new Error("Raj's DM offers no Disable");
+    const id = decodeActionPayload(button.value)!.id;
+    // A fresh read: the sender's cached lookup has expired, so users.info answers with Slack's spelling.
+    t.advance(25 * HOUR);
+    await click(t, raj, raj, message, button);
+    expect(await waitFor(() => decision(t, id), "Raj's decision")).toEqual({
+      outcome: "applied",
+      actor_email: RAJ.email,
+    });
+    expect(t.slack.callsTo("users.info")).toHaveLength(1);
+  });
+});
+
+describe("Slack: a cached user email expires (WARDEN_USER_CACHE_HOURS)", () => {
+  it("re-reads the email after the lifetime: an owner whose email changed cannot act as the old owner", async () => {
+    const t = await setup({ users: [RAJ], env: { WARDEN_USER_CACHE_HOURS: "2" } });
+    await notifyOwners(t.warden);
+    const { message, buttons } = disableButtons(t.slack, RAJ);
+    const [a, b, c] = buttons;
+    if (!a || !b || !c) throw new Error("Raj's DM offers fewer than three Disable buttons");
+    const idOf = (button: Button) => decodeActionPayload(button.value)!.id;
+
+    // Raj acts as the owner.
+    await click(t, RAJ, RAJ, message, a);
+    expect(await waitFor(() => decision(t, idOf(a)), "the first decision")).toMatchObject({
+      outcome: "applied",
+    });
+
+    // His email changes in Slack. Within the lifetime warden still uses what it read (documented).
+    changeSlackEmail(t.slack, RAJ, "raj.patel.new@acme.example");
+    t.advance(HOUR);
+    await click(t, RAJ, RAJ, message, b);
+    expect(await waitFor(() => decision(t, idOf(b)), "the second decision")).toMatchObject({
+      outcome: "applied",
+    });
+    expect(t.slack.callsTo("users.info")).toHaveLength(0);
+    const written = patches(t);
+
+    // Past the lifetime, the click reads Slack again and is refused: he is not the owner any more.
+    t.advance(HOUR + 1);
+    await click(t, RAJ, RAJ, message, c);
+    expect((await notice(t, RAJ, 0)).text).toMatch(/Only .*'s owner \(raj\.patel@acme\.example\)/);
+    expect(t.slack.callsTo("users.info")).toHaveLength(1);
+    expect(patches(t)).toBe(written);
+    expect(decision(t, idOf(c))).toBeUndefined();
+    expect(refusals(t)).toEqual(["slack:URAJ <raj.patel.new@acme.example>"]);
+
+    // Messages for the old address no longer reach him: the next one goes to the admins.
+    await t.scan();
+    const adminBefore = t.slack.messages("CADMIN").length;
+    const sent = await notifyOwners(t.warden);
+    expect(sent.rerouted).toBeGreaterThan(0);
+    expect(t.slack.messages(`D${RAJ.id}`)).toHaveLength(1);
+    const rerouted = JSON.stringify(t.slack.messages("CADMIN").slice(adminBefore));
+    expect(rerouted).toContain(userNameOf(t, idOf(c)));
+    expect(
+      t.warden.db
+        .prepare("SELECT last_error FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1")
+        .pluck()
+        .get(RAJ.email),
+    ).toMatch(/no Slack user with the email raj\.patel@acme\.example; sent to the admin channel/);
+  });
+});
