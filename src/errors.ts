@@ -32,6 +32,8 @@ export type SourceErrorCode =
   | "E_SOURCE_TIMEOUT" // no answer within the request timeout
   | "E_SOURCE_RATE_LIMITED" // 429 after every retry
   | "E_SOURCE_UNAVAILABLE" // 5xx after every retry, or the network failed
+  | "E_SOURCE_MALFORMED" // 2xx JSON of the wrong shape: result not an array, a bad sys_id, paging that never ends
+  | "E_SOURCE_RETRY_TOO_LONG" // Retry-After longer than SERVICENOW_MAX_RETRY_AFTER_SECONDS
   | "E_SOURCE_HTTP"; // any other status
 
 /** A request to a source system failed. The message says what happened and what to do. */

@@ -52,6 +52,7 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
     auth: target.auth,
     timeoutMs: config.servicenow.timeoutMs,
     pageSize: config.servicenow.pageSize,
+    maxRetryAfterMs: config.servicenow.maxRetryAfterSeconds * 1000,
     logger: logger.child({ source: "servicenow" }),
   });
   const connector = createServiceNowConnector({

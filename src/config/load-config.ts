@@ -16,6 +16,8 @@ export interface Config {
     ownerField: string;
     pageSize: number;
     timeoutMs: number;
+    /** The longest Retry-After waited out; a longer one fails at once (SERVICENOW_MAX_RETRY_AFTER_SECONDS). */
+    maxRetryAfterSeconds: number;
   };
   slack: {
     botToken: string | undefined;
@@ -207,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ownerField,
       pageSize: integer("SERVICENOW_PAGE_SIZE", 1000, 10, 10_000),
       timeoutMs: integer("SERVICENOW_TIMEOUT_MS", 30_000, 100, 600_000),
+      maxRetryAfterSeconds: integer("SERVICENOW_MAX_RETRY_AFTER_SECONDS", 120, 0, 3600),
     },
     slack: {
       botToken: slackBotToken,

@@ -4,6 +4,7 @@ import { redactUrl } from "../redact-url.js";
 import type { RawRecord, ServiceNowClient } from "../sources/servicenow/client-types.js";
 import type { ServiceNowMapping } from "../sources/servicenow/mapping.js";
 import { formatDateTime, parseBool, refValue, str } from "../sources/servicenow/parse-values.js";
+import { isSysId } from "../sources/servicenow/sys-id.js";
 import type { DoctorBlindSpot, DoctorCheck } from "./doctor-types.js";
 import { SIGNAL_EFFECT, type TableProbe, tableProbes } from "./servicenow-tables.js";
 
@@ -12,7 +13,6 @@ const DAY = 86_400_000;
 const WRITE_ROLES = ["user_admin", "admin"];
 /** A user_name safe to put into an encoded query (no ^, comma, = or spaces). */
 const SAFE_NAME = /^[A-Za-z0-9._@-]{1,80}$/;
-const SYS_ID = /^[0-9a-f]{32}$/;
 /** Errors that still prove the instance answered, authenticated, with JSON. */
 const ANSWERED = new Set(["E_SOURCE_FORBIDDEN", "E_SOURCE_BAD_REQUEST", "E_SOURCE_NOT_FOUND"]);
 
@@ -201,7 +201,7 @@ async function checkWriteAccess(
   const sysId = refValue(bot?.sys_id);
   const roles = `${roleNameField}IN${WRITE_ROLES.join(",")}`;
   let query: string;
-  if (sysId !== undefined && SYS_ID.test(sysId)) query = `${userField}=${sysId}^${roles}`;
+  if (isSysId(sysId)) query = `${userField}=${sysId}^${roles}`;
   else if (!botVisible && botName !== undefined && SAFE_NAME.test(botName))
     // sys_user refused the read: the roles table may still answer, by the dot-walked name.
     query = `${userField}.user_name=${botName}^${roles}`;

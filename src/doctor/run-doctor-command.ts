@@ -36,6 +36,7 @@ export async function prepareDoctor(
     auth: target.auth,
     timeoutMs: Math.min(config.servicenow.timeoutMs, 30_000),
     retries: 1,
+    maxRetryAfterMs: config.servicenow.maxRetryAfterSeconds * 1000,
     logger: options.logger.child({ source: "servicenow" }),
   });
   const slack = config.slack.botToken

@@ -11,6 +11,10 @@
  * sim.faults.script({ response: 429, retryAfterSeconds: 2 });   // the next request gets a 429
  * sim.faults.script({ response: 503, times: 3, table: "sys_user" });
  * sim.faults.script({ response: "hang", path: "/api/now/stats/" });
+ * sim.faults.script({ response: 429, retryAfter: "Tue, 24 Nov 2026 03:00:00 GMT" }); // HTTP-date form
+ * sim.faults.malform({ table: "sys_user", answer: { kind: "result", value: null } });   // {"result": null}
+ * sim.faults.malform({ table: "sys_user", answer: { kind: "sys-id", value: 12345 } });  // a numeric sys_id
+ * sim.faults.malform({ table: "sys_user", answer: { kind: "empty-pages" } });           // more, for ever
  * sim.faults.reset();
  */
 import type { SimRecord } from "./instance-data.js";
@@ -40,8 +44,36 @@ export interface ScriptedFault {
    * although the client saw a failure.
    */
   afterApplying?: boolean;
-  /** Retry-After seconds for 429. Default 1. */
+  /** Retry-After seconds for 429 (default 1), and for 502/503/504 when given. */
   retryAfterSeconds?: number;
+  /** Retry-After sent as is (wins over retryAfterSeconds), e.g. an HTTP date. */
+  retryAfter?: string;
+}
+
+/**
+ * How a 2xx answer is broken, in ways no ServiceNow instance answers but a proxy, a scripted REST
+ * override or a bug in front of one could:
+ * - `result`: `result` is `value` (an object, a string, null…) instead of the records;
+ * - `no-result`: the body has no `result` member (the records come as `records`);
+ * - `sys-id`: the first record's sys_id is `value` (a number, "", an object, "../x"…);
+ * - `empty-pages`: no records, while X-Total-Count and the Link header claim another page, for ever;
+ * - `repeat-page`: the keyset condition (`sys_id>…`) is ignored, so every page is the first page.
+ */
+export type Malformation =
+  | { kind: "result"; value: unknown }
+  | { kind: "no-result" }
+  | { kind: "sys-id"; value: unknown }
+  | { kind: "empty-pages" }
+  | { kind: "repeat-page" };
+
+export interface MalformedAnswerFault {
+  answer: Malformation;
+  /** Only requests for this table (Table or Aggregate API). */
+  table?: string;
+  /** Only requests whose path contains this string. Default "/api/now/table/" (lists and records). */
+  path?: string;
+  /** How many matching answers are broken. Default: every one, until reset. */
+  times?: number;
 }
 
 /** The fault switches; see the module comment for examples. */
@@ -56,6 +88,8 @@ export class SimulatorFaults {
   readonly hiddenFields = new Map<string, Set<string>>();
   /** Pending one-shot responses, consumed first-match-first by incoming requests. */
   readonly scripted: ScriptedFault[] = [];
+  /** Malformed answers, applied first-match-first to the answers of matching requests. */
+  readonly malformed: MalformedAnswerFault[] = [];
 
   /** Hides rows of `table` (replaces any earlier rule for that table). */
   hideRows(table: string, rows: HiddenRows): this {
@@ -77,6 +111,26 @@ export class SimulatorFaults {
     return this;
   }
 
+  /** Breaks the answers of matching requests (see Malformation). */
+  malform(fault: MalformedAnswerFault): this {
+    this.malformed.push({ ...fault, path: fault.path ?? "/api/now/table/" });
+    return this;
+  }
+
+  /** Takes (and counts down) the first malformation matching a request. */
+  takeMalformation(path: string, table: string | undefined): Malformation | undefined {
+    const index = this.malformed.findIndex(
+      (f) => (f.table === undefined || f.table === table) && (f.path === undefined || path.includes(f.path)),
+    );
+    if (index < 0) return undefined;
+    const fault = this.malformed[index]!;
+    if (fault.times !== undefined) {
+      if (fault.times <= 1) this.malformed.splice(index, 1);
+      else this.malformed[index] = { ...fault, times: fault.times - 1 };
+    }
+    return fault.answer;
+  }
+
   /** Clears every switch. */
   reset(): void {
     this.missingTables.clear();
@@ -84,6 +138,7 @@ export class SimulatorFaults {
     this.hiddenRows.clear();
     this.hiddenFields.clear();
     this.scripted.length = 0;
+    this.malformed.length = 0;
   }
 
   /** Whether a row is hidden by an ACL rule on `table`. */

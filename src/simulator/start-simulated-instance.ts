@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { aggregateRecords } from "./aggregate-api.js";
 import { type ApiResponse, errorResponse, HIBERNATION_PAGE, notAuthenticated } from "./api-response.js";
 import type { InstanceData } from "./instance-data.js";
+import { dropKeyset, malformAnswer } from "./malform-answer.js";
 import { handleTokenRequest, type OAuthClient, TokenStore } from "./oauth-token-endpoint.js";
 import { RequestHolds } from "./request-holds.js";
 import { type ScriptedFault, SimulatorFaults } from "./simulator-faults.js";
@@ -102,14 +103,23 @@ function scriptedResponse(fault: ScriptedFault): ApiResponse {
         429,
         "Rate limit exceeded",
         "Rate limit of 100 requests per hour for Table API exceeded",
-        { "Retry-After": String(fault.retryAfterSeconds ?? 1) },
+        { "Retry-After": fault.retryAfter ?? String(fault.retryAfterSeconds ?? 1) },
       );
     case "html":
     case "hang":
     case "reset":
       return { status: 200, body: HIBERNATION_PAGE, contentType: "text/html;charset=UTF-8" };
-    default:
-      return errorResponse(fault.response, "Internal server error", `Simulated HTTP ${fault.response}`);
+    default: {
+      const retryAfter =
+        fault.retryAfter ??
+        (fault.retryAfterSeconds === undefined ? undefined : String(fault.retryAfterSeconds));
+      return errorResponse(
+        fault.response,
+        "Internal server error",
+        `Simulated HTTP ${fault.response}`,
+        retryAfter === undefined ? undefined : { "Retry-After": retryAfter },
+      );
+    }
   }
 }
 
@@ -218,11 +228,10 @@ export async function startSimulatedInstance(options: SimulatedInstanceOptions):
     // carries out a request it has received whole.
     await holds.take(entry.method, url.pathname);
     const tableMatch = TABLE_PATH.exec(url.pathname) ?? STATS_PATH.exec(url.pathname);
-    const fault = faults.take(
-      url.pathname,
-      tableMatch ? decodeURIComponent(tableMatch[2] ?? "") : undefined,
-      entry.method,
-    );
+    const tableName = tableMatch ? decodeURIComponent(tableMatch[2] ?? "") : undefined;
+    const fault = faults.take(url.pathname, tableName, entry.method);
+    const malformation = fault ? undefined : faults.takeMalformation(url.pathname, tableName);
+    if (malformation?.kind === "repeat-page") dropKeyset(url.searchParams);
     if (fault?.afterApplying) {
       // The write lands, but the client never hears so (a gateway timeout, a dropped connection).
       try {
@@ -242,6 +251,9 @@ export async function startSimulatedInstance(options: SimulatedInstanceOptions):
     let response: ApiResponse;
     try {
       response = fault ? scriptedResponse(fault) : dispatch(req, url, body);
+      if (malformation) {
+        response = malformAnswer(response, malformation, url.searchParams, `${baseUrl}${url.pathname}`);
+      }
     } catch (error) {
       response = errorResponse(
         500,

@@ -90,7 +90,7 @@ export function listRecords(
 }
 
 /** first, prev, next and last page URLs; prev goes negative on the first page, as on real instances. */
-function linkHeader(
+export function linkHeader(
   base: string,
   params: URLSearchParams,
   offset: number,

@@ -126,4 +126,15 @@ describe("loadConfig", () => {
       );
     }
   });
+
+  it("reads the longest Retry-After to wait out, 120 s unless set, and refuses one over an hour", () => {
+    expect(loadConfig({}).servicenow.maxRetryAfterSeconds).toBe(120);
+    expect(loadConfig({ SERVICENOW_MAX_RETRY_AFTER_SECONDS: "30" }).servicenow.maxRetryAfterSeconds).toBe(30);
+    expect(loadConfig({ SERVICENOW_MAX_RETRY_AFTER_SECONDS: "0" }).servicenow.maxRetryAfterSeconds).toBe(0);
+    for (const value of ["7200", "-1", "1.5", "soon"]) {
+      expect(() => loadConfig({ SERVICENOW_MAX_RETRY_AFTER_SECONDS: value }), value).toThrowError(
+        /SERVICENOW_MAX_RETRY_AFTER_SECONDS must be a whole number from 0 to 3600/,
+      );
+    }
+  });
 });

@@ -96,6 +96,59 @@ describe("warden CLI", () => {
     expect(stderr).not.toContain("hunter2");
   });
 
+  it("fails a scan on a malformed answer with the problem on one stderr line and exit 1, keeping the previous results", async () => {
+    const { sim } = await startDemoSource();
+    const path = tempDbPath();
+    const env = {
+      ...quiet,
+      SERVICENOW_URL: sim.url,
+      SERVICENOW_USERNAME: "warden",
+      SERVICENOW_PASSWORD: "warden-demo",
+      WARDEN_DB: path,
+    };
+    const good = await runWarden(["scan", "--json"], env).done;
+    expect(good.code).toBe(0);
+    const summary = JSON.parse(good.stdout);
+
+    sim.faults.malform({ table: "sys_user", answer: { kind: "sys-id", value: "../x" } });
+    const { code, stdout, stderr } = await runWarden(["scan"], env).done;
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(
+      /^warden: ServiceNow GET \/api\/now\/table\/sys_user failed: page 1 of sys_user is malformed: record 1 of \d+ has a sys_id that is the string "\.\.\/x", not 32 hexadecimal characters\./,
+    );
+
+    const db = openDatabase(path);
+    const [failed, previous] = listScans(db);
+    expect(failed).toMatchObject({ status: "failed" });
+    expect(`warden: ${failed?.error}\n`).toBe(stderr);
+    expect(previous).toMatchObject({ id: summary.scanId, status: "succeeded", score: summary.score });
+    db.close();
+  });
+
+  it("gives up at once on a Retry-After longer than SERVICENOW_MAX_RETRY_AFTER_SECONDS, saying how long", async () => {
+    const { sim } = await startDemoSource();
+    const env = {
+      ...quiet,
+      SERVICENOW_URL: sim.url,
+      SERVICENOW_USERNAME: "warden",
+      SERVICENOW_PASSWORD: "warden-demo",
+      SERVICENOW_MAX_RETRY_AFTER_SECONDS: "30",
+      WARDEN_DB: tempDbPath(),
+    };
+    sim.faults.script({ response: 429, retryAfterSeconds: 31, times: 5 });
+    const { code, stderr } = await runWarden(["scan"], env).done;
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(/^warden: ServiceNow GET \S+ failed: 429 Rate limit exceeded/);
+    expect(stderr).toContain(
+      "The instance asked to wait 31 s before trying again (Retry-After), longer than SERVICENOW_MAX_RETRY_AFTER_SECONDS (30 s), so warden gave up at once",
+    );
+    // One request, no retry: the other four scripted 429s are still waiting.
+    expect(sim.faults.scripted).toEqual([expect.objectContaining({ response: 429, times: 4 })]);
+  });
+
   it("keeps the previous results when a scan is killed halfway, and records it as interrupted", async () => {
     const { sim, connector } = await startDemoSource();
     const path = tempDbPath();

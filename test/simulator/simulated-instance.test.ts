@@ -361,6 +361,51 @@ describe("fault switches", () => {
     expect(String(html.body)).toContain("Your instance is hibernating");
   });
 
+  it("sends Retry-After as given: an HTTP date on 429, seconds on 503", async () => {
+    const date = "Sun, 15 Mar 2026 13:00:00 GMT";
+    sim.faults
+      .script({ response: 429, retryAfter: date, table: "sys_user" })
+      .script({ response: 503, retryAfterSeconds: 600, table: "sys_user" });
+    expect((await get("/api/now/table/sys_user")).headers.get("retry-after")).toBe(date);
+    const unavailable = await get("/api/now/table/sys_user");
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers.get("retry-after")).toBe("600");
+  });
+
+  it("malformed answers: result replaced or missing, a bad sys_id, endless empty pages, a repeated page", async () => {
+    const params = { sysparm_query: "ORDERBYsys_id", sysparm_limit: "2" };
+    const firstPage = list((await get("/api/now/table/sys_user", params)).body).map((r) => r.sys_id);
+    expect(firstPage).toHaveLength(2);
+
+    sim.faults.malform({ table: "sys_user", answer: { kind: "result", value: { sys_id: "x" } }, times: 1 });
+    expect((await get("/api/now/table/sys_user", params)).body).toEqual({ result: { sys_id: "x" } });
+    // Only the table named, and only as many times as asked.
+    expect(Array.isArray((await get("/api/now/table/sys_user", params)).body.result)).toBe(true);
+
+    sim.faults.malform({ table: "sys_user", answer: { kind: "no-result" }, times: 1 });
+    const noResult = (await get("/api/now/table/sys_user", params)).body;
+    expect("result" in noResult).toBe(false);
+    expect((noResult as { records?: unknown[] }).records).toHaveLength(2);
+
+    sim.faults.malform({ table: "sys_user", answer: { kind: "sys-id", value: 12345 }, times: 1 });
+    const numeric = list((await get("/api/now/table/sys_user", params)).body);
+    expect(numeric.map((r) => r.sys_id)).toEqual([12345, firstPage[1]]);
+
+    sim.faults.malform({ table: "sys_user", answer: { kind: "empty-pages" } });
+    for (const offset of ["0", "2", "4000"]) {
+      const empty = await get("/api/now/table/sys_user", { ...params, sysparm_offset: offset });
+      expect(empty.body.result).toEqual([]);
+      expect(Number(empty.headers.get("x-total-count"))).toBe(Number(offset) + 3);
+      expect(empty.headers.get("link")).toContain(`sysparm_offset=${Number(offset) + 2}>;rel="next"`);
+    }
+    sim.faults.reset();
+
+    sim.faults.malform({ table: "sys_user", answer: { kind: "repeat-page" } });
+    const after = { ...params, sysparm_query: `sys_id>${firstPage[1]}^ORDERBYsys_id` };
+    const repeated = list((await get("/api/now/table/sys_user", after)).body).map((r) => r.sys_id);
+    expect(repeated).toEqual(firstPage);
+  });
+
   it("a hung request times out on the client and close() still works", async () => {
     const local = await startSimulatedInstance({ data: sim.data, latencyMs: 5 });
     local.faults.script({ response: "hang" });

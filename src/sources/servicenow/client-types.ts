@@ -17,6 +17,17 @@ export interface ServiceNowClientOptions {
   retries?: number;
   /** Rows per page for `list`. Default 1000. */
   pageSize?: number;
+  /**
+   * The longest Retry-After waited out; a longer one fails the request at once with
+   * E_SOURCE_RETRY_TOO_LONG (SERVICENOW_MAX_RETRY_AFTER_SECONDS). Default 120 000 ms.
+   */
+  maxRetryAfterMs?: number;
+  /**
+   * Empty pages in a row that `list` slides past while X-Total-Count still claims more rows (an
+   * ACL hiding a whole window); one more fails with E_SOURCE_MALFORMED, so paging always ends.
+   * Default 10.
+   */
+  maxEmptyPages?: number;
   /** Waits between retries; injected so tests run without real delays. Default setTimeout. */
   sleep?: (ms: number) => Promise<void>;
   /** Clock for OAuth token expiry. Default Date.now. */
@@ -55,7 +66,9 @@ export interface AggregateRow {
 export interface ServiceNowClient {
   /**
    * Every matching record, page by page, keyset-paged on sys_id. A short or empty page is not
-   * the end (sysparm_limit applies before ACLs); the end is when X-Total-Count says so.
+   * the end (sysparm_limit applies before ACLs); the end is when X-Total-Count says so. Every page
+   * is checked first (see readTableRecords, checkKeysetOrder): a malformed one, or more than
+   * `maxEmptyPages` empty ones in a row, fails with E_SOURCE_MALFORMED naming the table and page.
    */
   list(table: string, options: ListOptions): AsyncGenerator<RawRecord[]>;
   /** One record by sys_id; undefined when it does not exist (or an ACL hides it: 404). */

@@ -5,6 +5,12 @@ export interface ResultScanner {
   write(text: string): void;
   /** True when the body had a `result` and it was passed on whole. */
   end(): boolean;
+  /**
+   * After `end()` returned false: the body as far as it was not passed on, for an error message
+   * that says what it was instead (an object without `result`, `result: null`, …). "" once any
+   * element was passed on, as such a body was cut off rather than of another shape.
+   */
+  unread(): string;
 }
 
 const PREFIX = /^\s*\{\s*"result"\s*:\s*/;
@@ -124,6 +130,12 @@ export function createResultScanner(onItem: (item: unknown) => void): ResultScan
       if (mode === "done") return true;
       if (mode === "buffer") return forEachResult(buf, onItem);
       return false;
+    },
+    unread() {
+      if (mode === "buffer" || mode === "prefix") return buf;
+      // `{"result":` was read and dropped; the value that is neither array nor object starts at pos.
+      if (mode === "failed") return `{"result":${buf.slice(pos)}`;
+      return "";
     },
   };
 }

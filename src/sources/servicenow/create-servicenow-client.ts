@@ -12,17 +12,29 @@ import type {
   ServiceNowClientOptions,
 } from "./client-types.js";
 import type { HttpAnswer, RequestContext } from "./http-answer.js";
-import { normalizeAggregate, toAggregateRow } from "./normalize-aggregate.js";
+import { toAggregateRow } from "./normalize-aggregate.js";
 import { createOAuthTokenProvider, type OAuthTokenProvider } from "./oauth-token-provider.js";
 import { parseJsonAnswer } from "./parse-json-answer.js";
-import { parseInteger, refValue } from "./parse-values.js";
+import { parseInteger } from "./parse-values.js";
+import { checkAggregateGroup, readAggregateResult } from "./read-aggregate-result.js";
 import { readStreamedAnswer, StreamReadError } from "./read-streamed-answer.js";
-import { retryDelay } from "./retry-delay.js";
-import { answerToSourceError, notJsonError, transportToSourceError } from "./to-source-error.js";
+import { checkKeysetOrder, readTableRecords } from "./read-table-records.js";
+import { MAX_RETRY_AFTER_MS, parseRetryAfter, retryDelay } from "./retry-delay.js";
+import {
+  answerToSourceError,
+  malformedError,
+  retryAfterTooLongError,
+  transportToSourceError,
+} from "./to-source-error.js";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRIES = 4;
 const DEFAULT_PAGE_SIZE = 1000;
+/**
+ * Empty pages in a row `list` slides past before it calls the paging endless. An ACL hiding more
+ * than this many whole windows in a row looks the same; a bigger page size gets past it.
+ */
+const DEFAULT_MAX_EMPTY_PAGES = 10;
 /** `findByField` looks for one identity by name; a handful of rows is plenty. */
 const FIND_LIMIT = 10;
 
@@ -111,6 +123,8 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const retries = Math.max(0, options.retries ?? DEFAULT_RETRIES);
   const defaultPageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const maxRetryAfterMs = Math.max(0, options.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS);
+  const maxEmptyPages = Math.max(0, options.maxEmptyPages ?? DEFAULT_MAX_EMPTY_PAGES);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
   const log: Logger = (options.logger ?? silentLogger).child({ source: "servicenow" });
@@ -195,14 +209,20 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
         continue;
       }
       const ms = Math.round(performance.now() - started);
-      const retry =
-        attempt < retries &&
-        (call.method === "PATCH" ? answer.status === 429 : RETRYABLE_STATUSES.has(answer.status));
-      const waitMs = retry ? retryDelay(attempt, answer.headers["retry-after"], now()) : undefined;
+      const retryable =
+        call.method === "PATCH" ? answer.status === 429 : RETRYABLE_STATUSES.has(answer.status);
+      // A wait longer than allowed is not worth a retry, nor a report blaming "every retry".
+      const askedMs = retryable ? parseRetryAfter(answer.headers["retry-after"], now()) : undefined;
+      const tooLong = askedMs !== undefined && askedMs > maxRetryAfterMs;
+      const retry = attempt < retries && retryable && !tooLong;
+      const waitMs = retry
+        ? retryDelay(attempt, answer.headers["retry-after"], now(), maxRetryAfterMs)
+        : undefined;
       log.debug(
         { method: call.method, path: call.path, status: answer.status, ms, attempt, retryInMs: waitMs },
         "servicenow request",
       );
+      if (tooLong) throw retryAfterTooLongError(ctx, answer, askedMs, maxRetryAfterMs);
       if (waitMs === undefined) return { answer, ctx };
       await sleep(waitMs);
     }
@@ -243,23 +263,42 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
     return send(call, `Bearer ${await tokens.getToken()}`);
   }
 
+  /** The parsed body of a 2xx JSON answer; undefined for a tolerated 404; throws otherwise. */
+  async function json(
+    call: Call,
+    tolerate404 = false,
+  ): Promise<{ body: unknown; answer: HttpAnswer; ctx: RequestContext } | undefined> {
+    const { answer, ctx } = await authorized(call);
+    if (answer.status === 404 && tolerate404) return undefined;
+    if (answer.status < 200 || answer.status >= 300) throw answerToSourceError(ctx, answer);
+    return { body: parseJsonAnswer(ctx, answer), answer, ctx };
+  }
+
   /** The `result` member of a 2xx JSON answer; undefined for a tolerated 404; throws otherwise. */
   async function result(
     call: Call,
     tolerate404 = false,
   ): Promise<{ result: unknown; answer: HttpAnswer } | undefined> {
-    const { answer, ctx } = await authorized(call);
-    if (answer.status === 404 && tolerate404) return undefined;
-    if (answer.status < 200 || answer.status >= 300) throw answerToSourceError(ctx, answer);
-    const json = parseJsonAnswer(ctx, answer);
-    if (!isObject(json) || !("result" in json)) {
-      throw new SourceError(
-        "E_SOURCE_HTTP",
-        `ServiceNow ${call.method} ${call.path} failed: ${answer.status} with JSON that has no "result" member. Check that the instance URL points at the instance itself, not a proxy or portal.`,
-        { status: answer.status, method: call.method, url: call.path },
-      );
+    const answered = await json(call, tolerate404);
+    if (answered === undefined) return undefined;
+    const { body, answer, ctx } = answered;
+    if (!isObject(body) || !("result" in body)) {
+      throw malformedError(ctx, answer.status, `${answer.status} with JSON that has no "result" member`);
     }
-    return { result: json.result, answer };
+    return { result: body.result, answer };
+  }
+
+  /** The records of a Table API answer, checked (readTableRecords); `where` names the request. */
+  async function records(
+    call: Call,
+    where: string,
+  ): Promise<{ rows: RawRecord[]; answer: HttpAnswer; ctx: RequestContext }> {
+    const answered = await json(call);
+    // json() is undefined only for a tolerated 404, and none is tolerated here.
+    const { body, answer, ctx } = answered as NonNullable<typeof answered>;
+    const read = readTableRecords(body);
+    if (!read.ok) throw malformedError(ctx, answer.status, `${where} is malformed: ${read.problem}`);
+    return { rows: read.value, answer, ctx };
   }
 
   function aggregateCall(table: string, aggregateOptions: AggregateOptions): Call {
@@ -280,8 +319,11 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
     const fields = fieldList(listOptions.fields, "sys_id");
     let cursor: string | undefined;
     let offset = 0;
+    let page = 0;
+    let emptyInARow = 0;
 
     for (;;) {
+      page++;
       const params: Record<string, string> = {
         sysparm_query: buildKeysetQuery(listOptions.query, cursor),
         sysparm_fields: fields,
@@ -290,25 +332,23 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
         sysparm_limit: String(pageSize),
       };
       if (offset > 0) params.sysparm_offset = String(offset);
-      const page = await result({ method: "GET", path, table, params });
-      const rows = Array.isArray(page?.result) ? page.result.filter(isObject) : [];
+      const call: Call = { method: "GET", path, table, params };
+      // Cursors are checked sys_ids, so they are safe to name in a message.
+      const where = `page ${page} of ${table}${cursor === undefined ? "" : ` (rows after sys_id ${cursor})`}`;
+      const { rows, answer, ctx } = await records(call, where);
+      // Every row is checked before any is passed on: a scan must not act on half a bad page.
+      const disorder = checkKeysetOrder(rows, cursor);
+      if (disorder !== undefined)
+        throw malformedError(ctx, answer.status, `${where} is malformed: ${disorder}`);
       // Rows matching this request's query, i.e. remaining after the cursor (hidden ones too).
-      const total = parseInteger(page?.answer.headers["x-total-count"]);
+      const total = parseInteger(answer.headers["x-total-count"]);
 
       if (rows.length > 0) {
+        emptyInARow = 0;
         yield rows;
-        const last = refValue(rows[rows.length - 1]?.sys_id);
-        if (last === undefined || last === cursor) {
-          // Without a readable, advancing sys_id the next page would repeat this one forever.
-          throw new SourceError(
-            "E_SOURCE_HTTP",
-            `ServiceNow GET ${path} failed: paging stopped because the rows' sys_id ${last === undefined ? "is missing" : "did not advance"}. The instance ignored the keyset condition or an ACL hides sys_id on ${table}.`,
-            { status: page?.answer.status, method: "GET", url: path },
-          );
-        }
         // X-Total-Count covers rows from this offset on: nothing beyond this window → done.
         if (total !== undefined && total <= offset + pageSize) return;
-        cursor = last;
+        cursor = rows[rows.length - 1]?.sys_id as string;
         offset = 0;
         continue;
       }
@@ -316,7 +356,16 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
       // An empty page. Without X-Total-Count it is the only end signal we have.
       if (total === undefined || total <= offset + pageSize) return;
       // sysparm_limit applies before ACLs: the whole window was hidden. Slide past it with the
-      // same cursor until visible rows appear.
+      // same cursor until visible rows appear, but not for ever: an instance that keeps claiming
+      // more rows and sending none would keep this loop (and the scan) going without end.
+      emptyInARow++;
+      if (emptyInARow > maxEmptyPages) {
+        throw malformedError(
+          ctx,
+          answer.status,
+          `${where} is malformed: ${emptyInARow} empty pages in a row while X-Total-Count still claims ${total} rows, so paging would never end (an ACL hiding more than ${maxEmptyPages * pageSize} rows in a row looks the same: raise SERVICENOW_PAGE_SIZE)`,
+        );
+      }
       offset += pageSize;
     }
   }
@@ -349,21 +398,24 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
           { method: "GET", url: path },
         );
       }
-      const page = await result({
-        method: "GET",
-        path,
-        table,
-        params: {
-          // A plain name=value parameter: ServiceNow matches it literally, so `^OR…` or `^NQ`
-          // in the value cannot widen the query the way it would inside sysparm_query.
-          [field]: value,
-          sysparm_fields: fieldList(fields, field),
-          sysparm_exclude_reference_link: "true",
-          sysparm_suppress_pagination_header: "true",
-          sysparm_limit: String(FIND_LIMIT),
+      const { rows } = await records(
+        {
+          method: "GET",
+          path,
+          table,
+          params: {
+            // A plain name=value parameter: ServiceNow matches it literally, so `^OR…` or `^NQ`
+            // in the value cannot widen the query the way it would inside sysparm_query.
+            [field]: value,
+            // sys_id too: every record is checked to have one before it is used (readTableRecords).
+            sysparm_fields: fieldList(fields, field, "sys_id"),
+            sysparm_exclude_reference_link: "true",
+            sysparm_suppress_pagination_header: "true",
+            sysparm_limit: String(FIND_LIMIT),
+          },
         },
-      });
-      const rows = Array.isArray(page?.result) ? page.result.filter(isObject) : [];
+        `the answer to the ${table} lookup by ${field}`,
+      );
       // Defence in depth: keep exact matches only, whatever the instance did with the parameter.
       return rows.filter((row) => {
         const v = row[field];
@@ -372,27 +424,39 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
     },
 
     async aggregate(table, aggregateOptions: AggregateOptions): Promise<AggregateRow[]> {
-      const answer = await result(aggregateCall(table, aggregateOptions));
-      return normalizeAggregate(answer?.result);
+      const call = aggregateCall(table, aggregateOptions);
+      const answered = await json(call);
+      // json() is undefined only for a tolerated 404, and none is tolerated here.
+      const { body, answer, ctx } = answered as NonNullable<typeof answered>;
+      const read = readAggregateResult(body);
+      if (!read.ok)
+        throw malformedError(ctx, answer.status, `the ${table} statistics are malformed: ${read.problem}`);
+      return read.value;
     },
 
     async aggregateEach(table, aggregateOptions, onRow) {
-      // The body is streamed: each group is passed on as it arrives, never held whole.
+      // The body is streamed: each group is passed on as it arrives, never held whole. A group
+      // that is not an object is not passed on; the first such one fails the call once read.
+      let index = 0;
+      let problem: string | undefined;
       const call = {
         ...aggregateCall(table, aggregateOptions),
-        onItem: (item: unknown) => onRow(toAggregateRow(item)),
+        onItem: (item: unknown) => {
+          const bad = checkAggregateGroup(item, index++);
+          if (bad !== undefined) problem ??= bad;
+          else if (problem === undefined) onRow(toAggregateRow(item));
+        },
       };
       const { answer, ctx } = await authorized(call);
       if (answer.status < 200 || answer.status >= 300) throw answerToSourceError(ctx, answer);
+      const malformed = (what: string) =>
+        malformedError(ctx, answer.status, `the ${table} statistics are malformed: ${what}`);
+      if (problem !== undefined) throw malformed(problem);
       if (answer.streamed) return;
-      if (/\bjson\b/i.test(answer.headers["content-type"] ?? "")) {
-        throw new SourceError(
-          "E_SOURCE_HTTP",
-          `ServiceNow GET ${call.path} failed: ${answer.status} with JSON that has no "result" member. Check that the instance URL points at the instance itself, not a proxy or portal.`,
-          { status: answer.status, method: "GET", url: call.path },
-        );
-      }
-      throw notJsonError(ctx, answer, "Content-Type is not JSON");
+      // Not streamed: not JSON (an HTML page), or JSON of another shape, kept as text to say which.
+      const read = readAggregateResult(parseJsonAnswer(ctx, answer));
+      if (!read.ok) throw malformed(read.problem);
+      for (const row of read.value) onRow(row);
     },
 
     async patch(table, sysId, values, fields) {

@@ -30,13 +30,3 @@ export function toAggregateRow(entry: unknown): AggregateRow {
   }
   return row;
 }
-
-/**
- * The Aggregate API `result` in either shape as rows: an object `{stats}` when nothing is
- * grouped, an array of `{groupby_fields, stats}` when grouped. Every number arrives as a string.
- */
-export function normalizeAggregate(result: unknown): AggregateRow[] {
-  if (Array.isArray(result)) return result.map(toAggregateRow);
-  if (isObject(result)) return [toAggregateRow(result)];
-  return [];
-}

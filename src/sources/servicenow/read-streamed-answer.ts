@@ -3,7 +3,10 @@ import { StringDecoder } from "node:string_decoder";
 import { createResultScanner } from "./create-result-scanner.js";
 import type { HttpAnswer } from "./http-answer.js";
 
-/** A streamed answer: `streamed` is true when every element of `result` was passed on. */
+/**
+ * A streamed answer: `streamed` is true when every element of `result` was passed on; otherwise
+ * `body` holds the text that was not (an error envelope, an HTML page, JSON of another shape).
+ */
 export interface StreamedAnswer extends HttpAnswer {
   streamed: boolean;
 }
@@ -70,5 +73,8 @@ export async function readStreamedAnswer(
   } finally {
     clearTimeout(timer);
   }
-  return { ...head, body: text, streamed: scanner ? scanner.end() : false };
+  if (!scanner) return { ...head, body: text, streamed: false };
+  const streamed = scanner.end();
+  // A JSON body that was not streamed is kept, so the caller can say what it was instead.
+  return { ...head, body: streamed ? "" : scanner.unread(), streamed };
 }

@@ -1,4 +1,5 @@
-const SYS_ID = /^[0-9a-f]{32}$/i;
+import { isSysId } from "./sys-id.js";
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NUMBER = /^\d+$/;
 // Record numbers such as INC0010023 or CHG0030001 identify one record, like a sys_id does.
@@ -16,7 +17,7 @@ export function toPathTemplate(url: string): string {
   const scheme = path.match(/^[a-z]+:\/\/[^/]+/i);
   if (scheme) path = path.slice(scheme[0].length);
   const segments = path.split("/").map((segment) => {
-    if (SYS_ID.test(segment)) return "{sys_id}";
+    if (isSysId(segment)) return "{sys_id}";
     if (UUID.test(segment) || NUMBER.test(segment) || RECORD_NUMBER.test(segment)) return "{id}";
     return segment;
   });

@@ -133,6 +133,48 @@ export function notJsonError(ctx: RequestContext, answer: HttpAnswer, reason: st
   );
 }
 
+/**
+ * A 2xx JSON answer of a shape the ServiceNow REST API never sends (`what` says which part of
+ * which answer, and what was wrong). Nothing of it is used: the caller stops, so a scan fails
+ * instead of mistaking missing rows for accounts that are gone.
+ */
+export function malformedError(ctx: RequestContext, status: number | undefined, what: string): SourceError {
+  return make(
+    "E_SOURCE_MALFORMED",
+    `${prefix(ctx)} ${what}. The instance, or a proxy or script in front of it, did not answer the way the ServiceNow REST API does, so warden stopped rather than guess: check that SERVICENOW_URL points at the instance itself and what changed on it.`,
+    ctx,
+    status,
+  );
+}
+
+/**
+ * A retryable answer (429, 502-504) whose Retry-After asks for a longer wait than warden allows:
+ * it gives up at once, saying how long the instance asked for, rather than hang a scan or a chat
+ * command for that long. `askedMs` is the wait Retry-After asked for, read against the clock.
+ */
+export function retryAfterTooLongError(
+  ctx: RequestContext,
+  answer: HttpAnswer,
+  askedMs: number,
+  maxMs: number,
+): SourceError {
+  const seconds = Math.ceil(askedMs / 1000);
+  const header = (answer.headers["retry-after"] ?? "").trim();
+  const asked = /^\d+$/.test(header)
+    ? `${seconds} s`
+    : `until ${new Date(Date.parse(header)).toISOString()} (${seconds} s from now)`;
+  const rateLimit =
+    answer.status === 429
+      ? " A REST rate-limit rule (sys_rate_limit_rules, counted per hour) caps the bot's account: raise its limit or run warden less often."
+      : "";
+  return make(
+    "E_SOURCE_RETRY_TOO_LONG",
+    `${prefix(ctx)} ${statusLine(answer)}. The instance asked to wait ${asked} before trying again (Retry-After), longer than SERVICENOW_MAX_RETRY_AFTER_SECONDS (${Math.round(maxMs / 1000)} s), so warden gave up at once: try again later, or raise SERVICENOW_MAX_RETRY_AFTER_SECONDS.${rateLimit}`,
+    ctx,
+    answer.status,
+  );
+}
+
 /** The parts of a transport failure (axios error or similar) that are safe to keep. */
 interface TransportFailure {
   code?: unknown;

@@ -106,4 +106,36 @@ describe("aggregateEach", () => {
     expect(error?.code).toBe("E_SOURCE_FORBIDDEN");
     expect(error?.message).toContain("syslog_transaction");
   });
+
+  it("fails on a result that is not an array or object, however the body begins", async () => {
+    for (const body of [
+      '{"result":null}',
+      '{"result": "none"}',
+      '{"status":"success","result":0}',
+      '{"records":[]}',
+    ]) {
+      server = await startScriptedServer(
+        inOrder({ headers: { "content-type": "application/json;charset=UTF-8" }, body }),
+      );
+      const { rows, error, requests } = await collect(server.url);
+      expect(error?.code, body).toBe("E_SOURCE_MALFORMED");
+      expect(error?.message, body).toContain("the syslog_transaction statistics are malformed:");
+      expect(rows).toEqual([]);
+      expect(requests).toBe(1); // not retried: the same answer would come again
+      await server.close();
+      server = undefined;
+    }
+    server = await startScriptedServer(inOrder(jsonReply(null)));
+    expect((await collect(server.url)).error?.message).toContain(
+      '"result" is null, not an array or object of statistics',
+    );
+  });
+
+  it("fails on a group that is not an object, passing nothing after it on", async () => {
+    server = await startScriptedServer(inOrder(jsonReply([group("svc_a", 1), "svc_b", group("svc_c", 2)])));
+    const { rows, error } = await collect(server.url);
+    expect(error?.code).toBe("E_SOURCE_MALFORMED");
+    expect(error?.message).toContain('group 2 is the string "svc_b", not an object');
+    expect(rows.map((r) => r.groupBy.sys_created_by)).toEqual(["svc_a"]);
+  });
 });

@@ -289,6 +289,71 @@ describe("retries", () => {
   });
 });
 
+describe("Retry-After longer than allowed", () => {
+  const NOW = Date.parse("2026-11-23T02:00:00Z");
+  const limited = (retryAfter: string, status = 429) => ({
+    ...errorReply(status, status === 429 ? "Rate limit exceeded" : "Service Unavailable"),
+    headers: { "retry-after": retryAfter },
+  });
+
+  it("gives up at once on a 429 asking for an hour in seconds, saying how long", async () => {
+    server.handle(inOrder(limited("3600"), jsonReply({ sys_id: "x" })));
+    const { client, sleeps } = setup({ now: () => NOW });
+    const error = await sourceError(client.get("sys_user", "x", ["sys_id"]));
+    expect(error.code).toBe("E_SOURCE_RETRY_TOO_LONG");
+    expect(error.status).toBe(429);
+    expect(error.message).toBe(
+      "ServiceNow GET /api/now/table/sys_user/x failed: 429 Rate limit exceeded. The instance asked to wait 3600 s before trying again (Retry-After), " +
+        "longer than SERVICENOW_MAX_RETRY_AFTER_SECONDS (120 s), so warden gave up at once: try again later, or raise SERVICENOW_MAX_RETRY_AFTER_SECONDS. " +
+        "A REST rate-limit rule (sys_rate_limit_rules, counted per hour) caps the bot's account: raise its limit or run warden less often.",
+    );
+    expect(sleeps).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("gives up at once on an HTTP date too far ahead, naming the time", async () => {
+    const later = new Date(NOW + 2 * 3_600_000);
+    server.handle(inOrder(limited(later.toUTCString()), jsonReply({ sys_id: "x" })));
+    const { client, sleeps } = setup({ now: () => NOW });
+    const error = await sourceError(client.get("sys_user", "x", ["sys_id"]));
+    expect(error.code).toBe("E_SOURCE_RETRY_TOO_LONG");
+    expect(error.message).toContain(
+      `asked to wait until ${later.toISOString()} (7200 s from now) before trying again (Retry-After)`,
+    );
+    expect(sleeps).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("waits out a shorter HTTP date, and gives up on a long Retry-After on a 503 as well", async () => {
+    server.handle(inOrder(limited(new Date(NOW + 30_000).toUTCString()), jsonReply({ sys_id: "x" })));
+    const { client, sleeps } = setup({ now: () => NOW });
+    await expect(client.get("sys_user", "x", ["sys_id"])).resolves.toEqual({ sys_id: "x" });
+    expect(sleeps).toEqual([30_000]);
+
+    server.handle(() => limited("600", 503));
+    const error = await sourceError(client.get("sys_user", "x", ["sys_id"]));
+    expect(error.code).toBe("E_SOURCE_RETRY_TOO_LONG");
+    expect(error.message).toContain("503 Service Unavailable. The instance asked to wait 600 s");
+    expect(error.message).not.toContain("sys_rate_limit_rules");
+    expect(sleeps).toEqual([30_000]);
+  });
+
+  it("follows the configured maximum, both ways", async () => {
+    server.handle(inOrder(limited("10"), limited("11"), jsonReply({ sys_id: "x" })));
+    const strict = setup({ now: () => NOW, maxRetryAfterMs: 10_000 });
+    const error = await sourceError(strict.client.get("sys_user", "x", ["sys_id"]));
+    expect(error.message).toContain("asked to wait 11 s");
+    expect(error.message).toContain("SERVICENOW_MAX_RETRY_AFTER_SECONDS (10 s)");
+    expect(strict.sleeps).toEqual([10_000]); // 10 s was waited out, 11 s was not
+
+    server.requests.length = 0; // inOrder counts from the first request kept
+    server.handle(inOrder(limited("300"), jsonReply({ sys_id: "x" })));
+    const patient = setup({ now: () => NOW, maxRetryAfterMs: 600_000 });
+    await expect(patient.client.get("sys_user", "x", ["sys_id"])).resolves.toEqual({ sys_id: "x" });
+    expect(patient.sleeps).toEqual([300_000]); // not cut down to the default 120 s
+  });
+});
+
 describe("answers that are not what they seem", () => {
   it("rejects a 200 HTML page (hibernating instance) with E_SOURCE_NOT_JSON", async () => {
     server.handle(() => ({
@@ -363,12 +428,15 @@ describe("answers that are not what they seem", () => {
 });
 
 describe("list (keyset paging)", () => {
+  /** The sys_id of row `n` of the fake table: 30 zeros and two digits, so they sort by `n`. */
+  const rowId = (n: number) => `${"0".repeat(30)}${String(n).padStart(2, "0")}`;
+
   /**
-   * A fake table r01…r10 ordered by sys_id. `hidden` rows are dropped by "ACLs" *after* the
+   * A fake table rowId(1)…rowId(10) ordered by sys_id. `hidden` rows are dropped by "ACLs" *after* the
    * limit is applied, as ServiceNow does, and X-Total-Count counts them.
    */
   function fakeTable(hidden: ReadonlySet<string>, opts: { totalHeader?: boolean } = {}) {
-    const ids = Array.from({ length: 10 }, (_, i) => `r${String(i + 1).padStart(2, "0")}`);
+    const ids = Array.from({ length: 10 }, (_, i) => rowId(i + 1));
     return (req: RecordedRequest) => {
       const query = req.query.get("sysparm_query") ?? "";
       const cursor = /sys_id>([^^]+)/.exec(query)?.[1];
@@ -388,22 +456,22 @@ describe("list (keyset paging)", () => {
   }
 
   it("pages across a short page and an ACL-hidden window, returning each visible row once", async () => {
-    server.handle(fakeTable(new Set(["r04", "r07", "r08", "r09"])));
+    server.handle(fakeTable(new Set([rowId(4), rowId(7), rowId(8), rowId(9)])));
     const { client } = setup();
     const pages = await collect(
       client.list("sys_user", { query: "active=true", fields: ["name"], pageSize: 3 }),
     );
     expect(pages.map((p) => p.map((r) => r.sys_id))).toEqual([
-      ["r01", "r02", "r03"],
-      ["r05", "r06"],
-      ["r10"],
+      [rowId(1), rowId(2), rowId(3)],
+      [rowId(5), rowId(6)],
+      [rowId(10)],
     ]);
     expect(server.requests.map((r) => [r.query.get("sysparm_query"), r.query.get("sysparm_offset")])).toEqual(
       [
         ["active=true^ORDERBYsys_id", null],
-        ["active=true^sys_id>r03^ORDERBYsys_id", null],
-        ["active=true^sys_id>r06^ORDERBYsys_id", null],
-        ["active=true^sys_id>r06^ORDERBYsys_id", "3"],
+        [`active=true^sys_id>${rowId(3)}^ORDERBYsys_id`, null],
+        [`active=true^sys_id>${rowId(6)}^ORDERBYsys_id`, null],
+        [`active=true^sys_id>${rowId(6)}^ORDERBYsys_id`, "3"],
       ],
     );
     const first = server.requests[0]!;
@@ -421,48 +489,178 @@ describe("list (keyset paging)", () => {
     expect(pages.flat()).toHaveLength(10);
     expect(server.requests.map((r) => r.query.get("sysparm_query"))).toEqual([
       "ORDERBYsys_id",
-      "sys_id>r05^ORDERBYsys_id",
+      `sys_id>${rowId(5)}^ORDERBYsys_id`,
     ]);
   });
 
   it("keeps going past a short page without X-Total-Count and stops on an empty page", async () => {
-    server.handle(fakeTable(new Set(["r02"]), { totalHeader: false }));
+    server.handle(fakeTable(new Set([rowId(2)]), { totalHeader: false }));
     const { client } = setup();
     const pages = await collect(client.list("sys_user", { fields: ["sys_id"], pageSize: 4 }));
     expect(pages.flat().map((r) => r.sys_id)).toEqual([
-      "r01",
-      "r03",
-      "r04",
-      "r05",
-      "r06",
-      "r07",
-      "r08",
-      "r09",
-      "r10",
+      rowId(1),
+      rowId(3),
+      rowId(4),
+      rowId(5),
+      rowId(6),
+      rowId(7),
+      rowId(8),
+      rowId(9),
+      rowId(10),
     ]);
     expect(server.requests).toHaveLength(4); // 3 (short), 4, 2, then the empty page
   });
 
   it("fails instead of looping when the instance ignores the cursor", async () => {
-    server.handle(() => jsonReply([{ sys_id: "a" }], { "x-total-count": "50" }));
+    server.handle(() => jsonReply([{ sys_id: rowId(1) }], { "x-total-count": "50" }));
     const { client } = setup();
     const error = await sourceError(collect(client.list("sys_user", { fields: [], pageSize: 1 })));
-    expect(error.code).toBe("E_SOURCE_HTTP");
+    expect(error.code).toBe("E_SOURCE_MALFORMED");
+    expect(error.message).toContain(
+      `page 2 of sys_user (rows after sys_id ${rowId(1)}) is malformed: record 1 of 1 (sys_id ${rowId(1)}) is not after the cursor`,
+    );
     expect(server.requests).toHaveLength(2);
   });
 });
 
+describe("list: malformed pages fail loudly, and nothing of them is passed on", () => {
+  const sysId = (n: number) => n.toString(16).padStart(32, "0");
+  const page = (...ns: number[]) => ns.map((n) => ({ sys_id: sysId(n), user_name: `svc_${n}` }));
+
+  /** Pages passed on before the list failed, and the failure. */
+  async function listUntilError(pageSize = 2, options: Partial<ServiceNowClientOptions> = {}) {
+    const { client } = setup(options);
+    const pages: RawRecord[][] = [];
+    const error = await (async () => {
+      for await (const rows of client.list("sys_user", { fields: ["user_name"], pageSize })) pages.push(rows);
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(SourceError);
+    return { pages, error: error as SourceError };
+  }
+
+  it("names the table, the page and the shape of a result that is not an array", async () => {
+    const cases: [unknown, string][] = [
+      [{ result: { sys_id: sysId(3) } }, '"result" is an object, not an array of records'],
+      [{ result: "no rows" }, '"result" is the string "no rows", not an array of records'],
+      [{ result: null }, '"result" is null, not an array of records'],
+      [{ records: page(3, 4) }, 'the answer has no "result" member'],
+    ];
+    for (const [body, problem] of cases) {
+      server.handle(inOrder(jsonReply(page(1, 2), { "x-total-count": "4" }), { body: body as object }));
+      server.requests.length = 0;
+      const { pages, error } = await listUntilError();
+      expect(error.code).toBe("E_SOURCE_MALFORMED");
+      expect(error.message).toContain(
+        `ServiceNow GET /api/now/table/sys_user failed: page 2 of sys_user (rows after sys_id ${sysId(2)}) is malformed: ${problem}.`,
+      );
+      expect(error.message).toContain("warden stopped rather than guess");
+      expect(pages).toEqual([page(1, 2)]);
+      expect(server.requests).toHaveLength(2); // not retried
+    }
+  });
+
+  it("refuses a record whose sys_id is not a sys_id, before passing any row of its page on", async () => {
+    const cases: [unknown, string][] = [
+      [12345, "has a sys_id that is the number 12345"],
+      ["", "has a sys_id that is an empty string"],
+      [{ value: sysId(2), link: "x" }, "has a sys_id that is an object"],
+      ["../x", 'has a sys_id that is the string "../x"'],
+    ];
+    for (const [bad, problem] of cases) {
+      server.handle(() => jsonReply([{ sys_id: sysId(1) }, { sys_id: bad }], { "x-total-count": "9" }));
+      server.requests.length = 0;
+      const { pages, error } = await listUntilError();
+      expect(error.code).toBe("E_SOURCE_MALFORMED");
+      expect(error.message).toContain(
+        `page 1 of sys_user is malformed: record 2 of 2 ${problem}, not 32 hexadecimal characters.`,
+      );
+      expect(pages).toEqual([]);
+      // Nothing was built from the bad value: no second request.
+      expect(server.requests).toHaveLength(1);
+    }
+  });
+
+  it("refuses rows out of sys_id order, which keyset paging would silently skip past", async () => {
+    server.handle(() => jsonReply(page(1, 5, 3), { "x-total-count": "9" }));
+    const { pages, error } = await listUntilError(3);
+    expect(error.message).toContain(
+      `record 3 of 3 (sys_id ${sysId(3)}) is not after record 2 (sys_id ${sysId(5)}): the rows are not in sys_id order`,
+    );
+    expect(pages).toEqual([]);
+  });
+
+  it("refuses the same page again when the instance ignores the cursor", async () => {
+    server.handle(() => jsonReply(page(1, 2), { "x-total-count": "9" }));
+    const { pages, error } = await listUntilError();
+    expect(error.message).toContain(
+      `page 2 of sys_user (rows after sys_id ${sysId(2)}) is malformed: record 1 of 2 (sys_id ${sysId(1)}) is not after the cursor sys_id ${sysId(2)}: the instance ignored the keyset condition, so paging would never end`,
+    );
+    expect(pages).toEqual([page(1, 2)]);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("stops an endless run of empty pages that claim more rows, with or without a next link", async () => {
+    const link = (req: RecordedRequest) =>
+      `<${server.url}${req.path}?sysparm_offset=${Number(req.query.get("sysparm_offset") ?? 0) + 2}>;rel="next"`;
+    for (const withLink of [false, true]) {
+      server.requests.length = 0;
+      server.handle((req) =>
+        jsonReply([], { "x-total-count": "1000000000", ...(withLink ? { link: link(req) } : {}) }),
+      );
+      const { pages, error } = await listUntilError(2, { maxEmptyPages: 3 });
+      expect(error.code).toBe("E_SOURCE_MALFORMED");
+      expect(error.message).toContain(
+        "page 4 of sys_user is malformed: 4 empty pages in a row while X-Total-Count still claims 1000000000 rows, so paging would never end (an ACL hiding more than 6 rows in a row looks the same: raise SERVICENOW_PAGE_SIZE)",
+      );
+      expect(pages).toEqual([]);
+      expect(server.requests.map((r) => r.query.get("sysparm_offset"))).toEqual([null, "2", "4", "6"]);
+    }
+  });
+
+  it("stops after the default of 10 empty pages when a full-looking cursor brings nothing", async () => {
+    server.handle((req) =>
+      req.query.get("sysparm_query") === "ORDERBYsys_id"
+        ? jsonReply(page(1, 2), { "x-total-count": "50" })
+        : jsonReply([], { "x-total-count": "48" }),
+    );
+    const { pages, error } = await listUntilError(2);
+    expect(error.message).toContain(
+      `page 12 of sys_user (rows after sys_id ${sysId(2)}) is malformed: 11 empty pages in a row while X-Total-Count still claims 48 rows`,
+    );
+    expect(pages).toEqual([page(1, 2)]);
+    expect(server.requests).toHaveLength(12);
+  });
+
+  it("still slides past as many ACL-hidden windows as allowed", async () => {
+    // Rows 1-6 hidden by an ACL (three whole windows of 2), then rows 7 and 8.
+    server.handle((req) => {
+      const offset = Number(req.query.get("sysparm_offset") ?? 0);
+      return jsonReply(offset < 6 ? [] : page(7, 8).slice(offset - 6, offset - 4), { "x-total-count": "8" });
+    });
+    const { client } = setup({ maxEmptyPages: 3 });
+    const pages: RawRecord[][] = [];
+    for await (const rows of client.list("sys_user", { fields: [], pageSize: 2 })) pages.push(rows);
+    expect(pages).toEqual([page(7, 8)]);
+  });
+});
+
 describe("findByField", () => {
+  const SYS_ID_1 = "62826bf03710200044e0bfc8bcbe5df1";
+  const SYS_ID_2 = "46d44a5dc0a8010e0142e1e4d6b5e4a0";
+
   it("sends the value as a literal name=value parameter and keeps exact matches only", async () => {
     server.handle(() =>
       jsonReply([
-        { sys_id: "1", user_name: "svc^ORactive=true" },
-        { sys_id: "2", user_name: "svc" },
+        { sys_id: SYS_ID_1, user_name: "svc^ORactive=true" },
+        { sys_id: SYS_ID_2, user_name: "svc" },
       ]),
     );
     const { client } = setup();
     const rows = await client.findByField("sys_user", "user_name", "svc^ORactive=true", ["sys_id"]);
-    expect(rows).toEqual([{ sys_id: "1", user_name: "svc^ORactive=true" }]);
+    expect(rows).toEqual([{ sys_id: SYS_ID_1, user_name: "svc^ORactive=true" }]);
     const [req] = server.requests;
     expect(req?.rawQuery).toContain("user_name=svc%5EORactive%3Dtrue&");
     expect(req?.query.has("sysparm_query")).toBe(false);
@@ -476,6 +674,17 @@ describe("findByField", () => {
     const { client } = setup();
     await expect(client.findByField("sys_user", "user_name", "x^NQactive=true", [])).resolves.toEqual([]);
     expect(server.requests[0]?.rawQuery).toContain("user_name=x%5ENQactive%3Dtrue");
+  });
+
+  it("refuses a record without a proper sys_id, and always asks for sys_id", async () => {
+    server.handle(() => jsonReply([{ sys_id: 7, user_name: "svc" }]));
+    const { client } = setup();
+    const error = await sourceError(client.findByField("sys_user", "user_name", "svc", ["active"]));
+    expect(error.code).toBe("E_SOURCE_MALFORMED");
+    expect(error.message).toContain(
+      "the answer to the sys_user lookup by user_name is malformed: record 1 of 1 has a sys_id that is the number 7",
+    );
+    expect(server.requests[0]?.query.get("sysparm_fields")).toBe("active,user_name,sys_id");
   });
 
   it("refuses a sysparm_* field name without sending anything", async () => {
@@ -534,6 +743,20 @@ describe("aggregate", () => {
     expect(req?.query.get("sysparm_group_by")).toBe("sys_created_by");
     expect(req?.query.get("sysparm_max_fields")).toBe("sys_created_on");
     expect(req?.query.get("sysparm_min_fields")).toBe("sys_created_on");
+  });
+});
+
+describe("aggregate: a result of another shape is not read as no rows", () => {
+  it("fails on null, a string or a missing result", async () => {
+    for (const body of [{ result: null }, { result: "0" }, { stats: { count: "3" } }]) {
+      server.handle(() => ({ body }));
+      const { client } = setup();
+      const error = await sourceError(client.aggregate("syslog_transaction", { count: true }));
+      expect(error.code).toBe("E_SOURCE_MALFORMED");
+      expect(error.message).toMatch(
+        /^ServiceNow GET \/api\/now\/stats\/syslog_transaction failed: the syslog_transaction statistics are malformed: /,
+      );
+    }
   });
 });
 
