@@ -2,8 +2,8 @@
 export interface HeldRequest {
   method: string;
   path: string;
-  /** Lets the request be handled (and answered, if its client is still there). */
-  release(): void;
+  /** Lets the request be handled (and answered, if its client is still there); resolves once it was. */
+  release(): Promise<void>;
 }
 
 interface Waiting {
@@ -22,37 +22,46 @@ interface Waiting {
  * … click …
  * const patch = await held;   // warden's write has reached the instance
  * child.kill("SIGKILL");
- * patch.release();            // the instance applies it, as a real one would
+ * await patch.release();      // the instance applies it, as a real one would
  */
 export class RequestHolds {
   readonly #waiting: Waiting[] = [];
-  readonly #held = new Set<() => void>();
+  readonly #held = new Set<() => Promise<void>>();
 
   /** Holds the next request with this method and a path containing `path`; resolves when it arrives. */
   next(match: { method?: string; path?: string } = {}): Promise<HeldRequest> {
     return new Promise((resolve) => this.#waiting.push({ method: match.method, path: match.path, resolve }));
   }
 
-  /** For the server: a promise to await before handling the request, or undefined when it is not held. */
-  take(method: string, path: string): Promise<void> | undefined {
+  /**
+   * For the server: when the request is to be held, `released` to await before handling it and
+   * `handled` to call after; undefined when it is not held.
+   */
+  take(method: string, path: string): { released: Promise<void>; handled: () => void } | undefined {
     const index = this.#waiting.findIndex(
       (w) =>
         (w.method === undefined || w.method === method) && (w.path === undefined || path.includes(w.path)),
     );
     if (index < 0) return undefined;
     const [waiting] = this.#waiting.splice(index, 1);
-    return new Promise<void>((resolve) => {
+    let handled = () => {};
+    const done = new Promise<void>((resolve) => {
+      handled = resolve;
+    });
+    const released = new Promise<void>((resolve) => {
       const release = () => {
         this.#held.delete(release);
         resolve();
+        return done;
       };
       this.#held.add(release);
       waiting?.resolve({ method, path, release });
     });
+    return { released, handled };
   }
 
   /** Lets every held request go on (the server closing). */
   releaseAll(): void {
-    for (const release of [...this.#held]) release();
+    for (const release of [...this.#held]) void release();
   }
 }

@@ -226,7 +226,22 @@ export async function startSimulatedInstance(options: SimulatedInstanceOptions):
     const body = req.method === "GET" || req.method === "HEAD" ? "" : await readBody(req);
     // A held request is handled after its release even if the client has gone: a real instance
     // carries out a request it has received whole.
-    await holds.take(entry.method, url.pathname);
+    const hold = holds.take(entry.method, url.pathname);
+    if (hold) await hold.released;
+    try {
+      await respond(req, res, url, body, entry);
+    } finally {
+      hold?.handled();
+    }
+  };
+
+  const respond = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    body: string,
+    entry: RecordedRequest,
+  ): Promise<void> => {
     const tableMatch = TABLE_PATH.exec(url.pathname) ?? STATS_PATH.exec(url.pathname);
     const tableName = tableMatch ? decodeURIComponent(tableMatch[2] ?? "") : undefined;
     const fault = faults.take(url.pathname, tableName, entry.method);

@@ -177,7 +177,7 @@ describe("health endpoints", () => {
 
     run.child.kill("SIGTERM");
     expect((await run.done).code).toBe(0);
-  }, 30_000);
+  });
 });
 
 /** The port `warden serve` prints once it listens; rejects if it exits first. */

@@ -78,7 +78,7 @@ describe("no secret in output", () => {
         expectNoSecret(result, command);
       }
     }
-  }, 60_000);
+  });
 
   it("does not echo a malformed SERVICENOW_URL's password in the configuration error", async () => {
     const result = await runWarden(["scan"], {
@@ -143,7 +143,7 @@ describe("no secret in output", () => {
     expectNoSecret({ stdout: body, stderr: "" }, "/readyz");
     serve.child.kill("SIGTERM");
     expectNoSecret(await serve.done, "serve");
-  }, 60_000);
+  });
 
   it("prints no Slack or Teams secret from doctor or serve, when Slack refuses the tokens", async () => {
     const slack = await startFakeSlackApi();
@@ -179,5 +179,5 @@ describe("no secret in output", () => {
     expect(socket.code).toBe(1);
     expect(`${socket.stdout}${socket.stderr}`).toContain("invalid_auth");
     expectNoSecret(socket, "serve (Socket Mode)");
-  }, 60_000);
+  });
 });

@@ -94,5 +94,5 @@ describe("warden serve and SIGTERM", () => {
     expect(db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.applied'").pluck().get()).toBe(
       1,
     );
-  }, 30_000);
+  });
 });

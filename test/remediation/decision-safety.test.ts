@@ -174,7 +174,7 @@ describe("one write per intent", () => {
     });
     expect(adminClick.status).toBe("duplicate");
     expect(adminClick.notice).toMatch(/already being done/);
-    read.release();
+    await read.release();
     expect((await ownerClick).status).toBe("done");
     expect(t.patches()).toBe(1);
     expect(t.count("SELECT count(*) FROM decisions WHERE outcome = 'applied'")).toBe(1);
@@ -213,7 +213,7 @@ describe("crash-safe records", () => {
     const click = t.click("disable");
     const patch = await held;
     const free = disk.fill(t.db);
-    patch.release();
+    await patch.release();
     const result = await click;
     expect(result.status).toBe("unavailable");
     expect(result.notice).toMatch(/could not record it/);

@@ -409,14 +409,12 @@ describe("fault switches", () => {
   it("a hung request times out on the client and close() still works", async () => {
     const local = await startSimulatedInstance({ data: sim.data, latencyMs: 5 });
     local.faults.script({ response: "hang" });
-    const started = Date.now();
     await expect(
       fetch(`${local.url}/api/now/table/sys_user`, {
         headers: { Authorization: BASIC },
         signal: AbortSignal.timeout(300),
       }),
     ).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(2000);
     local.faults.script({ response: "hang" });
     const pending = fetch(`${local.url}/api/now/table/sys_user`, { headers: { Authorization: BASIC } }).catch(
       (e: unknown) => e,

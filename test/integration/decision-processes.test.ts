@@ -1,0 +1,185 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { openWarden } from "../../src/app/open-warden.js";
+import { notifyOwners } from "../../src/app/post-digest.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { silentLogger } from "../../src/logger.js";
+import { runScan } from "../../src/scan/run-scan.js";
+import { verifyAuditChain } from "../../src/store/audit-log.js";
+import { openDatabase } from "../../src/store/open-database.js";
+import { decodeActionPayload } from "../../src/views/action-payload.js";
+import { NOW, startDemoSource } from "../helpers/demo-source.js";
+import { startFakeSlackApi } from "../helpers/fake-slack-api.js";
+import { killHard, startServe, WARDEN_BIN } from "../helpers/run-warden.js";
+import { blockActionsBody, postSlack } from "../helpers/sign-slack.js";
+import { tempDbPath } from "../helpers/temp-db.js";
+
+const SECRET = "processes-secret";
+const OWNER = { id: "URAJ", name: "Raj Patel", email: "raj.patel@acme.example" };
+const DM = `D${OWNER.id}`;
+
+/**
+ * A database with a scan and the owner's DM already sent, shared by real `warden serve`
+ * processes; the simulated ServiceNow and the fake Slack run in the test.
+ */
+async function setup() {
+  const { sim } = await startDemoSource();
+  const slack = await startFakeSlackApi({ users: [OWNER] });
+  onTestFinished(() => slack.close());
+  const env = {
+    LOG_LEVEL: "silent",
+    SERVICENOW_URL: sim.url,
+    SERVICENOW_USERNAME: "warden",
+    SERVICENOW_PASSWORD: "warden-demo",
+    SLACK_BOT_TOKEN: "xoxb-test",
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.url,
+    WARDEN_DB: tempDbPath(),
+    // February 29th: no scheduled slot to catch up, so the processes do only what the test asks.
+    SCAN_SCHEDULE: "0 0 29 2 *",
+    DIGEST_SCHEDULE: "0 0 29 2 *",
+  };
+  const warden = await openWarden(loadConfig(env), { logger: silentLogger, now: () => NOW });
+  await runScan({
+    db: warden.db,
+    connector: warden.connector,
+    now: () => NOW,
+    logger: silentLogger,
+    dormantDays: 100,
+  });
+  await notifyOwners(warden);
+  await warden.close();
+  const [dm] = slack.messages(DM);
+  if (!dm) throw new Error("the owner got no DM");
+  const disable = (dm.blocks as { elements?: { action_id: string; value?: string }[] }[])
+    .flatMap((b) => b.elements ?? [])
+    .find((e) => e.action_id === "warden_disable")!;
+  const accountId = decodeActionPayload(disable.value)!.id;
+  const users = sim.data.tables.get("sys_user")!;
+  const click = (url: string) =>
+    postSlack(
+      url,
+      blockActionsBody({
+        userId: OWNER.id,
+        actionId: "warden_disable",
+        value: disable.value ?? "",
+        channelId: DM,
+        messageTs: dm.ts,
+        responseUrl: slack.responseUrl({ channel: DM, ts: dm.ts, user: OWNER.id }),
+      }),
+      SECRET,
+    );
+  const db = () => {
+    const handle = openDatabase(env.WARDEN_DB);
+    onTestFinished(() => void handle.close());
+    return handle;
+  };
+  return {
+    sim,
+    slack,
+    env,
+    dm,
+    accountId,
+    click,
+    db,
+    active: () => users.rows[users.indexById.get(accountId)!]!.active,
+    patches: () => sim.requests.filter((r) => r.method === "PATCH").length,
+    shown: () => JSON.stringify(slack.messages(DM)[0]?.blocks ?? []),
+  };
+}
+
+describe("decisions across real processes", () => {
+  it("a double click split across two processes on one database writes once", async () => {
+    const t = await setup();
+    const [a, b] = await Promise.all([startServe(t.env), startServe(t.env)]);
+    // Process A claims the decision; its re-read is held at ServiceNow while B gets the second click.
+    const held = t.sim.holds.next({ method: "GET", path: `/sys_user/${t.accountId}` });
+    expect((await t.click(a.url)).status).toBe(200);
+    const read = await held;
+    expect((await t.click(b.url)).status).toBe(200);
+    await t.slack.until(
+      () => t.slack.ephemerals(DM).some((e) => /already being done/.test(String(e.text))),
+      "process B to say the decision is in progress",
+    );
+    await read.release();
+    await t.slack.until(() => /Disabled by/.test(t.shown()), "the DM to show the decision");
+    expect(t.patches()).toBe(1);
+    const db = t.db();
+    expect(db.prepare("SELECT action, outcome FROM decisions").all()).toEqual([
+      { action: "disable", outcome: "applied" },
+    ]);
+    expect(
+      db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.duplicate'").pluck().get(),
+    ).toBe(1);
+    expect(verifyAuditChain(db).ok).toBe(true);
+  });
+
+  it("kill -9 while the write is at ServiceNow: the next start settles the decision and updates the DM", async () => {
+    const t = await setup();
+    const first = await startServe(t.env);
+    const held = t.sim.holds.next({ method: "PATCH" });
+    await t.click(first.url);
+    const patch = await held;
+    await killHard(first);
+    await patch.release(); // ServiceNow carries out the write it received
+    expect(t.active()).toBe("false");
+
+    await startServe(t.env);
+    await t.slack.until(() => /Disabled by/.test(t.shown()), "the DM to show the settled decision");
+    const db = t.db();
+    expect(db.prepare("SELECT outcome, after_values FROM decisions").get()).toEqual({
+      outcome: "applied",
+      after_values: JSON.stringify({ active: false, lockedOut: true, webServiceAccessOnly: false }),
+    });
+    expect(
+      db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.recovered'").pluck().get(),
+    ).toBe(1);
+    expect(t.patches()).toBe(1);
+  });
+
+  it("kill -9 before anything was written: the decision is marked failed and the button works again", async () => {
+    const t = await setup();
+    const first = await startServe(t.env);
+    const held = t.sim.holds.next({ method: "GET", path: `/sys_user/${t.accountId}` });
+    await t.click(first.url);
+    const read = await held;
+    await killHard(first);
+    await read.release();
+
+    const second = await startServe(t.env);
+    await t.slack.until(() => /failed/.test(t.shown()), "the DM to show the interrupted decision");
+    const db = t.db();
+    expect(db.prepare("SELECT outcome, error FROM decisions").get()).toEqual({
+      outcome: "failed",
+      error: "interrupted before anything was written to servicenow; nothing was changed",
+    });
+    expect(t.patches()).toBe(0);
+    expect(t.active()).toBe("true");
+    // Nothing blocks a new attempt.
+    await t.click(second.url);
+    await t.slack.until(() => /Disabled by/.test(t.shown()), "the retried disable");
+    expect(t.active()).toBe("false");
+    expect(t.patches()).toBe(1);
+  });
+
+  it("keeps the audit chain linear while several processes append at once", async () => {
+    const path = tempDbPath();
+    openDatabase(path).close();
+    const store = join(WARDEN_BIN, "../store");
+    const script = `
+      const { openDatabase } = await import(${JSON.stringify(join(store, "open-database.js"))});
+      const { appendAudit } = await import(${JSON.stringify(join(store, "audit-log.js"))});
+      const db = openDatabase(process.argv[1]);
+      for (let i = 0; i < 150; i++) appendAudit(db, { at: new Date(), event: "test.append", detail: { i, pid: process.pid } });
+      db.close();`;
+    const run = promisify(execFile);
+    await Promise.all(
+      [1, 2, 3].map(() => run(process.execPath, ["--input-type=module", "-e", script, path])),
+    );
+    const db = openDatabase(path);
+    onTestFinished(() => void db.close());
+    expect(verifyAuditChain(db)).toEqual({ ok: true, entries: 450 });
+  });
+});
