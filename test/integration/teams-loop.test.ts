@@ -9,13 +9,13 @@ import { enqueueOwnerMessages } from "../../src/notify/enqueue-owner-messages.js
 import { runScan } from "../../src/scan/run-scan.js";
 import { getConversationRef } from "../../src/store/conversation-refs.js";
 import { parseWithAdaptiveCards } from "../adapters/teams/parse-with-adaptivecards.js";
-import { cardShownText } from "../helpers/rendered-text.js";
 import { NOW, startDemoSource } from "../helpers/demo-source.js";
 import {
   connectorForbidden,
   connectorNotInRoster,
   startFakeBotConnector,
 } from "../helpers/fake-bot-connector.js";
+import { cardShownText } from "../helpers/rendered-text.js";
 import {
   cardOf,
   channelMention,
