@@ -1,5 +1,5 @@
 import { truncateText } from "../../../views/truncate-text.js";
-import type { TextBlock } from "./adaptive-card.js";
+import type { SafeMarkdown, TextBlock } from "./adaptive-card.js";
 
 /*
  * The rule for Teams text: TextBlock and FactSet text is a Markdown subset (bold, italic, lists,
@@ -88,12 +88,15 @@ export function textBlock(
         ? escapeCardMarkdown(truncateText(text, max))
         : cutMarkdown(text.markdown, max);
   // An empty TextBlock renders nothing (and the validator rejects it).
-  return { type: "TextBlock", text: value || " ", wrap: true, ...rest };
+  return { type: "TextBlock", text: (value || " ") as SafeMarkdown, wrap: true, ...rest };
 }
 
 /** A FactSet fact; Teams formats both title and value as markdown, so both are CardText. */
-export function fact(title: CardText, value: CardText): { title: string; value: string } {
-  return { title: cardMarkdown(title) || " ", value: cardMarkdown(value) || " " };
+export function fact(title: CardText, value: CardText): { title: SafeMarkdown; value: SafeMarkdown } {
+  return {
+    title: (cardMarkdown(title) || " ") as SafeMarkdown,
+    value: (cardMarkdown(value) || " ") as SafeMarkdown,
+  };
 }
 
 /**
