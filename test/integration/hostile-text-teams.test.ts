@@ -1,4 +1,5 @@
 import { describe, expect, it, onTestFinished } from "vitest";
+import { cardInputId } from "../../src/adapters/teams/render/card-input-id.js";
 import { openWarden } from "../../src/app/open-warden.js";
 import { notifyOwners, postDigest } from "../../src/app/post-digest.js";
 import { startServer } from "../../src/app/start-server.js";
@@ -121,12 +122,12 @@ describe("Teams: hostile names from ServiceNow and users mention nobody and link
 
     // Keep with a hostile reason, from the card's inputs.
     const keep = ownerAction(t, t.raj, "warden_keep", kept.id);
-    const target = `${kept.id}`;
+    const target = { s: "servicenow", id: kept.id };
     await t.post(
       submitMessage(url, t.raj, keep.card, {
         ...keep.action.data,
-        [`reason.servicenow.${target}`]: REASON,
-        [`expiresInDays.servicenow.${target}`]: "30",
+        [cardInputId("reason", target)]: REASON,
+        [cardInputId("expiresInDays", target)]: "30",
       }),
     );
     await invoke(t.raj, ownerAction(t, t.raj, "warden_not_mine", notMine.id));

@@ -5,7 +5,7 @@ const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", 
  * Makes text from a source or a user inert in Slack: `&`, `<` and `>` become `&amp;`, `&lt;` and
  * `&gt;`, the only characters Slack treats as control characters, so `<!everyone>`, `<@U123>`,
  * `<#C123>` or `<https://evil|click>` show as typed and ping or link nothing
- * (https://docs.slack.dev/messaging/formatting-message-text#escaping). warden's own mrkdwn
+ * (https://docs.slack.dev/messaging/formatting-message-text, "Escaping text"). warden's own mrkdwn
  * formatting (`*bold*`, `_italic_`, backticks, `•`) never uses them, so whole texts are escaped.
  *
  * With `max`, the plain text is cut first and then escaped, so the result has at most `max`
