@@ -21,6 +21,7 @@ import {
   renderLookupBlocks,
   renderOwnerMessageBlocks,
 } from "./render/index.js";
+import { messageArgs, noticeMessage, type SlackMessage } from "./render/slack-message.js";
 import { renderKeepModal } from "./render-keep-modal.js";
 
 export interface SlackAppOptions {
@@ -128,12 +129,8 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
           ? renderDigestBlocks(reply.view)
           : reply.kind === "help"
             ? renderHelpBlocks()
-            : { text: reply.notice, blocks: [] };
-    await respond({
-      response_type: "ephemeral",
-      text: rendered.text,
-      ...(rendered.blocks.length ? { blocks: rendered.blocks } : {}),
-    });
+            : noticeMessage(reply.notice);
+    await respond({ response_type: "ephemeral", ...messageArgs(rendered) });
   });
 
   /** Updates the owner message in place after a decision on one of its accounts. */
@@ -147,18 +144,14 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
     const view = recordDecisionInMessage(db, "slack", outboxId, result.decision);
     if (!view) return;
     const message = renderOwnerMessageBlocks(view, { messageId: outboxId, now: deps.now() });
-    await app.client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+    await app.client.chat.update({ channel, ts, ...messageArgs(message) });
   }
 
   async function act(
     body: { user: { id: string }; container?: { channel_id?: string; message_ts?: string } },
     request: Omit<ActionRequest, "actor" | "origin">,
-    respond: (message: {
-      response_type: "ephemeral";
-      replace_original: false;
-      text: string;
-      blocks?: unknown[];
-    }) => Promise<unknown>,
+    /** Shows `message` to the clicking user only. */
+    tell: (message: SlackMessage) => Promise<unknown>,
   ) {
     const channel = body.container?.channel_id;
     const ts = body.container?.message_ts;
@@ -168,22 +161,20 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
       actor: { platform: "slack", id: body.user.id, email },
       origin: channel && ts ? { conversation: channel, message: ts } : undefined,
     });
-    if (result.status === "done" || result.status === "failed" || result.status === "duplicate") {
-      await updateMessage(request.payload.m, channel, ts, result);
+    // Only the message the core verified the click came from, and only with its own decision.
+    if (
+      "decision" in result &&
+      result.decision.outcome !== "pending" &&
+      result.decision.messageId === request.payload.m
+    ) {
+      await updateMessage(result.decision.messageId, channel, ts, result);
     }
     if (result.status !== "done") {
       const current =
         result.status === "stale"
           ? renderLookupBlocks(buildLookup(db, request.payload.id)).blocks
           : undefined;
-      await respond({
-        response_type: "ephemeral",
-        replace_original: false,
-        text: result.notice,
-        ...(current
-          ? { blocks: [{ type: "section", text: { type: "mrkdwn", text: result.notice } }, ...current] }
-          : {}),
-      });
+      await tell(noticeMessage(result.notice, current));
     }
     return result;
   }
@@ -192,7 +183,9 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
     await ack();
     const payload = decodeActionPayload((action as { value?: string }).value);
     if (!payload || body.type !== "block_actions") return;
-    await act(body as never, { payload }, respond as never);
+    await act(body as never, { payload }, (message) =>
+      respond({ response_type: "ephemeral", replace_original: false, ...messageArgs(message) }),
+    );
   });
 
   app.action("warden_keep", async ({ ack, body, action, client }) => {
@@ -246,7 +239,11 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
       { payload, reason, keepDays: values.expiry?.expiry?.selected_option?.value },
       async (message) => {
         if (meta.channel)
-          await client.chat.postEphemeral({ channel: meta.channel, user: body.user.id, text: message.text });
+          await client.chat.postEphemeral({
+            channel: meta.channel,
+            user: body.user.id,
+            ...messageArgs(message),
+          });
       },
     );
   });
@@ -267,7 +264,11 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
       ownerEmail,
       now: deps.now(),
     });
-    await respond({ response_type: "ephemeral", replace_original: false, text: outcome.notice });
+    await respond({
+      response_type: "ephemeral",
+      replace_original: false,
+      ...messageArgs(noticeMessage(outcome.notice)),
+    });
   });
 
   return { app, receiver, client: app.client };

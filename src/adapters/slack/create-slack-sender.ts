@@ -12,6 +12,7 @@ import { getOutboxItem, type OutboxItem } from "../../store/outbox.js";
 import type { DigestView } from "../../views/build-digest.js";
 import type { OwnerAccountView, OwnerMessageView } from "../../views/build-owner-messages.js";
 import { renderDigestBlocks, renderOwnerMessageBlocks, renderUnownedBlocks } from "./render/index.js";
+import { messageArgs, type SlackMessage } from "./render/slack-message.js";
 import { renderFollowUpBlocks } from "./render-follow-up-blocks.js";
 
 /** Where a Slack message landed, as the outbox keeps it (chat.update needs both). */
@@ -53,15 +54,8 @@ export function createSlackSender(deps: {
     }
   }
 
-  async function post(
-    channel: string,
-    message: { text: string; blocks: unknown[] },
-  ): Promise<SlackMessageRef> {
-    const answer = await client.chat.postMessage({
-      channel,
-      text: message.text,
-      blocks: message.blocks as never,
-    });
+  async function post(channel: string, message: SlackMessage): Promise<SlackMessageRef> {
+    const answer = await client.chat.postMessage({ channel, ...messageArgs(message) });
     return { channel: answer.channel ?? channel, ts: answer.ts ?? "" };
   }
 
@@ -94,8 +88,7 @@ export function createSlackSender(deps: {
           const answer = await client.chat.postMessage({
             channel: original.channel,
             thread_ts: original.ts,
-            text: message.text,
-            blocks: message.blocks,
+            ...messageArgs(message),
           });
           ref = { channel: answer.channel ?? original.channel, ts: answer.ts ?? "" };
         } else if (item.kind === "message_update") {
@@ -108,12 +101,7 @@ export function createSlackSender(deps: {
             messageId: outboxId,
             now: deps.now(),
           });
-          await client.chat.update({
-            channel: ref.channel,
-            ts: ref.ts,
-            text: message.text,
-            blocks: message.blocks,
-          });
+          await client.chat.update({ channel: ref.channel, ts: ref.ts, ...messageArgs(message) });
         } else if (item.kind === "escalation") {
           ref = await post(
             item.recipient,

@@ -17,13 +17,12 @@ import { forgetChatUser, getChatUserEmail, saveChatUser } from "../../store/chat
 import { saveConversationRef } from "../../store/conversation-refs.js";
 import { buildLookup } from "../../views/build-lookup.js";
 import { handleTeamsAction, type TeamsActionDeps, type TeamsActionOutcome } from "./handle-teams-action.js";
-import { textBlock } from "./render/card-text.js";
 import {
-  type AdaptiveCard,
-  createCard,
+  plainTextActivity,
   renderDigestCard,
   renderHelpCard,
   renderLookupCard,
+  renderNoticeCard,
 } from "./render/index.js";
 import { toConversationRef } from "./teams-conversation-ref.js";
 
@@ -41,10 +40,6 @@ export interface TeamsBotDeps {
 
 const CARD = "application/vnd.microsoft.card.adaptive";
 const MESSAGE = "application/vnd.microsoft.activity.message";
-
-/** A short text as a card, for notices that go with a card (stale: notice then current state). */
-const noticeCard = (text: string, card?: AdaptiveCard): AdaptiveCard =>
-  createCard([textBlock(text, { weight: "bolder" }), ...(card?.body ?? [])]);
 
 /**
  * An invoke answer. botbuilder types `value` as an object, but the message type carries a plain
@@ -143,7 +138,9 @@ class WardenTeamsBot extends ActivityHandler {
       activity.conversation.conversationType === "channel"
     ) {
       await context.sendActivity(
-        "Lookups are private: send me the same words in a 1:1 chat with warden (Chat → warden), and I will answer there.",
+        plainTextActivity(
+          "Lookups are private: send me the same words in a 1:1 chat with warden (Chat → warden), and I will answer there.",
+        ),
       );
       return;
     }
@@ -158,9 +155,7 @@ class WardenTeamsBot extends ActivityHandler {
     await context.sendActivity(
       card
         ? { type: "message", attachments: [CardFactory.adaptiveCard(card)] }
-        : "notice" in reply
-          ? reply.notice
-          : "",
+        : plainTextActivity("notice" in reply ? reply.notice : ""),
     );
   }
 
@@ -171,8 +166,11 @@ class WardenTeamsBot extends ActivityHandler {
         : undefined;
     await context.sendActivity(
       current
-        ? { type: "message", attachments: [CardFactory.adaptiveCard(noticeCard(result.notice, current))] }
-        : result.notice,
+        ? {
+            type: "message",
+            attachments: [CardFactory.adaptiveCard(renderNoticeCard(result.notice, current))],
+          }
+        : plainTextActivity(result.notice),
     );
   }
 
@@ -183,6 +181,8 @@ class WardenTeamsBot extends ActivityHandler {
     const data = (invokeValue.action.data ?? {}) as Record<string, unknown>;
     const { result, card } = await handleTeamsAction(this.#actions, context, data, invokeValue.action.verb);
     // Teams shows the returned card to the clicker at once; the others see the updateActivity.
+    // A message answer is a string shown to the clicker only: not an activity, it carries no
+    // mention entities, and the notice is left as the core wrote it.
     return card ? invokeAnswer(CARD, card) : invokeAnswer(MESSAGE, result.notice);
   }
 }

@@ -22,12 +22,10 @@ import {
 import { getOutboxItem, type OutboxItem } from "../../store/outbox.js";
 import type { DigestView } from "../../views/build-digest.js";
 import type { OwnerAccountView, OwnerMessageView } from "../../views/build-owner-messages.js";
-import { describeFollowUp } from "../../views/follow-up-text.js";
-import { textBlock } from "./render/card-text.js";
 import {
   type AdaptiveCard,
-  createCard,
   renderDigestCard,
+  renderFollowUpCard,
   renderOwnerMessageCard,
   renderUnownedCard,
 } from "./render/index.js";
@@ -238,8 +236,7 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
           });
         } else if (item.kind === "reminder" || item.kind === "escalation") {
           const view = viewFromJson<FollowUpView>(item.payload);
-          const { headline, lines } = describeFollowUp(item.kind, view);
-          const card = createCard([textBlock(headline, { weight: "bolder" }), textBlock(lines.join("\n\n"))]);
+          const card = renderFollowUpCard(item.kind, view);
           // A reminder goes into the owner's conversation, under the first message; an escalation to the admins.
           const original = view.replyTo ? (JSON.parse(view.replyTo) as TeamsMessageRef) : undefined;
           const saved = original ? getConversationRef(db, "teams", original.conversationId) : undefined;

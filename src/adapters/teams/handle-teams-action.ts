@@ -70,8 +70,13 @@ export async function handleTeamsAction(
       : undefined,
   });
   let card: AdaptiveCard | undefined;
-  if (result.status === "done" || result.status === "failed" || result.status === "duplicate") {
-    card = recordDecisionInCard(deps.db, payload.m, result.decision, deps.now());
+  // Only the message the core verified the click came from, and only with its own decision.
+  if (
+    "decision" in result &&
+    result.decision.outcome !== "pending" &&
+    result.decision.messageId === payload.m
+  ) {
+    card = recordDecisionInCard(deps.db, result.decision.messageId, result.decision, deps.now());
     if (card && activity.replyToId) {
       try {
         await context.updateActivity({

@@ -1,20 +1,32 @@
 import fc from "fast-check";
 import { RULE_NAMES } from "../../../src/core/model.js";
+import type { FollowUpView } from "../../../src/notify/enqueue-follow-ups.js";
 import type { DigestView } from "../../../src/views/build-digest.js";
+import type { LookupView } from "../../../src/views/build-lookup.js";
 import type {
   DecisionLineView,
   OwnerAccountView,
   OwnerMessageView,
 } from "../../../src/views/build-owner-messages.js";
-import { account, digest, NOW } from "./view-fixtures.js";
+import { HOSTILE } from "../../helpers/rendered-text.js";
+import { account, digest, lookupFound, NOW } from "./view-fixtures.js";
 
-/** Random text: short or very long, with the characters Slack and markdown treat specially. */
+/** Mentions, links and formatting an attacker would put in a name, mixed with ordinary text. */
+export const hostileText = fc
+  .tuple(
+    fc.array(fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 6 })), { maxLength: 8 }),
+    fc.constantFrom(" ", "", "\n", "\n\n- ", "\n1. "),
+  )
+  .map(([parts, separator]) => parts.join(separator));
+
+/** Random text: short, very long, or hostile, with the characters Slack and markdown treat specially. */
 export const anyText = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({
-    unit: fc.constantFrom("a", "&", "<", ">", "*", "_", "`", "é", "😀", " ", "\n"),
+    unit: fc.constantFrom("a", "&", "<", ">", "*", "_", "`", "[", "]", "(", ")", "\\", "é", "😀", " ", "\n"),
     maxLength: 4000,
   }),
+  hostileText,
 );
 const date = fc.date({
   min: new Date("2026-01-01T00:00:00Z"),
@@ -103,3 +115,38 @@ export const anyDigest: fc.Arbitrary<DigestView> = fc
   });
 
 export { NOW };
+
+export const anyLookup: fc.Arbitrary<LookupView> = fc.oneof(
+  fc
+    .record({ query: anyText, suggestions: fc.array(anyText, { maxLength: 15 }) })
+    .map(({ query, suggestions }) => ({ found: false as const, query, suggestions })),
+  fc
+    .record({ size: fc.nat(40), text: anyText, name: anyText, email: anyText, reason: anyText })
+    .map(({ size, text, name, email, reason }) => {
+      const view = lookupFound(size, text);
+      if (!view.found) return view;
+      return {
+        ...view,
+        identity: {
+          ...view.identity,
+          userName: text,
+          name,
+          roles: [text, name],
+          owner: { id: "o", userName: name, name, email, active: size % 2 === 0 },
+          uniqueApiCalls7d: [{ method: "GET", path: text, count: 1 }],
+        },
+        openFindings: view.openFindings.map((f) => ({ ...f, summary: reason })),
+        decisions: view.decisions.map((d) => ({ ...d, actor: email, reason })),
+      };
+    }),
+);
+
+export const anyFollowUp: fc.Arbitrary<FollowUpView> = fc
+  .record({ ownerEmail: anyText, accounts: fc.array(anyAccount, { maxLength: 30 }) })
+  .map(({ ownerEmail, accounts }) => ({
+    ownerEmail,
+    replyTo: undefined,
+    originalId: 1,
+    sentAt: NOW,
+    accounts,
+  }));

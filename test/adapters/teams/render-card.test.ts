@@ -14,11 +14,14 @@ import { renderLookupCard } from "../../../src/adapters/teams/render/render-look
 import { renderOwnerMessageCard } from "../../../src/adapters/teams/render/render-owner-message-card.js";
 import { renderUnownedCard } from "../../../src/adapters/teams/render/render-unowned-card.js";
 import { ACTION_IDS, decodeActionPayload } from "../../../src/views/action-payload.js";
+import { cardShownText } from "../../helpers/rendered-text.js";
 import { account, decision, digest, LONG, lookupFound, NOW, ownerMessage } from "../slack/view-fixtures.js";
 import { parseWithAdaptiveCards } from "./parse-with-adaptivecards.js";
 
 const check = (card: AdaptiveCard) => checkAdaptiveCard(card, { parse: parseWithAdaptiveCards });
 const json = (card: AdaptiveCard) => JSON.stringify(card);
+/** The card's text as a reader sees it (Markdown escapes resolved). */
+const shown = (card: unknown) => cardShownText(card);
 
 /** Every action in the card, ShowCards' inner ones included. */
 function actions(card: { body: CardElement[]; actions?: CardAction[] }): CardAction[] {
@@ -43,16 +46,16 @@ describe("renderDigestCard", () => {
     const card = renderDigestCard(digest(10_000));
     expect(check(card)).toEqual([]);
     expect(card.version).toBe("1.5");
-    expect(json(card)).toContain("Machine Identity Security Score: 65/100");
-    expect(json(card)).toContain("72 → 65: 3 accounts started using Basic auth");
-    expect(json(card)).toMatch(/and 9,99\d more/);
+    expect(shown(card)).toContain("Machine Identity Security Score: 65/100");
+    expect(shown(card)).toContain("72 → 65: 3 accounts started using Basic auth");
+    expect(shown(card)).toMatch(/and 9,99\d more/);
   });
 
   it("puts a failed or stale scan first", () => {
     const problem = "The last scan failed (2026-11-22T02:00:00.000Z): 401 Unauthorized";
     const card = renderDigestCard(digest(5, problem));
     expect(card.body[0]).toMatchObject({ type: "TextBlock", color: "attention" });
-    expect(json({ ...card, body: [card.body[0]!] })).toContain(problem);
+    expect(shown({ ...card, body: [card.body[0]!] })).toContain(problem);
     expect(check(renderDigestCard({ ...digest(0), lastScan: undefined, score: undefined }))).toEqual([]);
   });
 
@@ -65,8 +68,8 @@ describe("renderOwnerMessageCard", () => {
   it("gives an owner of 500 accounts one card under 28 KB with the rest summarised", () => {
     const card = renderOwnerMessageCard(ownerMessage(500), { now: NOW, messageId: 7 });
     expect(check(card)).toEqual([]);
-    expect(json(card)).toMatch(/and 49\d more accounts \(Dormant/);
-    expect(json(card)).toContain("lookup <account>");
+    expect(shown(card)).toMatch(/and 49\d more accounts \(Dormant/);
+    expect(shown(card)).toContain("lookup <account>");
   });
 
   it("uses Action.Execute with the payload as data and an Action.Submit fallback", () => {
@@ -139,13 +142,13 @@ describe("renderOwnerMessageCard", () => {
         { now, messageId: 3 },
       );
     const open = render(decision());
-    expect(json(open)).toContain("Disabled by alice@acme.example at 2026-11-23 10:02 UTC");
+    expect(shown(open)).toContain("Disabled by alice@acme.example at 2026-11-23 10:02 UTC");
     expect(executes(open).map((a) => a.verb)).toEqual([ACTION_IDS.undo]);
     expect(executes(open)[0]!.data).toMatchObject({ a: "undo", d: 42, m: 3 });
     expect(executes(render(decision(), new Date("2026-11-24T11:00:00Z")))).toEqual([]);
-    expect(json(render(decision({ outcome: "dry_run" })))).toContain("would have been disabled (dry run)");
+    expect(shown(render(decision({ outcome: "dry_run" })))).toContain("would have been disabled (dry run)");
     const failed = render(decision({ outcome: "failed", error: "PATCH failed: 403", undoUntil: undefined }));
-    expect(json(failed)).toContain("PATCH failed: 403");
+    expect(shown(failed)).toContain("PATCH failed: 403");
     expect(executes(failed).map((a) => a.verb)).toEqual([
       ACTION_IDS.disable,
       ACTION_IDS.restrict,
@@ -186,18 +189,18 @@ describe("renderUnownedCard, renderLookupCard, renderHelpCard", () => {
     expect(json(card)).toContain(
       `"id":"${cardInputId("ownerEmail", { s: "servicenow", id: account(0).accountId })}"`,
     );
-    expect(json(card)).toMatch(/and \d+ more accounts/);
+    expect(shown(card)).toMatch(/and \d+ more accounts/);
   });
 
   it("renders lookups of any size and the help", () => {
     expect(check(renderLookupCard(lookupFound()))).toEqual([]);
     const big = renderLookupCard(lookupFound(2000, LONG));
     expect(check(big)).toEqual([]);
-    expect(json(big)).toMatch(/and 1,99\d more/);
+    expect(shown(big)).toMatch(/and 1,99\d more/);
     expect(check(renderLookupCard({ found: false, query: LONG, suggestions: [LONG, LONG] }))).toEqual([]);
     const help = renderHelpCard();
     expect(check(help)).toEqual([]);
-    expect(json(help)).toContain("lookup <account>");
+    expect(shown(help)).toContain("lookup <account>");
   });
 });
 

@@ -8,23 +8,26 @@ import { formatApiCalls, formatAuthMethods, formatTime } from "../../../views/fo
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
 import { truncateText } from "../../../views/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
-import { contextBlock, escapeAndCut, sectionBlock } from "./slack-blocks.js";
+import { contextBlock, sectionBlock } from "./slack-blocks.js";
 
 /** Characters for one account's findings: several accounts must fit in one message. */
 const ACCOUNT_CHARS = 1400;
 const FINDINGS_SHOWN = 4;
 const EVIDENCE_SHOWN = 2;
 
-/** "*svc_x* (Integration user)" and its findings with evidence and the recommended fix. */
+/**
+ * "*svc_x* (Integration user)" and its findings with evidence and the recommended fix, as plain
+ * text with warden's mrkdwn formatting: `sectionBlock` escapes it.
+ */
 export function describeAccountMrkdwn(account: OwnerAccountView): string {
   const lines = [
-    `*${escapeAndCut(account.userName, 100)}* (${escapeAndCut(account.name, 80)})${account.active ? "" : " inactive"}`,
+    `*${truncateText(account.userName, 100)}* (${truncateText(account.name, 80)})${account.active ? "" : " inactive"}`,
   ];
   for (const finding of account.findings.slice(0, FINDINGS_SHOWN)) {
     lines.push(
-      `• *${RULE_TITLES[finding.rule]}* [${finding.severity}]: ${escapeAndCut(finding.summary, 200)}`,
+      `• *${RULE_TITLES[finding.rule]}* [${finding.severity}]: ${truncateText(finding.summary, 200)}`,
     );
-    const evidence = finding.evidence.slice(0, EVIDENCE_SHOWN).map((e) => escapeAndCut(e.detail, 160));
+    const evidence = finding.evidence.slice(0, EVIDENCE_SHOWN).map((e) => truncateText(e.detail, 160));
     if (finding.evidence.length > EVIDENCE_SHOWN)
       evidence.push(`and ${finding.evidence.length - EVIDENCE_SHOWN} more`);
     if (evidence.length > 0) lines.push(`    _evidence:_ ${evidence.join("; ")}`);
@@ -41,7 +44,7 @@ export function describeImpact(account: OwnerAccountView): string[] {
   return [
     `*Authentication (30 days):* ${formatAuthMethods(account.authMethods30d)}`,
     `*API calls (7 days):* ${formatApiCalls(account.uniqueApiCalls7d, 3)
-      .map((c) => escapeAndCut(c, 120))
+      .map((c) => truncateText(c, 120))
       .join("; ")}`,
   ];
 }
@@ -92,7 +95,7 @@ export function renderAccountBlocks(
       : "";
     const icon = decision.outcome === "failed" ? ":x:" : ":white_check_mark:";
     // The outcome leads: it is what changed since the owner last read this message.
-    outcome = `${icon} *${escapeAndCut(describeDecision(decision), 600)}*${undo}\n`;
+    outcome = `${icon} *${truncateText(describeDecision(decision), 600)}*${undo}\n`;
   }
   const blocks: types.KnownBlock[] = [
     sectionBlock(`${outcome}${describeAccountMrkdwn(account)}`),

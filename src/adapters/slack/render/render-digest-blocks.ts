@@ -4,7 +4,8 @@ import { formatTime } from "../../../views/format-text.js";
 import { plural, RULE_TITLES } from "../../../views/rule-text.js";
 import { truncateText } from "../../../views/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
-import { contextBlock, escapeAndCut, headerBlock, listText, sectionBlock } from "./slack-blocks.js";
+import { contextBlock, headerBlock, listText, mrkdwnText, sectionBlock } from "./slack-blocks.js";
+import { type SlackMessage, slackMessage } from "./slack-message.js";
 
 /** Lines per list: a digest is read in a minute, the rest is one `/warden lookup` away. */
 const LIST_LINES = 10;
@@ -16,9 +17,9 @@ const LIST_CHARS = 1600;
  * trend, counts per rule, new and fixed findings, riskiest accounts, unanswered owners and blind
  * spots, each list cut to fit with "… and N more". Stays within Block Kit limits for any size.
  */
-export function renderDigestBlocks(view: DigestView): { text: string; blocks: types.KnownBlock[] } {
+export function renderDigestBlocks(view: DigestView): SlackMessage {
   const blocks: types.KnownBlock[] = [];
-  const ec = escapeAndCut;
+  const ec = truncateText;
   // `||`, not `??`: an empty problem string means there is none.
   const warning =
     view.lastScan?.problem || (view.lastScan ? undefined : "No scan has run yet. Run `warden scan`.");
@@ -31,7 +32,7 @@ export function renderDigestBlocks(view: DigestView): { text: string; blocks: ty
     : "Last scan: never";
   if (!view.score) {
     blocks.push(contextBlock([lastScan]));
-    return { text: truncateText(warning || "warden digest: no score yet", L.fallbackText), blocks };
+    return slackMessage(warning || "warden digest: no score yet", blocks);
   }
 
   const { score } = view;
@@ -48,11 +49,12 @@ export function renderDigestBlocks(view: DigestView): { text: string; blocks: ty
   if (view.byRule.length > 0) {
     blocks.push({
       type: "section",
-      text: { type: "mrkdwn", text: "*Findings per rule*" },
-      fields: view.byRule.slice(0, L.sectionFields).map((r) => ({
-        type: "mrkdwn" as const,
-        text: `*${RULE_TITLES[r.rule]}*\n${plural(r.accounts, "account")}, −${r.points} points`,
-      })),
+      text: mrkdwnText("*Findings per rule*", L.sectionText),
+      fields: view.byRule
+        .slice(0, L.sectionFields)
+        .map((r) =>
+          mrkdwnText(`*${RULE_TITLES[r.rule]}*\n${plural(r.accounts, "account")}, −${r.points} points`, 600),
+        ),
     });
   }
 
@@ -96,5 +98,5 @@ export function renderDigestBlocks(view: DigestView): { text: string; blocks: ty
   );
 
   const text = `${warning ? `${warning} ` : ""}warden digest: score ${score.value}/100 (${trend})`;
-  return { text: truncateText(text, L.fallbackText), blocks };
+  return slackMessage(text, blocks);
 }

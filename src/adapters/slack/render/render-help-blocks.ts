@@ -1,5 +1,5 @@
-import type { types } from "@slack/bolt";
 import { headerBlock, sectionBlock } from "./slack-blocks.js";
+import { type SlackMessage, slackMessage } from "./slack-message.js";
 
 /** The slash commands, as `/warden help` shows them. */
 export const SLACK_COMMANDS: readonly { usage: string; does: string }[] = [
@@ -13,11 +13,11 @@ export const SLACK_COMMANDS: readonly { usage: string; does: string }[] = [
 ];
 
 /** `/warden help`: what warden does and its commands. */
-export function renderHelpBlocks(): { text: string; blocks: types.KnownBlock[] } {
+export function renderHelpBlocks(): SlackMessage {
   const lines = SLACK_COMMANDS.map((c) => `• \`${c.usage}\`: ${c.does}`);
-  return {
-    text: "warden commands: /warden lookup <account>, /warden score, /warden scan, /warden help",
-    blocks: [
+  return slackMessage(
+    "warden commands: /warden lookup <account>, /warden score, /warden scan, /warden help",
+    [
       headerBlock("warden: machine identity security"),
       sectionBlock(
         "warden finds the ServiceNow accounts used by machines, scores their risk and asks their owners " +
@@ -25,5 +25,5 @@ export function renderHelpBlocks(): { text: string; blocks: types.KnownBlock[] }
       ),
       sectionBlock(`*Commands*\n${lines.join("\n")}`),
     ],
-  };
+  );
 }

@@ -9,8 +9,8 @@ import {
 } from "../../../views/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
 import { truncateText } from "../../../views/truncate-text.js";
-import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
-import { escapeAndCut, headerBlock, listText, sectionBlock } from "./slack-blocks.js";
+import { fieldText, headerBlock, listText, sectionBlock } from "./slack-blocks.js";
+import { type SlackMessage, slackMessage } from "./slack-message.js";
 
 /** Characters per list: five lists and the facts stay under the message's text budget. */
 const LIST_CHARS = 1800;
@@ -19,16 +19,16 @@ const LIST_CHARS = 1800;
  * One account for `/warden lookup` (sent ephemeral): state, owner, roles, activity, how it
  * authenticates, its API calls, findings with evidence, resolved findings and decisions.
  */
-export function renderLookupBlocks(view: LookupView): { text: string; blocks: types.KnownBlock[] } {
+export function renderLookupBlocks(view: LookupView): SlackMessage {
   if (!view.found) {
-    const suggestions = view.suggestions.slice(0, 10).map((s) => `\`${escapeAndCut(s, 80)}\``);
+    const suggestions = view.suggestions.slice(0, 10).map((s) => `\`${truncateText(s, 80)}\``);
     const more = view.suggestions.length > 10 ? ` and ${view.suggestions.length - 10} more` : "";
     const hint = suggestions.length > 0 ? ` Did you mean: ${suggestions.join(", ")}${more}?` : "";
-    const text = `No machine identity "${escapeAndCut(view.query, 200)}" in the last scans.${hint}`;
-    return { text: truncateText(text, L.fallbackText), blocks: [sectionBlock(text)] };
+    const text = `No machine identity "${truncateText(view.query, 200)}" in the last scans.${hint}`;
+    return slackMessage(text, [sectionBlock(text)]);
   }
   const { identity: i } = view;
-  const ec = escapeAndCut;
+  const ec = truncateText;
   const state = describeAccountState(i);
   const owner = i.owner
     ? `${ec(i.owner.name, 100)} <${ec(i.owner.email ?? "no email", 120)}>${i.owner.active ? "" : " (inactive)"}`
@@ -37,10 +37,7 @@ export function renderLookupBlocks(view: LookupView): { text: string; blocks: ty
     i.roles.length > 0
       ? `${ec(i.roles.join(", "), 400)}${i.privilegedRoles.length > 0 ? `\nprivileged: ${ec(i.privilegedRoles.join(", "), 300)}` : ""}`
       : "none";
-  const field = (title: string, value: string) => ({
-    type: "mrkdwn" as const,
-    text: truncateText(`*${title}*\n${value}`, 600),
-  });
+  const field = (title: string, value: string) => fieldText(title, value);
   const blocks: types.KnownBlock[] = [
     headerBlock(i.userName),
     sectionBlock(`${ec(i.name, 200)}, sys_id \`${ec(i.id, 100)}\` (${ec(i.source, 40)})`, 400),
@@ -104,7 +101,7 @@ export function renderLookupBlocks(view: LookupView): { text: string; blocks: ty
     ),
   );
   const text = `${i.userName}: ${plural(view.openFindings.length)}`;
-  return { text: truncateText(text, L.fallbackText), blocks };
+  return slackMessage(text, blocks);
 }
 
 /** "2 open findings" / "no open finding". */

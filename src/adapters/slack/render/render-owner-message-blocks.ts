@@ -1,10 +1,9 @@
-import type { types } from "@slack/bolt";
 import type { OwnerMessageView } from "../../../views/build-owner-messages.js";
 import { plural } from "../../../views/rule-text.js";
 import { truncateText } from "../../../views/truncate-text.js";
-import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { fitAccountBlocks } from "./fit-account-blocks.js";
-import { escapeAndCut, headerBlock, sectionBlock } from "./slack-blocks.js";
+import { headerBlock, sectionBlock } from "./slack-blocks.js";
+import { type SlackMessage, slackMessage } from "./slack-message.js";
 
 /** Options shared by the owner and admin renderers. */
 export interface AccountListOptions {
@@ -24,12 +23,12 @@ export interface AccountListOptions {
 export function renderOwnerMessageBlocks(
   message: OwnerMessageView,
   options: AccountListOptions,
-): { text: string; blocks: types.KnownBlock[] } {
+): SlackMessage {
   const count = message.accounts.length;
   const needs = count === 1 ? "needs" : "need";
-  const intro = `Hi ${escapeAndCut(message.owner.name, 100)}, you own ${plural(count, "machine identity", "machine identities")} that ${needs} your attention, riskiest first. Each button acts on that account only.`;
+  const intro = `Hi ${truncateText(message.owner.name, 100)}, you own ${plural(count, "machine identity", "machine identities")} that ${needs} your attention, riskiest first. Each button acts on that account only.`;
   const head = [headerBlock("Machine identities that need your attention"), sectionBlock(intro)];
   const blocks = fitAccountBlocks(head, message.accounts, options, "owner");
   const text = `warden: ${plural(count, "machine identity", "machine identities")} you own ${needs} attention`;
-  return { text: truncateText(text, L.fallbackText), blocks };
+  return slackMessage(text, blocks);
 }

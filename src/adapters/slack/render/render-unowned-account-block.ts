@@ -2,8 +2,9 @@ import type { types } from "@slack/bolt";
 import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
 import { describeDecision } from "../../../views/describe-decision.js";
 import { RULE_TITLES } from "../../../views/rule-text.js";
+import { truncateText } from "../../../views/truncate-text.js";
 import { ASSIGN_OWNER_ACTION_ID, assignOwnerBlockId } from "./assign-owner-block-id.js";
-import { escapeAndCut, sectionBlock } from "./slack-blocks.js";
+import { sectionBlock } from "./slack-blocks.js";
 
 /**
  * One unowned account for the admin channel: its risk summary (rules with severity and the first
@@ -15,12 +16,12 @@ export function renderUnownedAccountBlock(
 ): types.KnownBlock[] {
   const rules = [...new Set(account.findings.map((f) => RULE_TITLES[f.rule]))].join(", ");
   const lines = [
-    `*${escapeAndCut(account.userName, 100)}* (${escapeAndCut(account.name, 80)}), risk ${Math.round(account.risk * 100)}%: ${rules || "no open finding"}`,
-    ...account.findings.slice(0, 3).map((f) => `• ${escapeAndCut(f.summary, 200)}`),
+    `*${truncateText(account.userName, 100)}* (${truncateText(account.name, 80)}), risk ${Math.round(account.risk * 100)}%: ${rules || "no open finding"}`,
+    ...account.findings.slice(0, 3).map((f) => `• ${truncateText(f.summary, 200)}`),
   ];
   if (account.findings.length > 3) lines.push(`… and ${account.findings.length - 3} more findings`);
   if (account.decision)
-    lines.unshift(`:white_check_mark: *${escapeAndCut(describeDecision(account.decision), 400)}*`);
+    lines.unshift(`:white_check_mark: *${truncateText(describeDecision(account.decision), 400)}*`);
   const block: types.SectionBlock = { ...(sectionBlock(lines.join("\n"), 1200) as types.SectionBlock) };
   const blockId = assignOwnerBlockId({ s: account.source, id: account.accountId, m: options.messageId });
   if (blockId) {

@@ -1,12 +1,10 @@
-import type { types } from "@slack/bolt";
 import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
 import { plural } from "../../../views/rule-text.js";
 import { summariseRules } from "../../../views/summarise-rules.js";
-import { truncateText } from "../../../views/truncate-text.js";
-import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { fitAccountBlocks } from "./fit-account-blocks.js";
 import type { AccountListOptions } from "./render-owner-message-blocks.js";
 import { headerBlock, sectionBlock } from "./slack-blocks.js";
+import { type SlackMessage, slackMessage } from "./slack-message.js";
 
 /**
  * The admin channel's list of risky accounts with no reachable owner: each with its risk summary
@@ -16,13 +14,12 @@ import { headerBlock, sectionBlock } from "./slack-blocks.js";
 export function renderUnownedBlocks(
   accounts: readonly OwnerAccountView[],
   options: AccountListOptions,
-): { text: string; blocks: types.KnownBlock[] } {
+): SlackMessage {
   const count = plural(accounts.length, "risky machine identity", "risky machine identities");
   if (accounts.length === 0) {
-    return {
-      text: "warden: every risky machine identity has a reachable owner",
-      blocks: [sectionBlock("Every risky machine identity has a reachable owner: nothing to assign.")],
-    };
+    return slackMessage("warden: every risky machine identity has a reachable owner", [
+      sectionBlock("Every risky machine identity has a reachable owner: nothing to assign."),
+    ]);
   }
   const head = [
     headerBlock("Machine identities with no reachable owner"),
@@ -33,5 +30,5 @@ export function renderUnownedBlocks(
     ),
   ];
   const blocks = fitAccountBlocks(head, accounts, options, "unowned");
-  return { text: truncateText(`warden: ${count} with no reachable owner`, L.fallbackText), blocks };
+  return slackMessage(`warden: ${count} with no reachable owner`, blocks);
 }

@@ -1,18 +1,29 @@
 import type { types } from "@slack/bolt";
 import { truncateText } from "../../../views/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
+import { escapeMrkdwn } from "./escape-mrkdwn.js";
 
 type KnownBlock = types.KnownBlock;
 
-/**
- * Escapes the three characters Slack mrkdwn treats as control characters, so an account named
- * "<!channel>" cannot ping a channel or break a link (docs.slack.dev "Formatting text").
+/*
+ * The rule for Slack text: renderers build PLAIN strings, writing warden's own mrkdwn formatting
+ * (`*bold*`, `_italic_`, backticks, `•`) literally and putting data (names, emails, reasons,
+ * errors) in as it is. Only `mrkdwnText` below turns such a string into a Block Kit text object,
+ * and it escapes the whole string: a renderer cannot forget to escape a name, because it never
+ * escapes anything. Fallback `text` goes through `slackMessage` (slack-message.ts) the same way.
  */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/**
+ * The only maker of mrkdwn text objects: escapes `text` (see escapeMrkdwn), cuts it to `max`
+ * characters without splitting an entity, and sets `verbatim: true` so Slack does not turn URLs,
+ * channel names or `@here` in data into links or mentions
+ * (https://docs.slack.dev/reference/block-kit/composition-objects/text-object).
+ */
+export function mrkdwnText(text: string, max: number): types.MrkdwnElement {
+  return { type: "mrkdwn", text: escapeMrkdwn(text, max) || " ", verbatim: true };
 }
 
-/** A header block, cut to its 150 characters. */
+/** A header block, cut to its 150 characters. plain_text shows text as it is: nothing to escape. */
 export function headerBlock(text: string): KnownBlock {
   return {
     type: "header",
@@ -20,12 +31,14 @@ export function headerBlock(text: string): KnownBlock {
   };
 }
 
-/** A mrkdwn section, cut to `max` characters (at most the section limit of 3000). */
+/** A mrkdwn section of plain `text` (see above), cut to `max` characters (at most 3000). */
 export function sectionBlock(text: string, max: number = L.sectionText): KnownBlock {
-  return {
-    type: "section",
-    text: { type: "mrkdwn", text: truncateText(text || " ", Math.min(max, L.sectionText)) },
-  };
+  return { type: "section", text: mrkdwnText(text, Math.min(max, L.sectionText)) };
+}
+
+/** A section field: "*Title*\nvalue", cut to `max` characters. */
+export function fieldText(title: string, value: string, max = 600): types.MrkdwnElement {
+  return mrkdwnText(`*${title}*\n${value}`, Math.min(max, L.fieldText));
 }
 
 /** A context block of up to 10 mrkdwn elements, each cut to `max` characters. */
@@ -33,13 +46,14 @@ export function contextBlock(texts: readonly string[], max = 500): KnownBlock {
   const elements = texts
     .filter(Boolean)
     .slice(0, L.contextElements)
-    .map((text) => ({ type: "mrkdwn" as const, text: truncateText(text, Math.min(max, L.contextText)) }));
-  return { type: "context", elements: elements.length > 0 ? elements : [{ type: "mrkdwn", text: " " }] };
+    .map((text) => mrkdwnText(text, Math.min(max, L.contextText)));
+  return { type: "context", elements: elements.length > 0 ? elements : [mrkdwnText(" ", 1)] };
 }
 
 /**
- * "*Title*\n• a\n• b\n… and 9,998 more": as many lines as fit in `maxChars` and `maxLines`, each
- * cut to `maxLineChars`, then how many were left out. Lines must already be escaped.
+ * "*Title*\n• a\n• b\n… and 9,998 more", as plain text for `sectionBlock`: as many lines as fit
+ * in `maxChars` (counted escaped, as Slack will receive them) and `maxLines`, each cut to
+ * `maxLineChars`, then how many were left out.
  */
 export function listText(
   title: string,
@@ -50,14 +64,17 @@ export function listText(
   const maxChars = Math.min(options.maxChars ?? 2000, L.sectionText);
   const maxLineChars = options.maxLineChars ?? 250;
   // Room for the "… and N more" line, so adding it never overflows.
-  const reserve = 40 + (options.more?.length ?? 0);
+  const reserve = 40 + escapeMrkdwn(options.more ?? "").length;
   let text = title;
+  let chars = escapeMrkdwn(title).length;
   let shown = 0;
   for (const line of lines) {
     if (shown >= maxLines) break;
     const next = `\n• ${truncateText(line, maxLineChars)}`;
-    if (text.length + next.length > maxChars - reserve) break;
+    const nextChars = escapeMrkdwn(next).length;
+    if (chars + nextChars > maxChars - reserve) break;
     text += next;
+    chars += nextChars;
     shown += 1;
   }
   const rest = lines.length - shown;
@@ -93,9 +110,4 @@ export function countBlockText(blocks: readonly KnownBlock[]): number {
     }
   }
   return total;
-}
-
-/** Escapes, then cuts to `max` characters: cutting last bounds the length whatever the input. */
-export function escapeAndCut(text: string, max: number): string {
-  return truncateText(escapeMrkdwn(text), max);
 }

@@ -7,9 +7,16 @@ import type { ActionPayload } from "../../../views/action-payload.js";
 export type CardElement = TextBlock | FactSet | Container | ActionSet | InputText | InputChoiceSet;
 export type CardAction = ExecuteAction | SubmitAction | ShowCardAction;
 
+declare const escaped: unique symbol;
+/**
+ * Card markdown whose data is escaped: only the helpers of card-text.ts (`textBlock`, `fact`)
+ * make it, so a TextBlock or fact cannot be written with raw data by mistake.
+ */
+export type SafeMarkdown = string & { readonly [escaped]: true };
+
 export interface TextBlock {
   type: "TextBlock";
-  text: string;
+  text: SafeMarkdown;
   wrap?: boolean;
   weight?: "default" | "lighter" | "bolder";
   size?: "small" | "default" | "medium" | "large" | "extraLarge";
@@ -21,7 +28,7 @@ export interface TextBlock {
 
 export interface FactSet {
   type: "FactSet";
-  facts: { title: string; value: string }[];
+  facts: { title: SafeMarkdown; value: SafeMarkdown }[];
 }
 
 export interface Container {

@@ -8,7 +8,7 @@ import { formatApiCalls, formatAuthMethods, formatTime } from "../../../views/fo
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
 import type { CardAction, CardElement, Container, ExecuteAction } from "./adaptive-card.js";
 import { cardInputId } from "./card-input-id.js";
-import { cut, textBlock } from "./card-text.js";
+import { type CardMarkdown, cut, joinMarkdown, md, textBlock } from "./card-text.js";
 
 const FINDINGS_SHOWN = 4;
 const EVIDENCE_SHOWN = 2;
@@ -20,35 +20,36 @@ export function executeAction(title: string, verb: string, data: ExecuteAction["
 
 /** The account's findings with evidence and the recommended fix, as card text. */
 function describeAccount(account: OwnerAccountView): CardElement[] {
-  const lines: string[] = [];
+  const lines: CardMarkdown[] = [];
   for (const finding of account.findings.slice(0, FINDINGS_SHOWN)) {
     const evidence = finding.evidence.slice(0, EVIDENCE_SHOWN).map((e) => cut(e.detail, 160));
     if (finding.evidence.length > EVIDENCE_SHOWN)
       evidence.push(`and ${finding.evidence.length - EVIDENCE_SHOWN} more`);
+    const shown = evidence.length > 0 ? md`\n\n    _evidence:_ ${evidence.join("; ")}` : "";
     lines.push(
-      `• **${RULE_TITLES[finding.rule]}** [${finding.severity}]: ${cut(finding.summary, 200)}` +
-        (evidence.length > 0 ? `\n\n    _evidence:_ ${evidence.join("; ")}` : "") +
-        `\n\n    _recommended:_ ${REMEDIATION_TEXT[finding.remediation]}`,
+      md`• **${RULE_TITLES[finding.rule]}** [${finding.severity}]: ${cut(finding.summary, 200)}${shown}\n\n    _recommended:_ ${REMEDIATION_TEXT[finding.remediation]}`,
     );
   }
   if (account.findings.length > FINDINGS_SHOWN) {
     lines.push(
-      `… and ${account.findings.length - FINDINGS_SHOWN} more findings (send \`lookup ${cut(account.userName, 60)}\`)`,
+      md`… and ${account.findings.length - FINDINGS_SHOWN} more findings (send \`lookup ${cut(account.userName, 60)}\`)`,
     );
   }
   return [
     textBlock(
-      `**${cut(account.userName, 100)}** (${cut(account.name, 80)})${account.active ? "" : " inactive"}`,
+      md`**${cut(account.userName, 100)}** (${cut(account.name, 80)})${account.active ? "" : " inactive"}`,
       {
         weight: "bolder",
       },
     ),
-    textBlock(lines.join("\n\n"), { spacing: "small" }),
+    textBlock(joinMarkdown(lines, "\n\n"), { spacing: "small" }),
     textBlock(
-      `Authentication (30 days): ${formatAuthMethods(account.authMethods30d)}\n\n` +
-        `API calls (7 days): ${formatApiCalls(account.uniqueApiCalls7d, 3)
-          .map((c) => cut(c, 120))
-          .join("; ")}`,
+      md`Authentication (30 days): ${formatAuthMethods(account.authMethods30d)}\n\nAPI calls (7 days): ${formatApiCalls(
+        account.uniqueApiCalls7d,
+        3,
+      )
+        .map((c) => cut(c, 120))
+        .join("; ")}`,
       { isSubtle: true, size: "small", spacing: "small" },
     ),
   ];

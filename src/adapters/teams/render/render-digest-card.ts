@@ -2,7 +2,7 @@ import type { DigestView } from "../../../views/build-digest.js";
 import { formatTime } from "../../../views/format-text.js";
 import { plural, RULE_TITLES } from "../../../views/rule-text.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
-import { cut, listBlocks, textBlock } from "./card-text.js";
+import { cut, fact, listBlocks, md, textBlock } from "./card-text.js";
 
 const LIST = { maxLines: 10, maxChars: 1600 } as const;
 
@@ -45,10 +45,9 @@ export function renderDigestCard(view: DigestView): AdaptiveCard {
   if (view.byRule.length > 0) {
     body.push(textBlock("Findings per rule", { weight: "bolder", separator: true, spacing: "medium" }), {
       type: "FactSet",
-      facts: view.byRule.slice(0, 10).map((r) => ({
-        title: RULE_TITLES[r.rule],
-        value: `${plural(r.accounts, "account")}, −${r.points} points`,
-      })),
+      facts: view.byRule
+        .slice(0, 10)
+        .map((r) => fact(RULE_TITLES[r.rule], `${plural(r.accounts, "account")}, −${r.points} points`)),
     });
   }
   body.push(
@@ -66,7 +65,7 @@ export function renderDigestCard(view: DigestView): AdaptiveCard {
       "Riskiest accounts",
       view.riskiest.map(
         (a) =>
-          `**${cut(a.userName, 80)}** (${cut(a.name, 60)}), owner: ${cut(a.ownerName ?? "none", 60)}: ${a.rules.map((r) => RULE_TITLES[r]).join(", ")}`,
+          md`**${cut(a.userName, 80)}** (${cut(a.name, 60)}), owner: ${cut(a.ownerName ?? "none", 60)}: ${a.rules.map((r) => RULE_TITLES[r]).join(", ")}`,
       ),
       { ...LIST, more: "(send `lookup <account>` to warden)" },
     ),

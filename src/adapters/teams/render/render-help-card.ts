@@ -1,5 +1,5 @@
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
-import { textBlock } from "./card-text.js";
+import { fact, textBlock } from "./card-text.js";
 
 /** The bot commands, as `help` shows them in Teams (sent as a message to warden). */
 export const TEAMS_COMMANDS: readonly { usage: string; does: string }[] = [
@@ -20,7 +20,7 @@ export function renderHelpCard(): AdaptiveCard {
     textBlock("Commands (send them to warden; in a channel, mention @warden first)", { weight: "bolder" }),
     {
       type: "FactSet",
-      facts: TEAMS_COMMANDS.map((c) => ({ title: c.usage, value: c.does })),
+      facts: TEAMS_COMMANDS.map((c) => fact(c.usage, c.does)),
     },
   ]);
 }

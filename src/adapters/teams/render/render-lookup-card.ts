@@ -8,7 +8,7 @@ import {
 } from "../../../views/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
-import { cut, listBlocks, textBlock } from "./card-text.js";
+import { cut, fact, listBlocks, md, textBlock } from "./card-text.js";
 
 /**
  * One account for the `lookup` command: state, owner, roles, activity, how it authenticates, its
@@ -39,18 +39,15 @@ export function renderLookupCard(view: LookupView): AdaptiveCard {
     {
       type: "FactSet",
       facts: [
-        { title: "State", value: state.join(", ") },
-        { title: "Owner", value: owner },
-        { title: "Roles", value: roles },
-        {
-          title: "Activity (30 days)",
-          value: `${i.apiCalls30d.toLocaleString("en-US")} API calls, last ${formatDay(i.lastApiCallAt)}; UI logins: ${i.uiLogins30d ?? "unknown"}, last_login_time ${formatDay(i.lastLoginAt)}`,
-        },
-        { title: "Authentication (30 days)", value: formatAuthMethods(i.authMethods30d) },
-        {
-          title: "Seen by warden",
-          value: `first ${formatTime(view.firstSeenAt)}, last ${formatTime(view.lastSeenAt)}`,
-        },
+        fact("State", state.join(", ")),
+        fact("Owner", owner),
+        fact("Roles", roles),
+        fact(
+          "Activity (30 days)",
+          `${i.apiCalls30d.toLocaleString("en-US")} API calls, last ${formatDay(i.lastApiCallAt)}; UI logins: ${i.uiLogins30d ?? "unknown"}, last_login_time ${formatDay(i.lastLoginAt)}`,
+        ),
+        fact("Authentication (30 days)", formatAuthMethods(i.authMethods30d)),
+        fact("Seen by warden", `first ${formatTime(view.firstSeenAt)}, last ${formatTime(view.lastSeenAt)}`),
       ],
     },
   ]);
@@ -64,7 +61,8 @@ export function renderLookupCard(view: LookupView): AdaptiveCard {
   const findings = view.openFindings.map((f) => {
     const evidence = f.evidence.slice(0, 3).map((e) => cut(e.detail, 150));
     if (f.evidence.length > 3) evidence.push(`and ${f.evidence.length - 3} more`);
-    return `**${RULE_TITLES[f.rule]}** [${f.severity}] since ${formatDay(f.firstSeenAt)}: ${cut(f.summary, 200)}${evidence.length > 0 ? `\n\n    _evidence:_ ${evidence.join("; ")}` : ""}\n\n    _recommended:_ ${REMEDIATION_TEXT[f.remediation]}`;
+    const shown = evidence.length > 0 ? md`\n\n    _evidence:_ ${evidence.join("; ")}` : "";
+    return md`**${RULE_TITLES[f.rule]}** [${f.severity}] since ${formatDay(f.firstSeenAt)}: ${cut(f.summary, 200)}${shown}\n\n    _recommended:_ ${REMEDIATION_TEXT[f.remediation]}`;
   });
   if (findings.length > 0) {
     card.body.push(...listBlocks("Findings", findings, { maxLines: 6, maxChars: 2400, maxLineChars: 700 }));

@@ -5,7 +5,7 @@ import { plural, RULE_TITLES } from "../../../views/rule-text.js";
 import { summariseRules } from "../../../views/summarise-rules.js";
 import { type AdaptiveCard, type Container, createCard } from "./adaptive-card.js";
 import { cardInputId } from "./card-input-id.js";
-import { cut, textBlock } from "./card-text.js";
+import { cut, md, textBlock } from "./card-text.js";
 import { fitAccountCardItems } from "./fit-account-card-items.js";
 import { executeAction } from "./render-account-card-items.js";
 import type { AccountCardOptions } from "./render-owner-message-card.js";
@@ -21,7 +21,7 @@ function renderUnownedItem(account: OwnerAccountView, messageId: number | undefi
     items.push(textBlock(cut(describeDecision(account.decision), 400), { weight: "bolder" }));
   items.push(
     textBlock(
-      `**${cut(account.userName, 100)}** (${cut(account.name, 80)}), risk ${Math.round(account.risk * 100)}%: ${rules || "no open finding"}`,
+      md`**${cut(account.userName, 100)}** (${cut(account.name, 80)}), risk ${Math.round(account.risk * 100)}%: ${rules || "no open finding"}`,
     ),
   );
   if (findings.length > 0) items.push(textBlock(findings.join("\n\n"), { spacing: "small" }));

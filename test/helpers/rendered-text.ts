@@ -1,0 +1,164 @@
+/**
+ * What Slack and Teams would make of the text warden sends, for tests that feed hostile data
+ * (names such as "<!everyone>" or "[Verify](https://evil)") through the renderers or the whole
+ * loop. Each platform gets a finder of *active* markup (a mention, a channel or URL link, Markdown
+ * formatting that came from data) and a decoder of what the reader sees.
+ */
+
+/** Names, reasons and errors an attacker or a careless operator could put in a source. */
+export const HOSTILE = [
+  "<!everyone>",
+  "<!channel>",
+  "<!here>",
+  "<@U123>",
+  "<#C123>",
+  "<!subteam^S123>",
+  "<https://evil.example|click>",
+  "[Verify](https://evil.example)",
+  "**bold**",
+  "<at>Raj</at>",
+  "&lt;@U123&gt;",
+  "a & b",
+] as const;
+
+/** One string carrying every hostile token, as an account or owner name. */
+export const HOSTILE_NAME = `evil ${HOSTILE.join(" ")}`;
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null;
+
+/** One text a Slack message shows, with how Slack reads it. */
+export interface SlackText {
+  where: string;
+  kind: "mrkdwn" | "plain_text" | "fallback";
+  text: string;
+  verbatim: boolean;
+}
+
+/** Every text object in `blocks` and the top-level `text` of a Slack message. */
+export function slackTexts(message: { text?: unknown; blocks?: unknown }): SlackText[] {
+  const out: SlackText[] = [];
+  if (typeof message.text === "string")
+    out.push({ where: "text", kind: "fallback", text: message.text, verbatim: false });
+  const visit = (where: string, value: unknown) => {
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) visit(`${where}[${i}]`, v);
+      return;
+    }
+    if (!isObject(value)) return;
+    if ((value.type === "mrkdwn" || value.type === "plain_text") && typeof value.text === "string") {
+      out.push({ where, kind: value.type, text: value.text, verbatim: value.verbatim === true });
+      return;
+    }
+    for (const [key, v] of Object.entries(value)) if (key !== "value") visit(`${where}.${key}`, v);
+  };
+  visit("blocks", message.blocks);
+  return out;
+}
+
+/**
+ * Where Slack would ping, link or auto-link: a `<` in mrkdwn or in the fallback text opens a
+ * control sequence (`<!everyone>`, `<@U…>`, `<#C…>`, `<https://…|…>`; warden sends no link of its
+ * own), an `&` not part of the three entities is a broken escape, and a mrkdwn object without
+ * `verbatim: true` lets Slack turn plain URLs, `#channel` and `@here` into links and mentions.
+ */
+export function slackMarkupProblems(message: { text?: unknown; blocks?: unknown }): string[] {
+  const problems: string[] = [];
+  for (const t of slackTexts(message)) {
+    if (t.kind === "plain_text") continue; // shown as it is
+    if (t.text.includes("<") || t.text.includes(">"))
+      problems.push(`${t.where}: control sequence in ${t.text}`);
+    if (/&(?!amp;|lt;|gt;)/.test(t.text)) problems.push(`${t.where}: unescaped & in ${t.text}`);
+    if (t.kind === "mrkdwn" && !t.verbatim) problems.push(`${t.where}: mrkdwn without verbatim`);
+  }
+  return problems;
+}
+
+/** What a reader sees of Slack mrkdwn: the three entities decoded (Slack's formatting aside). */
+export function slackShown(text: string): string {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+/** Everything a Slack message shows, decoded, for "the name is shown as typed" checks. */
+export function slackShownText(message: { text?: unknown; blocks?: unknown }): string {
+  return slackTexts(message)
+    .map((t) => (t.kind === "plain_text" ? t.text : slackShown(t.text)))
+    .join("\n");
+}
+
+/** One markdown text of an Adaptive Card. */
+export interface CardMarkdownText {
+  where: string;
+  text: string;
+}
+
+/** TextBlock texts and FactSet titles and values: the card texts Teams formats as Markdown. */
+export function cardMarkdownTexts(card: unknown): CardMarkdownText[] {
+  const out: CardMarkdownText[] = [];
+  const visit = (where: string, value: unknown) => {
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) visit(`${where}[${i}]`, v);
+      return;
+    }
+    if (!isObject(value)) return;
+    if (value.type === "TextBlock" && typeof value.text === "string") out.push({ where, text: value.text });
+    if (value.type === "FactSet" && Array.isArray(value.facts)) {
+      value.facts.forEach((f, i) => {
+        if (!isObject(f)) return;
+        if (typeof f.title === "string") out.push({ where: `${where}.facts[${i}].title`, text: f.title });
+        if (typeof f.value === "string") out.push({ where: `${where}.facts[${i}].value`, text: f.value });
+      });
+    }
+    for (const [key, v] of Object.entries(value)) if (key !== "data") visit(`${where}.${key}`, v);
+  };
+  visit("card", card);
+  return out;
+}
+
+const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
+
+/**
+ * The markdown with every backslash escape (CommonMark: a backslash before ASCII punctuation)
+ * replaced by "·": what is left is what Teams reads as markup.
+ */
+export function unescapedMarkdown(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const next = text[i + 1];
+    if (text[i] === "\\" && next !== undefined && ASCII_PUNCTUATION.test(next)) {
+      out += "·";
+      i += 1;
+    } else out += text[i];
+  }
+  return out;
+}
+
+/** What a reader sees of card markdown: escapes resolved (warden's own formatting aside). */
+export function teamsShown(text: string): string {
+  return text.replace(/\\([!-/:-@[-`{-~])/g, "$1");
+}
+
+/**
+ * Where Teams would link, mention or format data: an unescaped `<` or `>` (HTML, autolink,
+ * `<at>` mention), `](` (a Markdown link), `**` next to a word the data brought (`**bold**`), a
+ * line starting with a list marker or `#` (warden's own bullets are "•").
+ */
+export function cardMarkupProblems(card: unknown): string[] {
+  const problems: string[] = [];
+  for (const { where, text } of cardMarkdownTexts(card)) {
+    const markup = unescapedMarkdown(text);
+    if (/[<>]/.test(markup)) problems.push(`${where}: HTML or mention in ${text}`);
+    if (markup.includes("](")) problems.push(`${where}: link in ${text}`);
+    if (markup.includes("**bold**")) problems.push(`${where}: data formatted in ${text}`);
+    if (/^[ \t]*([-+*]|\d+[.)])[ \t]|^[ \t]*#/m.test(markup))
+      problems.push(`${where}: list or heading from data in ${text}`);
+  }
+  return problems;
+}
+
+/** Everything a card shows, escapes resolved, for "the name is shown as typed" checks. */
+export function cardShownText(card: unknown): string {
+  return cardMarkdownTexts(card)
+    .map((t) => teamsShown(t.text))
+    .join("\n");
+}

@@ -1,0 +1,239 @@
+import { describe, expect, it, onTestFinished } from "vitest";
+import { openWarden } from "../../src/app/open-warden.js";
+import { notifyOwners, postDigest } from "../../src/app/post-digest.js";
+import { startServer } from "../../src/app/start-server.js";
+import { loadConfig } from "../../src/config/load-config.js";
+import { silentLogger } from "../../src/logger.js";
+import { runScan } from "../../src/scan/run-scan.js";
+import { decodeActionPayload } from "../../src/views/action-payload.js";
+import { NOW, startDemoSource } from "../helpers/demo-source.js";
+import { type FakeSlackApi, startFakeSlackApi } from "../helpers/fake-slack-api.js";
+import { hostileInstance } from "../helpers/hostile-instance.js";
+import { slackMarkupProblems, slackShownText } from "../helpers/rendered-text.js";
+import { blockActionsBody, postSlack, slashCommandBody, viewSubmissionBody } from "../helpers/sign-slack.js";
+import { tempDbPath } from "../helpers/temp-db.js";
+
+const SECRET = "test-signing-secret";
+const DAY = 86_400_000;
+const RAJ = { id: "URAJ", name: "Raj Patel", email: "raj.patel@acme.example" };
+const JAMES = { id: "UJAMES", name: "James", email: "james.okafor@acme.example" };
+const VERA = { id: "UVERA", name: "Vera", email: "vera.novak+<!here>@acme.example" };
+const MALLORY = { id: "UMAL", name: "Mallory", email: "mallory@acme.example" };
+const ADMIN = { id: "USEC", name: "SecOps", email: "secops@acme.example" };
+/** What the owner types as the reason to keep an account. */
+const REASON = "[Verify](https://evil.example) <!channel> <@U123> **ok**";
+
+/** Web API methods and response_url posts that put text in front of people. */
+const SENDS = ["chat.postMessage", "chat.update", "chat.postEphemeral", "response_url"];
+
+interface Button {
+  action_id: string;
+  value?: string;
+}
+
+async function waitFor<T>(check: () => T | undefined, what: string): Promise<T> {
+  for (let i = 0; i < 500; i++) {
+    const value = check();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function setup() {
+  const hostile = hostileInstance();
+  const source = await startDemoSource({ data: hostile.data });
+  const slack = await startFakeSlackApi({ users: [RAJ, JAMES, VERA, MALLORY, ADMIN] });
+  onTestFinished(() => slack.close());
+  let clock = NOW.getTime();
+  const now = () => new Date(clock);
+  const config = loadConfig({
+    SERVICENOW_URL: source.sim.url,
+    SERVICENOW_USERNAME: "warden",
+    SERVICENOW_PASSWORD: "warden-demo",
+    SLACK_BOT_TOKEN: "xoxb-test",
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.url,
+    SLACK_ADMIN_CHANNEL: "CADMIN",
+    SLACK_DIGEST_CHANNEL: "CDIGEST",
+    WARDEN_DB: tempDbPath(),
+    WARDEN_ADMINS: ADMIN.email,
+  });
+  const warden = await openWarden(config, { logger: silentLogger, now });
+  onTestFinished(() => warden.close());
+  const scan = () =>
+    runScan({ db: warden.db, connector: warden.connector, now, logger: silentLogger, dormantDays: 100 });
+  await scan();
+  const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
+  onTestFinished(() => server.close());
+  const advance = (days: number) => {
+    clock += days * DAY;
+  };
+  /** The hostile user_name of a demo account, and its sys_id. */
+  const account = (demoName: string) => {
+    const userName = hostile.renamed.get(demoName);
+    if (!userName) throw new Error(`${demoName} was not renamed`);
+    return { userName, id: source.idOf(userName) };
+  };
+  return { ...source, hostile, slack, warden, server, scan, advance, account };
+}
+type Setup = Awaited<ReturnType<typeof setup>>;
+
+/** The first DM `user` got and its `actionId` button for `accountId`. */
+function dmButton(slack: FakeSlackApi, user: { id: string }, actionId: string, accountId: string) {
+  const message = slack.messages(`D${user.id}`).find((m) => !m.threadTs);
+  if (!message) throw new Error(`${user.id} got no DM`);
+  const button = (message.blocks as { elements?: Button[] }[])
+    .flatMap((b) => b.elements ?? [])
+    .find((e) => e.action_id === actionId && decodeActionPayload(e.value)?.id === accountId);
+  if (!button) throw new Error(`no ${actionId} button for ${accountId}`);
+  return { message, button };
+}
+
+/** `user` clicks a button of `owner`'s DM (found now, or an earlier `found` one, as a retry would). */
+function click(
+  t: Setup,
+  user: { id: string },
+  owner: { id: string },
+  actionId: string,
+  accountId: string,
+  found = dmButton(t.slack, owner, actionId, accountId),
+) {
+  const channel = `D${owner.id}`;
+  const { message, button } = found;
+  return postSlack(
+    t.server.url,
+    blockActionsBody({
+      userId: user.id,
+      actionId: button.action_id,
+      value: button.value ?? "",
+      channelId: channel,
+      messageTs: message.ts,
+      responseUrl: t.slack.responseUrl({ channel, ts: message.ts, user: user.id }),
+    }),
+    SECRET,
+  );
+}
+
+async function command(t: Setup, user: { id: string }, text: string) {
+  const before = t.slack.callsTo("response_url").length;
+  const body = slashCommandBody({
+    text,
+    userId: user.id,
+    channelId: "C1",
+    responseUrl: t.slack.responseUrl({ channel: "C1", user: user.id }),
+  });
+  expect((await postSlack(t.server.url, body, SECRET)).status).toBe(200);
+  return waitFor(() => t.slack.callsTo("response_url")[before], `the answer to ${text}`);
+}
+
+describe("Slack: hostile names from ServiceNow and users ping nobody and link nowhere", () => {
+  it("scan → DMs, admin posts, digest → clicks, notices, lookups, updates, reminders, escalations", async () => {
+    const t = await setup();
+    const dormant = t.account("svc_legacy_backup");
+    const kept = t.account("svc_automation_admin");
+    const notMine = t.account("alice.nguyen");
+    const stale = t.account("svc_jira_bridge");
+
+    const sent = await notifyOwners(t.warden);
+    expect(sent.failed).toBe(0);
+    expect(await postDigest(t.warden)).toEqual({ sent: 1, failed: 0 });
+
+    // A stranger's click is refused; the owner's applies, a second click is a duplicate.
+    const disable = dmButton(t.slack, RAJ, "warden_disable", dormant.id);
+    await click(t, MALLORY, RAJ, "warden_disable", dormant.id);
+    await waitFor(() => t.slack.ephemerals(`D${RAJ.id}`)[0], "the refusal");
+    await click(t, RAJ, RAJ, "warden_disable", dormant.id);
+    await waitFor(
+      () => (t.slack.messages(`D${RAJ.id}`)[0]?.edits ?? 0) > 0 || undefined,
+      "the DM to show the disable",
+    );
+    await click(t, RAJ, RAJ, "warden_disable", dormant.id, disable);
+    await waitFor(() => t.slack.ephemerals(`D${RAJ.id}`)[1], "the duplicate notice");
+
+    // Keep with a hostile reason, through the modal.
+    await click(t, RAJ, RAJ, "warden_keep", kept.id);
+    const modal = (await waitFor(() => t.slack.views()[0], "the Keep modal")).view as {
+      private_metadata: string;
+    };
+    const edits = t.slack.messages(`D${RAJ.id}`)[0]?.edits ?? 0;
+    await postSlack(
+      t.server.url,
+      viewSubmissionBody({
+        userId: RAJ.id,
+        callbackId: "warden_keep",
+        privateMetadata: modal.private_metadata,
+        values: {
+          reason: { reason: { type: "plain_text_input", value: REASON } },
+          expiry: { expiry: { type: "static_select", selected_option: { value: "30" } } },
+        },
+      }),
+      SECRET,
+    );
+    await waitFor(
+      () => (t.slack.messages(`D${RAJ.id}`)[0]?.edits ?? 0) > edits || undefined,
+      "the DM to show the Keep",
+    );
+
+    // Not mine: the account goes to the admin channel.
+    const adminPosts = t.slack.messages("CADMIN").length;
+    await click(t, RAJ, RAJ, "warden_not_mine", notMine.id);
+    await waitFor(() => t.slack.messages("CADMIN")[adminPosts], "the admin post");
+
+    // Fixed in ServiceNow directly: James's old button answers with the current state, and the
+    // next run updates his DM in place.
+    await t.warden.connector.changeAccount(stale.id, { active: false, lockedOut: true });
+    t.advance(1);
+    await t.scan();
+    await click(t, JAMES, JAMES, "warden_disable", stale.id);
+    await waitFor(() => t.slack.ephemerals(`D${JAMES.id}`)[0], "the stale notice");
+    await notifyOwners(t.warden);
+    expect(t.slack.messages(`D${JAMES.id}`)[0]?.edits).toBeGreaterThan(0);
+
+    // Lookups of a hostile name and of hostile input, help, score, a refused scan.
+    await command(t, RAJ, `lookup ${dormant.userName}`);
+    await command(t, RAJ, "lookup <!everyone> [Verify](https://evil.example) <@U123>");
+    await command(t, RAJ, "help");
+    await command(t, RAJ, "score");
+    await command(t, RAJ, "scan");
+
+    // Vera never answers: a reminder after 3 days, the admins after 7.
+    t.advance(3);
+    await notifyOwners(t.warden, { followUps: true });
+    t.advance(4);
+    await notifyOwners(t.warden, { followUps: true });
+    const escalation = t.slack.messages("CADMIN").find((m) => String(m.text).startsWith("Escalation"));
+    expect(escalation).toBeDefined();
+    expect(t.slack.messages(`D${VERA.id}`).some((m) => m.threadTs)).toBe(true);
+
+    // Everything Slack was asked to show, as it would show it.
+    const calls = t.slack.calls.filter((c) => SENDS.includes(c.method));
+    expect(calls.length).toBeGreaterThan(15);
+    for (const call of calls) {
+      expect(slackMarkupProblems(call.args), `${call.method} ${JSON.stringify(call.args)}`).toEqual([]);
+      // No automatic parsing of names in the top-level text (chat.update defaults to "client").
+      expect(call.args.parse, call.method).toBe("none");
+      expect(String(call.args.link_names), call.method).toBe("false");
+    }
+    // The data is shown, as typed: nothing was dropped to make it safe.
+    const shown = calls.map((c) => slackShownText(c.args)).join("\n");
+    for (const text of [
+      dormant.userName,
+      kept.userName,
+      notMine.userName,
+      stale.userName,
+      t.hostile.ownerName,
+      REASON,
+      VERA.email,
+      `${stale.userName} changed since this message was sent`,
+      "Reminder: ",
+      "No machine identity",
+      "Only warden admins can start a scan.",
+    ]) {
+      expect(shown, text).toContain(text);
+    }
+    const refusal = slackShownText(t.slack.ephemerals(`D${RAJ.id}`)[0]!);
+    expect(refusal).toContain(`Only ${dormant.userName}'s owner`);
+    expect(slackShownText(escalation!)).toContain(`Escalation: ${VERA.email} has not answered`);
+  });
+});
