@@ -293,6 +293,56 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     expect(events).toEqual(["owner.assign_refused", "owner.assigned"]);
   });
 
+  it("refuses a Keep modal whose metadata was forged or that comes back with another duration", async () => {
+    const t = await setup();
+    await notifyOwners(t.warden);
+    const { message, button } = dmButton(t.slack, "warden_keep");
+    await click(t, OWNER, `D${OWNER.id}`, message.ts, button);
+    const opened = await t.slack.until(() => t.slack.views()[0], "the modal");
+    const sealed = (opened.view as { private_metadata: string }).private_metadata;
+    const submit = (privateMetadata: string, days: string, userId = OWNER.id) =>
+      postSlack(
+        t.server.url,
+        viewSubmissionBody({
+          userId,
+          callbackId: "warden_keep",
+          privateMetadata,
+          values: {
+            reason: { reason: { type: "plain_text_input", value: "forged" } },
+            expiry: { expiry: { type: "static_select", selected_option: { value: days } } },
+          },
+        }),
+        SECRET,
+      );
+    const audited = (event: string) =>
+      t.warden.db.prepare("SELECT count(*) FROM audit_log WHERE event = ?").pluck().get(event) as number;
+    // The metadata rewritten to point at another message: not sealed by warden, so nothing happens.
+    const inner = JSON.parse(JSON.parse(sealed).v) as { payload: unknown; channel: string; ts: string };
+    const forged = JSON.stringify({
+      v: JSON.stringify({ ...inner, ts: "9999.0001" }),
+      t: JSON.parse(sealed).t,
+    });
+    expect((await submit(forged, "30")).status).toBe(200);
+    await t.slack.until(
+      () => audited("decision.invalid") === 1 || undefined,
+      "the forged modal to be audited",
+    );
+    // The genuine metadata, submitted by someone else: refused too.
+    expect((await submit(sealed, "30", STRANGER.id)).status).toBe(200);
+    await t.slack.until(
+      () => audited("decision.invalid") === 2 || undefined,
+      "the stolen modal to be audited",
+    );
+    // The genuine modal with a duration the select never offered (a Keep "forever").
+    expect((await submit(sealed, "100000")).status).toBe(200);
+    await t.slack.until(
+      () => t.slack.ephemerals(`D${OWNER.id}`).some((e) => /1 to 365 days/.test(String(e.text))),
+      "the owner to be told the allowed durations",
+    );
+    expect(t.warden.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
+    expect(t.slack.messages(`D${OWNER.id}`)[0]?.edits).toBe(0);
+  });
+
   it("keeps an account through the Keep… modal, with a reason and an expiry", async () => {
     const t = await setup();
     await notifyOwners(t.warden);

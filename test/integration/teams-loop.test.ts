@@ -202,6 +202,29 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     expect(t.warden.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(1);
   });
 
+  it("refuses card data that points at another message or asks for a Keep beyond a year", async () => {
+    const t = await setup();
+    await installAndNotify(t);
+    const { card, action } = rajCard(t, "warden_keep");
+    const account = { s: action.data.s as string, id: action.data.id as string };
+    const inputs = (days: string) => ({
+      [`reason.${account.s}.${account.id}`]: "forged",
+      [`expiresInDays.${account.s}.${account.id}`]: days,
+    });
+    await t.post(submitMessage(t.fake.serviceUrl, t.raj, card, { ...action.data, ...inputs("100000") }));
+    expect(JSON.stringify(t.fake.activities(card.conversationId).at(-1))).toMatch(/1 to 365 days/);
+    // The same button's data with another message id (another owner message of warden's).
+    await t.post(
+      submitMessage(t.fake.serviceUrl, t.raj, card, { ...action.data, m: 1_000, ...inputs("30") }),
+    );
+    expect(JSON.stringify(t.fake.activities(card.conversationId).at(-1))).toMatch(/does not belong/);
+    expect(t.warden.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
+    expect(t.fake.requestsOf("updateActivity")).toHaveLength(0);
+    expect(
+      t.warden.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.invalid'").pluck().get(),
+    ).toBe(2);
+  });
+
   it("refuses a click by someone who is not the owner, and audits it", async () => {
     const t = await setup();
     await installAndNotify(t);
