@@ -2,8 +2,8 @@ import type { Database } from "better-sqlite3";
 import { boundedEditDistance } from "./bounded-edit-distance.js";
 import { foldAsciiCase } from "./fold-ascii-case.js";
 
-/** Longer text gets no suggestion (lookups refuse it before; this keeps the store's own bound). */
-export const SUGGEST_MAX_CHARS = 100;
+/** Longer text (in UTF-16 units) gets no suggestion: lookups refuse it before, this is the store's own bound. */
+const MAX_TEXT = 200;
 /** Suggestions never go beyond this many edits, however long the text: further away is noise. */
 const MAX_DISTANCE = 5;
 /** Names read on either side of the text in each index (sorted order). */
@@ -18,10 +18,9 @@ const MAX_ALPHABET = 64;
 
 /**
  * Every statement a suggestion runs; each reads a bounded range of an index of migration 6
- * (`accounts_by_user_name`, `accounts_by_name`), never the table. Exported for the test that
- * checks their query plans.
+ * (`accounts_by_user_name`, `accounts_by_name`), never the whole table.
  */
-export const SUGGEST_QUERIES = {
+const QUERIES = {
   userNamesAfter: `SELECT user_name, lower(user_name) AS folded FROM accounts
     WHERE lower(user_name) >= ? ORDER BY lower(user_name) LIMIT ${AFTER}`,
   userNamesBefore: `SELECT user_name, lower(user_name) AS folded FROM accounts
@@ -50,9 +49,9 @@ interface Candidate {
  */
 export function suggestAccounts(db: Database, text: string, limit = 5): string[] {
   const needle = foldAsciiCase(text);
-  if (needle === "" || needle.length > SUGGEST_MAX_CHARS * 2) return [];
+  if (needle === "" || needle.length > MAX_TEXT) return [];
   const max = Math.min(MAX_DISTANCE, Math.max(2, Math.floor(needle.length / 3)));
-  const q = SUGGEST_QUERIES;
+  const q = QUERIES;
   const candidates = [
     ...(db.prepare(q.userNamesAfter).all(needle) as Candidate[]),
     ...(db.prepare(q.userNamesBefore).all(needle) as Candidate[]),
