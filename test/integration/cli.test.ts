@@ -85,7 +85,8 @@ describe("warden CLI", () => {
     expect(long.stderr).toBe(
       "warden: That is too long to be an account (10000 characters): a lookup takes a user name, display name or sys_id of at most 100 characters.\n",
     );
-  });
+    // Three warden processes in a row: generous, for a busy CI machine.
+  }, 60_000);
 
   it("lists every configuration problem at once and exits 2", async () => {
     const { code, stderr, stdout } = await runWarden(["scan"], {
