@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import { sameEmail } from "../identity/normalize-email.js";
 import { buildDigest, type DigestView } from "../views/build-digest.js";
 import { buildLookup, type LookupView } from "../views/build-lookup.js";
+import { parseLookupQuery } from "../views/parse-lookup-query.js";
 
 /** A chat command's answer as a neutral model; each adapter renders it (privately to the asker). */
 export type ChatReply =
@@ -23,7 +24,8 @@ export interface ChatCommandDeps {
 /**
  * `/warden <text>` in Slack and the same words to the bot in Teams: `lookup <account>`, `score`,
  * `scan` (admins), `help`. Empty or unknown input gets help. The account is matched literally
- * (user name or sys_id), never as a query.
+ * (sys_id, user name or display name), never as a query; one too long to be an account is
+ * refused with a notice, not searched.
  */
 export function runChatCommand(
   deps: ChatCommandDeps,
@@ -34,9 +36,10 @@ export function runChatCommand(
   const [word = ""] = trimmed.split(/\s+/);
   switch (word.toLowerCase()) {
     case "lookup": {
-      const account = trimmed.slice(word.length).trim();
-      if (account === "") return { kind: "help" };
-      return { kind: "lookup", view: buildLookup(deps.db, account) };
+      const parsed = parseLookupQuery(trimmed.slice(word.length));
+      if (!parsed.ok)
+        return parsed.reason === "empty" ? { kind: "help" } : { kind: "refused", notice: parsed.notice };
+      return { kind: "lookup", view: buildLookup(deps.db, parsed.query) };
     }
     case "score":
       return { kind: "score", view: buildDigest(deps.db, { now: deps.now() }) };

@@ -17,6 +17,7 @@ import { openDatabase } from "../store/open-database.js";
 import { buildDigest } from "../views/build-digest.js";
 import { buildLookup } from "../views/build-lookup.js";
 import { buildOwnerMessages } from "../views/build-owner-messages.js";
+import { parseLookupQuery } from "../views/parse-lookup-query.js";
 import { createProgressLine } from "./progress-line.js";
 
 /** What the CLI touches of the outside world; tests pass their own. */
@@ -39,7 +40,7 @@ Usage:
                                      Teams (POST /api/messages), /healthz, /readyz
   warden notify                      send owners their direct messages for open findings (Slack, Teams)
   warden digest [--print]            post the digest to the Slack/Teams digest channels, or print it
-  warden lookup <account> [--json]   show one account (user name or sys_id)
+  warden lookup <account> [--json]   show one account (user name, display name or sys_id)
   warden doctor [--json]             check configuration, the instance, the bot account's rights, Slack and Teams
   warden audit [--since DATE] [--format json|csv] [--verify]
                                      export decisions and the audit log; --verify checks its hash chain
@@ -137,10 +138,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           return 0;
         }
         case "lookup": {
-          const query = positionals.join(" ");
-          if (query.trim() === "")
-            throw new UsageError("Usage: warden lookup <account> (a user name or sys_id)");
-          const view = buildLookup(warden.db, query);
+          const parsed = parseLookupQuery(positionals.join(" "));
+          if (!parsed.ok) {
+            throw new UsageError(
+              parsed.reason === "empty"
+                ? "Usage: warden lookup <account> (a user name, display name or sys_id)"
+                : parsed.notice,
+            );
+          }
+          const view = buildLookup(warden.db, parsed.query);
           print(values.json ? JSON.stringify(view, null, 2) : renderLookupText(view));
           return view.found ? 0 : 1;
         }

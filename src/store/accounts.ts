@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { ActivityHistory, MachineIdentity } from "../core/model.js";
+import { foldAsciiCase } from "./fold-ascii-case.js";
 
 const DATE_KEYS = new Set(["createdAt", "lastLoginAt", "lastApiCallAt", "lastUiLoginAt", "lastBasicAuthAt"]);
 
@@ -38,31 +39,57 @@ const toStored = (row: AccountRow): StoredAccount => ({
 });
 
 /**
- * Finds an account by exact sys_id or user_name (case-insensitive on the name). Parameters are
- * bound, so input like `svc^ORactive=true` is only ever compared literally.
+ * Finds an account by exact sys_id, else by user name (case-insensitive, exact case first).
+ * Parameters are bound, so input like `svc^ORactive=true` is only ever compared literally. A
+ * sys_id match wins over a user name that happens to look like one. Both use an index
+ * (migration 6), so a click or a lookup never reads the whole table.
  */
 export function findAccount(db: Database, idOrName: string): StoredAccount | undefined {
-  const row = db
-    .prepare(
-      "SELECT * FROM accounts WHERE id = ? OR user_name = ? COLLATE NOCASE ORDER BY last_scan_id DESC LIMIT 1",
-    )
-    .get(idOrName, idOrName) as AccountRow | undefined;
+  return findAccountById(db, idOrName) ?? findAccountByUserName(db, idOrName);
+}
+
+function findAccountById(db: Database, id: string): StoredAccount | undefined {
+  const row = db.prepare(`SELECT * FROM accounts WHERE id = ? ORDER BY last_scan_id DESC LIMIT 1`).get(id) as
+    | AccountRow
+    | undefined;
   return row ? toStored(row) : undefined;
 }
 
-/** Accounts whose name contains `text` (for "did you mean"), closest first. */
-export function suggestAccounts(db: Database, text: string, limit = 5): string[] {
-  const needle = text.toLowerCase();
-  const names = db.prepare("SELECT user_name FROM accounts").pluck().all() as string[];
-  return names
-    .map((name) => ({ name, distance: editDistance(needle, name.toLowerCase()) }))
-    .filter(
-      ({ name, distance }) =>
-        name.toLowerCase().includes(needle) || distance <= Math.max(2, needle.length / 3),
+function findAccountByUserName(db: Database, userName: string): StoredAccount | undefined {
+  // lower(user_name) is what the accounts_by_user_name index holds; foldAsciiCase matches it.
+  const row = db
+    .prepare(
+      `SELECT * FROM accounts WHERE lower(user_name) = ?
+         ORDER BY user_name = ? DESC, last_scan_id DESC LIMIT 1`,
     )
-    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
-    .slice(0, limit)
-    .map(({ name }) => name);
+    .get(foldAsciiCase(userName), userName) as AccountRow | undefined;
+  return row ? toStored(row) : undefined;
+}
+
+/** What a lookup matched: one account, several sharing a display name, or nothing. */
+export type AccountMatch =
+  | { kind: "one"; account: StoredAccount }
+  | { kind: "several"; userNames: string[] }
+  | { kind: "none" };
+
+/** Display-name matches listed when several accounts share one. */
+const SEVERAL_LIMIT = 10;
+
+/**
+ * A lookup's match, in order: sys_id, user name, then display name (both case-insensitive,
+ * ASCII case only). Display names are not unique: when several accounts share one, their user
+ * names are offered instead of picking one.
+ */
+export function matchAccount(db: Database, query: string): AccountMatch {
+  const account = findAccount(db, query);
+  if (account) return { kind: "one", account };
+  const rows = db
+    .prepare(`SELECT * FROM accounts WHERE lower(name) = ? ORDER BY last_scan_id DESC, user_name LIMIT ?`)
+    .all(foldAsciiCase(query), SEVERAL_LIMIT) as (AccountRow & { user_name: string })[];
+  const [first] = rows;
+  if (!first) return { kind: "none" };
+  if (rows.length === 1) return { kind: "one", account: toStored(first) };
+  return { kind: "several", userNames: rows.map((row) => row.user_name) };
 }
 
 /** The accounts present in a given scan (the population that scan scored). */
@@ -70,19 +97,6 @@ export function listScanAccounts(db: Database, scanId: number): StoredAccount[] 
   return (db.prepare("SELECT * FROM accounts WHERE last_scan_id = ?").all(scanId) as AccountRow[]).map(
     toStored,
   );
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 /** Warden's remembered activity for every account of a source, keyed by account id. */

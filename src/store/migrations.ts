@@ -253,4 +253,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: "indexes for lookups: sys_id, case-folded user and display names, findings per account",
+    sql: `
+      -- Lookups come from chat, so each must answer from an index, never by reading every row
+      -- (version 1 left user_name unindexed; that made every lookup and suggestion a full scan).
+      -- The primary key starts with source, so a bare sys_id needs its own index.
+      CREATE INDEX accounts_by_id ON accounts (id);
+      -- Case-insensitive matches and "did you mean" range scans use lower(), which folds ASCII
+      -- only (no ICU in better-sqlite3): deterministic, as an index expression must be.
+      -- https://www.sqlite.org/expridx.html
+      CREATE INDEX accounts_by_user_name ON accounts (lower(user_name));
+      CREATE INDEX accounts_by_name ON accounts (lower(name));
+      -- An account's findings (open and resolved) for its lookup answer; findings_open is partial.
+      CREATE INDEX findings_by_account ON findings (source, account_id);
+    `,
+  },
 ];

@@ -1,8 +1,10 @@
 import type { Database } from "better-sqlite3";
 import type { MachineIdentity } from "../core/model.js";
-import { findAccount, suggestAccounts } from "../store/accounts.js";
+import { matchAccount } from "../store/accounts.js";
 import { type DecisionSummary, listAccountDecisions } from "../store/decisions.js";
 import { listAccountFindings, type StoredFinding } from "../store/findings.js";
+import { suggestAccounts } from "../store/suggest-accounts.js";
+import { parseLookupQuery } from "./parse-lookup-query.js";
 
 export type LookupView =
   | {
@@ -16,10 +18,20 @@ export type LookupView =
     }
   | { found: false; query: string; suggestions: string[] };
 
-/** One account by sys_id or user name (matched literally), with its findings and decisions. */
-export function buildLookup(db: Database, query: string): LookupView {
-  const account = findAccount(db, query.trim());
-  if (!account) return { found: false, query, suggestions: suggestAccounts(db, query.trim()) };
+/**
+ * One account by sys_id, user name or display name (matched literally), with its findings and
+ * decisions. The query is cleaned first (parseLookupQuery); input that is empty or too long is
+ * not searched at all. Commands refuse such input with the parser's notice before they get here;
+ * this guard covers the other callers (a stale button's value).
+ */
+export function buildLookup(db: Database, raw: string): LookupView {
+  const parsed = parseLookupQuery(raw);
+  if (!parsed.ok) return { found: false, query: parsed.preview, suggestions: [] };
+  const { query } = parsed;
+  const match = matchAccount(db, query);
+  if (match.kind === "none") return { found: false, query, suggestions: suggestAccounts(db, query) };
+  if (match.kind === "several") return { found: false, query, suggestions: match.userNames };
+  const { account } = match;
   const { identity } = account;
   const findings = listAccountFindings(db, identity.source, identity.id);
   const decisions = listAccountDecisions(db, identity.source, identity.id);

@@ -64,6 +64,30 @@ describe("warden CLI", () => {
     expect(near.stdout).toContain(`Did you mean: ${dormant}`);
   });
 
+  it("suggests the account for a typo in its first letter, and refuses a lookup too long to be one", async () => {
+    const { sim } = await startDemoSource();
+    const env = {
+      ...quiet,
+      SERVICENOW_URL: sim.url,
+      SERVICENOW_USERNAME: "warden",
+      SERVICENOW_PASSWORD: "warden-demo",
+      WARDEN_DB: tempDbPath(),
+    };
+    expect((await runWarden(["scan"], env).done).code).toBe(0);
+    const dormant = sim.data.scenarios.dormant?.[0] as string;
+    const typo = await runWarden(["lookup", `x${dormant.slice(1).toUpperCase()}`], env).done;
+    expect(typo.code).toBe(1);
+    expect(typo.stdout).toContain(`Did you mean: ${dormant}`);
+
+    const long = await runWarden(["lookup", "svc_".repeat(2_500)], env).done;
+    expect(long.code).toBe(2);
+    expect(long.stdout).toBe("");
+    expect(long.stderr).toBe(
+      "warden: That is too long to be an account (10000 characters): a lookup takes a user name, display name or sys_id of at most 100 characters.\n",
+    );
+    // Three warden processes in a row: generous, for a busy CI machine.
+  }, 60_000);
+
   it("lists every configuration problem at once and exits 2", async () => {
     const { code, stderr, stdout } = await runWarden(["scan"], {
       SERVICENOW_URL: "acme.service-now.com",

@@ -195,6 +195,33 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     expect(JSON.stringify(help.args)).toContain("/warden lookup");
   });
 
+  it("answers a lookup too long to be an account with a clear notice instead of searching", async () => {
+    const t = await setup();
+    const text = `lookup ${"svc_".repeat(2_500)}`;
+    const body = slashCommandBody({
+      text,
+      userId: OWNER.id,
+      channelId: "C1",
+      responseUrl: t.slack.responseUrl({ channel: "C1" }),
+    });
+    expect((await postSlack(t.server.url, body, SECRET)).status).toBe(200);
+    const answer = await waitFor(
+      () => t.slack.calls.find((c) => c.method === "response_url"),
+      "the answer to the long lookup",
+    );
+    expect(answer.args).toMatchObject({
+      response_type: "ephemeral",
+      text: "That is too long to be an account (10000 characters): a lookup takes a user name, display name or sys_id of at most 100 characters.",
+    });
+    // Only the notice: nothing was searched, so no account and no suggestion follows it.
+    expect(answer.args.blocks).toEqual([
+      {
+        type: "section",
+        text: { type: "mrkdwn", verbatim: true, text: expect.stringMatching(/^That is too long/) },
+      },
+    ]);
+  });
+
   it("records but does not write in dry-run mode", async () => {
     const t = await setup({ WARDEN_MODE: "dry-run" });
     await notifyOwners(t.warden);

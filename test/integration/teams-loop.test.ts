@@ -124,6 +124,17 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     expect(checkAdaptiveCard(cardOf(lookup), { parse: parseWithAdaptiveCards })).toEqual([]);
   });
 
+  it("answers a lookup too long to be an account with a clear notice instead of searching", async () => {
+    const t = await setup();
+    const long = `lookup ${"svc_".repeat(2_500)}`;
+    expect((await t.post(personalMessage(t.fake.serviceUrl, t.raj, long))).status).toBe(200);
+    const [answer] = t.fake.activities(personalConversationId(t.raj));
+    expect(answer).toMatchObject({
+      text: "That is too long to be an account (10000 characters): a lookup takes a user name, display name or sys_id of at most 100 characters.",
+    });
+    expect(JSON.stringify(answer)).not.toContain("svc_svc_");
+  });
+
   it("sends the owner a card in a new 1:1, applies an Action.Execute once and updates the card in place", async () => {
     const t = await setup();
     const sent = await installAndNotify(t);

@@ -23,7 +23,14 @@ describe("migrate", () => {
     db.close();
   });
 
-  it.each(MIGRATIONS.map((m) => m.version - 1))("upgrades a database created at version %i", (version) => {
+  it("lists migrations in strictly ascending versions, so each runs once and in order", () => {
+    const versions = MIGRATIONS.map((m) => m.version);
+    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
+  });
+
+  // From every version a database can be at: none, then each migration's (versions may skip a number).
+  const versions = [0, ...MIGRATIONS.slice(0, -1).map((m) => m.version)];
+  it.each(versions)("upgrades a database created at version %i", (version) => {
     const path = tempDbPath();
     const old = new BetterSqlite3(path);
     migrate(
