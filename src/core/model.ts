@@ -70,7 +70,12 @@ export interface AuthMethodCounts {
   other: number;
 }
 
-export type DiscoveryReason = "wsao" | "api_activity";
+/**
+ * Why an account counts as a machine identity: it is web-service-only (`wsao`), or some signal shows
+ * it using APIs: REST transactions (`api_activity`), a Basic-auth usage record (`basic_auth`), OAuth
+ * tokens issued to it (`oauth_tokens`). An account may have several.
+ */
+export type DiscoveryReason = "wsao" | "api_activity" | "basic_auth" | "oauth_tokens";
 
 /** One machine identity with every signal gathered for it in one scan. */
 export interface MachineIdentity {
@@ -107,6 +112,10 @@ export interface MachineIdentity {
   authMethods30d?: AuthMethodCounts | undefined;
   /** When Basic auth was last seen for this account, where the source records it. */
   lastBasicAuthAt?: Date | undefined;
+  /** OAuth tokens issued to the account in the last 30 days; undefined when that signal is blind. */
+  oauthTokens30d?: number | undefined;
+  /** The latest OAuth token the source still holds for the account (it drops expired ones). */
+  lastOAuthTokenAt?: Date | undefined;
   discoveredBy: DiscoveryReason[];
 }
 
@@ -121,6 +130,8 @@ export interface Inventory {
     apiLogSince?: Date | undefined;
     /** Oldest UI login record the source still holds. */
     uiLoginLogSince?: Date | undefined;
+    /** Oldest OAuth token the source still holds (expired ones are cleaned up). */
+    oauthTokensSince?: Date | undefined;
   };
   /** HTTP requests made to collect it. */
   requests: number;
@@ -147,6 +158,6 @@ export interface Finding {
 export interface ActivityHistory {
   /** When warden first saw the account at all. */
   firstObservedAt: Date;
-  /** Latest activity (API or UI) warden has ever observed for it. */
+  /** Latest activity in any signal (API calls, logins, Basic auth, OAuth tokens) warden has ever observed. */
   lastActiveAt?: Date | undefined;
 }

@@ -2,13 +2,16 @@ import type { Signal } from "../core/model.js";
 import type { ServiceNowMapping } from "../sources/servicenow/mapping.js";
 import { USER_FIELDS } from "../sources/servicenow/mapping.js";
 
-/** What a signal feeds, for the blind-spot list. */
+/**
+ * What a signal feeds, for the blind-spot list. Each API-use signal also finds identities, and
+ * dormancy needs all three: an account may be in use where warden cannot see (RULE_SIGNALS).
+ */
 export const SIGNAL_EFFECT: Readonly<Record<Signal, string>> = {
   api_calls: "API calls (rules dormant, wsao_disabled, ui_and_api)",
   unique_api_calls: "unique API calls (lookups)",
   ui_logins: "UI logins (rules dormant, ui_and_api)",
-  auth_methods: "Basic-auth use (rule basic_auth)",
-  oauth_tokens: "OAuth use (authentication methods)",
+  auth_methods: "Basic-auth use (discovery; rules basic_auth, dormant, wsao_disabled, ui_and_api)",
+  oauth_tokens: "OAuth tokens issued (discovery; rules dormant, wsao_disabled, ui_and_api)",
   roles: "roles (rule privileged)",
   owners: "owners (rule no_owner)",
 };
@@ -104,9 +107,9 @@ export function tableProbes(mapping: ServiceNowMapping, ago: (days: number) => s
       table: mapping.oauthToken.table,
       signals: ["oauth_tokens"],
       required: false,
-      query: `sys_created_on>=${ago(30)}`,
+      query: `${mapping.oauthToken.issuedField}>=${ago(30)}`,
       rowsExpected: false,
-      fields: [mapping.oauthToken.userField],
+      fields: [mapping.oauthToken.userField, mapping.oauthToken.issuedField],
       access: `a read ACL on ${mapping.oauthToken.table} (role oauth_admin or admin)`,
       emptyHint: "",
     },

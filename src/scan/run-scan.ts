@@ -1,7 +1,7 @@
 import type { Database } from "better-sqlite3";
-import { assessIdentity, isDisabled, RULE_SIGNALS } from "../core/assess-identity.js";
+import { isDisabled, judgeIdentity } from "../core/assess-identity.js";
 import { computeScore, type Score } from "../core/compute-score.js";
-import type { Finding, Inventory } from "../core/model.js";
+import type { Finding, Inventory, RuleName } from "../core/model.js";
 import { WardenError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { redactUrlsIn } from "../redact-url.js";
@@ -62,16 +62,21 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
     deps.onProgress?.({ phase: "assessing" });
     const history = loadActivityHistory(db, inventory.source);
     const findings = new Map<string, Finding[]>();
+    const undecided = new Map<string, RuleName[]>();
+    const assessOptions = {
+      now: startedAt,
+      dormantDays: deps.dormantDays,
+      blindSpots: inventory.blindSpots,
+      apiLogSince: inventory.coverage.apiLogSince,
+      uiLoginLogSince: inventory.coverage.uiLoginLogSince,
+      oauthTokensSince: inventory.coverage.oauthTokensSince,
+    };
     for (const identity of inventory.identities) {
-      const found = assessIdentity(identity, history.get(identity.id), {
-        now: startedAt,
-        dormantDays: deps.dormantDays,
-        blindSpots: inventory.blindSpots,
-        apiLogSince: inventory.coverage.apiLogSince,
-      });
-      if (found.length > 0) findings.set(identity.id, found);
+      const judged = judgeIdentity(identity, history.get(identity.id), assessOptions);
+      if (judged.findings.length > 0) findings.set(identity.id, judged.findings);
+      if (judged.undecided.length > 0) undecided.set(identity.id, judged.undecided);
     }
-    carryOverBlindFindings(db, inventory, findings);
+    carryOverBlindFindings(db, inventory, findings, undecided);
     const score = computeScore(
       inventory.identities.map((identity) => ({
         disabled: isDisabled(identity),
@@ -122,17 +127,23 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
 const KEPT_OPEN = "Kept open: the signal it rests on could not be read in the latest scan";
 
 /**
- * Not seeing a risk is not evidence it went away: an open finding whose rule rests on a signal
- * that was blind in this scan stays open (for an account still present and enabled).
+ * Not seeing a risk is not evidence it went away: an open finding whose rule this scan could not
+ * decide for the account (a signal it needs was blind, and what could be read does not settle it)
+ * stays open, for an account still present and enabled. One the readable signals settle is
+ * resolved: an account with recent activity in any signal is never kept dormant.
  */
-function carryOverBlindFindings(db: Database, inventory: Inventory, findings: Map<string, Finding[]>): void {
-  const blind = new Set(inventory.blindSpots.map((b) => b.signal));
-  if (blind.size === 0) return;
+function carryOverBlindFindings(
+  db: Database,
+  inventory: Inventory,
+  findings: Map<string, Finding[]>,
+  undecided: ReadonlyMap<string, readonly RuleName[]>,
+): void {
+  if (undecided.size === 0) return;
   const present = new Map(inventory.identities.map((i) => [i.id, i]));
   for (const stored of listOpenFindings(db, { source: inventory.source })) {
     const identity = present.get(stored.accountId);
     if (!identity || isDisabled(identity)) continue;
-    if (!RULE_SIGNALS[stored.rule].some((signal) => blind.has(signal))) continue;
+    if (!undecided.get(stored.accountId)?.includes(stored.rule)) continue;
     const list = findings.get(stored.accountId) ?? [];
     if (list.some((f) => f.rule === stored.rule)) continue;
     list.push({

@@ -24,6 +24,9 @@ export const DEMO_SCENARIOS = [
   "human_api_admin",
   "disabled",
   "recently_quiet",
+  "rest_only",
+  "basic_auth_only",
+  "oauth_only",
 ] as const;
 export type DemoScenario = (typeof DEMO_SCENARIOS)[number];
 
@@ -38,6 +41,8 @@ interface Activity {
   /** Calls happen on days [untilDaysAgo, sinceDaysAgo) before now. */
   sinceDaysAgo: number;
   untilDaysAgo: number;
+  /** Transaction type of the calls; default "rest". */
+  type?: "rest" | "soap";
 }
 
 interface MachineSpec {
@@ -55,7 +60,7 @@ interface MachineSpec {
   activity?: Activity;
   /** OAuth token rows: days ago of the latest access token. */
   oauthDaysAgo?: number;
-  basicAuth?: { lastSeenDaysAgo: number; usageCount: number };
+  basicAuth?: { lastSeenDaysAgo: number; usageCount: number; source?: string };
   uiLoginDaysAgo?: number[];
 }
 
@@ -443,6 +448,8 @@ export function buildDemoInstance(rng: Prng, now: Date, seed: number): InstanceD
         ],
         [40, 90],
       ),
+      // MID Servers authenticate with Basic auth: its usage record must not make it an identity.
+      basicAuth: { lastSeenDaysAgo: 0.01, usageCount: 2_400_000 },
     },
     {
       userName: "svc_old_sftp",
@@ -500,6 +507,52 @@ export function buildDemoInstance(rng: Prng, now: Date, seed: number): InstanceD
       oauthDaysAgo: 0.01,
     },
     {
+      // Evidence of API use in the transaction log only: it authenticates with an API key
+      // (x-sn-apikey), so there is neither a Basic-auth record nor an OAuth token.
+      userName: "svc_datalake_export",
+      name: "Data Lake Export (API key)",
+      manager: "vera.novak",
+      scenarios: ["rest_only"],
+      wsao: false,
+      roles: ["report_user", "snc_platform_rest_api_access"],
+      createdDaysAgo: 340,
+      activity: recent([tableList("incident", "sys_updated_on>=javascript:gs.daysAgoStart(1)")], [2, 6]),
+    },
+    {
+      // Evidence in the Basic-auth usage record only: it speaks SOAP, which authenticates with
+      // Basic auth, and SOAP transactions are not type=rest.
+      userName: "svc_billing_soap",
+      name: "Billing SOAP Gateway",
+      manager: "paula.garcia",
+      scenarios: ["basic_auth_only"],
+      wsao: false,
+      roles: ["itil"],
+      createdDaysAgo: 1300,
+      activity: {
+        calls: [
+          ["POST", "/incident.do?SOAP"],
+          ["POST", "/sc_req_item.do?SOAP"],
+        ],
+        perDay: [3, 9],
+        sinceDaysAgo: DEMO_LOG_DAYS,
+        untilDaysAgo: 0,
+        type: "soap",
+      },
+      basicAuth: { lastSeenDaysAgo: 0.3, usageCount: 7_410, source: "SOAP" },
+    },
+    {
+      // Evidence in OAuth tokens only: it renews its token every night to stay ready for the
+      // quarter-end sync, whose REST calls are older than the transaction log keeps.
+      userName: "svc_vendor_portal",
+      name: "Vendor Portal Sync (OAuth)",
+      manager: "paula.garcia",
+      scenarios: ["oauth_only"],
+      wsao: false,
+      roles: ["catalog"],
+      createdDaysAgo: 480,
+      oauthDaysAgo: 0.4,
+    },
+    {
       userName: "svc_teams_bot",
       name: "Teams Service Bot",
       manager: "linda.park",
@@ -517,7 +570,7 @@ export function buildDemoInstance(rng: Prng, now: Date, seed: number): InstanceD
       for (let i = 0; i < count; i++) {
         const [method, url] = rng.pick(activity.calls);
         const t = Math.floor((nowMs - (day + rng.next()) * DAY_MS) / 1000);
-        tx.add(userName, t, url, method, "rest", rng.int(40, 1500));
+        tx.add(userName, t, url, method, activity.type ?? "rest", rng.int(40, 1500));
       }
     }
   };
@@ -545,7 +598,13 @@ export function buildDemoInstance(rng: Prng, now: Date, seed: number): InstanceD
       b.addOAuthToken(id, "access_token", spec.oauthDaysAgo);
     }
     if (spec.basicAuth)
-      b.addBasicAuthException(id, spec.basicAuth.lastSeenDaysAgo, spec.basicAuth.usageCount);
+      b.addBasicAuthException(
+        id,
+        spec.basicAuth.lastSeenDaysAgo,
+        spec.basicAuth.usageCount,
+        "global",
+        spec.basicAuth.source,
+      );
     for (const days of spec.uiLoginDaysAgo ?? []) b.addLogin(id, days, "DB");
   }
 

@@ -9,16 +9,19 @@ export interface InstanceDescription {
   /** sys_user rows. */
   users: number;
   /**
-   * Machine identities: WSAO users plus non-WSAO users with REST calls since
-   * gs.daysAgoStart(30), internal integration users excluded (active or not).
+   * Machine identities: WSAO users plus non-WSAO users with evidence of API use (REST calls since
+   * gs.daysAgoStart(30), a Basic-auth usage record, an OAuth token), internal integration users
+   * excluded (active or not).
    */
   machineIdentities: number;
   /** The subset with active=true. */
   activeMachineIdentities: number;
   /** Identities that are WSAO. */
   wsaoIdentities: number;
-  /** Identities that are not WSAO but call REST APIs (the "WSA disabled" finding's population). */
+  /** Identities that are not WSAO but use APIs (the "WSA disabled" finding's population). */
   nonWsaoApiIdentities: number;
+  /** The subset of those whose only evidence is a Basic-auth record or OAuth tokens (no REST call). */
+  nonWsaoWithoutRestIdentities: number;
   /** Users with internal_integration_user=true (excluded from identities). */
   internalIntegrationUsers: number;
   /**
@@ -77,11 +80,15 @@ export function describeInstance(data: InstanceData): InstanceDescription {
   });
 
   const users = data.tables.get("sys_user")?.rows ?? [];
+  const otherEvidence = new Set<string>();
+  for (const table of ["sys_user_basic_auth_exception", "oauth_credential"])
+    for (const row of data.tables.get(table)?.rows ?? []) otherEvidence.add(row.user ?? "");
   const identityIds = new Set<string>();
   const identityNames = new Set<string>();
   let active = 0;
   let wsao = 0;
   let nonWsaoApi = 0;
+  let nonWsaoWithoutRest = 0;
   let internal = 0;
   let withCalls = 0;
   for (const user of users) {
@@ -91,12 +98,14 @@ export function describeInstance(data: InstanceData): InstanceDescription {
     }
     const isWsao = user.web_service_access_only === "true";
     const calls = restNames.has(user.user_name ?? "");
-    if (!isWsao && !calls) continue;
+    const other = otherEvidence.has(user.sys_id ?? "");
+    if (!isWsao && !calls && !other) continue;
     identityIds.add(user.sys_id ?? "");
     identityNames.add(user.user_name ?? "");
     if (user.active === "true") active++;
     if (isWsao) wsao++;
     else nonWsaoApi++;
+    if (!isWsao && !calls) nonWsaoWithoutRest++;
     if (calls) withCalls++;
   }
 
@@ -139,6 +148,7 @@ export function describeInstance(data: InstanceData): InstanceDescription {
     activeMachineIdentities: active,
     wsaoIdentities: wsao,
     nonWsaoApiIdentities: nonWsaoApi,
+    nonWsaoWithoutRestIdentities: nonWsaoWithoutRest,
     internalIntegrationUsers: internal,
     identityOwners: owners.size,
     identityRoleRows: roleRows,

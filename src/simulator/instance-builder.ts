@@ -119,6 +119,7 @@ export class InstanceBuilder {
     lastSeenDaysAgo: number,
     usageCount: number,
     decision = "global",
+    source = "REST",
   ): void {
     insertRow(this.table("sys_user_basic_auth_exception"), {
       sys_id: this.rng.sysId(),
@@ -127,7 +128,7 @@ export class InstanceBuilder {
       action_taken: "false",
       last_seen: this.daysAgo(lastSeenDaysAgo),
       usage_count: String(usageCount),
-      source: "REST",
+      source,
     });
   }
 

@@ -23,8 +23,12 @@ export interface RowTable {
 export const HTTP_METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
-/** Transaction types as stored in `TransactionLog.type` (index into this list). */
-export const TRANSACTION_TYPES = ["rest", "form", "list"] as const;
+/**
+ * Transaction types as stored in `TransactionLog.type` (index into this list). Only `rest` is a
+ * documented stored value; the others follow the documented type names (List, Form, SOAP) in
+ * lower case, which is UNCONFIRMED. SOAP calls are API use that `type=rest` does not count.
+ */
+export const TRANSACTION_TYPES = ["rest", "form", "list", "soap"] as const;
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 
 /** Fields of syslog_transaction the simulator serves. */

@@ -14,7 +14,7 @@ import type { Prng } from "./prng.js";
 export interface InstanceScale {
   /** All sys_user rows (humans + machine identities + a few internal integration users). */
   users: number;
-  /** Machine identities: WSAO accounts plus non-WSAO accounts making REST calls. */
+  /** Machine identities: WSAO accounts plus non-WSAO accounts using APIs (REST, or SOAP with Basic auth). */
   machineIdentities: number;
   /** REST transactions in the 30 days before now (older rows come on top). */
   transactions30d: number;
@@ -152,8 +152,12 @@ function machineOwners(
   };
 }
 
-/** active: calls in the last 30 days; quiet: calls only 30–56 days ago; dormant/disabled: none. */
-type Activity = "active" | "dormant" | "quiet" | "disabled";
+/**
+ * active: REST calls in the last 30 days; quiet: REST calls only 30–56 days ago; soap: in use, but
+ * through SOAP with Basic auth, so only its Basic-auth record shows it (no REST row);
+ * dormant/disabled: none.
+ */
+type Activity = "active" | "soap" | "dormant" | "quiet" | "disabled";
 
 interface LogInputs {
   userNames: string[];
@@ -232,9 +236,12 @@ export function buildScaledInstance(rng: Prng, now: Date, seed: number, scale: I
     const internal = m >= machines;
     const nonWsao = internal || rng.chance(0.1);
     const r = rng.next();
-    // Non-WSAO accounts are identities only because they call APIs, so they stay active.
+    // Non-WSAO accounts are identities only because they use APIs, so they stay active; one in
+    // ten of the integrations among them speaks SOAP.
     const state: Activity = nonWsao
-      ? "active"
+      ? !internal && r < 0.1
+        ? "soap"
+        : "active"
       : r < 0.08
         ? "dormant"
         : r < 0.11
@@ -271,9 +278,15 @@ export function buildScaledInstance(rng: Prng, now: Date, seed: number, scale: I
     input.activity.push(state);
     input.weight.push(state === "active" || state === "quiet" ? 1 + 60 * rng.next() ** 4 : 0);
 
-    if (state === "active") {
+    if (state === "soap") {
+      b.addBasicAuthException(id, rng.next() * 7, rng.int(10, 100_000), "global", "SOAP");
+    } else if (state === "active") {
       if (rng.chance(0.12)) b.addBasicAuthException(id, rng.next() * 29, rng.int(10, 100_000));
-      else b.addOAuthToken(id, "access_token", rng.next() * 2);
+      else {
+        // The refresh token (valid 100 days) and the latest access token it was exchanged for.
+        b.addOAuthToken(id, "refresh_token", rng.int(2, 95));
+        b.addOAuthToken(id, "access_token", rng.next() * 2);
+      }
       if (rng.chance(nonWsao && !internal ? 0.3 : 0.01)) {
         for (let k = rng.int(1, 4); k > 0; k--) b.addLogin(id, rng.next() * 29, "DB");
       }

@@ -2,7 +2,14 @@ import type { Database } from "better-sqlite3";
 import type { ActivityHistory, MachineIdentity } from "../core/model.js";
 import { foldAsciiCase } from "./fold-ascii-case.js";
 
-const DATE_KEYS = new Set(["createdAt", "lastLoginAt", "lastApiCallAt", "lastUiLoginAt", "lastBasicAuthAt"]);
+const DATE_KEYS = new Set([
+  "createdAt",
+  "lastLoginAt",
+  "lastApiCallAt",
+  "lastUiLoginAt",
+  "lastBasicAuthAt",
+  "lastOAuthTokenAt",
+]);
 
 /** MachineIdentity → JSON for the snapshot column (dates become ISO strings). */
 export function identityToJson(identity: MachineIdentity): string {

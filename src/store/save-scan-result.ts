@@ -1,7 +1,7 @@
 import type { Database } from "better-sqlite3";
-import { isDisabled } from "../core/assess-identity.js";
+import { isDisabled, latestActivity } from "../core/assess-identity.js";
 import type { Score } from "../core/compute-score.js";
-import type { Finding, Inventory, MachineIdentity } from "../core/model.js";
+import type { Finding, Inventory } from "../core/model.js";
 import { normalizeEmail } from "../identity/normalize-email.js";
 import { identityToJson } from "./accounts.js";
 import { appendAudit } from "./audit-log.js";
@@ -21,16 +21,6 @@ export interface SaveSummary {
   opened: number;
   updated: number;
   resolved: number;
-}
-
-function latestActivity(identity: MachineIdentity): Date | undefined {
-  const dates = [
-    identity.lastApiCallAt,
-    identity.lastUiLoginAt,
-    identity.lastLoginAt,
-    identity.lastBasicAuthAt,
-  ];
-  return dates.reduce<Date | undefined>((a, b) => (b && (!a || b > a) ? b : a), undefined);
 }
 
 /**
@@ -94,6 +84,7 @@ export function saveScanResult(db: Database, result: ScanResult): SaveSummary {
           identityToJson(identity),
           now,
           now,
+          // warden's own history: the latest activity in any signal (last_active_at only moves forward).
           latestActivity(identity)?.toISOString() ?? null,
           scanId,
         );

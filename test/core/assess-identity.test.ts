@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type AssessOptions, assessIdentity } from "../../src/core/assess-identity.js";
-import type { MachineIdentity } from "../../src/core/model.js";
+import { type AssessOptions, assessIdentity, judgeIdentity } from "../../src/core/assess-identity.js";
+import type { BlindSpot, MachineIdentity, Signal } from "../../src/core/model.js";
 
 const now = new Date("2026-11-23T12:00:00Z");
 const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
@@ -117,7 +118,7 @@ describe("assessIdentity", () => {
       const [finding] = assessIdentity(identity({ ...idle, lastLoginAt: daysAgo(150) }), undefined, options);
       expect(finding?.rule).toBe("dormant");
       expect(finding?.summary).toBe(
-        `No API call or UI login for 150 days (last activity ${daysAgo(150).toISOString().slice(0, 10)})`,
+        `No API use or login for 150 days (last activity ${daysAgo(150).toISOString().slice(0, 10)})`,
       );
     });
 
@@ -128,7 +129,7 @@ describe("assessIdentity", () => {
 
     it("says how far the evidence reaches when it covers less than the threshold", () => {
       const [finding] = assessIdentity(identity(idle), undefined, options);
-      expect(finding?.summary).toBe("No API call or UI login on record (evidence covers 56 days)");
+      expect(finding?.summary).toBe("No API use or login on record (evidence covers 56 days)");
       expect(finding?.evidence.map((e) => e.detail)).toContain(
         "Evidence covers 56 of 100 days; activity before that is unknown",
       );
@@ -137,7 +138,7 @@ describe("assessIdentity", () => {
     it("is confirmed once warden has observed the account for the whole threshold", () => {
       const history = { firstObservedAt: daysAgo(120) };
       const [finding] = assessIdentity(identity(idle), history, options);
-      expect(finding?.summary).toBe("No API call or UI login for at least 100 days");
+      expect(finding?.summary).toBe("No API use or login for at least 100 days");
     });
 
     it("does not fire for an account younger than the threshold", () => {
@@ -166,5 +167,156 @@ describe("assessIdentity", () => {
     };
     expect(rules(risky)).toEqual(["basic_auth", "wsao_disabled", "ui_and_api"]);
     expect(rules(risky, blind)).toEqual(["wsao_disabled"]);
+  });
+
+  describe("every signal counts", () => {
+    const idle = {
+      apiCalls30d: 0,
+      lastApiCallAt: undefined,
+      lastLoginAt: undefined,
+      uiLogins30d: 0,
+      authMethods30d: { basic: 0, oauth: 0, other: 0 },
+      oauthTokens30d: 0,
+      createdAt: daysAgo(900),
+    };
+    const history = { firstObservedAt: daysAgo(300) };
+    const blindSpot = (signal: Signal): BlindSpot => ({
+      signal,
+      table: signal === "oauth_tokens" ? "oauth_credential" : "x",
+      reason:
+        "ServiceNow GET /api/now/stats/oauth_credential answered 403 Insufficient rights to query records. A role or ACL is missing",
+    });
+    const recentIn: Record<string, Partial<MachineIdentity>> = {
+      "REST calls": { apiCalls30d: 3, lastApiCallAt: daysAgo(2) },
+      "Basic auth": { lastBasicAuthAt: daysAgo(5) },
+      "OAuth token": { lastOAuthTokenAt: daysAgo(1), oauthTokens30d: 2 },
+      "UI login": { uiLogins30d: 1, lastUiLoginAt: daysAgo(3) },
+      last_login_time: { lastLoginAt: daysAgo(10) },
+    };
+
+    it("makes an account with nothing in any signal dormant, naming every signal it looked at", () => {
+      const [finding] = assessIdentity(identity(idle), history, options);
+      expect(finding).toMatchObject({ rule: "dormant", remediation: "disable" });
+      expect(finding?.evidence.map((e) => e.detail)).toEqual([
+        "REST calls: none in the transaction log (log kept since 2026-09-28)",
+        "Basic auth: no usage record",
+        "OAuth tokens: none issued (the instance drops expired tokens)",
+        "UI logins: none in 30 days",
+        "Last login (last_login_time): never (normal for API-only accounts)",
+        "warden history: no activity seen since it started observing on 2026-01-27",
+      ]);
+    });
+
+    for (const [signal, recent] of Object.entries(recentIn)) {
+      it(`is not dormant when its only recent activity is in ${signal}`, () => {
+        const judged = judgeIdentity(identity({ ...idle, ...recent }), history, options);
+        expect(judged.findings.map((f) => f.rule)).not.toContain("dormant");
+        expect(judged.undecided).not.toContain("dormant");
+      });
+    }
+
+    it("uses the latest of all signals for the last activity, old Basic auth and tokens included", () => {
+      const account = identity({
+        ...idle,
+        lastLoginAt: daysAgo(400),
+        lastBasicAuthAt: daysAgo(150),
+        lastOAuthTokenAt: daysAgo(120),
+      });
+      const [finding] = assessIdentity(account, history, options);
+      expect(finding?.summary).toBe("No API use or login for 120 days (last activity 2026-07-26)");
+      expect(finding?.evidence.map((e) => e.detail)).toEqual(
+        expect.arrayContaining([
+          "Basic auth: last seen 2026-06-26",
+          "OAuth token issued: 2026-07-26",
+          "Last login (last_login_time): 2025-10-19",
+        ]),
+      );
+    });
+
+    it("leaves dormancy undecided while an API signal is blind, unless another signal shows activity", () => {
+      for (const signal of ["api_calls", "auth_methods", "oauth_tokens"] as const) {
+        const blind = { ...options, blindSpots: [blindSpot(signal)] };
+        const quiet = judgeIdentity(identity(idle), history, blind);
+        expect(quiet.findings, signal).toEqual([]);
+        expect(quiet.undecided, signal).toContain("dormant");
+        const active = judgeIdentity(identity({ ...idle, lastLoginAt: daysAgo(3) }), history, blind);
+        expect(
+          active.findings.map((f) => f.rule),
+          signal,
+        ).toEqual([]);
+        expect(active.undecided, signal).not.toContain("dormant");
+      }
+    });
+
+    it("names a blind signal in the evidence, with why it could not be read", () => {
+      const blind = { ...options, blindSpots: [blindSpot("oauth_tokens")] };
+      const account = identity({ ...idle, webServiceAccessOnly: false, lastBasicAuthAt: daysAgo(4) });
+      const wsao = assessIdentity(account, history, blind).find((f) => f.rule === "wsao_disabled");
+      expect(wsao?.evidence.map((e) => e.detail)).toEqual([
+        "REST calls: none in the transaction log (log kept since 2026-09-28)",
+        "Basic auth: last seen 2026-11-19",
+        "OAuth tokens: not readable (ServiceNow GET /api/now/stats/oauth_credential answered 403 Insufficient rights to query records)",
+        "web_service_access_only is false",
+      ]);
+    });
+
+    it("flags API use through Basic auth or OAuth alone while Web Service Access Only is off", () => {
+      const off = { ...idle, webServiceAccessOnly: false };
+      expect(rules(identity({ ...off, lastBasicAuthAt: daysAgo(1) }))).toEqual(["wsao_disabled"]);
+      expect(rules(identity({ ...off, lastOAuthTokenAt: daysAgo(1), oauthTokens30d: 1 }))).toEqual([
+        "wsao_disabled",
+      ]);
+      const both = identity({ ...off, lastOAuthTokenAt: daysAgo(1), oauthTokens30d: 1, uiLogins30d: 2 });
+      const ui = assessIdentity(both, history, options).find((f) => f.rule === "ui_and_api");
+      expect(ui?.summary).toBe(
+        "Logs into the UI and calls APIs (2 UI login(s), OAuth tokens issued in 30 days)",
+      );
+      // Quiet in every readable signal but one is blind: not confirmed, not cleared either.
+      const blind = { ...options, blindSpots: [blindSpot("oauth_tokens")] };
+      const judged = judgeIdentity(identity({ ...off, lastLoginAt: daysAgo(1) }), history, blind);
+      expect(judged.findings).toEqual([]);
+      expect(judged.undecided).toEqual(["wsao_disabled"]);
+    });
+
+    it("never recommends disabling an account with recent activity in any signal", () => {
+      const recentDate = fc.integer({ min: 0, max: 99 }).map(daysAgo);
+      const anyDate = fc.option(fc.integer({ min: 0, max: 2000 }).map(daysAgo), { nil: undefined });
+      const signals: Signal[] = ["api_calls", "auth_methods", "oauth_tokens", "ui_logins", "roles", "owners"];
+      fc.assert(
+        fc.property(
+          fc.constantFrom(
+            "lastApiCallAt",
+            "lastUiLoginAt",
+            "lastLoginAt",
+            "lastBasicAuthAt",
+            "lastOAuthTokenAt",
+            "history",
+          ),
+          recentDate,
+          fc.record({
+            lastApiCallAt: anyDate,
+            lastUiLoginAt: anyDate,
+            lastLoginAt: anyDate,
+            lastBasicAuthAt: anyDate,
+            lastOAuthTokenAt: anyDate,
+            apiCalls30d: fc.nat(50),
+            uiLogins30d: fc.nat(5),
+            webServiceAccessOnly: fc.boolean(),
+            privilegedRoles: fc.constantFrom<string[][]>([], ["admin"]),
+          }),
+          fc.subarray(signals),
+          (where, when, rest, blind) => {
+            const account = identity({ ...idle, ...rest, ...(where === "history" ? {} : { [where]: when }) });
+            const seen = {
+              firstObservedAt: daysAgo(500),
+              lastActiveAt: where === "history" ? when : undefined,
+            };
+            const judged = judgeIdentity(account, seen, { ...options, blindSpots: blind.map(blindSpot) });
+            expect(judged.findings.filter((f) => f.remediation === "disable")).toEqual([]);
+            expect(judged.undecided).not.toContain("dormant");
+          },
+        ),
+      );
+    });
   });
 });

@@ -184,7 +184,9 @@ describe("warden doctor against the simulated instance", () => {
     });
     expect(check(report, "blind spots")).toMatchObject({
       status: "warn",
-      detail: expect.stringContaining("Basic-auth use (rule basic_auth) from sys_user_basic_auth_exception"),
+      detail: expect.stringContaining(
+        "Basic-auth use (discovery; rules basic_auth, dormant, wsao_disabled, ui_and_api) from sys_user_basic_auth_exception",
+      ),
     });
     expect(report.blindSpots).toEqual([
       expect.objectContaining({ signal: "auth_methods", table: "sys_user_basic_auth_exception" }),

@@ -109,6 +109,32 @@ describe("generateInstance (demo)", () => {
 
     expect(user(data, s("disabled")).active).toBe("false");
 
+    // Accounts whose only evidence of API use sits in one signal (none of them web-service-only).
+    const hasRow = (table: string, u: SimRecord) => rowsOf(data, table).some((r) => r.user === u.sys_id);
+    const evidence = (u: SimRecord) => [
+      restTimes(data, u.user_name!).length > 0,
+      hasRow("sys_user_basic_auth_exception", u),
+      hasRow("oauth_credential", u),
+    ];
+    const restOnly = user(data, s("rest_only"));
+    const basicOnly = user(data, s("basic_auth_only"));
+    const oauthOnly = user(data, s("oauth_only"));
+    expect(evidence(restOnly)).toEqual([true, false, false]);
+    expect(evidence(basicOnly)).toEqual([false, true, false]);
+    expect(evidence(oauthOnly)).toEqual([false, false, true]);
+    for (const u of [restOnly, basicOnly, oauthOnly]) {
+      expect(u.web_service_access_only).toBe("false");
+      expect(u.last_login_time).toBe("");
+      expect(hasRow("sys_user_login_history", u)).toBe(false);
+    }
+    // The SOAP gateway's calls are in the log, but not as REST transactions.
+    const log = data.transactions;
+    const soapUser = log.userNames.indexOf(basicOnly.user_name!);
+    expect(Array.from(log.user).some((u, i) => u === soapUser && log.type[i] === 3)).toBe(true);
+    const tokens = rowsOf(data, "oauth_credential").filter((r) => r.user === oauthOnly.sys_id);
+    expect(tokens.map((t) => t.type).sort()).toEqual(["access_token", "refresh_token"]);
+    expect(Math.max(...tokens.map((t) => glide(t.sys_created_on!)))).toBeGreaterThan(NOW.getTime() - DAY);
+
     const quiet = restTimes(data, s("recently_quiet"));
     expect(quiet.length).toBeGreaterThan(0);
     expect(Math.max(...quiet)).toBeLessThan(NOW.getTime() - 55 * DAY);

@@ -32,6 +32,9 @@ describe("scaled instance", () => {
     expect(d.restTransactions30d).toBeGreaterThanOrEqual(200_000);
     expect(d.restTransactions30d).toBeLessThan(200_100);
     expect(d.nonWsaoApiIdentities).toBeGreaterThan(300);
+    // SOAP integrations: found only through their Basic-auth record (no REST row).
+    expect(d.nonWsaoWithoutRestIdentities).toBeGreaterThan(20);
+    expect(d.nonWsaoWithoutRestIdentities).toBeLessThan(d.nonWsaoApiIdentities * 0.2);
     expect(d.identityRoleRows).toBeGreaterThan(10_000);
     expect(d.uniqueApiCalls7d).toBeGreaterThan(1_000);
     expect(d.transactionLogSince < "2026-01-20 00:00:00").toBe(true);

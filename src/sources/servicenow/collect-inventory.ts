@@ -24,9 +24,10 @@ const DAY = 86_400_000;
 
 /**
  * Discovers ServiceNow's machine identities and gathers their signals, the way the Machine Identity
- * Console defines them: accounts with Web Service Access Only, plus every account that made REST
- * calls, minus internal integration users. Counts come from the Aggregate API (never by downloading
- * log rows); record sets are keyset-paged. A signal the instance hides becomes a blind spot.
+ * Console defines them: accounts with Web Service Access Only, plus every account with evidence of
+ * API use in any signal (REST transactions, a Basic-auth usage record, OAuth tokens issued to it),
+ * minus internal integration users. Counts come from the Aggregate API (never by downloading log
+ * rows); record sets are keyset-paged. A signal the instance hides becomes a blind spot.
  */
 export async function collectInventory(context: CollectContext, options: CollectOptions): Promise<Inventory> {
   const { client, mapping } = context;
@@ -64,12 +65,33 @@ export async function collectInventory(context: CollectContext, options: Collect
       reason: `${tx.table} returned no REST transactions at all: the bot account probably cannot read it (grant read on ${tx.table}).`,
     });
   }
+
+  // Basic auth and OAuth are read before the accounts are settled: each is evidence of API use on
+  // its own, so an account seen only there is a machine identity too.
+  progress({ phase: "authentication methods" });
+  const basic = await readSignal(blindSpots, "auth_methods", mapping.basicAuth.table, () =>
+    readBasicAuthUse(reader),
+  );
+  const oauth = await readSignal(blindSpots, "oauth_tokens", mapping.oauthToken.table, () =>
+    readOAuthTokens(reader),
+  );
+
+  progress({ phase: "API-calling accounts" });
   if (activity) {
-    progress({ phase: "API-calling accounts" });
     const byName = new Map([...users.values()].map((u) => [u.userName, u]));
     const unknown = [...activity.byName.keys()].filter((name) => !byName.has(name));
     for (const user of await readUsersByName(reader, unknown)) discover(user, "api_activity");
     for (const user of users.values()) if (activity.byName.has(user.userName)) discover(user, "api_activity");
+  }
+  // Usage records and tokens name the account by sys_id: the ones not known yet are read by id.
+  const evidenceIds = new Set([...(basic?.keys() ?? []), ...(oauth?.byUser.keys() ?? [])]);
+  const unknownIds = [...evidenceIds].filter((id) => !users.has(id));
+  const byId = new Map((await readUsersById(reader, unknownIds)).map((u) => [u.id, u]));
+  for (const id of evidenceIds) {
+    const user = users.get(id) ?? byId.get(id);
+    if (!user) continue; // a deleted account, or one an ACL hides
+    if (basic?.has(id)) discover(user, "basic_auth");
+    if (oauth?.byUser.has(id)) discover(user, "oauth_tokens");
   }
   const identityIds = [...discoveredBy.keys()];
   const interactiveIds = identityIds.filter((id) => !users.get(id)?.wsao);
@@ -107,14 +129,6 @@ export async function collectInventory(context: CollectContext, options: Collect
     });
   }
 
-  progress({ phase: "authentication methods" });
-  const basic = await readSignal(blindSpots, "auth_methods", mapping.basicAuth.table, () =>
-    readBasicAuthUse(reader, Math.max(dormantDays, 30)),
-  );
-  const oauth = await readSignal(blindSpots, "oauth_tokens", mapping.oauthToken.table, () =>
-    readOAuthTokens(reader),
-  );
-
   progress({ phase: "unique API calls" });
   const uniqueCalls = await readSignal(blindSpots, "unique_api_calls", tx.table, () =>
     readUniqueApiCalls(reader),
@@ -139,7 +153,8 @@ export async function collectInventory(context: CollectContext, options: Collect
     const login = logins?.byUser.get(id);
     const basicUse = basic?.get(id);
     const basicRecent = basicUse?.lastSeen && basicUse.lastSeen >= since30 ? basicUse.count : 0;
-    const oauthTokens = oauth?.get(id) ?? 0;
+    const tokens = oauth?.byUser.get(id);
+    const oauthTokens = tokens?.count30d ?? 0;
     const calls30d = api?.calls30d ?? 0;
     const accountRoles = roles?.get(id) ?? [];
     return {
@@ -171,6 +186,8 @@ export async function collectInventory(context: CollectContext, options: Collect
           }
         : undefined,
       lastBasicAuthAt: basicUse?.lastSeen,
+      oauthTokens30d: oauth ? oauthTokens : undefined,
+      lastOAuthTokenAt: tokens?.last,
       discoveredBy: [...(discoveredBy.get(id) ?? [])],
     };
   });
@@ -180,7 +197,11 @@ export async function collectInventory(context: CollectContext, options: Collect
     collectedAt: now,
     identities,
     blindSpots,
-    coverage: { apiLogSince: activity?.since, uiLoginLogSince: logins?.since },
+    coverage: {
+      apiLogSince: activity?.since,
+      uiLoginLogSince: logins?.since,
+      oauthTokensSince: oauth?.since,
+    },
     requests: client.requestCount - requestsBefore,
   };
 }

@@ -28,8 +28,17 @@ export interface ServiceNowMapping {
   loginHistory: { table: string; userField: string };
   /** Basic-auth usage per account (Zurich Patch 6+, third-party verified fields). */
   basicAuth: { table: string; userField: string; lastSeenField: string; countField: string };
-  /** UNCONFIRMED columns: OAuth tokens issued by the instance; a recent token means OAuth is used. */
-  oauthToken: { table: string; userField: string };
+  /**
+   * OAuth tokens (access and refresh) the instance issued, one row per token: a token issued to an
+   * account is evidence that it uses the API, and when. The table is documented (oauth_credential,
+   * t_ManageTokens.md: columns Token, Type, Expires, Token Received); its column names are
+   * UNCONFIRMED: `user` for the account is assumed, `sys_created_on` (every table has it) is read as
+   * the time of issue. Expired tokens are cleaned up by a scheduled job, so the table reaches back
+   * about as far as the longest-lived token (refresh tokens: 100 days by default). It also holds
+   * tokens third parties issued to the instance, which cannot be told apart without an
+   * UNCONFIRMED column: those would count as API use of the account that obtained them.
+   */
+  oauthToken: { table: string; userField: string; issuedField: string };
 }
 
 export const DEFAULT_MAPPING: ServiceNowMapping = Object.freeze({
@@ -50,7 +59,7 @@ export const DEFAULT_MAPPING: ServiceNowMapping = Object.freeze({
     lastSeenField: "last_seen",
     countField: "usage_count",
   },
-  oauthToken: { table: "oauth_credential", userField: "user" },
+  oauthToken: { table: "oauth_credential", userField: "user", issuedField: "sys_created_on" },
 });
 
 /** Fields read from sys_user for every identity and owner. */

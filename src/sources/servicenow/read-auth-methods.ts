@@ -1,40 +1,72 @@
 import { parseDateTime, parseInteger, refValue } from "./parse-values.js";
 import type { SignalReader } from "./signal-reader.js";
 
+/** One account's Basic-auth usage record. */
+export interface BasicAuthUse {
+  lastSeen: Date | undefined;
+  /** Cumulative uses the record counts (1 when the instance leaves the count empty). */
+  count: number;
+}
+
 /**
- * Basic-auth use per account (sys_id) from the Basic Auth Exception table, which records who used
- * Basic auth for APIs and when last, as far back as `days`.
+ * Basic-auth use per account (sys_id) from the Basic Auth Exception table, which keeps one record
+ * per account that used Basic auth for APIs, with when it was last seen. Every record is read, old
+ * ones too: an account whose only trace of API use is a Basic-auth record from long ago is exactly
+ * the dormant integration account warden must not miss. One row per account keeps this small.
  */
-export async function readBasicAuthUse(
-  reader: SignalReader,
-  days: number,
-): Promise<Map<string, { lastSeen: Date | undefined; count: number }>> {
+export async function readBasicAuthUse(reader: SignalReader): Promise<Map<string, BasicAuthUse>> {
   const { table, userField, lastSeenField, countField } = reader.mapping.basicAuth;
-  const byUser = new Map<string, { lastSeen: Date | undefined; count: number }>();
-  for await (const page of reader.client.list(table, {
-    query: `${lastSeenField}>=${reader.ago(days)}`,
-    fields: [userField, lastSeenField, countField],
-  })) {
+  const byUser = new Map<string, BasicAuthUse>();
+  for await (const page of reader.client.list(table, { fields: [userField, lastSeenField, countField] })) {
     for (const row of page) {
       const user = refValue(row[userField]);
-      if (user)
-        byUser.set(user, {
-          lastSeen: parseDateTime(row[lastSeenField]),
-          count: parseInteger(row[countField]) ?? 1,
-        });
+      if (!user) continue;
+      const use = { lastSeen: parseDateTime(row[lastSeenField]), count: parseInteger(row[countField]) ?? 1 };
+      const known = byUser.get(user);
+      // One record per account is expected; should there be several, the latest sighting wins.
+      if (!known || (use.lastSeen && (!known.lastSeen || use.lastSeen > known.lastSeen)))
+        byUser.set(user, use);
     }
   }
   return byUser;
 }
 
-/** OAuth tokens issued per account (sys_id) in 30 days: a recent token means the account uses OAuth. */
-export async function readOAuthTokens(reader: SignalReader): Promise<Map<string, number>> {
-  const { table, userField } = reader.mapping.oauthToken;
-  const tokens = new Map<string, number>();
+export interface OAuthTokens {
+  /** Per account (sys_id): tokens issued in 30 days, and the latest token the instance still holds. */
+  byUser: Map<string, { count30d: number; last: Date | undefined }>;
+  /** The oldest token the instance still holds (it cleans up expired ones). */
+  since: Date | undefined;
+}
+
+/**
+ * OAuth tokens issued per account, as two grouped Aggregate API calls (never by reading token
+ * rows, which are secrets): the latest and oldest token of every account over the whole table,
+ * and the count issued in 30 days. A token issued to an account means it uses the API.
+ */
+export async function readOAuthTokens(reader: SignalReader): Promise<OAuthTokens> {
+  const { table, userField, issuedField } = reader.mapping.oauthToken;
+  const byUser: OAuthTokens["byUser"] = new Map();
+  let since: Date | undefined;
   await reader.client.aggregateEach(
     table,
-    { query: `sys_created_on>=${reader.ago(30)}`, groupBy: [userField], count: true },
-    (row) => tokens.set(row.groupBy[userField] ?? "", row.count),
+    { groupBy: [userField], max: [issuedField], min: [issuedField] },
+    (row) => {
+      const oldest = parseDateTime(row.min[issuedField]);
+      if (oldest && (!since || oldest < since)) since = oldest;
+      const user = row.groupBy[userField];
+      if (user) byUser.set(user, { count30d: 0, last: parseDateTime(row.max[issuedField]) });
+    },
   );
-  return tokens;
+  await reader.client.aggregateEach(
+    table,
+    { query: `${issuedField}>=${reader.ago(30)}`, groupBy: [userField], count: true },
+    (row) => {
+      const user = row.groupBy[userField];
+      if (!user) return;
+      const entry = byUser.get(user) ?? { count30d: 0, last: undefined };
+      entry.count30d = row.count;
+      byUser.set(user, entry);
+    },
+  );
+  return { byUser, since };
 }
