@@ -10,7 +10,8 @@ const quiet = { LOG_LEVEL: "silent" };
 describe("warden CLI", () => {
   it("runs the demo with no configuration: scan, digest and owner messages", async () => {
     const { code, stdout, stderr } = await runWarden(["demo"], { WARDEN_DB: tempDbPath() }).done;
-    expect(stderr).toBe("");
+    // Results on stdout; stderr has only the next steps (no log line, no warning).
+    expect(stderr).toMatch(/^\nNext steps:\n/);
     expect(code).toBe(0);
     expect(stdout).toMatch(/Scanned the built-in simulated ServiceNow instance: \d+ machine identities/);
     expect(stdout).toMatch(/Machine Identity Security Score: \d+\/100 \(first scan\)/);
@@ -58,10 +59,10 @@ describe("warden CLI", () => {
     for (const query of [`${dormant}^ORactive=true`, "^NQactive=true", "user_name=svc"]) {
       const miss = await runWarden(["lookup", query], env).done;
       expect(miss.code, query).toBe(1);
-      expect(miss.stdout).toContain(`No machine identity "${query}"`);
+      expect(miss.stderr).toContain(`No machine identity "${query}"`);
     }
     const near = await runWarden(["lookup", dormant.slice(0, -2)], env).done;
-    expect(near.stdout).toContain(`Did you mean: ${dormant}`);
+    expect(near.stderr).toContain(`Did you mean: ${dormant}`);
   });
 
   it("lists every configuration problem at once and exits 2", async () => {
