@@ -1,13 +1,16 @@
 import type { Database } from "better-sqlite3";
 import type { Config } from "../config/load-config.js";
+import { StoreError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { redactUrl } from "../redact-url.js";
 import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
 import { createServiceNowConnector } from "../sources/servicenow/create-servicenow-connector.js";
 import { DEFAULT_MAPPING } from "../sources/servicenow/mapping.js";
 import type { SourceConnector } from "../sources/source-connector.js";
+import { checkDatabaseWritable } from "../store/check-writable.js";
 import { openDatabase } from "../store/open-database.js";
 import { failInterruptedScans } from "../store/scans.js";
+import { claimSourceInstance, describeInstance, instanceIdentity } from "../store/source-instance.js";
 import { resolveServiceNow } from "./resolve-servicenow.js";
 
 /** Everything a command needs, built once from the configuration. */
@@ -20,6 +23,8 @@ export interface Warden {
   /** Where the source lives; "simulated" when warden started its own instance. */
   sourceUrl: string;
   simulated: boolean;
+  /** Set when WARDEN_ALLOW_INSTANCE_CHANGE let this start move the database to another instance. */
+  instanceChange?: { from: string; to: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -37,10 +42,41 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
   const now = deps.now ?? (() => new Date());
   const logger = deps.logger;
   const db = openDatabase(config.dbPath);
-  // A scan left "running" by a process that died is recorded as failed, once, at start.
-  failInterruptedScans(db, now());
-
-  const target = await resolveServiceNow(config, now);
+  let instanceChange: Warden["instanceChange"];
+  let target: Awaited<ReturnType<typeof resolveServiceNow>>;
+  try {
+    // Every command here writes (a scan, a message, a click): a database that cannot take a write
+    // is one clear line now, not an SQLite error halfway through.
+    const writable = checkDatabaseWritable(db, config.dbPath);
+    if (!writable.ok) {
+      throw new StoreError(
+        "E_STORE_NOT_WRITABLE",
+        `cannot use the database ${config.dbPath} (WARDEN_DB): ${writable.reason}`,
+      );
+    }
+    // One database, one instance: refused before anything is read from or written to the source.
+    const instance = instanceIdentity(config.servicenow.url);
+    const claim = claimSourceInstance(db, {
+      instance,
+      allowChange: config.allowInstanceChange,
+      dbPath: config.dbPath,
+      at: now(),
+    });
+    if (claim.kind === "changed") instanceChange = { from: claim.previous, to: instance };
+    // A scan left "running" by a process that died is recorded as failed, once, at start.
+    failInterruptedScans(db, now());
+    target = await resolveServiceNow(config, now);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  if (instanceChange) {
+    // The CLI says it on stderr in words; the audit log has it too.
+    logger.info(
+      { from: instanceChange.from, to: instanceChange.to },
+      `WARDEN_ALLOW_INSTANCE_CHANGE=true: the database now belongs to ${describeInstance(instanceChange.to)}`,
+    );
+  }
   if (target.simulated) {
     logger.info(
       { url: target.baseUrl },
@@ -71,6 +107,7 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
     now,
     sourceUrl: config.servicenow.url === undefined ? "simulated" : redactUrl(config.servicenow.url),
     simulated: config.servicenow.url === undefined,
+    instanceChange,
     async close() {
       await target.close();
       db.close();

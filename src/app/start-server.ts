@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { createSlackApp } from "../adapters/slack/create-slack-app.js";
@@ -6,6 +6,7 @@ import { createSlackSender } from "../adapters/slack/create-slack-sender.js";
 import { createTeamsAdapter } from "../adapters/teams/create-teams-adapter.js";
 import { createTeamsBot } from "../adapters/teams/create-teams-bot.js";
 import { createTeamsSender } from "../adapters/teams/create-teams-sender.js";
+import { WardenError } from "../errors.js";
 import { createActionHandler } from "../remediation/handle-action.js";
 import { createScanRunner } from "../scan/create-scan-runner.js";
 import { createHttpApp } from "./create-http-app.js";
@@ -112,9 +113,13 @@ export async function startServer(
     http.post("/api/messages", express.json({ limit: "1mb" }), teams.handler);
   }
   const scheduler = options.schedules ? createWardenScheduler(warden, scans) : undefined;
-  const server: Server = await new Promise((resolve) => {
-    const s = http.listen(options.port, options.host ?? "0.0.0.0", () => resolve(s));
-  });
+  let server: Server;
+  try {
+    server = await listen(http, options.port, options.host ?? "0.0.0.0");
+  } catch (error) {
+    await stopSocket();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   logger.info({ port: address.port }, "warden is listening");
   // Decisions a killed process left half done: settled from the source, in the background.
@@ -143,4 +148,39 @@ export async function startServer(
       await closed;
     },
   };
+}
+
+/**
+ * Listens on `port`; a port that cannot be had is one sentence naming it (the `error` event of
+ * https://nodejs.org/api/net.html#serverlisten), not an unhandled error with a stack trace.
+ */
+function listen(app: RequestListener, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    // As express's app.listen does, with the error handled here.
+    const server = createServer(app);
+    const refuse = (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") {
+        reject(new WardenError("E_PORT_IN_USE", `port ${port} is already in use: set PORT to a free port`));
+      } else if (error.code === "EACCES") {
+        reject(
+          new WardenError(
+            "E_PORT_DENIED",
+            `port ${port} may not be opened by warden's user: set PORT to a port above 1023`,
+          ),
+        );
+      } else {
+        reject(
+          new WardenError(
+            "E_PORT",
+            `cannot listen on port ${port} (${error.code ?? error.message}): set PORT`,
+          ),
+        );
+      }
+    };
+    server.once("error", refuse);
+    server.listen(port, host, () => {
+      server.off("error", refuse);
+      resolve(server);
+    });
+  });
 }

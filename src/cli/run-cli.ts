@@ -3,22 +3,24 @@ import { parseArgs } from "node:util";
 import { renderDigestText } from "../adapters/terminal/render-digest-text.js";
 import { renderLookupText } from "../adapters/terminal/render-lookup-text.js";
 import { renderOwnerMessagesText } from "../adapters/terminal/render-owner-messages-text.js";
-import { openWarden, type Warden } from "../app/open-warden.js";
-import { notifyOwners, postDigest } from "../app/post-digest.js";
-import { startServer } from "../app/start-server.js";
+import type { Warden } from "../app/open-warden.js";
 import { runAuditCommand } from "../audit/run-audit-command.js";
+import { findUnknownVariables } from "../config/find-unknown-variables.js";
 import { loadConfig } from "../config/load-config.js";
-import { runDoctorCommand } from "../doctor/run-doctor-command.js";
-import { ConfigError, UsageError, WardenError } from "../errors.js";
+import { closest, editDistance } from "../edit-distance.js";
+import { ConfigError, StoreError, UsageError, WardenError } from "../errors.js";
 import { createLogger, type Logger } from "../logger.js";
 import { redactUrlsIn } from "../redact-url.js";
 import { runScan, type ScanOutcome } from "../scan/run-scan.js";
-import { openDatabase } from "../store/open-database.js";
+import { openAndMigrate, openDatabase } from "../store/open-database.js";
+import { describeInstance } from "../store/source-instance.js";
 import { buildDigest } from "../views/build-digest.js";
 import { buildLookup } from "../views/build-lookup.js";
 import { buildOwnerMessages } from "../views/build-owner-messages.js";
 import { parseLookupQuery } from "../views/parse-lookup-query.js";
+import { COMMANDS, type CommandSpec, commandHelp, findCommand, globalHelp } from "./commands.js";
 import { createProgressLine } from "./progress-line.js";
+import { readVersion } from "./read-version.js";
 
 /** What the CLI touches of the outside world; tests pass their own. */
 export interface CliIo {
@@ -31,45 +33,50 @@ export interface CliIo {
   logger?: Logger;
 }
 
-const HELP = `warden: keeps an organisation's machine identities safe
-
-Usage:
-  warden demo                        scan, then print the digest and the owner messages (npm start)
-  warden scan [--json]               scan every configured source now and store the result
-  warden serve                       run the bot: HTTP server for Slack (POST /slack/events) and
-                                     Teams (POST /api/messages), /healthz, /readyz
-  warden notify                      send owners their direct messages for open findings (Slack, Teams)
-  warden digest [--print]            post the digest to the Slack/Teams digest channels, or print it
-  warden lookup <account> [--json]   show one account (user name, display name or sys_id)
-  warden doctor [--json]             check configuration, the instance, the bot account's rights, Slack and Teams
-  warden audit [--since DATE] [--format json|csv] [--verify]
-                                     export decisions and the audit log; --verify checks its hash chain
-  warden help                        this text
-
-Configuration comes from environment variables (see README). With no SERVICENOW_URL,
-warden starts a built-in simulated ServiceNow instance.`;
-
 /** Runs one CLI command; resolves to the process exit code (0 ok, 1 failure, 2 usage/config). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  // Results go to stdout, everything said to a person (errors, warnings, hints) to stderr.
   const print = (text: string) => io.stdout.write(`${text}\n`);
+  const say = (text: string) => io.stderr.write(`${text}\n`);
   const [command = "help", ...rest] = argv;
   try {
     if (command === "help" || command === "--help" || command === "-h") {
-      print(HELP);
+      const about = rest[0] === undefined ? undefined : findCommand(rest[0]);
+      if (rest[0] !== undefined && about === undefined) throw unknownCommand(rest[0]);
+      print(about ? commandHelp(about) : globalHelp());
       return 0;
     }
-    const { values, positionals } = parseArgs({
-      args: rest,
-      options: {
-        json: { type: "boolean", default: false },
-        print: { type: "boolean", default: false },
-        since: { type: "string" },
-        format: { type: "string" },
-        verify: { type: "boolean", default: false },
-      },
-      allowPositionals: true,
-    });
+    if (command === "--version" || command === "-V") {
+      print(readVersion());
+      return 0;
+    }
+    const spec = findCommand(command);
+    if (spec === undefined) throw unknownCommand(command);
+    if (wantsHelp(rest)) {
+      print(commandHelp(spec));
+      return 0;
+    }
+    const { values: parsed, positionals } = parseCommandArgs(spec, rest);
+    const values = parsed as {
+      json?: boolean;
+      print?: boolean;
+      since?: string;
+      format?: string;
+      verify?: boolean;
+    };
+    for (const { name, suggestion } of findUnknownVariables(io.env)) {
+      say(`warden: warning: ${name} is not a warden variable and is ignored; did you mean ${suggestion}?`);
+    }
     const config = loadConfig(io.env);
+    if (command === "migrate") {
+      // Only the database: no source, no simulated instance.
+      const { db, migrated } = openAndMigrate(config.dbPath);
+      db.close();
+      print(
+        `Database ${config.dbPath}: schema version ${migrated.from} → ${migrated.to}${migrated.from === migrated.to ? " (already up to date)" : ""}.`,
+      );
+      return 0;
+    }
     if (command === "audit") {
       // The audit log needs only the database: no source, no simulated instance.
       if (config.dbPath !== ":memory:" && !existsSync(config.dbPath)) {
@@ -91,14 +98,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const logger = io.logger ?? createLogger(level, io.stderr);
     if (command === "doctor") {
       // The doctor reads, never writes: it needs no database.
+      const { runDoctorCommand } = await import("../doctor/run-doctor-command.js");
       return await runDoctorCommand(config, {
         print,
         logger,
         ...(io.now ? { now: io.now } : {}),
-        json: values.json,
+        json: values.json === true,
       });
     }
+    // The chat SDKs take seconds to load on a busy machine: loaded only by the commands that use
+    // them, so --help, --version and usage errors answer at once.
+    const { openWarden } = await import("../app/open-warden.js");
     const warden = await openWarden(config, { logger, ...(io.now ? { now: io.now } : {}) });
+    if (warden.instanceChange) {
+      say(
+        `warden: WARDEN_ALLOW_INSTANCE_CHANGE=true: the database ${config.dbPath} (WARDEN_DB) now belongs to ${describeInstance(warden.instanceChange.to)}, no longer to ${describeInstance(warden.instanceChange.from)}; unset WARDEN_ALLOW_INSTANCE_CHANGE again.`,
+      );
+    }
     try {
       switch (command) {
         case "scan": {
@@ -115,11 +131,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             print(renderDigestText(buildDigest(warden.db, { now: warden.now() })));
             return 0;
           }
+          const { postDigest } = await import("../app/post-digest.js");
           const posted = await postDigest(warden);
-          print(posted.failed > 0 ? "The digest could not be posted (see the log)." : "Digest posted.");
-          return posted.failed > 0 ? 1 : 0;
+          if (posted.failed > 0) {
+            say("warden: the digest could not be posted (the log says why).");
+            return 1;
+          }
+          print("Digest posted.");
+          return 0;
         }
         case "notify": {
+          const { notifyOwners } = await import("../app/post-digest.js");
           const result = await notifyOwners(warden);
           print(
             `Owner messages: ${result.queued} new, ${result.sent} sent, ${result.failed} failed, ${result.unknown} interrupted earlier (not re-sent).`,
@@ -127,6 +149,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           return result.failed > 0 ? 1 : 0;
         }
         case "serve": {
+          const { startServer } = await import("../app/start-server.js");
           const server = await startServer(warden, { port: warden.config.port, schedules: true });
           print(`warden is listening on port ${new URL(server.url).port} (Ctrl-C to stop)`);
           await new Promise<void>((resolve) => {
@@ -147,7 +170,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             );
           }
           const view = buildLookup(warden.db, parsed.query);
-          print(values.json ? JSON.stringify(view, null, 2) : renderLookupText(view));
+          // --json: the result is the JSON, found or not. Otherwise "not found" is a message, not a result.
+          if (values.json) print(JSON.stringify(view, null, 2));
+          else if (view.found) print(renderLookupText(view));
+          else say(`warden: ${renderLookupText(view)}`);
           return view.found ? 0 : 1;
         }
         case "demo": {
@@ -158,17 +184,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           print("");
           print("Direct messages owners would get (no chat platform is configured, so they are printed):");
           print(renderOwnerMessagesText(buildOwnerMessages(warden.db)));
+          say(`\n${nextSteps(warden)}`);
           return 0;
         }
         default:
-          throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
+          throw unknownCommand(command);
       }
     } finally {
       await warden.close();
     }
   } catch (error) {
     io.stderr.write(`${describeError(error)}\n`);
-    const usage = error instanceof UsageError || error instanceof ConfigError || isParseArgsError(error);
+    const usage =
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      // A database of another instance: the configuration points at the wrong one.
+      (error instanceof StoreError && error.code === "E_STORE_INSTANCE_CHANGED") ||
+      isParseArgsError(error);
     return usage ? 2 : 1;
   }
 }
@@ -213,6 +245,48 @@ function formatScanSummary(warden: Warden, outcome: ScanOutcome): string {
   return lines.join("\n");
 }
 
+/** `warden <command> --help` or `-h` anywhere before a `--`. */
+function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h");
+}
+
+/** The command's own options only: anything else is a usage error that points to its help. */
+function parseCommandArgs(spec: CommandSpec, args: string[]) {
+  try {
+    return parseArgs({ args, options: spec.options, allowPositionals: spec.positionals, strict: true });
+  } catch (error) {
+    if (!isParseArgsError(error)) throw error;
+    throw new UsageError(`${(error as Error).message}. Run \`warden ${spec.name} --help\`.`);
+  }
+}
+
+function unknownCommand(name: string): UsageError {
+  const suggestion = closest(
+    name,
+    COMMANDS.map((c) => c.name),
+  );
+  const hint = suggestion && editDistance(name, suggestion) <= 2 ? ` Did you mean ${suggestion}?` : "";
+  return new UsageError(
+    `${name.startsWith("-") ? "unknown option" : "unknown command"} "${name}".${hint} Run \`warden --help\` for the commands.`,
+  );
+}
+
+/** What `npm start` ends with: how to go from the demo to a real instance and chat. */
+function nextSteps(warden: Warden): string {
+  const steps = warden.simulated
+    ? [
+        'Connect your ServiceNow instance: see "ServiceNow bot account" and "Configuration" in README.md (SERVICENOW_URL, and OAuth client credentials or a user name and password).',
+        `Give it its own database: this demo's is ${warden.config.dbPath} (WARDEN_DB), and warden does not mix the simulated instance with a real one.`,
+      ]
+    : [];
+  steps.push(
+    'Connect Slack or Microsoft Teams: see "Slack setup" and "Microsoft Teams setup" in README.md.',
+    "Run `warden doctor` (in this checkout: npm run warden -- doctor) to check the configuration, the instance and the bot account's rights, then `warden scan` and `warden serve`.",
+  );
+  return ["Next steps:", ...steps.map((step, i) => `  ${i + 1}. ${step}`)].join("\n");
+}
+
 /** node:util parseArgs rejects unknown options with these codes. */
 function isParseArgsError(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
@@ -229,7 +303,6 @@ function describeError(error: unknown): string {
 
 function describe(error: unknown): string {
   if (error instanceof WardenError) return `warden: ${error.message}`;
-  if (isParseArgsError(error)) return `warden: ${(error as Error).message}. Run \`warden help\`.`;
   if (error instanceof Error) return `warden: unexpected error: ${error.message}`;
   return `warden: unexpected error: ${String(error)}`;
 }

@@ -52,7 +52,73 @@ export interface Config {
   privilegedRoles: readonly string[];
   port: number;
   logLevel: string;
+  /**
+   * WARDEN_ALLOW_INSTANCE_CHANGE=true: the database may move to another ServiceNow instance than
+   * the one it was created for (it then records the new one). Default false: refused.
+   */
+  allowInstanceChange: boolean;
 }
+
+/**
+ * Every environment variable warden knows, the one list: loadConfig reads only these (its helpers
+ * take a `KnownVariable`), and `findUnknownVariables` warns about look-alikes of them. It includes
+ * the ones the product contract names before they are implemented, so that setting one early is
+ * not reported as a typo.
+ */
+export const KNOWN_VARIABLES = [
+  "SERVICENOW_URL",
+  "SERVICENOW_USERNAME",
+  "SERVICENOW_PASSWORD",
+  "SERVICENOW_CLIENT_ID",
+  "SERVICENOW_CLIENT_SECRET",
+  "SERVICENOW_OWNER_FIELD",
+  "SERVICENOW_PAGE_SIZE",
+  "SERVICENOW_TIMEOUT_MS",
+  "SERVICENOW_MAX_RETRY_AFTER_SECONDS",
+  "SERVICENOW_TICKET_TABLE",
+  "SERVICENOW_TICKET_FIELDS",
+  "SLACK_BOT_TOKEN",
+  "SLACK_SIGNING_SECRET",
+  "SLACK_APP_TOKEN",
+  "SLACK_API_URL",
+  "SLACK_DIGEST_CHANNEL",
+  "SLACK_ADMIN_CHANNEL",
+  "TEAMS_APP_ID",
+  "TEAMS_APP_PASSWORD",
+  "TEAMS_APP_TENANT_ID",
+  "TEAMS_DIGEST_CHANNEL",
+  "TEAMS_ADMIN_CHANNEL",
+  "TEAMS_ENABLED",
+  // Read by `npm run package:teams` only.
+  "TEAMS_MANIFEST_ID",
+  "ENTRA_TENANT_ID",
+  "ENTRA_CLIENT_ID",
+  "ENTRA_CLIENT_SECRET",
+  "ENTRA_AUTHORITY_HOST",
+  "ENTRA_GRAPH_URL",
+  "ENTRA_DORMANT_DAYS",
+  "CREDENTIAL_WARN_DAYS",
+  "REVIEW_SCHEDULE",
+  "REVIEW_DEFAULT",
+  "WARDEN_DB",
+  "WARDEN_DATABASE_URL",
+  "WARDEN_ADMINS",
+  "WARDEN_MODE",
+  "WARDEN_LOOKUP",
+  "WARDEN_RETENTION_DAYS",
+  "WARDEN_USER_CACHE_HOURS",
+  "WARDEN_ALLOW_INSTANCE_CHANGE",
+  "SCAN_SCHEDULE",
+  "DIGEST_SCHEDULE",
+  "TZ",
+  "DORMANT_DAYS",
+  "PRIVILEGED_ROLES",
+  "PORT",
+  "LOG_LEVEL",
+] as const;
+
+/** The name of a variable warden reads. */
+export type KnownVariable = (typeof KNOWN_VARIABLES)[number];
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 const EMAIL = /^[^\s@,]+@[^\s@,]+$/;
@@ -74,12 +140,12 @@ function got(name: string, raw: string): string {
  */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const problems: string[] = [];
-  const get = (name: string): string | undefined => {
+  const get = (name: KnownVariable): string | undefined => {
     const value = env[name]?.trim();
     return value === undefined || value === "" ? undefined : value;
   };
 
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
+  const integer = (name: KnownVariable, fallback: number, min: number, max: number): number => {
     const raw = get(name);
     if (raw === undefined) return fallback;
     const value = Number(raw);
@@ -90,7 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     return value;
   };
 
-  const url = (name: string): string | undefined => {
+  const url = (name: KnownVariable): string | undefined => {
     const raw = get(name);
     if (raw === undefined) return undefined;
     try {
@@ -115,7 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   };
 
-  const cron = (name: string, fallback: string): string => {
+  const cron = (name: KnownVariable, fallback: string): string => {
     const raw = get(name) ?? fallback;
     const fields = raw.split(/\s+/);
     if (fields.length < 5 || fields.length > 6 || !fields.every((f) => /^[\d*,/\-A-Za-z?LW#]+$/.test(f))) {
@@ -202,6 +268,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push("TEAMS_APP_ID is set but TEAMS_APP_PASSWORD (the bot's client secret) is not.");
   }
 
+  const allowInstanceChange = get("WARDEN_ALLOW_INSTANCE_CHANGE")?.toLowerCase();
+  if (
+    allowInstanceChange !== undefined &&
+    allowInstanceChange !== "true" &&
+    allowInstanceChange !== "false"
+  ) {
+    problems.push(`WARDEN_ALLOW_INSTANCE_CHANGE must be "true" or "false" (got "${allowInstanceChange}").`);
+  }
+
   const config: Config = {
     servicenow: {
       url: snUrl,
@@ -238,6 +313,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     privilegedRoles,
     port: integer("PORT", 3000, 0, 65_535),
     logLevel,
+    allowInstanceChange: allowInstanceChange === "true",
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

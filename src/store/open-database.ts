@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3, { type Database } from "better-sqlite3";
 import { StoreError } from "../errors.js";
@@ -10,25 +10,83 @@ import { migrate } from "./migrate.js";
  * server's lookups) run while a scan writes; a busy timeout rides out a concurrent CLI command.
  */
 export function openDatabase(path: string): Database {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  return openAndMigrate(path).db;
+}
+
+/**
+ * openDatabase, also saying which schema versions the migration went from and to (`warden migrate`).
+ * Every failure is a StoreError with one sentence naming WARDEN_DB and the path.
+ */
+export function openAndMigrate(path: string): { db: Database; migrated: { from: number; to: number } } {
+  const fail = (what: string, error: unknown) =>
+    new StoreError("E_STORE_OPEN", `cannot use the database ${path} (WARDEN_DB): ${what}`, {
+      cause: error,
+    });
+  if (path !== ":memory:") {
+    const dir = dirname(path);
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (error) {
+      throw fail(`its directory ${dir} cannot be created (${describeFsError(error)})`, error);
+    }
+  }
   let db: Database;
   try {
     db = new BetterSqlite3(path);
   } catch (error) {
-    throw new StoreError(
-      "E_STORE_OPEN",
-      `Cannot open the database at ${path} (WARDEN_DB): ${String(error)}`,
-      {
-        cause: error,
-      },
-    );
+    throw fail(`it cannot be opened (${permissionProblem(path) ?? messageOf(error)})`, error);
   }
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("foreign_keys = ON");
-  db.pragma("busy_timeout = 5000");
-  migrate(db);
-  // The file opened now: checkDatabaseWritable notices when WARDEN_DB later names another one.
-  rememberDatabaseFile(db, path);
-  return db;
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("busy_timeout = 5000");
+    const migrated = migrate(db);
+    // The file opened now: checkDatabaseWritable notices when WARDEN_DB later names another one.
+    rememberDatabaseFile(db, path);
+    return { db, migrated };
+  } catch (error) {
+    db.close();
+    // A database from a newer warden says so itself.
+    if (error instanceof StoreError) throw error;
+    throw fail(`it cannot be prepared (${permissionProblem(path) ?? messageOf(error)})`, error);
+  }
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Why SQLite could not open or write `path`, when permissions say so: it writes the file and,
+ * beside it, the `-wal` and `-shm` files (https://www.sqlite.org/tempfiles.html).
+ */
+function permissionProblem(path: string): string | undefined {
+  if (path === ":memory:") return undefined;
+  for (const [target, what] of [
+    [path, "the file"],
+    [dirname(path), "its directory"],
+  ] as const) {
+    if (target === path && !existsSync(path)) continue;
+    try {
+      accessSync(target, constants.W_OK);
+    } catch (error) {
+      return `${what} ${target} is not writable: ${describeFsError(error)}`;
+    }
+  }
+  return undefined;
+}
+
+/** What a failed mkdir or access means, in words (https://man7.org/linux/man-pages/man2/mkdir.2.html). */
+function describeFsError(error: unknown): string {
+  switch ((error as { code?: unknown }).code) {
+    case "EEXIST":
+    case "ENOTDIR":
+      return "a file, not a directory, is in the way";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied for warden's user";
+    case "EROFS":
+      return "read-only file system";
+    default:
+      return messageOf(error);
+  }
 }

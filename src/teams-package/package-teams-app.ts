@@ -6,6 +6,12 @@ import { createStoredZip } from "./write-stored-zip.js";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The bot id committed in manifests/teams/manifest.json: it names no bot, so Teams could not reach warden. */
+export const PLACEHOLDER_BOT_ID = "00000000-0000-4000-8000-000000000000";
+
+/** A package that cannot be built; the message says which variable or file to set. */
+export class TeamsPackageError extends Error {}
+
 /** The manifest fields the packager fills in. */
 interface TeamsManifest {
   id: string;
@@ -36,12 +42,17 @@ export function packageTeamsApp(options: {
   const botId = env.TEAMS_APP_ID?.trim();
   if (botId) {
     if (!GUID.test(botId))
-      throw new Error(`TEAMS_APP_ID must be the bot's Microsoft App ID, a GUID (got "${botId}")`);
+      throw new TeamsPackageError(`TEAMS_APP_ID must be the bot's Microsoft App ID, a GUID (got "${botId}")`);
     for (const bot of manifest.bots ?? []) bot.botId = botId;
+  }
+  if ((manifest.bots ?? []).some((bot) => bot.botId.toLowerCase() === PLACEHOLDER_BOT_ID)) {
+    throw new TeamsPackageError(
+      `${join(options.dir, "manifest.json")} has the placeholder bot id ${PLACEHOLDER_BOT_ID}: set TEAMS_APP_ID to the bot's Microsoft App ID (a GUID, from its Azure Bot registration), e.g. TEAMS_APP_ID=<app id> npm run package:teams`,
+    );
   }
   const appId = env.TEAMS_MANIFEST_ID?.trim();
   if (appId) {
-    if (!GUID.test(appId)) throw new Error(`TEAMS_MANIFEST_ID must be a GUID (got "${appId}")`);
+    if (!GUID.test(appId)) throw new TeamsPackageError(`TEAMS_MANIFEST_ID must be a GUID (got "${appId}")`);
     manifest.id = appId;
   }
   const files = ["manifest.json", manifest.icons.color, manifest.icons.outline];
@@ -60,10 +71,17 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
   const dir = join(root, "manifests", "teams");
   if (process.argv.includes("--icons")) writeTeamsIcons(dir);
-  const { out, files } = packageTeamsApp({
-    dir,
-    out: join(root, "dist", "warden-teams.zip"),
-    env: process.env,
-  });
-  process.stdout.write(`Wrote ${out} (${files.join(", ")})\n`);
+  try {
+    const { out, files } = packageTeamsApp({
+      dir,
+      out: join(root, "dist", "warden-teams.zip"),
+      env: process.env,
+    });
+    process.stdout.write(`Wrote ${out} (${files.join(", ")})\n`);
+  } catch (error) {
+    // One line that says what to set; a stack trace only for what was not foreseen.
+    if (!(error instanceof TeamsPackageError)) throw error;
+    process.stderr.write(`package:teams: ${error.message}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AppManifestUtils } from "@microsoft/app-manifest";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TEAMS_COMMANDS } from "../../src/adapters/teams/render/index.js";
 import { pngSize } from "../../src/teams-package/encode-png.js";
-import { packageTeamsApp } from "../../src/teams-package/package-teams-app.js";
+import { PLACEHOLDER_BOT_ID, packageTeamsApp } from "../../src/teams-package/package-teams-app.js";
 import { readStoredZip } from "../../src/teams-package/write-stored-zip.js";
 import { tempDir } from "../helpers/temp-db.js";
 
@@ -63,5 +63,29 @@ describe("Teams app manifest and package", () => {
     expect(packed.bots?.[0]?.botId).toBe(appId);
     expect(entries[1]!.data.equals(readFileSync(join(DIR, "color.png")))).toBe(true);
     expect(() => packageTeamsApp({ dir: DIR, out, env: { TEAMS_APP_ID: "not-a-guid" } })).toThrow(/GUID/);
+  });
+
+  it("refuses to package the placeholder bot id, saying to set TEAMS_APP_ID, and accepts a manifest with a real one", () => {
+    expect(manifest.bots?.[0]?.botId).toBe(PLACEHOLDER_BOT_ID);
+    const out = join(tempDir(), "warden-teams.zip");
+    for (const env of [{}, { TEAMS_APP_ID: "" }, { TEAMS_APP_ID: PLACEHOLDER_BOT_ID.toUpperCase() }]) {
+      expect(() => packageTeamsApp({ dir: DIR, out, env })).toThrow(
+        `${join(DIR, "manifest.json")} has the placeholder bot id ${PLACEHOLDER_BOT_ID}: set TEAMS_APP_ID`,
+      );
+    }
+    expect(existsSync(out)).toBe(false);
+
+    // A manifest edited to carry the real bot id needs no TEAMS_APP_ID.
+    const edited = tempDir();
+    const botId = "11111111-2222-4333-8444-555555555555";
+    writeFileSync(
+      join(edited, "manifest.json"),
+      JSON.stringify({ ...manifest, bots: [{ ...manifest.bots![0]!, botId }] }),
+    );
+    for (const icon of [manifest.icons.color, manifest.icons.outline])
+      copyFileSync(join(DIR, icon), join(edited, icon));
+    packageTeamsApp({ dir: edited, out, env: {} });
+    const packed = JSON.parse(readStoredZip(readFileSync(out))[0]!.data.toString("utf8")) as ManifestJson;
+    expect(packed.bots?.[0]?.botId).toBe(botId);
   });
 });

@@ -1,0 +1,162 @@
+import type { ParseArgsConfig } from "node:util";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** One `warden` command: what `warden --help` lists, what `warden <command> --help` prints, what it accepts. */
+export interface CommandSpec {
+  name: string;
+  /** `warden lookup <account> [--json]` */
+  usage: string;
+  /** One line for the command list. */
+  summary: string;
+  /** `warden <command> --help`: what it does and where its output goes. */
+  details: string;
+  /** Its options for the help text: [how it is written, what it does]. */
+  optionHelp: readonly (readonly [string, string])[];
+  /** Its options (node:util parseArgs); any other option is a usage error. */
+  options: Options;
+  /** Whether it takes positional arguments (only `lookup` does). */
+  positionals: boolean;
+}
+
+const json = { json: { type: "boolean", default: false } } as const satisfies Options;
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "demo",
+    usage: "warden demo",
+    summary: "scan, then print the digest and the owner messages (npm start)",
+    details: `Scans the configured ServiceNow instance (with no SERVICENOW_URL, the built-in simulated one),
+stores the result in WARDEN_DB, and prints the digest and the direct messages owners would get
+(stdout), then the next steps (stderr).`,
+    optionHelp: [],
+    options: {},
+    positionals: false,
+  },
+  {
+    name: "scan",
+    usage: "warden scan [--json]",
+    summary: "scan every configured source now and store the result",
+    details: `Scans every configured source now, stores the result and prints a summary on stdout.`,
+    optionHelp: [["--json", "print the summary as JSON"]],
+    options: json,
+    positionals: false,
+  },
+  {
+    name: "serve",
+    usage: "warden serve",
+    summary: "run the bot: HTTP server for Slack and Teams, and the schedules",
+    details: `Runs the bot: one HTTP server (PORT, default 3000) with POST /slack/events (Slack),
+POST /api/messages (Teams), GET /healthz and GET /readyz, and the schedules (SCAN_SCHEDULE,
+DIGEST_SCHEDULE, in TZ). Prints what it does on stdout, logs on stderr; SIGTERM or Ctrl-C stops it.`,
+    optionHelp: [],
+    options: {},
+    positionals: false,
+  },
+  {
+    name: "notify",
+    usage: "warden notify",
+    summary: "send owners their direct messages for open findings (Slack, Teams)",
+    details: `Sends each owner one direct message about their risky accounts (Slack and/or Teams, whichever
+is configured) and prints how many were sent on stdout. Exits 1 if any could not be sent.`,
+    optionHelp: [],
+    options: {},
+    positionals: false,
+  },
+  {
+    name: "digest",
+    usage: "warden digest [--print]",
+    summary: "post the digest to the Slack/Teams digest channels, or print it",
+    details: `Posts the digest to SLACK_DIGEST_CHANNEL and/or TEAMS_DIGEST_CHANNEL. Exits 1 if it could not be posted.`,
+    optionHelp: [["--print", "print the digest on stdout instead of posting it"]],
+    options: { print: { type: "boolean", default: false } },
+    positionals: false,
+  },
+  {
+    name: "lookup",
+    usage: "warden lookup <account> [--json]",
+    summary: "show one account (user name or sys_id)",
+    details: `Prints one account from the last scans (user name or sys_id, matched literally): state, findings,
+owner, activity, decisions. An account that is not found is said on stderr, with the closest names,
+and exits 1.`,
+    optionHelp: [["--json", "print the result as JSON on stdout, found or not"]],
+    options: json,
+    positionals: true,
+  },
+  {
+    name: "doctor",
+    usage: "warden doctor [--json]",
+    summary: "check configuration, the instance, the bot account's rights, Slack and Teams",
+    details: `Checks the configuration, the ServiceNow instance, the bot account's rights (without writing),
+every table and field warden reads, Slack and Teams. Prints the report on stdout; exits 1 on any FAIL.`,
+    optionHelp: [["--json", "print the report as JSON"]],
+    options: json,
+    positionals: false,
+  },
+  {
+    name: "audit",
+    usage: "warden audit [--since DATE] [--format json|csv] [--verify]",
+    summary: "export decisions and the audit log; --verify checks its hash chain",
+    details: `Exports decisions and the audit log on stdout.`,
+    optionHelp: [
+      ["--since DATE", "only entries from DATE (YYYY-MM-DD, or an ISO 8601 date-time)"],
+      ["--format json|csv", "JSON lines (default) or CSV"],
+      ["--verify", "check the audit log's hash chain instead; exits 1 if it is broken"],
+    ],
+    options: {
+      since: { type: "string" },
+      format: { type: "string" },
+      verify: { type: "boolean", default: false },
+    },
+    positionals: false,
+  },
+  {
+    name: "migrate",
+    usage: "warden migrate",
+    summary: "apply database migrations and exit (a one-off job before a rollout)",
+    details: `Brings the database at WARDEN_DB (created if missing) up to this warden's schema and prints the
+schema version before and after on stdout. Every other command migrates on its own as well; run
+this one before a rollout to do it once, ahead of the new version's start.`,
+    optionHelp: [],
+    options: {},
+    positionals: false,
+  },
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/** `warden --help`. */
+export function globalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return `warden: keeps an organisation's machine identities safe
+
+Usage: warden <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join("\n")}
+  ${"help".padEnd(width)}this text; warden help <command> (or warden <command> --help) for one command
+
+Options:
+  -h, --help      this text
+  -V, --version   print warden's version
+
+Results go to stdout, messages (errors, warnings, progress, logs) to stderr. Exit codes: 0 done,
+1 the command failed, 2 wrong usage or configuration.
+
+Configuration comes from environment variables (see the README, "Configuration"). With no
+SERVICENOW_URL, warden starts a built-in simulated ServiceNow instance.`;
+}
+
+/** `warden <command> --help`. */
+export function commandHelp(command: CommandSpec): string {
+  const options = [...command.optionHelp, ["-h, --help", "this text"] as const];
+  const width = Math.max(...options.map(([flag]) => flag.length)) + 3;
+  return `Usage: ${command.usage}
+
+${command.details}
+
+Options:
+${options.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join("\n")}`;
+}
