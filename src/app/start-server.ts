@@ -73,6 +73,7 @@ export async function startServer(
         admins: config.admins,
         userCacheMs,
         startScan: scans.start,
+        lookup: config.lookup,
         handleAction: withNotMineRouting(handleAction, {
           db,
           now,
@@ -99,6 +100,7 @@ export async function startServer(
       admins: config.admins,
       userCacheMs,
       startScan: scans.start,
+      lookup: config.lookup,
       handleAction: withNotMineRouting(handleAction, {
         db,
         now,
