@@ -27,7 +27,13 @@ export interface RunningServer {
  */
 export async function startServer(
   warden: Warden,
-  options: { port: number; host?: string; schedules?: boolean },
+  options: {
+    port: number;
+    host?: string;
+    schedules?: boolean;
+    /** One human-readable line per scheduled action (`warden serve`: stdout). */
+    report?: (line: string) => void;
+  },
 ): Promise<RunningServer> {
   const { config, db, logger, now } = warden;
   const userCacheMs = config.userCacheHours * 3_600_000;
@@ -113,7 +119,9 @@ export async function startServer(
     // JSON parsing for this route only: Bolt verifies Slack's signature over the raw body.
     http.post("/api/messages", express.json({ limit: "1mb" }), teams.handler);
   }
-  const scheduler = options.schedules ? createWardenScheduler(warden, scans) : undefined;
+  const scheduler = options.schedules
+    ? createWardenScheduler(warden, scans, options.report ? { report: options.report } : {})
+    : undefined;
   const server: Server = await new Promise((resolve) => {
     const s = http.listen(options.port, options.host ?? "0.0.0.0", () => resolve(s));
   });
@@ -126,7 +134,9 @@ export async function startServer(
   if (scheduler) {
     await scheduler.start();
     // In the background: a catch-up scan must not hold up serving clicks.
-    void scheduler.catchUp();
+    void scheduler
+      .catchUp()
+      .catch((error: unknown) => logger.error({ err: error }, "the catch-up at start failed"));
   }
   return {
     url: `http://127.0.0.1:${address.port}`,

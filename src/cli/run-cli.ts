@@ -2,9 +2,11 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { renderDigestText } from "../adapters/terminal/render-digest-text.js";
 import { renderLookupText } from "../adapters/terminal/render-lookup-text.js";
+import { renderNotifyPreviewText } from "../adapters/terminal/render-notify-preview-text.js";
 import { renderOwnerMessagesText } from "../adapters/terminal/render-owner-messages-text.js";
 import { openWarden, type Warden } from "../app/open-warden.js";
 import { notifyOwners, postDigest } from "../app/post-digest.js";
+import { previewNotify } from "../app/preview-notify.js";
 import { startServer } from "../app/start-server.js";
 import { runAuditCommand } from "../audit/run-audit-command.js";
 import { loadConfig } from "../config/load-config.js";
@@ -37,7 +39,8 @@ Usage:
   warden scan [--json]               scan every configured source now and store the result
   warden serve                       run the bot: HTTP server for Slack (POST /slack/events) and
                                      Teams (POST /api/messages), /healthz, /readyz
-  warden notify                      send owners their direct messages for open findings (Slack, Teams)
+  warden notify [--preview] [--json] send owners their direct messages for open findings (Slack, Teams);
+                                     --preview prints who would get what, and sends and writes nothing
   warden digest [--print]            post the digest to the Slack/Teams digest channels, or print it
   warden lookup <account> [--json]   show one account (user name or sys_id)
   warden doctor [--json]             check configuration, the instance, the bot account's rights, Slack and Teams
@@ -65,6 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         since: { type: "string" },
         format: { type: "string" },
         verify: { type: "boolean", default: false },
+        preview: { type: "boolean", default: false },
       },
       allowPositionals: true,
     });
@@ -119,6 +123,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           return posted.failed > 0 ? 1 : 0;
         }
         case "notify": {
+          if (values.preview) {
+            const preview = previewNotify(warden);
+            print(values.json ? JSON.stringify(preview, null, 2) : renderNotifyPreviewText(preview));
+            return 0;
+          }
           const result = await notifyOwners(warden);
           print(
             `Owner messages: ${result.queued} new, ${result.sent} sent, ${result.failed} failed, ${result.unknown} interrupted earlier (not re-sent).`,
@@ -126,7 +135,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           return result.failed > 0 ? 1 : 0;
         }
         case "serve": {
-          const server = await startServer(warden, { port: warden.config.port, schedules: true });
+          // One human line per scheduled action on stdout ("scan: …", "owner messages: …").
+          const server = await startServer(warden, {
+            port: warden.config.port,
+            schedules: true,
+            report: print,
+          });
           print(`warden is listening on port ${new URL(server.url).port} (Ctrl-C to stop)`);
           await new Promise<void>((resolve) => {
             const stop = () => resolve();
