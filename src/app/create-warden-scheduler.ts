@@ -1,30 +1,85 @@
+import { redactUrlsIn } from "../redact-url.js";
 import type { createScanRunner } from "../scan/create-scan-runner.js";
-import { createScheduler } from "../scheduler/create-scheduler.js";
+import { createScheduler, type JobTrigger } from "../scheduler/create-scheduler.js";
+import { nextRun } from "../scheduler/next-run.js";
 import { appendAudit } from "../store/audit-log.js";
+import { countQueuedSince, outboxMark } from "../store/count-queued-since.js";
+import { hasMessagedBefore } from "../store/has-messaged.js";
 import { listScans } from "../store/scans.js";
+import {
+  describeDigest,
+  describeFollowUps,
+  describeOwnerMessages,
+  describeScan,
+} from "./describe-scheduled-run.js";
 import type { Warden } from "./open-warden.js";
 import { chatTargets, notifyOwners, postDigest } from "./post-digest.js";
 
 /** When the daily follow-up pass runs (in TZ). */
 export const FOLLOW_UP_SCHEDULE = "0 8 * * *";
 
+export interface WardenSchedulerOptions {
+  /** Receives one human-readable line per scheduled action (`warden serve` prints them on stdout). */
+  report?: (line: string) => void;
+}
+
 /**
  * The schedules of `warden serve`: scan then send owners their messages on SCAN_SCHEDULE, the
  * digest on DIGEST_SCHEDULE, in TZ. Scans share the server's runner, so a schedule and
  * `/warden scan` never run two at once.
+ *
+ * First start: on a database from which warden has never messaged anyone, the catch-up at start
+ * runs a missed scan but holds back owner messages and the digest: nothing was missed, and an
+ * operator's first `warden serve` must not surprise every owner at once. Owners are first messaged
+ * at the first scheduled scan slot, or by an explicit `warden notify`; the daily follow-up pass
+ * does nothing until then.
  */
-export function createWardenScheduler(warden: Warden, scans: ReturnType<typeof createScanRunner>) {
+export function createWardenScheduler(
+  warden: Warden,
+  scans: ReturnType<typeof createScanRunner>,
+  options: WardenSchedulerOptions = {},
+) {
   const { config, db } = warden;
+  const report = options.report ?? (() => {});
   const chatConfigured = () => chatTargets(warden).length > 0;
-  return createScheduler(
+  /** Set during the catch-up at start when warden has never messaged anyone. */
+  let firstStart = false;
+  /** What the catch-up held back, and the jobs that did nothing (held back, or no chat configured). */
+  const heldBack: string[] = [];
+  const skipped = new Set<string>();
+  const holdBack = (trigger: JobTrigger, what: string, job?: string): boolean => {
+    if (trigger !== "catch-up" || !firstStart) return false;
+    heldBack.push(what);
+    if (job) skipped.add(job);
+    return true;
+  };
+  /** Runs `work`; a failure gets its line too, then goes on to the scheduler's log. */
+  const reported = async (what: string, work: () => Promise<string | undefined>) => {
+    try {
+      const line = await work();
+      if (line) report(line);
+    } catch (error) {
+      report(`${what}: failed: ${redactUrlsIn(error instanceof Error ? error.message : String(error))}`);
+      throw error;
+    }
+  };
+
+  const scheduler = createScheduler(
     [
       {
         name: "scan",
         cron: config.scanSchedule,
         lastRunAt: () => listScans(db, { limit: 1 })[0]?.startedAt,
-        run: async () => {
+        run: async (trigger) => {
           const outcome = await scans.run();
-          if (outcome && chatConfigured()) await notifyOwners(warden);
+          if (!outcome) {
+            const error = listScans(db, { limit: 1 })[0]?.error ?? "see the log";
+            report(`scan: failed: ${redactUrlsIn(error)}`);
+            return;
+          }
+          report(describeScan(outcome));
+          if (!chatConfigured() || holdBack(trigger, "owner messages")) return;
+          await reported("owner messages", async () => describeOwnerMessages(await notifyOwners(warden)));
         },
       },
       {
@@ -39,9 +94,19 @@ export function createWardenScheduler(warden: Warden, scans: ReturnType<typeof c
           return at ? new Date(at) : undefined;
         },
         run: async () => {
-          if (!chatConfigured()) return;
-          await notifyOwners(warden, { followUps: true });
-          appendAudit(db, { at: warden.now(), event: "followups.ran", actor: "warden", detail: {} });
+          // Nothing to follow up before warden has messaged anyone; and this pass, which also
+          // queues owner messages (for Keeps that expired), must not be the one to message first.
+          if (!chatConfigured() || !hasMessagedBefore(db)) return void skipped.add("follow-ups");
+          await reported("follow-ups", async () => {
+            const mark = outboxMark(db);
+            const result = await notifyOwners(warden, { followUps: true });
+            appendAudit(db, { at: warden.now(), event: "followups.ran", actor: "warden", detail: {} });
+            return describeFollowUps({
+              reminders: countQueuedSince(db, mark, "reminder").queued,
+              escalations: countQueuedSince(db, mark, "escalation").queued,
+              ...result,
+            });
+          });
         },
       },
       {
@@ -51,11 +116,44 @@ export function createWardenScheduler(warden: Warden, scans: ReturnType<typeof c
           const at = db.prepare("SELECT max(posted_at) FROM digests").pluck().get() as string | null;
           return at ? new Date(at) : undefined;
         },
-        run: async () => {
-          if (chatConfigured()) await postDigest(warden);
+        run: async (trigger) => {
+          const targets = chatTargets(warden).filter((t) => t.digestChannel).length;
+          if (targets === 0) return void skipped.add("digest");
+          if (holdBack(trigger, "the digest", "digest")) return;
+          await reported("digest", async () => {
+            const mark = outboxMark(db);
+            await postDigest(warden);
+            return describeDigest(countQueuedSince(db, mark, "digest").sent, targets);
+          });
         },
       },
     ],
     { timeZone: config.timeZone, now: warden.now, logger: warden.logger.child({ component: "scheduler" }) },
   );
+
+  return {
+    start: () => scheduler.start(),
+    stop: () => scheduler.stop(),
+    /**
+     * Runs, once, each job whose latest slot passed while warden was down (see createScheduler),
+     * holding back messages on a first start; ends with a "catch-up: done" line. Returns the names
+     * of the jobs that were due.
+     */
+    async catchUp(): Promise<string[]> {
+      firstStart = !hasMessagedBefore(db);
+      heldBack.length = 0;
+      skipped.clear();
+      const due = await scheduler.catchUp();
+      firstStart = false;
+      if (heldBack.length > 0) {
+        const next = nextRun(config.scanSchedule, warden.now(), config.timeZone);
+        report(
+          `first start: warden has not messaged anyone from this database yet, so it does not catch up ${heldBack.join(" and ")} now; owners are first messaged at the next scan slot${next ? ` (${next.toISOString().slice(0, 16).replace("T", " ")} UTC)` : ""} or by \`warden notify\` (\`warden notify --preview\` shows who would get what).`,
+        );
+      }
+      const ran = due.filter((name) => !skipped.has(name));
+      report(`catch-up: done (${ran.length > 0 ? `ran: ${ran.join(", ")}` : "nothing to run"})`);
+      return due;
+    },
+  };
 }

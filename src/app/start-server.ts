@@ -28,7 +28,13 @@ export interface RunningServer {
  */
 export async function startServer(
   warden: Warden,
-  options: { port: number; host?: string; schedules?: boolean },
+  options: {
+    port: number;
+    host?: string;
+    schedules?: boolean;
+    /** One human-readable line per scheduled action (`warden serve`: stdout). */
+    report?: (line: string) => void;
+  },
 ): Promise<RunningServer> {
   const { config, db, logger, now } = warden;
   const userCacheMs = config.userCacheHours * 3_600_000;
@@ -74,6 +80,7 @@ export async function startServer(
         admins: config.admins,
         userCacheMs,
         startScan: scans.start,
+        lookup: config.lookup,
         handleAction: withNotMineRouting(handleAction, {
           db,
           now,
@@ -100,6 +107,7 @@ export async function startServer(
       admins: config.admins,
       userCacheMs,
       startScan: scans.start,
+      lookup: config.lookup,
       handleAction: withNotMineRouting(handleAction, {
         db,
         now,
@@ -112,7 +120,9 @@ export async function startServer(
     // JSON parsing for this route only: Bolt verifies Slack's signature over the raw body.
     http.post("/api/messages", express.json({ limit: "1mb" }), teams.handler);
   }
-  const scheduler = options.schedules ? createWardenScheduler(warden, scans) : undefined;
+  const scheduler = options.schedules
+    ? createWardenScheduler(warden, scans, options.report ? { report: options.report } : {})
+    : undefined;
   let server: Server;
   try {
     server = await listen(http, options.port, options.host ?? "0.0.0.0");
@@ -129,7 +139,9 @@ export async function startServer(
   if (scheduler) {
     await scheduler.start();
     // In the background: a catch-up scan must not hold up serving clicks.
-    void scheduler.catchUp();
+    void scheduler
+      .catchUp()
+      .catch((error: unknown) => logger.error({ err: error }, "the catch-up at start failed"));
   }
   return {
     url: `http://127.0.0.1:${address.port}`,

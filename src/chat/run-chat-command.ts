@@ -1,8 +1,11 @@
 import type { Database } from "better-sqlite3";
+import type { LookupAccess } from "../config/load-config.js";
 import { sameEmail } from "../identity/normalize-email.js";
+import type { Logger } from "../logger.js";
 import { buildDigest, type DigestView } from "../views/build-digest.js";
-import { buildLookup, type LookupView } from "../views/build-lookup.js";
+import type { LookupView } from "../views/build-lookup.js";
 import { parseLookupQuery } from "../views/parse-lookup-query.js";
+import { answerLookup } from "./answer-lookup.js";
 
 /** A chat command's answer as a neutral model; each adapter renders it (privately to the asker). */
 export type ChatReply =
@@ -19,6 +22,9 @@ export interface ChatCommandDeps {
   admins: readonly string[];
   /** Starts a scan in the background; false when one is already running. */
   startScan?: () => boolean;
+  /** WARDEN_LOOKUP: who a lookup answers (default "owners": the account's owner and admins). */
+  lookup?: LookupAccess;
+  logger?: Logger;
 }
 
 /**
@@ -31,6 +37,8 @@ export function runChatCommand(
   deps: ChatCommandDeps,
   text: string,
   actorEmail: string | undefined,
+  /** The asking chat user, for the audit entry of a refused lookup. */
+  actor?: { platform: string; id: string },
 ): ChatReply {
   const trimmed = text.trim();
   const [word = ""] = trimmed.split(/\s+/);
@@ -39,7 +47,7 @@ export function runChatCommand(
       const parsed = parseLookupQuery(trimmed.slice(word.length));
       if (!parsed.ok)
         return parsed.reason === "empty" ? { kind: "help" } : { kind: "refused", notice: parsed.notice };
-      return { kind: "lookup", view: buildLookup(deps.db, parsed.query) };
+      return answerLookup({ ...deps, access: deps.lookup }, parsed.query, { email: actorEmail, ...actor });
     }
     case "score":
       return { kind: "score", view: buildDigest(deps.db, { now: deps.now() }) };

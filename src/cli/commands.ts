@@ -55,12 +55,16 @@ DIGEST_SCHEDULE, in TZ). Prints what it does on stdout, logs on stderr; SIGTERM 
   },
   {
     name: "notify",
-    usage: "warden notify",
+    usage: "warden notify [--preview] [--json]",
     summary: "send owners their direct messages for open findings (Slack, Teams)",
     details: `Sends each owner one direct message about their risky accounts (Slack and/or Teams, whichever
-is configured) and prints how many were sent on stdout. Exits 1 if any could not be sent.`,
-    optionHelp: [],
-    options: {},
+is configured) and prints how many were sent on stdout. Exits 1 if any could not be sent.
+With --preview, prints who would get what on each platform, and sends and writes nothing.`,
+    optionHelp: [
+      ["--preview", "print who would get which message, per platform; send and write nothing"],
+      ["--json", "with --preview: print the preview as JSON"],
+    ],
+    options: { ...json, preview: { type: "boolean", default: false } },
     positionals: false,
   },
   {

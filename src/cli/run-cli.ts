@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { renderDigestText } from "../adapters/terminal/render-digest-text.js";
 import { renderLookupText } from "../adapters/terminal/render-lookup-text.js";
+import { renderNotifyPreviewText } from "../adapters/terminal/render-notify-preview-text.js";
 import { renderOwnerMessagesText } from "../adapters/terminal/render-owner-messages-text.js";
 import type { Warden } from "../app/open-warden.js";
 import { runAuditCommand } from "../audit/run-audit-command.js";
@@ -63,6 +64,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       since?: string;
       format?: string;
       verify?: boolean;
+      preview?: boolean;
     };
     for (const { name, suggestion } of findUnknownVariables(io.env)) {
       say(`warden: warning: ${name} is not a warden variable and is ignored; did you mean ${suggestion}?`);
@@ -141,6 +143,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           return 0;
         }
         case "notify": {
+          if (values.preview) {
+            // Read-only: no chat SDK, nothing sent, nothing written.
+            const { previewNotify } = await import("../app/preview-notify.js");
+            const preview = previewNotify(warden);
+            print(values.json ? JSON.stringify(preview, null, 2) : renderNotifyPreviewText(preview));
+            return 0;
+          }
           const { notifyOwners } = await import("../app/post-digest.js");
           const result = await notifyOwners(warden);
           print(
@@ -150,7 +159,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         }
         case "serve": {
           const { startServer } = await import("../app/start-server.js");
-          const server = await startServer(warden, { port: warden.config.port, schedules: true });
+          // One human line per scheduled action on stdout ("scan: …", "owner messages: …").
+          const server = await startServer(warden, {
+            port: warden.config.port,
+            schedules: true,
+            report: print,
+          });
           print(`warden is listening on port ${new URL(server.url).port} (Ctrl-C to stop)`);
           await new Promise<void>((resolve) => {
             const stop = () => resolve();

@@ -5,6 +5,8 @@ import type { ServiceNowAuth } from "../sources/servicenow/client-types.js";
 import { DEFAULT_PRIVILEGED_ROLES } from "../sources/servicenow/mapping.js";
 
 export type WardenMode = "apply" | "dry-run";
+/** Who a chat lookup answers: an account's owner and admins (default), or anyone (WARDEN_LOOKUP). */
+export type LookupAccess = "owners" | "everyone";
 
 /** Everything warden reads from its environment, typed and validated. See the README's table. */
 export interface Config {
@@ -45,6 +47,8 @@ export interface Config {
    */
   userCacheHours: number;
   mode: WardenMode;
+  /** WARDEN_LOOKUP: who /warden lookup (Slack) and the Teams lookup answer. */
+  lookup: LookupAccess;
   scanSchedule: string;
   digestSchedule: string;
   timeZone: string | undefined;
@@ -225,6 +229,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(`WARDEN_MODE must be "apply" or "dry-run" (got "${mode}").`);
   }
 
+  const rawLookup = get("WARDEN_LOOKUP");
+  const lookup = (rawLookup?.toLowerCase() ?? "owners") as LookupAccess;
+  if (lookup !== "owners" && lookup !== "everyone") {
+    problems.push(`WARDEN_LOOKUP must be "owners" or "everyone" (got "${rawLookup}").`);
+  }
+
   const admins: string[] = [];
   for (const admin of (get("WARDEN_ADMINS") ?? "").split(",").map((a) => a.trim())) {
     if (admin === "") continue;
@@ -306,6 +316,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     admins,
     userCacheHours: integer("WARDEN_USER_CACHE_HOURS", 24, 1, 720),
     mode,
+    lookup,
     scanSchedule: cron("SCAN_SCHEDULE", "0 2 * * *"),
     digestSchedule: cron("DIGEST_SCHEDULE", "0 9 * * 1"),
     timeZone: get("TZ"),

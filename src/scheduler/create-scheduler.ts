@@ -2,11 +2,14 @@ import { createTask, type ScheduledTask } from "node-cron";
 import type { Logger } from "../logger.js";
 import { previousRun } from "./previous-run.js";
 
+/** Why a job runs: its cron slot came, or its latest slot passed while warden was down. */
+export type JobTrigger = "slot" | "catch-up";
+
 /** One recurring job: when it runs, what it does, and when it last ran (from the store). */
 export interface Job {
   name: string;
   cron: string;
-  run: () => Promise<void>;
+  run: (trigger: JobTrigger) => Promise<void>;
   lastRunAt: () => Date | undefined;
 }
 
@@ -23,15 +26,15 @@ export interface SchedulerOptions {
  */
 export function createScheduler(jobs: readonly Job[], options: SchedulerOptions) {
   const { logger } = options;
-  const guarded = (job: Job) => async () => {
+  const guarded = (job: Job, trigger: JobTrigger) => async () => {
     try {
-      await job.run();
+      await job.run(trigger);
     } catch (error) {
       logger.error({ err: error, job: job.name }, "scheduled job failed");
     }
   };
   const tasks: ScheduledTask[] = jobs.map((job) =>
-    createTask(job.cron, guarded(job), {
+    createTask(job.cron, guarded(job, "slot"), {
       name: job.name,
       noOverlap: true,
       ...(options.timeZone ? { timezone: options.timeZone } : {}),
@@ -47,7 +50,7 @@ export function createScheduler(jobs: readonly Job[], options: SchedulerOptions)
       });
       for (const job of missed) {
         logger.info({ job: job.name }, "catching up a run missed while warden was down");
-        await guarded(job)();
+        await guarded(job, "catch-up")();
       }
       return missed.map((job) => job.name);
     },

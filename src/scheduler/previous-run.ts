@@ -36,16 +36,10 @@ function partsIn(date: Date, format: Intl.DateTimeFormat) {
 }
 
 /**
- * The latest time at or before `now` when a 5- or 6-field cron expression fires, in `timeZone`,
- * looking back at most `lookbackDays`; undefined if none. Used once at start to catch up a run
- * missed while warden was down (node-cron only looks forward).
+ * Whether a minute matches a 5- or 6-field cron expression in `timeZone` (default UTC). Shared by
+ * previousRun and nextRun.
  */
-export function previousRun(
-  expression: string,
-  now: Date,
-  timeZone?: string,
-  lookbackDays = 35,
-): Date | undefined {
+export function cronMatcher(expression: string, timeZone?: string): (minute: Date) => boolean {
   let fields = expression.trim().split(/\s+/);
   if (fields.length === 6) fields = fields.slice(1); // seconds do not matter at minute resolution
   const [m = "*", h = "*", dom = "*", mon = "*", dow = "*"] = fields;
@@ -66,19 +60,34 @@ export function previousRun(
     month: "numeric",
     weekday: "short",
   });
+  return (minute) => {
+    const p = partsIn(minute, format);
+    if (!minutes.has(p.minute) || !hours.has(p.hour) || !months.has(p.month)) return false;
+    return domAny && dowAny
+      ? true
+      : domAny
+        ? weekdays.has(p.weekday)
+        : dowAny
+          ? days.has(p.day)
+          : days.has(p.day) || weekdays.has(p.weekday);
+  };
+}
+
+/**
+ * The latest time at or before `now` when a 5- or 6-field cron expression fires, in `timeZone`,
+ * looking back at most `lookbackDays`; undefined if none. Used once at start to catch up a run
+ * missed while warden was down (node-cron only looks forward).
+ */
+export function previousRun(
+  expression: string,
+  now: Date,
+  timeZone?: string,
+  lookbackDays = 35,
+): Date | undefined {
+  const matches = cronMatcher(expression, timeZone);
   const start = Math.floor(now.getTime() / 60_000) * 60_000;
   for (let t = start; t > start - lookbackDays * 86_400_000; t -= 60_000) {
-    const p = partsIn(new Date(t), format);
-    if (!minutes.has(p.minute) || !hours.has(p.hour) || !months.has(p.month)) continue;
-    const dayOk =
-      domAny && dowAny
-        ? true
-        : domAny
-          ? weekdays.has(p.weekday)
-          : dowAny
-            ? days.has(p.day)
-            : days.has(p.day) || weekdays.has(p.weekday);
-    if (dayOk) return new Date(t);
+    if (matches(new Date(t))) return new Date(t);
   }
   return undefined;
 }

@@ -44,6 +44,8 @@ export interface SlackAppDeps {
   userCacheMs: number;
   handleAction: (request: ActionRequest) => Promise<ActionResult>;
   startScan?: ChatCommandDeps["startScan"];
+  /** WARDEN_LOOKUP (default "owners"). */
+  lookup?: ChatCommandDeps["lookup"];
 }
 
 const ACTION_PATTERN = /^warden_(disable|restrict|not_mine|undo)$/;
@@ -118,9 +120,17 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
     await ack();
     const email = await emailOf(command.user_id);
     const reply = runChatCommand(
-      { db, now: deps.now, admins: deps.admins, ...(deps.startScan ? { startScan: deps.startScan } : {}) },
+      {
+        db,
+        now: deps.now,
+        admins: deps.admins,
+        logger,
+        ...(deps.startScan ? { startScan: deps.startScan } : {}),
+        ...(deps.lookup ? { lookup: deps.lookup } : {}),
+      },
       command.text ?? "",
       email,
+      { platform: "slack", id: command.user_id },
     );
     const rendered =
       reply.kind === "lookup"

@@ -36,6 +36,8 @@ export interface TeamsBotDeps {
   userCacheMs: number;
   handleAction: (request: ActionRequest) => Promise<ActionResult>;
   startScan?: ChatCommandDeps["startScan"];
+  /** WARDEN_LOOKUP (default "owners"). */
+  lookup?: ChatCommandDeps["lookup"];
 }
 
 const CARD = "application/vnd.microsoft.card.adaptive";
@@ -125,12 +127,13 @@ class WardenTeamsBot extends ActivityHandler {
       return;
     }
     const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? "";
-    const { db, now, admins, startScan } = this.#deps;
+    const { db, now, admins, startScan, lookup, logger } = this.#deps;
     const email = await this.#emailOf(context);
     const reply = runChatCommand(
-      { db, now, admins, ...(startScan ? { startScan } : {}) },
+      { db, now, admins, logger, ...(startScan ? { startScan } : {}), ...(lookup ? { lookup } : {}) },
       text.replace(/<[^>]+>/g, ""),
       email,
+      { platform: "teams", id: activity.from.id },
     );
     // Lookups and the score are private, as in Slack: in a channel, the answer goes to a 1:1 chat.
     if (

@@ -1,0 +1,235 @@
+import type { Database } from "better-sqlite3";
+import { UsageError } from "../errors.js";
+import type { FollowUpView } from "../notify/enqueue-follow-ups.js";
+import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
+import { markFixedAccounts } from "../notify/mark-fixed-accounts.js";
+import { viewFromJson } from "../notify/view-json.js";
+import { getChatUserId } from "../store/chat-users.js";
+import { findPersonalRef, getConversationRef, listTeamRefs } from "../store/conversation-refs.js";
+import { outboxMark } from "../store/count-queued-since.js";
+import { getOutboxItem, listOutbox, type OutboxItem, type OutboxKind } from "../store/outbox.js";
+import {
+  buildOwnerMessages,
+  type OwnerAccountView,
+  type OwnerMessageView,
+} from "../views/build-owner-messages.js";
+import type { Warden } from "./open-warden.js";
+import { type ChatTarget, chatTargets } from "./post-digest.js";
+
+/**
+ * How a message would get to its recipient:
+ * - direct: the owner's chat user is known (chat user cache), so a direct message;
+ * - rerouted: the owner cannot be reached, so their accounts go to the admin channel;
+ * - not-looked-up: the chat user cache does not know the email (or its entry expired); warden
+ *   asks the platform when it sends, and reroutes to the admin channel if the owner is not found;
+ * - channel / thread / update: a channel post, a reply under an earlier message, an edit of one;
+ * - unreachable: would fail (no admin channel to reroute to, a Teams channel warden never saw).
+ */
+export type PreviewRoute =
+  | "direct"
+  | "rerouted"
+  | "not-looked-up"
+  | "channel"
+  | "thread"
+  | "update"
+  | "unreachable";
+
+export interface PreviewAccount {
+  userName: string;
+  name: string;
+  rules: string[];
+}
+
+export interface PreviewMessage {
+  kind: OutboxKind;
+  /** Owner email for direct messages; channel id for channel posts. */
+  recipient: string;
+  /** The owner's name, for direct messages. */
+  recipientName: string | undefined;
+  route: PreviewRoute;
+  /** How it would be reached or rerouted, and why, in words. */
+  detail: string;
+  /** Queued by an earlier run and not sent yet (a retry); its last error, if any. */
+  queuedEarlier: boolean;
+  lastError: string | undefined;
+  accounts: PreviewAccount[];
+}
+
+export interface PlatformPreview {
+  platform: ChatTarget["platform"];
+  adminChannel: string | undefined;
+  messages: PreviewMessage[];
+  /** Owners with risky accounts whose message is already sent and unchanged: not sent again. */
+  upToDate: number;
+}
+
+export interface NotifyPreview {
+  generatedAt: Date;
+  platforms: PlatformPreview[];
+}
+
+/** Thrown inside the preview's transaction so that SQLite rolls every change back. */
+class RollBack extends Error {}
+
+/**
+ * `warden notify --preview`: who `warden notify` would message now, on each configured platform,
+ * how each would be reached, and with which accounts and findings. Nothing is sent and nothing is
+ * kept: notify's own queueing (fixed accounts, owner messages, admin-channel lists) runs inside one
+ * transaction that is rolled back, so the preview is exactly what notify would send, and the
+ * database ends as it was. Recipients are resolved from the chat user cache only (no
+ * users.lookupByEmail, no Teams roster read): an owner warden has not looked up yet is shown so.
+ */
+export function previewNotify(warden: Warden): NotifyPreview {
+  const { db, config } = warden;
+  const targets = chatTargets(warden);
+  if (targets.length === 0) {
+    throw new UsageError("No chat platform is configured: set SLACK_BOT_TOKEN or TEAMS_APP_ID (see README).");
+  }
+  const now = warden.now();
+  const maxAgeMs = config.userCacheHours * 3_600_000;
+  const lastId = outboxMark(db);
+  const owners = buildOwnerMessages(db, { now }).messages.map((m) => m.owner.email);
+  const platforms: PlatformPreview[] = [];
+  try {
+    db.transaction(() => {
+      for (const target of targets) {
+        markFixedAccounts(db, { platform: target.platform, now });
+        enqueueOwnerMessages(db, { platform: target.platform, adminChannel: target.adminChannel, now });
+        const pending = listOutbox(db, "pending", target.platform);
+        const messages = pending.map((item) =>
+          describeItem(db, target, item, { queuedEarlier: item.id <= lastId, now, maxAgeMs }),
+        );
+        const messaged = new Set(pending.filter((i) => i.kind === "owner_message").map((i) => i.recipient));
+        platforms.push({
+          platform: target.platform,
+          adminChannel: target.adminChannel,
+          messages,
+          upToDate: owners.filter((email) => !messaged.has(email)).length,
+        });
+      }
+      throw new RollBack();
+    }).immediate();
+  } catch (error) {
+    if (!(error instanceof RollBack)) throw error;
+  }
+  return { generatedAt: now, platforms };
+}
+
+function accountsOf(item: OutboxItem): PreviewAccount[] {
+  if (item.kind === "digest" || item.kind === "message_update") return [];
+  const { accounts } = viewFromJson<{ accounts?: OwnerAccountView[] } | FollowUpView>(item.payload);
+  return (accounts ?? []).map((a) => ({
+    userName: a.userName,
+    name: a.name,
+    rules: a.findings.map((f) => f.rule),
+  }));
+}
+
+function describeItem(
+  db: Database,
+  target: ChatTarget,
+  item: OutboxItem,
+  options: { queuedEarlier: boolean; now: Date; maxAgeMs: number },
+): PreviewMessage {
+  const route = routeOf(db, target, item, options);
+  return {
+    kind: item.kind,
+    recipient: item.recipient,
+    recipientName:
+      item.kind === "owner_message" ? viewFromJson<OwnerMessageView>(item.payload).owner.name : undefined,
+    ...route,
+    queuedEarlier: options.queuedEarlier,
+    lastError: item.lastError,
+    accounts: accountsOf(item),
+  };
+}
+
+function routeOf(
+  db: Database,
+  target: ChatTarget,
+  item: OutboxItem,
+  freshness: { now: Date; maxAgeMs: number },
+): { route: PreviewRoute; detail: string } {
+  const admin = target.adminChannel;
+  const reroute = (why: string): { route: PreviewRoute; detail: string } =>
+    admin
+      ? { route: "rerouted", detail: `rerouted to the admin channel ${admin}: ${why}` }
+      : { route: "unreachable", detail: `would fail: ${why}, and no admin channel is set to reroute to` };
+  switch (item.kind) {
+    case "owner_message":
+      return target.platform === "slack"
+        ? slackOwnerRoute(db, item.recipient, freshness, reroute, admin)
+        : teamsOwnerRoute(db, item.recipient, freshness, reroute, admin);
+    case "reminder":
+      return { route: "thread", detail: `a reply under the message ${item.recipient} got earlier` };
+    case "message_update": {
+      const { outboxId } = JSON.parse(item.payload) as { outboxId: number };
+      const original = getOutboxItem(db, outboxId);
+      return {
+        route: "update",
+        detail: `an update, in place, of the message sent to ${original?.recipient ?? "an unknown recipient"}`,
+      };
+    }
+    default: {
+      const label = CHANNEL_POSTS[item.kind] ?? `a ${item.kind} message`;
+      if (target.platform === "teams" && !getConversationRef(db, "teams", item.recipient)) {
+        if (listTeamRefs(db, "teams").length === 0)
+          return {
+            route: "unreachable",
+            detail: `would fail: warden has not seen the Teams channel ${item.recipient} and is installed in no team`,
+          };
+      }
+      return { route: "channel", detail: `${label}, posted to the channel ${item.recipient}` };
+    }
+  }
+}
+
+/** What a channel post is, in words. */
+const CHANNEL_POSTS: Partial<Record<OutboxKind, string>> = {
+  unowned: "the risky accounts with no reachable owner",
+  not_mine: "an account its owner said is not theirs",
+  digest: "the digest",
+  escalation: "an escalation: an owner has not answered",
+};
+
+type Reroute = (why: string) => { route: PreviewRoute; detail: string };
+
+function slackOwnerRoute(
+  db: Database,
+  email: string,
+  freshness: { now: Date; maxAgeMs: number },
+  reroute: Reroute,
+  admin: string | undefined,
+): { route: PreviewRoute; detail: string } {
+  const cached = getChatUserId(db, "slack", email, freshness);
+  if (cached) return { route: "direct", detail: `a direct message to the Slack user ${cached}` };
+  if (cached === null) return reroute("Slack has no user with this email (cached answer)");
+  return {
+    route: "not-looked-up",
+    detail: `not yet looked up: warden asks Slack for this email (users.lookupByEmail) when it sends${
+      admin ? `; if Slack does not know it, the accounts go to the admin channel ${admin}` : ""
+    }`,
+  };
+}
+
+function teamsOwnerRoute(
+  db: Database,
+  email: string,
+  freshness: { now: Date; maxAgeMs: number },
+  reroute: Reroute,
+  admin: string | undefined,
+): { route: PreviewRoute; detail: string } {
+  const cached = getChatUserId(db, "teams", email, freshness);
+  if (cached && findPersonalRef(db, "teams", { userId: cached })) {
+    return { route: "direct", detail: `a direct message in the 1:1 chat with the Teams user ${cached}` };
+  }
+  const teams = listTeamRefs(db, "teams").length;
+  if (teams === 0) return reroute("warden is not installed in any Teams team, so the owner cannot be found");
+  if (cached) return { route: "direct", detail: `a new 1:1 chat with the Teams user ${cached}` };
+  return {
+    route: "not-looked-up",
+    detail: `not yet looked up: warden searches the roster of the ${teams === 1 ? "team" : `${teams} teams`} it is installed in when it sends${
+      admin ? `; if the owner is not there, the accounts go to the admin channel ${admin}` : ""
+    }`,
+  };
+}

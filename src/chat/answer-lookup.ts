@@ -1,0 +1,74 @@
+import type { Database } from "better-sqlite3";
+import type { LookupAccess } from "../config/load-config.js";
+import type { MachineIdentity } from "../core/model.js";
+import { normalizeEmail, sameEmail } from "../identity/normalize-email.js";
+import type { Logger } from "../logger.js";
+import { findAccount } from "../store/accounts.js";
+import { appendAudit } from "../store/audit-log.js";
+import { getOwnerOverride } from "../store/owner-overrides.js";
+import { buildLookup } from "../views/build-lookup.js";
+import type { ChatReply } from "./run-chat-command.js";
+
+/** Who asks: their email as the platform reports it, and their chat user (for the audit log). */
+export interface LookupAsker {
+  email: string | undefined;
+  platform?: string | undefined;
+  id?: string | undefined;
+}
+
+export interface LookupAccessDeps {
+  db: Database;
+  now: () => Date;
+  admins: readonly string[];
+  /** WARDEN_LOOKUP; "owners" unless told otherwise. */
+  access?: LookupAccess | undefined;
+  logger?: Logger | undefined;
+}
+
+/**
+ * Whether `email` owns the account: the owner assigned in chat, else the source's owner, compared
+ * with the one email rule (sameEmail), as for clicks.
+ */
+export function ownsAccount(db: Database, identity: MachineIdentity, email: string | undefined): boolean {
+  const owner = getOwnerOverride(db, identity.source, identity.id) ?? identity.owner?.email;
+  return sameEmail(owner, email);
+}
+
+/**
+ * A chat lookup under WARDEN_LOOKUP. "everyone": anyone sees any account. "owners" (default): an
+ * admin sees any account; anyone else sees only accounts they own, and is told that any other
+ * account is private (audited as "lookup.refused"). "Did you mean" names only accounts the asker
+ * may see: for a non-admin, the suggestions are cut down to the ones they own. (`warden lookup` on
+ * the command line is run by someone holding the database, and is not restricted.)
+ */
+export function answerLookup(deps: LookupAccessDeps, query: string, asker: LookupAsker): ChatReply {
+  const { db } = deps;
+  const view = buildLookup(db, query);
+  const isAdmin = deps.admins.some((admin) => sameEmail(admin, asker.email));
+  if ((deps.access ?? "owners") === "everyone" || isAdmin) return { kind: "lookup", view };
+  if (!view.found) {
+    const own = view.suggestions.filter((name) => {
+      const account = findAccount(db, name);
+      return account !== undefined && ownsAccount(db, account.identity, asker.email);
+    });
+    return { kind: "lookup", view: { ...view, suggestions: own } };
+  }
+  if (ownsAccount(db, view.identity, asker.email)) return { kind: "lookup", view };
+  const email = normalizeEmail(asker.email);
+  try {
+    appendAudit(db, {
+      at: deps.now(),
+      event: "lookup.refused",
+      actor: `${asker.platform ?? "chat"}:${asker.id ?? "unknown"}${email ? ` <${email}>` : ""}`,
+      subject: `${view.identity.source}:${view.identity.id}`,
+      detail: { query, reason: "not the owner or an admin" },
+    });
+  } catch (error) {
+    // A database that cannot record the refusal does not turn it into an answer.
+    deps.logger?.error({ err: error, event: "lookup.refused" }, "could not write the audit entry");
+  }
+  return {
+    kind: "refused",
+    notice: `${query} is private: only its owner and warden admins can look it up.`,
+  };
+}
