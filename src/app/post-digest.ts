@@ -3,7 +3,8 @@ import { createSlackSender } from "../adapters/slack/create-slack-sender.js";
 import { createTeamsAdapter } from "../adapters/teams/create-teams-adapter.js";
 import { createTeamsSender } from "../adapters/teams/create-teams-sender.js";
 import { UsageError } from "../errors.js";
-import { deliverOutbox, type OutboxSender } from "../notify/deliver-outbox.js";
+import { type DeliveryResult, deliverOutbox, type OutboxSender } from "../notify/deliver-outbox.js";
+import { inDeliveryLane } from "../notify/delivery-lane.js";
 import { enqueueFollowUps } from "../notify/enqueue-follow-ups.js";
 import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
 import { markFixedAccounts } from "../notify/mark-fixed-accounts.js";
@@ -19,7 +20,15 @@ import type { Warden } from "./open-warden.js";
 export function slackClientOf(warden: Warden): WebClient | undefined {
   const { slack } = warden.config;
   if (!slack.botToken) return undefined;
-  return new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, rejectRateLimitedCalls: true });
+  // No retries inside the client: the outbox retries a failed delivery with its own backoff, so a
+  // Slack outage never holds a run for the client's default ~30 minutes per message.
+  // https://docs.slack.dev/tools/node-slack-sdk/web-api#automatic-retries
+  return new WebClient(slack.botToken, {
+    slackApiUrl: slack.apiUrl,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: 30_000,
+  });
 }
 
 /** One configured chat platform: how to send to it and its channels. */
@@ -66,7 +75,11 @@ const sum = <T extends Record<string, number>>(results: T[], zero: T): T =>
  * `warden digest`: queues the digest for each configured digest channel (Slack, Teams) and sends
  * it; records it for the trend.
  */
-export async function postDigest(warden: Warden): Promise<{ sent: number; failed: number }> {
+export function postDigest(warden: Warden): Promise<{ sent: number; failed: number }> {
+  return inDeliveryLane(warden.db, () => postDigestNow(warden));
+}
+
+async function postDigestNow(warden: Warden): Promise<{ sent: number; failed: number }> {
   const targets = chatTargets(warden).filter((t) => t.digestChannel);
   if (targets.length === 0) {
     throw new UsageError(
@@ -74,7 +87,7 @@ export async function postDigest(warden: Warden): Promise<{ sent: number; failed
     );
   }
   const now = warden.now();
-  const view = buildDigest(warden.db, { now });
+  const view = buildDigest(warden.db, { now, giveUpDays: warden.config.deliveryGiveUpDays });
   const scan = listScans(warden.db, { status: "succeeded", limit: 1 })[0];
   const results = [];
   for (const target of targets) {
@@ -106,11 +119,21 @@ export async function postDigest(warden: Warden): Promise<{ sent: number; failed
   return sum(results, { sent: 0, failed: 0 });
 }
 
-/** `warden notify`: queues owner messages for open findings and sends them, on every configured platform. */
-export async function notifyOwners(
+/**
+ * `warden notify`: queues owner messages for open findings and sends them, on every configured
+ * platform, with every queued message whose retry time has come (see deliverOutbox).
+ */
+export function notifyOwners(
   warden: Warden,
   options: { followUps?: boolean } = {},
-): Promise<{ queued: number; sent: number; failed: number; unknown: number; rerouted: number }> {
+): Promise<{ queued: number } & DeliveryResult> {
+  return inDeliveryLane(warden.db, () => notifyOwnersNow(warden, options));
+}
+
+async function notifyOwnersNow(
+  warden: Warden,
+  options: { followUps?: boolean },
+): Promise<{ queued: number } & DeliveryResult> {
   const targets = chatTargets(warden);
   if (targets.length === 0) {
     throw new UsageError("No chat platform is configured: set SLACK_BOT_TOKEN or TEAMS_APP_ID (see README).");
@@ -148,5 +171,5 @@ export async function notifyOwners(
     });
     results.push({ queued: queued.owners, ...result });
   }
-  return sum(results, { queued: 0, sent: 0, failed: 0, unknown: 0, rerouted: 0 });
+  return sum(results, { queued: 0, sent: 0, failed: 0, unknown: 0, rerouted: 0, retrying: 0 });
 }

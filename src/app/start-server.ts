@@ -11,6 +11,7 @@ import { createScanRunner } from "../scan/create-scan-runner.js";
 import { createHttpApp } from "./create-http-app.js";
 import { createWardenScheduler } from "./create-warden-scheduler.js";
 import type { Warden } from "./open-warden.js";
+import { retryDeliveries, startRetryTimer } from "./retry-deliveries.js";
 import { withNotMineRouting } from "./route-not-mine.js";
 import { settleInterruptedDecisions } from "./settle-interrupted-decisions.js";
 
@@ -99,6 +100,12 @@ export async function startServer(
       admins: config.admins,
       userCacheMs,
       startScan: scans.start,
+      // An install or conversationUpdate may be what waiting messages need: retry them now.
+      onConversationSeen: () => {
+        retryDeliveries(warden, "teams", { causeCleared: true }).catch((error: unknown) =>
+          logger.error({ err: error }, "could not retry waiting Teams messages"),
+        );
+      },
       handleAction: withNotMineRouting(handleAction, {
         db,
         now,
@@ -112,6 +119,8 @@ export async function startServer(
     http.post("/api/messages", express.json({ limit: "1mb" }), teams.handler);
   }
   const scheduler = options.schedules ? createWardenScheduler(warden, scans) : undefined;
+  // With the schedules: queued messages are retried when their backoff ends, between runs too.
+  const retryTimer = options.schedules ? startRetryTimer(warden) : undefined;
   const server: Server = await new Promise((resolve) => {
     const s = http.listen(options.port, options.host ?? "0.0.0.0", () => resolve(s));
   });
@@ -129,6 +138,7 @@ export async function startServer(
   return {
     url: `http://127.0.0.1:${address.port}`,
     async close() {
+      retryTimer?.stop();
       await scheduler?.stop();
       // Stop accepting requests, let clicks in progress finish (bounded, to exit within 10 s), then
       // cut what is left (idle keep-alive connections would otherwise hold the process).

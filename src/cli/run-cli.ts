@@ -111,7 +111,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         }
         case "digest": {
           if (values.print) {
-            print(renderDigestText(buildDigest(warden.db, { now: warden.now() })));
+            const giveUpDays = warden.config.deliveryGiveUpDays;
+            print(renderDigestText(buildDigest(warden.db, { now: warden.now(), giveUpDays })));
             return 0;
           }
           const posted = await postDigest(warden);
@@ -121,7 +122,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         case "notify": {
           const result = await notifyOwners(warden);
           print(
-            `Owner messages: ${result.queued} new, ${result.sent} sent, ${result.failed} failed, ${result.unknown} interrupted earlier (not re-sent).`,
+            `Owner messages: ${result.queued} new, ${result.sent} sent, ${result.failed} failed, ${result.retrying} waiting to be retried, ${result.unknown} interrupted earlier (not re-sent).`,
           );
           return result.failed > 0 ? 1 : 0;
         }

@@ -61,7 +61,7 @@ describe("owner messages through the outbox", () => {
     enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
     const { sender, sent } = recordingSender();
     const result = await deliver(db, sender);
-    expect(result).toEqual({ sent: sent.length, failed: 0, unknown: 0, rerouted: 0 });
+    expect(result).toEqual({ sent: sent.length, failed: 0, unknown: 0, rerouted: 0, retrying: 0 });
     expect((await deliver(db, sender)).sent).toBe(0);
     const shown = db.prepare("SELECT count(*) FROM message_accounts").pluck().get() as number;
     expect(shown).toBeGreaterThan(sent.length - 1);
@@ -82,7 +82,7 @@ describe("owner messages through the outbox", () => {
 
     const second = recordingSender();
     const result = await deliver(db, second.sender);
-    expect(result).toEqual({ sent: total - 3, failed: 0, unknown: 1, rerouted: 0 });
+    expect(result).toEqual({ sent: total - 3, failed: 0, unknown: 1, rerouted: 0, retrying: 0 });
     const everything = [...first.sent, ...second.sent].map((i) => i.id);
     expect(new Set(everything).size).toBe(everything.length);
     expect(listOutbox(db, "unknown")).toHaveLength(1);

@@ -23,7 +23,9 @@ describe("migrate", () => {
     db.close();
   });
 
-  it.each(MIGRATIONS.map((m) => m.version - 1))("upgrades a database created at version %i", (version) => {
+  // Each version a release may have left a database at: 0, then every migration but the last.
+  const previous = [0, ...MIGRATIONS.slice(0, -1).map((m) => m.version)];
+  it.each(previous)("upgrades a database created at version %i", (version) => {
     const path = tempDbPath();
     const old = new BetterSqlite3(path);
     migrate(

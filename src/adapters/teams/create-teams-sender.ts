@@ -9,6 +9,7 @@ import {
   TurnContext,
 } from "botbuilder";
 import { type OutboxSender, UnreachableRecipientError } from "../../notify/deliver-outbox.js";
+import { DeliveryError } from "../../notify/delivery-error.js";
 import type { FollowUpView } from "../../notify/enqueue-follow-ups.js";
 import { viewFromJson } from "../../notify/view-json.js";
 import { getChatUserId, saveChatUser } from "../../store/chat-users.js";
@@ -62,8 +63,8 @@ const DEFAULT_AUDIENCE = undefined as unknown as string;
  * Sends outbox items to Teams. Owners are found by email/UPN in the roster of a team where warden
  * is installed (Teams cannot message by email, send-proactive-messages.md), their 1:1 chat is
  * reused or created, and the card is sent proactively. Digest and admin messages go to the channel
- * id in the item's recipient. Failures become the outbox's RateLimitedError and
- * UnreachableRecipientError (see toOutboxError).
+ * id in the item's recipient. Failures become the outbox's RateLimitedError and DeliveryError
+ * (UnreachableRecipientError for owners), retried or refused (see toOutboxError).
  */
 export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
   const { adapter, appId, db } = deps;
@@ -170,7 +171,8 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
     if (saved) return saved.reference as Reference;
     const team = listTeamRefs(db, "teams")[0];
     if (!team) {
-      throw new Error(
+      // Cleared by an install: the install event retries what waits (createTeamsBot's onConversationSeen).
+      throw new DeliveryError(
         `warden has not seen the Teams channel ${channelId}: install it in that channel's team`,
       );
     }
@@ -253,7 +255,7 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
         }
         return { messageRef: JSON.stringify(ref) };
       } catch (error) {
-        throw toOutboxError(error, item.recipient);
+        throw toOutboxError(error, item.recipient, { direct: item.kind === "owner_message" });
       }
     },
   };
