@@ -20,12 +20,12 @@ export function describeMessageKind(kind: OutboxKind): string {
 }
 
 /**
- * One undelivered message as plain text (renderers escape it): "Slack owner message to
- * ann@example.com, failing since 2026-11-23 02:00 UTC: no Slack user with the email … (still
- * retried every 6 hours)".
+ * One undelivered message as plain text (renderers escape it), its state first so that a cut
+ * line still says it: "Still retried: Slack owner message to ann@example.com, first failed
+ * 2026-11-23 02:00 UTC: no Slack user with the email …".
  */
 export function describeUndelivered(line: DigestUndeliveredLine): string {
   const platform = PLATFORM_WORDS[line.platform] ?? line.platform;
-  const state = line.retrying ? "still retried" : "refused, not retried";
-  return `${platform} ${describeMessageKind(line.kind)} to ${line.recipient}, failing since ${formatTime(line.since)}: ${line.lastError} (${state})`;
+  const state = line.retrying ? "Still retried" : "Refused, not retried";
+  return `${state}: ${platform} ${describeMessageKind(line.kind)} to ${line.recipient}, first failed ${formatTime(line.since)}: ${line.lastError}`;
 }

@@ -23,8 +23,9 @@ import {
 import { getOutboxItem, type OutboxItem } from "../../store/outbox.js";
 import type { DigestView } from "../../views/build-digest.js";
 import type { OwnerAccountView, OwnerMessageView } from "../../views/build-owner-messages.js";
+import { describeReroute, type ReroutedView } from "../../views/describe-reroute.js";
 import { describeFollowUp } from "../../views/follow-up-text.js";
-import { textBlock } from "./render/card-text.js";
+import { cut, textBlock } from "./render/card-text.js";
 import {
   type AdaptiveCard,
   createCard,
@@ -208,11 +209,12 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
             renderOwnerMessageCard(view, { messageId: item.id, now }),
           );
         } else if (item.kind === "unowned" || item.kind === "not_mine") {
-          const { accounts } = viewFromJson<{ accounts: OwnerAccountView[] }>(item.payload);
-          ref = await sendCard(
-            channelReference(item.recipient),
-            renderUnownedCard(accounts, { messageId: item.id, now }),
-          );
+          const view = viewFromJson<ReroutedView & { accounts: OwnerAccountView[] }>(item.payload);
+          const card = renderUnownedCard(view.accounts, { messageId: item.id, now });
+          // Accounts rerouted from an owner warden could not reach: say so, and why, under the title.
+          const notice = describeReroute(view);
+          if (notice) card.body.splice(1, 0, textBlock(`ℹ️ ${cut(notice, 900)}`, { weight: "bolder" }));
+          ref = await sendCard(channelReference(item.recipient), card);
         } else if (item.kind === "digest") {
           ref = await sendCard(
             channelReference(item.recipient),
