@@ -10,7 +10,7 @@ import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
 import { markFixedAccounts } from "../notify/mark-fixed-accounts.js";
 import { viewToJson } from "../notify/view-json.js";
 import { resolvePendingDecisions } from "../remediation/resolve-pending-decisions.js";
-import { enqueue } from "../store/outbox.js";
+import { enqueue, outboxStatusOf } from "../store/outbox.js";
 import { listScans } from "../store/scans.js";
 import { writeTransaction } from "../store/write-transaction.js";
 import { buildDigest } from "../views/build-digest.js";
@@ -73,7 +73,9 @@ const sum = <T extends Record<string, number>>(results: T[], zero: T): T =>
 
 /**
  * `warden digest`: queues the digest for each configured digest channel (Slack, Teams) and sends
- * it; records it for the trend.
+ * it (with whatever else is due on that platform); records it for the trend. `sent` and `failed`
+ * count the digests: one not posted now is failed here, though it stays queued when its failure
+ * can clear.
  */
 export function postDigest(warden: Warden): Promise<{ sent: number; failed: number }> {
   return inDeliveryLane(warden.db, () => postDigestNow(warden));
@@ -92,12 +94,13 @@ async function postDigestNow(warden: Warden): Promise<{ sent: number; failed: nu
   const results = [];
   for (const target of targets) {
     const channel = target.digestChannel ?? "";
+    const dedupeKey = `${target.platform}:digest:${channel}:${now.toISOString()}`;
     writeTransaction(warden.db, () => {
       enqueue(warden.db, {
         platform: target.platform,
         kind: "digest",
         recipient: channel,
-        dedupeKey: `${target.platform}:digest:${channel}:${now.toISOString()}`,
+        dedupeKey,
         payload: viewToJson(view),
         now,
       });
@@ -107,14 +110,15 @@ async function postDigestNow(warden: Warden): Promise<{ sent: number; failed: nu
         )
         .run(target.platform, channel, scan?.id ?? null, view.score?.value ?? null, now.toISOString());
     });
-    const result = await deliverOutbox({
+    await deliverOutbox({
       db: warden.db,
       sender: target.sender,
       now: warden.now,
       logger: warden.logger,
       adminChannel: target.adminChannel,
     });
-    results.push({ sent: result.sent, failed: result.failed });
+    const posted = outboxStatusOf(warden.db, dedupeKey) === "sent";
+    results.push({ sent: posted ? 1 : 0, failed: posted ? 0 : 1 });
   }
   return sum(results, { sent: 0, failed: 0 });
 }

@@ -116,7 +116,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             return 0;
           }
           const posted = await postDigest(warden);
-          print(posted.failed > 0 ? "The digest could not be posted (see the log)." : "Digest posted.");
+          print(
+            posted.failed > 0
+              ? "The digest could not be posted (see the log); unless it was refused for good, warden retries it."
+              : "Digest posted.",
+          );
           return posted.failed > 0 ? 1 : 0;
         }
         case "notify": {

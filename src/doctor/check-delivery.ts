@@ -28,7 +28,7 @@ export function checkDelivery(db: Database, options: { now: Date; giveUpDays: nu
         area: "delivery",
         name: "message delivery",
         status: "warn",
-        detail: `Could not read the outbox (${error instanceof Error ? error.message : String(error)}): run warden migrate, or any warden command, to bring the database up to date.`,
+        detail: `Could not read the outbox (${error instanceof Error ? error.message : String(error)}): the database is older than this warden: warden serve, scan or notify brings it up to date.`,
       },
     ];
   }
@@ -61,7 +61,7 @@ export function checkDelivery(db: Database, options: { now: Date; giveUpDays: nu
       status: "pass",
       detail:
         waiting === 0
-          ? "Every queued message was delivered."
+          ? "No message is failing: nothing waits to be retried."
           : `${plural(waiting, "message")} waiting to be retried, none for more than ${days}.`,
     });
   }

@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import type { Logger } from "../logger.js";
 import { appendAudit } from "../store/audit-log.js";
 import {
+  deferDue,
   enqueue,
   listDueOutbox,
   listOutbox,
@@ -14,7 +15,7 @@ import {
 import { writeTransaction } from "../store/write-transaction.js";
 import type { OwnerAccountView } from "../views/build-owner-messages.js";
 import { DeliveryError, UnreachableRecipientError } from "./delivery-error.js";
-import { retryDelayMs } from "./retry-delay.js";
+import { RETRY_MAX_MS, retryDelayMs } from "./retry-delay.js";
 import { viewFromJson, viewToJson } from "./view-json.js";
 
 export { DeliveryError, UnreachableRecipientError } from "./delivery-error.js";
@@ -100,7 +101,13 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
     const fresh = listDueOutbox(db, sender.platform, deps.now()).filter((item) => !tried.has(item.id));
     if (fresh.length === 0) break;
     for (const item of fresh) tried.add(item.id);
-    if (await deliverBatch(fresh)) break;
+    if (await deliverBatch(fresh)) {
+      // The platform refuses warden itself (a revoked token): the rest would be refused the same
+      // way, so they wait for the longest backoff instead, still queued, while an operator fixes it.
+      const now = deps.now();
+      deferDue(db, sender.platform, now, new Date(now.getTime() + RETRY_MAX_MS));
+      break;
+    }
   }
   return result;
 

@@ -141,6 +141,13 @@ export function listDueOutbox(db: Database, platform: string, now: Date): Outbox
   ).map(toItem);
 }
 
+/** The status of the item queued under `dedupeKey`, if any. */
+export function outboxStatusOf(db: Database, dedupeKey: string): OutboxStatus | undefined {
+  return db.prepare("SELECT status FROM outbox WHERE dedupe_key = ?").pluck().get(dedupeKey) as
+    | OutboxStatus
+    | undefined;
+}
+
 export function getOutboxItem(db: Database, id: number): OutboxItem | undefined {
   const row = db.prepare("SELECT * FROM outbox WHERE id = ?").get(id) as OutboxRow | undefined;
   return row ? toItem(row) : undefined;
@@ -223,6 +230,19 @@ export function retryWaitingNow(db: Database, platform: string, now: Date): numb
        WHERE platform = ? AND status = 'pending' AND failing_since IS NOT NULL AND not_before > ?`,
     )
     .run(now.toISOString(), platform, now.toISOString()).changes;
+}
+
+/**
+ * Every pending item of `platform` due now waits until `until` (a run stopped because the
+ * platform refuses warden itself, e.g. a revoked token: they are not tried, and not lost, meanwhile).
+ */
+export function deferDue(db: Database, platform: string, now: Date, until: Date): number {
+  return db
+    .prepare(
+      `UPDATE outbox SET not_before = ?
+       WHERE platform = ? AND status = 'pending' AND (not_before IS NULL OR not_before <= ?)`,
+    )
+    .run(until.toISOString(), platform, now.toISOString()).changes;
 }
 
 /** When the next pending item of `platform` is due (undefined: nothing pending). */

@@ -405,8 +405,9 @@ describe("which Slack answers are retried and which are refusals", () => {
       last_error: expect.stringContaining("channel_not_found (a private channel needs warden invited)"),
     });
     t.advance(MINUTE);
-    await postDigest(t.warden);
-    expect(t.slack.messages("CDIGEST")).toHaveLength(2); // the one waiting, and this one
+    // This digest is posted, and so is the one that waited.
+    expect(await postDigest(t.warden)).toEqual({ sent: 1, failed: 0 });
+    expect(t.slack.messages("CDIGEST")).toHaveLength(2);
     t.advance(MINUTE);
     expect(await digestWith(t, slackError("channel_not_found"))).toMatchObject({
       status: "failed",
@@ -425,15 +426,28 @@ describe("which Slack answers are retried and which are refusals", () => {
     });
   });
 
-  it("stops a run at a revoked token, leaving the rest queued untouched", async () => {
+  it("stops a run at a revoked token, the rest queued untouched for the longest backoff", async () => {
     const t = await slackSetup([RAJ]);
     t.slack.script("users.lookupByEmail", slackError("token_revoked"));
     const result = await notifyOwners(t.warden);
     expect(result).toMatchObject({ sent: 0, failed: 1, rerouted: 0 });
-    const rows = t.warden.db.prepare("SELECT status, attempts FROM outbox ORDER BY id").all();
-    expect(rows[0]).toEqual({ status: "failed", attempts: 1 });
-    expect(rows.slice(1).every((r) => JSON.stringify(r) === '{"status":"pending","attempts":0}')).toBe(true);
+    const rows = t.warden.db
+      .prepare("SELECT status, attempts, not_before FROM outbox ORDER BY id")
+      .all() as OutboxRow[];
+    expect(rows[0]).toMatchObject({ status: "failed", attempts: 1 });
+    const sixHours = new Date(NOW.getTime() + 6 * HOUR).toISOString();
+    expect(rows.slice(1).map((r) => [r.status, r.attempts, r.not_before])).toEqual(
+      rows.slice(1).map(() => ["pending", 0, sixHours]),
+    );
     expect(t.slack.callsTo("users.lookupByEmail")).toHaveLength(1);
+
+    // An hour later (the token fixed meanwhile) nothing is tried yet; after the backoff all go out.
+    t.advance(HOUR);
+    await notifyOwners(t.warden);
+    expect(t.slack.callsTo("users.lookupByEmail")).toHaveLength(1);
+    t.advance(5 * HOUR);
+    await notifyOwners(t.warden);
+    expect(t.row(RAJ.email).status).toBe("sent");
   });
 
   it("retries when Slack cannot be reached at all", async () => {
