@@ -18,7 +18,14 @@ import {
   slackHttpError,
   startFakeSlackApi,
 } from "../helpers/fake-slack-api.js";
-import { cardOf, personalConversationId, postActivity, teamInstall } from "../helpers/teams-activities.js";
+import {
+  cardOf,
+  personalConversationId,
+  personalMessage,
+  postActivity,
+  TEAMS_BOT,
+  teamInstall,
+} from "../helpers/teams-activities.js";
 import { tempDbPath } from "../helpers/temp-db.js";
 
 const SECOND = 1000;
@@ -355,6 +362,25 @@ describe("delivery retries over the Bot Framework connector", () => {
     t.advance(DAY);
     await notifyOwners(t.warden);
     expect(t.fake.activities(personalConversationId(t.raj))).toHaveLength(1);
+  });
+
+  it("sends an owner's card as soon as they install warden for themselves, with no team install", async () => {
+    const t = await teamsSetup();
+    await notifyOwners(t.warden);
+    expect(t.row(t.raj.email).status).toBe("pending");
+    // Raj adds warden in his personal scope: Teams sends a conversationUpdate in the 1:1 chat.
+    const { text: _text, ...base } = personalMessage(t.fake.serviceUrl, t.raj, "");
+    const installed = { ...base, type: "conversationUpdate", membersAdded: [TEAMS_BOT] };
+    expect((await postActivity(t.server.url, installed)).status).toBe(200);
+    const [card] = await t.fake.until(() => {
+      const activities = t.fake.activities(personalConversationId(t.raj));
+      return activities.length > 0 ? activities : undefined;
+    }, "Raj's card after his own install");
+    expect(JSON.stringify(cardOf(card))).toContain("Hi Raj Patel");
+    await inDeliveryLane(t.warden.db, async () => {});
+    expect(t.row(t.raj.email).status).toBe("sent");
+    // James installed nothing and no team has warden: he still waits.
+    expect(t.row("james.okafor@acme.example").status).toBe("pending");
   });
 
   it("refuses a deleted conversation (404) for good: the admins get the accounts, no retry", async () => {
