@@ -51,7 +51,10 @@ interface OutboxRow {
  * The demo instance scanned once, a Slack workspace whose members are `users` (the demo's owners
  * are James, Paula, Raj and Vera), and warden on a clock the test moves (`advance`).
  */
-async function slackSetup(users: FakeSlackUser[], options: { apiUrl?: string } = {}) {
+async function slackSetup(
+  users: FakeSlackUser[],
+  options: { apiUrl?: string; env?: Record<string, string> } = {},
+) {
   const source = await startDemoSource();
   const slack = await startFakeSlackApi({ users });
   onTestFinished(() => slack.close());
@@ -65,6 +68,7 @@ async function slackSetup(users: FakeSlackUser[], options: { apiUrl?: string } =
     SLACK_ADMIN_CHANNEL: "CADMIN",
     SLACK_DIGEST_CHANNEL: "CDIGEST",
     WARDEN_DB: tempDbPath(),
+    ...options.env,
   };
   let clock = NOW.getTime();
   const now = () => new Date(clock);
@@ -281,6 +285,19 @@ describe("delivery retries over the Slack Web API", () => {
     );
     expect(out.replace(/\s+/g, " ")).toContain(
       `Oldest: owner message to ${JAMES.email} on Slack, failing since 2026-11-23 02:00 UTC: no Slack user with the email ${JAMES.email}; sent to the admin channel instead.`,
+    );
+  });
+
+  it("uses the give-up time set in WARDEN_DELIVERY_GIVE_UP_DAYS", async () => {
+    const t = await slackSetup([RAJ], { env: { WARDEN_DELIVERY_GIVE_UP_DAYS: "2" } });
+    await notifyOwners(t.warden);
+    t.advance(DAY);
+    await postDigest(t.warden);
+    expect(shown(t.slack, "CDIGEST")).not.toContain("Undelivered messages");
+    t.advance(DAY + MINUTE);
+    await postDigest(t.warden);
+    expect(JSON.stringify(t.slack.messages("CDIGEST").at(-1)?.blocks)).toContain(
+      `Still retried: Slack owner message to ${JAMES.email}`,
     );
   });
 });
