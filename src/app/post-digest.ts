@@ -3,13 +3,14 @@ import { createSlackSender } from "../adapters/slack/create-slack-sender.js";
 import { createTeamsAdapter } from "../adapters/teams/create-teams-adapter.js";
 import { createTeamsSender } from "../adapters/teams/create-teams-sender.js";
 import { UsageError } from "../errors.js";
-import { deliverOutbox, type OutboxSender } from "../notify/deliver-outbox.js";
+import { type DeliveryResult, deliverOutbox, type OutboxSender } from "../notify/deliver-outbox.js";
+import { inDeliveryLane } from "../notify/delivery-lane.js";
 import { enqueueFollowUps } from "../notify/enqueue-follow-ups.js";
 import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
 import { markFixedAccounts } from "../notify/mark-fixed-accounts.js";
 import { viewToJson } from "../notify/view-json.js";
 import { resolvePendingDecisions } from "../remediation/resolve-pending-decisions.js";
-import { enqueue } from "../store/outbox.js";
+import { enqueue, outboxStatusOf } from "../store/outbox.js";
 import { listScans } from "../store/scans.js";
 import { writeTransaction } from "../store/write-transaction.js";
 import { buildDigest } from "../views/build-digest.js";
@@ -19,7 +20,15 @@ import type { Warden } from "./open-warden.js";
 export function slackClientOf(warden: Warden): WebClient | undefined {
   const { slack } = warden.config;
   if (!slack.botToken) return undefined;
-  return new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, rejectRateLimitedCalls: true });
+  // No retries inside the client: the outbox retries a failed delivery with its own backoff, so a
+  // Slack outage never holds a run for the client's default ~30 minutes per message.
+  // https://docs.slack.dev/tools/node-slack-sdk/web-api#automatic-retries
+  return new WebClient(slack.botToken, {
+    slackApiUrl: slack.apiUrl,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: 30_000,
+  });
 }
 
 /** One configured chat platform: how to send to it and its channels. */
@@ -64,9 +73,15 @@ const sum = <T extends Record<string, number>>(results: T[], zero: T): T =>
 
 /**
  * `warden digest`: queues the digest for each configured digest channel (Slack, Teams) and sends
- * it; records it for the trend.
+ * it (with whatever else is due on that platform); records it for the trend. `sent` and `failed`
+ * count the digests: one not posted now is failed here, though it stays queued when its failure
+ * can clear.
  */
-export async function postDigest(warden: Warden): Promise<{ sent: number; failed: number }> {
+export function postDigest(warden: Warden): Promise<{ sent: number; failed: number }> {
+  return inDeliveryLane(warden.db, () => postDigestNow(warden));
+}
+
+async function postDigestNow(warden: Warden): Promise<{ sent: number; failed: number }> {
   const targets = chatTargets(warden).filter((t) => t.digestChannel);
   if (targets.length === 0) {
     throw new UsageError(
@@ -74,17 +89,18 @@ export async function postDigest(warden: Warden): Promise<{ sent: number; failed
     );
   }
   const now = warden.now();
-  const view = buildDigest(warden.db, { now });
+  const view = buildDigest(warden.db, { now, giveUpDays: warden.config.deliveryGiveUpDays });
   const scan = listScans(warden.db, { status: "succeeded", limit: 1 })[0];
   const results = [];
   for (const target of targets) {
     const channel = target.digestChannel ?? "";
+    const dedupeKey = `${target.platform}:digest:${channel}:${now.toISOString()}`;
     writeTransaction(warden.db, () => {
       enqueue(warden.db, {
         platform: target.platform,
         kind: "digest",
         recipient: channel,
-        dedupeKey: `${target.platform}:digest:${channel}:${now.toISOString()}`,
+        dedupeKey,
         payload: viewToJson(view),
         now,
       });
@@ -94,23 +110,34 @@ export async function postDigest(warden: Warden): Promise<{ sent: number; failed
         )
         .run(target.platform, channel, scan?.id ?? null, view.score?.value ?? null, now.toISOString());
     });
-    const result = await deliverOutbox({
+    await deliverOutbox({
       db: warden.db,
       sender: target.sender,
       now: warden.now,
       logger: warden.logger,
       adminChannel: target.adminChannel,
     });
-    results.push({ sent: result.sent, failed: result.failed });
+    const posted = outboxStatusOf(warden.db, dedupeKey) === "sent";
+    results.push({ sent: posted ? 1 : 0, failed: posted ? 0 : 1 });
   }
   return sum(results, { sent: 0, failed: 0 });
 }
 
-/** `warden notify`: queues owner messages for open findings and sends them, on every configured platform. */
-export async function notifyOwners(
+/**
+ * `warden notify`: queues owner messages for open findings and sends them, on every configured
+ * platform, with every queued message whose retry time has come (see deliverOutbox).
+ */
+export function notifyOwners(
   warden: Warden,
   options: { followUps?: boolean } = {},
-): Promise<{ queued: number; sent: number; failed: number; unknown: number; rerouted: number }> {
+): Promise<{ queued: number } & DeliveryResult> {
+  return inDeliveryLane(warden.db, () => notifyOwnersNow(warden, options));
+}
+
+async function notifyOwnersNow(
+  warden: Warden,
+  options: { followUps?: boolean },
+): Promise<{ queued: number } & DeliveryResult> {
   const targets = chatTargets(warden);
   if (targets.length === 0) {
     throw new UsageError("No chat platform is configured: set SLACK_BOT_TOKEN or TEAMS_APP_ID (see README).");
@@ -148,5 +175,5 @@ export async function notifyOwners(
     });
     results.push({ queued: queued.owners, ...result });
   }
-  return sum(results, { queued: 0, sent: 0, failed: 0, unknown: 0, rerouted: 0 });
+  return sum(results, { queued: 0, sent: 0, failed: 0, unknown: 0, rerouted: 0, retrying: 0 });
 }

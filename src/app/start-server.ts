@@ -12,6 +12,7 @@ import { createScanRunner } from "../scan/create-scan-runner.js";
 import { createHttpApp } from "./create-http-app.js";
 import { createWardenScheduler } from "./create-warden-scheduler.js";
 import type { Warden } from "./open-warden.js";
+import { retryDeliveries, startRetryTimer } from "./retry-deliveries.js";
 import { withNotMineRouting } from "./route-not-mine.js";
 import { settleInterruptedDecisions } from "./settle-interrupted-decisions.js";
 
@@ -108,6 +109,12 @@ export async function startServer(
       userCacheMs,
       startScan: scans.start,
       lookup: config.lookup,
+      // An install or conversationUpdate may be what waiting messages need: retry them now.
+      onConversationSeen: () => {
+        retryDeliveries(warden, "teams", { causeCleared: true }).catch((error: unknown) =>
+          logger.error({ err: error }, "could not retry waiting Teams messages"),
+        );
+      },
       handleAction: withNotMineRouting(handleAction, {
         db,
         now,
@@ -123,10 +130,13 @@ export async function startServer(
   const scheduler = options.schedules
     ? createWardenScheduler(warden, scans, options.report ? { report: options.report } : {})
     : undefined;
+  // With the schedules: queued messages are retried when their backoff ends, between runs too.
+  const retryTimer = options.schedules ? startRetryTimer(warden) : undefined;
   let server: Server;
   try {
     server = await listen(http, options.port, options.host ?? "0.0.0.0");
   } catch (error) {
+    retryTimer?.stop();
     await stopSocket();
     throw error;
   }
@@ -146,6 +156,7 @@ export async function startServer(
   return {
     url: `http://127.0.0.1:${address.port}`,
     async close() {
+      retryTimer?.stop();
       await scheduler?.stop();
       // Stop accepting requests, let clicks in progress finish (bounded, to exit within 10 s), then
       // cut what is left (idle keep-alive connections would otherwise hold the process).

@@ -130,13 +130,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         }
         case "digest": {
           if (values.print) {
-            print(renderDigestText(buildDigest(warden.db, { now: warden.now() })));
+            const giveUpDays = warden.config.deliveryGiveUpDays;
+            print(renderDigestText(buildDigest(warden.db, { now: warden.now(), giveUpDays })));
             return 0;
           }
           const { postDigest } = await import("../app/post-digest.js");
           const posted = await postDigest(warden);
           if (posted.failed > 0) {
-            say("warden: the digest could not be posted (the log says why).");
+            say(
+              "warden: the digest could not be posted (the log says why); unless it was refused for good, warden retries it.",
+            );
             return 1;
           }
           print("Digest posted.");
@@ -153,7 +156,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           const { notifyOwners } = await import("../app/post-digest.js");
           const result = await notifyOwners(warden);
           print(
-            `Owner messages: ${result.queued} new, ${result.sent} sent, ${result.failed} failed, ${result.unknown} interrupted earlier (not re-sent).`,
+            `Owner messages: ${result.queued} new, ${result.sent} sent, ${result.failed} failed, ${result.retrying} waiting to be retried, ${result.unknown} interrupted earlier (not re-sent).`,
           );
           return result.failed > 0 ? 1 : 0;
         }

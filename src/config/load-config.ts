@@ -46,6 +46,11 @@ export interface Config {
    * default 24). An older entry is read from the platform again before a click or command uses it.
    */
   userCacheHours: number;
+  /**
+   * Days a message may keep failing before the digest and `warden doctor` report it as undelivered
+   * (WARDEN_DELIVERY_GIVE_UP_DAYS, default 7). It is still retried after that.
+   */
+  deliveryGiveUpDays: number;
   mode: WardenMode;
   /** WARDEN_LOOKUP: who /warden lookup (Slack) and the Teams lookup answer. */
   lookup: LookupAccess;
@@ -111,6 +116,7 @@ export const KNOWN_VARIABLES = [
   "WARDEN_LOOKUP",
   "WARDEN_RETENTION_DAYS",
   "WARDEN_USER_CACHE_HOURS",
+  "WARDEN_DELIVERY_GIVE_UP_DAYS",
   "WARDEN_ALLOW_INSTANCE_CHANGE",
   "SCAN_SCHEDULE",
   "DIGEST_SCHEDULE",
@@ -315,6 +321,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPath: get("WARDEN_DB") ?? "./data/warden.db",
     admins,
     userCacheHours: integer("WARDEN_USER_CACHE_HOURS", 24, 1, 720),
+    deliveryGiveUpDays: integer("WARDEN_DELIVERY_GIVE_UP_DAYS", 7, 1, 365),
     mode,
     lookup,
     scanSchedule: cron("SCAN_SCHEDULE", "0 2 * * *"),

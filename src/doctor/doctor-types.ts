@@ -1,10 +1,11 @@
 import type { WebClient } from "@slack/web-api";
+import type { Database } from "better-sqlite3";
 import type { Config } from "../config/load-config.js";
 import type { Signal } from "../core/model.js";
 import type { ServiceNowClient } from "../sources/servicenow/client-types.js";
 import type { ServiceNowMapping } from "../sources/servicenow/mapping.js";
 
-export type DoctorArea = "config" | "servicenow" | "slack" | "teams";
+export type DoctorArea = "config" | "servicenow" | "slack" | "teams" | "delivery";
 export type DoctorStatus = "pass" | "warn" | "fail";
 
 /** One line of the doctor's table. */
@@ -46,4 +47,6 @@ export interface DoctorDeps {
    * instance). With Basic auth it is SERVICENOW_USERNAME.
    */
   botUserName?: string | undefined;
+  /** warden's database, opened read-only, when it exists: undelivered messages are checked. */
+  db?: Database | undefined;
 }

@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { WebClient } from "@slack/web-api";
+import BetterSqlite3, { type Database } from "better-sqlite3";
 import { resolveServiceNow, SIMULATOR_CREDENTIALS } from "../app/resolve-servicenow.js";
 import type { Config } from "../config/load-config.js";
 import type { Logger } from "../logger.js";
@@ -21,7 +23,8 @@ export interface DoctorCommandOptions {
 /**
  * The doctor's collaborators from the configuration: the ServiceNow client (the simulated
  * instance when SERVICENOW_URL is unset, as openWarden does), and a Slack WebClient that does not
- * retry (a doctor should answer in seconds, not back off for minutes). No database is opened.
+ * retry (a doctor should answer in seconds, not back off for minutes). The database is opened
+ * read-only when it exists (nothing is created or migrated), for the undelivered messages.
  */
 export async function prepareDoctor(
   config: Config,
@@ -47,7 +50,25 @@ export async function prepareDoctor(
         timeout: 15_000,
       })
     : undefined;
-  return { deps: { config, client, slack, now, botUserName }, close };
+  const db = openReadOnly(config.dbPath, options.logger);
+  return {
+    deps: { config, client, slack, now, botUserName, db },
+    async close() {
+      db?.close();
+      await close();
+    },
+  };
+}
+
+/** The database read-only, or undefined when there is none (or it cannot be opened: logged). */
+function openReadOnly(path: string, logger: Logger): Database | undefined {
+  if (path === ":memory:" || !existsSync(path)) return undefined;
+  try {
+    return new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    logger.warn({ err: error }, "could not open the database read-only: undelivered messages not checked");
+    return undefined;
+  }
 }
 
 /** `warden doctor [--json]`: runs every check, prints the table (or JSON), returns the exit code. */

@@ -1,5 +1,6 @@
 import { DEFAULT_MAPPING } from "../sources/servicenow/mapping.js";
 import { checkConfig } from "./check-config.js";
+import { checkDelivery } from "./check-delivery.js";
 import { checkServiceNow } from "./check-servicenow.js";
 import { checkSlack } from "./check-slack.js";
 import { checkTeams } from "./check-teams.js";
@@ -17,7 +18,8 @@ export type {
 /**
  * `warden doctor`: checks the configuration, the ServiceNow instance (reach, authentication, the
  * bot account, read access to every table warden uses, field presence, write rights judged from
- * roles), Slack (token, scopes, channels) and Teams (settings). Read-only: it sends only GET
+ * roles), Slack (token, scopes, channels), Teams (settings) and, when the database exists, messages
+ * warden could not deliver. Read-only: it sends only GET
  * requests to ServiceNow (plus the OAuth token request) and only read methods to Slack.
  */
 export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
@@ -47,6 +49,9 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
       });
   }
   if (config.teams.enabled) checks.push(...checkTeams(config));
+  if (deps.db) {
+    checks.push(...checkDelivery(deps.db, { now: checkedAt, giveUpDays: config.deliveryGiveUpDays }));
+  }
 
   const counts: Record<DoctorStatus, number> = { pass: 0, warn: 0, fail: 0 };
   for (const check of checks) counts[check.status]++;

@@ -2,28 +2,33 @@ import type { Database } from "better-sqlite3";
 import type { Logger } from "../logger.js";
 import { appendAudit } from "../store/audit-log.js";
 import {
+  deferDue,
   enqueue,
+  listDueOutbox,
   listOutbox,
   type OutboxItem,
   recordMessageAccounts,
+  recordRefusal,
+  recordRetry,
   setOutboxStatus,
 } from "../store/outbox.js";
 import { writeTransaction } from "../store/write-transaction.js";
 import type { OwnerAccountView } from "../views/build-owner-messages.js";
+import { DeliveryError, UnreachableRecipientError } from "./delivery-error.js";
+import { RETRY_MAX_MS, retryDelayMs } from "./retry-delay.js";
 import { viewFromJson, viewToJson } from "./view-json.js";
+
+export { DeliveryError, UnreachableRecipientError } from "./delivery-error.js";
 
 /** The platform side of sending: Slack and Teams each implement it. */
 export interface OutboxSender {
   readonly platform: string;
-  /** Sends one item; returns where it landed. Throws RateLimitedError to be called again later. */
+  /**
+   * Sends one item; returns where it landed. Throws RateLimitedError to be called again later,
+   * DeliveryError (UnreachableRecipientError) to say whether the failure can clear.
+   */
   send(item: OutboxItem): Promise<{ messageRef: string }>;
 }
-
-/**
- * The recipient cannot be reached on this platform (no user with that email, the bot is not
- * installed for them, messages blocked). The accounts go to the admin channel instead.
- */
-export class UnreachableRecipientError extends Error {}
 
 /** The platform asked us to slow down: wait `retryAfterMs`, then send the same item again. */
 export class RateLimitedError extends Error {
@@ -47,18 +52,32 @@ export interface DeliverDeps {
   adminChannel?: string | undefined;
 }
 
+export interface DeliveryResult {
+  sent: number;
+  /** Refused for good (and not rerouted). */
+  failed: number;
+  unknown: number;
+  /** Owners whose accounts went to the admin channel in this run. */
+  rerouted: number;
+  /** Failed for a reason that can clear: queued again, with backoff. */
+  retrying: number;
+}
+
 /**
- * Sends every pending item of the sender's platform, oldest first. Each item is marked 'sending'
- * (committed) before the API call and 'sent' after, so a crash never leads to a second send: an
- * item found 'sending' at the start of a run may have been delivered, and is marked 'unknown' and
- * reported instead of being sent again. 429s are waited out, not dropped.
+ * Sends every due item of the sender's platform, oldest first: new items, and items waiting to be
+ * retried whose backoff has passed (`not_before`). Each item is marked 'sending' (committed) before
+ * the API call and 'sent' after, so a crash never leads to a second send: an item found 'sending'
+ * at the start of a run may have been delivered, and is marked 'unknown' and reported instead of
+ * being sent again. 429s are waited out, not dropped. A failure that can clear (DeliveryError with
+ * retry "later") puts the item back with backoff (retryDelayMs, or earlier when the failure says
+ * when its cause clears); a permanent refusal marks it failed. An owner who cannot be reached has
+ * their accounts posted to the admin channel once, saying why, while their own message keeps
+ * waiting when the cause can clear.
  */
-export async function deliverOutbox(
-  deps: DeliverDeps,
-): Promise<{ sent: number; failed: number; unknown: number; rerouted: number }> {
+export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> {
   const { db, sender, logger } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const result = { sent: 0, failed: 0, unknown: 0, rerouted: 0 };
+  const result: DeliveryResult = { sent: 0, failed: 0, unknown: 0, rerouted: 0, retrying: 0 };
 
   for (const item of listOutbox(db, "sending", sender.platform)) {
     writeTransaction(db, () => {
@@ -76,45 +95,31 @@ export async function deliverOutbox(
     result.unknown += 1;
   }
 
-  // Rerouted messages join the queue during the run, so look again until nothing new is pending.
+  // Rerouted messages join the queue during the run, so look again until nothing new is due.
   const tried = new Set<number>();
   for (;;) {
-    const fresh = listOutbox(db, "pending", sender.platform).filter((item) => !tried.has(item.id));
+    const fresh = listDueOutbox(db, sender.platform, deps.now()).filter((item) => !tried.has(item.id));
     if (fresh.length === 0) break;
     for (const item of fresh) tried.add(item.id);
-    await deliverBatch(fresh);
+    if (await deliverBatch(fresh)) {
+      // The platform refuses warden itself (a revoked token): the rest would be refused the same
+      // way, so they wait for the longest backoff instead, still queued, while an operator fixes it.
+      const now = deps.now();
+      deferDue(db, sender.platform, now, new Date(now.getTime() + RETRY_MAX_MS));
+      break;
+    }
   }
   return result;
 
-  async function deliverBatch(items: OutboxItem[]): Promise<void> {
+  /** Returns true when the run must stop (every further call would be refused the same way). */
+  async function deliverBatch(items: OutboxItem[]): Promise<boolean> {
     for (const item of items) {
       if (!setOutboxStatus(db, item.id, "pending", "sending")) continue; // another sender took it
       let waits = 0;
       for (;;) {
         try {
           const { messageRef } = await sender.send(item);
-          writeTransaction(db, () => {
-            setOutboxStatus(db, item.id, "sending", "sent", { sentAt: deps.now(), messageRef });
-            if (item.kind === "owner_message" || item.kind === "unowned") {
-              const { accounts } = viewFromJson<{ accounts: OwnerAccountView[] }>(item.payload);
-              recordMessageAccounts(
-                db,
-                item.id,
-                accounts.map((a) => ({
-                  source: a.source,
-                  accountId: a.accountId,
-                  rules: a.findings.map((f) => f.rule),
-                })),
-              );
-            }
-            appendAudit(db, {
-              at: deps.now(),
-              event: "message.sent",
-              actor: "warden",
-              subject: item.recipient,
-              detail: { outboxId: item.id, kind: item.kind, platform: item.platform, messageRef },
-            });
-          });
+          recordSent(item, messageRef);
           result.sent += 1;
           break;
         } catch (error) {
@@ -124,64 +129,137 @@ export async function deliverOutbox(
             await sleep(error.retryAfterMs);
             continue;
           }
-          const message = error instanceof Error ? error.message : String(error);
-          if (
-            error instanceof UnreachableRecipientError &&
-            item.kind === "owner_message" &&
-            deps.adminChannel
-          ) {
-            reroute(item, message, deps.adminChannel);
-            result.rerouted += 1;
-            break;
-          }
-          writeTransaction(db, () => {
-            setOutboxStatus(
-              db,
-              item.id,
-              "sending",
-              error instanceof RateLimitedError ? "pending" : "failed",
-              {
-                error: message,
-              },
-            );
-            appendAudit(db, {
-              at: deps.now(),
-              event: "message.failed",
-              actor: "warden",
-              subject: item.recipient,
-              detail: { outboxId: item.id, kind: item.kind, platform: item.platform, error: message },
-            });
-          });
-          logger.error({ outboxId: item.id, err: error }, "message not sent");
-          result.failed += 1;
+          const failure = toDeliveryError(error, deps.now());
+          recordFailure(item, failure);
+          logger.error({ outboxId: item.id, err: error, retry: failure.retry }, "message not sent");
+          if (failure.stopsRun) return true;
           break;
         }
       }
     }
+    return false;
   }
 
-  /** The owner cannot be reached: their accounts go to the admins, and the reason is recorded. */
-  function reroute(item: OutboxItem, reason: string, adminChannel: string): void {
-    const { accounts } = viewFromJson<{ accounts: OwnerAccountView[] }>(item.payload);
+  function recordSent(item: OutboxItem, messageRef: string): void {
     writeTransaction(db, () => {
-      setOutboxStatus(db, item.id, "sending", "failed", {
-        error: `${reason}; sent to the admin channel instead`,
-      });
-      enqueue(db, {
-        platform: item.platform,
-        kind: "unowned",
-        recipient: adminChannel,
-        dedupeKey: `${item.dedupeKey}:rerouted`,
-        payload: viewToJson({ accounts, unreachableOwner: item.recipient, reason }),
-        now: deps.now(),
-      });
+      setOutboxStatus(db, item.id, "sending", "sent", { sentAt: deps.now(), messageRef });
+      if (item.kind === "owner_message" || item.kind === "unowned") {
+        const { accounts } = viewFromJson<{ accounts: OwnerAccountView[] }>(item.payload);
+        recordMessageAccounts(
+          db,
+          item.id,
+          accounts.map((a) => ({
+            source: a.source,
+            accountId: a.accountId,
+            rules: a.findings.map((f) => f.rule),
+          })),
+        );
+      }
       appendAudit(db, {
         at: deps.now(),
-        event: "message.rerouted",
+        event: "message.sent",
         actor: "warden",
         subject: item.recipient,
-        detail: { outboxId: item.id, platform: item.platform, reason, to: adminChannel },
+        detail: {
+          outboxId: item.id,
+          kind: item.kind,
+          platform: item.platform,
+          messageRef,
+          attempts: item.attempts + 1,
+        },
       });
     });
   }
+
+  function recordFailure(item: OutboxItem, failure: DeliveryError): void {
+    const at = deps.now();
+    const reroutes =
+      failure instanceof UnreachableRecipientError && item.kind === "owner_message" && deps.adminChannel;
+    const error = reroutes ? `${failure.message}; sent to the admin channel instead` : failure.message;
+    writeTransaction(db, () => {
+      if (reroutes && reroute(item, failure, deps.adminChannel as string)) result.rerouted += 1;
+      if (failure.retry === "later") {
+        // attempts counts this attempt too (it was incremented when the item was marked 'sending').
+        const backoff = new Date(at.getTime() + retryDelayMs(item.attempts + 1));
+        const cleared = failure.notBefore && failure.notBefore > at ? failure.notBefore : undefined;
+        // A cause that clears before the backoff ends is retried then; a 429 is never retried before
+        // the platform's Retry-After.
+        const notBefore = !cleared
+          ? backoff
+          : failure.cause instanceof RateLimitedError
+            ? new Date(Math.max(cleared.getTime(), backoff.getTime()))
+            : new Date(Math.min(cleared.getTime(), backoff.getTime()));
+        recordRetry(db, item.id, { error, at, notBefore });
+        appendAudit(db, {
+          at,
+          event: "message.retry",
+          actor: "warden",
+          subject: item.recipient,
+          detail: {
+            outboxId: item.id,
+            kind: item.kind,
+            platform: item.platform,
+            error,
+            attempts: item.attempts + 1,
+            notBefore: notBefore.toISOString(),
+          },
+        });
+        result.retrying += 1;
+      } else {
+        recordRefusal(db, item.id, { error, at });
+        appendAudit(db, {
+          at,
+          event: "message.failed",
+          actor: "warden",
+          subject: item.recipient,
+          detail: { outboxId: item.id, kind: item.kind, platform: item.platform, error },
+        });
+        if (!reroutes) result.failed += 1;
+      }
+    });
+  }
+
+  /**
+   * The owner cannot be reached: their accounts go to the admins once (per message content), with
+   * the reason and whether warden keeps trying. Returns false when that was done already.
+   */
+  function reroute(item: OutboxItem, failure: DeliveryError, adminChannel: string): boolean {
+    const { accounts } = viewFromJson<{ accounts: OwnerAccountView[] }>(item.payload);
+    const reason = failure.message;
+    const queued = enqueue(db, {
+      platform: item.platform,
+      kind: "unowned",
+      recipient: adminChannel,
+      dedupeKey: `${item.dedupeKey}:rerouted`,
+      payload: viewToJson({
+        accounts,
+        unreachableOwner: item.recipient,
+        reason,
+        ownerRetried: failure.retry === "later",
+      }),
+      now: deps.now(),
+    });
+    if (queued === undefined) return false;
+    appendAudit(db, {
+      at: deps.now(),
+      event: "message.rerouted",
+      actor: "warden",
+      subject: item.recipient,
+      detail: { outboxId: item.id, platform: item.platform, reason, to: adminChannel, retry: failure.retry },
+    });
+    return true;
+  }
+}
+
+/** Errors a sender did not classify cannot clear by waiting (a bug, a bad payload): refused. */
+function toDeliveryError(error: unknown, now: Date): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  if (error instanceof RateLimitedError) {
+    return new DeliveryError(error.message, {
+      notBefore: new Date(now.getTime() + error.retryAfterMs),
+      cause: error,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new DeliveryError(message, { retry: "never", cause: error });
 }

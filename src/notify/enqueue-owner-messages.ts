@@ -26,7 +26,8 @@ function contentKey(accounts: readonly OwnerAccountView[]): string {
 /**
  * Queues one direct message per owner with their risky accounts, and one admin-channel message for
  * the accounts nobody reachable owns. A message is keyed by its content: new findings make a new
- * message; unchanged ones are not queued again (reminders are a separate job).
+ * message; unchanged ones are not queued again (reminders are a separate job). An owner whose
+ * previous message is still waiting to be delivered gets that one, with the new content.
  */
 export function enqueueOwnerMessages(
   db: Database,
@@ -45,6 +46,8 @@ export function enqueueOwnerMessages(
         dedupeKey: `${platform}:owner:${message.owner.email}:${contentKey(message.accounts)}`,
         payload: viewToJson(message),
         now,
+        // An earlier message that could not be delivered yet takes this content: one message, the latest.
+        replacePending: true,
       });
       if (id !== undefined) owners += 1;
     }

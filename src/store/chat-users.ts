@@ -38,6 +38,25 @@ export function getChatUserId(
 }
 
 /**
+ * When the cached answer for `email` stops being used (`maxAgeMs` after it was read), so a
+ * delivery waiting on a "not found" answer can be retried right then; undefined when none is cached.
+ */
+export function chatUserCacheExpiresAt(
+  db: Database,
+  platform: string,
+  email: string,
+  maxAgeMs: number,
+): Date | undefined {
+  const key = normalizeEmail(email);
+  if (key === undefined) return undefined;
+  const at = db
+    .prepare("SELECT resolved_at FROM chat_users WHERE platform = ? AND email = ?")
+    .pluck()
+    .get(platform, key) as string | undefined;
+  return at === undefined ? undefined : new Date(Date.parse(at) + maxAgeMs);
+}
+
+/**
  * The email of a chat user id warden has seen, normalised; undefined when unknown or older than
  * `maxAgeMs` (the caller then reads it from the platform again: users.info, TeamsInfo.getMember).
  */

@@ -270,4 +270,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX findings_by_account ON findings (source, account_id);
     `,
   },
+  {
+    version: 7,
+    name: "delivery retries: since when a message has been failing, when it was last tried",
+    sql: `
+      -- A delivery that failed for a reason that can clear stays 'pending' with not_before (the
+      -- backoff); a permanent refusal is 'failed'. failing_since is the first failed attempt (the
+      -- give-up clock of WARDEN_DELIVERY_GIVE_UP_DAYS), last_attempt_at the latest attempt.
+      ALTER TABLE outbox ADD COLUMN failing_since TEXT;
+      ALTER TABLE outbox ADD COLUMN last_attempt_at TEXT;
+      CREATE INDEX outbox_failing ON outbox (status, failing_since) WHERE failing_since IS NOT NULL;
+    `,
+  },
 ];

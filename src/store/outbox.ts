@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { writeTransaction } from "./write-transaction.js";
 
 export type OutboxKind =
   | "owner_message"
@@ -27,6 +28,11 @@ export interface OutboxItem {
   sentAt: Date | undefined;
   /** Where it landed, platform-specific JSON (Slack channel + ts, Teams conversation + activity id). */
   messageRef: string | undefined;
+  /** A 'pending' item waiting to be retried is not sent before this time. */
+  notBefore: Date | undefined;
+  /** The first failed attempt, while the item has not been delivered. */
+  failingSince: Date | undefined;
+  lastAttemptAt: Date | undefined;
 }
 
 interface OutboxRow {
@@ -42,7 +48,12 @@ interface OutboxRow {
   created_at: string;
   sent_at: string | null;
   message_ref: string | null;
+  not_before: string | null;
+  failing_since: string | null;
+  last_attempt_at: string | null;
 }
+
+const dateOf = (value: string | null): Date | undefined => (value ? new Date(value) : undefined);
 
 const toItem = (row: OutboxRow): OutboxItem => ({
   id: row.id,
@@ -57,9 +68,18 @@ const toItem = (row: OutboxRow): OutboxItem => ({
   createdAt: new Date(row.created_at),
   sentAt: row.sent_at ? new Date(row.sent_at) : undefined,
   messageRef: row.message_ref ?? undefined,
+  notBefore: dateOf(row.not_before),
+  failingSince: dateOf(row.failing_since),
+  lastAttemptAt: dateOf(row.last_attempt_at),
 });
 
-/** Queues a message unless one with the same dedupe key exists; returns its id when queued. */
+/**
+ * Queues a message unless one with the same dedupe key exists; returns its id when queued.
+ * `replacePending`: a message of the same kind to the same recipient that was never delivered and
+ * still waits (pending, e.g. for the owner to join Slack) takes the new content instead of a second
+ * message being queued, so the recipient gets one message, the latest, once reachable. Its retry
+ * state (attempts, backoff, since when it fails) is kept: the recipient is as unreachable as before.
+ */
 export function enqueue(
   db: Database,
   item: {
@@ -69,15 +89,36 @@ export function enqueue(
     dedupeKey: string;
     payload: string;
     now: Date;
+    replacePending?: boolean;
   },
 ): number | undefined {
-  const result = db
-    .prepare(
-      `INSERT INTO outbox (platform, kind, recipient, dedupe_key, payload, status, created_at)
-       VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-    )
-    .run(item.platform, item.kind, item.recipient, item.dedupeKey, item.payload, item.now.toISOString());
-  return result.changes === 1 ? Number(result.lastInsertRowid) : undefined;
+  return writeTransaction(db, () => {
+    if (item.replacePending) {
+      if (db.prepare("SELECT 1 FROM outbox WHERE dedupe_key = ?").get(item.dedupeKey)) return undefined;
+      const waiting = db
+        .prepare(
+          `SELECT id FROM outbox WHERE platform = ? AND kind = ? AND recipient = ? AND status = 'pending'
+           ORDER BY id DESC LIMIT 1`,
+        )
+        .pluck()
+        .get(item.platform, item.kind, item.recipient) as number | undefined;
+      if (waiting !== undefined) {
+        db.prepare("UPDATE outbox SET dedupe_key = ?, payload = ? WHERE id = ?").run(
+          item.dedupeKey,
+          item.payload,
+          waiting,
+        );
+        return waiting;
+      }
+    }
+    const result = db
+      .prepare(
+        `INSERT INTO outbox (platform, kind, recipient, dedupe_key, payload, status, created_at)
+         VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+      )
+      .run(item.platform, item.kind, item.recipient, item.dedupeKey, item.payload, item.now.toISOString());
+    return result.changes === 1 ? Number(result.lastInsertRowid) : undefined;
+  });
 }
 
 export function listOutbox(db: Database, status: OutboxStatus, platform?: string): OutboxItem[] {
@@ -86,6 +127,25 @@ export function listOutbox(db: Database, status: OutboxStatus, platform?: string
       .prepare("SELECT * FROM outbox WHERE status = ? AND (? IS NULL OR platform = ?) ORDER BY id")
       .all(status, platform ?? null, platform ?? null) as OutboxRow[]
   ).map(toItem);
+}
+
+/** Pending items of a platform whose retry time has come (or that never failed), oldest first. */
+export function listDueOutbox(db: Database, platform: string, now: Date): OutboxItem[] {
+  return (
+    db
+      .prepare(
+        `SELECT * FROM outbox WHERE status = 'pending' AND platform = ? AND (not_before IS NULL OR not_before <= ?)
+         ORDER BY id`,
+      )
+      .all(platform, now.toISOString()) as OutboxRow[]
+  ).map(toItem);
+}
+
+/** The status of the item queued under `dedupeKey`, if any. */
+export function outboxStatusOf(db: Database, dedupeKey: string): OutboxStatus | undefined {
+  return db.prepare("SELECT status FROM outbox WHERE dedupe_key = ?").pluck().get(dedupeKey) as
+    | OutboxStatus
+    | undefined;
 }
 
 export function getOutboxItem(db: Database, id: number): OutboxItem | undefined {
@@ -118,6 +178,132 @@ export function setOutboxStatus(
         from,
       ).changes === 1
   );
+}
+
+/**
+ * A failed attempt whose cause can clear: the item goes back to 'pending', not to be tried before
+ * `notBefore`. `failing_since` keeps the first failure.
+ */
+export function recordRetry(
+  db: Database,
+  id: number,
+  outcome: { error: string; at: Date; notBefore: Date },
+): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE outbox SET status = 'pending', last_error = ?, not_before = ?, last_attempt_at = ?,
+           failing_since = coalesce(failing_since, ?)
+         WHERE id = ? AND status = 'sending'`,
+      )
+      .run(
+        outcome.error,
+        outcome.notBefore.toISOString(),
+        outcome.at.toISOString(),
+        outcome.at.toISOString(),
+        id,
+      ).changes === 1
+  );
+}
+
+/** A permanent refusal: the item is 'failed' with the reason and never tried again. */
+export function recordRefusal(db: Database, id: number, outcome: { error: string; at: Date }): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE outbox SET status = 'failed', last_error = ?, not_before = NULL, last_attempt_at = ?,
+           failing_since = coalesce(failing_since, ?)
+         WHERE id = ? AND status = 'sending'`,
+      )
+      .run(outcome.error, outcome.at.toISOString(), outcome.at.toISOString(), id).changes === 1
+  );
+}
+
+/**
+ * The cause of failed deliveries may have cleared (a Teams install, a conversation seen): every
+ * item of `platform` waiting to be retried becomes due now. Returns how many.
+ */
+export function retryWaitingNow(db: Database, platform: string, now: Date): number {
+  return db
+    .prepare(
+      `UPDATE outbox SET not_before = ?
+       WHERE platform = ? AND status = 'pending' AND failing_since IS NOT NULL AND not_before > ?`,
+    )
+    .run(now.toISOString(), platform, now.toISOString()).changes;
+}
+
+/**
+ * Every pending item of `platform` due now waits until `until` (a run stopped because the
+ * platform refuses warden itself, e.g. a revoked token: they are not tried, and not lost, meanwhile).
+ */
+export function deferDue(db: Database, platform: string, now: Date, until: Date): number {
+  return db
+    .prepare(
+      `UPDATE outbox SET not_before = ?
+       WHERE platform = ? AND status = 'pending' AND (not_before IS NULL OR not_before <= ?)`,
+    )
+    .run(until.toISOString(), platform, now.toISOString()).changes;
+}
+
+/** When the next pending item of `platform` is due (undefined: nothing pending). */
+export function nextDueAt(db: Database, platform: string): Date | undefined {
+  const row = db
+    .prepare(
+      `SELECT min(coalesce(not_before, created_at)) FROM outbox WHERE platform = ? AND status = 'pending'`,
+    )
+    .pluck()
+    .get(platform) as string | null;
+  return row ? new Date(row) : undefined;
+}
+
+/** A message warden could not deliver, for the digest and the doctor. */
+export interface UndeliveredMessage {
+  id: number;
+  platform: string;
+  kind: OutboxKind;
+  recipient: string;
+  /** The first failed attempt. */
+  since: Date;
+  lastError: string;
+  /** true: still being retried; false: refused for good. */
+  retrying: boolean;
+}
+
+/**
+ * Messages still undelivered `giveUpMs` after their first failure (they are still retried), and
+ * messages refused for good within the last `giveUpMs` (so each refusal is reported for that long),
+ * oldest first.
+ */
+export function listUndelivered(
+  db: Database,
+  options: { now: Date; giveUpMs: number },
+): UndeliveredMessage[] {
+  const cutoff = new Date(options.now.getTime() - options.giveUpMs).toISOString();
+  const rows = db
+    .prepare(
+      `SELECT id, platform, kind, recipient, failing_since, last_error, status FROM outbox
+        WHERE failing_since IS NOT NULL
+          AND ((status = 'pending' AND failing_since <= ?) OR (status = 'failed' AND last_attempt_at >= ?))
+        ORDER BY failing_since, id`,
+    )
+    .all(cutoff, cutoff) as {
+    id: number;
+    platform: string;
+    kind: OutboxKind;
+    recipient: string;
+    failing_since: string;
+    last_error: string | null;
+    status: OutboxStatus;
+  }[];
+  return rows.map((row) => ({
+    id: row.id,
+    platform: row.platform,
+    kind: row.kind,
+    recipient: row.recipient,
+    since: new Date(row.failing_since),
+    lastError: row.last_error ?? "",
+    retrying: row.status === "pending",
+  }));
 }
 
 /** Records which accounts (and rules) a sent message showed. */

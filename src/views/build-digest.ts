@@ -3,7 +3,7 @@ import { accountRisk } from "../core/compute-score.js";
 import { type BlindSpot, RULE_NAMES, type RuleName } from "../core/model.js";
 import { listScanAccounts } from "../store/accounts.js";
 import { listFindingChanges, listOpenFindings, type StoredFinding } from "../store/findings.js";
-import { listUnansweredMessages } from "../store/outbox.js";
+import { listUnansweredMessages, listUndelivered, type OutboxKind } from "../store/outbox.js";
 import { listScans, type ScanRecord, scanOfPreviousDigest } from "../store/scans.js";
 import { plural, RULE_OPENED, RULE_RESOLVED } from "./rule-text.js";
 
@@ -22,6 +22,19 @@ export interface DigestAccountLine {
   rules: RuleName[];
   /** 0..1, as in the score. */
   risk: number;
+}
+
+/** A message warden could not deliver (plain text: renderers escape it). */
+export interface DigestUndeliveredLine {
+  platform: string;
+  kind: OutboxKind;
+  /** Owner email or channel id. */
+  recipient: string;
+  /** The first failed attempt. */
+  since: Date;
+  lastError: string;
+  /** true: still retried; false: refused for good. */
+  retrying: boolean;
 }
 
 /** The weekly digest as a neutral view model; renderers turn it into text, Block Kit or a card. */
@@ -47,6 +60,11 @@ export interface DigestView {
   riskiest: DigestAccountLine[];
   /** Owners who have not answered warden's messages (filled by the chat features). */
   unansweredOwners: { owner: string; accounts: number; since: Date }[];
+  /**
+   * Messages still undelivered after the give-up time (still retried) and messages refused for
+   * good within it, oldest first. Optional: digests queued by an older warden have none.
+   */
+  undelivered?: DigestUndeliveredLine[] | undefined;
   blindSpots: BlindSpot[];
 }
 
@@ -54,6 +72,8 @@ export interface BuildDigestOptions {
   now: Date;
   /** A scan older than this many hours is called stale. Default 48 (a daily scan missed twice). */
   staleAfterHours?: number;
+  /** WARDEN_DELIVERY_GIVE_UP_DAYS: a message failing this long is listed as undelivered. Default 7. */
+  giveUpDays?: number;
 }
 
 /** Builds the digest from the store: the latest successful scan compared with the one before. */
@@ -84,6 +104,16 @@ export function buildDigest(db: Database, options: BuildDigestOptions): DigestVi
     fixedFindings: [],
     riskiest: [],
     unansweredOwners: unansweredOwners(db, now),
+    undelivered: listUndelivered(db, { now, giveUpMs: (options.giveUpDays ?? 7) * 86_400_000 }).map(
+      ({ platform, kind, recipient, since, lastError, retrying }) => ({
+        platform,
+        kind,
+        recipient,
+        since,
+        lastError,
+        retrying,
+      }),
+    ),
     blindSpots: latest?.blindSpots ?? [],
   };
   if (!latest?.score) return view;

@@ -127,6 +127,16 @@ describe("loadConfig", () => {
     }
   });
 
+  it("reports messages undelivered after WARDEN_DELIVERY_GIVE_UP_DAYS, 7 by default, 1 to 365", () => {
+    expect(loadConfig({}).deliveryGiveUpDays).toBe(7);
+    expect(loadConfig({ WARDEN_DELIVERY_GIVE_UP_DAYS: "2" }).deliveryGiveUpDays).toBe(2);
+    for (const bad of ["0", "366", "2.5", "a week"]) {
+      expect(() => loadConfig({ WARDEN_DELIVERY_GIVE_UP_DAYS: bad }), bad).toThrowError(
+        /WARDEN_DELIVERY_GIVE_UP_DAYS must be a whole number from 1 to 365/,
+      );
+    }
+  });
+
   it("reads the longest Retry-After to wait out, 120 s unless set, and refuses one over an hour", () => {
     expect(loadConfig({}).servicenow.maxRetryAfterSeconds).toBe(120);
     expect(loadConfig({ SERVICENOW_MAX_RETRY_AFTER_SECONDS: "30" }).servicenow.maxRetryAfterSeconds).toBe(30);

@@ -100,6 +100,11 @@ export interface FakeBotConnector {
   conversation(conversationId: string): FakeConversation | undefined;
   /** Requests of one route kind. */
   requestsOf(kind: ConnectorRouteKind): RecordedConnectorRequest[];
+  /**
+   * Resolves with `check()`'s first truthy value, checked now and again after every request the
+   * fake answers (an event, not a poll); rejects after `timeoutMs` (generous: loaded CI machines).
+   */
+  until<T>(check: () => T | undefined | null | false, what: string, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -303,9 +308,13 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     return scripts.get(route.kind)?.shift() ?? answer(route, body, url.searchParams);
   };
 
+  const waiters = new Set<() => void>();
   const server = createServer((req, res) => {
     readBody(req)
-      .then((raw) => send(res, handle(req, raw)))
+      .then((raw) => {
+        send(res, handle(req, raw));
+        for (const wake of [...waiters]) wake();
+      })
       .catch((error: unknown) => send(res, { status: 500, body: errorBody("FakeFailed", String(error)) }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -325,6 +334,32 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     activities: (conversationId) => (store.get(conversationId)?.activities ?? []).map((a) => ({ ...a })),
     conversation: (conversationId) => store.get(conversationId),
     requestsOf: (kind) => requests.filter((r) => r.kind === kind),
+    until(check, what, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(wake);
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+        }, timeoutMs);
+        const wake = () => {
+          let value: ReturnType<typeof check>;
+          try {
+            value = check();
+          } catch (error) {
+            waiters.delete(wake);
+            clearTimeout(timer);
+            reject(error);
+            return;
+          }
+          if (value) {
+            waiters.delete(wake);
+            clearTimeout(timer);
+            resolve(value);
+          }
+        };
+        waiters.add(wake);
+        wake();
+      });
+    },
     close() {
       return new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
-import { deliverOutbox, type OutboxSender, RateLimitedError } from "../../src/notify/deliver-outbox.js";
+import {
+  deliverOutbox,
+  type OutboxSender,
+  RateLimitedError,
+  UnreachableRecipientError,
+} from "../../src/notify/deliver-outbox.js";
 import { enqueueOwnerMessages } from "../../src/notify/enqueue-owner-messages.js";
-import { viewFromJson } from "../../src/notify/view-json.js";
-import { listOutbox, type OutboxItem } from "../../src/store/outbox.js";
+import { viewFromJson, viewToJson } from "../../src/notify/view-json.js";
+import { enqueue, getOutboxItem, listOutbox, type OutboxItem } from "../../src/store/outbox.js";
 import type { OwnerMessageView } from "../../src/views/build-owner-messages.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
 
@@ -61,7 +66,7 @@ describe("owner messages through the outbox", () => {
     enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
     const { sender, sent } = recordingSender();
     const result = await deliver(db, sender);
-    expect(result).toEqual({ sent: sent.length, failed: 0, unknown: 0, rerouted: 0 });
+    expect(result).toEqual({ sent: sent.length, failed: 0, unknown: 0, rerouted: 0, retrying: 0 });
     expect((await deliver(db, sender)).sent).toBe(0);
     const shown = db.prepare("SELECT count(*) FROM message_accounts").pluck().get() as number;
     expect(shown).toBeGreaterThan(sent.length - 1);
@@ -82,7 +87,7 @@ describe("owner messages through the outbox", () => {
 
     const second = recordingSender();
     const result = await deliver(db, second.sender);
-    expect(result).toEqual({ sent: total - 3, failed: 0, unknown: 1, rerouted: 0 });
+    expect(result).toEqual({ sent: total - 3, failed: 0, unknown: 1, rerouted: 0, retrying: 0 });
     const everything = [...first.sent, ...second.sent].map((i) => i.id);
     expect(new Set(everything).size).toBe(everything.length);
     expect(listOutbox(db, "unknown")).toHaveLength(1);
@@ -115,5 +120,44 @@ describe("owner messages through the outbox", () => {
     const result = await deliver(db, sender);
     expect(result.failed).toBe(1);
     expect(listOutbox(db, "failed")[0]).toMatchObject({ kind: "unowned", lastError: "channel_not_found" });
+  });
+
+  it("gives a message still waiting for its owner the new content instead of queuing a second one", async () => {
+    const { db } = await scanned();
+    enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    let reachable = false;
+    const { sender, sent } = recordingSender((item) => {
+      if (item.recipient === "raj.patel@acme.example" && !reachable) {
+        throw new UnreachableRecipientError("no Slack user with the email raj.patel@acme.example");
+      }
+    });
+    await deliver(db, sender);
+    const waiting = listOutbox(db, "pending").find((i) => i.recipient === "raj.patel@acme.example");
+    expect(waiting).toMatchObject({ kind: "owner_message", attempts: 1 });
+
+    // The next scan found something else for Raj (one account left): his waiting message carries it.
+    const view = viewFromJson<OwnerMessageView>(waiting!.payload);
+    expect(view.accounts.length).toBeGreaterThan(1);
+    const newer = enqueue(db, {
+      platform: "slack",
+      kind: "owner_message",
+      recipient: "raj.patel@acme.example",
+      dedupeKey: "slack:owner:raj.patel@acme.example:newer-content",
+      payload: viewToJson({ ...view, accounts: view.accounts.slice(0, 1) }),
+      now: NOW,
+      replacePending: true,
+    });
+    expect(newer).toBe(waiting!.id);
+    expect(getOutboxItem(db, waiting!.id)).toMatchObject({
+      dedupeKey: "slack:owner:raj.patel@acme.example:newer-content",
+      attempts: 1,
+      failingSince: NOW,
+    });
+
+    reachable = true;
+    await deliverOutbox({ db, sender, now: () => new Date(NOW.getTime() + 3_600_000), logger: silentLogger });
+    const toRaj = sent.filter((i) => i.recipient === "raj.patel@acme.example");
+    expect(toRaj).toHaveLength(1);
+    expect(viewFromJson<OwnerMessageView>(toRaj[0]!.payload).accounts).toHaveLength(1);
   });
 });

@@ -7,13 +7,21 @@ import {
 } from "../../notify/deliver-outbox.js";
 import type { FollowUpView } from "../../notify/enqueue-follow-ups.js";
 import { viewFromJson } from "../../notify/view-json.js";
-import { getChatUserId, saveChatUser } from "../../store/chat-users.js";
+import { chatUserCacheExpiresAt, getChatUserId, saveChatUser } from "../../store/chat-users.js";
 import { getOutboxItem, type OutboxItem } from "../../store/outbox.js";
 import type { DigestView } from "../../views/build-digest.js";
 import type { OwnerAccountView, OwnerMessageView } from "../../views/build-owner-messages.js";
-import { renderDigestBlocks, renderOwnerMessageBlocks, renderUnownedBlocks } from "./render/index.js";
+import { describeReroute, type ReroutedView } from "../../views/describe-reroute.js";
+import {
+  checkBlockKitLimits,
+  renderDigestBlocks,
+  renderOwnerMessageBlocks,
+  renderUnownedBlocks,
+} from "./render/index.js";
+import { sectionBlock } from "./render/slack-blocks.js";
 import { messageArgs, type SlackMessage } from "./render/slack-message.js";
 import { renderFollowUpBlocks } from "./render-follow-up-blocks.js";
+import { toSlackDeliveryError } from "./to-slack-delivery-error.js";
 
 /** Where a Slack message landed, as the outbox keeps it (chat.update needs both). */
 export interface SlackMessageRef {
@@ -35,23 +43,70 @@ export function createSlackSender(deps: {
 }): OutboxSender {
   const { client, db } = deps;
 
+  /**
+   * The owner's Slack user id. "Not found" is cached like a found id, for `userCacheMs` only: the
+   * message waits, and is retried when that answer expires (the owner may have joined by then).
+   */
   async function userIdFor(email: string): Promise<string> {
+    const notFound = (notBefore: Date | undefined) =>
+      new UnreachableRecipientError(`no Slack user with the email ${email}`, { notBefore });
     const cached = getChatUserId(db, "slack", email, { now: deps.now(), maxAgeMs: deps.userCacheMs });
     if (cached) return cached;
-    if (cached === null) throw new UnreachableRecipientError(`no Slack user with the email ${email}`);
+    if (cached === null) throw notFound(chatUserCacheExpiresAt(db, "slack", email, deps.userCacheMs));
     try {
       const answer = await client.users.lookupByEmail({ email });
       const id = answer.user?.id;
-      if (!id) throw new UnreachableRecipientError(`no Slack user with the email ${email}`);
+      if (!id) throw notFound(undefined);
+      if (answer.user?.deleted) {
+        throw new UnreachableRecipientError(`the Slack user with the email ${email} is deactivated`, {
+          retry: "never",
+        });
+      }
       saveChatUser(db, "slack", email, id, deps.now());
       return id;
     } catch (error) {
       if ((error as { data?: { error?: string } }).data?.error === "users_not_found") {
         saveChatUser(db, "slack", email, null, deps.now());
-        throw new UnreachableRecipientError(`no Slack user with the email ${email}`);
+        throw notFound(new Date(deps.now().getTime() + deps.userCacheMs));
       }
       throw error;
     }
+  }
+
+  /** Whether warden has posted to `channel` before (a channel_not_found then means it is gone). */
+  function deliveredBefore(channel: string): boolean {
+    return (
+      db
+        .prepare(
+          "SELECT 1 FROM outbox WHERE platform = 'slack' AND recipient = ? AND status = 'sent' LIMIT 1",
+        )
+        .get(channel) !== undefined
+    );
+  }
+
+  /**
+   * The admin channel's list of accounts; when they were rerouted from an owner warden could not
+   * reach, it starts by saying so and why. Fewer accounts are listed if the notice would not fit.
+   */
+  function unownedMessage(item: OutboxItem): SlackMessage {
+    const view = viewFromJson<ReroutedView & { accounts: OwnerAccountView[] }>(item.payload);
+    const notice = describeReroute(view);
+    for (const maxAccounts of [10, 8, 5, 2, 0]) {
+      const message = renderUnownedBlocks(view.accounts, {
+        messageId: item.id,
+        now: deps.now(),
+        maxAccounts,
+      });
+      if (!notice) return message;
+      // sectionBlock escapes the notice (it names people and accounts).
+      const blocks = [
+        ...message.blocks.slice(0, 1),
+        sectionBlock(`:information_source: ${notice}`, 900),
+        ...message.blocks.slice(1),
+      ];
+      if (checkBlockKitLimits(blocks).length === 0) return { text: message.text, blocks };
+    }
+    return renderUnownedBlocks(view.accounts, { messageId: item.id, now: deps.now() });
   }
 
   async function post(channel: string, message: SlackMessage): Promise<SlackMessageRef> {
@@ -73,11 +128,7 @@ export function createSlackSender(deps: {
             renderOwnerMessageBlocks(view, { messageId: item.id, now: deps.now() }),
           );
         } else if (item.kind === "unowned" || item.kind === "not_mine") {
-          const { accounts } = viewFromJson<{ accounts: OwnerAccountView[] }>(item.payload);
-          ref = await post(
-            item.recipient,
-            renderUnownedBlocks(accounts, { messageId: item.id, now: deps.now() }),
-          );
+          ref = await post(item.recipient, unownedMessage(item));
         } else if (item.kind === "digest") {
           ref = await post(item.recipient, renderDigestBlocks(viewFromJson<DigestView>(item.payload)));
         } else if (item.kind === "reminder") {
@@ -116,7 +167,11 @@ export function createSlackSender(deps: {
         if (code === ErrorCode.RateLimitedError) {
           throw new RateLimitedError(((error as { retryAfter?: number }).retryAfter ?? 1) * 1000);
         }
-        throw error;
+        throw toSlackDeliveryError(error, {
+          recipient: item.recipient,
+          direct: item.kind === "owner_message",
+          deliveredBefore: () => deliveredBefore(item.recipient),
+        });
       }
     },
   };

@@ -38,6 +38,12 @@ export interface TeamsBotDeps {
   startScan?: ChatCommandDeps["startScan"];
   /** WARDEN_LOOKUP (default "owners"). */
   lookup?: ChatCommandDeps["lookup"];
+  /**
+   * Called after an install or conversationUpdate event was saved: messages waiting because warden
+   * was not installed, a channel not seen or an owner in no roster may go out now. Not awaited by
+   * the turn (Teams wants an answer quickly).
+   */
+  onConversationSeen?: () => void;
 }
 
 const CARD = "application/vnd.microsoft.card.adaptive";
@@ -76,6 +82,9 @@ class WardenTeamsBot extends ActivityHandler {
     // Runs first for every activity (messages, invokes, conversationUpdate, installationUpdate).
     this.onTurn(async (context, next) => {
       this.#saveReference(context);
+      if (context.activity.type === "conversationUpdate" || context.activity.type === "installationUpdate") {
+        await this.#onConversationSeen(context);
+      }
       await next();
     });
     this.onMessage(async (context, next) => {
@@ -91,6 +100,21 @@ class WardenTeamsBot extends ActivityHandler {
       saveConversationRef(this.#deps.db, toConversationRef(activity), this.#deps.now());
     } catch (error) {
       this.#deps.logger.warn({ err: error }, "could not save the Teams conversation reference");
+    }
+  }
+
+  /**
+   * An install or conversation event: in a 1:1 chat, the user's email is read (and cached) so
+   * their waiting messages find this conversation; then whatever waits is retried.
+   */
+  async #onConversationSeen(context: TurnContext): Promise<void> {
+    if (context.activity.conversation?.conversationType === "personal" && context.activity.from?.id) {
+      await this.#emailOf(context);
+    }
+    try {
+      this.#deps.onConversationSeen?.();
+    } catch (error) {
+      this.#deps.logger.warn({ err: error }, "could not retry waiting Teams messages");
     }
   }
 

@@ -9,6 +9,7 @@ import {
   TurnContext,
 } from "botbuilder";
 import { type OutboxSender, UnreachableRecipientError } from "../../notify/deliver-outbox.js";
+import { DeliveryError } from "../../notify/delivery-error.js";
 import type { FollowUpView } from "../../notify/enqueue-follow-ups.js";
 import { viewFromJson } from "../../notify/view-json.js";
 import { getChatUserId, saveChatUser } from "../../store/chat-users.js";
@@ -22,6 +23,8 @@ import {
 import { getOutboxItem, type OutboxItem } from "../../store/outbox.js";
 import type { DigestView } from "../../views/build-digest.js";
 import type { OwnerAccountView, OwnerMessageView } from "../../views/build-owner-messages.js";
+import { describeReroute, type ReroutedView } from "../../views/describe-reroute.js";
+import { cut, textBlock } from "./render/card-text.js";
 import {
   type AdaptiveCard,
   renderDigestCard,
@@ -60,8 +63,8 @@ const DEFAULT_AUDIENCE = undefined as unknown as string;
  * Sends outbox items to Teams. Owners are found by email/UPN in the roster of a team where warden
  * is installed (Teams cannot message by email, send-proactive-messages.md), their 1:1 chat is
  * reused or created, and the card is sent proactively. Digest and admin messages go to the channel
- * id in the item's recipient. Failures become the outbox's RateLimitedError and
- * UnreachableRecipientError (see toOutboxError).
+ * id in the item's recipient. Failures become the outbox's RateLimitedError and DeliveryError
+ * (UnreachableRecipientError for owners), retried or refused (see toOutboxError).
  */
 export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
   const { adapter, appId, db } = deps;
@@ -168,7 +171,8 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
     if (saved) return saved.reference as Reference;
     const team = listTeamRefs(db, "teams")[0];
     if (!team) {
-      throw new Error(
+      // Cleared by an install: the install event retries what waits (createTeamsBot's onConversationSeen).
+      throw new DeliveryError(
         `warden has not seen the Teams channel ${channelId}: install it in that channel's team`,
       );
     }
@@ -204,11 +208,12 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
             renderOwnerMessageCard(view, { messageId: item.id, now }),
           );
         } else if (item.kind === "unowned" || item.kind === "not_mine") {
-          const { accounts } = viewFromJson<{ accounts: OwnerAccountView[] }>(item.payload);
-          ref = await sendCard(
-            channelReference(item.recipient),
-            renderUnownedCard(accounts, { messageId: item.id, now }),
-          );
+          const view = viewFromJson<ReroutedView & { accounts: OwnerAccountView[] }>(item.payload);
+          const card = renderUnownedCard(view.accounts, { messageId: item.id, now });
+          // Accounts rerouted from an owner warden could not reach: say so, and why, under the title.
+          const notice = describeReroute(view);
+          if (notice) card.body.splice(1, 0, textBlock(`ℹ️ ${cut(notice, 900)}`, { weight: "bolder" }));
+          ref = await sendCard(channelReference(item.recipient), card);
         } else if (item.kind === "digest") {
           ref = await sendCard(
             channelReference(item.recipient),
@@ -250,7 +255,7 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
         }
         return { messageRef: JSON.stringify(ref) };
       } catch (error) {
-        throw toOutboxError(error, item.recipient);
+        throw toOutboxError(error, item.recipient, { direct: item.kind === "owner_message" });
       }
     },
   };

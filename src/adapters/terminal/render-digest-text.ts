@@ -1,4 +1,5 @@
 import type { DigestView } from "../../views/build-digest.js";
+import { describeUndelivered } from "../../views/describe-undelivered.js";
 import { formatTime } from "../../views/format-text.js";
 import { plural, RULE_TITLES } from "../../views/rule-text.js";
 
@@ -54,6 +55,7 @@ export function renderDigestText(view: DigestView, options: { limit?: number } =
       (o) => `${o.owner}: ${plural(o.accounts, "account")} since ${formatTime(o.since)}`,
     ),
   );
+  list("Undelivered messages", (view.undelivered ?? []).map(describeUndelivered));
   list(
     "Blind spots (signals this instance does not expose: not the same as no risk)",
     view.blindSpots.map((b) => `${b.signal} (${b.table}): ${b.reason}`),

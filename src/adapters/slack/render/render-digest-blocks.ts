@@ -1,5 +1,6 @@
 import type { types } from "@slack/bolt";
 import type { DigestView } from "../../../views/build-digest.js";
+import { describeUndelivered } from "../../../views/describe-undelivered.js";
 import { formatTime } from "../../../views/format-text.js";
 import { plural, RULE_TITLES } from "../../../views/rule-text.js";
 import { truncateText } from "../../../views/truncate-text.js";
@@ -91,6 +92,10 @@ export function renderDigestBlocks(view: DigestView): SlackMessage {
     view.unansweredOwners.map(
       (o) => `${ec(o.owner, 100)}: ${plural(o.accounts, "account")} since ${formatTime(o.since)}`,
     ),
+  );
+  list(
+    "Undelivered messages",
+    (view.undelivered ?? []).map((u) => ec(describeUndelivered(u), 400)),
   );
   list(
     "Blind spots (signals this instance does not expose: not the same as no risk)",

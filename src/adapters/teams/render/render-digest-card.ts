@@ -1,4 +1,5 @@
 import type { DigestView } from "../../../views/build-digest.js";
+import { describeUndelivered } from "../../../views/describe-undelivered.js";
 import { formatTime } from "../../../views/format-text.js";
 import { plural, RULE_TITLES } from "../../../views/rule-text.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
@@ -74,6 +75,11 @@ export function renderDigestCard(view: DigestView): AdaptiveCard {
       view.unansweredOwners.map(
         (o) => `${cut(o.owner, 100)}: ${plural(o.accounts, "account")} since ${formatTime(o.since)}`,
       ),
+      LIST,
+    ),
+    ...listBlocks(
+      "Undelivered messages",
+      (view.undelivered ?? []).map((u) => cut(describeUndelivered(u), 400)),
       LIST,
     ),
     ...listBlocks(
