@@ -64,7 +64,8 @@ describe("warden serve and SIGTERM", () => {
       serve.done.then((r) => reject(new Error(`serve exited early: ${r.stderr}`)));
     });
 
-    sim.latencyMs = 1500; // ServiceNow is slow: the click is still in progress when SIGTERM comes
+    // ServiceNow holds the write: the click is still in progress when SIGTERM comes.
+    const held = sim.holds.next({ method: "PATCH" });
     const patchesBefore = sim.requests.filter((r) => r.method === "PATCH").length;
     const click = await postSlack(
       `http://127.0.0.1:${port}`,
@@ -79,9 +80,10 @@ describe("warden serve and SIGTERM", () => {
       SECRET,
     );
     expect(click.status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const patch = await held;
     const started = Date.now();
     serve.child.kill("SIGTERM");
+    await patch.release();
     const result = await serve.done;
     expect(result.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
