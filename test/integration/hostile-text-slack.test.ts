@@ -31,15 +31,6 @@ interface Button {
   value?: string;
 }
 
-async function waitFor<T>(check: () => T | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const value = check();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 async function setup() {
   const hostile = hostileInstance();
   const source = await startDemoSource({ data: hostile.data });
@@ -124,7 +115,7 @@ async function command(t: Setup, user: { id: string }, text: string) {
     responseUrl: t.slack.responseUrl({ channel: "C1", user: user.id }),
   });
   expect((await postSlack(t.server.url, body, SECRET)).status).toBe(200);
-  return waitFor(() => t.slack.callsTo("response_url")[before], `the answer to ${text}`);
+  return t.slack.until(() => t.slack.callsTo("response_url")[before], `the answer to ${text}`);
 }
 
 describe("Slack: hostile names from ServiceNow and users ping nobody and link nowhere", () => {
@@ -142,18 +133,18 @@ describe("Slack: hostile names from ServiceNow and users ping nobody and link no
     // A stranger's click is refused; the owner's applies, a second click is a duplicate.
     const disable = dmButton(t.slack, RAJ, "warden_disable", dormant.id);
     await click(t, MALLORY, RAJ, "warden_disable", dormant.id);
-    await waitFor(() => t.slack.ephemerals(`D${RAJ.id}`)[0], "the refusal");
+    await t.slack.until(() => t.slack.ephemerals(`D${RAJ.id}`)[0], "the refusal");
     await click(t, RAJ, RAJ, "warden_disable", dormant.id);
-    await waitFor(
+    await t.slack.until(
       () => (t.slack.messages(`D${RAJ.id}`)[0]?.edits ?? 0) > 0 || undefined,
       "the DM to show the disable",
     );
     await click(t, RAJ, RAJ, "warden_disable", dormant.id, disable);
-    await waitFor(() => t.slack.ephemerals(`D${RAJ.id}`)[1], "the duplicate notice");
+    await t.slack.until(() => t.slack.ephemerals(`D${RAJ.id}`)[1], "the duplicate notice");
 
     // Keep with a hostile reason, through the modal.
     await click(t, RAJ, RAJ, "warden_keep", kept.id);
-    const modal = (await waitFor(() => t.slack.views()[0], "the Keep modal")).view as {
+    const modal = (await t.slack.until(() => t.slack.views()[0], "the Keep modal")).view as {
       private_metadata: string;
     };
     const edits = t.slack.messages(`D${RAJ.id}`)[0]?.edits ?? 0;
@@ -170,7 +161,7 @@ describe("Slack: hostile names from ServiceNow and users ping nobody and link no
       }),
       SECRET,
     );
-    await waitFor(
+    await t.slack.until(
       () => (t.slack.messages(`D${RAJ.id}`)[0]?.edits ?? 0) > edits || undefined,
       "the DM to show the Keep",
     );
@@ -178,7 +169,7 @@ describe("Slack: hostile names from ServiceNow and users ping nobody and link no
     // Not mine: the account goes to the admin channel.
     const adminPosts = t.slack.messages("CADMIN").length;
     await click(t, RAJ, RAJ, "warden_not_mine", notMine.id);
-    await waitFor(() => t.slack.messages("CADMIN")[adminPosts], "the admin post");
+    await t.slack.until(() => t.slack.messages("CADMIN")[adminPosts], "the admin post");
 
     // Fixed in ServiceNow directly: James's old button answers with the current state, and the
     // next run updates his DM in place.
@@ -186,7 +177,7 @@ describe("Slack: hostile names from ServiceNow and users ping nobody and link no
     t.advance(1);
     await t.scan();
     await click(t, JAMES, JAMES, "warden_disable", stale.id);
-    await waitFor(() => t.slack.ephemerals(`D${JAMES.id}`)[0], "the stale notice");
+    await t.slack.until(() => t.slack.ephemerals(`D${JAMES.id}`)[0], "the stale notice");
     await notifyOwners(t.warden);
     expect(t.slack.messages(`D${JAMES.id}`)[0]?.edits).toBeGreaterThan(0);
 

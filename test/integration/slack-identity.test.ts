@@ -87,15 +87,6 @@ function disableButtons(slack: FakeSlackApi, user: { id: string }) {
   return { message, buttons };
 }
 
-async function waitFor<T>(check: () => T | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const value = check();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 const userNameOf = (t: Setup, id: string) =>
   t.sim.data.tables.get("sys_user")?.rows.find((r) => r.sys_id === id)?.user_name as string;
 const patches = (t: Setup) => t.sim.requests.filter((r) => r.method === "PATCH").length;
@@ -132,7 +123,7 @@ async function click(
 
 /** Waits for the ephemeral notice number `index` in `dmOf`'s DM. */
 const notice = (t: Setup, dmOf: { id: string }, index: number) =>
-  waitFor(() => t.slack.ephemerals(`D${dmOf.id}`)[index], "the notice");
+  t.slack.until(() => t.slack.ephemerals(`D${dmOf.id}`)[index], "the notice");
 
 describe("Slack: owners are matched by the email rule, not by Unicode case folding", () => {
   it("refuses a user whose Slack email is a U+212A lookalike of the owner's", async () => {
@@ -154,7 +145,7 @@ describe("Slack: owners are matched by the email rule, not by Unicode case foldi
 
     // James himself still can.
     await click(t, JAMES, JAMES, message, button);
-    await waitFor(() => decision(t, accountId), "James's decision");
+    await t.slack.until(() => decision(t, accountId), "James's decision");
     expect(decision(t, accountId)).toEqual({ outcome: "applied", actor_email: JAMES.email });
     expect(patches(t)).toBe(1);
   });
@@ -176,7 +167,7 @@ describe("Slack: owners are matched by the email rule, not by Unicode case foldi
 
     await click(t, raj, raj, message, second);
     const id = decodeActionPayload(second.value)!.id;
-    expect(await waitFor(() => decision(t, id), "Raj's decision")).toEqual({
+    expect(await t.slack.until(() => decision(t, id), "Raj's decision")).toEqual({
       outcome: "applied",
       actor_email: email,
     });
@@ -194,7 +185,7 @@ describe("Slack: owners are matched by the email rule, not by Unicode case foldi
     // A fresh read: the sender's cached lookup has expired, so users.info answers with Slack's spelling.
     t.advance(25 * HOUR);
     await click(t, raj, raj, message, button);
-    expect(await waitFor(() => decision(t, id), "Raj's decision")).toEqual({
+    expect(await t.slack.until(() => decision(t, id), "Raj's decision")).toEqual({
       outcome: "applied",
       actor_email: RAJ.email,
     });
@@ -213,7 +204,7 @@ describe("Slack: a cached user email expires (WARDEN_USER_CACHE_HOURS)", () => {
 
     // Raj acts as the owner.
     await click(t, RAJ, RAJ, message, a);
-    expect(await waitFor(() => decision(t, idOf(a)), "the first decision")).toMatchObject({
+    expect(await t.slack.until(() => decision(t, idOf(a)), "the first decision")).toMatchObject({
       outcome: "applied",
     });
 
@@ -221,7 +212,7 @@ describe("Slack: a cached user email expires (WARDEN_USER_CACHE_HOURS)", () => {
     changeSlackEmail(t.slack, RAJ, "raj.patel.new@acme.example");
     t.advance(HOUR);
     await click(t, RAJ, RAJ, message, b);
-    expect(await waitFor(() => decision(t, idOf(b)), "the second decision")).toMatchObject({
+    expect(await t.slack.until(() => decision(t, idOf(b)), "the second decision")).toMatchObject({
       outcome: "applied",
     });
     expect(t.slack.callsTo("users.info")).toHaveLength(0);

@@ -7,6 +7,7 @@ import { silentLogger } from "../../src/logger.js";
 import { runScan } from "../../src/scan/run-scan.js";
 import { decodeActionPayload } from "../../src/views/action-payload.js";
 import { NOW, startDemoSource } from "../helpers/demo-source.js";
+import { eventually } from "../helpers/eventually.js";
 import { type FakeSlackApi, slackRateLimited, startFakeSlackApi } from "../helpers/fake-slack-api.js";
 import { runWarden } from "../helpers/run-warden.js";
 import {
@@ -73,15 +74,6 @@ function dmButton(slack: FakeSlackApi, actionId: string, accountId?: string) {
   return { message, button };
 }
 
-async function waitFor<T>(check: () => T | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = check();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 function click(
   t: Awaited<ReturnType<typeof setup>>,
   user: { id: string },
@@ -119,11 +111,11 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     const response = await click(t, OWNER, `D${OWNER.id}`, message.ts, disable);
     expect(response.status).toBe(200);
     const users = t.sim.data.tables.get("sys_user")!;
-    await waitFor(
+    await t.slack.until(
       () => users.rows[users.indexById.get(dormantId)!]!.active === "false" || undefined,
       "the account to be disabled",
     );
-    const updated = await waitFor(
+    const updated = await t.slack.until(
       () => t.slack.messages(`D${OWNER.id}`)[0]?.edits || undefined,
       "the DM to be updated",
     );
@@ -137,7 +129,10 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     // A second click on the same button (or a retried delivery) changes nothing more.
     const patches = t.sim.requests.filter((r) => r.method === "PATCH").length;
     expect((await click(t, OWNER, `D${OWNER.id}`, message.ts, disable)).status).toBe(200);
-    await waitFor(() => t.slack.ephemerals(`D${OWNER.id}`).length > 0 || undefined, "the duplicate notice");
+    await t.slack.until(
+      () => t.slack.ephemerals(`D${OWNER.id}`).length > 0 || undefined,
+      "the duplicate notice",
+    );
     expect(t.sim.requests.filter((r) => r.method === "PATCH").length).toBe(patches);
   });
 
@@ -146,7 +141,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     await notifyOwners(t.warden);
     const { message, button: disable } = dmButton(t.slack, "warden_disable");
     expect((await click(t, STRANGER, `D${OWNER.id}`, message.ts, disable)).status).toBe(200);
-    const notice = await waitFor(() => t.slack.ephemerals(`D${OWNER.id}`)[0], "the refusal");
+    const notice = await t.slack.until(() => t.slack.ephemerals(`D${OWNER.id}`)[0], "the refusal");
     expect(notice.text).toMatch(/Only .* owner/);
     expect(t.sim.requests.filter((r) => r.method === "PATCH")).toHaveLength(0);
     expect(
@@ -180,7 +175,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
         responseUrl: t.slack.responseUrl({ channel: "C1" }),
       });
       expect((await postSlack(t.server.url, body, SECRET)).status).toBe(200);
-      return waitFor(
+      return t.slack.until(
         () => t.slack.calls.filter((c) => c.method === "response_url")[before],
         `the answer to ${text}`,
       );
@@ -205,7 +200,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
       responseUrl: t.slack.responseUrl({ channel: "C1" }),
     });
     expect((await postSlack(t.server.url, body, SECRET)).status).toBe(200);
-    const answer = await waitFor(
+    const answer = await t.slack.until(
       () => t.slack.calls.find((c) => c.method === "response_url"),
       "the answer to the long lookup",
     );
@@ -227,7 +222,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     await notifyOwners(t.warden);
     const { message, button: disable } = dmButton(t.slack, "warden_disable");
     await click(t, OWNER, `D${OWNER.id}`, message.ts, disable);
-    await waitFor(
+    await t.slack.until(
       () =>
         t.warden.db.prepare("SELECT outcome FROM decisions WHERE outcome != 'pending'").pluck().get() as
           | string
@@ -244,18 +239,21 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     const { message, button } = dmButton(t.slack, "warden_disable");
     const accountId = decodeActionPayload(button.value)!.id;
     await click(t, OWNER, `D${OWNER.id}`, message.ts, button);
-    await waitFor(() => t.slack.messages(`D${OWNER.id}`)[0]?.edits || undefined, "the DM to be updated");
+    await t.slack.until(
+      () => t.slack.messages(`D${OWNER.id}`)[0]?.edits || undefined,
+      "the DM to be updated",
+    );
     const undo = dmButton(t.slack, "warden_undo", accountId).button;
     expect(decodeActionPayload(undo.value)?.d).toBeGreaterThan(0);
     await click(t, OWNER, `D${OWNER.id}`, message.ts, undo);
     const users = t.sim.data.tables.get("sys_user")!;
     const row = () => users.rows[users.indexById.get(accountId)!]!;
-    await waitFor(
+    await t.slack.until(
       () => (row().active === "true" && row().locked_out === "false") || undefined,
       "the account to be restored",
     );
     // The decision is recorded once ServiceNow's answer is back, a moment after the write lands.
-    await waitFor(
+    await t.slack.until(
       () =>
         t.warden.db.prepare("SELECT 1 FROM decisions WHERE outcome = 'pending'").get() === undefined ||
         undefined,
@@ -275,7 +273,10 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     const accountId = decodeActionPayload(button.value)!.id;
     const adminBefore = t.slack.messages("CADMIN").length;
     await click(t, OWNER, `D${OWNER.id}`, message.ts, button);
-    const posted = await waitFor(() => t.slack.messages("CADMIN")[adminBefore], "the admin channel message");
+    const posted = await t.slack.until(
+      () => t.slack.messages("CADMIN")[adminBefore],
+      "the admin channel message",
+    );
 
     // The admin picks James in the owner picker of that message.
     const picker = (posted.blocks as { block_id?: string; accessory?: { action_id?: string } }[]).find(
@@ -302,10 +303,10 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
       return postSlack(t.server.url, payloadBody(payload), SECRET);
     };
     await pick(OWNER);
-    await waitFor(() => t.slack.ephemerals("CADMIN")[0], "the refusal");
+    await t.slack.until(() => t.slack.ephemerals("CADMIN")[0], "the refusal");
     expect(t.warden.db.prepare("SELECT count(*) FROM owner_overrides").pluck().get()).toBe(0);
     await pick(ADMIN);
-    await waitFor(
+    await t.slack.until(
       () =>
         (t.warden.db.prepare("SELECT owner_email FROM owner_overrides").pluck().get() as string) || undefined,
       "the assignment",
@@ -375,7 +376,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     await notifyOwners(t.warden);
     const { message, button } = dmButton(t.slack, "warden_keep");
     await click(t, OWNER, `D${OWNER.id}`, message.ts, button);
-    const opened = await waitFor(() => [...t.slack.views()][0], "the modal");
+    const opened = await t.slack.until(() => [...t.slack.views()][0], "the modal");
     const modal = opened.view as { callback_id: string; private_metadata: string };
     expect(modal.callback_id).toBe("warden_keep");
     const submit = (reason: string) =>
@@ -395,7 +396,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     const empty = await submit("   ");
     expect(JSON.parse(empty.text)).toMatchObject({ response_action: "errors" });
     expect((await submit("nightly export for finance")).status).toBe(200);
-    const kept = await waitFor(
+    const kept = await t.slack.until(
       () =>
         t.warden.db
           .prepare("SELECT reason, expires_at FROM decisions WHERE action = 'keep' AND outcome = 'applied'")
@@ -406,7 +407,10 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
       reason: "nightly export for finance",
       expires_at: new Date(NOW.getTime() + 30 * 86_400_000).toISOString(),
     });
-    await waitFor(() => t.slack.messages(`D${OWNER.id}`)[0]?.edits || undefined, "the DM to be updated");
+    await t.slack.until(
+      () => t.slack.messages(`D${OWNER.id}`)[0]?.edits || undefined,
+      "the DM to be updated",
+    );
     expect(t.sim.requests.filter((r) => r.method === "PATCH")).toHaveLength(0);
   });
 
@@ -433,7 +437,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
         responseUrl: t.slack.responseUrl({ channel: "C1" }),
       });
       expect((await postSlack(t.server.url, body, SECRET)).status).toBe(200);
-      const answer = await waitFor(
+      const answer = await t.slack.until(
         () => t.slack.calls.filter((c) => c.method === "response_url")[before],
         text,
       );
@@ -444,7 +448,8 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     t.sim.latencyMs = 30; // a scan now takes long enough to be asked for twice
     expect(await ask(ADMIN, "scan")).toMatch(/Scan started/);
     expect(await ask(ADMIN, "scan")).toMatch(/already running/);
-    await waitFor(
+    // The background scan posts nothing when it ends: its row in the database is the only sign.
+    await eventually(
       () =>
         t.warden.db.prepare("SELECT status FROM scans WHERE id = 2 AND status != 'running'").pluck().get() as
           | string
@@ -471,7 +476,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     const patches = t.sim.requests.filter((r) => r.method === "PATCH").length;
 
     await click(t, OWNER, `D${OWNER.id}`, message.ts, button);
-    const notice = await waitFor(() => t.slack.ephemerals(`D${OWNER.id}`)[0], "the stale notice");
+    const notice = await t.slack.until(() => t.slack.ephemerals(`D${OWNER.id}`)[0], "the stale notice");
     expect(notice.text).toMatch(/changed since this message was sent: it has no open findings any more/);
     expect(JSON.stringify(notice.blocks)).toContain(t.sim.data.scenarios.dormant?.[0] as string);
     expect(t.sim.requests.filter((r) => r.method === "PATCH").length).toBe(patches);
