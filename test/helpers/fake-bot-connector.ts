@@ -9,8 +9,10 @@
  * `GET v3/conversations/:id/pagedmembers?pageSize=&continuationToken=`.
  * Proactive sends (`continueConversationAsync`) POST to `…/activities/<random uuid>`; that is accepted.
  */
+
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createCallWaiters } from "./call-waiters.js";
 import {
   addTeamsMember,
   FAKE_TENANT_ID,
@@ -308,12 +310,12 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     return scripts.get(route.kind)?.shift() ?? answer(route, body, url.searchParams);
   };
 
-  const waiters = new Set<() => void>();
+  const waiters = createCallWaiters();
   const server = createServer((req, res) => {
     readBody(req)
       .then((raw) => {
         send(res, handle(req, raw));
-        for (const wake of [...waiters]) wake();
+        waiters.wake();
       })
       .catch((error: unknown) => send(res, { status: 500, body: errorBody("FakeFailed", String(error)) }));
   });
@@ -334,32 +336,7 @@ export async function startFakeBotConnector(): Promise<FakeBotConnector> {
     activities: (conversationId) => (store.get(conversationId)?.activities ?? []).map((a) => ({ ...a })),
     conversation: (conversationId) => store.get(conversationId),
     requestsOf: (kind) => requests.filter((r) => r.kind === kind),
-    until(check, what, timeoutMs = 60_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(wake);
-          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-        }, timeoutMs);
-        const wake = () => {
-          let value: ReturnType<typeof check>;
-          try {
-            value = check();
-          } catch (error) {
-            waiters.delete(wake);
-            clearTimeout(timer);
-            reject(error);
-            return;
-          }
-          if (value) {
-            waiters.delete(wake);
-            clearTimeout(timer);
-            resolve(value);
-          }
-        };
-        waiters.add(wake);
-        wake();
-      });
-    },
+    until: waiters.until,
     close() {
       return new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -7,8 +7,10 @@
  * otherwise with a small stateful implementation (see `fake-slack-methods.ts`), and keeps a
  * per-channel message store so tests can assert what a channel or DM shows now.
  */
+
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createCallWaiters } from "./call-waiters.js";
 import {
   type FakeSlackIdentity,
   type FakeSlackUser,
@@ -238,12 +240,12 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     return handler({ args, store, users, identity, baseUrl });
   };
 
-  const waiters = new Set<() => void>();
+  const waiters = createCallWaiters();
   const server = createServer((req, res) => {
     readBody(req)
       .then((body) => {
         send(res, answer(req, body));
-        for (const wake of [...waiters]) wake();
+        waiters.wake();
       })
       .catch((error: unknown) => send(res, { status: 500, body: `fake slack failed: ${String(error)}` }));
   });
@@ -270,33 +272,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     messages: (channel) => store.messages(channel),
     ephemerals: (channel) => store.ephemerals(channel),
     views: () => [...store.views.values()].map((v) => ({ ...v })),
-    until(check, what, timeoutMs = 60_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(wake);
-          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-        }, timeoutMs);
-        const wake = () => {
-          let value: ReturnType<typeof check>;
-          try {
-            value = check();
-          } catch (error) {
-            value = undefined;
-            waiters.delete(wake);
-            clearTimeout(timer);
-            reject(error);
-            return;
-          }
-          if (value) {
-            waiters.delete(wake);
-            clearTimeout(timer);
-            resolve(value);
-          }
-        };
-        waiters.add(wake);
-        wake();
-      });
-    },
+    until: waiters.until,
     close() {
       return new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
