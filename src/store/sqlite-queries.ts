@@ -1,4 +1,5 @@
 import { findAccount, listScanAccounts, loadActivityHistory, matchAccount } from "./accounts.js";
+import { readAuditExportRows } from "./audit-export-rows.js";
 import { appendAudit, verifyAuditChain } from "./audit-log.js";
 import {
   chatUserCacheExpiresAt,
@@ -15,6 +16,7 @@ import {
   saveConversationRef,
 } from "./conversation-refs.js";
 import { countQueuedSince, outboxMark } from "./count-queued-since.js";
+import { countRetryingDeliveries } from "./count-retrying-deliveries.js";
 import {
   claimDecision,
   completeDecision,
@@ -67,7 +69,7 @@ import { suggestAccounts } from "./suggest-accounts.js";
  */
 export const SQLITE_QUERIES = {
   accounts: { findAccount, matchAccount, listScanAccounts, loadActivityHistory, suggestAccounts },
-  audit: { appendAudit, verifyAuditChain },
+  audit: { appendAudit, verifyAuditChain, readAuditExportRows },
   chatUsers: { getChatUserId, getChatUserEmail, chatUserCacheExpiresAt, saveChatUser, forgetChatUser },
   conversations: { saveConversationRef, getConversationRef, findPersonalRef, listTeamRefs },
   decisions: {
@@ -101,6 +103,7 @@ export const SQLITE_QUERIES = {
     outboxMark,
     countQueuedSince,
     hasMessagedBefore,
+    countRetryingDeliveries,
   },
   ownerOverrides: { getOwnerOverride, setOwnerOverride, listOwnerOverrides },
   scans: {
