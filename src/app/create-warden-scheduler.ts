@@ -4,7 +4,9 @@ import { createScheduler, type JobTrigger } from "../scheduler/create-scheduler.
 import { nextRun } from "../scheduler/next-run.js";
 import { appendAudit } from "../store/audit-log.js";
 import { countQueuedSince, outboxMark } from "../store/count-queued-since.js";
+import { lastDigestAt } from "../store/digests.js";
 import { hasMessagedBefore } from "../store/has-messaged.js";
+import { lastEventAt } from "../store/last-event-at.js";
 import { listScans } from "../store/scans.js";
 import {
   describeDigest,
@@ -86,13 +88,7 @@ export function createWardenScheduler(
         // Daily at 08:00 (TZ): reminders, escalations and expired Keeps.
         name: "follow-ups",
         cron: FOLLOW_UP_SCHEDULE,
-        lastRunAt: () => {
-          const at = db
-            .prepare("SELECT max(at) FROM audit_log WHERE event = 'followups.ran'")
-            .pluck()
-            .get() as string | null;
-          return at ? new Date(at) : undefined;
-        },
+        lastRunAt: () => lastEventAt(db, "followups.ran"),
         run: async () => {
           // Nothing to follow up before warden has messaged anyone; and this pass, which also
           // queues owner messages (for Keeps that expired), must not be the one to message first.
@@ -112,10 +108,7 @@ export function createWardenScheduler(
       {
         name: "digest",
         cron: config.digestSchedule,
-        lastRunAt: () => {
-          const at = db.prepare("SELECT max(posted_at) FROM digests").pluck().get() as string | null;
-          return at ? new Date(at) : undefined;
-        },
+        lastRunAt: () => lastDigestAt(db),
         run: async (trigger) => {
           const targets = chatTargets(warden).filter((t) => t.digestChannel).length;
           if (targets === 0) return void skipped.add("digest");

@@ -10,6 +10,7 @@ import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
 import { markFixedAccounts } from "../notify/mark-fixed-accounts.js";
 import { viewToJson } from "../notify/view-json.js";
 import { resolvePendingDecisions } from "../remediation/resolve-pending-decisions.js";
+import { recordDigest } from "../store/digests.js";
 import { enqueue, outboxStatusOf } from "../store/outbox.js";
 import { listScans } from "../store/scans.js";
 import { writeTransaction } from "../store/write-transaction.js";
@@ -104,11 +105,13 @@ async function postDigestNow(warden: Warden): Promise<{ sent: number; failed: nu
         payload: viewToJson(view),
         now,
       });
-      warden.db
-        .prepare(
-          "INSERT INTO digests (platform, recipient, scan_id, score, posted_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .run(target.platform, channel, scan?.id ?? null, view.score?.value ?? null, now.toISOString());
+      recordDigest(warden.db, {
+        platform: target.platform,
+        recipient: channel,
+        scanId: scan?.id,
+        score: view.score?.value,
+        at: now,
+      });
     });
     await deliverOutbox({
       db: warden.db,

@@ -26,8 +26,10 @@ import {
   listPendingDecisions,
   recordDecisionBefore,
 } from "./decisions.js";
+import { lastDigestAt, recordDigest } from "./digests.js";
 import { acceptFindings, listAccountFindings, listFindingChanges, listOpenFindings } from "./findings.js";
 import { hasMessagedBefore } from "./has-messaged.js";
+import { lastEventAt } from "./last-event-at.js";
 import {
   deferDue,
   enqueue,
@@ -69,7 +71,8 @@ import { suggestAccounts } from "./suggest-accounts.js";
  */
 export const SQLITE_QUERIES = {
   accounts: { findAccount, matchAccount, listScanAccounts, loadActivityHistory, suggestAccounts },
-  audit: { appendAudit, verifyAuditChain, readAuditExportRows },
+  audit: { appendAudit, verifyAuditChain, readAuditExportRows, lastEventAt },
+  digests: { recordDigest, lastDigestAt },
   chatUsers: { getChatUserId, getChatUserEmail, chatUserCacheExpiresAt, saveChatUser, forgetChatUser },
   conversations: { saveConversationRef, getConversationRef, findPersonalRef, listTeamRefs },
   decisions: {
