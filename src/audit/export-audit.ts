@@ -1,10 +1,6 @@
-import type { Database } from "better-sqlite3";
-import {
-  type AuditExportRow,
-  type DecisionExportRow,
-  readAuditExportRows,
-} from "../store/audit-export-rows.js";
+import type { AuditExportRow, DecisionExportRow } from "../store/audit-export-rows.js";
 import type { AccountValues } from "../store/decisions.js";
+import type { Repository } from "../store/store.js";
 import { csvRow } from "./csv.js";
 
 export type AuditExportFormat = "json" | "csv";
@@ -92,13 +88,13 @@ const CHUNK_CHARS = 64 * 1024;
  * Streams decisions (by id), then audit log entries (in chain order), at or after `since`, as JSON
  * lines or CSV. Rows are iterated, never loaded all at once, and output goes to `write` in chunks of
  * about 64 KB. Both queries run in one read transaction, so the export is one consistent snapshot.
- * `write` must not use `db` (the connection is busy while rows are iterated).
+ * `write` must not use the store (the SQLite connection is busy while rows are iterated).
  */
-export function exportAudit(
-  db: Database,
+export async function exportAudit(
+  audit: Repository<"audit">,
   options: AuditExportOptions,
   write: (chunk: string) => void,
-): { decisions: number; entries: number } {
+): Promise<{ decisions: number; entries: number }> {
   const out = chunked(write);
   const emit =
     options.format === "csv"
@@ -107,7 +103,7 @@ export function exportAudit(
   const counts = { decisions: 0, entries: 0 };
 
   if (options.format === "csv") out.push(csvRow(CSV_COLUMNS));
-  readAuditExportRows(db, options.since, {
+  await audit.readAuditExportRows(options.since, {
     decision(row) {
       emit(toExportedDecision(row));
       counts.decisions += 1;

@@ -13,6 +13,7 @@ import { ConfigError, StoreError, UsageError, WardenError } from "../errors.js";
 import { createLogger, type Logger } from "../logger.js";
 import { redactUrlsIn } from "../redact-url.js";
 import { runScan, type ScanOutcome } from "../scan/run-scan.js";
+import { createSqliteStore } from "../store/create-sqlite-store.js";
 import { openAndMigrate, openDatabase } from "../store/open-database.js";
 import { describeInstance } from "../store/source-instance.js";
 import { buildDigest } from "../views/build-digest.js";
@@ -86,8 +87,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       const db = openDatabase(config.dbPath);
       try {
-        return runAuditCommand(
-          db,
+        return await runAuditCommand(
+          createSqliteStore(db, { location: config.dbPath }).audit,
           { since: values.since, format: values.format, verify: values.verify },
           { write: (chunk) => io.stdout.write(chunk) },
         );

@@ -16,6 +16,9 @@ export type Repositories = {
   readonly [R in keyof typeof SQLITE_QUERIES]: BoundRepository<(typeof SQLITE_QUERIES)[R]>;
 };
 
+/** One repository of the port, e.g. `Repository<"audit">` for a function that only reads the audit log. */
+export type Repository<R extends keyof Repositories> = Repositories[R];
+
 /** The repositories as seen inside a transaction; nested `transaction` calls join the outer one. */
 export interface StoreTx extends Repositories {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
