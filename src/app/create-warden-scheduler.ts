@@ -6,6 +6,7 @@ import { appendAudit } from "../store/audit-log.js";
 import { countQueuedSince, outboxMark } from "../store/count-queued-since.js";
 import { hasMessagedBefore } from "../store/has-messaged.js";
 import { listScans } from "../store/scans.js";
+import { configuredChats } from "./chat-targets.js";
 import {
   describeDigest,
   describeFollowUps,
@@ -13,7 +14,7 @@ import {
   describeScan,
 } from "./describe-scheduled-run.js";
 import type { Warden } from "./open-warden.js";
-import { chatTargets, notifyOwners, postDigest } from "./post-digest.js";
+import { notifyOwners, postDigest } from "./post-digest.js";
 
 /** When the daily follow-up pass runs (in TZ). */
 export const FOLLOW_UP_SCHEDULE = "0 8 * * *";
@@ -41,7 +42,7 @@ export function createWardenScheduler(
 ) {
   const { config, db } = warden;
   const report = options.report ?? (() => {});
-  const chatConfigured = () => chatTargets(warden).length > 0;
+  const chatConfigured = () => configuredChats(config).length > 0;
   /** Set during the catch-up at start when warden has never messaged anyone. */
   let firstStart = false;
   /** What the catch-up held back, and the jobs that did nothing (held back, or no chat configured). */
@@ -117,7 +118,7 @@ export function createWardenScheduler(
           return at ? new Date(at) : undefined;
         },
         run: async (trigger) => {
-          const targets = chatTargets(warden).filter((t) => t.digestChannel).length;
+          const targets = configuredChats(config).filter((t) => t.digestChannel).length;
           if (targets === 0) return void skipped.add("digest");
           if (holdBack(trigger, "the digest", "digest")) return;
           await reported("digest", async () => {

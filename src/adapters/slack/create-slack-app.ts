@@ -1,4 +1,5 @@
 import { App, ExpressReceiver, LogLevel } from "@slack/bolt";
+import type { WebClient, WebClientOptions } from "@slack/web-api";
 import type { Database } from "better-sqlite3";
 import type { Application } from "express";
 import { type ChatCommandDeps, runChatCommand } from "../../chat/run-chat-command.js";
@@ -29,10 +30,12 @@ export interface SlackAppOptions {
   signingSecret?: string | undefined;
   appToken?: string | undefined;
   apiUrl: string;
+  /** The process's Slack Web API client (createChatPlatforms): every call warden makes goes through it. */
+  client: WebClient;
+  /** The options it was built with: Bolt builds its own clients from them (it takes no instance). */
+  clientOptions: WebClientOptions;
   /** Express app to mount `POST /slack/events` on (HTTP mode). */
   expressApp?: Application;
-  /** Tests pass 0 retries so a failing fake does not stall them. */
-  retries?: number;
 }
 
 export interface SlackAppDeps {
@@ -57,11 +60,7 @@ const ACTION_PATTERN = /^warden_(disable|restrict|not_mine|undo)$/;
  */
 export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
   const { db, logger } = deps;
-  const clientOptions = {
-    slackApiUrl: options.apiUrl,
-    retryConfig: { retries: options.retries ?? 10 },
-    rejectRateLimitedCalls: true,
-  };
+  const { client } = options;
   const receiver =
     options.appToken === undefined
       ? new ExpressReceiver({
@@ -79,9 +78,12 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
           socketMode: true,
           // The Socket Mode client makes its own Web API calls (apps.connections.open): point it
           // at SLACK_API_URL too (GovSlack, tests). Bolt hands it only installerOptions.clientOptions.
+          // Only the URL: without a retryConfig it keeps its own, made for reconnecting
+          // (https://github.com/slackapi/node-slack-sdk/blob/main/packages/socket-mode/src/SocketModeClient.ts).
           installerOptions: { clientOptions: { slackApiUrl: options.apiUrl } },
         }),
-    clientOptions,
+    // A copy: Bolt writes its logger into the object it is given.
+    clientOptions: { ...options.clientOptions },
     logLevel: LogLevel.ERROR,
   });
 
@@ -100,7 +102,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
     const cached = getChatUserEmail(db, "slack", userId, { now: deps.now(), maxAgeMs: deps.userCacheMs });
     if (cached) return cached;
     try {
-      const info = await app.client.users.info({ user: userId });
+      const info = await client.users.info({ user: userId });
       const email = normalizeEmail(info.user?.profile?.email);
       if (email) saveChatUser(db, "slack", email, userId, deps.now());
       else forgetChatUser(db, "slack", userId);
@@ -154,7 +156,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
     const view = recordDecisionInMessage(db, "slack", outboxId, result.decision);
     if (!view) return;
     const message = renderOwnerMessageBlocks(view, { messageId: outboxId, now: deps.now() });
-    await app.client.chat.update({ channel, ts, ...messageArgs(message) });
+    await client.chat.update({ channel, ts, ...messageArgs(message) });
   }
 
   async function act(
@@ -198,7 +200,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
     );
   });
 
-  app.action("warden_keep", async ({ ack, body, action, client }) => {
+  app.action("warden_keep", async ({ ack, body, action }) => {
     await ack();
     const payload = decodeActionPayload((action as { value?: string }).value);
     if (!payload || body.type !== "block_actions") return;
@@ -213,7 +215,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
     await client.views.open({ trigger_id: body.trigger_id, view: renderKeepModal({ privateMetadata }) });
   });
 
-  app.view("warden_keep", async ({ ack, body, view, client }) => {
+  app.view("warden_keep", async ({ ack, body, view }) => {
     const values = view.state.values;
     const reason = values.reason?.reason?.value ?? "";
     if (reason.trim() === "") {
@@ -281,5 +283,5 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
     });
   });
 
-  return { app, receiver, client: app.client };
+  return { app, receiver };
 }
