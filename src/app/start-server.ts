@@ -144,14 +144,15 @@ export async function startServer(
   const address = server.address() as AddressInfo;
   logger.info({ port: address.port }, "warden is listening");
   // Decisions a killed process left half done: settled from the source, in the background.
-  void settleInterruptedDecisions(warden).catch((error: unknown) =>
+  const settled = settleInterruptedDecisions(warden).catch((error: unknown) =>
     logger.error({ err: error }, "could not settle interrupted decisions"),
   );
   if (scheduler) {
     await scheduler.start();
-    // In the background: a catch-up scan must not hold up serving clicks.
-    void scheduler
-      .catchUp()
+    // In the background: a catch-up scan must not hold up serving clicks. After the settling: a
+    // caught-up notify settles pending decisions too, and two passes at once would both record one.
+    void settled
+      .then(() => scheduler.catchUp())
       .catch((error: unknown) => logger.error({ err: error }, "the catch-up at start failed"));
   }
   return {
