@@ -40,8 +40,9 @@ export interface OpenWardenDeps {
 
 /**
  * The composition root: store, source connector (the configured ServiceNow instance, or the
- * built-in simulated one when SERVICENOW_URL is unset), clock and logger. Only this function and
- * the CLI decide what is real; everything below receives its collaborators.
+ * built-in simulated one when SERVICENOW_URL is unset), chat platforms (createChatPlatforms, one
+ * Slack client and one Teams adapter, unless the caller built them already), clock and logger.
+ * Only this function and the CLI decide what is real; everything below receives its collaborators.
  */
 export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<Warden> {
   const now = deps.now ?? (() => new Date());
