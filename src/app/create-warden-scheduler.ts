@@ -8,6 +8,7 @@ import { lastDigestAt } from "../store/digests.js";
 import { hasMessagedBefore } from "../store/has-messaged.js";
 import { lastEventAt } from "../store/last-event-at.js";
 import { listScans } from "../store/scans.js";
+import { configuredChats } from "./chat-targets.js";
 import {
   describeDigest,
   describeFollowUps,
@@ -15,7 +16,7 @@ import {
   describeScan,
 } from "./describe-scheduled-run.js";
 import type { Warden } from "./open-warden.js";
-import { chatTargets, notifyOwners, postDigest } from "./post-digest.js";
+import { notifyOwners, postDigest } from "./post-digest.js";
 
 /** When the daily follow-up pass runs (in TZ). */
 export const FOLLOW_UP_SCHEDULE = "0 8 * * *";
@@ -43,7 +44,7 @@ export function createWardenScheduler(
 ) {
   const { config, db } = warden;
   const report = options.report ?? (() => {});
-  const chatConfigured = () => chatTargets(warden).length > 0;
+  const chatConfigured = () => configuredChats(config).length > 0;
   /** Set during the catch-up at start when warden has never messaged anyone. */
   let firstStart = false;
   /** What the catch-up held back, and the jobs that did nothing (held back, or no chat configured). */
@@ -110,7 +111,7 @@ export function createWardenScheduler(
         cron: config.digestSchedule,
         lastRunAt: () => lastDigestAt(db),
         run: async (trigger) => {
-          const targets = chatTargets(warden).filter((t) => t.digestChannel).length;
+          const targets = configuredChats(config).filter((t) => t.digestChannel).length;
           if (targets === 0) return void skipped.add("digest");
           if (holdBack(trigger, "the digest", "digest")) return;
           await reported("digest", async () => {
