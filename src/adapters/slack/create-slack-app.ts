@@ -116,6 +116,27 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
     }
   }
 
+  /**
+   * The person an admin picked as owner: email and display name from users.info (real_name, as
+   * Slack shows it: https://api.slack.com/methods/users.info). Names are not cached, so this
+   * asks Slack; when it cannot answer, the cached email is used and the owner is greeted by it.
+   */
+  async function pickedPerson(
+    userId: string,
+  ): Promise<{ email: string | undefined; name: string | undefined }> {
+    try {
+      const info = await app.client.users.info({ user: userId });
+      const email = normalizeEmail(info.user?.profile?.email);
+      if (email) saveChatUser(db, "slack", email, userId, deps.now());
+      else forgetChatUser(db, "slack", userId);
+      const name = info.user?.real_name || info.user?.profile?.real_name || info.user?.profile?.display_name;
+      return { email, name: name || undefined };
+    } catch (error) {
+      logger.warn({ err: error, userId }, "could not read the picked Slack user's name");
+      return { email: await emailOf(userId), name: undefined };
+    }
+  }
+
   app.command("/warden", async ({ ack, command, respond }) => {
     await ack();
     const email = await emailOf(command.user_id);
@@ -265,13 +286,14 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
     const picked = (action as { selected_user?: string }).selected_user;
     if (!target || !picked || body.type !== "block_actions") return;
     const email = await emailOf(body.user.id);
-    const ownerEmail = await emailOf(picked);
+    const owner = await pickedPerson(picked);
     const outcome = assignOwner(db, {
       admins: deps.admins,
       actor: { platform: "slack", id: body.user.id, email },
       source: target.s,
       accountId: target.id,
-      ownerEmail,
+      ownerEmail: owner.email,
+      ownerName: owner.name,
       now: deps.now(),
     });
     await respond({
