@@ -8,7 +8,7 @@ import { runScan } from "../../src/scan/run-scan.js";
 import { decodeActionPayload } from "../../src/views/action-payload.js";
 import { NOW, startDemoSource } from "../helpers/demo-source.js";
 import type { FakeSlackApi, SlackShownMessage } from "../helpers/fake-slack-api.js";
-import { startFakeSlackApi } from "../helpers/fake-slack-api.js";
+import { slackHttpError, startFakeSlackApi } from "../helpers/fake-slack-api.js";
 import { HOSTILE_NAME, slackMarkupProblems, slackShownText } from "../helpers/rendered-text.js";
 import { blockActionsBody, blockActionsPayload, payloadBody, postSlack } from "../helpers/sign-slack.js";
 import { tempDbPath } from "../helpers/temp-db.js";
@@ -210,6 +210,32 @@ describe("Slack: one live message per owner", () => {
     expect(t.slack.callsTo("chat.update").filter((c) => c.args.ts === first!.ts)).toHaveLength(1);
     expect(t.slack.callsTo("chat.postMessage").filter((c) => c.args.channel === RAJ_DM)).toHaveLength(2);
     expect(accountsWithTwoLiveMessages(t.slack, [RAJ_DM])).toEqual([]);
+  });
+
+  it("leaves the live message's buttons alone while the newer message cannot be delivered", async () => {
+    const t = await setup();
+    await notifyOwners(t.warden);
+    const [first] = t.slack.messages(RAJ_DM);
+    await t.warden.connector.changeAccount(t.idOf("svc_cmdb_discovery"), { webServiceAccessOnly: false });
+    await t.rescan();
+    // Slack fails the new DM (a 5xx can clear: it stays queued).
+    t.slack.script("chat.postMessage", slackHttpError(503));
+    const failed = await notifyOwners(t.warden);
+    expect(failed.retrying).toBeGreaterThan(0);
+    expect(t.slack.messages(RAJ_DM)).toHaveLength(1);
+    expect(t.slack.callsTo("chat.update")).toHaveLength(0);
+    expect(liveAccounts(t.slack.messages(RAJ_DM)[0]!)).toHaveLength(3);
+
+    // Delivered on the next run: only then is the older one superseded.
+    await t.rescan();
+    await notifyOwners(t.warden);
+    await t.slack.until(
+      () => t.slack.callsTo("chat.update").find((c) => c.args.ts === first!.ts),
+      "the first message to be updated",
+    );
+    expect(t.slack.messages(RAJ_DM)).toHaveLength(2);
+    expect(liveAccounts(t.slack.messages(RAJ_DM)[0]!)).toEqual([]);
+    expect(liveAccounts(t.slack.messages(RAJ_DM)[1]!)).toHaveLength(4);
   });
 
   it("greets an assigned owner by name, and the account no longer says 'No owner'", async () => {
