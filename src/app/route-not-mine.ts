@@ -1,16 +1,21 @@
 import type { Database } from "better-sqlite3";
 import type { Logger } from "../logger.js";
 import { deliverOutbox, type OutboxSender } from "../notify/deliver-outbox.js";
+import { viewToJson } from "../notify/view-json.js";
 import type { ActionRequest, ActionResult } from "../remediation/handle-action.js";
+import { findAccount } from "../store/accounts.js";
 import { enqueue } from "../store/outbox.js";
+import { getOwnerAssignment } from "../store/owner-overrides.js";
 import { buildAccountView } from "../views/build-account-view.js";
+import type { DisownedView } from "../views/describe-disowned.js";
 
 type HandleAction = (request: ActionRequest) => Promise<ActionResult>;
 
 /**
  * Wraps the shared action handler for one platform: after a "Not mine", the account is queued to
- * that platform's admin channel for reassignment (through the outbox, so it is sent once) and the
- * outbox is flushed. The same for Slack and Teams.
+ * that platform's admin channel for reassignment (through the outbox, so it is sent once), saying
+ * who disowned it, when, and who was its owner of record, and the outbox is flushed. The same for
+ * Slack and Teams.
  */
 export function withNotMineRouting(
   handleAction: HandleAction,
@@ -29,15 +34,40 @@ export function withNotMineRouting(
     if (result.status !== "done" || request.payload.a !== "not_mine" || !adminChannel) return result;
     const view = buildAccountView(db, request.payload.s, request.payload.id);
     if (!view) return result;
+    const disowned: DisownedView = {
+      disowned: {
+        by: result.decision.actorEmail ?? `${request.actor.platform}:${request.actor.id}`,
+        at: result.decision.decidedAt,
+        ...ownerOfRecord(db, request.payload.s, request.payload.id),
+      },
+    };
     enqueue(db, {
       platform,
       kind: "not_mine",
       recipient: adminChannel,
       dedupeKey: `${platform}:not_mine:${result.decision.id}`,
-      payload: JSON.stringify({ accounts: [view] }),
+      payload: viewToJson({ accounts: [view], ...disowned }),
       now: now(),
     });
     await deliverOutbox({ db, sender: options.sender(), now, logger: options.logger });
     return result;
+  };
+}
+
+/** The account's owner when "Not mine" was clicked: the one assigned in chat, else the source's. */
+function ownerOfRecord(db: Database, source: string, accountId: string) {
+  const assigned = getOwnerAssignment(db, source, accountId);
+  if (assigned) {
+    return {
+      ownerOfRecord: { name: assigned.ownerName, email: assigned.ownerEmail },
+      ownerFrom: "assigned" as const,
+      assignedBy: assigned.assignedBy,
+    };
+  }
+  const owner = findAccount(db, accountId)?.identity.owner;
+  return {
+    ownerOfRecord: owner ? { name: owner.name, email: owner.email } : undefined,
+    ownerFrom: "source" as const,
+    source,
   };
 }

@@ -20,6 +20,8 @@ export interface AssessOptions {
   uiLoginLogSince?: Date | undefined;
   /** The oldest OAuth token the source still holds (it drops expired ones). */
   oauthTokensSince?: Date | undefined;
+  /** Ids of accounts whose owner an admin assigned in chat: they have an owner, whatever the source says. */
+  assignedOwners?: ReadonlySet<string> | undefined;
 }
 
 const DAY = 86_400_000;
@@ -268,7 +270,10 @@ export function judgeIdentity(
     });
   } else if (!(!read.ui.blind && ui === 0) && !apiSurelyUnused) undecided.push("ui_and_api");
 
-  if (sees("no_owner")) {
+  if (options.assignedOwners?.has(identity.id)) {
+    // An owner assigned in chat settles the rule (warden messages them), even when the source's
+    // owner reference is empty or its signal is blind.
+  } else if (sees("no_owner")) {
     const problem = ownerProblem(identity);
     if (problem) {
       findings.push({

@@ -16,6 +16,7 @@ import { writeTransaction } from "../store/write-transaction.js";
 import type { OwnerAccountView } from "../views/build-owner-messages.js";
 import { DeliveryError, UnreachableRecipientError } from "./delivery-error.js";
 import { RETRY_MAX_MS, retryDelayMs } from "./retry-delay.js";
+import { supersedeOlderMessages } from "./supersede-older-messages.js";
 import { viewFromJson, viewToJson } from "./view-json.js";
 
 export { DeliveryError, UnreachableRecipientError } from "./delivery-error.js";
@@ -155,6 +156,8 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
           })),
         );
       }
+      // The owner holds one message with live buttons: the one just delivered.
+      if (item.kind === "owner_message") supersedeOlderMessages(db, item, deps.now());
       appendAudit(db, {
         at: deps.now(),
         event: "message.sent",

@@ -1,8 +1,20 @@
 import { createHash } from "node:crypto";
 import type { Database } from "better-sqlite3";
-import { enqueue } from "../store/outbox.js";
+import { enqueue, setOutboxPayload } from "../store/outbox.js";
+import { listScans } from "../store/scans.js";
 import { writeTransaction } from "../store/write-transaction.js";
-import { buildOwnerMessages, type OwnerAccountView } from "../views/build-owner-messages.js";
+import {
+  buildOwnerMessages,
+  type OwnerAccountView,
+  type OwnerMessageView,
+} from "../views/build-owner-messages.js";
+import { enqueueMessageUpdate } from "./enqueue-message-update.js";
+import {
+  findingKeys,
+  isAskedAlready,
+  type LiveOwnerMessage,
+  listLiveOwnerMessages,
+} from "./live-owner-messages.js";
 import { viewToJson } from "./view-json.js";
 
 /**
@@ -11,23 +23,21 @@ import { viewToJson } from "./view-json.js";
  */
 function contentKey(accounts: readonly OwnerAccountView[]): string {
   const content = accounts
-    .map((a) => {
-      const rules = a.findings.map((f) => {
-        // Stored findings carry the end of an expired Keep; a fresh Finding has none.
-        const until = (f as { acceptedUntil?: Date }).acceptedUntil;
-        return until ? `${f.rule}@${until.toISOString()}` : f.rule;
-      });
-      return `${a.source}:${a.accountId}:${rules.sort().join(",")}`;
-    })
+    .map((a) => `${a.source}:${a.accountId}:${[...findingKeys(a)].sort().join(",")}`)
     .sort();
   return createHash("sha256").update(content.join("\n")).digest("hex").slice(0, 32);
 }
 
 /**
- * Queues one direct message per owner with their risky accounts, and one admin-channel message for
- * the accounts nobody reachable owns. A message is keyed by its content: new findings make a new
- * message; unchanged ones are not queued again (reminders are a separate job). An owner whose
- * previous message is still waiting to be delivered gets that one, with the new content.
+ * Queues what each owner needs so they hold one message with live buttons, and one admin-channel
+ * message for the accounts nobody reachable owns. Per owner and platform:
+ * - nothing changed (every account and finding is asked about in a live message): nothing is queued;
+ * - only removals (accounts fixed, decided, reassigned away, findings resolved): the live message
+ *   is updated in place (its stored view, then a message_update);
+ * - a new account or a new finding: ONE new message with every account still open for them; once
+ *   it is delivered, deliverOutbox supersedes the older live messages (buttons removed, a pointer
+ *   to the new one). An owner whose previous message still waits to be delivered gets that one,
+ *   with the new content.
  */
 export function enqueueOwnerMessages(
   db: Database,
@@ -35,15 +45,34 @@ export function enqueueOwnerMessages(
 ): { owners: number; unowned: number } {
   const { platform, now } = options;
   const { messages, unowned } = buildOwnerMessages(db, { now });
+  const latestScanAt = listScans(db, { status: "succeeded", limit: 1 })[0]?.startedAt;
   let owners = 0;
   writeTransaction(db, () => {
+    const live = listLiveOwnerMessages(db, platform);
+    // Who owns each risky account now, to tell an owner whose account went to someone else.
+    const currentOwner = new Map<string, { email: string; account: OwnerAccountView }>();
     for (const message of messages) {
+      for (const account of message.accounts) {
+        currentOwner.set(`${account.source}:${account.accountId}`, { email: message.owner.email, account });
+      }
+    }
+    const recipients = new Set([...messages.map((m) => m.owner.email), ...live.keys()]);
+    for (const recipient of recipients) {
+      const message = messages.find((m) => m.owner.email === recipient);
+      const theirs = live.get(recipient) ?? [];
+      const asksNew = message?.accounts.some((a) => !isAskedAlready(theirs, a, latestScanAt)) ?? false;
+      if (!asksNew) {
+        for (const older of theirs) updateInPlace(db, older, message, currentOwner, now);
+      }
+      if (!message || (!asksNew && !hasPending(db, platform, recipient))) continue;
       // buildOwnerMessages keys owners by their normalised email (normalizeEmail): one recipient each.
+      // The key names the live message it follows, so the same content can be asked again later.
+      const after = theirs.at(-1)?.outboxId ?? 0;
       const id = enqueue(db, {
         platform,
         kind: "owner_message",
-        recipient: message.owner.email,
-        dedupeKey: `${platform}:owner:${message.owner.email}:${contentKey(message.accounts)}`,
+        recipient,
+        dedupeKey: `${platform}:owner:${recipient}:${contentKey(message.accounts)}:after:${after}`,
         payload: viewToJson(message),
         now,
         // An earlier message that could not be delivered yet takes this content: one message, the latest.
@@ -63,4 +92,60 @@ export function enqueueOwnerMessages(
     }
   });
   return { owners, unowned: unowned.length };
+}
+
+function hasPending(db: Database, platform: string, recipient: string): boolean {
+  return (
+    db
+      .prepare(
+        `SELECT 1 FROM outbox WHERE platform = ? AND kind = 'owner_message' AND recipient = ? AND status = 'pending'`,
+      )
+      .get(platform, recipient) !== undefined
+  );
+}
+
+/**
+ * Only removals for this owner: a live message shows them in place. An account whose findings
+ * shrank shows its current ones; an account an admin assigned to someone else says so and loses
+ * its buttons. (An account with no open finding left is shown fixed by markFixedAccounts.)
+ */
+function updateInPlace(
+  db: Database,
+  older: LiveOwnerMessage,
+  current: OwnerMessageView | undefined,
+  currentOwner: ReadonlyMap<string, { email: string; account: OwnerAccountView }>,
+  now: Date,
+): void {
+  let changed = false;
+  older.view.accounts = older.view.accounts.map((shown) => {
+    const key = `${shown.source}:${shown.accountId}`;
+    const open = current?.accounts.find((a) => a.source === shown.source && a.accountId === shown.accountId);
+    if (open) {
+      const before = findingKeys(shown);
+      const after = findingKeys(open);
+      if (before.size === after.size && [...after].every((k) => before.has(k))) return shown;
+      // The findings still open, re-rendered with buttons that carry those rules.
+      changed = true;
+      return { ...open, decision: shown.decision };
+    }
+    const other = currentOwner.get(key);
+    if (other && other.email !== older.view.owner.email && shown.decision?.action !== "reassigned") {
+      changed = true;
+      return {
+        ...shown,
+        decision: {
+          decisionId: 0,
+          action: "reassigned",
+          actor: other.account.assigned?.by ?? "an admin",
+          at: other.account.assigned?.at ?? now,
+          outcome: "applied",
+          reason: other.email,
+        },
+      };
+    }
+    return shown;
+  });
+  if (!changed) return;
+  setOutboxPayload(db, older.outboxId, viewToJson(older.view));
+  enqueueMessageUpdate(db, older.outboxId, now);
 }

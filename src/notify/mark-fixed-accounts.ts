@@ -8,13 +8,15 @@ import { viewFromJson, viewToJson } from "./view-json.js";
 /**
  * Accounts fixed in the source directly (no open finding left) that an owner message still asks
  * about: each such message is marked answered for them (no reminder), its stored view shows them as
- * fixed, and an update of the sent message is queued so the owner sees it in place.
+ * fixed, and an update of the sent message is queued so the owner sees it in place. A superseded
+ * message is left as it is: it only points to the newer one.
  */
 export function markFixedAccounts(db: Database, options: { platform: string; now: Date }): number {
   const rows = db
     .prepare(
       `SELECT m.outbox_id, m.source, m.account_id FROM message_accounts m JOIN outbox o ON o.id = m.outbox_id
         WHERE o.platform = ? AND o.kind = 'owner_message' AND o.status = 'sent' AND m.answered_at IS NULL
+          AND json_extract(o.payload, '$.supersededBy') IS NULL
           AND NOT EXISTS (SELECT 1 FROM findings f WHERE f.source = m.source AND f.account_id = m.account_id
                            AND f.resolved_at IS NULL)`,
     )

@@ -8,7 +8,8 @@ import type { Actor } from "./handle-action.js";
 
 /**
  * An admin assigns an owner to an account from chat. The assignment overrides the source's owner
- * reference from then on (next messages go to the new owner). Only admins may; every attempt is audited.
+ * reference from then on (next messages go to the new owner, greeted by `ownerName`, and the
+ * account no longer counts as having no owner). Only admins may; every attempt is audited.
  */
 export function assignOwner(
   db: Database,
@@ -18,6 +19,8 @@ export function assignOwner(
     source: string;
     accountId: string;
     ownerEmail: string | undefined;
+    /** The assigned person's display name, when the platform gave one (greets them by name). */
+    ownerName?: string | undefined;
     now: Date;
   },
 ): { ok: boolean; notice: string } {
@@ -49,6 +52,7 @@ export function assignOwner(
       source: request.source,
       accountId: request.accountId,
       ownerEmail,
+      ownerName: request.ownerName,
       assignedBy: actorEmail,
       assignedAt: request.now,
     });
@@ -57,7 +61,7 @@ export function assignOwner(
       event: "owner.assigned",
       actor,
       subject,
-      detail: { ownerEmail },
+      detail: { ownerEmail, ownerName: request.ownerName?.trim() || null },
     });
   });
   return {

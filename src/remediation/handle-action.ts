@@ -20,6 +20,7 @@ import { markAccountAnswered } from "../store/outbox.js";
 import { getOwnerOverride } from "../store/owner-overrides.js";
 import { writeTransaction } from "../store/write-transaction.js";
 import type { ActionPayload } from "../views/action-payload.js";
+import { formatTime } from "../views/format-text.js";
 import { pick, WANTED } from "./account-change.js";
 import { applyAccountChange, type ChangeOutcome } from "./apply-account-change.js";
 import { checkUndo } from "./check-undo.js";
@@ -144,6 +145,18 @@ export function createActionHandler(deps: ActionHandlerDeps) {
     }
 
     const origin = verifyOrigin(db, actor.platform, payload, request.origin);
+    if (!origin.ok && origin.supersededAt) {
+      // A stale button from a message a newer one replaced: the newer one is where to act.
+      auditRefusal("decision.stale", request, { reason: origin.reason, messageId: payload.m ?? null });
+      return {
+        status: "stale",
+        userName,
+        currentRules: listOpenFindings(db, { source: identity.source, accountId: identity.id }).map(
+          (f) => f.rule,
+        ),
+        notice: `This message was replaced by warden's message of ${formatTime(origin.supersededAt)}: use that one. Nothing was changed; here is ${userName}'s current state.`,
+      };
+    }
     if (!origin.ok) {
       auditRefusal("decision.invalid", request, { reason: origin.reason, messageId: payload.m ?? null });
       return {

@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
-import { findMessageShowing } from "../store/outbox.js";
+import { findMessageShowing, getOutboxItem } from "../store/outbox.js";
 import type { ActionPayload } from "../views/action-payload.js";
+import type { OwnerMessageView } from "../views/build-owner-messages.js";
 
 /** Where a click came from, as the platform reported it (signed by Slack, authenticated by Bot Framework). */
 export interface ClickOrigin {
@@ -12,18 +13,20 @@ export interface ClickOrigin {
 
 export type OriginCheck =
   | { ok: true; messageId: number | undefined; sentAt: Date | undefined }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; supersededAt?: Date | undefined };
 
 /**
  * A button's payload names the owner message it belongs to (`m`), but payloads and card data are
  * whatever the client sent. The message is taken only if warden sent it on this platform, it lists
  * the account, and it is the very message the click came from; otherwise the click is refused, so
  * a forged payload can neither redirect an update to another message nor pass for another one.
+ * A message a newer one superseded has no live buttons: a click from a client still showing them
+ * is refused (`supersededAt` set), except an Undo of a decision the newer message does not show.
  */
 export function verifyOrigin(
   db: Database,
   platform: string,
-  payload: Pick<ActionPayload, "m" | "s" | "id">,
+  payload: Pick<ActionPayload, "a" | "m" | "s" | "id">,
   origin: ClickOrigin | undefined,
 ): OriginCheck {
   if (payload.m === undefined) return { ok: true, messageId: undefined, sentAt: undefined };
@@ -35,7 +38,30 @@ export function verifyOrigin(
   if (!origin || !sent || !sameLocation(sent, origin)) {
     return { ok: false, reason: "the button does not belong to the message it was clicked in" };
   }
+  const superseded = supersededBy(db, payload.m);
+  if (superseded && !(payload.a === "undo" && !superseded.lists(payload))) {
+    return {
+      ok: false,
+      reason: "the button belongs to a message a newer one superseded",
+      supersededAt: superseded.sentAt,
+    };
+  }
   return { ok: true, messageId: payload.m, sentAt: message.sentAt };
+}
+
+/** The newer message that superseded owner message `outboxId`, if one did. */
+function supersededBy(db: Database, outboxId: number) {
+  const item = getOutboxItem(db, outboxId);
+  if (item?.kind !== "owner_message") return undefined;
+  const newer = (JSON.parse(item.payload) as Pick<OwnerMessageView, "supersededBy">).supersededBy;
+  if (!newer) return undefined;
+  const listed = getOutboxItem(db, newer.outboxId)?.payload;
+  const accounts = listed ? (JSON.parse(listed) as Pick<OwnerMessageView, "accounts">).accounts : [];
+  return {
+    sentAt: new Date(newer.sentAt),
+    lists: (target: { s: string; id: string }) =>
+      accounts.some((a) => a.source === target.s && a.accountId === target.id),
+  };
 }
 
 /** Teams suffixes a channel thread's conversation id with ";messageid=…"; the conversation is the part before. */

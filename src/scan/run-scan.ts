@@ -9,6 +9,7 @@ import type { CollectProgress, SourceConnector } from "../sources/source-connect
 import { loadActivityHistory } from "../store/accounts.js";
 import { appendAudit } from "../store/audit-log.js";
 import { listOpenFindings } from "../store/findings.js";
+import { listOwnerAssignments } from "../store/owner-overrides.js";
 import { checkpointDatabase, type SaveSummary, saveScanResult } from "../store/save-scan-result.js";
 import { failScan, findRunningScan, startScan } from "../store/scans.js";
 import { writeTransaction } from "../store/write-transaction.js";
@@ -70,6 +71,7 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
       apiLogSince: inventory.coverage.apiLogSince,
       uiLoginLogSince: inventory.coverage.uiLoginLogSince,
       oauthTokensSince: inventory.coverage.oauthTokensSince,
+      assignedOwners: assignedOwnerIds(db, inventory.source),
     };
     for (const identity of inventory.identities) {
       const judged = judgeIdentity(identity, history.get(identity.id), assessOptions);
@@ -158,4 +160,14 @@ function carryOverBlindFindings(
     });
     findings.set(stored.accountId, list);
   }
+}
+
+/** Accounts of `source` whose owner an admin assigned in chat (rule no_owner does not fire for them). */
+function assignedOwnerIds(db: Database, source: string): Set<string> {
+  const prefix = `${source}:`;
+  return new Set(
+    [...listOwnerAssignments(db).keys()]
+      .filter((k) => k.startsWith(prefix))
+      .map((k) => k.slice(prefix.length)),
+  );
 }

@@ -282,4 +282,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_failing ON outbox (status, failing_since) WHERE failing_since IS NOT NULL;
     `,
   },
+  {
+    version: 8,
+    name: "owner assignments: the assigned owner's display name, to greet them by name",
+    sql: `
+      -- The name the chat platform gave for the person an admin assigned (Slack real_name, Teams
+      -- roster name); NULL when it gave none (the email is shown instead).
+      ALTER TABLE owner_overrides ADD COLUMN owner_name TEXT;
+    `,
+  },
 ];

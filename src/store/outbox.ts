@@ -391,7 +391,8 @@ export interface UnansweredMessage {
 
 /**
  * Owner messages sent before `sentBefore` with unanswered accounts that still have open findings
- * not kept (accepted). An account fixed in ServiceNow directly has no open finding and drops out.
+ * not kept (accepted). An account fixed in ServiceNow directly has no open finding and drops out;
+ * a message superseded by a newer one is not chased (the newer one is).
  */
 export function listUnansweredMessages(db: Database, sentBefore: Date, now: Date): UnansweredMessage[] {
   const rows = db
@@ -399,6 +400,7 @@ export function listUnansweredMessages(db: Database, sentBefore: Date, now: Date
       `SELECT o.id, o.platform, o.recipient, o.sent_at, o.message_ref, m.source, m.account_id
          FROM outbox o JOIN message_accounts m ON m.outbox_id = o.id
         WHERE o.kind = 'owner_message' AND o.status = 'sent' AND o.sent_at <= ? AND m.answered_at IS NULL
+          AND json_extract(o.payload, '$.supersededBy') IS NULL
           AND EXISTS (SELECT 1 FROM findings f WHERE f.source = m.source AND f.account_id = m.account_id
                        AND f.resolved_at IS NULL AND (f.accepted_until IS NULL OR f.accepted_until <= ?))
         ORDER BY o.id`,

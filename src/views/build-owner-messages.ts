@@ -4,7 +4,7 @@ import type { ApiCall, AuthMethodCounts, Finding, MachineIdentity, Owner } from 
 import { normalizeEmail } from "../identity/normalize-email.js";
 import { listScanAccounts } from "../store/accounts.js";
 import { listOpenFindings } from "../store/findings.js";
-import { listOwnerOverrides } from "../store/owner-overrides.js";
+import { listOwnerAssignments } from "../store/owner-overrides.js";
 import { listScans } from "../store/scans.js";
 import type { ActionKind } from "./action-payload.js";
 
@@ -14,8 +14,11 @@ export type OwnerAction = "disable" | "restrict" | "keep" | "not_mine";
 /** A decision already taken on an account, shown in place of its buttons. */
 export interface DecisionLineView {
   decisionId: number;
-  /** "fixed": nobody clicked; the account's findings went away in the source itself. */
-  action: ActionKind | "fixed";
+  /**
+   * "fixed": nobody clicked; the account's findings went away in the source itself.
+   * "reassigned": an admin assigned the account to someone else (`reason` names them).
+   */
+  action: ActionKind | "fixed" | "reassigned";
   /** Who acted: email, or chat user id when no email is known. */
   actor: string;
   at: Date;
@@ -43,12 +46,19 @@ export interface OwnerAccountView {
   actions: OwnerAction[];
   /** Set once someone acted on the account from this message. */
   decision?: DecisionLineView | undefined;
+  /** The account was assigned to this owner in chat: by which admin (email), and when. */
+  assigned?: { by: string; at: Date } | undefined;
 }
 
 export interface OwnerMessageView {
   owner: Owner & { email: string };
   /** Riskiest first. */
   accounts: OwnerAccountView[];
+  /**
+   * Set once a newer message to the same owner on the same platform was delivered: this one
+   * keeps its text, loses its buttons and points to the newer one (see deliverOutbox).
+   */
+  supersededBy?: { outboxId: number; sentAt: Date } | undefined;
 }
 
 export interface OwnerMessages {
@@ -77,6 +87,10 @@ export function toOwnerAccountView(identity: MachineIdentity, findings: Finding[
   };
 }
 
+/** True when the owner's "name" is only their email (an assignment without a display name). */
+const sameEmailName = (owner: { name: string; email?: string | undefined }) =>
+  !owner.name.trim() || normalizeEmail(owner.name) === normalizeEmail(owner.email);
+
 /**
  * One message per owner listing their risky accounts, from the latest successful scan. An owner is
  * reachable when active and with an email; otherwise the account goes to the admins.
@@ -91,17 +105,26 @@ export function buildOwnerMessages(db: Database, options: { now?: Date } = {}): 
     if (finding.acceptedUntil && finding.acceptedUntil > now) continue;
     findingsByAccount.set(finding.accountId, [...(findingsByAccount.get(finding.accountId) ?? []), finding]);
   }
-  const overrides = listOwnerOverrides(db);
+  const assignments = listOwnerAssignments(db);
   const byOwner = new Map<string, OwnerMessageView>();
   const unowned: OwnerAccountView[] = [];
   for (const { identity } of listScanAccounts(db, latest.id)) {
-    const findings = findingsByAccount.get(identity.id);
-    if (!findings) continue;
+    // An owner assigned in chat replaces the source's reference, and answers "no owner" at once
+    // (the next scan resolves that finding: judgeIdentity's assignedOwners).
+    const assigned = assignments.get(`${identity.source}:${identity.id}`);
+    const open = findingsByAccount.get(identity.id);
+    const findings = assigned ? open?.filter((f) => f.rule !== "no_owner") : open;
+    if (!findings || findings.length === 0) continue;
     const view = toOwnerAccountView(identity, findings);
-    // An owner assigned in chat replaces the source's reference.
-    const assigned = overrides.get(`${identity.source}:${identity.id}`);
+    if (assigned) view.assigned = { by: assigned.assignedBy, at: assigned.assignedAt };
     const owner = assigned
-      ? { id: "", userName: assigned, name: assigned, email: assigned, active: true }
+      ? {
+          id: "",
+          userName: assigned.ownerEmail,
+          name: assigned.ownerName ?? assigned.ownerEmail,
+          email: assigned.ownerEmail,
+          active: true,
+        }
       : identity.owner;
     // An owner whose email is not valid under normalizeEmail's rule cannot be matched or reached.
     const key = normalizeEmail(owner?.email);
@@ -109,7 +132,10 @@ export function buildOwnerMessages(db: Database, options: { now?: Date } = {}): 
       unowned.push(view);
       continue;
     }
-    const message = byOwner.get(key) ?? { owner: { ...owner, email: key }, accounts: [] };
+    const known = byOwner.get(key);
+    const message = known ?? { owner: { ...owner, email: key }, accounts: [] };
+    // The greeting uses a real name when any source of the owner has one (not the bare email).
+    if (known && sameEmailName(known.owner) && !sameEmailName(owner)) message.owner.name = owner.name;
     message.accounts.push(view);
     byOwner.set(key, message);
   }

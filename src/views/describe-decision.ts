@@ -9,6 +9,7 @@ const DONE: Readonly<Record<DecisionLineView["action"], string>> = {
   not_mine: "Marked as not mine (sent to the admins for reassignment)",
   undo: "Undone (previous values restored)",
   fixed: "Fixed in ServiceNow directly",
+  reassigned: "Reassigned",
 };
 
 /** "would have been disabled": what a dry run did not write. */
@@ -19,6 +20,7 @@ const WOULD: Readonly<Record<DecisionLineView["action"], string>> = {
   not_mine: "would have been marked as not mine",
   undo: "would have been undone",
   fixed: "was fixed",
+  reassigned: "was reassigned",
 };
 
 /**
@@ -28,6 +30,9 @@ const WOULD: Readonly<Record<DecisionLineView["action"], string>> = {
 export function describeDecision(decision: DecisionLineView): string {
   if (decision.action === "fixed") {
     return `No longer risky as of ${formatTime(decision.at)}: fixed in ServiceNow directly, nothing left to do.`;
+  }
+  if (decision.action === "reassigned") {
+    return `Assigned to ${decision.reason ?? "another owner"} by ${decision.actor} at ${formatTime(decision.at)}: it is theirs now, nothing left to do here.`;
   }
   const by = `by ${decision.actor} at ${formatTime(decision.at)}`;
   const keep =

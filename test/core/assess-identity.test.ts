@@ -80,6 +80,17 @@ describe("assessIdentity", () => {
     ]);
   });
 
+  it("does not flag a missing owner once an admin assigned one in chat, blind owner signal or not", () => {
+    const orphan = identity({ owner: undefined, ownerRef: undefined, webServiceAccessOnly: false });
+    const assigned = { ...options, assignedOwners: new Set([orphan.id]) };
+    expect(rules(orphan, assigned)).toEqual(["wsao_disabled"]);
+    const blind: BlindSpot[] = [{ signal: "owners", table: "sys_user", reason: "403: manager not readable" }];
+    const judged = judgeIdentity(orphan, undefined, { ...assigned, blindSpots: blind });
+    expect(judged.undecided).not.toContain("no_owner");
+    // Another account's assignment changes nothing for this one.
+    expect(rules(orphan, { ...options, assignedOwners: new Set(["other"]) })).toContain("no_owner");
+  });
+
   it("flags privileged roles, more severely when the account can log into the UI", () => {
     const wsao = assessIdentity(
       identity({ roles: ["admin"], privilegedRoles: ["admin"] }),

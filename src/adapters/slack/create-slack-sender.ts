@@ -11,6 +11,7 @@ import { chatUserCacheExpiresAt, getChatUserId, saveChatUser } from "../../store
 import { getOutboxItem, type OutboxItem } from "../../store/outbox.js";
 import type { DigestView } from "../../views/build-digest.js";
 import type { OwnerAccountView, OwnerMessageView } from "../../views/build-owner-messages.js";
+import { type DisownedView, describeDisowned } from "../../views/describe-disowned.js";
 import { describeReroute, type ReroutedView } from "../../views/describe-reroute.js";
 import {
   checkBlockKitLimits,
@@ -86,11 +87,11 @@ export function createSlackSender(deps: {
 
   /**
    * The admin channel's list of accounts; when they were rerouted from an owner warden could not
-   * reach, it starts by saying so and why. Fewer accounts are listed if the notice would not fit.
+   * reach, it starts by saying so and why; after a "Not mine", who disowned it, when, and whose it was. Fewer accounts are listed if the notice would not fit.
    */
   function unownedMessage(item: OutboxItem): SlackMessage {
-    const view = viewFromJson<ReroutedView & { accounts: OwnerAccountView[] }>(item.payload);
-    const notice = describeReroute(view);
+    const view = viewFromJson<ReroutedView & DisownedView & { accounts: OwnerAccountView[] }>(item.payload);
+    const notice = describeReroute(view) ?? describeDisowned(view);
     for (const maxAccounts of [10, 8, 5, 2, 0]) {
       const message = renderUnownedBlocks(view.accounts, {
         messageId: item.id,

@@ -23,6 +23,7 @@ import {
 import { getOutboxItem, type OutboxItem } from "../../store/outbox.js";
 import type { DigestView } from "../../views/build-digest.js";
 import type { OwnerAccountView, OwnerMessageView } from "../../views/build-owner-messages.js";
+import { type DisownedView, describeDisowned } from "../../views/describe-disowned.js";
 import { describeReroute, type ReroutedView } from "../../views/describe-reroute.js";
 import { cut, textBlock } from "./render/card-text.js";
 import {
@@ -208,10 +209,13 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
             renderOwnerMessageCard(view, { messageId: item.id, now }),
           );
         } else if (item.kind === "unowned" || item.kind === "not_mine") {
-          const view = viewFromJson<ReroutedView & { accounts: OwnerAccountView[] }>(item.payload);
+          const view = viewFromJson<ReroutedView & DisownedView & { accounts: OwnerAccountView[] }>(
+            item.payload,
+          );
           const card = renderUnownedCard(view.accounts, { messageId: item.id, now });
-          // Accounts rerouted from an owner warden could not reach: say so, and why, under the title.
-          const notice = describeReroute(view);
+          // Accounts rerouted from an owner warden could not reach (say so, and why), or disowned
+          // with "Not mine" (who, when, whose it was): under the title, escaped by textBlock.
+          const notice = describeReroute(view) ?? describeDisowned(view);
           if (notice) card.body.splice(1, 0, textBlock(`ℹ️ ${cut(notice, 900)}`, { weight: "bolder" }));
           ref = await sendCard(channelReference(item.recipient), card);
         } else if (item.kind === "digest") {

@@ -1,5 +1,5 @@
 import type { Database } from "better-sqlite3";
-import { CardFactory, type TurnContext } from "botbuilder";
+import { CardFactory, TeamsInfo, type TurnContext } from "botbuilder";
 import { normalizeEmail } from "../../identity/normalize-email.js";
 import type { Logger } from "../../logger.js";
 import { assignOwner } from "../../remediation/assign-owner.js";
@@ -101,14 +101,35 @@ async function assignOwnerFromCard(
 ): Promise<TeamsActionOutcome> {
   const source = typeof data.s === "string" ? data.s : "";
   const accountId = typeof data.id === "string" ? data.id : "";
-  const ownerEmail = normalizeEmail(readCardInput(data, "ownerEmail", { s: source, id: accountId }));
+  const typed = normalizeEmail(readCardInput(data, "ownerEmail", { s: source, id: accountId }));
+  const ownerEmail = typed && /^[^\s@]+@[^\s@]+$/.test(typed) ? typed : undefined;
   const outcome = assignOwner(deps.db, {
     admins: deps.admins ?? [],
     actor: { platform: "teams", id: context.activity.from.id, email: await deps.emailOf(context) },
     source,
     accountId,
-    ownerEmail: ownerEmail && /^[^\s@]+@[^\s@]+$/.test(ownerEmail) ? ownerEmail : undefined,
+    ownerEmail,
+    ownerName: ownerEmail ? await rosterName(deps, context, ownerEmail) : undefined,
     now: deps.now(),
   });
   return { result: { status: outcome.ok ? "assigned" : "refused", notice: outcome.notice }, card: undefined };
+}
+
+/**
+ * The assigned person's name in the roster of the team the admin card is in (TeamsInfo.getMember
+ * takes an email or UPN there:
+ * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/get-teams-context#get-single-member-details).
+ * Undefined when they are not in it or Teams cannot answer: they are greeted by email then.
+ */
+async function rosterName(
+  deps: TeamsActionDeps,
+  context: TurnContext,
+  email: string,
+): Promise<string | undefined> {
+  try {
+    return (await TeamsInfo.getMember(context, email)).name || undefined;
+  } catch (error) {
+    deps.logger.warn({ err: error }, "could not read the assigned owner's name from the Teams roster");
+    return undefined;
+  }
 }

@@ -20,7 +20,12 @@ const TAIL_CHARS = 700;
 export function fitAccountBlocks(
   head: types.KnownBlock[],
   allAccounts: readonly OwnerAccountView[],
-  options: { messageId?: number | undefined; now: Date; maxAccounts?: number | undefined },
+  options: {
+    messageId?: number | undefined;
+    now: Date;
+    maxAccounts?: number | undefined;
+    superseded?: boolean | undefined;
+  },
   kind: "owner" | "unowned",
 ): types.KnownBlock[] {
   const accounts = uniqueAccounts(allAccounts);

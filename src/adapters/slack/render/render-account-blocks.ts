@@ -81,11 +81,12 @@ function button(
 /**
  * The blocks for one account in an owner message: findings with evidence (section), what a change
  * would touch (context), then either the buttons or the decision's outcome line and, while its
- * window is open, an Undo button. Three blocks at most, so a message holds many accounts.
+ * window is open, an Undo button. Three blocks at most, so a message holds many accounts. A
+ * superseded message shows no action buttons: they live in the newer message.
  */
 export function renderAccountBlocks(
   account: OwnerAccountView,
-  options: { messageId?: number | undefined; now: Date },
+  options: { messageId?: number | undefined; now: Date; superseded?: boolean | undefined },
 ): types.KnownBlock[] {
   const decision = account.decision;
   let outcome = "";
@@ -103,7 +104,7 @@ export function renderAccountBlocks(
   ];
 
   const elements: types.Button[] = [];
-  if (showsActionButtons(account)) {
+  if (showsActionButtons(account) && !options.superseded) {
     for (const kind of offeredActions(account)) {
       const b = button(kind, account, options.messageId);
       if (b) elements.push(b);

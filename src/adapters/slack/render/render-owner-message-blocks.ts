@@ -1,6 +1,6 @@
 import type { OwnerMessageView } from "../../../views/build-owner-messages.js";
+import { describeOwnerIntro, describeSuperseded } from "../../../views/describe-owner-message.js";
 import { plural } from "../../../views/rule-text.js";
-import { truncateText } from "../../../views/truncate-text.js";
 import { fitAccountBlocks } from "./fit-account-blocks.js";
 import { headerBlock, sectionBlock } from "./slack-blocks.js";
 import { type SlackMessage, slackMessage } from "./slack-message.js";
@@ -13,6 +13,8 @@ export interface AccountListOptions {
   now: Date;
   /** At most this many accounts in full (default 10); fewer when the limits are reached first. */
   maxAccounts?: number | undefined;
+  /** A newer message replaced this one: no action buttons (an Undo still open stays). */
+  superseded?: boolean | undefined;
 }
 
 /**
@@ -26,9 +28,16 @@ export function renderOwnerMessageBlocks(
 ): SlackMessage {
   const count = message.accounts.length;
   const needs = count === 1 ? "needs" : "need";
-  const intro = `Hi ${truncateText(message.owner.name, 100)}, you own ${plural(count, "machine identity", "machine identities")} that ${needs} your attention, riskiest first. Each button acts on that account only.`;
-  const head = [headerBlock("Machine identities that need your attention"), sectionBlock(intro)];
-  const blocks = fitAccountBlocks(head, message.accounts, options, "owner");
-  const text = `warden: ${plural(count, "machine identity", "machine identities")} you own ${needs} attention`;
+  const superseded = describeSuperseded(message);
+  const head = [
+    headerBlock("Machine identities that need your attention"),
+    // A superseded message says so first: the owner acts from the newer one.
+    ...(superseded ? [sectionBlock(`:arrow_down: *${superseded}*`)] : []),
+    sectionBlock(describeOwnerIntro(message)),
+  ];
+  const blocks = fitAccountBlocks(head, message.accounts, { ...options, superseded: !!superseded }, "owner");
+  const text = superseded
+    ? `warden: ${superseded}`
+    : `warden: ${plural(count, "machine identity", "machine identities")} you own ${needs} attention`;
   return slackMessage(text, blocks);
 }

@@ -118,7 +118,7 @@ function accountActions(account: OwnerAccountView, messageId: number | undefined
  */
 export function renderAccountCardItems(
   account: OwnerAccountView,
-  options: { messageId?: number | undefined; now: Date },
+  options: { messageId?: number | undefined; now: Date; superseded?: boolean | undefined },
 ): Container {
   const items: CardElement[] = [];
   const decision = account.decision;
@@ -134,7 +134,9 @@ export function renderAccountCardItems(
     );
   }
   items.push(...describeAccount(account));
-  const actions = showsActionButtons(account) ? accountActions(account, options.messageId) : [];
+  // A superseded message shows no action buttons: they live in the newer message.
+  const actions =
+    showsActionButtons(account) && !options.superseded ? accountActions(account, options.messageId) : [];
   if (decision && isUndoOpen(decision, options.now)) {
     actions.push(
       executeAction(

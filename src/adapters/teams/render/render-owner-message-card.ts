@@ -1,7 +1,7 @@
 import type { OwnerMessageView } from "../../../views/build-owner-messages.js";
-import { plural } from "../../../views/rule-text.js";
+import { describeOwnerIntro, describeSuperseded } from "../../../views/describe-owner-message.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
-import { cut, textBlock } from "./card-text.js";
+import { textBlock } from "./card-text.js";
 import { fitAccountCardItems } from "./fit-account-card-items.js";
 import { renderAccountCardItems } from "./render-account-card-items.js";
 
@@ -13,6 +13,8 @@ export interface AccountCardOptions {
   now: Date;
   /** At most this many accounts in full (default 10); fewer when the size budget is reached. */
   maxAccounts?: number | undefined;
+  /** A newer message replaced this one: no action buttons (an Undo still open stays). */
+  superseded?: boolean | undefined;
 }
 
 /**
@@ -20,17 +22,18 @@ export interface AccountCardOptions {
  * change would touch and the actions; the rest summarised so the card stays under 28 KB.
  */
 export function renderOwnerMessageCard(message: OwnerMessageView, options: AccountCardOptions): AdaptiveCard {
-  const count = message.accounts.length;
+  const superseded = describeSuperseded(message);
   const card = createCard([
     textBlock("Machine identities that need your attention", { size: "large", weight: "bolder" }),
-    textBlock(
-      `Hi ${cut(message.owner.name, 100)}, you own ${plural(count, "machine identity", "machine identities")} that ${count === 1 ? "needs" : "need"} your attention, riskiest first. Each button acts on that account only.`,
-    ),
+    // A superseded message says so first: the owner acts from the newer one.
+    ...(superseded ? [textBlock(`⬇️ ${superseded}`, { weight: "bolder", color: "attention" })] : []),
+    textBlock(describeOwnerIntro(message)),
   ]);
+  const render = { ...options, superseded: !!superseded };
   return fitAccountCardItems(
     card,
     message.accounts,
-    (account) => renderAccountCardItems(account, options),
+    (account) => renderAccountCardItems(account, render),
     options.maxAccounts,
   );
 }

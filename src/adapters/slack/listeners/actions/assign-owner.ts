@@ -3,6 +3,7 @@ import { assignOwner } from "../../../../remediation/assign-owner.js";
 import { ASSIGN_OWNER_ACTION_ID, parseAssignOwnerBlockId } from "../../render/index.js";
 import { messageArgs, noticeMessage } from "../../render/slack-message.js";
 import type { SlackListenerContext } from "../listener-context.js";
+import { readPickedPerson } from "../read-picked-person.js";
 
 /** Admin channel: a user picker assigns an owner to an account nobody reachable owns. */
 export function registerAssignOwner(app: App, ctx: SlackListenerContext): void {
@@ -12,13 +13,14 @@ export function registerAssignOwner(app: App, ctx: SlackListenerContext): void {
     const picked = (action as { selected_user?: string }).selected_user;
     if (!target || !picked || body.type !== "block_actions") return;
     const email = await ctx.emailOf(body.user.id);
-    const ownerEmail = await ctx.emailOf(picked);
+    const owner = await readPickedPerson(ctx)(picked);
     const outcome = assignOwner(ctx.db, {
       admins: ctx.admins,
       actor: { platform: "slack", id: body.user.id, email },
       source: target.s,
       accountId: target.id,
-      ownerEmail,
+      ownerEmail: owner.email,
+      ownerName: owner.name,
       now: ctx.now(),
     });
     await respond({

@@ -1,0 +1,37 @@
+import type { Database } from "better-sqlite3";
+import { setOutboxPayload } from "../store/outbox.js";
+import type { OwnerMessageView } from "../views/build-owner-messages.js";
+import { enqueueMessageUpdate } from "./enqueue-message-update.js";
+import { listLiveOwnerMessages } from "./live-owner-messages.js";
+import { viewToJson } from "./view-json.js";
+
+/**
+ * Owner message `outboxId` was just delivered to `recipient`: every older live owner message of
+ * theirs on the platform is superseded by it. Its stored view records `supersededBy`, and an
+ * in-place update is queued that removes its buttons and points to the new message. An Undo still
+ * open stays only for an account the new message does not list (it shows no decisions of the old
+ * one). Run after delivery, never at enqueue: an undelivered message must not take the live one's
+ * buttons. Returns how many messages were superseded.
+ */
+export function supersedeOlderMessages(
+  db: Database,
+  item: { id: number; platform: string; recipient: string; payload: string },
+  sentAt: Date,
+): number {
+  const newer = JSON.parse(item.payload) as Pick<OwnerMessageView, "accounts">;
+  const listed = new Set(newer.accounts.map((a) => `${a.source}:${a.accountId}`));
+  const older = (listLiveOwnerMessages(db, item.platform).get(item.recipient) ?? []).filter(
+    (m) => m.outboxId !== item.id,
+  );
+  for (const message of older) {
+    message.view.supersededBy = { outboxId: item.id, sentAt };
+    for (const account of message.view.accounts) {
+      if (account.decision && listed.has(`${account.source}:${account.accountId}`)) {
+        account.decision.undoUntil = undefined;
+      }
+    }
+    setOutboxPayload(db, message.outboxId, viewToJson(message.view));
+    enqueueMessageUpdate(db, message.outboxId, sentAt);
+  }
+  return older.length;
+}
