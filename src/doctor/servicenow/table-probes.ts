@@ -1,6 +1,6 @@
-import type { Signal } from "../core/model.js";
-import type { ServiceNowMapping } from "../sources/servicenow/mapping.js";
-import { USER_FIELDS } from "../sources/servicenow/mapping.js";
+import type { Signal } from "../../core/model.js";
+import type { ServiceNowMapping } from "../../sources/servicenow/mapping.js";
+import { USER_FIELDS } from "../../sources/servicenow/mapping.js";
 
 /**
  * What a signal feeds, for the blind-spot list. Each API-use signal also finds identities, and
