@@ -1,7 +1,7 @@
 import type { Config } from "../config/load-config.js";
-import { generateInstance } from "../simulator/generate-instance.js";
-import { startSimulatedInstance } from "../simulator/start-simulated-instance.js";
 import type { ServiceNowAuth } from "../sources/servicenow/client-types.js";
+import { generateInstance } from "../sources/servicenow/simulator/generate-instance.js";
+import { startSimulatedInstance } from "../sources/servicenow/simulator/start-simulated-instance.js";
 
 /** Credentials the built-in simulated instance accepts; they protect nothing real. */
 export const SIMULATOR_CREDENTIALS = { username: "warden", password: "warden-demo" };
