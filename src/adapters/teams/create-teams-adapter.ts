@@ -12,8 +12,9 @@ export interface TeamsCredentials {
 
 /**
  * botbuilder's CloudAdapter for warden's registration. With no app id the SDK skips token checks
- * on incoming requests and sends no token (chat.md §7); that is only for local tests and the
- * Bot Framework Emulator, never for a public endpoint.
+ * on incoming requests and sends no token (isAuthenticationDisabled in
+ * https://github.com/microsoft/botbuilder-js/blob/main/libraries/botframework-connector/src/auth/passwordServiceClientCredentialFactory.ts);
+ * that is only for local tests and the Bot Framework Emulator, never for a public endpoint.
  */
 export function createTeamsAdapter(credentials: TeamsCredentials, logger?: Logger): CloudAdapter {
   const appId = credentials.appId ?? "";
