@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { WardenError } from "../errors.js";
 import { silentLogger } from "../logger.js";
 import { runScan } from "../scan/run-scan.js";
 import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
@@ -52,7 +53,7 @@ async function startSimulator(): Promise<{
     lines.close();
     return { description: JSON.parse(line), stop: () => child.kill("SIGTERM") };
   }
-  throw new Error("the simulator exited before it printed its address");
+  throw new WardenError("E_BENCH_SIMULATOR", "the simulator exited before it printed its address");
 }
 
 async function main(): Promise<void> {
