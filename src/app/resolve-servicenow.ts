@@ -1,7 +1,8 @@
 import type { Config } from "../config/load-config.js";
-import { generateInstance } from "../simulator/generate-instance.js";
-import { startSimulatedInstance } from "../simulator/start-simulated-instance.js";
+import { ConfigError } from "../errors.js";
 import type { ServiceNowAuth } from "../sources/servicenow/client-types.js";
+import { generateInstance } from "../sources/servicenow/simulator/generate-instance.js";
+import { startSimulatedInstance } from "../sources/servicenow/simulator/start-simulated-instance.js";
 
 /** Credentials the built-in simulated instance accepts; they protect nothing real. */
 export const SIMULATOR_CREDENTIALS = { username: "warden", password: "warden-demo" };
@@ -20,7 +21,7 @@ export async function resolveServiceNow(config: Config, now: () => Date): Promis
   const { url, auth } = config.servicenow;
   if (url !== undefined) {
     // loadConfig refuses a URL without credentials.
-    if (!auth) throw new Error("SERVICENOW_URL is set without credentials");
+    if (!auth) throw new ConfigError(["SERVICENOW_URL is set without credentials"]);
     return { baseUrl: url, auth, simulated: false, close: async () => {} };
   }
   const instance = await startSimulatedInstance({

@@ -10,11 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { WardenError } from "../errors.js";
 import { silentLogger } from "../logger.js";
 import { runScan } from "../scan/run-scan.js";
-import type { InstanceDescription } from "../simulator/describe-instance.js";
 import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
 import { createServiceNowConnector } from "../sources/servicenow/create-servicenow-connector.js";
+import type { InstanceDescription } from "../sources/servicenow/simulator/describe-instance.js";
 import { openDatabase } from "../store/open-database.js";
 import { truncateText } from "../views/truncate-text.js";
 import { computeLowerBound } from "./compute-lower-bound.js";
@@ -35,7 +36,7 @@ async function startSimulator(): Promise<{
   description: InstanceDescription & { url: string };
   stop: () => void;
 }> {
-  const script = join(import.meta.dirname, "../simulator/run-simulator.js");
+  const script = join(import.meta.dirname, "../sources/servicenow/simulator/run-simulator.js");
   const child = spawn(
     process.execPath,
     [
@@ -52,7 +53,7 @@ async function startSimulator(): Promise<{
     lines.close();
     return { description: JSON.parse(line), stop: () => child.kill("SIGTERM") };
   }
-  throw new Error("the simulator exited before it printed its address");
+  throw new WardenError("E_BENCH_SIMULATOR", "the simulator exited before it printed its address");
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Inventory } from "../core/model.js";
-import type { InstanceDescription } from "../simulator/describe-instance.js";
+import type { InstanceDescription } from "../sources/servicenow/simulator/describe-instance.js";
 
 /**
  * Bytes of a request line left for the values of an `IN` list: Tomcat's default 8 KB limit

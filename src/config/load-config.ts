@@ -214,7 +214,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((username === undefined) !== (password === undefined)) {
     problems.push("SERVICENOW_USERNAME and SERVICENOW_PASSWORD must be set together.");
   }
-  // OAuth is preferred: instances increasingly refuse Basic auth (reference §9 item 8).
+  // OAuth is preferred: instances increasingly refuse Basic auth (the Basic-auth restriction,
+  // https://www.servicenow.com/docs/r/australia/platform-security/authentication/basic-auth-restriction.html).
   if (clientId !== undefined && clientSecret !== undefined) {
     auth = { kind: "oauth", clientId, clientSecret };
   } else if (username !== undefined && password !== undefined) {

@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { WardenError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { appendAudit } from "../store/audit-log.js";
 import {
@@ -32,11 +33,11 @@ export interface OutboxSender {
 }
 
 /** The platform asked us to slow down: wait `retryAfterMs`, then send the same item again. */
-export class RateLimitedError extends Error {
+export class RateLimitedError extends WardenError {
   readonly retryAfterMs: number;
 
   constructor(retryAfterMs: number) {
-    super(`rate limited: retry after ${retryAfterMs} ms`);
+    super("E_DELIVERY_RATE_LIMITED", `rate limited: retry after ${retryAfterMs} ms`);
     this.retryAfterMs = retryAfterMs;
   }
 }

@@ -52,7 +52,8 @@ const toRef = (row: ConversationRefRow): ConversationRef => ({
 
 /**
  * Saves (or refreshes) a conversation reference. Teams says the service URL "is stable but can
- * change" and bots must check it on every incoming activity (msteams-docs get-teams-context.md):
+ * change" and bots must check it on every incoming activity
+ * (https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/get-teams-context):
  * it is per tenant and region, so a new one is also written into every other reference of the
  * same tenant, which proactive sends would otherwise post to the old URL.
  */
@@ -122,8 +123,9 @@ export function findPersonalRef(
 
 /**
  * One channel reference per team where the bot is installed, most recently seen first: a team's
- * roster is where owners are looked up by email (Teams cannot message by email or UPN,
- * send-proactive-messages.md), and an owner may be in any of them.
+ * roster is where owners are looked up by email (Teams cannot message by email or UPN:
+ * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages),
+ * and an owner may be in any of them.
  */
 export function listTeamRefs(db: Database, platform: string): ConversationRef[] {
   const rows = db

@@ -2,14 +2,14 @@ import { WebClient } from "@slack/web-api";
 import { onTestFinished } from "vitest";
 import { type Config, loadConfig } from "../../src/config/load-config.js";
 import { runDoctor } from "../../src/doctor/run-doctor.js";
-import { generateInstance } from "../../src/simulator/generate-instance.js";
-import { insertRow } from "../../src/simulator/instance-data.js";
+import type { ServiceNowAuth } from "../../src/sources/servicenow/client-types.js";
+import { createServiceNowClient } from "../../src/sources/servicenow/create-servicenow-client.js";
+import { generateInstance } from "../../src/sources/servicenow/simulator/generate-instance.js";
+import { insertRow } from "../../src/sources/servicenow/simulator/instance-data.js";
 import {
   type SimulatedInstance,
   startSimulatedInstance,
-} from "../../src/simulator/start-simulated-instance.js";
-import type { ServiceNowAuth } from "../../src/sources/servicenow/client-types.js";
-import { createServiceNowClient } from "../../src/sources/servicenow/create-servicenow-client.js";
+} from "../../src/sources/servicenow/simulator/start-simulated-instance.js";
 import { NOW } from "../helpers/demo-source.js";
 import { type FakeSlackApi, startFakeSlackApi } from "../helpers/fake-slack-api.js";
 

@@ -2,15 +2,15 @@ import { onTestFinished } from "vitest";
 import type { Logger } from "../../src/logger.js";
 import { silentLogger } from "../../src/logger.js";
 import { runScan } from "../../src/scan/run-scan.js";
-import { generateInstance } from "../../src/simulator/generate-instance.js";
-import type { InstanceData } from "../../src/simulator/instance-data.js";
-import {
-  type SimulatedInstance,
-  startSimulatedInstance,
-} from "../../src/simulator/start-simulated-instance.js";
 import type { ServiceNowAuth } from "../../src/sources/servicenow/client-types.js";
 import { createServiceNowClient } from "../../src/sources/servicenow/create-servicenow-client.js";
 import { createServiceNowConnector } from "../../src/sources/servicenow/create-servicenow-connector.js";
+import { generateInstance } from "../../src/sources/servicenow/simulator/generate-instance.js";
+import type { InstanceData } from "../../src/sources/servicenow/simulator/instance-data.js";
+import {
+  type SimulatedInstance,
+  startSimulatedInstance,
+} from "../../src/sources/servicenow/simulator/start-simulated-instance.js";
 import type { SourceConnector } from "../../src/sources/source-connector.js";
 import { openDatabase } from "../../src/store/open-database.js";
 import { tempDbPath } from "./temp-db.js";

@@ -1,5 +1,5 @@
-import { generateInstance } from "../../src/simulator/generate-instance.js";
-import type { InstanceData } from "../../src/simulator/instance-data.js";
+import { generateInstance } from "../../src/sources/servicenow/simulator/generate-instance.js";
+import type { InstanceData } from "../../src/sources/servicenow/simulator/instance-data.js";
 import { NOW } from "./demo-source.js";
 import { HOSTILE } from "./rendered-text.js";
 

@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Finding, MachineIdentity } from "../../src/core/model.js";
-import { generateInstance } from "../../src/simulator/generate-instance.js";
-import { formatGlideDateTime } from "../../src/simulator/glide-date-time.js";
-import { type InstanceData, insertRow, type SimRecord } from "../../src/simulator/instance-data.js";
+import { generateInstance } from "../../src/sources/servicenow/simulator/generate-instance.js";
+import { formatGlideDateTime } from "../../src/sources/servicenow/simulator/glide-date-time.js";
+import {
+  type InstanceData,
+  insertRow,
+  type SimRecord,
+} from "../../src/sources/servicenow/simulator/instance-data.js";
 import { listOpenFindings } from "../../src/store/findings.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
 

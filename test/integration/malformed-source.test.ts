@@ -2,7 +2,10 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createHttpApp } from "../../src/app/create-http-app.js";
 import { SourceError } from "../../src/errors.js";
-import type { MalformedAnswerFault, ScriptedFault } from "../../src/simulator/simulator-faults.js";
+import type {
+  MalformedAnswerFault,
+  ScriptedFault,
+} from "../../src/sources/servicenow/simulator/simulator-faults.js";
 import { listScanAccounts } from "../../src/store/accounts.js";
 import { verifyAuditChain } from "../../src/store/audit-log.js";
 import { listOpenFindings } from "../../src/store/findings.js";

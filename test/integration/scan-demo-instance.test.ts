@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SourceError } from "../../src/errors.js";
-import { generateInstance } from "../../src/simulator/generate-instance.js";
+import { generateInstance } from "../../src/sources/servicenow/simulator/generate-instance.js";
 import { findAccount } from "../../src/store/accounts.js";
 import { verifyAuditChain } from "../../src/store/audit-log.js";
 import { listOpenFindings } from "../../src/store/findings.js";

@@ -5,7 +5,7 @@ import { startServer } from "../../src/app/start-server.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { silentLogger } from "../../src/logger.js";
 import { runScan } from "../../src/scan/run-scan.js";
-import type { SimulatedInstance } from "../../src/simulator/start-simulated-instance.js";
+import type { SimulatedInstance } from "../../src/sources/servicenow/simulator/start-simulated-instance.js";
 import { decodeActionPayload } from "../../src/views/action-payload.js";
 import { NOW, startDemoSource } from "../helpers/demo-source.js";
 import { type FakeSlackApi, type FakeSlackUser, startFakeSlackApi } from "../helpers/fake-slack-api.js";

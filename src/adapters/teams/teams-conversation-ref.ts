@@ -1,7 +1,10 @@
 import { type Activity, type ConversationReference, TurnContext } from "botbuilder";
 import type { ConversationKind, ConversationRef } from "../../store/conversation-refs.js";
 
-/** The parts of Teams' `channelData` warden reads (msteams-docs get-teams-context.md). */
+/**
+ * The parts of Teams' `channelData` warden reads
+ * (https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/get-teams-context).
+ */
 interface TeamsChannelData {
   team?: { id?: string };
   channel?: { id?: string };

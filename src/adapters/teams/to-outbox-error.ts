@@ -9,9 +9,15 @@ interface ConnectorError {
   response?: { headers?: { get?: (name: string) => string | undefined } };
 }
 
-/** The 403 sub-code that means the user blocked or uninstalled the bot (chat.md §8, §11). */
+/**
+ * The 403 sub-code that means the user blocked or uninstalled the bot
+ * (https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages).
+ */
 const BLOCKED = /MessageWritesBlocked|blocked/i;
-/** The 403 that means the bot is not installed for the user or in the conversation (yet). */
+/**
+ * The 403 that means the bot is not installed for the user or in the conversation (yet)
+ * (https://github.com/MicrosoftDocs/bot-docs/issues/1527).
+ */
 const NOT_INSTALLED = /BotNotInConversationRoster|not part of the conversation roster/i;
 /** Node and undici codes of a request that never got an answer. */
 const NETWORK =

@@ -1,31 +1,26 @@
-import type { Readable } from "node:stream";
-import axios, { type AxiosResponse } from "axios";
+import axios from "axios";
 import { SourceError } from "../../errors.js";
 import { type Logger, silentLogger } from "../../logger.js";
-import { buildKeysetQuery } from "./build-keyset-query.js";
 import type {
   AggregateOptions,
   AggregateRow,
-  ListOptions,
   RawRecord,
   ServiceNowClient,
   ServiceNowClientOptions,
 } from "./client-types.js";
+import { fieldList } from "./field-list.js";
 import type { HttpAnswer, RequestContext } from "./http-answer.js";
 import { toAggregateRow } from "./normalize-aggregate.js";
 import { createOAuthTokenProvider, type OAuthTokenProvider } from "./oauth-token-provider.js";
+import { pageThrough } from "./page-through.js";
 import { parseJsonAnswer } from "./parse-json-answer.js";
-import { parseInteger } from "./parse-values.js";
 import { checkAggregateGroup, readAggregateResult } from "./read-aggregate-result.js";
-import { readStreamedAnswer, StreamReadError } from "./read-streamed-answer.js";
-import { checkKeysetOrder, readTableRecords } from "./read-table-records.js";
-import { MAX_RETRY_AFTER_MS, parseRetryAfter, retryDelay } from "./retry-delay.js";
-import {
-  answerToSourceError,
-  malformedError,
-  retryAfterTooLongError,
-  transportToSourceError,
-} from "./to-source-error.js";
+import { readTableRecords } from "./read-table-records.js";
+import { createRequestWithRetry, type SentRequest } from "./request-with-retry.js";
+import { MAX_RETRY_AFTER_MS } from "./retry-delay.js";
+import type { ServiceNowCall } from "./servicenow-call.js";
+import { tablePath } from "./table-path.js";
+import { answerToSourceError, malformedError } from "./to-source-error.js";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRIES = 4;
@@ -38,82 +33,15 @@ const DEFAULT_MAX_EMPTY_PAGES = 10;
 /** `findByField` looks for one identity by name; a handful of rows is plenty. */
 const FIND_LIMIT = 10;
 
-/**
- * Statuses worth retrying: 429 (rate limit, usually with Retry-After) and the gateway family
- * 502/503/504 (node restarts, upgrades, a hibernating instance waking up). 500 is **not**
- * retried: on ServiceNow it is almost always a deterministic server-side failure (a script or
- * query error) that fails again the same way, so retrying only delays the report.
- */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
-
-/**
- * Transport errors worth retrying. ECONNREFUSED is included: during an instance restart or
- * upgrade the load balancer briefly refuses connections, and a wrong URL still fails within the
- * bounded number of retries. ENOTFOUND (DNS says the host does not exist) is final: it is a
- * misspelt instance URL, not a transient fault; EAI_AGAIN (DNS temporarily failed) is retried.
- */
-export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ECONNABORTED",
-  "ESOCKETTIMEDOUT",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-]);
-
-/**
- * A write (PATCH) is sent again only when it certainly did not reach the instance: a refused
- * connection, or a 429 (the rate limiter answers before the request is handled). After a timeout,
- * a reset or a 5xx it may have been applied, so the caller re-reads the record instead.
- */
-type Method = "GET" | "POST" | "PATCH";
-
-interface Call {
-  method: Method;
-  path: string;
-  table?: string;
-  params?: Record<string, string>;
-  /** Already serialised body (JSON or form). */
-  data?: string;
-  contentType?: string;
-  /** Stream the body: each element of a 2xx `result` goes here as it arrives (see aggregateEach). */
-  onItem?: (item: unknown) => void;
-}
-
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object";
-
-/** `fields` plus sys_id, deduplicated, as the comma list sysparm_fields wants. */
-function fieldList(fields: readonly string[], ...extra: string[]): string {
-  return [...new Set([...fields, ...extra])].join(",");
-}
-
-const tablePath = (table: string): string => `/api/now/table/${encodeURIComponent(table)}`;
 
 /** Field names for findByField: a column or dot-walk, and never a sysparm_* control parameter. */
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
-function toAnswer(response: AxiosResponse<unknown>): HttpAnswer {
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(response.headers ?? {})) {
-    if (typeof value === "string") headers[name.toLowerCase()] = value;
-    else if (Array.isArray(value)) headers[name.toLowerCase()] = value.join(", ");
-    else if (typeof value === "number") headers[name.toLowerCase()] = String(value);
-  }
-  return {
-    status: response.status,
-    statusText: response.statusText ?? "",
-    headers,
-    body: typeof response.data === "string" ? response.data : "",
-  };
-}
-
 /**
  * The ServiceNow REST client: Table API and Aggregate API over axios, with Basic or OAuth
- * (client-credentials) auth, retries with backoff honouring Retry-After, keyset paging that
- * survives ACL-shortened pages, and errors that say what to do.
+ * (client-credentials) auth, retries with backoff honouring Retry-After (createRequestWithRetry),
+ * keyset paging that survives ACL-shortened pages (pageThrough), and errors that say what to do.
  */
 export function createServiceNowClient(options: ServiceNowClientOptions): ServiceNowClient {
   const base = new URL(options.baseUrl);
@@ -146,87 +74,20 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
   });
 
   let requestCount = 0;
-
-  /** One logical request: every HTTP attempt counted and logged, retried on transient failures. */
-  async function send(
-    call: Call,
-    authorization: string | undefined,
-  ): Promise<{ answer: HttpAnswer & { streamed?: boolean }; ctx: RequestContext }> {
-    const ctx: RequestContext = {
-      method: call.method,
-      path: call.path,
-      table: call.table,
-      authKind: auth.kind,
-      attempts: 0,
-      timeoutMs,
-      host,
-    };
-    const headers: Record<string, string> = {};
-    if (authorization !== undefined) headers.Authorization = authorization;
-    if (call.contentType !== undefined) headers["Content-Type"] = call.contentType;
-
-    for (let attempt = 0; ; attempt++) {
+  const send = createRequestWithRetry({
+    http,
+    authKind: auth.kind,
+    host,
+    timeoutMs,
+    retries,
+    maxRetryAfterMs,
+    sleep,
+    now,
+    log,
+    onAttempt: () => {
       requestCount++;
-      ctx.attempts = attempt + 1;
-      const started = performance.now();
-      let answer: HttpAnswer & { streamed?: boolean };
-      try {
-        const response = await http.request<unknown>({
-          method: call.method,
-          url: call.path,
-          params: call.params,
-          data: call.data,
-          headers,
-          responseType: call.onItem ? "stream" : "text",
-        });
-        answer = call.onItem
-          ? await readStreamedAnswer(toAnswer(response), response.data as Readable, call.onItem, timeoutMs)
-          : toAnswer(response);
-      } catch (error) {
-        if (error instanceof StreamReadError && error.cause instanceof SyntaxError) {
-          throw new SourceError(
-            "E_SOURCE_NOT_JSON",
-            `ServiceNow ${call.method} ${call.path} failed: the answer is not valid JSON (${error.message}).`,
-            { method: call.method, url: call.path },
-          );
-        }
-        const code = isObject(error) && typeof error.code === "string" ? error.code : undefined;
-        const ms = Math.round(performance.now() - started);
-        // Elements already passed on cannot be taken back: such a call is not retried.
-        const replayable = !(error instanceof StreamReadError && error.itemsPassedOn);
-        const retry =
-          replayable &&
-          attempt < retries &&
-          code !== undefined &&
-          (call.method === "PATCH" ? code === "ECONNREFUSED" : RETRYABLE_NETWORK_CODES.has(code));
-        const waitMs = retry ? retryDelay(attempt, undefined, now()) : undefined;
-        log.debug(
-          { method: call.method, path: call.path, error: code, ms, attempt, retryInMs: waitMs },
-          "servicenow request",
-        );
-        if (waitMs === undefined) throw transportToSourceError(ctx, error);
-        await sleep(waitMs);
-        continue;
-      }
-      const ms = Math.round(performance.now() - started);
-      const retryable =
-        call.method === "PATCH" ? answer.status === 429 : RETRYABLE_STATUSES.has(answer.status);
-      // A wait longer than allowed is not worth a retry, nor a report blaming "every retry".
-      const askedMs = retryable ? parseRetryAfter(answer.headers["retry-after"], now()) : undefined;
-      const tooLong = askedMs !== undefined && askedMs > maxRetryAfterMs;
-      const retry = attempt < retries && retryable && !tooLong;
-      const waitMs = retry
-        ? retryDelay(attempt, answer.headers["retry-after"], now(), maxRetryAfterMs)
-        : undefined;
-      log.debug(
-        { method: call.method, path: call.path, status: answer.status, ms, attempt, retryInMs: waitMs },
-        "servicenow request",
-      );
-      if (tooLong) throw retryAfterTooLongError(ctx, answer, askedMs, maxRetryAfterMs);
-      if (waitMs === undefined) return { answer, ctx };
-      await sleep(waitMs);
-    }
-  }
+    },
+  });
 
   const tokens: OAuthTokenProvider | undefined =
     auth.kind === "oauth"
@@ -251,9 +112,7 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
    * `send` with credentials. With OAuth a 401 means the token was revoked or expired early:
    * drop it, fetch a new one and try exactly once more; a second 401 is the caller's error.
    */
-  async function authorized(
-    call: Call,
-  ): Promise<{ answer: HttpAnswer & { streamed?: boolean }; ctx: RequestContext }> {
+  async function authorized(call: ServiceNowCall): Promise<SentRequest> {
     if (!tokens) return send(call, basicHeader);
     const token = await tokens.getToken();
     const first = await send(call, `Bearer ${token}`);
@@ -265,7 +124,7 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
 
   /** The parsed body of a 2xx JSON answer; undefined for a tolerated 404; throws otherwise. */
   async function json(
-    call: Call,
+    call: ServiceNowCall,
     tolerate404 = false,
   ): Promise<{ body: unknown; answer: HttpAnswer; ctx: RequestContext } | undefined> {
     const { answer, ctx } = await authorized(call);
@@ -276,7 +135,7 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
 
   /** The `result` member of a 2xx JSON answer; undefined for a tolerated 404; throws otherwise. */
   async function result(
-    call: Call,
+    call: ServiceNowCall,
     tolerate404 = false,
   ): Promise<{ result: unknown; answer: HttpAnswer } | undefined> {
     const answered = await json(call, tolerate404);
@@ -290,7 +149,7 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
 
   /** The records of a Table API answer, checked (readTableRecords); `where` names the request. */
   async function records(
-    call: Call,
+    call: ServiceNowCall,
     where: string,
   ): Promise<{ rows: RawRecord[]; answer: HttpAnswer; ctx: RequestContext }> {
     const answered = await json(call);
@@ -301,7 +160,7 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
     return { rows: read.value, answer, ctx };
   }
 
-  function aggregateCall(table: string, aggregateOptions: AggregateOptions): Call {
+  function aggregateCall(table: string, aggregateOptions: AggregateOptions): ServiceNowCall {
     const params: Record<string, string> = {};
     if (aggregateOptions.count) params.sysparm_count = "true";
     if (aggregateOptions.groupBy?.length) params.sysparm_group_by = aggregateOptions.groupBy.join(",");
@@ -311,67 +170,9 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
     return { method: "GET", path: `/api/now/stats/${encodeURIComponent(table)}`, table, params };
   }
 
-  async function* list(table: string, listOptions: ListOptions): AsyncGenerator<RawRecord[]> {
-    const pageSize = listOptions.pageSize ?? defaultPageSize;
-    if (!Number.isSafeInteger(pageSize) || pageSize < 1)
-      throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
-    const path = tablePath(table);
-    const fields = fieldList(listOptions.fields, "sys_id");
-    let cursor: string | undefined;
-    let offset = 0;
-    let page = 0;
-    let emptyInARow = 0;
-
-    for (;;) {
-      page++;
-      const params: Record<string, string> = {
-        sysparm_query: buildKeysetQuery(listOptions.query, cursor),
-        sysparm_fields: fields,
-        sysparm_exclude_reference_link: "true",
-        sysparm_suppress_pagination_header: "true",
-        sysparm_limit: String(pageSize),
-      };
-      if (offset > 0) params.sysparm_offset = String(offset);
-      const call: Call = { method: "GET", path, table, params };
-      // Cursors are checked sys_ids, so they are safe to name in a message.
-      const where = `page ${page} of ${table}${cursor === undefined ? "" : ` (rows after sys_id ${cursor})`}`;
-      const { rows, answer, ctx } = await records(call, where);
-      // Every row is checked before any is passed on: a scan must not act on half a bad page.
-      const disorder = checkKeysetOrder(rows, cursor);
-      if (disorder !== undefined)
-        throw malformedError(ctx, answer.status, `${where} is malformed: ${disorder}`);
-      // Rows matching this request's query, i.e. remaining after the cursor (hidden ones too).
-      const total = parseInteger(answer.headers["x-total-count"]);
-
-      if (rows.length > 0) {
-        emptyInARow = 0;
-        yield rows;
-        // X-Total-Count covers rows from this offset on: nothing beyond this window → done.
-        if (total !== undefined && total <= offset + pageSize) return;
-        cursor = rows[rows.length - 1]?.sys_id as string;
-        offset = 0;
-        continue;
-      }
-
-      // An empty page. Without X-Total-Count it is the only end signal we have.
-      if (total === undefined || total <= offset + pageSize) return;
-      // sysparm_limit applies before ACLs: the whole window was hidden. Slide past it with the
-      // same cursor until visible rows appear, but not for ever: an instance that keeps claiming
-      // more rows and sending none would keep this loop (and the scan) going without end.
-      emptyInARow++;
-      if (emptyInARow > maxEmptyPages) {
-        throw malformedError(
-          ctx,
-          answer.status,
-          `${where} is malformed: ${emptyInARow} empty pages in a row while X-Total-Count still claims ${total} rows, so paging would never end (an ACL hiding more than ${maxEmptyPages * pageSize} rows in a row looks the same: raise SERVICENOW_PAGE_SIZE)`,
-        );
-      }
-      offset += pageSize;
-    }
-  }
-
   return {
-    list,
+    list: (table, listOptions) =>
+      pageThrough(table, listOptions, { readRecords: records, defaultPageSize, maxEmptyPages }),
 
     async get(table, sysId, fields) {
       const path = `${tablePath(table)}/${encodeURIComponent(sysId)}`;

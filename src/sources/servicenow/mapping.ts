@@ -1,20 +1,31 @@
 /**
  * Every ServiceNow table and field name warden reads or writes, in one place.
  *
- * Several of these are marked UNCONFIRMED in ../shared/reference/servicenow.md: no public
- * ServiceNow source names them. An operator whose instance differs adjusts them here (or passes
- * an override to the connector) without touching the discovery logic. `warden doctor` reports
- * which of them the instance actually exposes.
+ * Several of these are UNCONFIRMED (marked below): no public ServiceNow source names them. The
+ * others link where they are documented or verified. An operator whose instance differs adjusts
+ * them here (or passes an override to the connector) without touching the discovery logic.
+ * `warden doctor` reports which of them the instance actually exposes.
  */
 export interface ServiceNowMapping {
+  /**
+   * Users; their fields are named by the Contact API, whose records extend sys_user
+   * (https://www.servicenow.com/docs/r/zurich/api-reference/rest-apis/contact-api.html).
+   */
   user: {
     table: string;
     /** Reference field naming the owner; `manager` by default (SERVICENOW_OWNER_FIELD overrides). */
     ownerField: string;
   };
-  /** User-to-role m2m, inherited roles included (documented). */
+  /**
+   * User-to-role m2m, inherited roles included (documented, with the `role.name` dot-walk:
+   * https://www.servicenow.com/docs/r/zurich/api-reference/rest-api-explorer/c_RESTAPI.html).
+   */
   userRole: { table: string; userField: string; roleNameField: string };
-  /** REST transactions (documented: type=rest, sys_created_by holds the user_name). */
+  /**
+   * REST transactions (type=rest is documented in
+   * https://www.servicenow.com/docs/r/zurich/api-reference/rest-api-explorer/c_RESTAPI.html;
+   * sys_created_by holds the user_name, verified by https://github.com/nowisor/instance-scan-pack).
+   */
   transaction: {
     table: string;
     userField: string;
@@ -24,16 +35,23 @@ export interface ServiceNowMapping {
     /** UNCONFIRMED: no documented column holds the HTTP method. Calls without it show method "*". */
     methodField: string | undefined;
   };
-  /** UNCONFIRMED columns: interactive login history (Identity Center plugin, kept 30 days). */
+  /**
+   * UNCONFIRMED columns: interactive login history (Identity Center plugin, kept 30 days:
+   * https://support.servicenow.com/kb?id=kb_article_view&sysparm_article=KB1638498).
+   */
   loginHistory: { table: string; userField: string };
-  /** Basic-auth usage per account (Zurich Patch 6+, third-party verified fields). */
+  /**
+   * Basic-auth usage per account (Zurich Patch 6+; fields verified by a third party,
+   * https://github.com/nowisor/instance-scan-pack).
+   */
   basicAuth: { table: string; userField: string; lastSeenField: string; countField: string };
   /**
    * OAuth tokens (access and refresh) the instance issued, one row per token: a token issued to an
    * account is evidence that it uses the API, and when. The table is documented (oauth_credential,
-   * t_ManageTokens.md: columns Token, Type, Expires, Token Received); its column names are
-   * UNCONFIRMED: `user` for the account is assumed, `sys_created_on` (every table has it) is read as
-   * the time of issue. Expired tokens are cleaned up by a scheduled job, so the table reaches back
+   * columns Token, Type, Expires, Token Received:
+   * https://www.servicenow.com/docs/r/zurich/platform-security/authentication/t_ManageTokens.html);
+   * its column names are UNCONFIRMED: `user` for the account is assumed, `sys_created_on` (every
+   * table has it) is read as the time of issue. Expired tokens are cleaned up by a scheduled job, so the table reaches back
    * about as far as the longest-lived token (refresh tokens: 100 days by default). It also holds
    * tokens third parties issued to the instance, which cannot be told apart without an
    * UNCONFIRMED column: those would count as API use of the account that obtained them.

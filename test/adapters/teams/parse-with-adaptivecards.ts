@@ -4,7 +4,7 @@ import * as AC from "adaptivecards";
  * Parses and validates a card with Microsoft's `adaptivecards` package (3.0.6, dev dependency)
  * and returns its complaints, e.g. "DuplicateId: Duplicate Id "reason".". No DOM is needed for
  * parse + validateProperties. Its `main` is ESM with extension-less imports that plain Node
- * cannot load, and the UMD bundle chat.md mentions is not in this install's dist/; vitest (vite)
+ * cannot load, and the UMD bundle (dist/adaptivecards.js) is not in this install's dist/; vitest (vite)
  * resolves those imports, so this helper only runs under vitest.
  */
 export function parseWithAdaptiveCards(json: unknown): string[] {

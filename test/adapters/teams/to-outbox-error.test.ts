@@ -74,6 +74,7 @@ describe("toOutboxError: which Bot Connector failures are retried", () => {
     const wait = toOutboxError(throttled, "x");
     expect(wait).toBeInstanceOf(RateLimitedError);
     expect((wait as RateLimitedError).retryAfterMs).toBe(7000);
+    expect((wait as RateLimitedError).code).toBe("E_DELIVERY_RATE_LIMITED");
     const bug = new TypeError("cannot read properties of undefined");
     expect(toOutboxError(bug, "x")).toBe(bug);
   });

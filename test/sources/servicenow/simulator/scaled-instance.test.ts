@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { describeInstance } from "../../src/simulator/describe-instance.js";
-import { generateInstance } from "../../src/simulator/generate-instance.js";
-import type { InstanceData } from "../../src/simulator/instance-data.js";
+import { describeInstance } from "../../../../src/sources/servicenow/simulator/describe-instance.js";
+import { generateInstance } from "../../../../src/sources/servicenow/simulator/generate-instance.js";
+import type { InstanceData } from "../../../../src/sources/servicenow/simulator/instance-data.js";
 import {
   type SimulatedInstance,
   startSimulatedInstance,
-} from "../../src/simulator/start-simulated-instance.js";
+} from "../../../../src/sources/servicenow/simulator/start-simulated-instance.js";
 
 const NOW = new Date("2026-03-15T12:00:00Z");
 const AUTH = { Authorization: `Basic ${Buffer.from("warden:warden-demo").toString("base64")}` };

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { aggregateRecords } from "../../src/simulator/aggregate-api.js";
-import { aggregateRows } from "../../src/simulator/aggregate-rows.js";
-import { generateInstance } from "../../src/simulator/generate-instance.js";
-import type { InstanceData, TransactionLog } from "../../src/simulator/instance-data.js";
-import { SimulatorFaults } from "../../src/simulator/simulator-faults.js";
-import { createViews, type TableView } from "../../src/simulator/table-view.js";
+import { aggregateRecords } from "../../../../src/sources/servicenow/simulator/aggregate-api.js";
+import { aggregateRows } from "../../../../src/sources/servicenow/simulator/aggregate-rows.js";
+import { generateInstance } from "../../../../src/sources/servicenow/simulator/generate-instance.js";
+import type {
+  InstanceData,
+  TransactionLog,
+} from "../../../../src/sources/servicenow/simulator/instance-data.js";
+import { SimulatorFaults } from "../../../../src/sources/servicenow/simulator/simulator-faults.js";
+import { createViews, type TableView } from "../../../../src/sources/servicenow/simulator/table-view.js";
 
 const NOW = new Date("2026-03-15T12:00:00Z");
 

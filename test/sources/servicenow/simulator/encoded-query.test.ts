@@ -8,7 +8,7 @@ import {
   parseEncodedQuery,
   type RowAccess,
   resolveValue,
-} from "../../src/simulator/encoded-query.js";
+} from "../../../../src/sources/servicenow/simulator/encoded-query.js";
 
 const NOW = new Date("2026-03-15T12:34:56Z");
 const rows = [

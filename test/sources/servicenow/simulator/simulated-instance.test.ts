@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { generateInstance } from "../../src/simulator/generate-instance.js";
+import { generateInstance } from "../../../../src/sources/servicenow/simulator/generate-instance.js";
 import {
   type SimulatedInstance,
   startSimulatedInstance,
-} from "../../src/simulator/start-simulated-instance.js";
+} from "../../../../src/sources/servicenow/simulator/start-simulated-instance.js";
 
 const NOW = new Date("2026-03-15T12:00:00Z");
 const BASIC = `Basic ${Buffer.from("warden:warden-demo").toString("base64")}`;

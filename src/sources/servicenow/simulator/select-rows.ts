@@ -13,7 +13,8 @@
  * - dot-walks through one reference are decided once per referenced row.
  * Narrowing only selects candidates that the remaining conditions are checked against, and a
  * condition is dropped only when its narrowing is exact, so the result is exactly what checking
- * every row and then stably sorting gives (test/simulator/select-rows.test.ts compares the two).
+ * every row and then stably sorting gives (test/sources/servicenow/simulator/select-rows.test.ts
+ * compares the two).
  */
 import {
   type Condition,

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { describeInstance } from "../../src/simulator/describe-instance.js";
-import { DEMO_SCENARIOS, generateInstance } from "../../src/simulator/generate-instance.js";
-import type { InstanceData, SimRecord } from "../../src/simulator/instance-data.js";
+import { describeInstance } from "../../../../src/sources/servicenow/simulator/describe-instance.js";
+import {
+  DEMO_SCENARIOS,
+  generateInstance,
+} from "../../../../src/sources/servicenow/simulator/generate-instance.js";
+import type { InstanceData, SimRecord } from "../../../../src/sources/servicenow/simulator/instance-data.js";
 
 const NOW = new Date("2026-03-15T12:00:00Z");
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
-import type { Signal } from "../core/model.js";
-import type { ServiceNowMapping } from "../sources/servicenow/mapping.js";
-import { USER_FIELDS } from "../sources/servicenow/mapping.js";
+import type { Signal } from "../../core/model.js";
+import type { ServiceNowMapping } from "../../sources/servicenow/mapping.js";
+import { USER_FIELDS } from "../../sources/servicenow/mapping.js";
 
 /**
  * What a signal feeds, for the blind-spot list. Each API-use signal also finds identities, and
@@ -66,7 +66,9 @@ export function tableProbes(mapping: ServiceNowMapping, ago: (days: number) => s
       required: false,
       query: undefined,
       rowsExpected: true,
-      // user and role.name are documented (c_RESTAPI.md example): nothing to confirm.
+      // user and role.name are documented (the dot-walk example of
+      // https://www.servicenow.com/docs/r/zurich/api-reference/rest-api-explorer/c_RESTAPI.html):
+      // nothing to confirm.
       fields: [],
       access: `read access to ${mapping.userRole.table} (role user_admin, or a read ACL on ${mapping.userRole.table})`,
       emptyHint: `no role grant is visible: an ACL hides ${mapping.userRole.table} rows`,

@@ -11,13 +11,17 @@ import {
   matchesCondition,
   parseEncodedQuery,
   pruneUnknownFields,
-} from "../../src/simulator/encoded-query.js";
-import { generateInstance } from "../../src/simulator/generate-instance.js";
-import { type InstanceData, insertRow, type SimRecord } from "../../src/simulator/instance-data.js";
-import { selectRows } from "../../src/simulator/select-rows.js";
-import { SimulatorFaults } from "../../src/simulator/simulator-faults.js";
-import { type ApiContext, listRecords } from "../../src/simulator/table-api.js";
-import { createViews, type TableView } from "../../src/simulator/table-view.js";
+} from "../../../../src/sources/servicenow/simulator/encoded-query.js";
+import { generateInstance } from "../../../../src/sources/servicenow/simulator/generate-instance.js";
+import {
+  type InstanceData,
+  insertRow,
+  type SimRecord,
+} from "../../../../src/sources/servicenow/simulator/instance-data.js";
+import { selectRows } from "../../../../src/sources/servicenow/simulator/select-rows.js";
+import { SimulatorFaults } from "../../../../src/sources/servicenow/simulator/simulator-faults.js";
+import { type ApiContext, listRecords } from "../../../../src/sources/servicenow/simulator/table-api.js";
+import { createViews, type TableView } from "../../../../src/sources/servicenow/simulator/table-view.js";
 
 const NOW = new Date("2026-03-15T12:00:00Z");
 const BASE_URL = "http://sim.test";

@@ -1,7 +1,7 @@
 /**
  * Standalone simulated instance, for the benchmark and manual poking:
  *
- *   node dist/simulator/run-simulator.js --users 200000 --machines 50000 --transactions 2000000 --latency 20
+ *   node dist/sources/servicenow/simulator/run-simulator.js --users 200000 --machines 50000 --transactions 2000000 --latency 20
  *
  * Without --users/--machines/--transactions it serves the demo dataset. Prints one JSON line
  * `{"url": ..., ...describeInstance}` on stdout once listening, then runs until SIGTERM/SIGINT.

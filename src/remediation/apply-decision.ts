@@ -1,0 +1,159 @@
+import type { Database } from "better-sqlite3";
+import type { WardenMode } from "../config/load-config.js";
+import type { MachineIdentity } from "../core/model.js";
+import type { Logger } from "../logger.js";
+import type { AccountStateChange, SourceConnector } from "../sources/source-connector.js";
+import {
+  type AccountValues,
+  completeDecision,
+  type DecisionRecord,
+  recordDecisionBefore,
+} from "../store/decisions.js";
+import { acceptFindings } from "../store/findings.js";
+import { markAccountAnswered } from "../store/outbox.js";
+import { writeTransaction } from "../store/write-transaction.js";
+import { pick, WANTED } from "./account-change.js";
+import type { ActionRequest, ActionResult } from "./action-request.js";
+import { applyAccountChange, type ChangeOutcome } from "./apply-account-change.js";
+import { KEEP_DAYS } from "./keep-duration.js";
+
+const DAY = 86_400_000;
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export interface ClaimedDecision {
+  db: Database;
+  connector: SourceConnector;
+  now: () => Date;
+  mode: WardenMode;
+  logger: Logger;
+  request: ActionRequest;
+  account: MachineIdentity;
+  /** The pending decision claimed for this click (claimDecision). */
+  decisionId: number;
+  keepDays: number | undefined;
+  /** For Undo, the decision it reverses. */
+  undone: DecisionRecord | undefined;
+  /** Writes one audit entry for the request (inside the transaction that completes the claim). */
+  audit: (event: string, request: ActionRequest, detail: Record<string, unknown>) => void;
+  /** The answer when the database refuses a write: nothing more is changed in the source. */
+  unavailable: (problem: string) => ActionResult;
+}
+
+/**
+ * Applies a claimed decision: Keep and Not mine only in the database; Disable, Restrict and Undo
+ * through the source (the account re-read, written at most once), then the outcome recorded with
+ * its audit entry in one transaction.
+ */
+export async function applyDecision(claimed: ClaimedDecision): Promise<ActionResult> {
+  const { db, connector, logger, request, account, decisionId, keepDays, undone, unavailable } = claimed;
+  const { payload } = request;
+  const { userName } = account;
+
+  /** Completes the claim with its audit entry, in one transaction (with `also`, for Keep). */
+  const finish = (result: ChangeOutcome, extra: Record<string, unknown> = {}, also?: () => void) =>
+    writeTransaction(db, () => {
+      also?.();
+      const decision = completeDecision(db, decisionId, result);
+      // A decision taken is an answer: the owner is not reminded about this account again.
+      if (result.outcome !== "failed") markAccountAnswered(db, account.source, account.id, claimed.now());
+      claimed.audit(`decision.${result.outcome}`, request, {
+        decisionId,
+        mode: claimed.mode,
+        ...extra,
+        error: result.error ?? null,
+      });
+      return decision;
+    });
+
+  try {
+    if (payload.a === "keep") {
+      const until = new Date(claimed.now().getTime() + (keepDays ?? KEEP_DAYS.default) * DAY);
+      const decision = finish({ outcome: "applied" }, { reason: request.reason, keepDays }, () =>
+        acceptFindings(db, account.source, account.id, until),
+      );
+      return {
+        status: "done",
+        userName,
+        decision,
+        notice: `${userName} is kept until ${until.toISOString().slice(0, 10)}.`,
+      };
+    }
+    if (payload.a === "not_mine") {
+      const decision = finish({ outcome: "applied" });
+      return {
+        status: "done",
+        userName,
+        decision,
+        notice: `Thanks: ${userName} goes to the admins to find its owner.`,
+      };
+    }
+  } catch (error) {
+    return unavailable(`the database refused the write: ${messageOf(error)}`);
+  }
+
+  // Undo restores the recorded previous values of exactly the fields the action changed, and
+  // only while the account still holds what that action wrote.
+  let change: AccountStateChange;
+  let requires: AccountStateChange | undefined;
+  if (undone) {
+    const fields = Object.keys(WANTED[undone.action as "disable" | "restrict"]);
+    change = pick(undone.before as AccountValues, fields);
+    requires = undone.after ? pick(undone.after, fields) : WANTED[undone.action as "disable" | "restrict"];
+  } else {
+    change = WANTED[payload.a as "disable" | "restrict"];
+  }
+  let result: ChangeOutcome;
+  try {
+    result = await applyAccountChange(connector, account.id, change, {
+      dryRun: claimed.mode === "dry-run",
+      requires,
+      recordBefore: (before) => recordDecisionBefore(db, decisionId, before),
+    });
+  } catch (error) {
+    // recordBefore failed: nothing was written to the source. The claim is closed if the
+    // database lets us, and otherwise resolved at the next start.
+    try {
+      finish({
+        outcome: "failed",
+        error: `not applied: the database refused the write (${messageOf(error)})`,
+      });
+    } catch {}
+    return unavailable(`the database refused the write: ${messageOf(error)}`);
+  }
+  if (result.outcome === "failed") {
+    logger.warn({ account: account.id, action: payload.a, error: result.error }, "remediation failed");
+  }
+  let decision: DecisionRecord;
+  try {
+    decision = finish(result);
+  } catch (error) {
+    // The source may have been changed, and the decision stays pending: the next start re-reads
+    // the account and completes it (resolve-pending-decisions.ts).
+    logger.error({ err: error, decisionId }, "could not record a decision's outcome");
+    return {
+      status: "unavailable",
+      userName,
+      notice: `${userName}: ${result.outcome === "applied" ? "the change was made" : "the change was attempted"} in ${account.source}, but warden could not record it (${messageOf(error)}). It is reconciled from ${account.source} when warden restarts.`,
+    };
+  }
+  return {
+    status: result.outcome === "failed" ? "failed" : "done",
+    userName,
+    decision,
+    notice: noticeFor(decision, userName),
+  };
+}
+
+function noticeFor(decision: DecisionRecord, userName: string): string {
+  switch (decision.outcome) {
+    case "already":
+      return `${userName} was already in that state; nothing was written.`;
+    case "dry_run":
+      return `Dry run: ${userName} would have been changed; nothing was written.`;
+    case "failed":
+      return `${userName} could not be changed: ${decision.error}. You can try again.`;
+    default:
+      return `${userName}: done.`;
+  }
+}

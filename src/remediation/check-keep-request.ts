@@ -1,0 +1,31 @@
+import type { ActionRequest, Refusal } from "./action-request.js";
+import { KEEP_DAYS, parseKeepDays } from "./keep-duration.js";
+
+export type KeepCheck = { ok: true; keepDays: number | undefined } | { ok: false; refusal: Refusal };
+
+/** A Keep needs a reason and a duration in range; any other action passes with no duration. */
+export function checkKeepRequest(request: ActionRequest, userName: string): KeepCheck {
+  if (request.payload.a !== "keep") return { ok: true, keepDays: undefined };
+  if (!request.reason?.trim()) {
+    return {
+      ok: false,
+      refusal: { result: { status: "invalid", userName, notice: "Keeping an account needs a reason." } },
+    };
+  }
+  const keepDays = parseKeepDays(request.keepDays);
+  if (keepDays === undefined) {
+    return {
+      ok: false,
+      refusal: {
+        event: "decision.invalid",
+        detail: { reason: "keep duration out of range" },
+        result: {
+          status: "invalid",
+          userName,
+          notice: `A Keep lasts from ${KEEP_DAYS.min} to ${KEEP_DAYS.max} days. Nothing was changed.`,
+        },
+      },
+    };
+  }
+  return { ok: true, keepDays };
+}

@@ -1,0 +1,40 @@
+import type { Database } from "better-sqlite3";
+import type { MachineIdentity } from "../core/model.js";
+import { listOpenFindings } from "../store/findings.js";
+import type { ActionPayload } from "../views/action-payload.js";
+import type { Refusal } from "./action-request.js";
+
+const sameRules = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
+/**
+ * A button from an old message: the account changed since (fixed, disabled, new findings), so the
+ * findings the message showed (`payload.r`) are not its open findings any more. Undo and Not mine
+ * do not depend on the findings and are never stale. Undefined when the click is current.
+ */
+export function checkStale(
+  db: Database,
+  account: MachineIdentity,
+  payload: ActionPayload,
+): Refusal | undefined {
+  const currentRules = listOpenFindings(db, { source: account.source, accountId: account.id }).map(
+    (f) => f.rule,
+  );
+  if (payload.a === "undo" || payload.a === "not_mine" || sameRules(payload.r, currentRules))
+    return undefined;
+  const { userName } = account;
+  const now =
+    currentRules.length === 0
+      ? "it has no open findings any more"
+      : `its findings are now: ${currentRules.join(", ")}`;
+  return {
+    event: "decision.stale",
+    detail: { shownRules: payload.r, currentRules },
+    result: {
+      status: "stale",
+      userName,
+      currentRules,
+      notice: `${userName} changed since this message was sent: ${now}. Nothing was changed; here is its current state.`,
+    },
+  };
+}
