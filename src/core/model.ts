@@ -161,3 +161,10 @@ export interface ActivityHistory {
   /** Latest activity in any signal (API calls, logins, Basic auth, OAuth tokens) warden has ever observed. */
   lastActiveAt?: Date | undefined;
 }
+
+/**
+ * The fields of an account that remediation reads and writes, under the names warden records them
+ * by (decisions keep them before and after a write; ServiceNow's are `active`, `lockedOut` and
+ * `webServiceAccessOnly`). Which fields exist is the source connector's business.
+ */
+export type AccountValues = Readonly<Record<string, boolean | string | null>>;

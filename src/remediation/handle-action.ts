@@ -3,12 +3,12 @@ import type { WardenMode } from "../config/load-config.js";
 import type { RuleName } from "../core/model.js";
 import { normalizeEmail } from "../identity/normalize-email.js";
 import type { Logger } from "../logger.js";
-import type { AccountStateChange, SourceConnector } from "../sources/source-connector.js";
+import type { ConnectorRegistry } from "../sources/connector-registry.js";
+import type { AccountIntent, AccountValues } from "../sources/source-connector.js";
 import { findAccount } from "../store/accounts.js";
 import { appendAudit } from "../store/audit-log.js";
 import { checkDatabaseWritable } from "../store/check-writable.js";
 import {
-  type AccountValues,
   claimDecision,
   completeDecision,
   type DecisionRecord,
@@ -20,7 +20,7 @@ import { markAccountAnswered } from "../store/outbox.js";
 import { getOwnerOverride } from "../store/owner-overrides.js";
 import { writeTransaction } from "../store/write-transaction.js";
 import type { ActionPayload } from "../views/action-payload.js";
-import { pick, WANTED } from "./account-change.js";
+import { INTENT_OF, undoIntent } from "./account-change.js";
 import { applyAccountChange, type ChangeOutcome } from "./apply-account-change.js";
 import { checkUndo } from "./check-undo.js";
 import { KEEP_DAYS, parseKeepDays } from "./keep-duration.js";
@@ -57,7 +57,8 @@ export type ActionResult =
 
 export interface ActionHandlerDeps {
   db: Database;
-  connector: SourceConnector;
+  /** The configured sources' connectors: an action is applied through its account's source. */
+  connectors: ConnectorRegistry;
   now: () => Date;
   /** Emails allowed to act on any account (compared normalised, see normalizeEmail). */
   admins: readonly string[];
@@ -92,7 +93,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * recorded with an audit entry in one transaction. Every attempt, refused ones too, is audited.
  */
 export function createActionHandler(deps: ActionHandlerDeps) {
-  const { db, connector, logger } = deps;
+  const { db, logger } = deps;
   const admins = new Set(deps.admins.flatMap((a) => normalizeEmail(a) ?? []));
 
   const audit = (event: string, request: ActionRequest, detail: Record<string, unknown>) =>
@@ -226,6 +227,21 @@ export function createActionHandler(deps: ActionHandlerDeps) {
     };
     const problem = (deps.databaseProblem ?? defaultDatabaseProblem(db))();
     if (problem) return unavailable(problem);
+    // Keep and Not mine change only warden's records; the others are written through the source.
+    const writes = payload.a !== "keep" && payload.a !== "not_mine";
+    const connector = writes ? deps.connectors.find(identity.source) : undefined;
+    if (writes && !connector) return unavailable(`${identity.source} is not configured in this warden`);
+    // Undo restores the recorded previous values of exactly the fields the action changed, and
+    // only while the account still holds what that action wrote.
+    let intent: AccountIntent | undefined;
+    let requires: AccountValues | undefined;
+    if (undone && connector) {
+      const undo = undoIntent(connector, undone);
+      if (!undo) return unavailable(`${identity.source} cannot say what that decision wrote`);
+      ({ intent, requires } = undo);
+    } else if (writes) {
+      intent = INTENT_OF[payload.a as "disable" | "restrict"];
+    }
 
     let claim: ReturnType<typeof claimDecision>;
     try {
@@ -291,20 +307,10 @@ export function createActionHandler(deps: ActionHandlerDeps) {
       return unavailable(`the database refused the write: ${messageOf(error)}`);
     }
 
-    // Undo restores the recorded previous values of exactly the fields the action changed, and
-    // only while the account still holds what that action wrote.
-    let change: AccountStateChange;
-    let requires: AccountStateChange | undefined;
-    if (undone) {
-      const fields = Object.keys(WANTED[undone.action as "disable" | "restrict"]);
-      change = pick(undone.before as AccountValues, fields);
-      requires = undone.after ? pick(undone.after, fields) : WANTED[undone.action as "disable" | "restrict"];
-    } else {
-      change = WANTED[payload.a as "disable" | "restrict"];
-    }
     let result: ChangeOutcome;
     try {
-      result = await applyAccountChange(connector, identity.id, change, {
+      // Set above whenever the action writes (keep and not_mine have returned).
+      result = await applyAccountChange(connector!, identity.id, intent!, {
         dryRun: deps.mode === "dry-run",
         requires,
         recordBefore: (before) => recordDecisionBefore(db, decisionId, before),

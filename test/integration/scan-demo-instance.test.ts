@@ -78,8 +78,8 @@ describe("scanning the simulated instance", () => {
     const db = openTempDb();
     const first = await scan(db, connector);
     const dormant = sim.data.scenarios.dormant?.[0] as string;
-    const after = await connector.changeAccount(idOf(dormant), { active: false, lockedOut: true });
-    expect(after).toMatchObject({ active: false, lockedOut: true });
+    const after = await connector.apply(idOf(dormant), { kind: "disable" });
+    expect(after?.values).toMatchObject({ active: false, lockedOut: true });
 
     const second = await scan(db, connector, new Date(NOW.getTime() + 3_600_000));
     expect(second.changes.resolved).toBe(1);

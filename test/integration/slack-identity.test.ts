@@ -53,7 +53,13 @@ async function setup(options: {
   const warden = await openWarden(config, { logger: silentLogger, now });
   onTestFinished(() => warden.close());
   const scan = () =>
-    runScan({ db: warden.db, connector: warden.connector, now, logger: silentLogger, dormantDays: 100 });
+    runScan({
+      db: warden.db,
+      connector: warden.connectors.get("servicenow"),
+      now,
+      logger: silentLogger,
+      dormantDays: 100,
+    });
   await scan();
   const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
   onTestFinished(() => server.close());
