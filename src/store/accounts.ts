@@ -18,9 +18,30 @@ export function identityToJson(identity: MachineIdentity): string {
 
 /** The snapshot column → MachineIdentity, with dates restored. */
 export function identityFromJson(json: string): MachineIdentity {
-  return JSON.parse(json, (key, value) =>
+  const parsed = JSON.parse(json, (key, value) =>
     DATE_KEYS.has(key) && typeof value === "string" ? new Date(value) : value,
-  ) as MachineIdentity;
+  ) as MachineIdentity | LegacySnapshot;
+  return "attributes" in parsed && parsed.attributes ? parsed : fromLegacySnapshot(parsed as LegacySnapshot);
+}
+
+/** A snapshot written before identities were source-neutral: ServiceNow's fields at the top. */
+type LegacySnapshot = Omit<MachineIdentity, "attributes"> & {
+  attributes?: undefined;
+  lockedOut?: boolean;
+  webServiceAccessOnly?: boolean;
+};
+
+/** Every such snapshot is a ServiceNow account: warden had no other source then. */
+function fromLegacySnapshot(legacy: LegacySnapshot): MachineIdentity {
+  const { lockedOut, webServiceAccessOnly, attributes: _, ...neutral } = legacy;
+  return {
+    ...neutral,
+    attributes: {
+      kind: "servicenow",
+      lockedOut: lockedOut ?? false,
+      webServiceAccessOnly: webServiceAccessOnly ?? false,
+    },
+  };
 }
 
 /** A stored account: the latest snapshot plus warden's bookkeeping. */

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { accountRisk } from "../core/compute-score.js";
+import { canLogIntoUi } from "../core/identity-questions.js";
 import type { ApiCall, AuthMethodCounts, Finding, MachineIdentity, Owner } from "../core/model.js";
 import { normalizeEmail } from "../identity/normalize-email.js";
 import { listScanAccounts } from "../store/accounts.js";
@@ -34,6 +35,7 @@ export interface OwnerAccountView {
   userName: string;
   name: string;
   active: boolean;
+  /** The account cannot log into the source's UI (ServiceNow: Web Service Access Only). */
   webServiceAccessOnly: boolean;
   findings: Finding[];
   risk: number;
@@ -65,15 +67,15 @@ export function toOwnerAccountView(identity: MachineIdentity, findings: Finding[
     userName: identity.userName,
     name: identity.name,
     active: identity.active,
-    webServiceAccessOnly: identity.webServiceAccessOnly,
+    webServiceAccessOnly: !canLogIntoUi(identity),
     findings,
     risk: accountRisk({ disabled: false, rules: findings.map((f) => f.rule) }),
     uniqueApiCalls7d: identity.uniqueApiCalls7d,
     authMethods30d: identity.authMethods30d,
-    // A web-service-only account is restricted already.
-    actions: identity.webServiceAccessOnly
-      ? ["disable", "keep", "not_mine"]
-      : ["disable", "restrict", "keep", "not_mine"],
+    // Restrict to API only is offered to an account that can still log into the UI.
+    actions: canLogIntoUi(identity)
+      ? ["disable", "restrict", "keep", "not_mine"]
+      : ["disable", "keep", "not_mine"],
   };
 }
 

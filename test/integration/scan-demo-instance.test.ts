@@ -251,7 +251,7 @@ describe("scanning the simulated instance", () => {
     const byName = new Map(outcome.inventory.identities.map((i) => [i.userName, i]));
     expect(byName.get(clean)).toMatchObject({
       active: true,
-      lockedOut: false,
+      attributes: { lockedOut: false },
       name: clean,
       lastLoginAt: undefined,
     });
