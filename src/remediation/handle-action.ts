@@ -116,8 +116,8 @@ export function createActionHandler(deps: ActionHandlerDeps) {
 
   return async function handleAction(request: ActionRequest): Promise<ActionResult> {
     const { payload, actor } = request;
-    const stored = findAccount(db, payload.id);
-    if (!stored || stored.identity.source !== payload.s) {
+    const stored = findAccount(db, payload.s, payload.id);
+    if (!stored) {
       auditRefusal("decision.invalid", request, { reason: "unknown account" });
       return { status: "invalid", notice: "warden does not know this account any more." };
     }

@@ -1,4 +1,10 @@
-import { findAccount, listScanAccounts, loadActivityHistory, matchAccount } from "./accounts.js";
+import {
+  findAccount,
+  listScanAccounts,
+  loadActivityHistory,
+  matchAccount,
+  resolveAccount,
+} from "./accounts.js";
 import { appendAudit, verifyAuditChain } from "./audit-log.js";
 import {
   chatUserCacheExpiresAt,
@@ -66,7 +72,14 @@ import { suggestAccounts } from "./suggest-accounts.js";
  * port by being listed here; the port's types (src/store/store.ts) follow from this table.
  */
 export const SQLITE_QUERIES = {
-  accounts: { findAccount, matchAccount, listScanAccounts, loadActivityHistory, suggestAccounts },
+  accounts: {
+    findAccount,
+    matchAccount,
+    resolveAccount,
+    listScanAccounts,
+    loadActivityHistory,
+    suggestAccounts,
+  },
   audit: { appendAudit, verifyAuditChain },
   chatUsers: { getChatUserId, getChatUserEmail, chatUserCacheExpiresAt, saveChatUser, forgetChatUser },
   conversations: { saveConversationRef, getConversationRef, findPersonalRef, listTeamRefs },

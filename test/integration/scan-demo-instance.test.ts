@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SourceError } from "../../src/errors.js";
 import { generateInstance } from "../../src/simulator/generate-instance.js";
-import { findAccount } from "../../src/store/accounts.js";
+import { resolveAccount } from "../../src/store/accounts.js";
 import { verifyAuditChain } from "../../src/store/audit-log.js";
 import { listOpenFindings } from "../../src/store/findings.js";
 import { listScans } from "../../src/store/scans.js";
@@ -56,7 +56,7 @@ describe("scanning the simulated instance", () => {
     const { sim, connector } = await startDemoSource();
     const db = openTempDb();
     await scan(db, connector);
-    const basic = findAccount(db, sim.data.scenarios.basic_auth?.[0] ?? "")!.identity;
+    const basic = resolveAccount(db, sim.data.scenarios.basic_auth?.[0] ?? "")!.identity;
     expect(basic.authMethods30d?.basic).toBeGreaterThan(0);
     expect(basic.uniqueApiCalls7d.length).toBeGreaterThan(0);
     for (const call of basic.uniqueApiCalls7d) {
