@@ -152,6 +152,20 @@ function namesOf(rows: NamedRow[]): string[] {
   return rows.map((row) => (sources.size > 1 ? qualifiedName(row.user_name, row.source) : row.user_name));
 }
 
+/**
+ * The accounts present in each source's latest successful scan: the population digests and
+ * owner messages cover, across every source.
+ */
+export function listLatestAccounts(db: Database): StoredAccount[] {
+  const rows = db
+    .prepare(
+      `SELECT a.* FROM (SELECT source, max(id) AS id FROM scans WHERE status = 'succeeded' GROUP BY source) l
+         JOIN accounts a ON a.last_scan_id = l.id AND a.source = l.source`,
+    )
+    .all() as AccountRow[];
+  return rows.map(toStored);
+}
+
 /** The accounts present in a given scan (the population that scan scored). */
 export function listScanAccounts(db: Database, scanId: number): StoredAccount[] {
   return (db.prepare("SELECT * FROM accounts WHERE last_scan_id = ?").all(scanId) as AccountRow[]).map(

@@ -1,5 +1,6 @@
 import {
   findAccount,
+  listLatestAccounts,
   listScanAccounts,
   loadActivityHistory,
   matchAccount,
@@ -58,7 +59,10 @@ import {
   failInterruptedScans,
   failScan,
   findRunningScan,
+  listLatestScans,
+  listPreviousScans,
   listScans,
+  previousDigest,
   scanOfPreviousDigest,
   startScan,
 } from "./scans.js";
@@ -74,6 +78,7 @@ import { suggestAccounts } from "./suggest-accounts.js";
 export const SQLITE_QUERIES = {
   accounts: {
     findAccount,
+    listLatestAccounts,
     matchAccount,
     resolveAccount,
     listScanAccounts,
@@ -121,7 +126,10 @@ export const SQLITE_QUERIES = {
     findRunningScan,
     failScan,
     failInterruptedScans,
+    listLatestScans,
+    listPreviousScans,
     listScans,
+    previousDigest,
     completeScan,
     scanOfPreviousDigest,
     saveScanResult,

@@ -3,10 +3,9 @@ import { accountRisk } from "../core/compute-score.js";
 import { canLogIntoUi } from "../core/identity-questions.js";
 import type { ApiCall, AuthMethodCounts, Finding, MachineIdentity, Owner } from "../core/model.js";
 import { normalizeEmail } from "../identity/normalize-email.js";
-import { listScanAccounts } from "../store/accounts.js";
+import { listLatestAccounts } from "../store/accounts.js";
 import { listOpenFindings } from "../store/findings.js";
 import { listOwnerOverrides } from "../store/owner-overrides.js";
-import { listScans } from "../store/scans.js";
 import type { ActionKind } from "./action-payload.js";
 
 /** What an owner can do about an account from chat. */
@@ -80,24 +79,25 @@ export function toOwnerAccountView(identity: MachineIdentity, findings: Finding[
 }
 
 /**
- * One message per owner listing their risky accounts, from the latest successful scan. An owner is
- * reachable when active and with an email; otherwise the account goes to the admins.
+ * One message per owner listing their risky accounts, of every source, from each source's latest
+ * successful scan. An owner is reachable when active and with an email; otherwise the account
+ * goes to the admins.
  */
 export function buildOwnerMessages(db: Database, options: { now?: Date } = {}): OwnerMessages {
   const now = options.now ?? new Date();
-  const latest = listScans(db, { status: "succeeded", limit: 1 })[0];
-  if (!latest) return { messages: [], unowned: [] };
+  const accountKey = (source: string, accountId: string) => `${source}\u0000${accountId}`;
   const findingsByAccount = new Map<string, Finding[]>();
-  for (const finding of listOpenFindings(db, { source: latest.source })) {
+  for (const finding of listOpenFindings(db)) {
     // A kept (accepted) finding is not sent again until its acceptance expires.
     if (finding.acceptedUntil && finding.acceptedUntil > now) continue;
-    findingsByAccount.set(finding.accountId, [...(findingsByAccount.get(finding.accountId) ?? []), finding]);
+    const k = accountKey(finding.source, finding.accountId);
+    findingsByAccount.set(k, [...(findingsByAccount.get(k) ?? []), finding]);
   }
   const overrides = listOwnerOverrides(db);
   const byOwner = new Map<string, OwnerMessageView>();
   const unowned: OwnerAccountView[] = [];
-  for (const { identity } of listScanAccounts(db, latest.id)) {
-    const findings = findingsByAccount.get(identity.id);
+  for (const { identity } of listLatestAccounts(db)) {
+    const findings = findingsByAccount.get(accountKey(identity.source, identity.id));
     if (!findings) continue;
     const view = toOwnerAccountView(identity, findings);
     // An owner assigned in chat replaces the source's reference.

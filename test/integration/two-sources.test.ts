@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { createActionHandler } from "../../src/remediation/handle-action.js";
 import { createConnectorRegistry } from "../../src/sources/connector-registry.js";
+import { failScan, startScan } from "../../src/store/scans.js";
 import { buildAccountView } from "../../src/views/build-account-view.js";
+import { buildDigest } from "../../src/views/build-digest.js";
 import { buildLookup } from "../../src/views/build-lookup.js";
+import { buildOwnerMessages } from "../../src/views/build-owner-messages.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
 
 /**
@@ -99,5 +102,55 @@ describe("two sources in one database", () => {
     expect(refused.notice).toMatch(/servicenow is not configured/);
     expect(t.patches(t.main)).toBe(0);
     expect(t.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(1);
+  });
+
+  it("owner messages cover every source's latest scan: the second source's scan hides none of the first's", async () => {
+    const t = await twoSources();
+    const { messages, unowned } = buildOwnerMessages(t.db, { now: NOW });
+    const accounts = [...messages.flatMap((m) => m.accounts), ...unowned];
+    const risky = (outcome: typeof t.first) => outcome.findings.size;
+    expect(accounts.filter((a) => a.source === "servicenow")).toHaveLength(risky(t.first));
+    expect(accounts.filter((a) => a.source === "servicenow-eu")).toHaveLength(risky(t.second));
+    // Each source's account carries its own source's findings.
+    const both = accounts.filter((a) => a.accountId === t.identity.id);
+    expect(both.map((a) => a.source).sort()).toEqual(["servicenow", "servicenow-eu"]);
+    for (const account of both) {
+      expect(account.findings.map((f) => (f as { source?: string }).source)).toEqual(
+        account.findings.map(() => account.source),
+      );
+    }
+  });
+
+  it("the digest scores both sources, lists both, and names the source whose last scan failed", async () => {
+    const t = await twoSources();
+    const later = new Date(NOW.getTime() + 3_600_000);
+    const view = buildDigest(t.db, { now: later });
+    expect(view.score).toMatchObject({
+      value: t.first.score.value,
+      population: t.first.score.population + t.second.score.population,
+      risky: t.first.score.riskyAccounts + t.second.score.riskyAccounts,
+    });
+    expect(new Set(view.riskiest.map((a) => a.source))).toEqual(new Set(["servicenow", "servicenow-eu"]));
+    expect(view.riskiest).toHaveLength(t.first.findings.size + t.second.findings.size);
+    expect(view.lastScan).toMatchObject({ status: "succeeded", problem: undefined });
+
+    // The EU instance fixes its dormant account and is scanned again: the trend is that source's.
+    await t.eu.connector.apply(t.identity.id, { kind: "disable" });
+    const third = await scan(t.db, t.eu.connector, new Date(NOW.getTime() + 2 * 3_600_000));
+    const after = buildDigest(t.db, { now: later });
+    expect(after.score?.previous).toBe(view.score?.value);
+    expect(after.score?.population).toBe(t.first.score.population + third.score.population);
+    expect(after.fixedFindings.map((f) => [f.source, f.userName, f.rule])).toEqual([
+      ["servicenow-eu", t.dormant, "dormant"],
+    ]);
+    expect(after.riskiest.some((a) => a.source === "servicenow" && a.accountId === t.identity.id)).toBe(true);
+
+    // The main instance's next scan fails: the digest says so by name, and still counts its last good scan.
+    const failed = startScan(t.db, "servicenow", new Date(NOW.getTime() + 3 * 3_600_000));
+    failScan(t.db, failed, new Date(NOW.getTime() + 3 * 3_600_000), "401 Unauthorized");
+    const failing = buildDigest(t.db, { now: later });
+    expect(failing.lastScan).toMatchObject({ status: "failed" });
+    expect(failing.lastScan?.problem).toMatch(/^servicenow: The last scan failed .*401 Unauthorized/);
+    expect(failing.score?.population).toBe(after.score?.population);
   });
 });

@@ -85,18 +85,21 @@ export function digest(
     },
     byRule: RULES.map((rule, i) => ({ rule, accounts: size - i, points: i + 1 })),
     newFindings: Array.from({ length: size }, (_, i) => ({
+      source: "servicenow",
       accountId: `n${i}`,
       userName: text(i),
       rule: "basic_auth" as const,
       summary: `Basic auth used ${i} times`,
     })),
     fixedFindings: Array.from({ length: size }, (_, i) => ({
+      source: "servicenow",
       accountId: `f${i}`,
       userName: text(i),
       rule: "dormant" as const,
       summary: "fixed",
     })),
     riskiest: Array.from({ length: size }, (_, i) => ({
+      source: "servicenow",
       accountId: `r${i}`,
       userName: text(i),
       name: `Riskiest ${i}`,
