@@ -230,7 +230,14 @@ export function createActionHandler(deps: ActionHandlerDeps) {
     // Keep and Not mine change only warden's records; the others are written through the source.
     const writes = payload.a !== "keep" && payload.a !== "not_mine";
     const connector = writes ? deps.connectors.find(identity.source) : undefined;
-    if (writes && !connector) return unavailable(`${identity.source} is not configured in this warden`);
+    if (writes && !connector) {
+      auditRefusal("decision.unavailable", request, { reason: "source not configured" });
+      return {
+        status: "unavailable",
+        userName,
+        notice: `${identity.source} is not configured in this warden, so it cannot change ${userName}. Nothing was changed.`,
+      };
+    }
     // Undo restores the recorded previous values of exactly the fields the action changed, and
     // only while the account still holds what that action wrote.
     let intent: AccountIntent | undefined;
