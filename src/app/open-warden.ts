@@ -3,10 +3,10 @@ import type { Config } from "../config/load-config.js";
 import { StoreError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { redactUrl } from "../redact-url.js";
+import { type ConnectorRegistry, createConnectorRegistry } from "../sources/connector-registry.js";
 import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
 import { createServiceNowConnector } from "../sources/servicenow/create-servicenow-connector.js";
 import { DEFAULT_MAPPING } from "../sources/servicenow/mapping.js";
-import type { SourceConnector } from "../sources/source-connector.js";
 import { checkDatabaseWritable } from "../store/check-writable.js";
 import { openDatabase } from "../store/open-database.js";
 import { failInterruptedScans } from "../store/scans.js";
@@ -18,7 +18,8 @@ import { resolveServiceNow } from "./resolve-servicenow.js";
 export interface Warden {
   config: Config;
   db: Database;
-  connector: SourceConnector;
+  /** The configured sources' connectors, by source name (today: ServiceNow's, SERVICENOW_SOURCE). */
+  connectors: ConnectorRegistry;
   /** The chat platforms, one Slack client and one Teams adapter for the process (built on first use). */
   chat: ChatPlatforms;
   logger: Logger;
@@ -108,7 +109,7 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
   return {
     config,
     db,
-    connector,
+    connectors: createConnectorRegistry([connector]),
     chat: deps.chat ?? createChatPlatforms(config, logger),
     logger,
     now,

@@ -64,7 +64,7 @@ function ownerOfRecord(db: Database, source: string, accountId: string) {
       assignedBy: assigned.assignedBy,
     };
   }
-  const owner = findAccount(db, accountId)?.identity.owner;
+  const owner = findAccount(db, source, accountId)?.identity.owner;
   return {
     ownerOfRecord: owner ? { name: owner.name, email: owner.email } : undefined,
     ownerFrom: "source" as const,

@@ -8,6 +8,7 @@ import { createTeamsSender } from "../adapters/teams/create-teams-sender.js";
 import { WardenError } from "../errors.js";
 import { createActionHandler } from "../remediation/handle-action.js";
 import { createScanRunner } from "../scan/create-scan-runner.js";
+import { SERVICENOW_SOURCE } from "../sources/servicenow/servicenow-source.js";
 import { createHttpApp } from "./create-http-app.js";
 import { createWardenScheduler } from "./create-warden-scheduler.js";
 import type { Warden } from "./open-warden.js";
@@ -43,7 +44,7 @@ export async function startServer(
   const inFlight = new Set<Promise<unknown>>();
   const applyAction = createActionHandler({
     db,
-    connector: warden.connector,
+    connectors: warden.connectors,
     now,
     admins: config.admins,
     mode: config.mode,
@@ -57,7 +58,8 @@ export async function startServer(
   };
   const scans = createScanRunner({
     db,
-    connector: warden.connector,
+    // ServiceNow is the one source warden scans today; a second source brings a scan per connector.
+    connector: warden.connectors.get(SERVICENOW_SOURCE),
     now,
     logger: logger.child({ component: "scan" }),
     dormantDays: config.dormantDays,

@@ -3,7 +3,7 @@ import type { LookupAccess } from "../config/load-config.js";
 import type { MachineIdentity } from "../core/model.js";
 import { normalizeEmail, sameEmail } from "../identity/normalize-email.js";
 import type { Logger } from "../logger.js";
-import { findAccount } from "../store/accounts.js";
+import { resolveAccount } from "../store/accounts.js";
 import { appendAudit } from "../store/audit-log.js";
 import { getOwnerOverride } from "../store/owner-overrides.js";
 import { buildLookup } from "../views/build-lookup.js";
@@ -48,7 +48,7 @@ export function answerLookup(deps: LookupAccessDeps, query: string, asker: Looku
   if ((deps.access ?? "owners") === "everyone" || isAdmin) return { kind: "lookup", view };
   if (!view.found) {
     const own = view.suggestions.filter((name) => {
-      const account = findAccount(db, name);
+      const account = resolveAccount(db, name);
       return account !== undefined && ownsAccount(db, account.identity, asker.email);
     });
     return { kind: "lookup", view: { ...view, suggestions: own } };

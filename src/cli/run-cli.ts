@@ -14,6 +14,7 @@ import { ConfigError, StoreError, UsageError, WardenError } from "../errors.js";
 import { createLogger, type Logger } from "../logger.js";
 import { redactUrlsIn } from "../redact-url.js";
 import { runScan, type ScanOutcome } from "../scan/run-scan.js";
+import { SERVICENOW_SOURCE } from "../sources/servicenow/servicenow-source.js";
 import { createSqliteStore } from "../store/create-sqlite-store.js";
 import { openAndMigrate, openDatabase } from "../store/open-database.js";
 import { describeInstance } from "../store/source-instance.js";
@@ -232,7 +233,7 @@ async function scanWithProgress(warden: Warden, io: CliIo): Promise<ScanOutcome>
   try {
     return await runScan({
       db: warden.db,
-      connector: warden.connector,
+      connector: warden.connectors.get(SERVICENOW_SOURCE),
       now: warden.now,
       logger: warden.logger,
       dormantDays: warden.config.dormantDays,

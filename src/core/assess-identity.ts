@@ -1,3 +1,4 @@
+import { canAuthenticate, canLogIntoUi } from "./identity-questions.js";
 import type {
   ActivityHistory,
   BlindSpot,
@@ -46,8 +47,8 @@ export const RULE_SIGNALS: Readonly<Record<RuleName, readonly Signal[]>> = {
 };
 
 /** True when the account can no longer authenticate: disabled accounts carry no risk. */
-export function isDisabled(identity: Pick<MachineIdentity, "active" | "lockedOut">): boolean {
-  return !identity.active || identity.lockedOut;
+export function isDisabled(identity: Pick<MachineIdentity, "active" | "attributes">): boolean {
+  return !canAuthenticate(identity);
 }
 
 const day = (date: Date): string => date.toISOString().slice(0, 10);
@@ -236,7 +237,8 @@ export function judgeIdentity(
     });
   } else if (!sees("basic_auth")) undecided.push("basic_auth");
 
-  if (!identity.webServiceAccessOnly) {
+  // ServiceNow's Web Service Access Only: an account that can log into the UI should not be an API account.
+  if (canLogIntoUi(identity)) {
     if (apiUsed) {
       findings.push({
         rule: "wsao_disabled",
@@ -289,7 +291,7 @@ export function judgeIdentity(
   if (sees("privileged") && identity.privilegedRoles.length > 0) {
     findings.push({
       rule: "privileged",
-      severity: identity.webServiceAccessOnly ? "high" : "critical",
+      severity: canLogIntoUi(identity) ? "critical" : "high",
       summary: `Holds privileged role(s): ${identity.privilegedRoles.join(", ")}`,
       evidence: [{ signal: "roles", detail: `Roles: ${identity.roles.join(", ")}` }],
       remediation: "reduce_roles",

@@ -69,3 +69,33 @@ export function computeScore(accounts: readonly ScoredAccount[]): Score {
   for (const rule of RULE_NAMES) byRule[rule].points = Math.round(byRule[rule].points * 10) / 10;
   return { value, population: accounts.length, riskyAccounts: risky, byRule };
 }
+
+/**
+ * One score over several sources' populations, from each source's own score: the mean account
+ * risk of the whole population is the population-weighted mean of the sources' means, so the
+ * value is the weighted mean of theirs (computed from their rounded values, so within half a
+ * point of scoring the union afresh), and each rule's points are weighted the same way. One
+ * score is returned as it is.
+ */
+export function combineScores(scores: readonly Score[]): Score {
+  const [only] = scores;
+  if (scores.length === 1 && only) return only;
+  const population = scores.reduce((n, s) => n + s.population, 0);
+  const weighted = (value: (s: Score) => number) =>
+    population === 0 ? 0 : scores.reduce((sum, s) => sum + value(s) * s.population, 0) / population;
+  const byRule = Object.fromEntries(
+    RULE_NAMES.map((rule) => [
+      rule,
+      {
+        accounts: scores.reduce((n, s) => n + s.byRule[rule].accounts, 0),
+        points: Math.round(weighted((s) => s.byRule[rule].points) * 10) / 10,
+      },
+    ]),
+  ) as Score["byRule"];
+  return {
+    value: population === 0 ? 100 : Math.round(weighted((s) => s.value)),
+    population,
+    riskyAccounts: scores.reduce((n, s) => n + s.riskyAccounts, 0),
+    byRule,
+  };
+}

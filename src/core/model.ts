@@ -77,28 +77,70 @@ export interface AuthMethodCounts {
  */
 export type DiscoveryReason = "wsao" | "api_activity" | "basic_auth" | "oauth_tokens";
 
-/** One machine identity with every signal gathered for it in one scan. */
+/**
+ * What only ServiceNow records about an account. Rules and views do not read these fields
+ * directly but ask the neutral questions of identity-questions.ts ("can it log into the UI?").
+ */
+export interface ServiceNowAttributes {
+  kind: "servicenow";
+  /** `locked_out`: the account cannot log in at all, whatever `active` says. */
+  lockedOut: boolean;
+  /** `web_service_access_only`: the account cannot log into the UI, only call APIs. */
+  webServiceAccessOnly: boolean;
+}
+
+/** Source-specific attributes, by kind of source (not by source name: two instances share a kind). */
+export type SourceAttributes = ServiceNowAttributes;
+
+/**
+ * A secret or certificate the identity authenticates with, where the source lists them (Entra
+ * applications do; ServiceNow holds passwords it never shows, so its identities list none).
+ */
+export interface Credential {
+  /** The source's id of the credential (Entra keyId). */
+  id: string;
+  type: "secret" | "certificate";
+  name?: string | undefined;
+  createdAt?: Date | undefined;
+  expiresAt?: Date | undefined;
+}
+
+/**
+ * One machine identity with every signal gathered for it in one scan. What every source has is
+ * here (id, names, state, owner, activity, credentials, privileges); what only one source has
+ * is in `attributes`.
+ */
 export interface MachineIdentity {
-  /** Source system name, e.g. "servicenow". */
+  /** The source name its connector is registered under, e.g. "servicenow". */
   source: string;
   /** Stable id in the source (ServiceNow sys_id). */
   id: string;
   userName: string;
   name: string;
   email?: string | undefined;
+  /** Enabled in the source (ServiceNow `active`); see canAuthenticate for "can it still log in". */
   active: boolean;
-  lockedOut: boolean;
-  webServiceAccessOnly: boolean;
+  /** What only this kind of source records; read through identity-questions.ts. */
+  attributes: SourceAttributes;
   createdAt?: Date | undefined;
   /** `last_login_time` as the source records it (often empty for API-only accounts). */
   lastLoginAt?: Date | undefined;
-  /** All roles held, inherited ones included; empty when the roles signal is blind. */
+  /**
+   * All privileges held (ServiceNow roles, inherited ones included); empty when the roles signal
+   * is blind.
+   */
   roles: string[];
   /** The subset of `roles` that counts as privileged. */
   privilegedRoles: string[];
   /** Raw owner reference (e.g. the manager's sys_id), even when it cannot be resolved. */
   ownerRef?: string | undefined;
+  /**
+   * The owner warden messages. A source with several owners per identity gives the first
+   * enabled one with an email here (or the first one, when none is), so no_owner reads the same.
+   */
   owner?: Owner | undefined;
+  /** Secrets and certificates, where the source lists them; undefined where it does not. */
+  credentials?: Credential[] | undefined;
   /** REST calls in the last 30 days. */
   apiCalls30d: number;
   /** Latest REST call the source still logs (its retention is limited, see Inventory.coverage). */
@@ -161,3 +203,10 @@ export interface ActivityHistory {
   /** Latest activity in any signal (API calls, logins, Basic auth, OAuth tokens) warden has ever observed. */
   lastActiveAt?: Date | undefined;
 }
+
+/**
+ * The fields of an account that remediation reads and writes, under the names warden records them
+ * by (decisions keep them before and after a write; ServiceNow's are `active`, `lockedOut` and
+ * `webServiceAccessOnly`). Which fields exist is the source connector's business.
+ */
+export type AccountValues = Readonly<Record<string, boolean | string | null>>;

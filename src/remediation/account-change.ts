@@ -1,22 +1,35 @@
-import type { AccountState, AccountStateChange } from "../sources/source-connector.js";
-import type { AccountValues } from "../store/decisions.js";
+import type { AccountIntent, AccountValues, SourceConnector } from "../sources/source-connector.js";
+import type { DecisionRecord } from "../store/decisions.js";
 
-/** The state each action leaves an account in. Disable also locks out, which ends live sessions. */
-export const WANTED: Record<"disable" | "restrict", AccountStateChange> = {
-  disable: { active: false, lockedOut: true },
-  restrict: { webServiceAccessOnly: true },
+/** The intent each action that writes to the source stands for; the connector maps it to its writes. */
+export const INTENT_OF: Record<"disable" | "restrict", AccountIntent> = {
+  disable: { kind: "disable" },
+  restrict: { kind: "restrict_to_api" },
 };
 
-export const valuesOf = (state: AccountState): AccountValues => ({
-  active: state.active,
-  lockedOut: state.lockedOut,
-  webServiceAccessOnly: state.webServiceAccessOnly,
-});
+export const satisfies = (state: AccountValues, wanted: AccountValues): boolean =>
+  Object.entries(wanted).every(([field, value]) => state[field] === value);
 
-export const satisfies = (state: AccountValues, change: AccountStateChange): boolean =>
-  Object.entries(change).every(([field, value]) => state[field as keyof AccountValues] === value);
+/** The given fields of recorded values (undo restores exactly what the action changed). */
+export function pick(values: AccountValues, fields: string[]): AccountValues {
+  return Object.fromEntries(fields.map((f) => [f, values[f] ?? null]));
+}
 
-/** The given fields of recorded values, as a change (undo restores exactly what the action changed). */
-export function pick(values: AccountValues, fields: string[]): AccountStateChange {
-  return Object.fromEntries(fields.map((f) => [f, values[f as keyof AccountValues]])) as AccountStateChange;
+/**
+ * What undoing an applied Disable or Restrict asks of the source: restore the values recorded
+ * before it, of exactly the fields it wrote, and only while the account still holds what it wrote.
+ * Undefined when the decision is not one that can be undone (or its source cannot say what it wrote).
+ */
+export function undoIntent(
+  connector: SourceConnector,
+  undone: Pick<DecisionRecord, "action" | "before" | "after">,
+): { intent: AccountIntent; requires: AccountValues } | undefined {
+  if ((undone.action !== "disable" && undone.action !== "restrict") || !undone.before) return undefined;
+  const wrote = connector.intendedValues(INTENT_OF[undone.action]);
+  if (!wrote) return undefined;
+  const fields = Object.keys(wrote);
+  return {
+    intent: { kind: "restore", values: pick(undone.before, fields) },
+    requires: undone.after ? pick(undone.after, fields) : wrote,
+  };
 }

@@ -1,6 +1,6 @@
-import type { AccountStateChange, SourceConnector } from "../sources/source-connector.js";
-import type { AccountValues, DecisionOutcome } from "../store/decisions.js";
-import { satisfies, valuesOf } from "./account-change.js";
+import type { AccountIntent, AccountValues, SourceConnector } from "../sources/source-connector.js";
+import type { DecisionOutcome } from "../store/decisions.js";
+import { satisfies } from "./account-change.js";
 
 /** How a change to the source ended, as the decision records it. */
 export interface ChangeOutcome {
@@ -13,23 +13,26 @@ export interface ChangeOutcome {
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Re-reads the account, then writes `change` at most once, and says what the source really holds.
+ * Re-reads the account, then applies `intent` at most once, and says what the source really holds.
  * `recordBefore` stores the values read before the write is sent (so a crash in between can be
  * resolved from the source later); `requires` is a state the account must still be in (an Undo
  * only reverses a decision whose result nobody has changed since). A write that fails without a
  * clear answer (timeout, reset, 5xx) is never sent again: the account is re-read and the outcome
- * follows from what ServiceNow shows.
+ * follows from what the source shows. What the intent writes is the connector's business
+ * (`intendedValues`): warden only compares values.
  */
 export async function applyAccountChange(
   connector: SourceConnector,
   accountId: string,
-  change: AccountStateChange,
+  intent: AccountIntent,
   options: {
     dryRun: boolean;
-    requires?: AccountStateChange | undefined;
+    requires?: AccountValues | undefined;
     recordBefore: (before: AccountValues) => void;
   },
 ): Promise<ChangeOutcome> {
+  const change = connector.intendedValues(intent);
+  if (!change) return { outcome: "failed", error: `${connector.name} has no way to do that to this account` };
   let current: Awaited<ReturnType<SourceConnector["readAccount"]>>;
   try {
     current = await connector.readAccount(accountId);
@@ -37,7 +40,7 @@ export async function applyAccountChange(
     return { outcome: "failed", error: `could not read the account first: ${messageOf(error)}` };
   }
   if (!current) return { outcome: "failed", error: "the account no longer exists in the source" };
-  const before = valuesOf(current);
+  const before = current.values;
   options.recordBefore(before);
   if (options.requires && !satisfies(before, options.requires)) {
     return {
@@ -52,13 +55,13 @@ export async function applyAccountChange(
 
   let after: AccountValues | undefined;
   try {
-    const written = await connector.changeAccount(accountId, change);
-    after = written ? valuesOf(written) : undefined;
+    const written = await connector.apply(accountId, intent);
+    after = written?.values;
   } catch (writeError) {
     // The write may or may not have reached the source: ask it rather than send it again.
     try {
       const reread = await connector.readAccount(accountId);
-      const now = reread ? valuesOf(reread) : undefined;
+      const now = reread?.values;
       if (now && satisfies(now, change)) return { outcome: "applied", before, after: now };
       return {
         outcome: "failed",

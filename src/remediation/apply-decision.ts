@@ -2,17 +2,11 @@ import type { Database } from "better-sqlite3";
 import type { WardenMode } from "../config/load-config.js";
 import type { MachineIdentity } from "../core/model.js";
 import type { Logger } from "../logger.js";
-import type { AccountStateChange, SourceConnector } from "../sources/source-connector.js";
-import {
-  type AccountValues,
-  completeDecision,
-  type DecisionRecord,
-  recordDecisionBefore,
-} from "../store/decisions.js";
+import type { AccountIntent, AccountValues, SourceConnector } from "../sources/source-connector.js";
+import { completeDecision, type DecisionRecord, recordDecisionBefore } from "../store/decisions.js";
 import { acceptFindings } from "../store/findings.js";
 import { markAccountAnswered } from "../store/outbox.js";
 import { writeTransaction } from "../store/write-transaction.js";
-import { pick, WANTED } from "./account-change.js";
 import type { ActionRequest, ActionResult } from "./action-request.js";
 import { applyAccountChange, type ChangeOutcome } from "./apply-account-change.js";
 import { KEEP_DAYS } from "./keep-duration.js";
@@ -23,7 +17,13 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 
 export interface ClaimedDecision {
   db: Database;
-  connector: SourceConnector;
+  /**
+   * What a Disable, Restrict or Undo writes through the source: the connector, the intent it maps to
+   * its writes, and (for Undo) the values the account must still hold. Undefined for Keep and Not mine.
+   */
+  change:
+    | { connector: SourceConnector; intent: AccountIntent; requires: AccountValues | undefined }
+    | undefined;
   now: () => Date;
   mode: WardenMode;
   logger: Logger;
@@ -32,8 +32,6 @@ export interface ClaimedDecision {
   /** The pending decision claimed for this click (claimDecision). */
   decisionId: number;
   keepDays: number | undefined;
-  /** For Undo, the decision it reverses. */
-  undone: DecisionRecord | undefined;
   /** Writes one audit entry for the request (inside the transaction that completes the claim). */
   audit: (event: string, request: ActionRequest, detail: Record<string, unknown>) => void;
   /** The answer when the database refuses a write: nothing more is changed in the source. */
@@ -46,7 +44,7 @@ export interface ClaimedDecision {
  * its audit entry in one transaction.
  */
 export async function applyDecision(claimed: ClaimedDecision): Promise<ActionResult> {
-  const { db, connector, logger, request, account, decisionId, keepDays, undone, unavailable } = claimed;
+  const { db, change, logger, request, account, decisionId, keepDays, unavailable } = claimed;
   const { payload } = request;
   const { userName } = account;
 
@@ -92,22 +90,12 @@ export async function applyDecision(claimed: ClaimedDecision): Promise<ActionRes
     return unavailable(`the database refused the write: ${messageOf(error)}`);
   }
 
-  // Undo restores the recorded previous values of exactly the fields the action changed, and
-  // only while the account still holds what that action wrote.
-  let change: AccountStateChange;
-  let requires: AccountStateChange | undefined;
-  if (undone) {
-    const fields = Object.keys(WANTED[undone.action as "disable" | "restrict"]);
-    change = pick(undone.before as AccountValues, fields);
-    requires = undone.after ? pick(undone.after, fields) : WANTED[undone.action as "disable" | "restrict"];
-  } else {
-    change = WANTED[payload.a as "disable" | "restrict"];
-  }
+  if (!change) return unavailable(`${account.source} has nothing to write for ${payload.a}`);
   let result: ChangeOutcome;
   try {
-    result = await applyAccountChange(connector, account.id, change, {
+    result = await applyAccountChange(change.connector, account.id, change.intent, {
       dryRun: claimed.mode === "dry-run",
-      requires,
+      requires: change.requires,
       recordBefore: (before) => recordDecisionBefore(db, decisionId, before),
     });
   } catch (error) {

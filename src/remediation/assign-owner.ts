@@ -28,7 +28,7 @@ export function assignOwner(
   const ownerEmail = normalizeEmail(request.ownerEmail);
   const subject = `${request.source}:${request.accountId}`;
   const actor = `${request.actor.platform}:${request.actor.id}${actorEmail ? ` <${actorEmail}>` : ""}`;
-  const stored = findAccount(db, request.accountId);
+  const stored = findAccount(db, request.source, request.accountId);
   if (!actorEmail || !request.admins.some((admin) => sameEmail(admin, actorEmail))) {
     appendAudit(db, {
       at: request.now,

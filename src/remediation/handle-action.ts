@@ -2,13 +2,15 @@ import type { Database } from "better-sqlite3";
 import type { WardenMode } from "../config/load-config.js";
 import { normalizeEmail } from "../identity/normalize-email.js";
 import type { Logger } from "../logger.js";
-import type { SourceConnector } from "../sources/source-connector.js";
+import type { ConnectorRegistry } from "../sources/connector-registry.js";
+import type { AccountIntent, AccountValues } from "../sources/source-connector.js";
 import { findAccount } from "../store/accounts.js";
 import { appendAudit } from "../store/audit-log.js";
 import { checkDatabaseWritable } from "../store/check-writable.js";
 import { claimDecision } from "../store/decisions.js";
 import { listOpenFindings } from "../store/findings.js";
 import { formatTime } from "../views/format-text.js";
+import { INTENT_OF, undoIntent } from "./account-change.js";
 import type { ActionRequest, ActionResult, Refusal } from "./action-request.js";
 import { applyDecision } from "./apply-decision.js";
 import { authorizeAction } from "./authorize-action.js";
@@ -22,7 +24,8 @@ export type { ActionRequest, ActionResult, Actor } from "./action-request.js";
 
 export interface ActionHandlerDeps {
   db: Database;
-  connector: SourceConnector;
+  /** The configured sources' connectors: an action is applied through its account's source. */
+  connectors: ConnectorRegistry;
   now: () => Date;
   /** Emails allowed to act on any account (compared normalised, see normalizeEmail). */
   admins: readonly string[];
@@ -56,7 +59,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * transaction). Every attempt, refused ones too, is audited.
  */
 export function createActionHandler(deps: ActionHandlerDeps) {
-  const { db, connector, logger } = deps;
+  const { db, logger } = deps;
   const admins = new Set(deps.admins.flatMap((a) => normalizeEmail(a) ?? []));
 
   const audit = (event: string, request: ActionRequest, detail: Record<string, unknown>) =>
@@ -85,8 +88,8 @@ export function createActionHandler(deps: ActionHandlerDeps) {
 
   return async function handleAction(request: ActionRequest): Promise<ActionResult> {
     const { payload, actor } = request;
-    const stored = findAccount(db, payload.id);
-    if (!stored || stored.identity.source !== payload.s) {
+    const stored = findAccount(db, payload.s, payload.id);
+    if (!stored) {
       auditRefusal("decision.invalid", request, { reason: "unknown account" });
       return { status: "invalid", notice: "warden does not know this account any more." };
     }
@@ -146,6 +149,28 @@ export function createActionHandler(deps: ActionHandlerDeps) {
     };
     const problem = (deps.databaseProblem ?? defaultDatabaseProblem(db))();
     if (problem) return unavailable(problem);
+    // Keep and Not mine change only warden's records; the others are written through the source.
+    const writes = payload.a !== "keep" && payload.a !== "not_mine";
+    const connector = writes ? deps.connectors.find(identity.source) : undefined;
+    if (writes && !connector) {
+      auditRefusal("decision.unavailable", request, { reason: "source not configured" });
+      return {
+        status: "unavailable",
+        userName,
+        notice: `${identity.source} is not configured in this warden, so it cannot change ${userName}. Nothing was changed.`,
+      };
+    }
+    // Undo restores the recorded previous values of exactly the fields the action changed, and
+    // only while the account still holds what that action wrote.
+    let intent: AccountIntent | undefined;
+    let requires: AccountValues | undefined;
+    if (undone && connector) {
+      const undo = undoIntent(connector, undone);
+      if (!undo) return unavailable(`${identity.source} cannot say what that decision wrote`);
+      ({ intent, requires } = undo);
+    } else if (writes) {
+      intent = INTENT_OF[payload.a as "disable" | "restrict"];
+    }
 
     let claim: ReturnType<typeof claimDecision>;
     try {
@@ -170,7 +195,7 @@ export function createActionHandler(deps: ActionHandlerDeps) {
 
     return applyDecision({
       db,
-      connector,
+      change: connector && intent ? { connector, intent, requires } : undefined,
       now: deps.now,
       mode: deps.mode,
       logger,
@@ -178,7 +203,6 @@ export function createActionHandler(deps: ActionHandlerDeps) {
       account: identity,
       decisionId: claim.id,
       keepDays,
-      undone,
       audit,
       unavailable,
     });

@@ -2,7 +2,8 @@ import type { Database } from "better-sqlite3";
 import type { Logger } from "../logger.js";
 import { enqueueMessageUpdate } from "../notify/enqueue-message-update.js";
 import { recordDecisionInMessage } from "../notify/record-decision-in-message.js";
-import type { AccountStateChange, SourceConnector } from "../sources/source-connector.js";
+import type { ConnectorRegistry } from "../sources/connector-registry.js";
+import type { AccountValues, SourceConnector } from "../sources/source-connector.js";
 import { appendAudit } from "../store/audit-log.js";
 import {
   completeDecision,
@@ -14,7 +15,7 @@ import {
 import { getOutboxItem, markAccountAnswered } from "../store/outbox.js";
 import { isClaimLive } from "../store/process-liveness.js";
 import { writeTransaction } from "../store/write-transaction.js";
-import { pick, satisfies, valuesOf, WANTED } from "./account-change.js";
+import { INTENT_OF, satisfies, undoIntent } from "./account-change.js";
 import type { ChangeOutcome } from "./apply-account-change.js";
 
 /** A click never takes this long; a claim from another machine older than this is abandoned. */
@@ -22,7 +23,8 @@ const CLAIM_MAX_AGE_MS = 10 * 60_000;
 
 export interface ResolveDeps {
   db: Database;
-  connector: SourceConnector;
+  /** The source of each decision's account is re-read through its connector. */
+  connectors: ConnectorRegistry;
   now: () => Date;
   logger: Logger;
 }
@@ -100,13 +102,15 @@ async function settle(deps: ResolveDeps, pending: PendingDecision): Promise<Chan
       error: `interrupted before anything was written to ${source}; nothing was changed`,
     };
   }
-  const change = changeOf(deps.db, pending);
+  // An unconfigured source throws here: the decision stays pending until it can be read.
+  const connector = deps.connectors.get(source);
+  const change = changeOf(deps.db, connector, pending);
   if (!change) return { outcome: "failed", error: "interrupted; the decision it undoes is unknown" };
   if (satisfies(pending.before, change)) return { outcome: "already", after: pending.before };
   if (pending.mode === "dry-run") return { outcome: "dry_run", after: { ...pending.before, ...change } };
-  const current = await deps.connector.readAccount(pending.accountId);
+  const current = await connector.readAccount(pending.accountId);
   if (!current) return { outcome: "failed", error: `the account no longer exists in ${source}` };
-  const now = valuesOf(current);
+  const now = current.values;
   return satisfies(now, change)
     ? { outcome: "applied", after: now }
     : {
@@ -116,10 +120,16 @@ async function settle(deps: ResolveDeps, pending: PendingDecision): Promise<Chan
       };
 }
 
-function changeOf(db: Database, pending: PendingDecision): AccountStateChange | undefined {
-  if (pending.action === "disable" || pending.action === "restrict") return WANTED[pending.action];
+function changeOf(
+  db: Database,
+  connector: SourceConnector,
+  pending: PendingDecision,
+): AccountValues | undefined {
+  if (pending.action === "disable" || pending.action === "restrict") {
+    return connector.intendedValues(INTENT_OF[pending.action]);
+  }
   const undone =
     pending.undoesDecisionId === undefined ? undefined : getDecision(db, pending.undoesDecisionId);
-  if (!undone?.before || (undone.action !== "disable" && undone.action !== "restrict")) return undefined;
-  return pick(undone.before, Object.keys(WANTED[undone.action]));
+  const undo = undone && undoIntent(connector, undone);
+  return undo && connector.intendedValues(undo.intent);
 }

@@ -1,4 +1,6 @@
-import type { Inventory } from "../core/model.js";
+import type { AccountValues, Inventory } from "../core/model.js";
+
+export type { AccountValues } from "../core/model.js";
 
 /** Progress of a long collection, for the CLI's progress line. */
 export interface CollectProgress {
@@ -13,30 +15,44 @@ export interface CollectOptions {
   onProgress?: (progress: CollectProgress) => void;
 }
 
-/** The state of an account that remediation reads and writes. */
+/** One account as remediation re-reads it from the source. */
 export interface AccountState {
   id: string;
   userName: string;
-  active: boolean;
-  lockedOut: boolean;
-  webServiceAccessOnly: boolean;
+  values: AccountValues;
 }
 
-export type AccountStateChange = Partial<Pick<AccountState, "active" | "lockedOut" | "webServiceAccessOnly">>;
+/**
+ * What warden asks a source to do to an account; the connector maps it onto its own writes
+ * (ServiceNow's disable is `active=false, locked_out=true`). `restore` puts recorded values back
+ * (an Undo restores exactly the fields the undone intent wrote, see intentFields).
+ */
+export type AccountIntent =
+  | { kind: "disable" }
+  | { kind: "restrict_to_api" }
+  | { kind: "restore"; values: AccountValues };
+
+export type AccountIntentKind = AccountIntent["kind"];
 
 /**
- * What warden needs from a source system: collect the inventory with its signals, and read and
- * change one account's state for remediation. ServiceNow is the first implementation.
+ * What warden needs from a source system: collect the inventory with its signals, re-read one
+ * account, and apply an intent to it. ServiceNow is the first implementation; connectors are
+ * looked up by source name (connector-registry.ts).
  */
 export interface SourceConnector {
+  /** The source name its accounts, findings and scans are stored under, e.g. "servicenow". */
   readonly name: string;
   collectInventory(options: CollectOptions): Promise<Inventory>;
   /** Re-reads one account by its id; undefined when it no longer exists (or is hidden). */
   readAccount(id: string): Promise<AccountState | undefined>;
-  /** Finds an account by its exact user name, compared literally. */
-  findAccountByName(userName: string): Promise<AccountState | undefined>;
-  /** Writes a state change and returns the state read back after it. */
-  changeAccount(id: string, change: AccountStateChange): Promise<AccountState | undefined>;
+  /**
+   * The values an intent leaves the account in: an account already holding them is not written
+   * again, and a write is checked against them. Undefined when this source has no such write
+   * (e.g. no "restrict to API" for an account that never logs in interactively).
+   */
+  intendedValues(intent: AccountIntent): AccountValues | undefined;
+  /** Writes the intent and returns the state read back after it. */
+  apply(id: string, intent: AccountIntent): Promise<AccountState | undefined>;
   /** HTTP requests made so far. */
   readonly requestCount: number;
 }

@@ -18,9 +18,30 @@ export function identityToJson(identity: MachineIdentity): string {
 
 /** The snapshot column → MachineIdentity, with dates restored. */
 export function identityFromJson(json: string): MachineIdentity {
-  return JSON.parse(json, (key, value) =>
+  const parsed = JSON.parse(json, (key, value) =>
     DATE_KEYS.has(key) && typeof value === "string" ? new Date(value) : value,
-  ) as MachineIdentity;
+  ) as MachineIdentity | LegacySnapshot;
+  return "attributes" in parsed && parsed.attributes ? parsed : fromLegacySnapshot(parsed as LegacySnapshot);
+}
+
+/** A snapshot written before identities were source-neutral: ServiceNow's fields at the top. */
+type LegacySnapshot = Omit<MachineIdentity, "attributes"> & {
+  attributes?: undefined;
+  lockedOut?: boolean;
+  webServiceAccessOnly?: boolean;
+};
+
+/** Every such snapshot is a ServiceNow account: warden had no other source then. */
+function fromLegacySnapshot(legacy: LegacySnapshot): MachineIdentity {
+  const { lockedOut, webServiceAccessOnly, attributes: _, ...neutral } = legacy;
+  return {
+    ...neutral,
+    attributes: {
+      kind: "servicenow",
+      lockedOut: lockedOut ?? false,
+      webServiceAccessOnly: webServiceAccessOnly ?? false,
+    },
+  };
 }
 
 /** A stored account: the latest snapshot plus warden's bookkeeping. */
@@ -45,58 +66,104 @@ const toStored = (row: AccountRow): StoredAccount => ({
   lastScanId: row.last_scan_id,
 });
 
-/**
- * Finds an account by exact sys_id, else by user name (case-insensitive, exact case first).
- * Parameters are bound, so input like `svc^ORactive=true` is only ever compared literally. A
- * sys_id match wins over a user name that happens to look like one. Both use an index
- * (migration 6), so a click or a lookup never reads the whole table.
- */
-export function findAccount(db: Database, idOrName: string): StoredAccount | undefined {
-  return findAccountById(db, idOrName) ?? findAccountByUserName(db, idOrName);
-}
-
-function findAccountById(db: Database, id: string): StoredAccount | undefined {
-  const row = db.prepare(`SELECT * FROM accounts WHERE id = ? ORDER BY last_scan_id DESC LIMIT 1`).get(id) as
+/** The account `id` of `source`: ids are unique within a source only, so both are needed. */
+export function findAccount(db: Database, source: string, id: string): StoredAccount | undefined {
+  const row = db.prepare("SELECT * FROM accounts WHERE source = ? AND id = ?").get(source, id) as
     | AccountRow
     | undefined;
   return row ? toStored(row) : undefined;
 }
 
-function findAccountByUserName(db: Database, userName: string): StoredAccount | undefined {
-  // lower(user_name) is what the accounts_by_user_name index holds; foldAsciiCase matches it.
-  const row = db
-    .prepare(
-      `SELECT * FROM accounts WHERE lower(user_name) = ?
-         ORDER BY user_name = ? DESC, last_scan_id DESC LIMIT 1`,
-    )
-    .get(foldAsciiCase(userName), userName) as AccountRow | undefined;
-  return row ? toStored(row) : undefined;
-}
-
-/** What a lookup matched: one account, several sharing a display name, or nothing. */
+/** What a lookup matched: one account, several (by user name, qualified by source where needed), or nothing. */
 export type AccountMatch =
   | { kind: "one"; account: StoredAccount }
   | { kind: "several"; userNames: string[] }
   | { kind: "none" };
 
-/** Display-name matches listed when several accounts share one. */
+/** Matches listed when several accounts answer one query. */
 const SEVERAL_LIMIT = 10;
 
+type NamedRow = AccountRow & { source: string; user_name: string };
+
+/** "svc_sync (servicenow-eu)": how a lookup names an account of one source among several. */
+export const qualifiedName = (userName: string, source: string): string => `${userName} (${source})`;
+const QUALIFIED = /^(.+) \(([^()]+)\)$/s;
+
 /**
- * A lookup's match, in order: sys_id, user name, then display name (both case-insensitive,
- * ASCII case only). Display names are not unique: when several accounts share one, their user
+ * A lookup's match, in order: id, user name, then display name (both case-insensitive, ASCII
+ * case only; an exact-case user name first). Parameters are bound, so input like
+ * `svc^ORactive=true` is only ever compared literally; an id match wins over a user name that
+ * happens to look like one; each statement reads an index (migration 6), never the whole table.
+ *
+ * Ids and user names are unique within a source, not across sources: when accounts of several
+ * sources match, they are listed as "user name (source)", which a lookup then matches in that
+ * source alone. Display names are not unique at all: when several accounts share one, their user
  * names are offered instead of picking one.
  */
 export function matchAccount(db: Database, query: string): AccountMatch {
-  const account = findAccount(db, query);
-  if (account) return { kind: "one", account };
-  const rows = db
+  const byId = db
+    .prepare("SELECT * FROM accounts WHERE id = ? ORDER BY source LIMIT ?")
+    .all(query, SEVERAL_LIMIT) as NamedRow[];
+  if (byId.length > 0) return oneOrSeveral(byId);
+  // lower(user_name) is what the accounts_by_user_name index holds; foldAsciiCase matches it.
+  const byUserName = db
+    .prepare("SELECT * FROM accounts WHERE lower(user_name) = ? ORDER BY source, last_scan_id DESC LIMIT ?")
+    .all(foldAsciiCase(query), SEVERAL_LIMIT) as NamedRow[];
+  const exactCase = byUserName.filter((row) => row.user_name === query);
+  if (byUserName.length > 0) return oneOrSeveral(exactCase.length > 0 ? exactCase : byUserName);
+  const qualified = QUALIFIED.exec(query);
+  if (qualified) {
+    const [, name = "", source = ""] = qualified;
+    const inSource = db
+      .prepare(
+        `SELECT * FROM accounts WHERE source = ? AND (id = ? OR lower(user_name) = ?)
+           ORDER BY id = ? DESC, user_name = ? DESC LIMIT 1`,
+      )
+      .get(source, name, foldAsciiCase(name), name, name) as NamedRow | undefined;
+    if (inSource) return { kind: "one", account: toStored(inSource) };
+  }
+  const byName = db
     .prepare(`SELECT * FROM accounts WHERE lower(name) = ? ORDER BY last_scan_id DESC, user_name LIMIT ?`)
-    .all(foldAsciiCase(query), SEVERAL_LIMIT) as (AccountRow & { user_name: string })[];
-  const [first] = rows;
-  if (!first) return { kind: "none" };
-  if (rows.length === 1) return { kind: "one", account: toStored(first) };
-  return { kind: "several", userNames: rows.map((row) => row.user_name) };
+    .all(foldAsciiCase(query), SEVERAL_LIMIT) as NamedRow[];
+  if (byName.length === 0) return { kind: "none" };
+  if (byName.length === 1) return { kind: "one", account: toStored(byName[0] as NamedRow) };
+  return { kind: "several", userNames: namesOf(byName) };
+}
+
+/** The account a lookup names, when it names exactly one. */
+export function resolveAccount(db: Database, query: string): StoredAccount | undefined {
+  const match = matchAccount(db, query);
+  return match.kind === "one" ? match.account : undefined;
+}
+
+/**
+ * Id and user-name matches: within one source there is one (the first, as ordered), across
+ * sources there are several.
+ */
+function oneOrSeveral(rows: NamedRow[]): AccountMatch {
+  const sources = new Set(rows.map((row) => row.source));
+  if (sources.size === 1) return { kind: "one", account: toStored(rows[0] as NamedRow) };
+  return { kind: "several", userNames: rows.map((row) => qualifiedName(row.user_name, row.source)) };
+}
+
+/** User names, qualified by source where accounts of several sources are listed. */
+function namesOf(rows: NamedRow[]): string[] {
+  const sources = new Set(rows.map((row) => row.source));
+  return rows.map((row) => (sources.size > 1 ? qualifiedName(row.user_name, row.source) : row.user_name));
+}
+
+/**
+ * The accounts present in each source's latest successful scan: the population digests and
+ * owner messages cover, across every source.
+ */
+export function listLatestAccounts(db: Database): StoredAccount[] {
+  const rows = db
+    .prepare(
+      `SELECT a.* FROM (SELECT source, max(id) AS id FROM scans WHERE status = 'succeeded' GROUP BY source) l
+         JOIN accounts a ON a.last_scan_id = l.id AND a.source = l.source`,
+    )
+    .all() as AccountRow[];
+  return rows.map(toStored);
 }
 
 /** The accounts present in a given scan (the population that scan scored). */

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import type { Database } from "better-sqlite3";
+import type { AccountValues } from "../core/model.js";
 
 /** A remediation decision as lookups and exports show it. */
 export interface DecisionSummary {
@@ -35,11 +36,7 @@ export function listAccountDecisions(db: Database, source: string, accountId: st
 }
 
 /** The account fields a remediation reads and writes, as recorded before and after. */
-export interface AccountValues {
-  active: boolean;
-  lockedOut: boolean;
-  webServiceAccessOnly: boolean;
-}
+export type { AccountValues } from "../core/model.js";
 
 export type DecisionOutcome = "pending" | "applied" | "dry_run" | "already" | "failed";
 

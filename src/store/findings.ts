@@ -60,18 +60,24 @@ export function listOpenFindings(
   return rows.map(toFinding);
 }
 
-/** Findings that appeared, and findings that were resolved, after `since` (for the digest). */
+/** Findings that appeared, and findings that were resolved, after `since`, optionally of one source (for the digest). */
 export function listFindingChanges(
   db: Database,
   since: Date,
+  source?: string,
 ): { opened: StoredFinding[]; resolved: StoredFinding[] } {
-  const iso = since.toISOString();
+  const params = { since: since.toISOString(), source: source ?? null };
+  const of = "(@source IS NULL OR source = @source)";
   return {
     opened: (
-      db.prepare("SELECT * FROM findings WHERE first_seen_at > ? ORDER BY id").all(iso) as FindingRow[]
+      db
+        .prepare(`SELECT * FROM findings WHERE first_seen_at > @since AND ${of} ORDER BY id`)
+        .all(params) as FindingRow[]
     ).map(toFinding),
     resolved: (
-      db.prepare("SELECT * FROM findings WHERE resolved_at > ? ORDER BY id").all(iso) as FindingRow[]
+      db
+        .prepare(`SELECT * FROM findings WHERE resolved_at > @since AND ${of} ORDER BY id`)
+        .all(params) as FindingRow[]
     ).map(toFinding),
   };
 }

@@ -129,6 +129,36 @@ export function listScans(db: Database, options: { status?: ScanStatus; limit?: 
   return rows.map(toRecord);
 }
 
+/**
+ * Each source's newest scan (of `status`, when given), newest first: what "the latest scan" means
+ * once there are several sources, so one source's scan never hides another's.
+ */
+export function listLatestScans(db: Database, options: { status?: ScanStatus } = {}): ScanRecord[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM scans WHERE id IN (
+         SELECT max(id) FROM scans WHERE (@status IS NULL OR status = @status) GROUP BY source)
+       ORDER BY id DESC`,
+    )
+    .all({ status: options.status ?? null }) as ScanRow[];
+  return rows.map(toRecord);
+}
+
+/** Each source's successful scan before its latest successful one, newest first. */
+export function listPreviousScans(db: Database): ScanRecord[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM scans WHERE id IN (
+         SELECT max(p.id) FROM scans p
+          WHERE p.status = 'succeeded'
+            AND p.id < (SELECT max(l.id) FROM scans l WHERE l.status = 'succeeded' AND l.source = p.source)
+          GROUP BY p.source)
+       ORDER BY id DESC`,
+    )
+    .all() as ScanRow[];
+  return rows.map(toRecord);
+}
+
 /** Writes the summary columns of a finished scan (inside saveScanResult's transaction). */
 export function completeScan(
   db: Database,
@@ -153,6 +183,25 @@ export function completeScan(
     inventory.requests,
     scanId,
   );
+}
+
+/**
+ * The previous digest, when the scan it reported is older than `latestId`: when it was taken
+ * (that scan's end) and the score it showed (the scan's own where the digest recorded none).
+ */
+export function previousDigest(
+  db: Database,
+  latestId: number,
+): { since: Date; score: number | undefined } | undefined {
+  const row = db
+    .prepare(
+      `SELECT s.*, d.score AS digest_score FROM digests d JOIN scans s ON s.id = d.scan_id
+        WHERE s.status = 'succeeded' AND s.id < ? ORDER BY d.id DESC LIMIT 1`,
+    )
+    .get(latestId) as (ScanRow & { digest_score: number | null }) | undefined;
+  if (!row) return undefined;
+  const scan = toRecord(row);
+  return { since: scan.finishedAt ?? scan.startedAt, score: row.digest_score ?? scan.score?.value };
 }
 
 /**

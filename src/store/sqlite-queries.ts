@@ -1,4 +1,11 @@
-import { findAccount, listScanAccounts, loadActivityHistory, matchAccount } from "./accounts.js";
+import {
+  findAccount,
+  listLatestAccounts,
+  listScanAccounts,
+  loadActivityHistory,
+  matchAccount,
+  resolveAccount,
+} from "./accounts.js";
 import { readAuditExportRows } from "./audit-export-rows.js";
 import { appendAudit, verifyAuditChain } from "./audit-log.js";
 import {
@@ -56,7 +63,10 @@ import {
   failInterruptedScans,
   failScan,
   findRunningScan,
+  listLatestScans,
+  listPreviousScans,
   listScans,
+  previousDigest,
   scanOfPreviousDigest,
   startScan,
 } from "./scans.js";
@@ -70,7 +80,15 @@ import { suggestAccounts } from "./suggest-accounts.js";
  * port by being listed here; the port's types (src/store/store.ts) follow from this table.
  */
 export const SQLITE_QUERIES = {
-  accounts: { findAccount, matchAccount, listScanAccounts, loadActivityHistory, suggestAccounts },
+  accounts: {
+    findAccount,
+    listLatestAccounts,
+    matchAccount,
+    resolveAccount,
+    listScanAccounts,
+    loadActivityHistory,
+    suggestAccounts,
+  },
   audit: { appendAudit, verifyAuditChain, readAuditExportRows, lastEventAt },
   digests: { recordDigest, lastDigestAt },
   chatUsers: { getChatUserId, getChatUserEmail, chatUserCacheExpiresAt, saveChatUser, forgetChatUser },
@@ -114,7 +132,10 @@ export const SQLITE_QUERIES = {
     findRunningScan,
     failScan,
     failInterruptedScans,
+    listLatestScans,
+    listPreviousScans,
     listScans,
+    previousDigest,
     completeScan,
     scanOfPreviousDigest,
     saveScanResult,

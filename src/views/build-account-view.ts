@@ -9,7 +9,7 @@ export function buildAccountView(
   source: string,
   accountId: string,
 ): OwnerAccountView | undefined {
-  const stored = findAccount(db, accountId);
-  if (!stored || stored.identity.source !== source) return undefined;
+  const stored = findAccount(db, source, accountId);
+  if (!stored) return undefined;
   return toOwnerAccountView(stored.identity, listOpenFindings(db, { source, accountId }));
 }

@@ -1,13 +1,14 @@
 import type { Database } from "better-sqlite3";
-import { accountRisk } from "../core/compute-score.js";
+import { accountRisk, combineScores, type Score } from "../core/compute-score.js";
 import { type BlindSpot, RULE_NAMES, type RuleName } from "../core/model.js";
-import { listScanAccounts } from "../store/accounts.js";
+import { listLatestAccounts } from "../store/accounts.js";
 import { listFindingChanges, listOpenFindings, type StoredFinding } from "../store/findings.js";
 import { listUnansweredMessages, listUndelivered, type OutboxKind } from "../store/outbox.js";
-import { listScans, type ScanRecord, scanOfPreviousDigest } from "../store/scans.js";
+import { listLatestScans, listPreviousScans, previousDigest, type ScanRecord } from "../store/scans.js";
 import { plural, RULE_OPENED, RULE_RESOLVED } from "./rule-text.js";
 
 export interface DigestFindingLine {
+  source: string;
   accountId: string;
   userName: string;
   rule: RuleName;
@@ -15,6 +16,7 @@ export interface DigestFindingLine {
 }
 
 export interface DigestAccountLine {
+  source: string;
   accountId: string;
   userName: string;
   name: string;
@@ -76,24 +78,37 @@ export interface BuildDigestOptions {
   giveUpDays?: number;
 }
 
-/** Builds the digest from the store: the latest successful scan compared with the one before. */
+/**
+ * Builds the digest from the store: every source's latest successful scan, compared with what the
+ * previous digest reported (before any digest, with each source's scan before). With several
+ * sources the score is their combined one (combineScores) and a problem names its source.
+ */
 export function buildDigest(db: Database, options: BuildDigestOptions): DigestView {
   const { now } = options;
   const staleMs = (options.staleAfterHours ?? 48) * 3_600_000;
-  const newest = listScans(db, { limit: 1 })[0];
-  const [latest, previousScan] = listScans(db, { status: "succeeded", limit: 2 });
-  // The trend runs from what the previous digest reported; before any digest, from the previous scan.
-  const previous = (latest && scanOfPreviousDigest(db, latest.id)) ?? previousScan;
+  const newestBySource = listLatestScans(db);
+  const latestBySource = listLatestScans(db, { status: "succeeded" }).filter(
+    (scan): scan is ScanRecord & { score: Score } => scan.score !== undefined,
+  );
 
-  let problem: string | undefined;
-  if (!newest) problem = "No scan has run yet.";
-  else if (newest.status === "failed") {
-    problem = `The last scan failed (${newest.startedAt.toISOString()}): ${newest.error ?? "unknown error"}`;
-  } else if (newest.status === "running")
-    problem = `A scan is running since ${newest.startedAt.toISOString()}.`;
-  else if (now.getTime() - newest.startedAt.getTime() > staleMs) {
-    problem = `The last scan is stale: it ran ${Math.floor((now.getTime() - newest.startedAt.getTime()) / 3_600_000)} hours ago.`;
-  }
+  const problemOf = (scan: ScanRecord): string | undefined => {
+    if (scan.status === "failed") {
+      return `The last scan failed (${scan.startedAt.toISOString()}): ${scan.error ?? "unknown error"}`;
+    }
+    if (scan.status === "running") return `A scan is running since ${scan.startedAt.toISOString()}.`;
+    if (now.getTime() - scan.startedAt.getTime() > staleMs) {
+      return `The last scan is stale: it ran ${Math.floor((now.getTime() - scan.startedAt.getTime()) / 3_600_000)} hours ago.`;
+    }
+    return undefined;
+  };
+  // The newest scan with a problem, else the newest scan: one source's success hides no other's failure.
+  const newest = newestBySource.find((scan) => problemOf(scan) !== undefined) ?? newestBySource[0];
+  const found = newest && problemOf(newest);
+  const problem = !newest
+    ? "No scan has run yet."
+    : found && newestBySource.length > 1
+      ? `${newest.source}: ${found}`
+      : found;
 
   const view: DigestView = {
     generatedAt: now,
@@ -114,40 +129,43 @@ export function buildDigest(db: Database, options: BuildDigestOptions): DigestVi
         retrying,
       }),
     ),
-    blindSpots: latest?.blindSpots ?? [],
+    blindSpots: latestBySource.flatMap((scan) => scan.blindSpots),
   };
-  if (!latest?.score) return view;
+  if (latestBySource.length === 0) return view;
+  const score = combineScores(latestBySource.map((scan) => scan.score));
+  const trend = trendOf(db, latestBySource);
 
-  const accounts = listScanAccounts(db, latest.id);
-  const names = new Map(accounts.map((a) => [a.identity.id, a.identity.userName]));
-  const open = listOpenFindings(db, { source: latest.source });
+  const accounts = listLatestAccounts(db);
+  const key = (source: string, accountId: string) => `${source}\u0000${accountId}`;
+  const names = new Map(accounts.map((a) => [key(a.identity.source, a.identity.id), a.identity.userName]));
   const rulesByAccount = new Map<string, RuleName[]>();
-  for (const finding of open) {
-    rulesByAccount.set(finding.accountId, [...(rulesByAccount.get(finding.accountId) ?? []), finding.rule]);
+  for (const finding of listOpenFindings(db)) {
+    const k = key(finding.source, finding.accountId);
+    rulesByAccount.set(k, [...(rulesByAccount.get(k) ?? []), finding.rule]);
   }
   const line = (f: StoredFinding): DigestFindingLine => ({
+    source: f.source,
     accountId: f.accountId,
-    userName: names.get(f.accountId) ?? f.accountId,
+    userName: names.get(key(f.source, f.accountId)) ?? f.accountId,
     rule: f.rule,
     summary: f.summary,
   });
-  const changes = previous ? listFindingChanges(db, previous.finishedAt ?? previous.startedAt) : undefined;
+  const { changes, previous } = trend;
   view.newFindings = (changes?.opened ?? []).filter((f) => !f.resolvedAt).map(line);
   view.fixedFindings = (changes?.resolved ?? []).map(line);
   view.score = {
-    value: latest.score.value,
-    previous: previous?.score?.value,
-    reason: previous?.score ? explainChange(previous.score.value, latest.score.value, changes) : undefined,
-    population: latest.score.population,
-    risky: latest.score.riskyAccounts,
+    value: score.value,
+    previous,
+    reason: previous !== undefined ? explainChange(previous, score.value, changes) : undefined,
+    population: score.population,
+    risky: score.riskyAccounts,
   };
-  view.byRule = RULE_NAMES.map((rule) => ({ rule, ...latest.score!.byRule[rule] })).filter(
-    (r) => r.accounts > 0,
-  );
+  view.byRule = RULE_NAMES.map((rule) => ({ rule, ...score.byRule[rule] })).filter((r) => r.accounts > 0);
   view.riskiest = accounts
     .map(({ identity }) => {
-      const rules = rulesByAccount.get(identity.id) ?? [];
+      const rules = rulesByAccount.get(key(identity.source, identity.id)) ?? [];
       return {
+        source: identity.source,
         accountId: identity.id,
         userName: identity.userName,
         name: identity.name,
@@ -159,6 +177,33 @@ export function buildDigest(db: Database, options: BuildDigestOptions): DigestVi
     .filter((a) => a.rules.length > 0)
     .sort((a, b) => b.risk - a.risk || a.userName.localeCompare(b.userName));
   return view;
+}
+
+type FindingChanges = { opened: StoredFinding[]; resolved: StoredFinding[] };
+
+/**
+ * What the digest compares with: the previous digest (its score, and the findings changed since
+ * its scan) when there is one older than the latest scans; before any digest, each source's scan
+ * before its latest (none when no source has been scanned twice).
+ */
+function trendOf(
+  db: Database,
+  latest: readonly ScanRecord[],
+): { previous: number | undefined; changes: FindingChanges | undefined } {
+  const latestId = Math.max(...latest.map((scan) => scan.id));
+  const digest = previousDigest(db, latestId);
+  if (digest) return { previous: digest.score, changes: listFindingChanges(db, digest.since) };
+  const before = listPreviousScans(db).filter((scan) => latest.some((l) => l.source === scan.source));
+  if (before.length === 0) return { previous: undefined, changes: undefined };
+  const changes: FindingChanges = { opened: [], resolved: [] };
+  for (const scan of before) {
+    const since = listFindingChanges(db, scan.finishedAt ?? scan.startedAt, scan.source);
+    changes.opened.push(...since.opened);
+    changes.resolved.push(...since.resolved);
+  }
+  // A source scanned only once has not changed since: its latest scan is its previous state too.
+  const scores = latest.flatMap((scan) => (before.find((b) => b.source === scan.source) ?? scan).score ?? []);
+  return { previous: combineScores(scores).value, changes };
 }
 
 /** "72 → 65: 3 accounts started using Basic auth; 1 got an owner". */

@@ -1,11 +1,11 @@
 import type { Database } from "better-sqlite3";
 import { accountRisk } from "../core/compute-score.js";
+import { canLogIntoUi } from "../core/identity-questions.js";
 import type { ApiCall, AuthMethodCounts, Finding, MachineIdentity, Owner } from "../core/model.js";
 import { normalizeEmail } from "../identity/normalize-email.js";
-import { listScanAccounts } from "../store/accounts.js";
+import { listLatestAccounts } from "../store/accounts.js";
 import { listOpenFindings } from "../store/findings.js";
 import { listOwnerAssignments } from "../store/owner-overrides.js";
-import { listScans } from "../store/scans.js";
 import type { ActionKind } from "./action-payload.js";
 
 /** What an owner can do about an account from chat. */
@@ -37,6 +37,7 @@ export interface OwnerAccountView {
   userName: string;
   name: string;
   active: boolean;
+  /** The account cannot log into the source's UI (ServiceNow: Web Service Access Only). */
   webServiceAccessOnly: boolean;
   findings: Finding[];
   risk: number;
@@ -75,15 +76,15 @@ export function toOwnerAccountView(identity: MachineIdentity, findings: Finding[
     userName: identity.userName,
     name: identity.name,
     active: identity.active,
-    webServiceAccessOnly: identity.webServiceAccessOnly,
+    webServiceAccessOnly: !canLogIntoUi(identity),
     findings,
     risk: accountRisk({ disabled: false, rules: findings.map((f) => f.rule) }),
     uniqueApiCalls7d: identity.uniqueApiCalls7d,
     authMethods30d: identity.authMethods30d,
-    // A web-service-only account is restricted already.
-    actions: identity.webServiceAccessOnly
-      ? ["disable", "keep", "not_mine"]
-      : ["disable", "restrict", "keep", "not_mine"],
+    // Restrict to API only is offered to an account that can still log into the UI.
+    actions: canLogIntoUi(identity)
+      ? ["disable", "restrict", "keep", "not_mine"]
+      : ["disable", "keep", "not_mine"],
   };
 }
 
@@ -92,27 +93,28 @@ const sameEmailName = (owner: { name: string; email?: string | undefined }) =>
   !owner.name.trim() || normalizeEmail(owner.name) === normalizeEmail(owner.email);
 
 /**
- * One message per owner listing their risky accounts, from the latest successful scan. An owner is
- * reachable when active and with an email; otherwise the account goes to the admins.
+ * One message per owner listing their risky accounts, of every source, from each source's latest
+ * successful scan. An owner is reachable when active and with an email; otherwise the account
+ * goes to the admins.
  */
 export function buildOwnerMessages(db: Database, options: { now?: Date } = {}): OwnerMessages {
   const now = options.now ?? new Date();
-  const latest = listScans(db, { status: "succeeded", limit: 1 })[0];
-  if (!latest) return { messages: [], unowned: [] };
+  const accountKey = (source: string, accountId: string) => `${source}\u0000${accountId}`;
   const findingsByAccount = new Map<string, Finding[]>();
-  for (const finding of listOpenFindings(db, { source: latest.source })) {
+  for (const finding of listOpenFindings(db)) {
     // A kept (accepted) finding is not sent again until its acceptance expires.
     if (finding.acceptedUntil && finding.acceptedUntil > now) continue;
-    findingsByAccount.set(finding.accountId, [...(findingsByAccount.get(finding.accountId) ?? []), finding]);
+    const k = accountKey(finding.source, finding.accountId);
+    findingsByAccount.set(k, [...(findingsByAccount.get(k) ?? []), finding]);
   }
   const assignments = listOwnerAssignments(db);
   const byOwner = new Map<string, OwnerMessageView>();
   const unowned: OwnerAccountView[] = [];
-  for (const { identity } of listScanAccounts(db, latest.id)) {
+  for (const { identity } of listLatestAccounts(db)) {
     // An owner assigned in chat replaces the source's reference, and answers "no owner" at once
     // (the next scan resolves that finding: judgeIdentity's assignedOwners).
     const assigned = assignments.get(`${identity.source}:${identity.id}`);
-    const open = findingsByAccount.get(identity.id);
+    const open = findingsByAccount.get(accountKey(identity.source, identity.id));
     const findings = assigned ? open?.filter((f) => f.rule !== "no_owner") : open;
     if (!findings || findings.length === 0) continue;
     const view = toOwnerAccountView(identity, findings);

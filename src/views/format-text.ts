@@ -1,4 +1,5 @@
-import type { ApiCall, AuthMethodCounts } from "../core/model.js";
+import { describeState } from "../core/identity-questions.js";
+import type { ApiCall, AuthMethodCounts, MachineIdentity } from "../core/model.js";
 import { plural } from "./rule-text.js";
 
 /** "2026-11-23 02:00 UTC": one unambiguous time format for every terminal view. */
@@ -30,14 +31,6 @@ export function formatApiCalls(calls: readonly ApiCall[], limit = 5): string[] {
 }
 
 /** An account's state in words, the same on every surface: ["active", "web service access only"]. */
-export function describeAccountState(identity: {
-  active: boolean;
-  lockedOut: boolean;
-  webServiceAccessOnly: boolean;
-}): string[] {
-  return [
-    identity.active ? "active" : "inactive",
-    identity.lockedOut ? "locked out" : "",
-    identity.webServiceAccessOnly ? "web service access only" : "UI login allowed",
-  ].filter(Boolean);
+export function describeAccountState(identity: Pick<MachineIdentity, "active" | "attributes">): string[] {
+  return describeState(identity);
 }

@@ -1,21 +1,23 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type AssessOptions, assessIdentity, judgeIdentity } from "../../src/core/assess-identity.js";
-import type { BlindSpot, MachineIdentity, Signal } from "../../src/core/model.js";
+import type { BlindSpot, MachineIdentity, ServiceNowAttributes, Signal } from "../../src/core/model.js";
 
 const now = new Date("2026-11-23T12:00:00Z");
 const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
 
-/** A clean, healthy machine identity; each test changes one thing. */
-function identity(overrides: Partial<MachineIdentity> = {}): MachineIdentity {
+/** A clean, healthy machine identity; each test changes one thing (ServiceNow's attributes too). */
+function identity(
+  changes: Partial<MachineIdentity> & Partial<Omit<ServiceNowAttributes, "kind">> = {},
+): MachineIdentity {
+  const { lockedOut = false, webServiceAccessOnly = true, ...overrides } = changes;
   return {
     source: "servicenow",
     id: "a".repeat(32),
     userName: "svc_clean",
     name: "Clean integration",
     active: true,
-    lockedOut: false,
-    webServiceAccessOnly: true,
+    attributes: { kind: "servicenow", lockedOut, webServiceAccessOnly },
     createdAt: daysAgo(400),
     roles: ["itil"],
     privilegedRoles: [],

@@ -2,6 +2,7 @@ import { onTestFinished } from "vitest";
 import type { Logger } from "../../src/logger.js";
 import { silentLogger } from "../../src/logger.js";
 import { runScan } from "../../src/scan/run-scan.js";
+import { type ConnectorRegistry, createConnectorRegistry } from "../../src/sources/connector-registry.js";
 import type { ServiceNowAuth } from "../../src/sources/servicenow/client-types.js";
 import { createServiceNowClient } from "../../src/sources/servicenow/create-servicenow-client.js";
 import { createServiceNowConnector } from "../../src/sources/servicenow/create-servicenow-connector.js";
@@ -21,6 +22,8 @@ export const NOW = new Date("2026-11-23T02:00:00Z");
 export interface DemoSource {
   sim: SimulatedInstance;
   connector: SourceConnector;
+  /** A registry holding just `connector`, for what looks connectors up by source. */
+  connectors: ConnectorRegistry;
   /** user_name → sys_id in the simulated instance. */
   idOf(userName: string): string;
 }
@@ -33,6 +36,8 @@ export async function startDemoSource(
     pageSize?: number;
     retries?: number;
     timeoutMs?: number;
+    /** The source name its accounts are stored under (default "servicenow"). */
+    name?: string;
   } = {},
 ): Promise<DemoSource> {
   const data = options.data ?? generateInstance({ now: NOW, seed: 1 });
@@ -47,11 +52,12 @@ export async function startDemoSource(
     ...(options.retries !== undefined ? { retries: options.retries } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
-  const connector = createServiceNowConnector({ client });
+  const connector = createServiceNowConnector({ client, ...(options.name ? { name: options.name } : {}) });
   const users = sim.data.tables.get("sys_user");
   return {
     sim,
     connector,
+    connectors: createConnectorRegistry([connector]),
     idOf(userName) {
       const row = users?.rows.find((r) => r.user_name === userName);
       if (!row?.sys_id) throw new Error(`no user ${userName} in the simulated instance`);

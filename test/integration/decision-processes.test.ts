@@ -44,7 +44,7 @@ async function setup() {
   const warden = await openWarden(loadConfig(env), { logger: silentLogger, now: () => NOW });
   await runScan({
     db: warden.db,
-    connector: warden.connector,
+    connector: warden.connectors.get("servicenow"),
     now: () => NOW,
     logger: silentLogger,
     dormantDays: 100,

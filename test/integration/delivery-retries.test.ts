@@ -75,7 +75,13 @@ async function slackSetup(
   const now = () => new Date(clock);
   const warden = await openWarden(loadConfig(env), { logger: silentLogger, now });
   onTestFinished(() => warden.close());
-  await runScan({ db: warden.db, connector: warden.connector, now, logger: silentLogger, dormantDays: 100 });
+  await runScan({
+    db: warden.db,
+    connector: warden.connectors.get("servicenow"),
+    now,
+    logger: silentLogger,
+    dormantDays: 100,
+  });
   const row = (recipient: string) =>
     warden.db
       .prepare("SELECT * FROM outbox WHERE kind = 'owner_message' AND recipient = ?")
@@ -323,7 +329,7 @@ async function teamsSetup() {
   onTestFinished(() => warden.close());
   await runScan({
     db: warden.db,
-    connector: warden.connector,
+    connector: warden.connectors.get("servicenow"),
     now: () => NOW,
     logger: silentLogger,
     dormantDays: 100,

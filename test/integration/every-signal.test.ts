@@ -65,7 +65,7 @@ describe("every signal counts (over HTTP against the simulated instance)", () =>
       const name = scenarioUser(sim.data, scenario);
       const identity = byName.get(name) as MachineIdentity;
       expect(identity, name).toBeDefined();
-      expect(identity.webServiceAccessOnly, name).toBe(false);
+      expect(identity.attributes, name).toMatchObject({ webServiceAccessOnly: false });
       expect(identity.discoveredBy, name).toEqual([reason]);
       // Nothing else shows activity: no UI login, no last_login_time.
       expect(identity.uiLogins30d, name).toBe(0);

@@ -111,7 +111,7 @@ describe("warden serve: a safe, visible first start", () => {
     const before = await openWarden(loadConfig(env), { logger: silentLogger, now: () => earlier });
     await runScan({
       db: before.db,
-      connector: before.connector,
+      connector: before.connectors.get("servicenow"),
       now: () => earlier,
       logger: silentLogger,
       dormantDays: 100,
@@ -145,7 +145,7 @@ describe("warden notify --preview", () => {
     const setup = await openWarden(loadConfig(previewEnv), { logger: silentLogger });
     await runScan({
       db: setup.db,
-      connector: setup.connector,
+      connector: setup.connectors.get("servicenow"),
       now: setup.now,
       logger: silentLogger,
       dormantDays: 100,
@@ -203,7 +203,7 @@ describe("warden notify --preview", () => {
     onTestFinished(() => warden.close());
     await runScan({
       db: warden.db,
-      connector: warden.connector,
+      connector: warden.connectors.get("servicenow"),
       now: warden.now,
       logger: silentLogger,
       dormantDays: 100,

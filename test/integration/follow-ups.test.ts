@@ -32,7 +32,13 @@ async function setup() {
   });
   const warden = await openWarden(config, { logger: silentLogger, now });
   onTestFinished(() => warden.close());
-  await runScan({ db: warden.db, connector: warden.connector, now, logger: silentLogger, dormantDays: 100 });
+  await runScan({
+    db: warden.db,
+    connector: warden.connectors.get("servicenow"),
+    now,
+    logger: silentLogger,
+    dormantDays: 100,
+  });
   await notifyOwners(warden);
   const dm = () => slack.messages(`D${OWNER.id}`);
   const escalations = () => slack.messages("CADMIN").filter((m) => String(m.text).startsWith("Escalation"));
@@ -80,7 +86,7 @@ describe("reminders, escalation and expired Keeps (injected clock)", () => {
     const keep = decodeActionPayload(buttons.find((b) => b.action_id === "warden_keep")?.value)!;
     const handle = createActionHandler({
       db: t.warden.db,
-      connector: t.warden.connector,
+      connectors: t.warden.connectors,
       now: t.now,
       admins: [],
       mode: "apply",
@@ -111,11 +117,11 @@ describe("reminders, escalation and expired Keeps (injected clock)", () => {
     const dormant = t.sim.data.scenarios.dormant?.[0] as string;
     const users = t.sim.data.tables.get("sys_user")!;
     const id = users.rows.find((r) => r.user_name === dormant)!.sys_id as string;
-    await t.warden.connector.changeAccount(id, { active: false, lockedOut: true });
+    await t.warden.connectors.get("servicenow").apply(id, { kind: "disable" });
     t.advance(1);
     await runScan({
       db: t.warden.db,
-      connector: t.warden.connector,
+      connector: t.warden.connectors.get("servicenow"),
       now: t.now,
       logger: silentLogger,
       dormantDays: 100,

@@ -43,7 +43,7 @@ describe("health endpoints", () => {
     });
     await runScan({
       db: warden.db,
-      connector: warden.connector,
+      connector: warden.connectors.get("servicenow"),
       now: () => NOW,
       logger: silentLogger,
       dormantDays: 100,
@@ -57,7 +57,7 @@ describe("health endpoints", () => {
     const { warden, get } = await serve("wrong");
     await runScan({
       db: warden.db,
-      connector: warden.connector,
+      connector: warden.connectors.get("servicenow"),
       now: () => NOW,
       logger: silentLogger,
       dormantDays: 100,

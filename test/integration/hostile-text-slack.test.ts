@@ -53,7 +53,13 @@ async function setup() {
   const warden = await openWarden(config, { logger: silentLogger, now });
   onTestFinished(() => warden.close());
   const scan = () =>
-    runScan({ db: warden.db, connector: warden.connector, now, logger: silentLogger, dormantDays: 100 });
+    runScan({
+      db: warden.db,
+      connector: warden.connectors.get("servicenow"),
+      now,
+      logger: silentLogger,
+      dormantDays: 100,
+    });
   await scan();
   const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
   onTestFinished(() => server.close());
@@ -173,7 +179,7 @@ describe("Slack: hostile names from ServiceNow and users ping nobody and link no
 
     // Fixed in ServiceNow directly: James's old button answers with the current state, and the
     // next run updates his DM in place.
-    await t.warden.connector.changeAccount(stale.id, { active: false, lockedOut: true });
+    await t.warden.connectors.get("servicenow").apply(stale.id, { kind: "disable" });
     t.advance(1);
     await t.scan();
     await click(t, JAMES, JAMES, "warden_disable", stale.id);

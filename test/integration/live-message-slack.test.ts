@@ -53,13 +53,19 @@ async function setup() {
     clock += HOUR;
     await runScan({
       db: warden.db,
-      connector: warden.connector,
+      connector: warden.connectors.get("servicenow"),
       now,
       logger: silentLogger,
       dormantDays: 100,
     });
   };
-  await runScan({ db: warden.db, connector: warden.connector, now, logger: silentLogger, dormantDays: 100 });
+  await runScan({
+    db: warden.db,
+    connector: warden.connectors.get("servicenow"),
+    now,
+    logger: silentLogger,
+    dormantDays: 100,
+  });
   const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
   onTestFinished(() => server.close());
   return { ...source, slack, warden, server, rescan };
@@ -157,7 +163,9 @@ describe("Slack: one live message per owner", () => {
 
     // One of Raj's clean accounts becomes risky (Web Service Access Only turned off).
     const cmdb = t.idOf("svc_cmdb_discovery");
-    await t.warden.connector.changeAccount(cmdb, { webServiceAccessOnly: false });
+    await t.warden.connectors
+      .get("servicenow")
+      .apply(cmdb, { kind: "restore", values: { webServiceAccessOnly: false } });
     await t.rescan();
     await notifyOwners(t.warden);
     const [old, second] = await t.slack.until(
@@ -195,7 +203,7 @@ describe("Slack: one live message per owner", () => {
 
     // An account fixed in the source: the live message is updated in place, no new message.
     const dormant = t.idOf(t.sim.data.scenarios.dormant?.[0] as string);
-    await t.warden.connector.changeAccount(dormant, { active: false, lockedOut: true });
+    await t.warden.connectors.get("servicenow").apply(dormant, { kind: "disable" });
     await t.rescan();
     await notifyOwners(t.warden);
     await t.slack.until(
@@ -216,7 +224,9 @@ describe("Slack: one live message per owner", () => {
     const t = await setup();
     await notifyOwners(t.warden);
     const [first] = t.slack.messages(RAJ_DM);
-    await t.warden.connector.changeAccount(t.idOf("svc_cmdb_discovery"), { webServiceAccessOnly: false });
+    await t.warden.connectors
+      .get("servicenow")
+      .apply(t.idOf("svc_cmdb_discovery"), { kind: "restore", values: { webServiceAccessOnly: false } });
     await t.rescan();
     // Slack fails the new DM (a 5xx can clear: it stays queued).
     t.slack.script("chat.postMessage", slackHttpError(503));
@@ -242,7 +252,9 @@ describe("Slack: one live message per owner", () => {
     const t = await setup();
     // An account nobody owns that is also risky for another reason.
     const orphan = t.idOf("svc_ticket_export");
-    await t.warden.connector.changeAccount(orphan, { webServiceAccessOnly: false });
+    await t.warden.connectors
+      .get("servicenow")
+      .apply(orphan, { kind: "restore", values: { webServiceAccessOnly: false } });
     await t.rescan();
     await notifyOwners(t.warden);
     const posted = t.slack.messages("CADMIN").find((m) => JSON.stringify(m.blocks).includes(orphan));

@@ -49,7 +49,13 @@ async function setup() {
   const warden = await openWarden(config, { logger: silentLogger, now });
   onTestFinished(() => warden.close());
   const scan = () =>
-    runScan({ db: warden.db, connector: warden.connector, now, logger: silentLogger, dormantDays: 100 });
+    runScan({
+      db: warden.db,
+      connector: warden.connectors.get("servicenow"),
+      now,
+      logger: silentLogger,
+      dormantDays: 100,
+    });
   /** An hour later, a scan of what the source holds now. */
   const rescan = async () => {
     clock += HOUR;
@@ -119,7 +125,9 @@ describe("Teams: one live message per owner", () => {
     expect(sends(t)).toEqual(before);
 
     const cmdb = t.idOf("svc_cmdb_discovery");
-    await t.warden.connector.changeAccount(cmdb, { webServiceAccessOnly: false });
+    await t.warden.connectors
+      .get("servicenow")
+      .apply(cmdb, { kind: "restore", values: { webServiceAccessOnly: false } });
     await t.rescan();
     await notifyOwners(t.warden);
     const update = await t.fake.until(
@@ -147,7 +155,7 @@ describe("Teams: one live message per owner", () => {
 
     // Fixed in the source: the live card is updated in place, no new card.
     const dormant = t.idOf(t.sim.data.scenarios.dormant?.[0] as string);
-    await t.warden.connector.changeAccount(dormant, { active: false, lockedOut: true });
+    await t.warden.connectors.get("servicenow").apply(dormant, { kind: "disable" });
     await t.rescan();
     await notifyOwners(t.warden);
     await t.fake.until(
@@ -165,7 +173,9 @@ describe("Teams: one live message per owner", () => {
     const users = t.sim.data.tables.get("sys_user")!;
     users.rows.find((r) => r.user_name === "raj.patel")!.name = HOSTILE_NAME;
     const orphan = t.idOf("svc_ticket_export");
-    await t.warden.connector.changeAccount(orphan, { webServiceAccessOnly: false });
+    await t.warden.connectors
+      .get("servicenow")
+      .apply(orphan, { kind: "restore", values: { webServiceAccessOnly: false } });
     await t.rescan();
     await notifyOwners(t.warden);
 

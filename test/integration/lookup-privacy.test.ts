@@ -38,7 +38,7 @@ async function scanned(env: Record<string, string>) {
   onTestFinished(() => warden.close());
   await runScan({
     db: warden.db,
-    connector: warden.connector,
+    connector: warden.connectors.get("servicenow"),
     now: () => NOW,
     logger: silentLogger,
     dormantDays: 100,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SourceError } from "../../src/errors.js";
 import { generateInstance } from "../../src/sources/servicenow/simulator/generate-instance.js";
-import { findAccount } from "../../src/store/accounts.js";
+import { resolveAccount } from "../../src/store/accounts.js";
 import { verifyAuditChain } from "../../src/store/audit-log.js";
 import { listOpenFindings } from "../../src/store/findings.js";
 import { listScans } from "../../src/store/scans.js";
@@ -56,7 +56,7 @@ describe("scanning the simulated instance", () => {
     const { sim, connector } = await startDemoSource();
     const db = openTempDb();
     await scan(db, connector);
-    const basic = findAccount(db, sim.data.scenarios.basic_auth?.[0] ?? "")!.identity;
+    const basic = resolveAccount(db, sim.data.scenarios.basic_auth?.[0] ?? "")!.identity;
     expect(basic.authMethods30d?.basic).toBeGreaterThan(0);
     expect(basic.uniqueApiCalls7d.length).toBeGreaterThan(0);
     for (const call of basic.uniqueApiCalls7d) {
@@ -78,8 +78,8 @@ describe("scanning the simulated instance", () => {
     const db = openTempDb();
     const first = await scan(db, connector);
     const dormant = sim.data.scenarios.dormant?.[0] as string;
-    const after = await connector.changeAccount(idOf(dormant), { active: false, lockedOut: true });
-    expect(after).toMatchObject({ active: false, lockedOut: true });
+    const after = await connector.apply(idOf(dormant), { kind: "disable" });
+    expect(after?.values).toMatchObject({ active: false, lockedOut: true });
 
     const second = await scan(db, connector, new Date(NOW.getTime() + 3_600_000));
     expect(second.changes.resolved).toBe(1);
@@ -251,7 +251,7 @@ describe("scanning the simulated instance", () => {
     const byName = new Map(outcome.inventory.identities.map((i) => [i.userName, i]));
     expect(byName.get(clean)).toMatchObject({
       active: true,
-      lockedOut: false,
+      attributes: { lockedOut: false },
       name: clean,
       lastLoginAt: undefined,
     });

@@ -72,7 +72,7 @@ describe("warden serve schedules", () => {
     const before = await openWarden(config, { logger: silentLogger, now: () => earlier });
     await runScan({
       db: before.db,
-      connector: before.connector,
+      connector: before.connectors.get("servicenow"),
       now: () => earlier,
       logger: silentLogger,
       dormantDays: 100,

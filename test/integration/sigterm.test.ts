@@ -38,7 +38,7 @@ describe("warden serve and SIGTERM", () => {
     const warden = await openWarden(loadConfig(env), { logger: silentLogger, now: () => NOW });
     await runScan({
       db: warden.db,
-      connector: warden.connector,
+      connector: warden.connectors.get("servicenow"),
       now: () => NOW,
       logger: silentLogger,
       dormantDays: 100,

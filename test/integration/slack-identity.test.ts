@@ -53,7 +53,13 @@ async function setup(options: {
   const warden = await openWarden(config, { logger: silentLogger, now });
   onTestFinished(() => warden.close());
   const scan = () =>
-    runScan({ db: warden.db, connector: warden.connector, now, logger: silentLogger, dormantDays: 100 });
+    runScan({
+      db: warden.db,
+      connector: warden.connectors.get("servicenow"),
+      now,
+      logger: silentLogger,
+      dormantDays: 100,
+    });
   await scan();
   const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
   onTestFinished(() => server.close());
@@ -229,7 +235,9 @@ describe("Slack: a cached user email expires (WARDEN_USER_CACHE_HOURS)", () => {
 
     // Messages for the old address no longer reach him: the next one (a new risky account of his
     // makes one; an unchanged set is not sent again) goes to the admins.
-    await t.warden.connector.changeAccount(t.idOf("svc_cmdb_discovery"), { webServiceAccessOnly: false });
+    await t.warden.connectors
+      .get("servicenow")
+      .apply(t.idOf("svc_cmdb_discovery"), { kind: "restore", values: { webServiceAccessOnly: false } });
     await t.scan();
     const adminBefore = t.slack.messages("CADMIN").length;
     const sent = await notifyOwners(t.warden);

@@ -53,7 +53,7 @@ async function setup(env: Record<string, string> = {}) {
   onTestFinished(() => warden.close());
   await runScan({
     db: warden.db,
-    connector: warden.connector,
+    connector: warden.connectors.get("servicenow"),
     now: () => NOW,
     logger: silentLogger,
     dormantDays: 100,
@@ -465,10 +465,10 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     const dormantId = t.idOf(t.sim.data.scenarios.dormant?.[0] as string);
     const { message, button } = dmButton(t.slack, "warden_disable", dormantId);
     // Someone disables it in ServiceNow directly; the next scan sees it fixed.
-    await t.warden.connector.changeAccount(dormantId, { active: false, lockedOut: true });
+    await t.warden.connectors.get("servicenow").apply(dormantId, { kind: "disable" });
     await runScan({
       db: t.warden.db,
-      connector: t.warden.connector,
+      connector: t.warden.connectors.get("servicenow"),
       now: () => NOW,
       logger: silentLogger,
       dormantDays: 100,

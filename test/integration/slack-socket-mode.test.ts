@@ -75,7 +75,7 @@ describe("Slack in Socket Mode (no public URL)", () => {
     onTestFinished(() => warden.close());
     await runScan({
       db: warden.db,
-      connector: warden.connector,
+      connector: warden.connectors.get("servicenow"),
       now: () => NOW,
       logger: silentLogger,
       dormantDays: 100,

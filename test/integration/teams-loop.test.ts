@@ -60,7 +60,7 @@ async function setup(env: Record<string, string> = {}) {
   onTestFinished(() => warden.close());
   await runScan({
     db: warden.db,
-    connector: warden.connector,
+    connector: warden.connectors.get("servicenow"),
     now: () => NOW,
     logger: silentLogger,
     dormantDays: 100,
@@ -363,11 +363,11 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     const t = await setup();
     await installAndNotify(t);
     const dormantId = t.idOf(t.sim.data.scenarios.dormant?.[0] as string);
-    await t.warden.connector.changeAccount(dormantId, { active: false, lockedOut: true });
+    await t.warden.connectors.get("servicenow").apply(dormantId, { kind: "disable" });
     t.advance(1);
     await runScan({
       db: t.warden.db,
-      connector: t.warden.connector,
+      connector: t.warden.connectors.get("servicenow"),
       now: () => new Date(NOW.getTime() + 86_400_000),
       logger: silentLogger,
       dormantDays: 100,

@@ -26,7 +26,7 @@ async function setup(options: { timeoutMs?: number; dbDir?: string } = {}) {
   let clock = NOW.getTime();
   const handle = createActionHandler({
     db,
-    connector: source.connector,
+    connectors: source.connectors,
     now: () => new Date(clock),
     admins: [ADMIN],
     mode: "apply",
@@ -107,7 +107,7 @@ describe("Undo and old buttons", () => {
     const done = await t.click("disable");
     if (done.status !== "done") throw new Error(done.notice);
     // Someone unlocks the account in ServiceNow (still inactive) after warden disabled it.
-    await t.connector.changeAccount(t.identity.id, { lockedOut: false });
+    await t.connector.apply(t.identity.id, { kind: "restore", values: { lockedOut: false } });
     const before = t.patches();
     const undo = await t.click("undo", { d: done.decision.id });
     expect(undo.status).toBe("failed");
@@ -224,7 +224,7 @@ describe("crash-safe records", () => {
     t.advance(HOUR);
     const settled = await resolvePendingDecisions({
       db: t.db,
-      connector: t.connector,
+      connectors: t.connectors,
       now: () => new Date(NOW.getTime() + HOUR),
       logger: silentLogger,
     });

@@ -14,7 +14,7 @@ async function setup(options: { mode?: "apply" | "dry-run"; now?: () => Date } =
   const outcome = await scan(db, source.connector);
   const handle = createActionHandler({
     db,
-    connector: source.connector,
+    connectors: source.connectors,
     now: options.now ?? (() => NOW),
     admins: [ADMIN],
     mode: options.mode ?? "apply",
@@ -123,7 +123,7 @@ describe("handleAction", () => {
 
   it("re-reads the account first and does not write a state it already has", async () => {
     const t = await setup();
-    await t.connector.changeAccount(t.identity.id, { active: false, lockedOut: true });
+    await t.connector.apply(t.identity.id, { kind: "disable" });
     const before = t.patches();
     const result = await t.handle(t.request("disable", t.owner));
     expect(result.status === "done" && result.decision.outcome).toBe("already");

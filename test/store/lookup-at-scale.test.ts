@@ -5,7 +5,7 @@ import type { Database } from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeScore } from "../../src/core/compute-score.js";
 import type { Finding, MachineIdentity } from "../../src/core/model.js";
-import { findAccount } from "../../src/store/accounts.js";
+import { findAccount, matchAccount, resolveAccount } from "../../src/store/accounts.js";
 import { openDatabase } from "../../src/store/open-database.js";
 import { saveScanResult } from "../../src/store/save-scan-result.js";
 import { startScan } from "../../src/store/scans.js";
@@ -37,8 +37,7 @@ function identity(m: number, overrides: Partial<MachineIdentity> = {}): MachineI
     userName: `svc_${system}_${m}`,
     name: `${system.toUpperCase()} integration ${m}`,
     active: true,
-    lockedOut: false,
-    webServiceAccessOnly: true,
+    attributes: { kind: "servicenow", lockedOut: false, webServiceAccessOnly: true },
     roles: ["itil"],
     privilegedRoles: [],
     apiCalls30d: m % 7,
@@ -137,7 +136,8 @@ describe(`lookups on ${COUNT.toLocaleString("en-US")} identities`, () => {
   it("run only statements whose query plan reads an index, never a whole table", () => {
     const { db: watched, statements } = recording(db);
     for (const query of QUERIES) buildLookup(watched, query);
-    findAccount(watched, sysId(7));
+    findAccount(watched, "servicenow", sysId(7));
+    matchAccount(watched, "svc_sap_1 (servicenow)");
     expect(statements.size).toBeGreaterThan(5);
     for (const sql of statements) {
       const params = (sql.match(/\?/g) ?? []).map(() => "svc_sap_1");
@@ -175,7 +175,7 @@ describe(`lookups on ${COUNT.toLocaleString("en-US")} identities`, () => {
   });
 
   it("prefers a sys_id over a user name that looks like one", () => {
-    expect(findAccount(db, sysId(42))?.identity.userName).toBe("svc_jira_42");
+    expect(resolveAccount(db, sysId(42))?.identity.userName).toBe("svc_jira_42");
     expect(userName(buildLookup(db, sysId(42)))).toBe("svc_jira_42");
   });
 

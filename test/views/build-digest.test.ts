@@ -13,10 +13,7 @@ describe("buildDigest", () => {
       "INSERT INTO digests (platform, recipient, scan_id, score, posted_at) VALUES ('slack', 'C1', ?, ?, ?)",
     ).run(first.scanId, first.score.value, NOW.toISOString());
     // During the week the dormant account is disabled in ServiceNow, then another daily scan runs.
-    await connector.changeAccount(idOf(sim.data.scenarios.dormant?.[0] as string), {
-      active: false,
-      lockedOut: true,
-    });
+    await connector.apply(idOf(sim.data.scenarios.dormant?.[0] as string), { kind: "disable" });
     await scan(db, connector, new Date(NOW.getTime() + 24 * HOUR));
     const third = await scan(db, connector, new Date(NOW.getTime() + 48 * HOUR));
 

@@ -13,6 +13,8 @@ import { readUsersById, readUsersByName, readWebServiceOnlyUsers, type UserRecor
 import { createSignalReader } from "./signal-reader.js";
 
 export interface CollectContext {
+  /** The source name the identities are stored under (the connector's name). */
+  source: string;
   client: ServiceNowClient;
   mapping: ServiceNowMapping;
   privilegedRoles: readonly string[];
@@ -158,14 +160,13 @@ export async function collectInventory(context: CollectContext, options: Collect
     const calls30d = api?.calls30d ?? 0;
     const accountRoles = roles?.get(id) ?? [];
     return {
-      source: "servicenow",
+      source: context.source,
       id,
       userName: user.userName,
       name: user.name,
       email: user.email,
       active: user.active,
-      lockedOut: user.lockedOut,
-      webServiceAccessOnly: user.wsao,
+      attributes: { kind: "servicenow", lockedOut: user.lockedOut, webServiceAccessOnly: user.wsao },
       createdAt: user.createdAt,
       lastLoginAt: user.lastLoginAt,
       roles: accountRoles,
@@ -193,7 +194,7 @@ export async function collectInventory(context: CollectContext, options: Collect
   });
 
   return {
-    source: "servicenow",
+    source: context.source,
     collectedAt: now,
     identities,
     blindSpots,

@@ -1,0 +1,38 @@
+import type { MachineIdentity } from "./model.js";
+
+/**
+ * The neutral questions rules and views ask about an identity, answered from what its kind of
+ * source records. A source with no notion of a question answers it the safe way for the rules:
+ * an account no source-specific attribute stops stays able to authenticate, and an account with
+ * no interactive login (an Entra service principal) never "can log into the UI".
+ */
+
+/** True when the account can still authenticate: disabled and locked-out accounts carry no risk. */
+export function canAuthenticate(identity: Pick<MachineIdentity, "active" | "attributes">): boolean {
+  if (!identity.active) return false;
+  switch (identity.attributes.kind) {
+    case "servicenow":
+      return !identity.attributes.lockedOut;
+  }
+}
+
+/** True when the account may log into the source's UI as well as call APIs. */
+export function canLogIntoUi(identity: Pick<MachineIdentity, "attributes">): boolean {
+  switch (identity.attributes.kind) {
+    case "servicenow":
+      // Web Service Access Only: "can't log in to the ServiceNow UI"
+      // (https://www.servicenow.com/docs/r/zurich/platform-administration/user-administration/c_NonInteractiveSessions.html).
+      return !identity.attributes.webServiceAccessOnly;
+  }
+}
+
+/** An account's state in words, the same on every surface: ["active", "web service access only"]. */
+export function describeState(identity: Pick<MachineIdentity, "active" | "attributes">): string[] {
+  const words = [identity.active ? "active" : "inactive"];
+  switch (identity.attributes.kind) {
+    case "servicenow":
+      if (identity.attributes.lockedOut) words.push("locked out");
+      words.push(identity.attributes.webServiceAccessOnly ? "web service access only" : "UI login allowed");
+  }
+  return words;
+}
