@@ -12,6 +12,7 @@
  */
 import { expect, onTestFinished } from "vitest";
 import { openWarden, type Warden } from "../../src/app/open-warden.js";
+import { notifyOwners } from "../../src/app/post-digest.js";
 import { type RunningServer, startServer } from "../../src/app/start-server.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { silentLogger } from "../../src/logger.js";
@@ -238,6 +239,35 @@ async function startCore(
     scan,
     close,
   };
+}
+
+/**
+ * For tests of real `warden serve` processes (startServe(t.env)): a database with one scan and the
+ * owners' DMs sent, closed so the processes share it; the simulated instance and the fake Slack
+ * keep running in the test. The scan and digest schedules name February 29th, so a process has no
+ * scan or digest to catch up. `t.click(user, at, button, process.url)` clicks on a process.
+ */
+export async function prepareSlackProcesses(options: {
+  users: FakeSlackUser[];
+  secret: string;
+}): Promise<SlackWarden> {
+  const t = await startWarden({
+    platform: "slack",
+    users: options.users,
+    admins: [],
+    env: {
+      LOG_LEVEL: "silent",
+      SLACK_SIGNING_SECRET: options.secret,
+      SLACK_ADMIN_CHANNEL: undefined,
+      SLACK_DIGEST_CHANNEL: undefined,
+      SCAN_SCHEDULE: "0 0 29 2 *",
+      DIGEST_SCHEDULE: "0 0 29 2 *",
+    },
+    serve: false,
+  });
+  await notifyOwners(t.warden);
+  await t.close();
+  return t;
 }
 
 /** The buttons (and other interactive elements) of a Slack message's blocks. */

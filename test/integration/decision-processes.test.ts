@@ -2,12 +2,11 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { notifyOwners } from "../../src/app/post-digest.js";
 import { verifyAuditChain } from "../../src/store/audit-log.js";
 import { openDatabase } from "../../src/store/open-database.js";
 import { decodeActionPayload } from "../../src/views/action-payload.js";
 import { killHard, startServe, WARDEN_BIN } from "../helpers/run-warden.js";
-import { slackButtons, startWarden } from "../helpers/start-warden.js";
+import { prepareSlackProcesses, slackButtons } from "../helpers/start-warden.js";
 import { tempDbPath } from "../helpers/temp-db.js";
 
 const SECRET = "processes-secret";
@@ -19,23 +18,7 @@ const DM = `D${OWNER.id}`;
  * processes; the simulated ServiceNow and the fake Slack run in the test.
  */
 async function setup() {
-  const t = await startWarden({
-    platform: "slack",
-    users: [OWNER],
-    admins: [],
-    env: {
-      LOG_LEVEL: "silent",
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_ADMIN_CHANNEL: undefined,
-      SLACK_DIGEST_CHANNEL: undefined,
-      // February 29th: no scheduled slot to catch up, so the processes do only what the test asks.
-      SCAN_SCHEDULE: "0 0 29 2 *",
-      DIGEST_SCHEDULE: "0 0 29 2 *",
-    },
-    serve: false,
-  });
-  await notifyOwners(t.warden);
-  await t.close();
+  const t = await prepareSlackProcesses({ users: [OWNER], secret: SECRET });
   const { sim, slack, env } = t;
   const [dm] = slack.messages(DM);
   if (!dm) throw new Error("the owner got no DM");

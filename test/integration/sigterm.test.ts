@@ -1,34 +1,16 @@
 import { describe, expect, it, onTestFinished } from "vitest";
-import { notifyOwners } from "../../src/app/post-digest.js";
 import { openDatabase } from "../../src/store/open-database.js";
 import { decodeActionPayload } from "../../src/views/action-payload.js";
 import { startServe } from "../helpers/run-warden.js";
-import { slackButtons, startWarden } from "../helpers/start-warden.js";
+import { prepareSlackProcesses, slackButtons } from "../helpers/start-warden.js";
 
 const SECRET = "sigterm-secret";
 const OWNER = { id: "URAJ", name: "Raj Patel", email: "raj.patel@acme.example" };
 
 describe("warden serve and SIGTERM", () => {
   it("lets a click in progress finish, records it whole, and exits 0 within 10 s", async () => {
-    const t = await startWarden({
-      platform: "slack",
-      users: [OWNER],
-      admins: [],
-      env: {
-        LOG_LEVEL: "silent",
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_ADMIN_CHANNEL: undefined,
-        SLACK_DIGEST_CHANNEL: undefined,
-        // February 29th: no slot in the catch-up look-back, so the test sees only its own click.
-        SCAN_SCHEDULE: "0 0 29 2 *",
-        DIGEST_SCHEDULE: "0 0 29 2 *",
-      },
-      serve: false,
-    });
+    const t = await prepareSlackProcesses({ users: [OWNER], secret: SECRET });
     const { sim, slack, env } = t;
-    // A scan and the owner's DM, written to the database the server will use.
-    await notifyOwners(t.warden);
-    await t.close();
     const [dm] = slack.messages(`D${OWNER.id}`);
     if (!dm) throw new Error("the owner got no DM");
     const disable = slackButtons(dm).find((e) => e.action_id === "warden_disable")!;
