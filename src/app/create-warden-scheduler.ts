@@ -4,8 +4,11 @@ import { createScheduler, type JobTrigger } from "../scheduler/create-scheduler.
 import { nextRun } from "../scheduler/next-run.js";
 import { appendAudit } from "../store/audit-log.js";
 import { countQueuedSince, outboxMark } from "../store/count-queued-since.js";
+import { lastDigestAt } from "../store/digests.js";
 import { hasMessagedBefore } from "../store/has-messaged.js";
+import { lastEventAt } from "../store/last-event-at.js";
 import { listScans } from "../store/scans.js";
+import { configuredChats } from "./chat-targets.js";
 import {
   describeDigest,
   describeFollowUps,
@@ -13,7 +16,7 @@ import {
   describeScan,
 } from "./describe-scheduled-run.js";
 import type { Warden } from "./open-warden.js";
-import { chatTargets, notifyOwners, postDigest } from "./post-digest.js";
+import { notifyOwners, postDigest } from "./post-digest.js";
 
 /** When the daily follow-up pass runs (in TZ). */
 export const FOLLOW_UP_SCHEDULE = "0 8 * * *";
@@ -41,7 +44,7 @@ export function createWardenScheduler(
 ) {
   const { config, db } = warden;
   const report = options.report ?? (() => {});
-  const chatConfigured = () => chatTargets(warden).length > 0;
+  const chatConfigured = () => configuredChats(config).length > 0;
   /** Set during the catch-up at start when warden has never messaged anyone. */
   let firstStart = false;
   /** What the catch-up held back, and the jobs that did nothing (held back, or no chat configured). */
@@ -86,13 +89,7 @@ export function createWardenScheduler(
         // Daily at 08:00 (TZ): reminders, escalations and expired Keeps.
         name: "follow-ups",
         cron: FOLLOW_UP_SCHEDULE,
-        lastRunAt: () => {
-          const at = db
-            .prepare("SELECT max(at) FROM audit_log WHERE event = 'followups.ran'")
-            .pluck()
-            .get() as string | null;
-          return at ? new Date(at) : undefined;
-        },
+        lastRunAt: () => lastEventAt(db, "followups.ran"),
         run: async () => {
           // Nothing to follow up before warden has messaged anyone; and this pass, which also
           // queues owner messages (for Keeps that expired), must not be the one to message first.
@@ -112,12 +109,9 @@ export function createWardenScheduler(
       {
         name: "digest",
         cron: config.digestSchedule,
-        lastRunAt: () => {
-          const at = db.prepare("SELECT max(posted_at) FROM digests").pluck().get() as string | null;
-          return at ? new Date(at) : undefined;
-        },
+        lastRunAt: () => lastDigestAt(db),
         run: async (trigger) => {
-          const targets = chatTargets(warden).filter((t) => t.digestChannel).length;
+          const targets = configuredChats(config).filter((t) => t.digestChannel).length;
           if (targets === 0) return void skipped.add("digest");
           if (holdBack(trigger, "the digest", "digest")) return;
           await reported("digest", async () => {

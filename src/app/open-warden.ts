@@ -11,6 +11,7 @@ import { checkDatabaseWritable } from "../store/check-writable.js";
 import { openDatabase } from "../store/open-database.js";
 import { failInterruptedScans } from "../store/scans.js";
 import { claimSourceInstance, describeInstance, instanceIdentity } from "../store/source-instance.js";
+import { type ChatPlatforms, createChatPlatforms } from "./create-chat-platforms.js";
 import { resolveServiceNow } from "./resolve-servicenow.js";
 
 /** Everything a command needs, built once from the configuration. */
@@ -18,6 +19,8 @@ export interface Warden {
   config: Config;
   db: Database;
   connector: SourceConnector;
+  /** The chat platforms, one Slack client and one Teams adapter for the process (built on first use). */
+  chat: ChatPlatforms;
   logger: Logger;
   now: () => Date;
   /** Where the source lives; "simulated" when warden started its own instance. */
@@ -31,12 +34,15 @@ export interface Warden {
 export interface OpenWardenDeps {
   logger: Logger;
   now?: () => Date;
+  /** The process's chat platforms, when the caller built them already; else built here. */
+  chat?: ChatPlatforms;
 }
 
 /**
  * The composition root: store, source connector (the configured ServiceNow instance, or the
- * built-in simulated one when SERVICENOW_URL is unset), clock and logger. Only this function and
- * the CLI decide what is real; everything below receives its collaborators.
+ * built-in simulated one when SERVICENOW_URL is unset), chat platforms (createChatPlatforms, one
+ * Slack client and one Teams adapter, unless the caller built them already), clock and logger.
+ * Only this function and the CLI decide what is real; everything below receives its collaborators.
  */
 export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<Warden> {
   const now = deps.now ?? (() => new Date());
@@ -103,6 +109,7 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
     config,
     db,
     connector,
+    chat: deps.chat ?? createChatPlatforms(config, logger),
     logger,
     now,
     sourceUrl: config.servicenow.url === undefined ? "simulated" : redactUrl(config.servicenow.url),

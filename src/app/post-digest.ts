@@ -1,69 +1,18 @@
-import { WebClient } from "@slack/web-api";
-import { createSlackSender } from "../adapters/slack/create-slack-sender.js";
-import { createTeamsAdapter } from "../adapters/teams/create-teams-adapter.js";
-import { createTeamsSender } from "../adapters/teams/create-teams-sender.js";
 import { UsageError } from "../errors.js";
-import { type DeliveryResult, deliverOutbox, type OutboxSender } from "../notify/deliver-outbox.js";
+import { type DeliveryResult, deliverOutbox } from "../notify/deliver-outbox.js";
 import { inDeliveryLane } from "../notify/delivery-lane.js";
 import { enqueueFollowUps } from "../notify/enqueue-follow-ups.js";
 import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
 import { markFixedAccounts } from "../notify/mark-fixed-accounts.js";
 import { viewToJson } from "../notify/view-json.js";
 import { resolvePendingDecisions } from "../remediation/resolve-pending-decisions.js";
+import { recordDigest } from "../store/digests.js";
 import { enqueue, outboxStatusOf } from "../store/outbox.js";
 import { listScans } from "../store/scans.js";
 import { writeTransaction } from "../store/write-transaction.js";
 import { buildDigest } from "../views/build-digest.js";
+import { chatTargets } from "./chat-targets.js";
 import type { Warden } from "./open-warden.js";
-
-/** The Slack Web API client for the configured workspace, or undefined when Slack is not set up. */
-export function slackClientOf(warden: Warden): WebClient | undefined {
-  const { slack } = warden.config;
-  if (!slack.botToken) return undefined;
-  // No retries inside the client: the outbox retries a failed delivery with its own backoff, so a
-  // Slack outage never holds a run for the client's default ~30 minutes per message.
-  // https://docs.slack.dev/tools/node-slack-sdk/web-api#automatic-retries
-  return new WebClient(slack.botToken, {
-    slackApiUrl: slack.apiUrl,
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-    timeout: 30_000,
-  });
-}
-
-/** One configured chat platform: how to send to it and its channels. */
-export interface ChatTarget {
-  platform: "slack" | "teams";
-  sender: OutboxSender;
-  digestChannel: string | undefined;
-  adminChannel: string | undefined;
-}
-
-/** Every configured chat platform (Slack with a bot token; Teams with an app id or TEAMS_ENABLED). */
-export function chatTargets(warden: Warden): ChatTarget[] {
-  const { config, db, now } = warden;
-  const userCacheMs = config.userCacheHours * 3_600_000;
-  const targets: ChatTarget[] = [];
-  const client = slackClientOf(warden);
-  if (client) {
-    targets.push({
-      platform: "slack",
-      sender: createSlackSender({ client, db, now, userCacheMs }),
-      digestChannel: config.slack.digestChannel,
-      adminChannel: config.slack.adminChannel,
-    });
-  }
-  if (config.teams.enabled) {
-    const adapter = createTeamsAdapter(config.teams, warden.logger.child({ platform: "teams" }));
-    targets.push({
-      platform: "teams",
-      sender: createTeamsSender({ adapter, appId: config.teams.appId ?? "", db, now, userCacheMs }),
-      digestChannel: config.teams.digestChannel,
-      adminChannel: config.teams.adminChannel,
-    });
-  }
-  return targets;
-}
 
 const sum = <T extends Record<string, number>>(results: T[], zero: T): T =>
   results.reduce(
@@ -82,7 +31,7 @@ export function postDigest(warden: Warden): Promise<{ sent: number; failed: numb
 }
 
 async function postDigestNow(warden: Warden): Promise<{ sent: number; failed: number }> {
-  const targets = chatTargets(warden).filter((t) => t.digestChannel);
+  const targets = (await chatTargets(warden)).filter((t) => t.digestChannel);
   if (targets.length === 0) {
     throw new UsageError(
       "No digest channel is configured: set SLACK_BOT_TOKEN and SLACK_DIGEST_CHANNEL, or TEAMS_APP_ID and TEAMS_DIGEST_CHANNEL, or use --print.",
@@ -104,11 +53,13 @@ async function postDigestNow(warden: Warden): Promise<{ sent: number; failed: nu
         payload: viewToJson(view),
         now,
       });
-      warden.db
-        .prepare(
-          "INSERT INTO digests (platform, recipient, scan_id, score, posted_at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .run(target.platform, channel, scan?.id ?? null, view.score?.value ?? null, now.toISOString());
+      recordDigest(warden.db, {
+        platform: target.platform,
+        recipient: channel,
+        scanId: scan?.id,
+        score: view.score?.value,
+        at: now,
+      });
     });
     await deliverOutbox({
       db: warden.db,
@@ -138,7 +89,7 @@ async function notifyOwnersNow(
   warden: Warden,
   options: { followUps?: boolean },
 ): Promise<{ queued: number } & DeliveryResult> {
-  const targets = chatTargets(warden);
+  const targets = await chatTargets(warden);
   if (targets.length === 0) {
     throw new UsageError("No chat platform is configured: set SLACK_BOT_TOKEN or TEAMS_APP_ID (see README).");
   }

@@ -13,8 +13,8 @@ import {
   type OwnerAccountView,
   type OwnerMessageView,
 } from "../views/build-owner-messages.js";
+import { type ChatChannels, configuredChats } from "./chat-targets.js";
 import type { Warden } from "./open-warden.js";
-import { type ChatTarget, chatTargets } from "./post-digest.js";
 
 /**
  * How a message would get to its recipient:
@@ -56,7 +56,7 @@ export interface PreviewMessage {
 }
 
 export interface PlatformPreview {
-  platform: ChatTarget["platform"];
+  platform: ChatChannels["platform"];
   adminChannel: string | undefined;
   messages: PreviewMessage[];
   /** Owners with risky accounts whose message is already sent and unchanged: not sent again. */
@@ -81,7 +81,7 @@ class RollBack extends Error {}
  */
 export function previewNotify(warden: Warden): NotifyPreview {
   const { db, config } = warden;
-  const targets = chatTargets(warden);
+  const targets = configuredChats(config);
   if (targets.length === 0) {
     throw new UsageError("No chat platform is configured: set SLACK_BOT_TOKEN or TEAMS_APP_ID (see README).");
   }
@@ -127,7 +127,7 @@ function accountsOf(item: OutboxItem): PreviewAccount[] {
 
 function describeItem(
   db: Database,
-  target: ChatTarget,
+  target: ChatChannels,
   item: OutboxItem,
   options: { queuedEarlier: boolean; now: Date; maxAgeMs: number },
 ): PreviewMessage {
@@ -146,7 +146,7 @@ function describeItem(
 
 function routeOf(
   db: Database,
-  target: ChatTarget,
+  target: ChatChannels,
   item: OutboxItem,
   freshness: { now: Date; maxAgeMs: number },
 ): { route: PreviewRoute; detail: string } {

@@ -2,8 +2,8 @@ import { type DeliveryResult, deliverOutbox } from "../notify/deliver-outbox.js"
 import { afterDeliveryTasks, inDeliveryLane } from "../notify/delivery-lane.js";
 import { RETRY_MAX_MS } from "../notify/retry-delay.js";
 import { nextDueAt, retryWaitingNow } from "../store/outbox.js";
+import { chatTarget, configuredChats } from "./chat-targets.js";
 import type { Warden } from "./open-warden.js";
-import { chatTargets } from "./post-digest.js";
 
 /**
  * Sends what is due on `platform` now, in the delivery lane. `causeCleared`: an event says the
@@ -21,7 +21,7 @@ export function retryDeliveries(
   const due = nextDueAt(db, platform);
   if (!due || due > now()) return Promise.resolve(undefined);
   return inDeliveryLane(db, async () => {
-    const target = chatTargets(warden).find((t) => t.platform === platform);
+    const target = await chatTarget(warden, platform);
     if (!target) return undefined;
     return deliverOutbox({
       db,
@@ -53,9 +53,7 @@ export function startRetryTimer(
   },
 ): { stop(): void } {
   const { db, now, config, logger } = warden;
-  const platforms: ("slack" | "teams")[] = [];
-  if (config.slack.botToken) platforms.push("slack");
-  if (config.teams.enabled) platforms.push("teams");
+  const platforms = configuredChats(config).map((chat) => chat.platform);
   let handle: unknown;
   let stopped = false;
 

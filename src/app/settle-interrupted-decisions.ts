@@ -1,7 +1,7 @@
 import { deliverOutbox } from "../notify/deliver-outbox.js";
 import { resolvePendingDecisions } from "../remediation/resolve-pending-decisions.js";
+import { chatTargets } from "./chat-targets.js";
 import type { Warden } from "./open-warden.js";
-import { chatTargets } from "./post-digest.js";
 
 /**
  * At start: decisions a dead process left pending are settled from the source, and the owner
@@ -15,7 +15,7 @@ export async function settleInterruptedDecisions(warden: Warden): Promise<number
     logger: warden.logger.child({ component: "remediation" }),
   });
   if (resolved.length === 0) return 0;
-  for (const target of chatTargets(warden)) {
+  for (const target of await chatTargets(warden)) {
     await deliverOutbox({
       db: warden.db,
       sender: target.sender,

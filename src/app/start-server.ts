@@ -3,7 +3,6 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import { createSlackApp } from "../adapters/slack/create-slack-app.js";
 import { createSlackSender } from "../adapters/slack/create-slack-sender.js";
-import { createTeamsAdapter } from "../adapters/teams/create-teams-adapter.js";
 import { createTeamsBot } from "../adapters/teams/create-teams-bot.js";
 import { createTeamsSender } from "../adapters/teams/create-teams-sender.js";
 import { WardenError } from "../errors.js";
@@ -66,14 +65,16 @@ export async function startServer(
     dormantDays: config.dormantDays,
   });
   let stopSocket = async () => {};
-  if (config.slack.botToken) {
-    // Referenced lazily by the sender: "Not mine" is routed only after the app exists.
-    const slack: ReturnType<typeof createSlackApp> = createSlackApp(
+  const slackPlatform = await warden.chat.slack();
+  if (slackPlatform) {
+    const slack = createSlackApp(
       {
-        botToken: config.slack.botToken,
+        botToken: config.slack.botToken ?? "",
         signingSecret: config.slack.signingSecret,
         appToken: config.slack.appToken,
         apiUrl: config.slack.apiUrl,
+        client: slackPlatform.client,
+        clientOptions: slackPlatform.clientOptions,
         expressApp: http,
       },
       {
@@ -90,7 +91,7 @@ export async function startServer(
           logger,
           platform: "slack",
           adminChannel: config.slack.adminChannel,
-          sender: () => createSlackSender({ client: slack.client, db, now, userCacheMs }),
+          sender: () => createSlackSender({ client: slackPlatform.client, db, now, userCacheMs }),
         }),
       },
     );
@@ -99,9 +100,9 @@ export async function startServer(
       stopSocket = () => slack.app.stop().then(() => undefined);
     }
   }
-  if (config.teams.enabled) {
-    const adapter = createTeamsAdapter(config.teams, logger.child({ platform: "teams" }));
-    const appId = config.teams.appId ?? "";
+  const teamsPlatform = await warden.chat.teams();
+  if (teamsPlatform) {
+    const { adapter, appId } = teamsPlatform;
     const teams = createTeamsBot({
       adapter,
       db,
@@ -145,14 +146,15 @@ export async function startServer(
   const address = server.address() as AddressInfo;
   logger.info({ port: address.port }, "warden is listening");
   // Decisions a killed process left half done: settled from the source, in the background.
-  void settleInterruptedDecisions(warden).catch((error: unknown) =>
+  const settled = settleInterruptedDecisions(warden).catch((error: unknown) =>
     logger.error({ err: error }, "could not settle interrupted decisions"),
   );
   if (scheduler) {
     await scheduler.start();
-    // In the background: a catch-up scan must not hold up serving clicks.
-    void scheduler
-      .catchUp()
+    // In the background: a catch-up scan must not hold up serving clicks. After the settling: a
+    // caught-up notify settles pending decisions too, and two passes at once would both record one.
+    void settled
+      .then(() => scheduler.catchUp())
       .catch((error: unknown) => logger.error({ err: error }, "the catch-up at start failed"));
   }
   return {

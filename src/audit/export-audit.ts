@@ -1,6 +1,6 @@
-import type { Database } from "better-sqlite3";
-import type { AuditRow } from "../store/audit-log.js";
+import type { AuditExportRow, DecisionExportRow } from "../store/audit-export-rows.js";
 import type { AccountValues } from "../store/decisions.js";
+import type { Repository } from "../store/store.js";
 import { csvRow } from "./csv.js";
 
 export type AuditExportFormat = "json" | "csv";
@@ -84,41 +84,17 @@ export const CSV_COLUMNS = [
 /** Output is handed to `write` in chunks of about this size, never as one string. */
 const CHUNK_CHARS = 64 * 1024;
 
-interface DecisionExportRow {
-  id: number;
-  source: string;
-  account_id: string;
-  action: string;
-  actor_platform: string;
-  actor_id: string;
-  actor_email: string | null;
-  decided_at: string;
-  mode: string;
-  outcome: string;
-  before_values: string | null;
-  after_values: string | null;
-  reason: string | null;
-  expires_at: string | null;
-  undoes_decision_id: number | null;
-  error: string | null;
-  user_name: string | null;
-}
-
-/** An audit-log row with the account's user name joined in. */
-type AuditExportRow = AuditRow & { user_name: string | null };
-
 /**
  * Streams decisions (by id), then audit log entries (in chain order), at or after `since`, as JSON
  * lines or CSV. Rows are iterated, never loaded all at once, and output goes to `write` in chunks of
  * about 64 KB. Both queries run in one read transaction, so the export is one consistent snapshot.
- * `write` must not use `db` (the connection is busy while rows are iterated).
+ * `write` must not use the store (the SQLite connection is busy while rows are iterated).
  */
-export function exportAudit(
-  db: Database,
+export async function exportAudit(
+  audit: Repository<"audit">,
   options: AuditExportOptions,
   write: (chunk: string) => void,
-): { decisions: number; entries: number } {
-  const since = options.since?.toISOString() ?? null;
+): Promise<{ decisions: number; entries: number }> {
   const out = chunked(write);
   const emit =
     options.format === "csv"
@@ -127,35 +103,16 @@ export function exportAudit(
   const counts = { decisions: 0, entries: 0 };
 
   if (options.format === "csv") out.push(csvRow(CSV_COLUMNS));
-  db.transaction(() => {
-    const decisions = db
-      .prepare(
-        `SELECT d.*, a.user_name FROM decisions d
-           LEFT JOIN accounts a ON a.source = d.source AND a.id = d.account_id
-          WHERE @since IS NULL OR d.decided_at >= @since
-          ORDER BY d.id`,
-      )
-      .iterate({ since }) as IterableIterator<DecisionExportRow>;
-    for (const row of decisions) {
+  await audit.readAuditExportRows(options.since, {
+    decision(row) {
       emit(toExportedDecision(row));
       counts.decisions += 1;
-    }
-    // The subject of an entry about an account is "source:sys_id"; split it to use the primary key.
-    const entries = db
-      .prepare(
-        `SELECT l.*, a.user_name FROM audit_log l
-           LEFT JOIN accounts a
-             ON a.source = substr(l.subject, 1, instr(l.subject, ':') - 1)
-            AND a.id = substr(l.subject, instr(l.subject, ':') + 1)
-          WHERE @since IS NULL OR l.at >= @since
-          ORDER BY l.id`,
-      )
-      .iterate({ since }) as IterableIterator<AuditExportRow>;
-    for (const row of entries) {
+    },
+    entry(row) {
       emit(toExportedEntry(row));
       counts.entries += 1;
-    }
-  }).deferred();
+    },
+  });
   out.flush();
   return counts;
 }

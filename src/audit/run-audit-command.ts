@@ -1,6 +1,5 @@
-import type { Database } from "better-sqlite3";
 import { UsageError } from "../errors.js";
-import { verifyAuditChain } from "../store/audit-log.js";
+import type { Repository } from "../store/store.js";
 import { type AuditExportFormat, exportAudit } from "./export-audit.js";
 
 export interface AuditCommandArgs {
@@ -54,18 +53,18 @@ export function parseSince(text: string): Date {
  * to `io.write`, or with `--verify` checks the audit log's hash chain. Returns the exit code:
  * 0 done (or chain intact), 1 chain broken. Wrong arguments throw UsageError.
  */
-export function runAuditCommand(
-  db: Database,
+export async function runAuditCommand(
+  audit: Repository<"audit">,
   args: AuditCommandArgs,
   io: { write(s: string): void },
-): number {
+): Promise<number> {
   if (args.verify) {
     if (args.since !== undefined || args.format !== undefined) {
       throw new UsageError(
         "warden audit --verify checks the whole chain and takes no --since or --format; run the export separately.",
       );
     }
-    const result = verifyAuditChain(db);
+    const result = await audit.verifyAuditChain();
     if (result.ok) {
       io.write(`audit log intact: ${result.entries} entries\n`);
       return 0;
@@ -82,6 +81,6 @@ export function runAuditCommand(
     );
   }
   const since = args.since !== undefined ? parseSince(args.since) : undefined;
-  exportAudit(db, { since, format: format as AuditExportFormat }, (chunk) => io.write(chunk));
+  await exportAudit(audit, { since, format: format as AuditExportFormat }, (chunk) => io.write(chunk));
   return 0;
 }

@@ -4,6 +4,7 @@ import { renderDigestText } from "../adapters/terminal/render-digest-text.js";
 import { renderLookupText } from "../adapters/terminal/render-lookup-text.js";
 import { renderNotifyPreviewText } from "../adapters/terminal/render-notify-preview-text.js";
 import { renderOwnerMessagesText } from "../adapters/terminal/render-owner-messages-text.js";
+import { createChatPlatforms } from "../app/create-chat-platforms.js";
 import type { Warden } from "../app/open-warden.js";
 import { runAuditCommand } from "../audit/run-audit-command.js";
 import { findUnknownVariables } from "../config/find-unknown-variables.js";
@@ -13,6 +14,7 @@ import { ConfigError, StoreError, UsageError, WardenError } from "../errors.js";
 import { createLogger, type Logger } from "../logger.js";
 import { redactUrlsIn } from "../redact-url.js";
 import { runScan, type ScanOutcome } from "../scan/run-scan.js";
+import { createSqliteStore } from "../store/create-sqlite-store.js";
 import { openAndMigrate, openDatabase } from "../store/open-database.js";
 import { describeInstance } from "../store/source-instance.js";
 import { buildDigest } from "../views/build-digest.js";
@@ -86,8 +88,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       const db = openDatabase(config.dbPath);
       try {
-        return runAuditCommand(
-          db,
+        return await runAuditCommand(
+          createSqliteStore(db, { location: config.dbPath }).audit,
           { since: values.since, format: values.format, verify: values.verify },
           { write: (chunk) => io.stdout.write(chunk) },
         );
@@ -98,6 +100,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // One-shot commands print their own summary; their logs stay quiet unless LOG_LEVEL asks.
     const level = io.env.LOG_LEVEL ? config.logLevel : "warn";
     const logger = io.logger ?? createLogger(level, io.stderr);
+    // One Slack client and one Teams adapter for the process, built when a command first uses one.
+    const chat = createChatPlatforms(config, logger);
     if (command === "doctor") {
       // The doctor reads, never writes: it needs no database.
       const { runDoctorCommand } = await import("../doctor/run-doctor-command.js");
@@ -106,12 +110,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         logger,
         ...(io.now ? { now: io.now } : {}),
         json: values.json === true,
+        slack: (await chat.slack())?.client,
       });
     }
     // The chat SDKs take seconds to load on a busy machine: loaded only by the commands that use
     // them, so --help, --version and usage errors answer at once.
     const { openWarden } = await import("../app/open-warden.js");
-    const warden = await openWarden(config, { logger, ...(io.now ? { now: io.now } : {}) });
+    const warden = await openWarden(config, { logger, chat, ...(io.now ? { now: io.now } : {}) });
     if (warden.instanceChange) {
       say(
         `warden: WARDEN_ALLOW_INSTANCE_CHANGE=true: the database ${config.dbPath} (WARDEN_DB) now belongs to ${describeInstance(warden.instanceChange.to)}, no longer to ${describeInstance(warden.instanceChange.from)}; unset WARDEN_ALLOW_INSTANCE_CHANGE again.`,

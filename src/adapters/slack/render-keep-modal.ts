@@ -1,5 +1,6 @@
 import type { View } from "@slack/types";
 import { KEEP_DAYS } from "../../remediation/keep-duration.js";
+import { ACTION_IDS } from "../../views/action-payload.js";
 
 /**
  * The Keep… modal: a required reason and how long the acceptance lasts (default 90 days).
@@ -12,7 +13,8 @@ export function renderKeepModal(target: { privateMetadata: string }): View {
   });
   return {
     type: "modal",
-    callback_id: "warden_keep",
+    // The view listener (listeners/views/submit-keep-modal.ts) matches it by this id.
+    callback_id: ACTION_IDS.keep,
     private_metadata: target.privateMetadata,
     title: { type: "plain_text", text: "Keep this account" },
     submit: { type: "plain_text", text: "Keep" },

@@ -1,0 +1,29 @@
+import type { App } from "@slack/bolt";
+import { seal } from "../../../../remediation/seal.js";
+import { ACTION_IDS, decodeActionPayload } from "../../../../views/action-payload.js";
+import { renderKeepModal } from "../../render-keep-modal.js";
+import type { SlackListenerContext } from "../listener-context.js";
+
+/**
+ * The Keep… button opens the modal that asks why and for how long; the click's context rides in
+ * the modal, sealed, and comes back with the submission (views/submit-keep-modal.ts).
+ * https://docs.slack.dev/surfaces/modals
+ */
+export function registerOpenKeepModal(app: App, ctx: SlackListenerContext): void {
+  app.action(ACTION_IDS.keep, async ({ ack, body, action }) => {
+    await ack();
+    const payload = decodeActionPayload((action as { value?: string }).value);
+    if (!payload || body.type !== "block_actions") return;
+    const container = (body as { container?: { channel_id?: string; message_ts?: string } }).container;
+    const privateMetadata = seal(ctx.modalKey(), {
+      payload,
+      channel: container?.channel_id,
+      ts: container?.message_ts,
+      user: body.user.id,
+    });
+    await ctx.client.views.open({
+      trigger_id: body.trigger_id,
+      view: renderKeepModal({ privateMetadata }),
+    });
+  });
+}

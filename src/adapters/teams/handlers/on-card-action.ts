@@ -1,0 +1,33 @@
+import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, TurnContext } from "botbuilder";
+import { handleTeamsAction } from "../handle-teams-action.js";
+import type { TeamsHandlerContext } from "./handler-context.js";
+
+const CARD = "application/vnd.microsoft.card.adaptive";
+const MESSAGE = "application/vnd.microsoft.activity.message";
+
+/**
+ * An invoke answer. botbuilder types `value` as an object, but the message type carries a plain
+ * string (AdaptiveCardInvokeResponse docs), hence the cast.
+ * https://learn.microsoft.com/en-us/adaptive-cards/authoring-cards/universal-action-model
+ */
+const invokeAnswer = (type: string, value: unknown): AdaptiveCardInvokeResponse => ({
+  statusCode: 200,
+  type,
+  value: value as Record<string, unknown>,
+});
+
+/**
+ * An Action.Execute click (an adaptiveCard/action invoke): the shared action handler decides.
+ * Teams shows the returned card to the clicker at once; the others see the updateActivity. A
+ * message answer is a string shown to the clicker only: not an activity, it carries no mention
+ * entities, and the notice is left as the core wrote it.
+ */
+export async function onCardAction(
+  ctx: TeamsHandlerContext,
+  context: TurnContext,
+  invokeValue: AdaptiveCardInvokeValue,
+): Promise<AdaptiveCardInvokeResponse> {
+  const data = (invokeValue.action.data ?? {}) as Record<string, unknown>;
+  const { result, card } = await handleTeamsAction(ctx.actions, context, data, invokeValue.action.verb);
+  return card ? invokeAnswer(CARD, card) : invokeAnswer(MESSAGE, result.notice);
+}

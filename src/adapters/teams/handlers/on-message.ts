@@ -1,0 +1,86 @@
+import { CardFactory, TurnContext } from "botbuilder";
+import { runChatCommand } from "../../../chat/run-chat-command.js";
+import { buildLookup } from "../../../views/build-lookup.js";
+import { handleTeamsAction, type TeamsActionOutcome } from "../handle-teams-action.js";
+import {
+  plainTextActivity,
+  renderDigestCard,
+  renderHelpCard,
+  renderLookupCard,
+  renderNoticeCard,
+} from "../render/index.js";
+import type { TeamsHandlerContext } from "./handler-context.js";
+
+/**
+ * A message to the bot: an Action.Submit click (the fallback of Action.Execute, its data merged
+ * with the inputs) goes to the shared action handler; text (in a 1:1 chat, or by @mention in a
+ * channel) goes to runChatCommand. Lookups and the score are answered in a 1:1 chat only.
+ */
+export async function onMessage(ctx: TeamsHandlerContext, context: TurnContext): Promise<void> {
+  const { activity } = context;
+  const value = activity.value as Record<string, unknown> | undefined;
+  if (value && typeof value === "object") {
+    const { result, card } = await handleTeamsAction(ctx.actions, context, value);
+    if (result.status !== "done" || !card) await replyNotice(ctx, context, result);
+    return;
+  }
+  const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? "";
+  const { db, now, admins, startScan, lookup, logger } = ctx;
+  const email = await ctx.emailOf(context);
+  const reply = runChatCommand(
+    { db, now, admins, logger, ...(startScan ? { startScan } : {}), ...(lookup ? { lookup } : {}) },
+    text.replace(/<[^>]+>/g, ""),
+    email,
+    { platform: "teams", id: activity.from.id },
+  );
+  // Lookups and the score are private, as in Slack: in a channel, the answer goes to a 1:1 chat.
+  if (
+    (reply.kind === "lookup" || reply.kind === "score") &&
+    activity.conversation.conversationType === "channel"
+  ) {
+    await context.sendActivity(
+      plainTextActivity(
+        "Lookups are private: send me the same words in a 1:1 chat with warden (Chat → warden), and I will answer there.",
+      ),
+    );
+    return;
+  }
+  const card =
+    reply.kind === "lookup"
+      ? renderLookupCard(reply.view)
+      : reply.kind === "score"
+        ? renderDigestCard(reply.view)
+        : reply.kind === "help"
+          ? renderHelpCard()
+          : undefined;
+  await context.sendActivity(
+    card
+      ? { type: "message", attachments: [CardFactory.adaptiveCard(card)] }
+      : plainTextActivity("notice" in reply ? reply.notice : ""),
+  );
+}
+
+async function replyNotice(
+  ctx: TeamsHandlerContext,
+  context: TurnContext,
+  result: TeamsActionOutcome["result"],
+): Promise<void> {
+  const current =
+    result.status === "stale"
+      ? renderLookupCard(buildLookup(ctx.db, decodeTarget(context.activity.value)))
+      : undefined;
+  await context.sendActivity(
+    current
+      ? {
+          type: "message",
+          attachments: [CardFactory.adaptiveCard(renderNoticeCard(result.notice, current))],
+        }
+      : plainTextActivity(result.notice),
+  );
+}
+
+/** The account id a click was about, for the stale notice's current state. */
+function decodeTarget(value: unknown): string {
+  const id = (value as { id?: unknown } | undefined)?.id;
+  return typeof id === "string" ? id : "";
+}

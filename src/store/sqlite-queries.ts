@@ -1,0 +1,125 @@
+import { findAccount, listScanAccounts, loadActivityHistory, matchAccount } from "./accounts.js";
+import { readAuditExportRows } from "./audit-export-rows.js";
+import { appendAudit, verifyAuditChain } from "./audit-log.js";
+import {
+  chatUserCacheExpiresAt,
+  forgetChatUser,
+  getChatUserEmail,
+  getChatUserId,
+  saveChatUser,
+} from "./chat-users.js";
+import { checkDatabaseWritable } from "./check-writable.js";
+import {
+  findPersonalRef,
+  getConversationRef,
+  listTeamRefs,
+  saveConversationRef,
+} from "./conversation-refs.js";
+import { countQueuedSince, outboxMark } from "./count-queued-since.js";
+import { countRetryingDeliveries } from "./count-retrying-deliveries.js";
+import {
+  claimDecision,
+  completeDecision,
+  getDecision,
+  getLatestEffectiveDecision,
+  listAccountDecisions,
+  listPendingDecisions,
+  recordDecisionBefore,
+} from "./decisions.js";
+import { lastDigestAt, recordDigest } from "./digests.js";
+import { acceptFindings, listAccountFindings, listFindingChanges, listOpenFindings } from "./findings.js";
+import { hasMessagedBefore } from "./has-messaged.js";
+import { lastEventAt } from "./last-event-at.js";
+import {
+  deferDue,
+  enqueue,
+  findMessageShowing,
+  getOutboxItem,
+  listDueOutbox,
+  listOutbox,
+  listUnansweredMessages,
+  listUndelivered,
+  markAccountAnswered,
+  nextDueAt,
+  outboxStatusOf,
+  recordMessageAccounts,
+  recordRefusal,
+  recordRetry,
+  retryWaitingNow,
+  setOutboxPayload,
+  setOutboxStatus,
+} from "./outbox.js";
+import { getOwnerOverride, listOwnerOverrides, setOwnerOverride } from "./owner-overrides.js";
+import { checkpointDatabase, saveScanResult } from "./save-scan-result.js";
+import {
+  completeScan,
+  failInterruptedScans,
+  failScan,
+  findRunningScan,
+  listScans,
+  scanOfPreviousDigest,
+  startScan,
+} from "./scans.js";
+import { getOrCreateSecret } from "./settings.js";
+import { claimSourceInstance } from "./source-instance.js";
+import { suggestAccounts } from "./suggest-accounts.js";
+
+/**
+ * The SQLite implementation of every repository, as functions of the database: the one table
+ * createSqliteStore binds to a connection. A statement added to src/store/ becomes part of the store
+ * port by being listed here; the port's types (src/store/store.ts) follow from this table.
+ */
+export const SQLITE_QUERIES = {
+  accounts: { findAccount, matchAccount, listScanAccounts, loadActivityHistory, suggestAccounts },
+  audit: { appendAudit, verifyAuditChain, readAuditExportRows, lastEventAt },
+  digests: { recordDigest, lastDigestAt },
+  chatUsers: { getChatUserId, getChatUserEmail, chatUserCacheExpiresAt, saveChatUser, forgetChatUser },
+  conversations: { saveConversationRef, getConversationRef, findPersonalRef, listTeamRefs },
+  decisions: {
+    listAccountDecisions,
+    getDecision,
+    claimDecision,
+    recordDecisionBefore,
+    getLatestEffectiveDecision,
+    listPendingDecisions,
+    completeDecision,
+  },
+  findings: { listOpenFindings, listFindingChanges, listAccountFindings, acceptFindings },
+  outbox: {
+    enqueue,
+    listOutbox,
+    listDueOutbox,
+    outboxStatusOf,
+    getOutboxItem,
+    setOutboxStatus,
+    recordRetry,
+    recordRefusal,
+    retryWaitingNow,
+    deferDue,
+    nextDueAt,
+    listUndelivered,
+    recordMessageAccounts,
+    findMessageShowing,
+    setOutboxPayload,
+    markAccountAnswered,
+    listUnansweredMessages,
+    outboxMark,
+    countQueuedSince,
+    hasMessagedBefore,
+    countRetryingDeliveries,
+  },
+  ownerOverrides: { getOwnerOverride, setOwnerOverride, listOwnerOverrides },
+  scans: {
+    startScan,
+    findRunningScan,
+    failScan,
+    failInterruptedScans,
+    listScans,
+    completeScan,
+    scanOfPreviousDigest,
+    saveScanResult,
+    checkpointDatabase,
+  },
+  settings: { getOrCreateSecret, claimSourceInstance },
+  health: { checkDatabaseWritable },
+} as const;

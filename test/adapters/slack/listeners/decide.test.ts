@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { DECIDE_ACTION_PATTERN } from "../../../../src/adapters/slack/listeners/actions/decide.js";
+import { ACTION_IDS, ASSIGN_OWNER_ACTION_ID } from "../../../../src/views/action-payload.js";
+
+describe("the decision buttons' action_id pattern", () => {
+  it("takes every button of the action ids table but Keep (which opens a modal first)", () => {
+    for (const [kind, id] of Object.entries(ACTION_IDS)) {
+      expect(DECIDE_ACTION_PATTERN.test(id), id).toBe(kind !== "keep");
+    }
+  });
+
+  it("takes no other action_id, nor a look-alike of one", () => {
+    for (const id of [ASSIGN_OWNER_ACTION_ID, "warden_disable_all", "xwarden_undo", "warden_", ""]) {
+      expect(DECIDE_ACTION_PATTERN.test(id), id).toBe(false);
+    }
+  });
+});
