@@ -18,6 +18,8 @@ import { settleInterruptedDecisions } from "./settle-interrupted-decisions.js";
 
 export interface RunningServer {
   url: string;
+  /** Resolves when the background scan (`/warden scan`, a schedule) has ended; at once when none runs. */
+  scanIdle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -159,6 +161,7 @@ export async function startServer(
   }
   return {
     url: `http://127.0.0.1:${address.port}`,
+    scanIdle: scans.idle,
     async close() {
       retryTimer?.stop();
       await scheduler?.stop();

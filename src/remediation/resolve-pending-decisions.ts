@@ -58,6 +58,9 @@ export async function resolvePendingDecisions(deps: ResolveDeps): Promise<Decisi
       continue;
     }
     const decision = writeTransaction(db, () => {
+      // Another settler got here first while the account was being read (the start's and a
+      // catch-up notify run's in one process, or two processes starting at once): settled once.
+      if (getDecision(db, pending.id)?.outcome !== "pending") return undefined;
       const done = completeDecision(db, pending.id, outcome);
       if (outcome.outcome !== "failed") markAccountAnswered(db, done.source, done.accountId, deps.now());
       appendAudit(db, {
@@ -81,6 +84,7 @@ export async function resolvePendingDecisions(deps: ResolveDeps): Promise<Decisi
       }
       return done;
     });
+    if (!decision) continue;
     logger.info(
       { decisionId: decision.id, action: decision.action, outcome: decision.outcome },
       "an interrupted decision was settled from the source",

@@ -39,6 +39,10 @@ export function createScanRunner(
     },
     /** Runs a scan (or joins the running one) and resolves when it ends. */
     run,
+    /** Resolves when no scan is running (at once when none is); never rejects. */
+    async idle(): Promise<void> {
+      await current;
+    },
     get running(): boolean {
       return current !== undefined;
     },

@@ -3,6 +3,7 @@ import { openDatabase } from "../../src/store/open-database.js";
 import { listScans } from "../../src/store/scans.js";
 import { scan, startDemoSource } from "../helpers/demo-source.js";
 import { runWarden } from "../helpers/run-warden.js";
+import { serviceNowEnv } from "../helpers/start-warden.js";
 import { tempDbPath } from "../helpers/temp-db.js";
 
 const quiet = { LOG_LEVEL: "silent" };
@@ -24,9 +25,7 @@ describe("warden CLI", () => {
     const { sim } = await startDemoSource();
     const env = {
       ...quiet,
-      SERVICENOW_URL: sim.url,
-      SERVICENOW_USERNAME: "warden",
-      SERVICENOW_PASSWORD: "warden-demo",
+      ...serviceNowEnv(sim),
       WARDEN_DB: tempDbPath(),
     };
     const { code, stdout } = await runWarden(["scan", "--json"], env).done;
@@ -42,9 +41,7 @@ describe("warden CLI", () => {
     const db = tempDbPath();
     const env = {
       ...quiet,
-      SERVICENOW_URL: sim.url,
-      SERVICENOW_USERNAME: "warden",
-      SERVICENOW_PASSWORD: "warden-demo",
+      ...serviceNowEnv(sim),
       WARDEN_DB: db,
     };
     expect((await runWarden(["scan"], env).done).code).toBe(0);
@@ -69,9 +66,7 @@ describe("warden CLI", () => {
     const { sim } = await startDemoSource();
     const env = {
       ...quiet,
-      SERVICENOW_URL: sim.url,
-      SERVICENOW_USERNAME: "warden",
-      SERVICENOW_PASSWORD: "warden-demo",
+      ...serviceNowEnv(sim),
       WARDEN_DB: tempDbPath(),
     };
     expect((await runWarden(["scan"], env).done).code).toBe(0);
@@ -127,9 +122,7 @@ describe("warden CLI", () => {
     const path = tempDbPath();
     const env = {
       ...quiet,
-      SERVICENOW_URL: sim.url,
-      SERVICENOW_USERNAME: "warden",
-      SERVICENOW_PASSWORD: "warden-demo",
+      ...serviceNowEnv(sim),
       WARDEN_DB: path,
     };
     const good = await runWarden(["scan", "--json"], env).done;
@@ -157,9 +150,7 @@ describe("warden CLI", () => {
     const { sim } = await startDemoSource();
     const env = {
       ...quiet,
-      SERVICENOW_URL: sim.url,
-      SERVICENOW_USERNAME: "warden",
-      SERVICENOW_PASSWORD: "warden-demo",
+      ...serviceNowEnv(sim),
       SERVICENOW_MAX_RETRY_AFTER_SECONDS: "30",
       WARDEN_DB: tempDbPath(),
     };
@@ -182,17 +173,20 @@ describe("warden CLI", () => {
     const first = await scan(db, connector);
     db.close();
 
-    sim.latencyMs = 40;
     const env = {
       ...quiet,
-      SERVICENOW_URL: sim.url,
-      SERVICENOW_USERNAME: "warden",
-      SERVICENOW_PASSWORD: "warden-demo",
+      ...serviceNowEnv(sim),
       WARDEN_DB: path,
     };
-    const before = sim.requestCount;
+    // ServiceNow holds the scan's fourth read: the process is killed halfway through the scan.
+    let held = sim.holds.next({ method: "GET" });
     const run = runWarden(["scan"], env);
-    while (sim.requestCount < before + 4) await new Promise((r) => setTimeout(r, 10));
+    for (let answered = 0; answered < 3; answered++) {
+      const read = await held;
+      held = sim.holds.next({ method: "GET" });
+      await read.release();
+    }
+    await held;
     run.child.kill("SIGKILL");
     expect((await run.done).signal).toBe("SIGKILL");
 
@@ -203,7 +197,6 @@ describe("warden CLI", () => {
     after.close();
 
     // The next start records the interrupted scan as failed and scans normally.
-    sim.latencyMs = 0;
     const next = await runWarden(["scan", "--json"], env).done;
     expect(next.code).toBe(0);
     const reopened = openDatabase(path);

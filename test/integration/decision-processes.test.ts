@@ -2,18 +2,11 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { openWarden } from "../../src/app/open-warden.js";
-import { notifyOwners } from "../../src/app/post-digest.js";
-import { loadConfig } from "../../src/config/load-config.js";
-import { silentLogger } from "../../src/logger.js";
-import { runScan } from "../../src/scan/run-scan.js";
 import { verifyAuditChain } from "../../src/store/audit-log.js";
 import { openDatabase } from "../../src/store/open-database.js";
 import { decodeActionPayload } from "../../src/views/action-payload.js";
-import { NOW, startDemoSource } from "../helpers/demo-source.js";
-import { startFakeSlackApi } from "../helpers/fake-slack-api.js";
 import { killHard, startServe, WARDEN_BIN } from "../helpers/run-warden.js";
-import { blockActionsBody, postSlack } from "../helpers/sign-slack.js";
+import { prepareSlackProcesses, slackButtons } from "../helpers/start-warden.js";
 import { tempDbPath } from "../helpers/temp-db.js";
 
 const SECRET = "processes-secret";
@@ -25,54 +18,16 @@ const DM = `D${OWNER.id}`;
  * processes; the simulated ServiceNow and the fake Slack run in the test.
  */
 async function setup() {
-  const { sim } = await startDemoSource();
-  const slack = await startFakeSlackApi({ users: [OWNER] });
-  onTestFinished(() => slack.close());
-  const env = {
-    LOG_LEVEL: "silent",
-    SERVICENOW_URL: sim.url,
-    SERVICENOW_USERNAME: "warden",
-    SERVICENOW_PASSWORD: "warden-demo",
-    SLACK_BOT_TOKEN: "xoxb-test",
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.url,
-    WARDEN_DB: tempDbPath(),
-    // February 29th: no scheduled slot to catch up, so the processes do only what the test asks.
-    SCAN_SCHEDULE: "0 0 29 2 *",
-    DIGEST_SCHEDULE: "0 0 29 2 *",
-  };
-  const warden = await openWarden(loadConfig(env), { logger: silentLogger, now: () => NOW });
-  await runScan({
-    db: warden.db,
-    connector: warden.connectors.get("servicenow"),
-    now: () => NOW,
-    logger: silentLogger,
-    dormantDays: 100,
-  });
-  await notifyOwners(warden);
-  await warden.close();
+  const t = await prepareSlackProcesses({ users: [OWNER], secret: SECRET });
+  const { sim, slack, env } = t;
   const [dm] = slack.messages(DM);
   if (!dm) throw new Error("the owner got no DM");
-  const disable = (dm.blocks as { elements?: { action_id: string; value?: string }[] }[])
-    .flatMap((b) => b.elements ?? [])
-    .find((e) => e.action_id === "warden_disable")!;
+  const disable = slackButtons(dm).find((e) => e.action_id === "warden_disable")!;
   const accountId = decodeActionPayload(disable.value)!.id;
   const users = sim.data.tables.get("sys_user")!;
-  const click = (url: string) =>
-    postSlack(
-      url,
-      blockActionsBody({
-        userId: OWNER.id,
-        actionId: "warden_disable",
-        value: disable.value ?? "",
-        channelId: DM,
-        messageTs: dm.ts,
-        responseUrl: slack.responseUrl({ channel: DM, ts: dm.ts, user: OWNER.id }),
-      }),
-      SECRET,
-    );
+  const click = (url: string) => t.click(OWNER, { channel: DM, ts: dm.ts }, disable, url);
   const db = () => {
-    const handle = openDatabase(env.WARDEN_DB);
+    const handle = openDatabase(t.warden.config.dbPath);
     onTestFinished(() => void handle.close());
     return handle;
   };

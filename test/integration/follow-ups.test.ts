@@ -1,51 +1,28 @@
-import { describe, expect, it, onTestFinished } from "vitest";
-import { openWarden } from "../../src/app/open-warden.js";
+import { describe, expect, it } from "vitest";
 import { notifyOwners } from "../../src/app/post-digest.js";
-import { loadConfig } from "../../src/config/load-config.js";
 import { silentLogger } from "../../src/logger.js";
 import { createActionHandler } from "../../src/remediation/handle-action.js";
-import { runScan } from "../../src/scan/run-scan.js";
 import { decodeActionPayload } from "../../src/views/action-payload.js";
 import { buildDigest } from "../../src/views/build-digest.js";
-import { NOW, startDemoSource } from "../helpers/demo-source.js";
-import { startFakeSlackApi } from "../helpers/fake-slack-api.js";
-import { tempDbPath } from "../helpers/temp-db.js";
+import { NOW } from "../helpers/demo-source.js";
+import { startWarden } from "../helpers/start-warden.js";
 
 const DAY = 86_400_000;
 const OWNER = { id: "URAJ", name: "Raj Patel", email: "raj.patel@acme.example" };
 
 async function setup() {
-  const { sim } = await startDemoSource();
-  const slack = await startFakeSlackApi({ users: [OWNER] });
-  onTestFinished(() => slack.close());
-  let clock = NOW.getTime();
-  const now = () => new Date(clock);
-  const config = loadConfig({
-    SERVICENOW_URL: sim.url,
-    SERVICENOW_USERNAME: "warden",
-    SERVICENOW_PASSWORD: "warden-demo",
-    SLACK_BOT_TOKEN: "xoxb-test",
-    SLACK_SIGNING_SECRET: "secret",
-    SLACK_API_URL: slack.url,
-    SLACK_ADMIN_CHANNEL: "CADMIN",
-    WARDEN_DB: tempDbPath(),
+  const t = await startWarden({
+    platform: "slack",
+    users: [OWNER],
+    admins: [],
+    env: { SLACK_SIGNING_SECRET: "secret", SLACK_DIGEST_CHANNEL: undefined },
+    serve: false,
   });
-  const warden = await openWarden(config, { logger: silentLogger, now });
-  onTestFinished(() => warden.close());
-  await runScan({
-    db: warden.db,
-    connector: warden.connectors.get("servicenow"),
-    now,
-    logger: silentLogger,
-    dormantDays: 100,
-  });
-  await notifyOwners(warden);
-  const dm = () => slack.messages(`D${OWNER.id}`);
-  const escalations = () => slack.messages("CADMIN").filter((m) => String(m.text).startsWith("Escalation"));
-  const advance = (days: number) => {
-    clock += days * DAY;
-  };
-  return { warden, slack, dm, escalations, advance, now, sim };
+  await notifyOwners(t.warden);
+  const dm = () => t.slack.messages(`D${OWNER.id}`);
+  const escalations = () => t.slack.messages("CADMIN").filter((m) => String(m.text).startsWith("Escalation"));
+  const advanceMs = t.advance;
+  return Object.assign(t, { dm, escalations, advance: (days: number) => advanceMs(days * DAY) });
 }
 
 describe("reminders, escalation and expired Keeps (injected clock)", () => {
@@ -119,13 +96,7 @@ describe("reminders, escalation and expired Keeps (injected clock)", () => {
     const id = users.rows.find((r) => r.user_name === dormant)!.sys_id as string;
     await t.warden.connectors.get("servicenow").apply(id, { kind: "disable" });
     t.advance(1);
-    await runScan({
-      db: t.warden.db,
-      connector: t.warden.connectors.get("servicenow"),
-      now: t.now,
-      logger: silentLogger,
-      dormantDays: 100,
-    });
+    await t.scan();
     await notifyOwners(t.warden);
 
     const shown = t.dm()[0]!;

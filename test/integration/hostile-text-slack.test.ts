@@ -1,19 +1,12 @@
-import { describe, expect, it, onTestFinished } from "vitest";
-import { openWarden } from "../../src/app/open-warden.js";
+import { describe, expect, it } from "vitest";
 import { notifyOwners, postDigest } from "../../src/app/post-digest.js";
-import { startServer } from "../../src/app/start-server.js";
-import { loadConfig } from "../../src/config/load-config.js";
-import { silentLogger } from "../../src/logger.js";
-import { runScan } from "../../src/scan/run-scan.js";
 import { decodeActionPayload } from "../../src/views/action-payload.js";
-import { NOW, startDemoSource } from "../helpers/demo-source.js";
-import { type FakeSlackApi, startFakeSlackApi } from "../helpers/fake-slack-api.js";
+import type { FakeSlackApi } from "../helpers/fake-slack-api.js";
 import { hostileInstance } from "../helpers/hostile-instance.js";
 import { slackMarkupProblems, slackShownText } from "../helpers/rendered-text.js";
-import { blockActionsBody, postSlack, slashCommandBody, viewSubmissionBody } from "../helpers/sign-slack.js";
-import { tempDbPath } from "../helpers/temp-db.js";
+import { viewSubmissionBody } from "../helpers/sign-slack.js";
+import { slackButtons, startWarden } from "../helpers/start-warden.js";
 
-const SECRET = "test-signing-secret";
 const DAY = 86_400_000;
 const RAJ = { id: "URAJ", name: "Raj Patel", email: "raj.patel@acme.example" };
 const JAMES = { id: "UJAMES", name: "James", email: "james.okafor@acme.example" };
@@ -26,53 +19,22 @@ const REASON = "[Verify](https://evil.example) <!channel> <@U123> **ok**";
 /** Web API methods and response_url posts that put text in front of people. */
 const SENDS = ["chat.postMessage", "chat.update", "chat.postEphemeral", "response_url"];
 
-interface Button {
-  action_id: string;
-  value?: string;
-}
-
 async function setup() {
   const hostile = hostileInstance();
-  const source = await startDemoSource({ data: hostile.data });
-  const slack = await startFakeSlackApi({ users: [RAJ, JAMES, VERA, MALLORY, ADMIN] });
-  onTestFinished(() => slack.close());
-  let clock = NOW.getTime();
-  const now = () => new Date(clock);
-  const config = loadConfig({
-    SERVICENOW_URL: source.sim.url,
-    SERVICENOW_USERNAME: "warden",
-    SERVICENOW_PASSWORD: "warden-demo",
-    SLACK_BOT_TOKEN: "xoxb-test",
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.url,
-    SLACK_ADMIN_CHANNEL: "CADMIN",
-    SLACK_DIGEST_CHANNEL: "CDIGEST",
-    WARDEN_DB: tempDbPath(),
-    WARDEN_ADMINS: ADMIN.email,
+  const t = await startWarden({
+    platform: "slack",
+    instance: hostile.data,
+    users: [RAJ, JAMES, VERA, MALLORY, ADMIN],
+    admins: [ADMIN.email],
   });
-  const warden = await openWarden(config, { logger: silentLogger, now });
-  onTestFinished(() => warden.close());
-  const scan = () =>
-    runScan({
-      db: warden.db,
-      connector: warden.connectors.get("servicenow"),
-      now,
-      logger: silentLogger,
-      dormantDays: 100,
-    });
-  await scan();
-  const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
-  onTestFinished(() => server.close());
-  const advance = (days: number) => {
-    clock += days * DAY;
-  };
   /** The hostile user_name of a demo account, and its sys_id. */
   const account = (demoName: string) => {
     const userName = hostile.renamed.get(demoName);
     if (!userName) throw new Error(`${demoName} was not renamed`);
-    return { userName, id: source.idOf(userName) };
+    return { userName, id: t.idOf(userName) };
   };
-  return { ...source, hostile, slack, warden, server, scan, advance, account };
+  const advanceMs = t.advance;
+  return Object.assign(t, { hostile, advance: (days: number) => advanceMs(days * DAY), account });
 }
 type Setup = Awaited<ReturnType<typeof setup>>;
 
@@ -80,9 +42,9 @@ type Setup = Awaited<ReturnType<typeof setup>>;
 function dmButton(slack: FakeSlackApi, user: { id: string }, actionId: string, accountId: string) {
   const message = slack.messages(`D${user.id}`).find((m) => !m.threadTs);
   if (!message) throw new Error(`${user.id} got no DM`);
-  const button = (message.blocks as { elements?: Button[] }[])
-    .flatMap((b) => b.elements ?? [])
-    .find((e) => e.action_id === actionId && decodeActionPayload(e.value)?.id === accountId);
+  const button = slackButtons(message).find(
+    (e) => e.action_id === actionId && decodeActionPayload(e.value)?.id === accountId,
+  );
   if (!button) throw new Error(`no ${actionId} button for ${accountId}`);
   return { message, button };
 }
@@ -96,32 +58,8 @@ function click(
   accountId: string,
   found = dmButton(t.slack, owner, actionId, accountId),
 ) {
-  const channel = `D${owner.id}`;
   const { message, button } = found;
-  return postSlack(
-    t.server.url,
-    blockActionsBody({
-      userId: user.id,
-      actionId: button.action_id,
-      value: button.value ?? "",
-      channelId: channel,
-      messageTs: message.ts,
-      responseUrl: t.slack.responseUrl({ channel, ts: message.ts, user: user.id }),
-    }),
-    SECRET,
-  );
-}
-
-async function command(t: Setup, user: { id: string }, text: string) {
-  const before = t.slack.callsTo("response_url").length;
-  const body = slashCommandBody({
-    text,
-    userId: user.id,
-    channelId: "C1",
-    responseUrl: t.slack.responseUrl({ channel: "C1", user: user.id }),
-  });
-  expect((await postSlack(t.server.url, body, SECRET)).status).toBe(200);
-  return t.slack.until(() => t.slack.callsTo("response_url")[before], `the answer to ${text}`);
+  return t.click(user, { channel: `D${owner.id}`, ts: message.ts }, button);
 }
 
 describe("Slack: hostile names from ServiceNow and users ping nobody and link nowhere", () => {
@@ -154,8 +92,7 @@ describe("Slack: hostile names from ServiceNow and users ping nobody and link no
       private_metadata: string;
     };
     const edits = t.slack.messages(`D${RAJ.id}`)[0]?.edits ?? 0;
-    await postSlack(
-      t.server.url,
+    await t.post(
       viewSubmissionBody({
         userId: RAJ.id,
         callbackId: "warden_keep",
@@ -165,7 +102,6 @@ describe("Slack: hostile names from ServiceNow and users ping nobody and link no
           expiry: { expiry: { type: "static_select", selected_option: { value: "30" } } },
         },
       }),
-      SECRET,
     );
     await t.slack.until(
       () => (t.slack.messages(`D${RAJ.id}`)[0]?.edits ?? 0) > edits || undefined,
@@ -188,11 +124,11 @@ describe("Slack: hostile names from ServiceNow and users ping nobody and link no
     expect(t.slack.messages(`D${JAMES.id}`)[0]?.edits).toBeGreaterThan(0);
 
     // Lookups of a hostile name and of hostile input, help, score, a refused scan.
-    await command(t, RAJ, `lookup ${dormant.userName}`);
-    await command(t, RAJ, "lookup <!everyone> [Verify](https://evil.example) <@U123>");
-    await command(t, RAJ, "help");
-    await command(t, RAJ, "score");
-    await command(t, RAJ, "scan");
+    await t.command(RAJ, `lookup ${dormant.userName}`);
+    await t.command(RAJ, "lookup <!everyone> [Verify](https://evil.example) <@U123>");
+    await t.command(RAJ, "help");
+    await t.command(RAJ, "score");
+    await t.command(RAJ, "scan");
 
     // Vera never answers: a reminder after 3 days, the admins after 7.
     t.advance(3);

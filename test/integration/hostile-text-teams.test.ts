@@ -1,92 +1,47 @@
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { cardInputId } from "../../src/adapters/teams/render/card-input-id.js";
-import { openWarden } from "../../src/app/open-warden.js";
 import { notifyOwners, postDigest } from "../../src/app/post-digest.js";
-import { startServer } from "../../src/app/start-server.js";
-import { loadConfig } from "../../src/config/load-config.js";
-import { silentLogger } from "../../src/logger.js";
-import { runScan } from "../../src/scan/run-scan.js";
-import { NOW, startDemoSource } from "../helpers/demo-source.js";
-import { type FakeTeamsMember, startFakeBotConnector } from "../helpers/fake-bot-connector.js";
+import type { FakeTeamsMember } from "../helpers/fake-bot-connector.js";
 import { hostileInstance } from "../helpers/hostile-instance.js";
 import { cardMarkupProblems, cardShownText } from "../helpers/rendered-text.js";
+import { startWarden, TEAMS_ADMIN_CHANNEL, TEAMS_DIGEST_CHANNEL } from "../helpers/start-warden.js";
 import {
   cardOf,
   executeActions,
   executeInvoke,
   personalConversationId,
   personalMessage,
-  postActivity,
   submitMessage,
   teamInstall,
 } from "../helpers/teams-activities.js";
-import { tempDbPath } from "../helpers/temp-db.js";
 
 const DAY = 86_400_000;
-const ADMIN_CHANNEL = "19:admins@thread.tacv2";
-const DIGEST_CHANNEL = "19:digest@thread.tacv2";
 const VERA_EMAIL = "vera.novak+<!here>@acme.example";
 /** What the owner types as the reason to keep an account. */
 const REASON = "[Verify](https://evil.example) <at>Raj</at> **ok**";
 
 async function setup() {
   const hostile = hostileInstance();
-  const source = await startDemoSource({ data: hostile.data });
-  const fake = await startFakeBotConnector();
-  onTestFinished(() => fake.close());
-  const raj = fake.addMember({ name: "Raj Patel", email: "raj.patel@acme.example" });
-  const james = fake.addMember({ name: "James Okafor", email: "james.okafor@acme.example" });
-  const vera = fake.addMember({ name: "Vera Novak", email: VERA_EMAIL });
-  const mallory = fake.addMember({ name: "Mallory", email: "mallory@acme.example" });
-  let clock = NOW.getTime();
-  const now = () => new Date(clock);
-  const config = loadConfig({
-    SERVICENOW_URL: source.sim.url,
-    SERVICENOW_USERNAME: "warden",
-    SERVICENOW_PASSWORD: "warden-demo",
-    TEAMS_ENABLED: "true",
-    TEAMS_ADMIN_CHANNEL: ADMIN_CHANNEL,
-    TEAMS_DIGEST_CHANNEL: DIGEST_CHANNEL,
-    WARDEN_DB: tempDbPath(),
-    WARDEN_ADMINS: "secops@acme.example",
-  });
-  const warden = await openWarden(config, { logger: silentLogger, now });
-  onTestFinished(() => warden.close());
-  const scan = () =>
-    runScan({
-      db: warden.db,
-      connector: warden.connectors.get("servicenow"),
-      now,
-      logger: silentLogger,
-      dormantDays: 100,
-    });
-  await scan();
-  const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
-  onTestFinished(() => server.close());
-  const post = (activity: object) => postActivity(server.url, activity);
-  const advance = (days: number) => {
-    clock += days * DAY;
-  };
+  const t = await startWarden({ platform: "teams", instance: hostile.data });
+  const raj = t.fake.addMember({ name: "Raj Patel", email: "raj.patel@acme.example" });
+  const james = t.fake.addMember({ name: "James Okafor", email: "james.okafor@acme.example" });
+  const vera = t.fake.addMember({ name: "Vera Novak", email: VERA_EMAIL });
+  const mallory = t.fake.addMember({ name: "Mallory", email: "mallory@acme.example" });
+  const advanceMs = t.advance;
   const account = (demoName: string) => {
     const userName = hostile.renamed.get(demoName);
     if (!userName) throw new Error(`${demoName} was not renamed`);
-    return { userName, id: source.idOf(userName) };
+    return { userName, id: t.idOf(userName) };
   };
-  return {
-    ...source,
+  return Object.assign(t, {
     hostile,
-    fake,
-    warden,
-    server,
-    scan,
-    post,
-    advance,
+    advance: (days: number) => advanceMs(days * DAY),
     account,
     raj,
     james,
     vera,
     mallory,
-  };
+  });
 }
 type Setup = Awaited<ReturnType<typeof setup>>;
 
@@ -203,7 +158,7 @@ describe("Teams: hostile names from ServiceNow and users mention nobody and link
     ]) {
       expect(shown, text).toContain(text);
     }
-    expect(t.fake.activities(ADMIN_CHANNEL).length).toBeGreaterThan(1);
-    expect(t.fake.activities(DIGEST_CHANNEL)).toHaveLength(1);
+    expect(t.fake.activities(TEAMS_ADMIN_CHANNEL).length).toBeGreaterThan(1);
+    expect(t.fake.activities(TEAMS_DIGEST_CHANNEL)).toHaveLength(1);
   });
 });

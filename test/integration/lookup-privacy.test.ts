@@ -1,17 +1,9 @@
-import { describe, expect, it, onTestFinished } from "vitest";
-import { openWarden } from "../../src/app/open-warden.js";
-import { startServer } from "../../src/app/start-server.js";
-import { loadConfig } from "../../src/config/load-config.js";
-import { silentLogger } from "../../src/logger.js";
-import { runScan } from "../../src/scan/run-scan.js";
+import { describe, expect, it } from "vitest";
 import { setOwnerOverride } from "../../src/store/owner-overrides.js";
-import { NOW, startDemoSource } from "../helpers/demo-source.js";
-import { startFakeBotConnector } from "../helpers/fake-bot-connector.js";
-import { startFakeSlackApi } from "../helpers/fake-slack-api.js";
+import { NOW } from "../helpers/demo-source.js";
 import { cardShownText } from "../helpers/rendered-text.js";
-import { postSlack, slashCommandBody } from "../helpers/sign-slack.js";
-import { personalConversationId, personalMessage, postActivity } from "../helpers/teams-activities.js";
-import { tempDbPath } from "../helpers/temp-db.js";
+import { type StartedWarden, startWarden } from "../helpers/start-warden.js";
+import { personalConversationId, personalMessage } from "../helpers/teams-activities.js";
 
 const SECRET = "lookup-privacy-secret";
 const OWNER = { id: "URAJ", name: "Raj Patel", email: "raj.patel@acme.example" };
@@ -22,89 +14,64 @@ const PRIVATE = /is private: only its owner and warden admins can look it up/;
 /** "Did you mean: …" naming `userName` (however the platform quotes it). */
 const suggesting = (userName: string) => new RegExp(`Did you mean: [^"]*${userName}`);
 
-/** A scanned database and the source's instance; `env` adds WARDEN_LOOKUP and the platform. */
-async function scanned(env: Record<string, string>) {
-  const source = await startDemoSource();
-  const config = loadConfig({
-    SERVICENOW_URL: source.sim.url,
-    SERVICENOW_USERNAME: "warden",
-    SERVICENOW_PASSWORD: "warden-demo",
-    WARDEN_DB: tempDbPath(),
+/** The env of both platforms: WARDEN_LOOKUP from `env`, no admin or digest channel. */
+function options(env: Record<string, string | undefined>) {
+  return {
     // Written in another case than the chat user's address: compared by the one email rule.
-    WARDEN_ADMINS: "SecOps@ACME.example",
-    ...env,
-  });
-  const warden = await openWarden(config, { logger: silentLogger, now: () => NOW });
-  onTestFinished(() => warden.close());
-  await runScan({
-    db: warden.db,
-    connector: warden.connectors.get("servicenow"),
-    now: () => NOW,
-    logger: silentLogger,
-    dormantDays: 100,
-  });
-  const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
-  onTestFinished(() => server.close());
-  // Raj owns the dormant account in the demo data (its manager).
-  const dormant = source.sim.data.scenarios.dormant?.[0] as string;
-  return { ...source, warden, server, dormant, dormantId: source.idOf(dormant) };
+    admins: ["SecOps@ACME.example"],
+    env: { SLACK_ADMIN_CHANNEL: undefined, SLACK_DIGEST_CHANNEL: undefined, ...env },
+  };
 }
 
-function refusals(t: Awaited<ReturnType<typeof scanned>>) {
+/** Raj owns the dormant account in the demo data (its manager). */
+function dormantOf(t: StartedWarden) {
+  const dormant = t.sim.data.scenarios.dormant?.[0] as string;
+  return { dormant, dormantId: t.idOf(dormant) };
+}
+
+function refusals(t: StartedWarden) {
   return t.warden.db
     .prepare("SELECT actor, subject, detail FROM audit_log WHERE event = 'lookup.refused' ORDER BY id")
     .all() as { actor: string; subject: string; detail: string }[];
 }
 
 async function slackSetup(env: Record<string, string> = {}) {
-  const slack = await startFakeSlackApi({ users: [OWNER, ADMIN, STRANGER, JAMES] });
-  onTestFinished(() => slack.close());
-  const t = await scanned({
-    SLACK_BOT_TOKEN: "xoxb-test",
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.url,
-    ...env,
+  const t = await startWarden({
+    platform: "slack",
+    users: [OWNER, ADMIN, STRANGER, JAMES],
+    ...options({ SLACK_SIGNING_SECRET: SECRET, ...env }),
   });
   /** A signed `/warden <text>` from `user`; resolves with the text and blocks of the private answer. */
   const ask = async (user: { id: string }, text: string) => {
-    const before = slack.callsTo("response_url").length;
-    const body = slashCommandBody({
-      text,
-      userId: user.id,
-      channelId: "C1",
-      responseUrl: slack.responseUrl({ channel: "C1", user: user.id }),
-    });
-    expect((await postSlack(t.server.url, body, SECRET)).status).toBe(200);
-    const answer = await slack.until(() => slack.callsTo("response_url")[before], `the answer to ${text}`);
+    const answer = await t.command(user, text);
     expect(answer.args.response_type).toBe("ephemeral");
     return JSON.stringify(answer.args);
   };
-  return { ...t, slack, ask };
+  return Object.assign(t, dormantOf(t), { ask });
 }
 
 async function teamsSetup(env: Record<string, string> = {}) {
-  const fake = await startFakeBotConnector();
-  onTestFinished(() => fake.close());
+  const t = await startWarden({
+    platform: "teams",
+    ...options({ TEAMS_ADMIN_CHANNEL: undefined, TEAMS_DIGEST_CHANNEL: undefined, ...env }),
+  });
   const members = {
-    raj: fake.addMember({ name: OWNER.name, email: OWNER.email }),
-    admin: fake.addMember({ name: ADMIN.name, email: ADMIN.email }),
-    mallory: fake.addMember({ name: STRANGER.name, email: STRANGER.email }),
+    raj: t.fake.addMember({ name: OWNER.name, email: OWNER.email }),
+    admin: t.fake.addMember({ name: ADMIN.name, email: ADMIN.email }),
+    mallory: t.fake.addMember({ name: STRANGER.name, email: STRANGER.email }),
   };
-  const t = await scanned({ TEAMS_ENABLED: "true", ...env });
   /** `text` in the member's 1:1 chat with warden; resolves with warden's answer there. */
   const ask = async (member: (typeof members)[keyof typeof members], text: string) => {
     const conversation = personalConversationId(member);
-    const before = fake.activities(conversation).length;
-    expect((await postActivity(t.server.url, personalMessage(fake.serviceUrl, member, text))).status).toBe(
-      200,
-    );
-    const answer = fake.activities(conversation)[before];
+    const before = t.fake.activities(conversation).length;
+    expect((await t.post(personalMessage(t.fake.serviceUrl, member, text))).status).toBe(200);
+    const answer = t.fake.activities(conversation)[before];
     if (!answer) throw new Error(`warden did not answer ${text}`);
     // What the member reads: the card's text with its Markdown escapes resolved, or the message text.
     const card = (answer as { attachments?: { content?: unknown }[] }).attachments?.[0]?.content;
     return card ? cardShownText(card) : String((answer as { text?: unknown }).text ?? "");
   };
-  return { ...t, fake, members, ask };
+  return Object.assign(t, dormantOf(t), { members, ask });
 }
 
 describe("lookups are private by default (WARDEN_LOOKUP=owners)", () => {

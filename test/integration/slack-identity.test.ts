@@ -1,78 +1,40 @@
-import { describe, expect, it, onTestFinished } from "vitest";
-import { openWarden } from "../../src/app/open-warden.js";
+import { describe, expect, it } from "vitest";
 import { notifyOwners } from "../../src/app/post-digest.js";
-import { startServer } from "../../src/app/start-server.js";
-import { loadConfig } from "../../src/config/load-config.js";
-import { silentLogger } from "../../src/logger.js";
-import { runScan } from "../../src/scan/run-scan.js";
-import type { SimulatedInstance } from "../../src/sources/servicenow/simulator/start-simulated-instance.js";
+import { generateInstance } from "../../src/sources/servicenow/simulator/generate-instance.js";
+import type { InstanceData } from "../../src/sources/servicenow/simulator/instance-data.js";
 import { decodeActionPayload } from "../../src/views/action-payload.js";
-import { NOW, startDemoSource } from "../helpers/demo-source.js";
-import { type FakeSlackApi, type FakeSlackUser, startFakeSlackApi } from "../helpers/fake-slack-api.js";
-import { blockActionsBody, postSlack } from "../helpers/sign-slack.js";
-import { tempDbPath } from "../helpers/temp-db.js";
+import { NOW } from "../helpers/demo-source.js";
+import type { FakeSlackApi, FakeSlackUser } from "../helpers/fake-slack-api.js";
+import { type SlackButton, type SlackWarden, slackButtons, startWarden } from "../helpers/start-warden.js";
 
-const SECRET = "test-signing-secret";
 const HOUR = 3_600_000;
 const JAMES: FakeSlackUser = { id: "UJAMES", name: "James Okafor", email: "james.okafor@acme.example" };
 const RAJ: FakeSlackUser = { id: "URAJ", name: "Raj Patel", email: "raj.patel@acme.example" };
-
-interface Button {
-  action_id: string;
-  value?: string;
-}
 
 /**
  * The demo instance and a Slack workspace with `users`; `ownerEmails` changes owners' emails in
  * ServiceNow before the first scan. The clock warden runs on is the test's (`advance`).
  */
-async function setup(options: {
+function setup(options: {
   users: FakeSlackUser[];
   ownerEmails?: Record<string, string>;
   env?: Record<string, string>;
 }) {
-  const source = await startDemoSource();
+  const instance = generateInstance({ now: NOW, seed: 1 });
   for (const [userName, email] of Object.entries(options.ownerEmails ?? {}))
-    setEmail(source.sim, userName, email);
-  const slack = await startFakeSlackApi({ users: options.users });
-  onTestFinished(() => slack.close());
-  const config = loadConfig({
-    SERVICENOW_URL: source.sim.url,
-    SERVICENOW_USERNAME: "warden",
-    SERVICENOW_PASSWORD: "warden-demo",
-    SLACK_BOT_TOKEN: "xoxb-test",
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.url,
-    SLACK_ADMIN_CHANNEL: "CADMIN",
-    WARDEN_DB: tempDbPath(),
-    WARDEN_ADMINS: "secops@acme.example",
-    ...options.env,
+    setEmail(instance, userName, email);
+  return startWarden({
+    platform: "slack",
+    users: options.users,
+    instance,
+    env: { SLACK_DIGEST_CHANNEL: undefined, ...options.env },
   });
-  let clock = NOW.getTime();
-  const now = () => new Date(clock);
-  const warden = await openWarden(config, { logger: silentLogger, now });
-  onTestFinished(() => warden.close());
-  const scan = () =>
-    runScan({
-      db: warden.db,
-      connector: warden.connectors.get("servicenow"),
-      now,
-      logger: silentLogger,
-      dormantDays: 100,
-    });
-  await scan();
-  const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
-  onTestFinished(() => server.close());
-  const advance = (ms: number) => {
-    clock += ms;
-  };
-  return { ...source, slack, warden, server, scan, advance };
 }
 
-type Setup = Awaited<ReturnType<typeof setup>>;
+type Setup = SlackWarden;
 
-function setEmail(sim: SimulatedInstance, userName: string, email: string) {
-  const row = sim.data.tables.get("sys_user")?.rows.find((r) => r.user_name === userName);
+function setEmail(data: InstanceData, userName: string, email: string) {
+  const row = data.tables.get("sys_user")?.rows.find((r) => r.user_name === userName);
   if (!row) throw new Error(`no user ${userName} in the simulated instance`);
   row.email = email;
 }
@@ -87,9 +49,7 @@ function changeSlackEmail(slack: FakeSlackApi, user: FakeSlackUser, email: strin
 function disableButtons(slack: FakeSlackApi, user: { id: string }) {
   const [message] = slack.messages(`D${user.id}`);
   if (!message) throw new Error(`${user.id} got no DM`);
-  const buttons = (message.blocks as { elements?: Button[] }[])
-    .flatMap((b) => b.elements ?? [])
-    .filter((e) => e.action_id === "warden_disable");
+  const buttons = slackButtons(message).filter((e) => e.action_id === "warden_disable");
   return { message, buttons };
 }
 
@@ -109,21 +69,9 @@ async function click(
   user: { id: string },
   dmOf: { id: string },
   message: { ts: string },
-  button: Button,
+  button: SlackButton,
 ) {
-  const channel = `D${dmOf.id}`;
-  const response = await postSlack(
-    t.server.url,
-    blockActionsBody({
-      userId: user.id,
-      actionId: button.action_id,
-      value: button.value ?? "",
-      channelId: channel,
-      messageTs: message.ts,
-      responseUrl: t.slack.responseUrl({ channel, ts: message.ts, user: user.id }),
-    }),
-    SECRET,
-  );
+  const response = await t.click(user, { channel: `D${dmOf.id}`, ts: message.ts }, button);
   expect(response.status).toBe(200);
 }
 
@@ -206,7 +154,7 @@ describe("Slack: a cached user email expires (WARDEN_USER_CACHE_HOURS)", () => {
     const { message, buttons } = disableButtons(t.slack, RAJ);
     const [a, b, c] = buttons;
     if (!a || !b || !c) throw new Error("Raj's DM offers fewer than three Disable buttons");
-    const idOf = (button: Button) => decodeActionPayload(button.value)!.id;
+    const idOf = (button: SlackButton) => decodeActionPayload(button.value)!.id;
 
     // Raj acts as the owner.
     await click(t, RAJ, RAJ, message, a);

@@ -1,98 +1,43 @@
-import { describe, expect, it, onTestFinished } from "vitest";
-import { openWarden } from "../../src/app/open-warden.js";
+import { describe, expect, it } from "vitest";
 import { notifyOwners, postDigest } from "../../src/app/post-digest.js";
-import { startServer } from "../../src/app/start-server.js";
-import { loadConfig } from "../../src/config/load-config.js";
-import { silentLogger } from "../../src/logger.js";
-import { runScan } from "../../src/scan/run-scan.js";
 import { decodeActionPayload } from "../../src/views/action-payload.js";
-import { NOW, startDemoSource } from "../helpers/demo-source.js";
-import { eventually } from "../helpers/eventually.js";
-import { type FakeSlackApi, slackRateLimited, startFakeSlackApi } from "../helpers/fake-slack-api.js";
+import { NOW } from "../helpers/demo-source.js";
+import { type FakeSlackApi, slackRateLimited } from "../helpers/fake-slack-api.js";
 import { runWarden } from "../helpers/run-warden.js";
 import {
-  blockActionsBody,
   blockActionsPayload,
   payloadBody,
   postSlack,
   slashCommandBody,
   viewSubmissionBody,
 } from "../helpers/sign-slack.js";
-import { tempDbPath } from "../helpers/temp-db.js";
+import { type SlackButton, type SlackWarden, slackButtons, startWarden } from "../helpers/start-warden.js";
 
-const SECRET = "test-signing-secret";
 const OWNER = { id: "URAJ", name: "Raj Patel", email: "raj.patel@acme.example" };
 const ADMIN = { id: "USEC", name: "SecOps", email: "secops@acme.example" };
 const STRANGER = { id: "UMAL", name: "Mallory", email: "mallory@acme.example" };
 
-interface Button {
-  action_id: string;
-  value?: string;
-}
-
-async function setup(env: Record<string, string> = {}) {
-  const source = await startDemoSource();
-  const slack = await startFakeSlackApi({
+function setup(env: Record<string, string> = {}) {
+  return startWarden({
+    platform: "slack",
     users: [OWNER, STRANGER, ADMIN, { id: "UJAMES", name: "James", email: "james.okafor@acme.example" }],
+    env,
   });
-  onTestFinished(() => slack.close());
-  const config = loadConfig({
-    SERVICENOW_URL: source.sim.url,
-    SERVICENOW_USERNAME: "warden",
-    SERVICENOW_PASSWORD: "warden-demo",
-    SLACK_BOT_TOKEN: "xoxb-test",
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.url,
-    SLACK_ADMIN_CHANNEL: "CADMIN",
-    SLACK_DIGEST_CHANNEL: "CDIGEST",
-    WARDEN_DB: tempDbPath(),
-    WARDEN_ADMINS: "secops@acme.example",
-    ...env,
-  });
-  const warden = await openWarden(config, { logger: silentLogger, now: () => NOW });
-  onTestFinished(() => warden.close());
-  await runScan({
-    db: warden.db,
-    connector: warden.connectors.get("servicenow"),
-    now: () => NOW,
-    logger: silentLogger,
-    dormantDays: 100,
-  });
-  const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
-  onTestFinished(() => server.close());
-  return { ...source, slack, warden, server };
 }
 
 /** The DM Raj got, and its buttons for one action (optionally for one account). */
 function dmButton(slack: FakeSlackApi, actionId: string, accountId?: string) {
   const [message] = slack.messages(`D${OWNER.id}`);
   if (!message) throw new Error("Raj got no DM");
-  const button = (message.blocks as { elements?: Button[] }[])
-    .flatMap((b) => b.elements ?? [])
-    .find((e) => e.action_id === actionId && (!accountId || decodeActionPayload(e.value)?.id === accountId));
+  const button = slackButtons(message).find(
+    (e) => e.action_id === actionId && (!accountId || decodeActionPayload(e.value)?.id === accountId),
+  );
   if (!button) throw new Error(`no ${actionId} button`);
   return { message, button };
 }
 
-function click(
-  t: Awaited<ReturnType<typeof setup>>,
-  user: { id: string },
-  channel: string,
-  ts: string,
-  button: Button,
-) {
-  return postSlack(
-    t.server.url,
-    blockActionsBody({
-      userId: user.id,
-      actionId: button.action_id,
-      value: button.value ?? "",
-      channelId: channel,
-      messageTs: ts,
-      responseUrl: t.slack.responseUrl({ channel, ts, user: user.id }),
-    }),
-    SECRET,
-  );
+function click(t: SlackWarden, user: { id: string }, channel: string, ts: string, button: SlackButton) {
+  return t.click(user, { channel, ts }, button);
 }
 
 describe("Slack: scan → owner DM → click → ServiceNow → SQLite → message updated", () => {
@@ -159,27 +104,14 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     });
     expect((await postSlack(t.server.url, body, "wrong-secret")).status).toBe(401);
     const stale = Math.floor(Date.now() / 1000) - 301;
-    expect((await postSlack(t.server.url, body, SECRET, { timestamp: stale })).status).toBe(401);
+    expect((await postSlack(t.server.url, body, t.secret, { timestamp: stale })).status).toBe(401);
     expect(t.slack.calls.filter((c) => c.method === "response_url")).toHaveLength(0);
   });
 
   it("answers /warden lookup privately, matching the account literally", async () => {
     const t = await setup();
     const dormant = t.sim.data.scenarios.dormant?.[0] as string;
-    const ask = async (text: string) => {
-      const before = t.slack.calls.filter((c) => c.method === "response_url").length;
-      const body = slashCommandBody({
-        text,
-        userId: OWNER.id,
-        channelId: "C1",
-        responseUrl: t.slack.responseUrl({ channel: "C1" }),
-      });
-      expect((await postSlack(t.server.url, body, SECRET)).status).toBe(200);
-      return t.slack.until(
-        () => t.slack.calls.filter((c) => c.method === "response_url")[before],
-        `the answer to ${text}`,
-      );
-    };
+    const ask = (text: string) => t.command(OWNER, text);
     const found = await ask(`lookup ${dormant}`);
     expect(found.args.response_type).toBe("ephemeral");
     expect(JSON.stringify(found.args.blocks)).toContain(dormant);
@@ -193,17 +125,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
   it("answers a lookup too long to be an account with a clear notice instead of searching", async () => {
     const t = await setup();
     const text = `lookup ${"svc_".repeat(2_500)}`;
-    const body = slashCommandBody({
-      text,
-      userId: OWNER.id,
-      channelId: "C1",
-      responseUrl: t.slack.responseUrl({ channel: "C1" }),
-    });
-    expect((await postSlack(t.server.url, body, SECRET)).status).toBe(200);
-    const answer = await t.slack.until(
-      () => t.slack.calls.find((c) => c.method === "response_url"),
-      "the answer to the long lookup",
-    );
+    const answer = await t.command(OWNER, text);
     expect(answer.args).toMatchObject({
       response_type: "ephemeral",
       text: "That is too long to be an account (10000 characters): a lookup takes a user name, display name or sys_id of at most 100 characters.",
@@ -300,7 +222,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
           action_ts: "1.2",
         },
       ];
-      return postSlack(t.server.url, payloadBody(payload), SECRET);
+      return t.post(payloadBody(payload));
     };
     await pick(OWNER);
     await t.slack.until(() => t.slack.ephemerals("CADMIN")[0], "the refusal");
@@ -329,8 +251,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     const opened = await t.slack.until(() => t.slack.views()[0], "the modal");
     const sealed = (opened.view as { private_metadata: string }).private_metadata;
     const submit = (privateMetadata: string, days: string, userId = OWNER.id) =>
-      postSlack(
-        t.server.url,
+      t.post(
         viewSubmissionBody({
           userId,
           callbackId: "warden_keep",
@@ -340,7 +261,6 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
             expiry: { expiry: { type: "static_select", selected_option: { value: days } } },
           },
         }),
-        SECRET,
       );
     const audited = (event: string) =>
       t.warden.db.prepare("SELECT count(*) FROM audit_log WHERE event = ?").pluck().get(event) as number;
@@ -380,8 +300,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     const modal = opened.view as { callback_id: string; private_metadata: string };
     expect(modal.callback_id).toBe("warden_keep");
     const submit = (reason: string) =>
-      postSlack(
-        t.server.url,
+      t.post(
         viewSubmissionBody({
           userId: OWNER.id,
           callbackId: "warden_keep",
@@ -391,7 +310,6 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
             expiry: { expiry: { type: "static_select", selected_option: { value: "30" } } },
           },
         }),
-        SECRET,
       );
     const empty = await submit("   ");
     expect(JSON.parse(empty.text)).toMatchObject({ response_action: "errors" });
@@ -428,34 +346,18 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
   it("starts a scan from /warden scan for admins only, one at a time", async () => {
     const t = await setup();
     const scans = () => t.warden.db.prepare("SELECT count(*) FROM scans").pluck().get() as number;
-    const ask = async (user: { id: string }, text: string) => {
-      const before = t.slack.calls.filter((c) => c.method === "response_url").length;
-      const body = slashCommandBody({
-        text,
-        userId: user.id,
-        channelId: "C1",
-        responseUrl: t.slack.responseUrl({ channel: "C1" }),
-      });
-      expect((await postSlack(t.server.url, body, SECRET)).status).toBe(200);
-      const answer = await t.slack.until(
-        () => t.slack.calls.filter((c) => c.method === "response_url")[before],
-        text,
-      );
-      return String(answer.args.text);
-    };
+    const ask = async (user: { id: string }, text: string) => String((await t.command(user, text)).args.text);
     expect(await ask(OWNER, "scan")).toMatch(/Only warden admins/);
     expect(scans()).toBe(1);
-    t.sim.latencyMs = 30; // a scan now takes long enough to be asked for twice
+    // ServiceNow holds the scan's first read: it is still running when it is asked for again.
+    const held = t.sim.holds.next({ method: "GET" });
     expect(await ask(ADMIN, "scan")).toMatch(/Scan started/);
+    const read = await held;
     expect(await ask(ADMIN, "scan")).toMatch(/already running/);
-    // The background scan posts nothing when it ends: its row in the database is the only sign.
-    await eventually(
-      () =>
-        t.warden.db.prepare("SELECT status FROM scans WHERE id = 2 AND status != 'running'").pluck().get() as
-          | string
-          | undefined,
-      "the scan",
-    );
+    await read.release();
+    // The background scan posts nothing when it ends: the server's scan runner says when it has.
+    await t.server.scanIdle();
+    expect(t.warden.db.prepare("SELECT status FROM scans WHERE id = 2").pluck().get()).not.toBe("running");
     expect(scans()).toBe(2);
   });
 
@@ -466,13 +368,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     const { message, button } = dmButton(t.slack, "warden_disable", dormantId);
     // Someone disables it in ServiceNow directly; the next scan sees it fixed.
     await t.warden.connectors.get("servicenow").apply(dormantId, { kind: "disable" });
-    await runScan({
-      db: t.warden.db,
-      connector: t.warden.connectors.get("servicenow"),
-      now: () => NOW,
-      logger: silentLogger,
-      dormantDays: 100,
-    });
+    await t.scan();
     const patches = t.sim.requests.filter((r) => r.method === "PATCH").length;
 
     await click(t, OWNER, `D${OWNER.id}`, message.ts, button);
@@ -485,18 +381,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
 
   it("after a notify run killed halfway, a resumed run sends the rest and never a DM twice", async () => {
     const t = await setup();
-    const env = {
-      LOG_LEVEL: "silent",
-      SERVICENOW_URL: t.sim.url,
-      SERVICENOW_USERNAME: "warden",
-      SERVICENOW_PASSWORD: "warden-demo",
-      SLACK_BOT_TOKEN: "xoxb-test",
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: t.slack.url,
-      SLACK_ADMIN_CHANNEL: "CADMIN",
-      WARDEN_DB: t.warden.config.dbPath,
-    };
-    const run = runWarden(["notify"], env);
+    const run = runWarden(["notify"], { ...t.env, LOG_LEVEL: "silent" });
     await t.slack.until(() => t.slack.callsTo("chat.postMessage").length >= 1, "the first DM");
     run.child.kill("SIGKILL");
     await run.done;

@@ -1,64 +1,21 @@
-import { describe, expect, it, onTestFinished } from "vitest";
-import { openWarden } from "../../src/app/open-warden.js";
+import { describe, expect, it } from "vitest";
 import { notifyOwners } from "../../src/app/post-digest.js";
-import { startServer } from "../../src/app/start-server.js";
-import { loadConfig } from "../../src/config/load-config.js";
-import { silentLogger } from "../../src/logger.js";
-import { runScan } from "../../src/scan/run-scan.js";
-import { NOW, startDemoSource } from "../helpers/demo-source.js";
-import {
-  type FakeBotConnector,
-  type FakeTeamsMember,
-  startFakeBotConnector,
-} from "../helpers/fake-bot-connector.js";
+import type { FakeBotConnector, FakeTeamsMember } from "../helpers/fake-bot-connector.js";
+import { startWarden, TEAMS_ADMIN_CHANNEL } from "../helpers/start-warden.js";
 import {
   cardOf,
   executeActions,
   executeInvoke,
   personalConversationId,
-  postActivity,
   teamInstall,
 } from "../helpers/teams-activities.js";
-import { tempDbPath } from "../helpers/temp-db.js";
 
 const HOUR = 3_600_000;
-const ADMIN_CHANNEL = "19:admins@thread.tacv2";
 
 async function setup(env: Record<string, string> = {}) {
-  const source = await startDemoSource();
-  const fake = await startFakeBotConnector();
-  onTestFinished(() => fake.close());
-  const raj = fake.addMember({ name: "Raj Patel", email: "raj.patel@acme.example" });
-  const config = loadConfig({
-    SERVICENOW_URL: source.sim.url,
-    SERVICENOW_USERNAME: "warden",
-    SERVICENOW_PASSWORD: "warden-demo",
-    TEAMS_ENABLED: "true",
-    TEAMS_ADMIN_CHANNEL: ADMIN_CHANNEL,
-    WARDEN_DB: tempDbPath(),
-    WARDEN_ADMINS: "secops@acme.example",
-    ...env,
-  });
-  let clock = NOW.getTime();
-  const now = () => new Date(clock);
-  const warden = await openWarden(config, { logger: silentLogger, now });
-  onTestFinished(() => warden.close());
-  const scan = () =>
-    runScan({
-      db: warden.db,
-      connector: warden.connectors.get("servicenow"),
-      now,
-      logger: silentLogger,
-      dormantDays: 100,
-    });
-  await scan();
-  const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
-  onTestFinished(() => server.close());
-  const post = (activity: object) => postActivity(server.url, activity);
-  const advance = (ms: number) => {
-    clock += ms;
-  };
-  return { ...source, fake, warden, server, raj, post, scan, advance };
+  const t = await startWarden({ platform: "teams", env: { TEAMS_DIGEST_CHANNEL: undefined, ...env } });
+  const raj = t.fake.addMember({ name: "Raj Patel", email: "raj.patel@acme.example" });
+  return Object.assign(t, { raj });
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;
@@ -119,11 +76,11 @@ describe("Teams: a cached user email expires (WARDEN_USER_CACHE_HOURS)", () => {
       .get("servicenow")
       .apply(t.idOf("svc_cmdb_discovery"), { kind: "restore", values: { webServiceAccessOnly: false } });
     await t.scan();
-    const adminBefore = t.fake.activities(ADMIN_CHANNEL).length;
+    const adminBefore = t.fake.activities(TEAMS_ADMIN_CHANNEL).length;
     const sent = await notifyOwners(t.warden);
     expect(sent.rerouted).toBeGreaterThan(0);
     expect(t.fake.activities(conversationId)).toHaveLength(1);
-    expect(t.fake.activities(ADMIN_CHANNEL).length).toBeGreaterThan(adminBefore);
+    expect(t.fake.activities(TEAMS_ADMIN_CHANNEL).length).toBeGreaterThan(adminBefore);
     expect(
       t.warden.db
         .prepare("SELECT last_error FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1")

@@ -1,21 +1,13 @@
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkAdaptiveCard } from "../../src/adapters/teams/render/index.js";
-import { openWarden } from "../../src/app/open-warden.js";
 import { notifyOwners, postDigest } from "../../src/app/post-digest.js";
-import { startServer } from "../../src/app/start-server.js";
-import { loadConfig } from "../../src/config/load-config.js";
-import { silentLogger } from "../../src/logger.js";
 import { enqueueOwnerMessages } from "../../src/notify/enqueue-owner-messages.js";
-import { runScan } from "../../src/scan/run-scan.js";
 import { getConversationRef } from "../../src/store/conversation-refs.js";
 import { parseWithAdaptiveCards } from "../adapters/teams/parse-with-adaptivecards.js";
-import { NOW, startDemoSource } from "../helpers/demo-source.js";
-import {
-  connectorForbidden,
-  connectorNotInRoster,
-  startFakeBotConnector,
-} from "../helpers/fake-bot-connector.js";
+import { NOW } from "../helpers/demo-source.js";
+import { connectorForbidden, connectorNotInRoster } from "../helpers/fake-bot-connector.js";
 import { cardShownText } from "../helpers/rendered-text.js";
+import { startWarden, TEAMS_ADMIN_CHANNEL, TEAMS_DIGEST_CHANNEL } from "../helpers/start-warden.js";
 import {
   cardOf,
   channelMention,
@@ -23,52 +15,18 @@ import {
   executeInvoke,
   personalConversationId,
   personalMessage,
-  postActivity,
   submitMessage,
   TEAM_ID,
   teamInstall,
 } from "../helpers/teams-activities.js";
-import { tempDbPath } from "../helpers/temp-db.js";
-
-const ADMIN_CHANNEL = "19:admins@thread.tacv2";
-const DIGEST_CHANNEL = "19:digest@thread.tacv2";
 
 async function setup(env: Record<string, string> = {}) {
-  const source = await startDemoSource();
-  const fake = await startFakeBotConnector();
-  onTestFinished(() => fake.close());
-  const raj = fake.addMember({ name: "Raj Patel", email: "raj.patel@acme.example" });
-  const james = fake.addMember({ name: "James Okafor", email: "james.okafor@acme.example" });
-  const mallory = fake.addMember({ name: "Mallory", email: "mallory@acme.example" });
-  const config = loadConfig({
-    SERVICENOW_URL: source.sim.url,
-    SERVICENOW_USERNAME: "warden",
-    SERVICENOW_PASSWORD: "warden-demo",
-    TEAMS_ENABLED: "true",
-    TEAMS_ADMIN_CHANNEL: ADMIN_CHANNEL,
-    TEAMS_DIGEST_CHANNEL: DIGEST_CHANNEL,
-    WARDEN_DB: tempDbPath(),
-    WARDEN_ADMINS: "secops@acme.example",
-    ...env,
-  });
-  let clock = NOW.getTime();
-  const now = () => new Date(clock);
-  const advance = (days: number) => {
-    clock += days * 86_400_000;
-  };
-  const warden = await openWarden(config, { logger: silentLogger, now });
-  onTestFinished(() => warden.close());
-  await runScan({
-    db: warden.db,
-    connector: warden.connectors.get("servicenow"),
-    now: () => NOW,
-    logger: silentLogger,
-    dormantDays: 100,
-  });
-  const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
-  onTestFinished(() => server.close());
-  const post = (activity: object) => postActivity(server.url, activity);
-  return { ...source, fake, warden, server, raj, james, mallory, post, advance };
+  const t = await startWarden({ platform: "teams", env });
+  const raj = t.fake.addMember({ name: "Raj Patel", email: "raj.patel@acme.example" });
+  const james = t.fake.addMember({ name: "James Okafor", email: "james.okafor@acme.example" });
+  const mallory = t.fake.addMember({ name: "Mallory", email: "mallory@acme.example" });
+  const advanceMs = t.advance;
+  return Object.assign(t, { raj, james, mallory, advance: (days: number) => advanceMs(days * 86_400_000) });
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;
@@ -150,7 +108,7 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     expect(reasons.join("\n")).toMatch(
       /no member .* in the Teams teams where warden is installed; sent to the admin channel/,
     );
-    const admin = t.fake.activities(ADMIN_CHANNEL);
+    const admin = t.fake.activities(TEAMS_ADMIN_CHANNEL);
     expect(admin.map((a) => cardShownText(cardOf(a))).join("\n")).toContain("svc_reporting_etl");
     for (const activity of [...admin, ...t.fake.activities(personalConversationId(t.raj))]) {
       expect(checkAdaptiveCard(cardOf(activity), { parse: parseWithAdaptiveCards })).toEqual([]);
@@ -267,7 +225,7 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     expect(
       t.warden.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'message.rerouted'").pluck().get(),
     ).toBe(3);
-    expect(t.fake.activities(ADMIN_CHANNEL).length).toBeGreaterThanOrEqual(3);
+    expect(t.fake.activities(TEAMS_ADMIN_CHANNEL).length).toBeGreaterThanOrEqual(3);
   });
 
   it("records but does not write in dry-run mode", async () => {
@@ -283,7 +241,7 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     const t = await setup();
     expect((await t.post(teamInstall(t.fake.serviceUrl, t.raj, t.raj.tenantId))).status).toBe(200);
     expect(await postDigest(t.warden)).toEqual({ sent: 1, failed: 0 });
-    const [digest] = t.fake.activities(DIGEST_CHANNEL);
+    const [digest] = t.fake.activities(TEAMS_DIGEST_CHANNEL);
     expect(JSON.stringify(cardOf(digest))).toContain("Machine Identity Security Score");
     expect(checkAdaptiveCard(cardOf(digest), { parse: parseWithAdaptiveCards })).toEqual([]);
   });
@@ -291,7 +249,7 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
   it("after a crash halfway through sending, sends the rest and never the interrupted one twice", async () => {
     const t = await setup();
     expect((await t.post(teamInstall(t.fake.serviceUrl, t.raj, t.raj.tenantId))).status).toBe(200);
-    enqueueOwnerMessages(t.warden.db, { platform: "teams", adminChannel: ADMIN_CHANNEL, now: NOW });
+    enqueueOwnerMessages(t.warden.db, { platform: "teams", adminChannel: TEAMS_ADMIN_CHANNEL, now: NOW });
     // The process died after marking Raj's message 'sending': it may or may not have reached him.
     t.warden.db
       .prepare("UPDATE outbox SET status = 'sending' WHERE recipient = 'raj.patel@acme.example'")
@@ -316,7 +274,7 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     await notifyOwners(t.warden, { followUps: true });
     expect(t.fake.activities(chat)).toHaveLength(2);
     const escalations = t.fake
-      .activities(ADMIN_CHANNEL)
+      .activities(TEAMS_ADMIN_CHANNEL)
       .map((a) => JSON.stringify(a))
       .filter((a) => a.includes("Escalation"));
     expect(
@@ -327,10 +285,10 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
   it("lets an admin assign an owner from the admin card, and refuses others", async () => {
     const t = await setup({ WARDEN_ADMINS: "james.okafor@acme.example" });
     await installAndNotify(t);
-    const [adminCard] = t.fake.activities(ADMIN_CHANNEL);
+    const [adminCard] = t.fake.activities(TEAMS_ADMIN_CHANNEL);
     const assign = executeActions(cardOf(adminCard)).find((a) => a.verb === "warden_assign_owner");
     expect(assign).toBeDefined();
-    const target = { conversationId: ADMIN_CHANNEL, activityId: adminCard!.id };
+    const target = { conversationId: TEAMS_ADMIN_CHANNEL, activityId: adminCard!.id };
     const data = {
       ...assign!.data,
       [`ownerEmail.${assign!.data.s}.${assign!.data.id}`]: "raj.patel@acme.example",
@@ -365,13 +323,7 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     const dormantId = t.idOf(t.sim.data.scenarios.dormant?.[0] as string);
     await t.warden.connectors.get("servicenow").apply(dormantId, { kind: "disable" });
     t.advance(1);
-    await runScan({
-      db: t.warden.db,
-      connector: t.warden.connectors.get("servicenow"),
-      now: () => new Date(NOW.getTime() + 86_400_000),
-      logger: silentLogger,
-      dormantDays: 100,
-    });
+    await t.scan();
     await notifyOwners(t.warden);
     const updates = t.fake
       .requestsOf("updateActivity")

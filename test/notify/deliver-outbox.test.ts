@@ -80,9 +80,17 @@ describe("owner messages through the outbox", () => {
     enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
     const total = listOutbox(db, "pending").length;
     // The process dies while the third message is on the wire: its promise never settles.
-    const first = recordingSender((_item, n) => (n === 2 ? new Promise<void>(() => {}) : undefined));
+    let onTheWire = () => {};
+    const third = new Promise<void>((resolve) => {
+      onTheWire = resolve;
+    });
+    const first = recordingSender((_item, n) => {
+      if (n !== 2) return undefined;
+      onTheWire();
+      return new Promise<void>(() => {});
+    });
     void deliver(db, first.sender);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await third;
     expect(first.sent).toHaveLength(2);
 
     const second = recordingSender();

@@ -234,6 +234,32 @@ describe("crash-safe records", () => {
     expect(t.patches()).toBe(1);
     expect(verifyAuditChain(t.db).ok).toBe(true);
   });
+
+  it("settles an interrupted decision once when two settlers run at once (start and a catch-up notify)", async () => {
+    const disk = smallDisk();
+    const t = await setup({ dbDir: disk.dir });
+    const held = t.sim.holds.next({ method: "PATCH" });
+    const click = t.click("disable");
+    const patch = await held;
+    const free = disk.fill(t.db);
+    await patch.release();
+    expect((await click).status).toBe("unavailable");
+    free();
+    t.advance(HOUR);
+    const settle = () =>
+      resolvePendingDecisions({
+        db: t.db,
+        connectors: t.connectors,
+        now: () => new Date(NOW.getTime() + HOUR),
+        logger: silentLogger,
+      });
+    // Both list the decision as pending before either has read the account back.
+    const [first, second] = await Promise.all([settle(), settle()]);
+    expect([...first, ...second]).toHaveLength(1);
+    expect(t.count("SELECT count(*) FROM audit_log WHERE event = 'decision.recovered'")).toBe(1);
+    expect(t.count("SELECT count(*) FROM decisions WHERE outcome = 'applied'")).toBe(1);
+    expect(verifyAuditChain(t.db).ok).toBe(true);
+  });
 });
 
 describe("untrusted payloads", () => {

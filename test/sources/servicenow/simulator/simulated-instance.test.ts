@@ -416,10 +416,12 @@ describe("fault switches", () => {
       }),
     ).rejects.toThrow();
     local.faults.script({ response: "hang" });
+    const arrived = local.holds.next();
     const pending = fetch(`${local.url}/api/now/table/sys_user`, { headers: { Authorization: BASIC } }).catch(
       (e: unknown) => e,
     );
-    await new Promise((r) => setTimeout(r, 50));
+    // Once the request is in, it goes on to its scripted fault and is left hanging.
+    await (await arrived).release();
     await local.close();
     expect(await pending).toBeInstanceOf(Error);
     expect(local.requestCount).toBe(2);
