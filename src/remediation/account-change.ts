@@ -1,11 +1,23 @@
+import type { SourceIntent } from "../actions/action-definition.js";
+import { intentOf } from "../actions/action-registry.js";
 import type { AccountState, AccountStateChange } from "../sources/source-connector.js";
 import type { AccountValues } from "../store/decisions.js";
 
-/** The state each action leaves an account in. Disable also locks out, which ends live sessions. */
-export const WANTED: Record<"disable" | "restrict", AccountStateChange> = {
+/**
+ * The state each intent leaves a ServiceNow account in (the connector's mapping of intents to
+ * writes). Disable also locks out, which ends live sessions. "restore" has no fixed state: it puts
+ * back the values recorded before the action it reverses (`pick`).
+ */
+export const INTENT_CHANGES: Readonly<Record<Exclude<SourceIntent, "restore">, AccountStateChange>> = {
   disable: { active: false, lockedOut: true },
-  restrict: { webServiceAccessOnly: true },
+  restrict_to_api: { webServiceAccessOnly: true },
 };
+
+/** The state a recorded action wants in the source; undefined for Undo and warden-only actions. */
+export function wantedChange(action: string): AccountStateChange | undefined {
+  const intent = intentOf(action);
+  return intent === undefined || intent === "restore" ? undefined : INTENT_CHANGES[intent];
+}
 
 export const valuesOf = (state: AccountState): AccountValues => ({
   active: state.active,

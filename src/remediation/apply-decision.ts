@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { KEEP_DAYS } from "../actions/keep-duration.js";
 import type { WardenMode } from "../config/load-config.js";
 import type { MachineIdentity } from "../core/model.js";
 import type { Logger } from "../logger.js";
@@ -12,10 +13,9 @@ import {
 import { acceptFindings } from "../store/findings.js";
 import { markAccountAnswered } from "../store/outbox.js";
 import { writeTransaction } from "../store/write-transaction.js";
-import { pick, WANTED } from "./account-change.js";
+import { pick, wantedChange } from "./account-change.js";
 import type { ActionRequest, ActionResult } from "./action-request.js";
 import { applyAccountChange, type ChangeOutcome } from "./apply-account-change.js";
-import { KEEP_DAYS } from "./keep-duration.js";
 
 const DAY = 86_400_000;
 
@@ -94,14 +94,17 @@ export async function applyDecision(claimed: ClaimedDecision): Promise<ActionRes
 
   // Undo restores the recorded previous values of exactly the fields the action changed, and
   // only while the account still holds what that action wrote.
+  // (checkUndo lets only a reversible action, which asks the source for a state, be undone.)
+  const wanted = wantedChange(undone ? undone.action : payload.a);
+  if (!wanted) throw new TypeError(`"${undone?.action ?? payload.a}" asks the source for no state`);
   let change: AccountStateChange;
   let requires: AccountStateChange | undefined;
   if (undone) {
-    const fields = Object.keys(WANTED[undone.action as "disable" | "restrict"]);
+    const fields = Object.keys(wanted);
     change = pick(undone.before as AccountValues, fields);
-    requires = undone.after ? pick(undone.after, fields) : WANTED[undone.action as "disable" | "restrict"];
+    requires = undone.after ? pick(undone.after, fields) : wanted;
   } else {
-    change = WANTED[payload.a as "disable" | "restrict"];
+    change = wanted;
   }
   let result: ChangeOutcome;
   try {

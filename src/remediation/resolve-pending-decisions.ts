@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { intentOf } from "../actions/action-registry.js";
 import type { Logger } from "../logger.js";
 import { enqueueMessageUpdate } from "../notify/enqueue-message-update.js";
 import { recordDecisionInMessage } from "../notify/record-decision-in-message.js";
@@ -14,7 +15,7 @@ import {
 import { getOutboxItem, markAccountAnswered } from "../store/outbox.js";
 import { isClaimLive } from "../store/process-liveness.js";
 import { writeTransaction } from "../store/write-transaction.js";
-import { pick, satisfies, valuesOf, WANTED } from "./account-change.js";
+import { pick, satisfies, valuesOf, wantedChange } from "./account-change.js";
 import type { ChangeOutcome } from "./apply-account-change.js";
 
 /** A click never takes this long; a claim from another machine older than this is abandoned. */
@@ -90,7 +91,7 @@ export async function resolvePendingDecisions(deps: ResolveDeps): Promise<Decisi
 
 async function settle(deps: ResolveDeps, pending: PendingDecision): Promise<ChangeOutcome> {
   const source = pending.source;
-  if (pending.action === "keep" || pending.action === "not_mine" || pending.action === "assign_owner") {
+  if (intentOf(pending.action) === undefined) {
     // These change only warden's own records, in the same transaction that completes them.
     return { outcome: "failed", error: "interrupted before it was recorded; nothing was changed" };
   }
@@ -117,9 +118,12 @@ async function settle(deps: ResolveDeps, pending: PendingDecision): Promise<Chan
 }
 
 function changeOf(db: Database, pending: PendingDecision): AccountStateChange | undefined {
-  if (pending.action === "disable" || pending.action === "restrict") return WANTED[pending.action];
+  const wanted = wantedChange(pending.action);
+  if (wanted) return wanted;
+  // An Undo: the fields the undone action changed, back to their recorded values.
   const undone =
     pending.undoesDecisionId === undefined ? undefined : getDecision(db, pending.undoesDecisionId);
-  if (!undone?.before || (undone.action !== "disable" && undone.action !== "restrict")) return undefined;
-  return pick(undone.before, Object.keys(WANTED[undone.action]));
+  const undoneChange = undone ? wantedChange(undone.action) : undefined;
+  if (!undone?.before || !undoneChange) return undefined;
+  return pick(undone.before, Object.keys(undoneChange));
 }

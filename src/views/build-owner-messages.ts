@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { type OwnerAction, offeredActions } from "../actions/action-registry.js";
 import { accountRisk } from "../core/compute-score.js";
 import type { ApiCall, AuthMethodCounts, Finding, MachineIdentity, Owner } from "../core/model.js";
 import { normalizeEmail } from "../identity/normalize-email.js";
@@ -8,8 +9,8 @@ import { listOwnerAssignments } from "../store/owner-overrides.js";
 import { listScans } from "../store/scans.js";
 import type { ActionKind } from "./action-payload.js";
 
-/** What an owner can do about an account from chat. */
-export type OwnerAction = "disable" | "restrict" | "keep" | "not_mine";
+/** What an owner can do about an account from chat (declared in src/actions/). */
+export type { OwnerAction };
 
 /** A decision already taken on an account, shown in place of its buttons. */
 export interface DecisionLineView {
@@ -80,10 +81,8 @@ export function toOwnerAccountView(identity: MachineIdentity, findings: Finding[
     risk: accountRisk({ disabled: false, rules: findings.map((f) => f.rule) }),
     uniqueApiCalls7d: identity.uniqueApiCalls7d,
     authMethods30d: identity.authMethods30d,
-    // A web-service-only account is restricted already.
-    actions: identity.webServiceAccessOnly
-      ? ["disable", "keep", "not_mine"]
-      : ["disable", "restrict", "keep", "not_mine"],
+    // Each action says which accounts offer it (src/actions/).
+    actions: offeredActions({ webServiceAccessOnly: identity.webServiceAccessOnly, findings }),
   };
 }
 
