@@ -3,7 +3,7 @@ import type { LookupAccess } from "../config/load-config.js";
 import type { MachineIdentity } from "../core/model.js";
 import { normalizeEmail } from "../identity/normalize-email.js";
 import type { Logger } from "../logger.js";
-import { accessPolicy, canActOn, isAdmin } from "../remediation/can-act-on.js";
+import { type AccessPolicy, accessPolicy, canActOn, isAdmin } from "../remediation/can-act-on.js";
 import { ownerOfRecord } from "../remediation/owner-of-record.js";
 import { findAccount } from "../store/accounts.js";
 import { appendAudit } from "../store/audit-log.js";
@@ -27,8 +27,8 @@ export interface LookupAccessDeps {
 }
 
 /** Whether `asker` may see the account: the same rule as for clicks (its owner of record or an admin). */
-const maySee = (deps: LookupAccessDeps, identity: MachineIdentity, asker: LookupAsker) =>
-  canActOn(asker, ownerOfRecord(deps.db, identity), accessPolicy(deps.admins)).ok;
+const maySee = (db: Database, policy: AccessPolicy, identity: MachineIdentity, asker: LookupAsker) =>
+  canActOn(asker, ownerOfRecord(db, identity), policy).ok;
 
 /**
  * A chat lookup under WARDEN_LOOKUP. "everyone": anyone sees any account. "owners" (default): an
@@ -40,17 +40,18 @@ const maySee = (deps: LookupAccessDeps, identity: MachineIdentity, asker: Lookup
 export function answerLookup(deps: LookupAccessDeps, query: string, asker: LookupAsker): ChatReply {
   const { db } = deps;
   const view = buildLookup(db, query);
-  if ((deps.access ?? "owners") === "everyone" || isAdmin(asker, accessPolicy(deps.admins))) {
+  const policy = accessPolicy(deps.admins);
+  if ((deps.access ?? "owners") === "everyone" || isAdmin(asker, policy)) {
     return { kind: "lookup", view };
   }
   if (!view.found) {
     const own = view.suggestions.filter((name) => {
       const account = findAccount(db, name);
-      return account !== undefined && maySee(deps, account.identity, asker);
+      return account !== undefined && maySee(db, policy, account.identity, asker);
     });
     return { kind: "lookup", view: { ...view, suggestions: own } };
   }
-  if (maySee(deps, view.identity, asker)) return { kind: "lookup", view };
+  if (maySee(db, policy, view.identity, asker)) return { kind: "lookup", view };
   const email = normalizeEmail(asker.email);
   try {
     appendAudit(db, {
