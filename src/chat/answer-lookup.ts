@@ -1,11 +1,12 @@
 import type { Database } from "better-sqlite3";
 import type { LookupAccess } from "../config/load-config.js";
 import type { MachineIdentity } from "../core/model.js";
-import { normalizeEmail, sameEmail } from "../identity/normalize-email.js";
+import { normalizeEmail } from "../identity/normalize-email.js";
 import type { Logger } from "../logger.js";
+import { type AccessPolicy, accessPolicy, canActOn, isAdmin } from "../remediation/can-act-on.js";
+import { ownerOfRecord } from "../remediation/owner-of-record.js";
 import { resolveAccount } from "../store/accounts.js";
 import { appendAudit } from "../store/audit-log.js";
-import { getOwnerOverride } from "../store/owner-overrides.js";
 import { buildLookup } from "../views/build-lookup.js";
 import type { ChatReply } from "./run-chat-command.js";
 
@@ -25,14 +26,9 @@ export interface LookupAccessDeps {
   logger?: Logger | undefined;
 }
 
-/**
- * Whether `email` owns the account: the owner assigned in chat, else the source's owner, compared
- * with the one email rule (sameEmail), as for clicks.
- */
-export function ownsAccount(db: Database, identity: MachineIdentity, email: string | undefined): boolean {
-  const owner = getOwnerOverride(db, identity.source, identity.id) ?? identity.owner?.email;
-  return sameEmail(owner, email);
-}
+/** Whether `asker` may see the account: the same rule as for clicks (its owner of record or an admin). */
+const maySee = (db: Database, policy: AccessPolicy, identity: MachineIdentity, asker: LookupAsker) =>
+  canActOn(asker, ownerOfRecord(db, identity), policy).ok;
 
 /**
  * A chat lookup under WARDEN_LOOKUP. "everyone": anyone sees any account. "owners" (default): an
@@ -44,16 +40,18 @@ export function ownsAccount(db: Database, identity: MachineIdentity, email: stri
 export function answerLookup(deps: LookupAccessDeps, query: string, asker: LookupAsker): ChatReply {
   const { db } = deps;
   const view = buildLookup(db, query);
-  const isAdmin = deps.admins.some((admin) => sameEmail(admin, asker.email));
-  if ((deps.access ?? "owners") === "everyone" || isAdmin) return { kind: "lookup", view };
+  const policy = accessPolicy(deps.admins);
+  if ((deps.access ?? "owners") === "everyone" || isAdmin(asker, policy)) {
+    return { kind: "lookup", view };
+  }
   if (!view.found) {
     const own = view.suggestions.filter((name) => {
       const account = resolveAccount(db, name);
-      return account !== undefined && ownsAccount(db, account.identity, asker.email);
+      return account !== undefined && maySee(db, policy, account.identity, asker);
     });
     return { kind: "lookup", view: { ...view, suggestions: own } };
   }
-  if (ownsAccount(db, view.identity, asker.email)) return { kind: "lookup", view };
+  if (maySee(db, policy, view.identity, asker)) return { kind: "lookup", view };
   const email = normalizeEmail(asker.email);
   try {
     appendAudit(db, {

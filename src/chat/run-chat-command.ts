@@ -1,7 +1,7 @@
 import type { Database } from "better-sqlite3";
 import type { LookupAccess } from "../config/load-config.js";
-import { sameEmail } from "../identity/normalize-email.js";
 import type { Logger } from "../logger.js";
+import { accessPolicy, isAdmin } from "../remediation/can-act-on.js";
 import { buildDigest, type DigestView } from "../views/build-digest.js";
 import type { LookupView } from "../views/build-lookup.js";
 import { parseLookupQuery } from "../views/parse-lookup-query.js";
@@ -18,7 +18,7 @@ export type ChatReply =
 export interface ChatCommandDeps {
   db: Database;
   now: () => Date;
-  /** Admin emails (compared with sameEmail): only they may start a scan from chat. */
+  /** Admin emails (the access policy's, see can-act-on.ts): only they may start a scan from chat. */
   admins: readonly string[];
   /** Starts a scan in the background; false when one is already running. */
   startScan?: () => boolean;
@@ -52,7 +52,7 @@ export function runChatCommand(
     case "score":
       return { kind: "score", view: buildDigest(deps.db, { now: deps.now() }) };
     case "scan": {
-      if (!deps.admins.some((admin) => sameEmail(admin, actorEmail))) {
+      if (!isAdmin({ email: actorEmail }, accessPolicy(deps.admins))) {
         return { kind: "refused", notice: "Only warden admins can start a scan." };
       }
       if (!deps.startScan)

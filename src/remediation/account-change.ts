@@ -1,11 +1,16 @@
+import { intentOf } from "../actions/action-registry.js";
 import type { AccountIntent, AccountValues, SourceConnector } from "../sources/source-connector.js";
 import type { DecisionRecord } from "../store/decisions.js";
 
-/** The intent each action that writes to the source stands for; the connector maps it to its writes. */
-export const INTENT_OF: Record<"disable" | "restrict", AccountIntent> = {
-  disable: { kind: "disable" },
-  restrict: { kind: "restrict_to_api" },
-};
+/**
+ * The intent a recorded action that writes to the source stands for (the action registry says),
+ * which the connector maps to its writes. Undefined for Undo (its intent is built from the decision
+ * it reverses: undoIntent) and for actions that only change warden's own records.
+ */
+export function intentOfAction(action: string): AccountIntent | undefined {
+  const kind = intentOf(action);
+  return kind === undefined || kind === "restore" ? undefined : { kind };
+}
 
 export const satisfies = (state: AccountValues, wanted: AccountValues): boolean =>
   Object.entries(wanted).every(([field, value]) => state[field] === value);
@@ -24,8 +29,9 @@ export function undoIntent(
   connector: SourceConnector,
   undone: Pick<DecisionRecord, "action" | "before" | "after">,
 ): { intent: AccountIntent; requires: AccountValues } | undefined {
-  if ((undone.action !== "disable" && undone.action !== "restrict") || !undone.before) return undefined;
-  const wrote = connector.intendedValues(INTENT_OF[undone.action]);
+  const intent = intentOfAction(undone.action);
+  if (!intent || !undone.before) return undefined;
+  const wrote = connector.intendedValues(intent);
   if (!wrote) return undefined;
   const fields = Object.keys(wrote);
   return {

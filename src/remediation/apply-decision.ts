@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { KEEP_DAYS } from "../actions/keep-duration.js";
 import type { WardenMode } from "../config/load-config.js";
 import type { MachineIdentity } from "../core/model.js";
 import type { Logger } from "../logger.js";
@@ -9,7 +10,6 @@ import { markAccountAnswered } from "../store/outbox.js";
 import { writeTransaction } from "../store/write-transaction.js";
 import type { ActionRequest, ActionResult } from "./action-request.js";
 import { applyAccountChange, type ChangeOutcome } from "./apply-account-change.js";
-import { KEEP_DAYS } from "./keep-duration.js";
 
 const DAY = 86_400_000;
 

@@ -1,15 +1,17 @@
 import type { Database } from "better-sqlite3";
-import { normalizeEmail, sameEmail } from "../identity/normalize-email.js";
+import { normalizeEmail } from "../identity/normalize-email.js";
 import { findAccount } from "../store/accounts.js";
 import { appendAudit } from "../store/audit-log.js";
 import { setOwnerOverride } from "../store/owner-overrides.js";
 import { writeTransaction } from "../store/write-transaction.js";
+import { accessPolicy, canAssignOwner } from "./can-act-on.js";
 import type { Actor } from "./handle-action.js";
 
 /**
  * An admin assigns an owner to an account from chat. The assignment overrides the source's owner
  * reference from then on (next messages go to the new owner, greeted by `ownerName`, and the
- * account no longer counts as having no owner). Only admins may; every attempt is audited.
+ * account no longer counts as having no owner). Only admins may (canAssignOwner, the same access
+ * policy as clicks); every attempt is audited.
  */
 export function assignOwner(
   db: Database,
@@ -29,7 +31,7 @@ export function assignOwner(
   const subject = `${request.source}:${request.accountId}`;
   const actor = `${request.actor.platform}:${request.actor.id}${actorEmail ? ` <${actorEmail}>` : ""}`;
   const stored = findAccount(db, request.source, request.accountId);
-  if (!actorEmail || !request.admins.some((admin) => sameEmail(admin, actorEmail))) {
+  if (!actorEmail || !canAssignOwner(request.actor, accessPolicy(request.admins))) {
     appendAudit(db, {
       at: request.now,
       event: "owner.assign_refused",

@@ -1,27 +1,24 @@
 import type { Database } from "better-sqlite3";
 import type { MachineIdentity } from "../core/model.js";
-import { normalizeEmail } from "../identity/normalize-email.js";
-import { getOwnerOverride } from "../store/owner-overrides.js";
 import type { Actor, Refusal } from "./action-request.js";
+import { type AccessPolicy, canActOn } from "./can-act-on.js";
+import { ownerOfRecord } from "./owner-of-record.js";
 
 export type Authorization = { ok: true; actorEmail: string } | { ok: false; refusal: Refusal };
 
 /**
- * Whether `actor` may act on `account`: only its owner (the chat user's email matches the owner
- * assigned in chat, else the source's owner reference) or a warden admin may. Both sides are
- * normalised by the one rule (normalizeEmail): no Unicode case folding, so a lookalike such as
- * U+212A KELVIN SIGN never matches "k"; an invalid email matches nothing.
+ * Whether `actor` may click `account`'s buttons, by the one rule (canActOn: its owner of record or
+ * a warden admin), and the audited refusal when not.
  */
 export function authorizeAction(
   db: Database,
-  admins: ReadonlySet<string>,
+  policy: AccessPolicy,
   actor: Actor,
   account: MachineIdentity,
 ): Authorization {
-  const ownerEmail = normalizeEmail(getOwnerOverride(db, account.source, account.id) ?? account.owner?.email);
-  const email = normalizeEmail(actor.email);
-  const isAdmin = email !== undefined && admins.has(email);
-  if (email && (email === ownerEmail || isAdmin)) return { ok: true, actorEmail: email };
+  const permission = canActOn(actor, ownerOfRecord(db, account), policy);
+  if (permission.ok) return { ok: true, actorEmail: permission.actorEmail };
+  const { ownerEmail } = permission;
   const { userName } = account;
   return {
     ok: false,

@@ -1,5 +1,5 @@
+import { KEEP_DAYS, parseKeepDays } from "../actions/keep-duration.js";
 import type { ActionRequest, Refusal } from "./action-request.js";
-import { KEEP_DAYS, parseKeepDays } from "./keep-duration.js";
 
 export type KeepCheck = { ok: true; keepDays: number | undefined } | { ok: false; refusal: Refusal };
 

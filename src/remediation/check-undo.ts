@@ -1,7 +1,7 @@
 import type { Database } from "better-sqlite3";
+import { isReversible } from "../actions/action-registry.js";
+import { UNDO_WINDOW_MS } from "../actions/undo.js";
 import { type DecisionRecord, getDecision } from "../store/decisions.js";
-
-const UNDO_WINDOW_MS = 86_400_000;
 
 export type UndoCheck =
   | { ok: true; undone: DecisionRecord }
@@ -34,7 +34,7 @@ export function checkUndo(
         "Only the latest decision on an account can be undone, and this one has been followed by another.",
     };
   }
-  if (!["disable", "restrict"].includes(undone.action) || undone.outcome !== "applied" || !undone.before) {
+  if (!isReversible(undone.action) || undone.outcome !== "applied" || !undone.before) {
     return { ok: false, problem: "Only an applied Disable or Restrict can be undone." };
   }
   if (now.getTime() - undone.decidedAt.getTime() > UNDO_WINDOW_MS) {

@@ -1,6 +1,5 @@
 import type { Database } from "better-sqlite3";
 import type { WardenMode } from "../config/load-config.js";
-import { normalizeEmail } from "../identity/normalize-email.js";
 import type { Logger } from "../logger.js";
 import type { ConnectorRegistry } from "../sources/connector-registry.js";
 import type { AccountIntent, AccountValues } from "../sources/source-connector.js";
@@ -10,10 +9,11 @@ import { checkDatabaseWritable } from "../store/check-writable.js";
 import { claimDecision } from "../store/decisions.js";
 import { listOpenFindings } from "../store/findings.js";
 import { formatTime } from "../views/format-text.js";
-import { INTENT_OF, undoIntent } from "./account-change.js";
+import { intentOfAction, undoIntent } from "./account-change.js";
 import type { ActionRequest, ActionResult, Refusal } from "./action-request.js";
 import { applyDecision } from "./apply-decision.js";
 import { authorizeAction } from "./authorize-action.js";
+import { accessPolicy } from "./can-act-on.js";
 import { checkKeepRequest } from "./check-keep-request.js";
 import { checkRepeat } from "./check-repeat.js";
 import { checkStale } from "./check-stale.js";
@@ -27,7 +27,7 @@ export interface ActionHandlerDeps {
   /** The configured sources' connectors: an action is applied through its account's source. */
   connectors: ConnectorRegistry;
   now: () => Date;
-  /** Emails allowed to act on any account (compared normalised, see normalizeEmail). */
+  /** Emails allowed to act on any account (the access policy's admins, see can-act-on.ts). */
   admins: readonly string[];
   mode: WardenMode;
   logger: Logger;
@@ -50,7 +50,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 
 /**
  * The one place a chat click becomes a change: the same for Slack and Teams. In order: the account
- * exists; the actor is its owner or an admin (authorizeAction); the button belongs to the message
+ * exists; the actor is its owner of record or an admin (canActOn, via authorizeAction); the button belongs to the message
  * it was clicked in (verifyOrigin); a Keep has a reason and a duration (checkKeepRequest); the
  * message is not stale (checkStale); the click is not a repeat of the account's latest decision
  * (checkRepeat); then the decision is claimed in the database (one pending decision per account, so
@@ -60,7 +60,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  */
 export function createActionHandler(deps: ActionHandlerDeps) {
   const { db, logger } = deps;
-  const admins = new Set(deps.admins.flatMap((a) => normalizeEmail(a) ?? []));
+  const policy = accessPolicy(deps.admins);
 
   const audit = (event: string, request: ActionRequest, detail: Record<string, unknown>) =>
     appendAudit(db, {
@@ -96,7 +96,7 @@ export function createActionHandler(deps: ActionHandlerDeps) {
     const { identity } = stored;
     const userName = identity.userName;
 
-    const authorization = authorizeAction(db, admins, actor, identity);
+    const authorization = authorizeAction(db, policy, actor, identity);
     if (!authorization.ok) return refuse(request, authorization.refusal);
     const email = authorization.actorEmail;
 
@@ -169,7 +169,7 @@ export function createActionHandler(deps: ActionHandlerDeps) {
       if (!undo) return unavailable(`${identity.source} cannot say what that decision wrote`);
       ({ intent, requires } = undo);
     } else if (writes) {
-      intent = INTENT_OF[payload.a as "disable" | "restrict"];
+      intent = intentOfAction(payload.a);
     }
 
     let claim: ReturnType<typeof claimDecision>;

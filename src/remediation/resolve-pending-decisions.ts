@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { intentOf } from "../actions/action-registry.js";
 import type { Logger } from "../logger.js";
 import { enqueueMessageUpdate } from "../notify/enqueue-message-update.js";
 import { recordDecisionInMessage } from "../notify/record-decision-in-message.js";
@@ -15,7 +16,7 @@ import {
 import { getOutboxItem, markAccountAnswered } from "../store/outbox.js";
 import { isClaimLive } from "../store/process-liveness.js";
 import { writeTransaction } from "../store/write-transaction.js";
-import { INTENT_OF, satisfies, undoIntent } from "./account-change.js";
+import { intentOfAction, satisfies, undoIntent } from "./account-change.js";
 import type { ChangeOutcome } from "./apply-account-change.js";
 
 /** A click never takes this long; a claim from another machine older than this is abandoned. */
@@ -96,7 +97,7 @@ export async function resolvePendingDecisions(deps: ResolveDeps): Promise<Decisi
 
 async function settle(deps: ResolveDeps, pending: PendingDecision): Promise<ChangeOutcome> {
   const source = pending.source;
-  if (pending.action === "keep" || pending.action === "not_mine" || pending.action === "assign_owner") {
+  if (intentOf(pending.action) === undefined) {
     // These change only warden's own records, in the same transaction that completes them.
     return { outcome: "failed", error: "interrupted before it was recorded; nothing was changed" };
   }
@@ -129,9 +130,8 @@ function changeOf(
   connector: SourceConnector,
   pending: PendingDecision,
 ): AccountValues | undefined {
-  if (pending.action === "disable" || pending.action === "restrict") {
-    return connector.intendedValues(INTENT_OF[pending.action]);
-  }
+  const intent = intentOfAction(pending.action);
+  if (intent) return connector.intendedValues(intent);
   const undone =
     pending.undoesDecisionId === undefined ? undefined : getDecision(db, pending.undoesDecisionId);
   const undo = undone && undoIntent(connector, undone);

@@ -1,7 +1,9 @@
+import { type ActionKind, isActionKind } from "../actions/action-registry.js";
+import { assignOwnerControl } from "../actions/assign-owner.js";
 import type { RuleName } from "../core/model.js";
 
-/** What an owner (or admin) can do from a chat button. */
-export type ActionKind = "disable" | "restrict" | "keep" | "not_mine" | "undo";
+// The action facts live in src/actions/; re-exported for the renderers and listeners.
+export { ACTION_IDS, type ActionKind } from "../actions/action-registry.js";
 
 /**
  * What a button carries, the same on Slack (button `value`) and Teams (Action.Execute / Submit
@@ -21,23 +23,12 @@ export interface ActionPayload {
   d?: number | undefined;
 }
 
-/** Slack action_id / Teams verb for each action: stable, they appear in stored messages. */
-export const ACTION_IDS: Readonly<Record<ActionKind, string>> = {
-  disable: "warden_disable",
-  restrict: "warden_restrict",
-  keep: "warden_keep",
-  not_mine: "warden_not_mine",
-  undo: "warden_undo",
-};
-
 /** Slack action_id / Teams verb of the admin channel's "assign an owner" control. */
-export const ASSIGN_OWNER_ACTION_ID = "warden_assign_owner";
+export const ASSIGN_OWNER_ACTION_ID = assignOwnerControl.id;
 
 export function encodeActionPayload(payload: ActionPayload): string {
   return JSON.stringify(payload);
 }
-
-const KINDS = new Set<string>(Object.keys(ACTION_IDS));
 
 /** Parses a button value; undefined for anything that is not a payload warden made. */
 export function decodeActionPayload(value: unknown): ActionPayload | undefined {
@@ -51,12 +42,12 @@ export function decodeActionPayload(value: unknown): ActionPayload | undefined {
   }
   if (parsed === null || typeof parsed !== "object") return undefined;
   const p = parsed as Record<string, unknown>;
-  if (typeof p.a !== "string" || !KINDS.has(p.a) || typeof p.s !== "string" || typeof p.id !== "string") {
+  if (!isActionKind(p.a) || typeof p.s !== "string" || typeof p.id !== "string") {
     return undefined;
   }
   if (!Array.isArray(p.r) || !p.r.every((r) => typeof r === "string")) return undefined;
   return {
-    a: p.a as ActionKind,
+    a: p.a,
     s: p.s,
     id: p.id,
     r: p.r as RuleName[],

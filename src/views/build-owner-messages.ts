@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { type OwnerAction, offeredActions } from "../actions/action-registry.js";
 import { accountRisk } from "../core/compute-score.js";
 import { canLogIntoUi } from "../core/identity-questions.js";
 import type { ApiCall, AuthMethodCounts, Finding, MachineIdentity, Owner } from "../core/model.js";
@@ -8,8 +9,8 @@ import { listOpenFindings } from "../store/findings.js";
 import { listOwnerAssignments } from "../store/owner-overrides.js";
 import type { ActionKind } from "./action-payload.js";
 
-/** What an owner can do about an account from chat. */
-export type OwnerAction = "disable" | "restrict" | "keep" | "not_mine";
+/** What an owner can do about an account from chat (declared in src/actions/). */
+export type { OwnerAction };
 
 /** A decision already taken on an account, shown in place of its buttons. */
 export interface DecisionLineView {
@@ -81,10 +82,8 @@ export function toOwnerAccountView(identity: MachineIdentity, findings: Finding[
     risk: accountRisk({ disabled: false, rules: findings.map((f) => f.rule) }),
     uniqueApiCalls7d: identity.uniqueApiCalls7d,
     authMethods30d: identity.authMethods30d,
-    // Restrict to API only is offered to an account that can still log into the UI.
-    actions: canLogIntoUi(identity)
-      ? ["disable", "restrict", "keep", "not_mine"]
-      : ["disable", "keep", "not_mine"],
+    // Each action says which accounts offer it (src/actions/); Restrict only one that can log into the UI.
+    actions: offeredActions({ canLogIntoUi: canLogIntoUi(identity), findings }),
   };
 }
 

@@ -1,27 +1,6 @@
+import { actionOf } from "../actions/action-registry.js";
 import type { DecisionLineView, OwnerAccountView } from "./build-owner-messages.js";
 import { formatDay, formatTime } from "./format-text.js";
-
-/** Past tense of each action, for "Disabled by alice@acme.example at …". */
-const DONE: Readonly<Record<DecisionLineView["action"], string>> = {
-  disable: "Disabled",
-  restrict: "Restricted to API only",
-  keep: "Kept (risk accepted)",
-  not_mine: "Marked as not mine (sent to the admins for reassignment)",
-  undo: "Undone (previous values restored)",
-  fixed: "Fixed in ServiceNow directly",
-  reassigned: "Reassigned",
-};
-
-/** "would have been disabled": what a dry run did not write. */
-const WOULD: Readonly<Record<DecisionLineView["action"], string>> = {
-  disable: "would have been disabled",
-  restrict: "would have been restricted to API only",
-  keep: "would have been kept",
-  not_mine: "would have been marked as not mine",
-  undo: "would have been undone",
-  fixed: "was fixed",
-  reassigned: "was reassigned",
-};
 
 /**
  * The outcome line shown in place of an account's buttons, in plain words (no markup):
@@ -34,6 +13,7 @@ export function describeDecision(decision: DecisionLineView): string {
   if (decision.action === "reassigned") {
     return `Assigned to ${decision.reason ?? "another owner"} by ${decision.actor} at ${formatTime(decision.at)}: it is theirs now, nothing left to do here.`;
   }
+  const action = actionOf(decision.action);
   const by = `by ${decision.actor} at ${formatTime(decision.at)}`;
   const keep =
     decision.action === "keep"
@@ -41,13 +21,13 @@ export function describeDecision(decision: DecisionLineView): string {
       : "";
   switch (decision.outcome) {
     case "applied":
-      return `${DONE[decision.action]} ${by}${keep}.`;
+      return `${action.done} ${by}${keep}.`;
     case "dry_run":
-      return `Requested ${by}: ${WOULD[decision.action]} (dry run); nothing was written${keep}.`;
+      return `Requested ${by}: ${action.wouldHave} (dry run); nothing was written${keep}.`;
     case "already":
       return `Already in the wanted state when ${decision.actor} acted at ${formatTime(decision.at)}; nothing was written.`;
     case "failed":
-      return `${decision.action === "undo" ? "Undo" : DONE[decision.action].split(" ")[0]} failed (${decision.actor} at ${formatTime(decision.at)}): ${decision.error ?? "unknown error"}. You can try again.`;
+      return `${action.failed} failed (${decision.actor} at ${formatTime(decision.at)}): ${decision.error ?? "unknown error"}. You can try again.`;
   }
 }
 

@@ -1,13 +1,11 @@
+import { type ActionKind, isReversible } from "../actions/action-registry.js";
+import { UNDO_WINDOW_MS } from "../actions/undo.js";
 import type { DecisionRecord } from "../store/decisions.js";
-import type { ActionKind } from "./action-payload.js";
 import type { DecisionLineView } from "./build-owner-messages.js";
-
-const UNDO_MS = 86_400_000;
 
 /** A recorded decision as the line that replaces an account's buttons in the message. */
 export function toDecisionLineView(decision: DecisionRecord): DecisionLineView {
-  const undoable =
-    (decision.action === "disable" || decision.action === "restrict") && decision.outcome === "applied";
+  const undoable = isReversible(decision.action) && decision.outcome === "applied";
   return {
     decisionId: decision.id,
     action: decision.action as ActionKind,
@@ -17,6 +15,6 @@ export function toDecisionLineView(decision: DecisionRecord): DecisionLineView {
     reason: decision.reason,
     expiresAt: decision.expiresAt,
     error: decision.error,
-    undoUntil: undoable ? new Date(decision.decidedAt.getTime() + UNDO_MS) : undefined,
+    undoUntil: undoable ? new Date(decision.decidedAt.getTime() + UNDO_WINDOW_MS) : undefined,
   };
 }

@@ -1,6 +1,6 @@
 import type { View } from "@slack/types";
-import { KEEP_DAYS } from "../../remediation/keep-duration.js";
-import { ACTION_IDS } from "../../views/action-payload.js";
+import { keep } from "../../actions/keep.js";
+import { KEEP_DAYS } from "../../actions/keep-duration.js";
 
 /**
  * The Keep… modal: a required reason and how long the acceptance lasts (default 90 days).
@@ -14,7 +14,7 @@ export function renderKeepModal(target: { privateMetadata: string }): View {
   return {
     type: "modal",
     // The view listener (listeners/views/submit-keep-modal.ts) matches it by this id.
-    callback_id: ACTION_IDS.keep,
+    callback_id: keep.id,
     private_metadata: target.privateMetadata,
     title: { type: "plain_text", text: "Keep this account" },
     submit: { type: "plain_text", text: "Keep" },

@@ -1,10 +1,11 @@
 import type { Database } from "better-sqlite3";
 import { CardFactory, TeamsInfo, type TurnContext } from "botbuilder";
+import { actionOf } from "../../actions/action-registry.js";
 import { normalizeEmail } from "../../identity/normalize-email.js";
 import type { Logger } from "../../logger.js";
 import { assignOwner } from "../../remediation/assign-owner.js";
 import type { ActionRequest, ActionResult } from "../../remediation/handle-action.js";
-import { ACTION_IDS, ASSIGN_OWNER_ACTION_ID, decodeActionPayload } from "../../views/action-payload.js";
+import { ASSIGN_OWNER_ACTION_ID, decodeActionPayload } from "../../views/action-payload.js";
 import { recordDecisionInCard } from "./record-decision-in-card.js";
 import { type AdaptiveCard, readCardInput } from "./render/index.js";
 
@@ -45,7 +46,7 @@ export async function handleTeamsAction(
     return assignOwnerFromCard(deps, context, data);
   }
   const payload = decodeActionPayload(data);
-  if (!payload || (verb !== undefined && verb !== ACTION_IDS[payload.a])) {
+  if (!payload || (verb !== undefined && verb !== actionOf(payload.a).id)) {
     return {
       result: { status: "invalid", notice: "warden does not know this button. Nothing was changed." },
       card: undefined,

@@ -1,13 +1,7 @@
+import { buttonsFor } from "../../actions/action-registry.js";
 import type { OwnerAccountView, OwnerMessages } from "../../views/build-owner-messages.js";
 import { formatApiCalls, formatAuthMethods } from "../../views/format-text.js";
 import { plural, REMEDIATION_TEXT, RULE_TITLES } from "../../views/rule-text.js";
-
-const BUTTONS: Record<string, string> = {
-  disable: "[Disable]",
-  restrict: "[Restrict to API only]",
-  keep: "[Keep…]",
-  not_mine: "[Not mine]",
-};
 
 function renderAccount(account: OwnerAccountView): string[] {
   const out = [`  • ${account.userName} (${account.name})`];
@@ -18,7 +12,8 @@ function renderAccount(account: OwnerAccountView): string[] {
   }
   out.push(`      authentication (30 days): ${formatAuthMethods(account.authMethods30d)}`);
   out.push(`      API calls (7 days): ${formatApiCalls(account.uniqueApiCalls7d, 3).join("; ")}`);
-  out.push(`      ${account.actions.map((a) => BUTTONS[a]).join(" ")}`);
+  const buttons = buttonsFor(account).map((a) => `[${a.title}]`);
+  out.push(`      ${buttons.join(" ")}`);
   return out;
 }
 

@@ -1,6 +1,7 @@
 import type { types } from "@slack/bolt";
-import { ACTION_IDS, type ActionKind, encodeActionPayload } from "../../../views/action-payload.js";
-import { ACTION_TITLES, describeConsequence, offeredActions } from "../../../views/action-wording.js";
+import type { ActionDefinition } from "../../../actions/action-definition.js";
+import { type ActionKind, actionOf, buttonsFor } from "../../../actions/action-registry.js";
+import { encodeActionPayload } from "../../../views/action-payload.js";
 import { buildActionPayload } from "../../../views/build-action-payload.js";
 import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
 import { describeDecision, isUndoOpen, showsActionButtons } from "../../../views/describe-decision.js";
@@ -51,30 +52,31 @@ export function describeImpact(account: OwnerAccountView): string[] {
 
 /** One button whose value is the encoded payload; undefined when the payload would not fit. */
 function button(
-  kind: ActionKind,
+  action: ActionDefinition<ActionKind>,
   account: OwnerAccountView,
   messageId: number | undefined,
   decisionId?: number,
 ): types.Button | undefined {
-  const value = encodeActionPayload(buildActionPayload(kind, account, messageId, decisionId));
+  const value = encodeActionPayload(buildActionPayload(action.kind, account, messageId, decisionId));
   // An id too long for a button value cannot be acted on from chat; lookup still shows the account.
   if (value.length > L.buttonValue) return undefined;
   const result: types.Button = {
     type: "button",
-    action_id: ACTION_IDS[kind],
-    text: { type: "plain_text", text: ACTION_TITLES[kind] },
+    action_id: action.id,
+    text: { type: "plain_text", text: action.title },
     value,
   };
-  if (kind === "disable" || kind === "restrict") {
+  // https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object
+  if (action.confirm) {
     const name = truncateText(account.userName, 60);
     result.confirm = {
-      title: { type: "plain_text", text: truncateText(`${ACTION_TITLES[kind]} ${name}?`, L.confirmTitle) },
-      text: { type: "plain_text", text: truncateText(describeConsequence(kind, name), L.confirmText) },
-      confirm: { type: "plain_text", text: ACTION_TITLES[kind] },
+      title: { type: "plain_text", text: truncateText(`${action.title} ${name}?`, L.confirmTitle) },
+      text: { type: "plain_text", text: truncateText(action.confirm(name), L.confirmText) },
+      confirm: { type: "plain_text", text: action.title },
       deny: { type: "plain_text", text: "Cancel" },
     };
-    if (kind === "disable") result.style = "danger";
   }
+  if (action.style) result.style = action.style;
   return result;
 }
 
@@ -105,13 +107,13 @@ export function renderAccountBlocks(
 
   const elements: types.Button[] = [];
   if (showsActionButtons(account) && !options.superseded) {
-    for (const kind of offeredActions(account)) {
-      const b = button(kind, account, options.messageId);
+    for (const action of buttonsFor(account)) {
+      const b = button(action, account, options.messageId);
       if (b) elements.push(b);
     }
   }
   if (decision && isUndoOpen(decision, options.now)) {
-    const b = button("undo", account, options.messageId, decision.decisionId);
+    const b = button(actionOf("undo"), account, options.messageId, decision.decisionId);
     if (b) elements.push(b);
   }
   if (elements.length > 0) blocks.push({ type: "actions", elements });

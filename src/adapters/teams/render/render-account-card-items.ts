@@ -1,6 +1,5 @@
-import { KEEP_DAYS } from "../../../remediation/keep-duration.js";
-import { ACTION_IDS, type ActionKind } from "../../../views/action-payload.js";
-import { ACTION_TITLES, describeConsequence, offeredActions } from "../../../views/action-wording.js";
+import { type ActionKind, actionOf, buttonsFor } from "../../../actions/action-registry.js";
+import { KEEP_DAYS } from "../../../actions/keep-duration.js";
 import { buildActionPayload } from "../../../views/build-action-payload.js";
 import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
 import { describeDecision, isUndoOpen, showsActionButtons } from "../../../views/describe-decision.js";
@@ -59,56 +58,53 @@ function describeAccount(account: OwnerAccountView): CardElement[] {
 function accountActions(account: OwnerAccountView, messageId: number | undefined): CardAction[] {
   const payload = (kind: ActionKind) => buildActionPayload(kind, account, messageId);
   const target = { s: account.source, id: account.accountId };
-  return offeredActions(account).map((kind): CardAction => {
-    switch (kind) {
-      case "disable":
-      case "restrict":
-        // Adaptive Cards 1.5 has no confirm dialog: the ShowCard is the "are you sure?" step.
-        return {
-          type: "Action.ShowCard",
-          title: `${ACTION_TITLES[kind]}…`,
-          card: {
-            type: "AdaptiveCard",
-            body: [textBlock(describeConsequence(kind, cut(account.userName, 100)))],
-            actions: [executeAction(ACTION_TITLES[kind], ACTION_IDS[kind], payload(kind))],
-          },
-        };
-      case "keep":
-        return {
-          type: "Action.ShowCard",
-          title: ACTION_TITLES.keep,
-          card: {
-            type: "AdaptiveCard",
-            body: [
-              textBlock(
-                "warden stops reporting this account until the acceptance expires; then the finding comes back.",
-              ),
-              {
-                type: "Input.Text",
-                id: cardInputId("reason", target),
-                label: "Why keep it?",
-                isRequired: true,
-                isMultiline: true,
-                maxLength: 500,
-                errorMessage: "Say why the risk is acceptable.",
-              },
-              {
-                type: "Input.ChoiceSet",
-                id: cardInputId("expiresInDays", target),
-                label: "For how long?",
-                style: "compact",
-                value: String(KEEP_DAYS.default),
-                isRequired: true,
-                errorMessage: "Choose how long to keep it.",
-                choices: KEEP_DAYS.choices.map((d) => ({ title: `${d} days`, value: String(d) })),
-              },
-            ],
-            actions: [executeAction("Keep", ACTION_IDS.keep, payload("keep"))],
-          },
-        };
-      default:
-        return executeAction(ACTION_TITLES.not_mine, ACTION_IDS.not_mine, payload("not_mine"));
+  return buttonsFor(account).map((action): CardAction => {
+    if (action.confirm) {
+      // Adaptive Cards 1.5 has no confirm dialog: the ShowCard is the "are you sure?" step.
+      return {
+        type: "Action.ShowCard",
+        title: `${action.title}…`,
+        card: {
+          type: "AdaptiveCard",
+          body: [textBlock(action.confirm(cut(account.userName, 100)))],
+          actions: [executeAction(action.title, action.id, payload(action.kind))],
+        },
+      };
     }
+    if (!action.asksReason) return executeAction(action.title, action.id, payload(action.kind));
+    // Keep, the one action that asks why and for how long.
+    return {
+      type: "Action.ShowCard",
+      title: action.title,
+      card: {
+        type: "AdaptiveCard",
+        body: [
+          textBlock(
+            "warden stops reporting this account until the acceptance expires; then the finding comes back.",
+          ),
+          {
+            type: "Input.Text",
+            id: cardInputId("reason", target),
+            label: "Why keep it?",
+            isRequired: true,
+            isMultiline: true,
+            maxLength: 500,
+            errorMessage: "Say why the risk is acceptable.",
+          },
+          {
+            type: "Input.ChoiceSet",
+            id: cardInputId("expiresInDays", target),
+            label: "For how long?",
+            style: "compact",
+            value: String(KEEP_DAYS.default),
+            isRequired: true,
+            errorMessage: "Choose how long to keep it.",
+            choices: KEEP_DAYS.choices.map((d) => ({ title: `${d} days`, value: String(d) })),
+          },
+        ],
+        actions: [executeAction("Keep", action.id, payload(action.kind))],
+      },
+    };
   });
 }
 
@@ -140,8 +136,8 @@ export function renderAccountCardItems(
   if (decision && isUndoOpen(decision, options.now)) {
     actions.push(
       executeAction(
-        ACTION_TITLES.undo,
-        ACTION_IDS.undo,
+        actionOf("undo").title,
+        actionOf("undo").id,
         buildActionPayload("undo", account, options.messageId, decision.decisionId),
       ),
     );

@@ -1,4 +1,4 @@
-import { ASSIGN_OWNER_ACTION_ID } from "../../../views/action-payload.js";
+import { assignOwnerControl } from "../../../actions/assign-owner.js";
 import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
 import { describeDecision } from "../../../views/describe-decision.js";
 import { plural, RULE_TITLES } from "../../../views/rule-text.js";
@@ -39,8 +39,8 @@ function renderUnownedItem(account: OwnerAccountView, messageId: number | undefi
       type: "ActionSet",
       actions: [
         executeAction(
-          "Assign owner",
-          ASSIGN_OWNER_ACTION_ID,
+          assignOwnerControl.title,
+          assignOwnerControl.id,
           messageId === undefined ? target : { ...target, m: messageId },
         ),
       ],

@@ -1,15 +1,16 @@
 import type { App } from "@slack/bolt";
-import { ACTION_IDS, type ActionKind, decodeActionPayload } from "../../../../views/action-payload.js";
+import { ACTIONS } from "../../../../actions/action-registry.js";
+import { decodeActionPayload } from "../../../../views/action-payload.js";
 import { messageArgs } from "../../render/slack-message.js";
 import { applyClick, type SlackClickOrigin } from "../apply-click.js";
 import type { SlackListenerContext } from "../listener-context.js";
 
-/** The actions a button applies at once: every one but Keep, which asks for a reason first. */
-export const DECIDE_ACTIONS = (Object.keys(ACTION_IDS) as ActionKind[]).filter((kind) => kind !== "keep");
+/** The actions a button applies at once: every one but those that ask why first (Keep's modal). */
+export const DECIDE_ACTIONS = ACTIONS.filter((action) => !("asksReason" in action && action.asksReason));
 
-/** The action_ids of those buttons, from the action ids table (not restated here). */
+/** The action_ids of those buttons, from the action registry (not restated here). */
 export const DECIDE_ACTION_PATTERN = new RegExp(
-  `^(?:${DECIDE_ACTIONS.map((kind) => ACTION_IDS[kind].replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`,
+  `^(?:${DECIDE_ACTIONS.map((action) => action.id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`,
 );
 
 /**

@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
+import { keep } from "../../../../actions/keep.js";
 import { seal } from "../../../../remediation/seal.js";
-import { ACTION_IDS, decodeActionPayload } from "../../../../views/action-payload.js";
+import { decodeActionPayload } from "../../../../views/action-payload.js";
 import { renderKeepModal } from "../../render-keep-modal.js";
 import type { SlackListenerContext } from "../listener-context.js";
 
@@ -10,7 +11,7 @@ import type { SlackListenerContext } from "../listener-context.js";
  * https://docs.slack.dev/surfaces/modals
  */
 export function registerOpenKeepModal(app: App, ctx: SlackListenerContext): void {
-  app.action(ACTION_IDS.keep, async ({ ack, body, action }) => {
+  app.action(keep.id, async ({ ack, body, action }) => {
     await ack();
     const payload = decodeActionPayload((action as { value?: string }).value);
     if (!payload || body.type !== "block_actions") return;

@@ -1,7 +1,8 @@
 import type { App } from "@slack/bolt";
+import { keep } from "../../../../actions/keep.js";
 import { unseal } from "../../../../remediation/seal.js";
 import { appendAudit } from "../../../../store/audit-log.js";
-import { ACTION_IDS, decodeActionPayload } from "../../../../views/action-payload.js";
+import { decodeActionPayload } from "../../../../views/action-payload.js";
 import { messageArgs } from "../../render/slack-message.js";
 import { applyClick } from "../apply-click.js";
 import type { SlackListenerContext } from "../listener-context.js";
@@ -12,7 +13,7 @@ import type { SlackListenerContext } from "../listener-context.js";
  * seal it or another user submits it. https://docs.slack.dev/tools/bolt-js/concepts/view-submissions
  */
 export function registerSubmitKeepModal(app: App, ctx: SlackListenerContext): void {
-  app.view(ACTION_IDS.keep, async ({ ack, body, view }) => {
+  app.view(keep.id, async ({ ack, body, view }) => {
     const values = view.state.values;
     const reason = values.reason?.reason?.value ?? "";
     if (reason.trim() === "") {

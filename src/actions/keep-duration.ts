@@ -1,5 +1,5 @@
 /**
- * How long a Keep (an accepted risk) lasts: one policy for Slack, Teams and the core. The chat
+ * How long a Keep (an accepted risk) lasts: one policy for Slack's modal, Teams' card and the core. The chat
  * controls offer `choices`; whatever arrives is checked against `min`..`max` here, because a
  * button value, card input or modal state is whatever the client sent.
  */

@@ -1,0 +1,52 @@
+import type { AccountIntent } from "../sources/source-connector.js";
+
+/**
+ * What an action asks of the source, named independently of any one source: the source's
+ * connector maps each intent to its writes (SourceConnector.intendedValues / apply).
+ * "restore" puts back the values recorded before the action it reverses.
+ */
+export type SourceIntent = AccountIntent["kind"];
+
+/** What a renderer needs to offer an account's buttons: its state and open findings. */
+export interface ActionTarget {
+  /** The account can still log into the source's UI (see core/identity-questions.ts canLogIntoUi). */
+  canLogIntoUi: boolean;
+  findings: readonly { rule: string }[];
+}
+
+/**
+ * One action an owner (or admin) can take from a chat button, declared once: the Slack and Teams
+ * renderers, the terminal preview, the listeners, the decision line and the handler all read it.
+ */
+export interface ActionDefinition<K extends string = string> {
+  /** The payload's `a`, and the decision's recorded action. */
+  kind: K;
+  /** Slack action_id / Teams verb: stable, they are in messages already sent. */
+  id: string;
+  /** Button title, the same on Slack and Teams (the terminal shows it in brackets). */
+  title: string;
+  /** Slack button style (https://docs.slack.dev/reference/block-kit/block-elements/button-element). */
+  style?: "primary" | "danger" | undefined;
+  /**
+   * What confirming does to the account, for Slack's confirm dialog (≤ 300 characters, so the user
+   * name comes in shortened) and Teams' "Disable…" card. Absent: the click applies at once.
+   */
+  confirm?: ((userName: string) => string) | undefined;
+  /** The action asks why (and for how long) before it applies: Slack's modal, Teams' ShowCard. */
+  asksReason?: boolean | undefined;
+  /** Undo is offered for a while after it was applied (see undo.ts). */
+  reversible: boolean;
+  /**
+   * Whether the action is one of the account's buttons. Absent: it is never a plain button (Undo
+   * comes with a decision's outcome line instead).
+   */
+  offeredFor?: ((account: ActionTarget) => boolean) | undefined;
+  /** What it asks of the source; absent when it only changes warden's own records. */
+  intent?: SourceIntent | undefined;
+  /** Past tense for the outcome line: "Disabled by alice@… at …". */
+  done: string;
+  /** What a dry run did not do: "would have been disabled". */
+  wouldHave: string;
+  /** The first word of "… failed": "Disable failed (…)". */
+  failed: string;
+}

@@ -1,0 +1,19 @@
+import type { ActionDefinition } from "./action-definition.js";
+
+/** How long after a reversible action its Undo is offered and accepted. */
+export const UNDO_WINDOW_MS = 86_400_000;
+
+/**
+ * Undo: restores the values recorded before a reversible action, while the account still holds
+ * what that action wrote. Offered with the decision's outcome line, not as a plain button.
+ */
+export const undo = {
+  kind: "undo",
+  id: "warden_undo",
+  title: "Undo",
+  reversible: false,
+  intent: "restore",
+  done: "Undone (previous values restored)",
+  wouldHave: "would have been undone",
+  failed: "Undo",
+} as const satisfies ActionDefinition<"undo">;

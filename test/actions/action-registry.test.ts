@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import {
+  ACTION_IDS,
+  ACTIONS,
+  actionById,
+  actionOf,
+  buttonsFor,
+  isReversible,
+  offeredActions,
+} from "../../src/actions/action-registry.js";
+import { assignOwnerControl } from "../../src/actions/assign-owner.js";
+import { BLOCK_KIT_LIMITS as L } from "../../src/adapters/slack/render/block-kit-limits.js";
+import { intentOfAction } from "../../src/remediation/account-change.js";
+import { decodeActionPayload, encodeActionPayload } from "../../src/views/action-payload.js";
+
+const NAME_60 = "x".repeat(60);
+
+describe("the action registry", () => {
+  it("keeps the Slack action_ids / Teams verbs that messages already sent carry", () => {
+    // These values are in stored messages: changing one would break every button already sent.
+    expect(ACTION_IDS).toEqual({
+      disable: "warden_disable",
+      restrict: "warden_restrict",
+      keep: "warden_keep",
+      not_mine: "warden_not_mine",
+      undo: "warden_undo",
+    });
+    expect(assignOwnerControl.id).toBe("warden_assign_owner");
+  });
+
+  it("gives every action a unique kind and id, and finds each by its id", () => {
+    const ids = [...ACTIONS.map((a) => a.id), assignOwnerControl.id];
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ACTIONS.map((a) => a.kind)).size).toBe(ACTIONS.length);
+    for (const action of ACTIONS) {
+      expect(actionById(action.id)?.kind).toBe(action.kind);
+      expect(actionOf(action.kind)).toBe(action);
+    }
+    expect(actionById("warden_disable_all")).toBeUndefined();
+  });
+
+  it("gives every action what Slack and Teams render: a title, its words, a confirmation within Slack's limits", () => {
+    for (const action of ACTIONS.map((a) => actionOf(a.kind))) {
+      expect(action.id.length, action.kind).toBeLessThanOrEqual(L.actionId);
+      expect(action.title.trim().length, action.kind).toBeGreaterThan(0);
+      expect(action.title.length, action.kind).toBeLessThanOrEqual(L.confirmButton);
+      for (const words of [action.done, action.wouldHave, action.failed]) {
+        expect(words.trim().length, action.kind).toBeGreaterThan(0);
+      }
+      if (action.confirm) {
+        const text = action.confirm(NAME_60);
+        expect(text, action.kind).toContain(NAME_60);
+        expect(text.length, action.kind).toBeLessThanOrEqual(L.confirmText);
+        expect(`${action.title} ${NAME_60}?`.length).toBeLessThanOrEqual(L.confirmTitle);
+      }
+    }
+  });
+
+  it("asks before Disable and Restrict, asks Keep's reason, and marks only Disable as dangerous", () => {
+    const confirmed = ACTIONS.filter((a) => actionOf(a.kind).confirm).map((a) => a.kind);
+    expect(confirmed).toEqual(["disable", "restrict"]);
+    expect(ACTIONS.filter((a) => actionOf(a.kind).asksReason).map((a) => a.kind)).toEqual(["keep"]);
+    expect(
+      ACTIONS.filter((a) => actionOf(a.kind).style).map((a) => [a.kind, actionOf(a.kind).style]),
+    ).toEqual([["disable", "danger"]]);
+  });
+
+  it("offers Restrict only to an account that is not web-service-only already, and Undo never as a button", () => {
+    const findings = [{ rule: "dormant" }];
+    expect(offeredActions({ canLogIntoUi: true, findings })).toEqual([
+      "disable",
+      "restrict",
+      "keep",
+      "not_mine",
+    ]);
+    expect(offeredActions({ canLogIntoUi: false, findings })).toEqual(["disable", "keep", "not_mine"]);
+  });
+
+  it("renders a message's actions in button order, leaving out a kind no action declares", () => {
+    const kinds = buttonsFor({ actions: ["not_mine", "retired_action", "keep", "disable"] }).map(
+      (a) => a.kind,
+    );
+    expect(kinds).toEqual(["disable", "keep", "not_mine"]);
+  });
+
+  it("lets exactly the actions that ask the source for a fixed intent be undone", () => {
+    for (const action of ACTIONS) {
+      const change = intentOfAction(action.kind);
+      expect(isReversible(action.kind), action.kind).toBe(
+        action.kind === "disable" || action.kind === "restrict",
+      );
+      // A reversible action must ask for a known intent, or Undo would not know what to put back.
+      if (isReversible(action.kind)) expect(change, action.kind).toBeDefined();
+    }
+    expect(intentOfAction("disable")).toEqual({ kind: "disable" });
+    expect(intentOfAction("restrict")).toEqual({ kind: "restrict_to_api" });
+    expect(intentOfAction("keep")).toBeUndefined();
+    expect(intentOfAction("undo")).toBeUndefined();
+    expect(isReversible("assign_owner")).toBe(false);
+  });
+
+  it("carries every action through a button value and back; an unknown action is refused", () => {
+    for (const action of ACTIONS) {
+      const payload = { a: action.kind, s: "servicenow", id: "abc", r: [] };
+      expect(decodeActionPayload(encodeActionPayload(payload))).toMatchObject(payload);
+    }
+    expect(
+      decodeActionPayload(JSON.stringify({ a: "assign_owner", s: "servicenow", id: "abc", r: [] })),
+    ).toBe(undefined);
+  });
+});
