@@ -7,9 +7,7 @@ import {
   UnreachableRecipientError,
 } from "../../src/notify/deliver-outbox.js";
 import { enqueueOwnerMessages } from "../../src/notify/enqueue-owner-messages.js";
-import { viewFromJson, viewToJson } from "../../src/notify/view-json.js";
 import { enqueue, getOutboxItem, listOutbox, type OutboxItem } from "../../src/store/outbox.js";
-import type { OwnerMessageView } from "../../src/views/build-owner-messages.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
 
 async function scanned() {
@@ -28,7 +26,7 @@ function recordingSender(behaviour: (item: OutboxItem, n: number) => Promise<voi
     async send(item) {
       await behaviour(item, n++);
       sent.push(item);
-      return { messageRef: JSON.stringify({ channel: `D${item.id}`, ts: `${item.id}.0001` }) };
+      return { ref: { platform: "slack" as const, channel: `D${item.id}`, ts: `${item.id}.0001` } };
     },
   };
   return { sender, sent };
@@ -52,7 +50,8 @@ describe("owner messages through the outbox", () => {
     const recipients = queued.filter((i) => i.kind === "owner_message").map((i) => i.recipient);
     expect(new Set(recipients).size).toBe(recipients.length);
     const raj = queued.find((i) => i.recipient === "raj.patel@acme.example");
-    const view = viewFromJson<OwnerMessageView>(raj!.payload);
+    if (raj?.message?.kind !== "owner_message") throw new Error("Raj has no owner message");
+    const view = raj.message.view;
     expect(view.accounts.length).toBeGreaterThan(1);
     expect(view.accounts[0]!.risk).toBeGreaterThanOrEqual(view.accounts.at(-1)!.risk);
     expect(queued.some((i) => i.kind === "unowned" && i.recipient === "C_ADMIN")).toBe(true);
@@ -136,19 +135,19 @@ describe("owner messages through the outbox", () => {
     expect(waiting).toMatchObject({ kind: "owner_message", attempts: 1 });
 
     // The next scan found something else for Raj (one account left): his waiting message carries it.
-    const view = viewFromJson<OwnerMessageView>(waiting!.payload);
+    if (waiting?.message?.kind !== "owner_message") throw new Error("Raj's message is not waiting");
+    const view = waiting.message.view;
     expect(view.accounts.length).toBeGreaterThan(1);
     const newer = enqueue(db, {
       platform: "slack",
-      kind: "owner_message",
       recipient: "raj.patel@acme.example",
       dedupeKey: "slack:owner:raj.patel@acme.example:newer-content",
-      payload: viewToJson({ ...view, accounts: view.accounts.slice(0, 1) }),
+      message: { kind: "owner_message", view: { ...view, accounts: view.accounts.slice(0, 1) } },
       now: NOW,
       replacePending: true,
     });
-    expect(newer).toBe(waiting!.id);
-    expect(getOutboxItem(db, waiting!.id)).toMatchObject({
+    expect(newer).toBe(waiting.id);
+    expect(getOutboxItem(db, waiting.id)).toMatchObject({
       dedupeKey: "slack:owner:raj.patel@acme.example:newer-content",
       attempts: 1,
       failingSince: NOW,
@@ -158,6 +157,7 @@ describe("owner messages through the outbox", () => {
     await deliverOutbox({ db, sender, now: () => new Date(NOW.getTime() + 3_600_000), logger: silentLogger });
     const toRaj = sent.filter((i) => i.recipient === "raj.patel@acme.example");
     expect(toRaj).toHaveLength(1);
-    expect(viewFromJson<OwnerMessageView>(toRaj[0]!.payload).accounts).toHaveLength(1);
+    const delivered = toRaj[0]?.message;
+    expect(delivered?.kind === "owner_message" && delivered.view.accounts).toHaveLength(1);
   });
 });
