@@ -37,8 +37,9 @@ export function oneOf<T extends string>(values: readonly T[]): Codec<T> {
 /** A string whose values another part of warden defines (checked as text only). */
 export const textAs = <T extends string>(): Codec<T> => text as Codec<T>;
 
-// The form Date.prototype.toISOString writes (https://tc39.es/ecma262/#sec-date-time-string-format).
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+// The form Date.prototype.toISOString writes, with the expanded years beyond 0000-9999
+// (https://tc39.es/ecma262/#sec-date-time-string-format, #sec-expanded-years).
+const ISO_DATE = /^(\d{4}|[+-]\d{6})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** A Date, stored as an ISO-8601 UTC string. */
 export const date: Codec<Date> = {

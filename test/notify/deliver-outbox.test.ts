@@ -121,6 +121,32 @@ describe("owner messages through the outbox", () => {
     expect(listOutbox(db, "failed")[0]).toMatchObject({ kind: "unowned", lastError: "channel_not_found" });
   });
 
+  it("fails a message whose stored payload cannot be read, saying why, and delivers the rest", async () => {
+    const { db } = await scanned();
+    enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    // A row written by hand (or damaged): its digest has no date where one must be.
+    const insert = db.prepare(
+      `INSERT INTO outbox (platform, kind, recipient, dedupe_key, payload, status, created_at)
+       VALUES ('slack', ?, 'C_DIGEST', ?, ?, 'pending', ?)`,
+    );
+    insert.run("digest", "broken-digest", '{"generatedAt":"last Tuesday"}', NOW.toISOString());
+    insert.run("owner_message", "broken-json", "{not json", NOW.toISOString());
+    const readable = listOutbox(db, "pending").filter((item) => !item.unreadable).length;
+    const { sender, sent } = recordingSender();
+
+    const result = await deliver(db, sender);
+
+    expect(sent).toHaveLength(readable);
+    expect(result).toMatchObject({ sent: readable, failed: 2 });
+    const failed = listOutbox(db, "failed");
+    expect(failed.map((i) => [i.dedupeKey, i.lastError])).toEqual([
+      ["broken-digest", "the stored digest message is malformed: view.generatedAt is not an ISO date"],
+      ["broken-json", "the stored owner_message message is not JSON"],
+    ]);
+    const audited = db.prepare("SELECT count(*) FROM audit_log WHERE event = 'message.failed'").pluck().get();
+    expect(audited).toBe(2);
+  });
+
   it("gives a message still waiting for its owner the new content instead of queuing a second one", async () => {
     const { db } = await scanned();
     enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
