@@ -16,7 +16,7 @@ export function listFixedAccountsShown(db: Database, platform: string): FixedAcc
     .prepare(
       `SELECT m.outbox_id, m.source, m.account_id FROM message_accounts m JOIN outbox o ON o.id = m.outbox_id
         WHERE o.platform = ? AND o.kind = 'owner_message' AND o.status = 'sent' AND m.answered_at IS NULL
-          AND json_extract(o.payload, '$.supersededBy') IS NULL
+          AND json_valid(o.payload) AND json_extract(o.payload, '$.supersededBy') IS NULL
           AND NOT EXISTS (SELECT 1 FROM findings f WHERE f.source = m.source AND f.account_id = m.account_id
                            AND f.resolved_at IS NULL)`,
     )

@@ -51,7 +51,8 @@ export interface UnreadableOutboxItem extends OutboxItemHeader {
 /** An item as the store returns it: decoded, or unreadable with the reason. */
 export type StoredOutboxItem = OutboxItem | UnreadableOutboxItem;
 
-interface OutboxRow {
+/** A row of the outbox table, as SQLite returns `SELECT *`. */
+export interface OutboxRow {
   id: number;
   platform: string;
   kind: string;
@@ -83,8 +84,8 @@ function parseStored(json: string, what: string): unknown {
 const readStoredRef = (platform: string, json: string): MessageRef =>
   decodeMessageRef(platform, parseStored(json, `the stored ${platform} message reference`));
 
-/** Decodes a row once, here: callers and senders get typed messages and references. */
-const toItem = (row: OutboxRow): StoredOutboxItem => {
+/** Decodes a row once, here (src/store): callers and senders get typed messages and references. */
+export const toItem = (row: OutboxRow): StoredOutboxItem => {
   const header = {
     id: row.id,
     platform: row.platform,
@@ -442,7 +443,7 @@ export function listUnansweredMessages(db: Database, sentBefore: Date, now: Date
       `SELECT o.id, o.platform, o.recipient, o.sent_at, o.message_ref, m.source, m.account_id
          FROM outbox o JOIN message_accounts m ON m.outbox_id = o.id
         WHERE o.kind = 'owner_message' AND o.status = 'sent' AND o.sent_at <= ? AND m.answered_at IS NULL
-          AND json_extract(o.payload, '$.supersededBy') IS NULL
+          AND json_valid(o.payload) AND json_extract(o.payload, '$.supersededBy') IS NULL
           AND EXISTS (SELECT 1 FROM findings f WHERE f.source = m.source AND f.account_id = m.account_id
                        AND f.resolved_at IS NULL AND (f.accepted_until IS NULL OR f.accepted_until <= ?))
         ORDER BY o.id`,

@@ -6,7 +6,9 @@ import {
   RateLimitedError,
   UnreachableRecipientError,
 } from "../../src/notify/deliver-outbox.js";
+import { enqueueFollowUps } from "../../src/notify/enqueue-follow-ups.js";
 import { enqueueOwnerMessages } from "../../src/notify/enqueue-owner-messages.js";
+import { markFixedAccounts } from "../../src/notify/mark-fixed-accounts.js";
 import { enqueue, getOutboxItem, listOutbox, type OutboxItem } from "../../src/store/outbox.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
 
@@ -145,6 +147,17 @@ describe("owner messages through the outbox", () => {
     ]);
     const audited = db.prepare("SELECT count(*) FROM audit_log WHERE event = 'message.failed'").pluck().get();
     expect(audited).toBe(2);
+
+    // Even one marked sent (a damaged database) does not stop the next run from queueing.
+    db.prepare("UPDATE outbox SET status = 'sent' WHERE dedupe_key = 'broken-json'").run();
+    const later = new Date(NOW.getTime() + 10 * 86_400_000);
+    expect(() => markFixedAccounts(db, { platform: "slack", now: later })).not.toThrow();
+    expect(() =>
+      enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: later }),
+    ).not.toThrow();
+    expect(
+      enqueueFollowUps(db, { now: later, adminChannels: { slack: "C_ADMIN" } }).reminders,
+    ).toBeGreaterThan(0);
   });
 
   it("gives a message still waiting for its owner the new content instead of queuing a second one", async () => {
