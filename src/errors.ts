@@ -64,3 +64,9 @@ export class UsageError extends WardenError {
     super("E_USAGE", message);
   }
 }
+
+/**
+ * A stored outbox message (or message reference) cannot be read or written: the delivery marks the
+ * item failed with this reason instead of sending something wrong. Code E_OUTBOX_MALFORMED.
+ */
+export class OutboxMessageError extends WardenError {}

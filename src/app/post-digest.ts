@@ -4,7 +4,6 @@ import { inDeliveryLane } from "../notify/delivery-lane.js";
 import { enqueueFollowUps } from "../notify/enqueue-follow-ups.js";
 import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
 import { markFixedAccounts } from "../notify/mark-fixed-accounts.js";
-import { viewToJson } from "../notify/view-json.js";
 import { resolvePendingDecisions } from "../remediation/resolve-pending-decisions.js";
 import { recordDigest } from "../store/digests.js";
 import { enqueue, outboxStatusOf } from "../store/outbox.js";
@@ -47,10 +46,9 @@ async function postDigestNow(warden: Warden): Promise<{ sent: number; failed: nu
     writeTransaction(warden.db, () => {
       enqueue(warden.db, {
         platform: target.platform,
-        kind: "digest",
         recipient: channel,
         dedupeKey,
-        payload: viewToJson(view),
+        message: { kind: "digest", view },
         now,
       });
       recordDigest(warden.db, {

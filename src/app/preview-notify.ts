@@ -1,18 +1,12 @@
 import type { Database } from "better-sqlite3";
 import { UsageError } from "../errors.js";
-import type { FollowUpView } from "../notify/enqueue-follow-ups.js";
 import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
 import { markFixedAccounts } from "../notify/mark-fixed-accounts.js";
-import { viewFromJson } from "../notify/view-json.js";
 import { getChatUserId } from "../store/chat-users.js";
 import { findPersonalRef, getConversationRef, listTeamRefs } from "../store/conversation-refs.js";
 import { outboxMark } from "../store/count-queued-since.js";
 import { getOutboxItem, listOutbox, type OutboxItem, type OutboxKind } from "../store/outbox.js";
-import {
-  buildOwnerMessages,
-  type OwnerAccountView,
-  type OwnerMessageView,
-} from "../views/build-owner-messages.js";
+import { buildOwnerMessages } from "../views/build-owner-messages.js";
 import { type ChatChannels, configuredChats } from "./chat-targets.js";
 import type { Warden } from "./open-warden.js";
 
@@ -95,7 +89,10 @@ export function previewNotify(warden: Warden): NotifyPreview {
       for (const target of targets) {
         markFixedAccounts(db, { platform: target.platform, now });
         enqueueOwnerMessages(db, { platform: target.platform, adminChannel: target.adminChannel, now });
-        const pending = listOutbox(db, "pending", target.platform);
+        // An item whose stored message cannot be read is never sent (notify marks it failed).
+        const pending = listOutbox(db, "pending", target.platform).filter(
+          (item): item is OutboxItem => !item.unreadable,
+        );
         const messages = pending.map((item) =>
           describeItem(db, target, item, { queuedEarlier: item.id <= lastId, now, maxAgeMs }),
         );
@@ -115,10 +112,9 @@ export function previewNotify(warden: Warden): NotifyPreview {
   return { generatedAt: now, platforms };
 }
 
-function accountsOf(item: OutboxItem): PreviewAccount[] {
-  if (item.kind === "digest" || item.kind === "message_update") return [];
-  const { accounts } = viewFromJson<{ accounts?: OwnerAccountView[] } | FollowUpView>(item.payload);
-  return (accounts ?? []).map((a) => ({
+function accountsOf({ message }: OutboxItem): PreviewAccount[] {
+  if (message.kind === "digest" || message.kind === "message_update") return [];
+  return message.view.accounts.map((a) => ({
     userName: a.userName,
     name: a.name,
     rules: a.findings.map((f) => f.rule),
@@ -135,8 +131,7 @@ function describeItem(
   return {
     kind: item.kind,
     recipient: item.recipient,
-    recipientName:
-      item.kind === "owner_message" ? viewFromJson<OwnerMessageView>(item.payload).owner.name : undefined,
+    recipientName: item.message.kind === "owner_message" ? item.message.view.owner.name : undefined,
     ...route,
     queuedEarlier: options.queuedEarlier,
     lastError: item.lastError,
@@ -155,7 +150,8 @@ function routeOf(
     admin
       ? { route: "rerouted", detail: `rerouted to the admin channel ${admin}: ${why}` }
       : { route: "unreachable", detail: `would fail: ${why}, and no admin channel is set to reroute to` };
-  switch (item.kind) {
+  const { message } = item;
+  switch (message.kind) {
     case "owner_message":
       return target.platform === "slack"
         ? slackOwnerRoute(db, item.recipient, freshness, reroute, admin)
@@ -163,8 +159,7 @@ function routeOf(
     case "reminder":
       return { route: "thread", detail: `a reply under the message ${item.recipient} got earlier` };
     case "message_update": {
-      const { outboxId } = JSON.parse(item.payload) as { outboxId: number };
-      const original = getOutboxItem(db, outboxId);
+      const original = getOutboxItem(db, message.view.outboxId);
       return {
         route: "update",
         detail: `an update, in place, of the message sent to ${original?.recipient ?? "an unknown recipient"}`,

@@ -1,7 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { Logger } from "../logger.js";
 import { deliverOutbox, type OutboxSender } from "../notify/deliver-outbox.js";
-import { viewToJson } from "../notify/view-json.js";
 import type { ActionRequest, ActionResult } from "../remediation/handle-action.js";
 import { findAccount } from "../store/accounts.js";
 import { enqueue } from "../store/outbox.js";
@@ -43,10 +42,9 @@ export function withNotMineRouting(
     };
     enqueue(db, {
       platform,
-      kind: "not_mine",
       recipient: adminChannel,
       dedupeKey: `${platform}:not_mine:${result.decision.id}`,
-      payload: viewToJson({ accounts: [view], ...disowned }),
+      message: { kind: "not_mine", view: { accounts: [view], ...disowned } },
       now: now(),
     });
     await deliverOutbox({ db, sender: options.sender(), now, logger: options.logger });

@@ -11,14 +11,14 @@ import {
   recordMessageAccounts,
   recordRefusal,
   recordRetry,
+  type StoredOutboxItem,
   setOutboxStatus,
 } from "../store/outbox.js";
 import { writeTransaction } from "../store/write-transaction.js";
-import type { OwnerAccountView } from "../views/build-owner-messages.js";
 import { DeliveryError, UnreachableRecipientError } from "./delivery-error.js";
+import { encodeMessageRef, type MessageRef } from "./message-ref.js";
 import { RETRY_MAX_MS, retryDelayMs } from "./retry-delay.js";
 import { supersedeOlderMessages } from "./supersede-older-messages.js";
-import { viewFromJson, viewToJson } from "./view-json.js";
 
 export { DeliveryError, UnreachableRecipientError } from "./delivery-error.js";
 
@@ -26,10 +26,10 @@ export { DeliveryError, UnreachableRecipientError } from "./delivery-error.js";
 export interface OutboxSender {
   readonly platform: string;
   /**
-   * Sends one item; returns where it landed. Throws RateLimitedError to be called again later,
-   * DeliveryError (UnreachableRecipientError) to say whether the failure can clear.
+   * Sends one decoded item; returns where it landed. Throws RateLimitedError to be called again
+   * later, DeliveryError (UnreachableRecipientError) to say whether the failure can clear.
    */
-  send(item: OutboxItem): Promise<{ messageRef: string }>;
+  send(item: OutboxItem): Promise<{ ref: MessageRef }>;
 }
 
 /** The platform asked us to slow down: wait `retryAfterMs`, then send the same item again. */
@@ -74,7 +74,8 @@ export interface DeliveryResult {
  * retry "later") puts the item back with backoff (retryDelayMs, or earlier when the failure says
  * when its cause clears); a permanent refusal marks it failed. An owner who cannot be reached has
  * their accounts posted to the admin channel once, saying why, while their own message keeps
- * waiting when the cause can clear.
+ * waiting when the cause can clear. An item whose stored message cannot be read is never sent: it
+ * is marked failed with the reason, and the run goes on.
  */
 export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> {
   const { db, sender, logger } = deps;
@@ -114,14 +115,25 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
   return result;
 
   /** Returns true when the run must stop (every further call would be refused the same way). */
-  async function deliverBatch(items: OutboxItem[]): Promise<boolean> {
+  async function deliverBatch(items: StoredOutboxItem[]): Promise<boolean> {
     for (const item of items) {
       if (!setOutboxStatus(db, item.id, "pending", "sending")) continue; // another sender took it
+      if (item.unreadable) {
+        recordFailure(
+          item,
+          new DeliveryError(item.unreadable.message, { retry: "never", cause: item.unreadable }),
+        );
+        logger.error(
+          { outboxId: item.id, code: item.unreadable.code },
+          "message not sent: it cannot be read",
+        );
+        continue;
+      }
       let waits = 0;
       for (;;) {
         try {
-          const { messageRef } = await sender.send(item);
-          recordSent(item, messageRef);
+          const { ref } = await sender.send(item);
+          recordSent(item, ref);
           result.sent += 1;
           break;
         } catch (error) {
@@ -142,15 +154,15 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
     return false;
   }
 
-  function recordSent(item: OutboxItem, messageRef: string): void {
+  function recordSent(item: OutboxItem, ref: MessageRef): void {
+    const { message } = item;
     writeTransaction(db, () => {
-      setOutboxStatus(db, item.id, "sending", "sent", { sentAt: deps.now(), messageRef });
-      if (item.kind === "owner_message" || item.kind === "unowned") {
-        const { accounts } = viewFromJson<{ accounts: OwnerAccountView[] }>(item.payload);
+      setOutboxStatus(db, item.id, "sending", "sent", { sentAt: deps.now(), ref });
+      if (message.kind === "owner_message" || message.kind === "unowned") {
         recordMessageAccounts(
           db,
           item.id,
-          accounts.map((a) => ({
+          message.view.accounts.map((a) => ({
             source: a.source,
             accountId: a.accountId,
             rules: a.findings.map((f) => f.rule),
@@ -158,7 +170,7 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
         );
       }
       // The owner holds one message with live buttons: the one just delivered.
-      if (item.kind === "owner_message") supersedeOlderMessages(db, item, deps.now());
+      if (message.kind === "owner_message") supersedeOlderMessages(db, { ...item, message }, deps.now());
       appendAudit(db, {
         at: deps.now(),
         event: "message.sent",
@@ -168,20 +180,21 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
           outboxId: item.id,
           kind: item.kind,
           platform: item.platform,
-          messageRef,
+          messageRef: JSON.stringify(encodeMessageRef(ref)),
           attempts: item.attempts + 1,
         },
       });
     });
   }
 
-  function recordFailure(item: OutboxItem, failure: DeliveryError): void {
+  function recordFailure(item: StoredOutboxItem, failure: DeliveryError): void {
     const at = deps.now();
-    const reroutes =
-      failure instanceof UnreachableRecipientError && item.kind === "owner_message" && deps.adminChannel;
+    const owner = item.message?.kind === "owner_message" ? item.message : undefined;
+    const adminChannel = deps.adminChannel;
+    const reroutes = failure instanceof UnreachableRecipientError && owner && adminChannel;
     const error = reroutes ? `${failure.message}; sent to the admin channel instead` : failure.message;
     writeTransaction(db, () => {
-      if (reroutes && reroute(item, failure, deps.adminChannel as string)) result.rerouted += 1;
+      if (reroutes && reroute({ ...item, message: owner }, failure, adminChannel)) result.rerouted += 1;
       if (failure.retry === "later") {
         // attempts counts this attempt too (it was incremented when the item was marked 'sending').
         const backoff = new Date(at.getTime() + retryDelayMs(item.attempts + 1));
@@ -227,20 +240,25 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
    * The owner cannot be reached: their accounts go to the admins once (per message content), with
    * the reason and whether warden keeps trying. Returns false when that was done already.
    */
-  function reroute(item: OutboxItem, failure: DeliveryError, adminChannel: string): boolean {
-    const { accounts } = viewFromJson<{ accounts: OwnerAccountView[] }>(item.payload);
+  function reroute(
+    item: Pick<OutboxItem<"owner_message">, "id" | "platform" | "recipient" | "dedupeKey" | "message">,
+    failure: DeliveryError,
+    adminChannel: string,
+  ): boolean {
     const reason = failure.message;
     const queued = enqueue(db, {
       platform: item.platform,
-      kind: "unowned",
       recipient: adminChannel,
       dedupeKey: `${item.dedupeKey}:rerouted`,
-      payload: viewToJson({
-        accounts,
-        unreachableOwner: item.recipient,
-        reason,
-        ownerRetried: failure.retry === "later",
-      }),
+      message: {
+        kind: "unowned",
+        view: {
+          accounts: item.message.view.accounts,
+          unreachableOwner: item.recipient,
+          reason,
+          ownerRetried: failure.retry === "later",
+        },
+      },
       now: deps.now(),
     });
     if (queued === undefined) return false;

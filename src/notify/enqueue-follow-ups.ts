@@ -3,7 +3,7 @@ import { enqueue, listUnansweredMessages } from "../store/outbox.js";
 import { writeTransaction } from "../store/write-transaction.js";
 import { buildAccountView } from "../views/build-account-view.js";
 import type { OwnerAccountView } from "../views/build-owner-messages.js";
-import { viewToJson } from "./view-json.js";
+import type { MessageRef } from "./message-ref.js";
 
 const DAY = 86_400_000;
 
@@ -11,7 +11,7 @@ const DAY = 86_400_000;
 export interface FollowUpView {
   ownerEmail: string;
   /** The original message: where to reply, and since when it waits. */
-  replyTo: string | undefined;
+  replyTo: MessageRef | undefined;
   originalId: number;
   sentAt: Date;
   accounts: OwnerAccountView[];
@@ -49,17 +49,16 @@ export function enqueueFollowUps(
       if (accounts.length === 0) continue;
       const view: FollowUpView = {
         ownerEmail: message.ownerEmail,
-        replyTo: message.messageRef,
+        replyTo: message.ref,
         originalId: message.outboxId,
         sentAt: message.sentAt,
         accounts,
       };
       const reminded = enqueue(db, {
         platform: message.platform,
-        kind: "reminder",
         recipient: message.ownerEmail,
         dedupeKey: `${message.platform}:reminder:${message.outboxId}`,
-        payload: viewToJson(view),
+        message: { kind: "reminder", view },
         now,
       });
       if (reminded !== undefined) counts.reminders += 1;
@@ -67,10 +66,9 @@ export function enqueueFollowUps(
       if (message.sentAt <= escalateBefore && adminChannel) {
         const escalated = enqueue(db, {
           platform: message.platform,
-          kind: "escalation",
           recipient: adminChannel,
           dedupeKey: `${message.platform}:escalation:${message.outboxId}`,
-          payload: viewToJson(view),
+          message: { kind: "escalation", view },
           now,
         });
         if (escalated !== undefined) counts.escalations += 1;

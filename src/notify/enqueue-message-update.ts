@@ -10,10 +10,9 @@ export function enqueueMessageUpdate(db: Database, outboxId: number, now: Date):
   if (!item) return false;
   enqueue(db, {
     platform: item.platform,
-    kind: "message_update",
     recipient: item.recipient,
     dedupeKey: `${item.platform}:update:${outboxId}:${now.toISOString()}`,
-    payload: JSON.stringify({ outboxId }),
+    message: { kind: "message_update", view: { outboxId } },
     now,
   });
   return true;

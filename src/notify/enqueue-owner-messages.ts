@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Database } from "better-sqlite3";
-import { enqueue, setOutboxPayload } from "../store/outbox.js";
+import { hasPendingOwnerMessage } from "../store/has-pending-owner-message.js";
+import { enqueue, setOutboxMessage } from "../store/outbox.js";
 import { listScans } from "../store/scans.js";
 import { writeTransaction } from "../store/write-transaction.js";
 import {
@@ -15,7 +16,6 @@ import {
   type LiveOwnerMessage,
   listLiveOwnerMessages,
 } from "./live-owner-messages.js";
-import { viewToJson } from "./view-json.js";
 
 /**
  * What an owner was told: accounts, their rules, and any Keep that expired since (so a finding
@@ -64,16 +64,15 @@ export function enqueueOwnerMessages(
       if (!asksNew) {
         for (const older of theirs) updateInPlace(db, older, message, currentOwner, now);
       }
-      if (!message || (!asksNew && !hasPending(db, platform, recipient))) continue;
+      if (!message || (!asksNew && !hasPendingOwnerMessage(db, platform, recipient))) continue;
       // buildOwnerMessages keys owners by their normalised email (normalizeEmail): one recipient each.
       // The key names the live message it follows, so the same content can be asked again later.
       const after = theirs.at(-1)?.outboxId ?? 0;
       const id = enqueue(db, {
         platform,
-        kind: "owner_message",
         recipient,
         dedupeKey: `${platform}:owner:${recipient}:${contentKey(message.accounts)}:after:${after}`,
-        payload: viewToJson(message),
+        message: { kind: "owner_message", view: message },
         now,
         // An earlier message that could not be delivered yet takes this content: one message, the latest.
         replacePending: true,
@@ -83,25 +82,14 @@ export function enqueueOwnerMessages(
     if (unowned.length > 0 && options.adminChannel) {
       enqueue(db, {
         platform,
-        kind: "unowned",
         recipient: options.adminChannel,
         dedupeKey: `${platform}:unowned:${options.adminChannel}:${contentKey(unowned)}`,
-        payload: viewToJson({ accounts: unowned }),
+        message: { kind: "unowned", view: { accounts: unowned } },
         now,
       });
     }
   });
   return { owners, unowned: unowned.length };
-}
-
-function hasPending(db: Database, platform: string, recipient: string): boolean {
-  return (
-    db
-      .prepare(
-        `SELECT 1 FROM outbox WHERE platform = ? AND kind = 'owner_message' AND recipient = ? AND status = 'pending'`,
-      )
-      .get(platform, recipient) !== undefined
-  );
 }
 
 /**
@@ -146,6 +134,6 @@ function updateInPlace(
     return shown;
   });
   if (!changed) return;
-  setOutboxPayload(db, older.outboxId, viewToJson(older.view));
+  setOutboxMessage(db, older.outboxId, { kind: "owner_message", view: older.view });
   enqueueMessageUpdate(db, older.outboxId, now);
 }

@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
+import { listLiveOwnerItems } from "../store/list-live-owner-items.js";
 import type { OwnerAccountView, OwnerMessageView } from "../views/build-owner-messages.js";
-import { viewFromJson } from "./view-json.js";
 
 /** A delivered owner message that no newer message replaced: its buttons are live. */
 export interface LiveOwnerMessage {
@@ -14,22 +14,10 @@ export interface LiveOwnerMessage {
  * superseded. Normally one per owner; a database from before superseding may hold several.
  */
 export function listLiveOwnerMessages(db: Database, platform: string): Map<string, LiveOwnerMessage[]> {
-  const rows = db
-    .prepare(
-      `SELECT id, recipient, payload, sent_at FROM outbox
-        WHERE platform = ? AND kind = 'owner_message' AND status = 'sent'
-          AND json_extract(payload, '$.supersededBy') IS NULL
-        ORDER BY id`,
-    )
-    .all(platform) as { id: number; recipient: string; payload: string; sent_at: string | null }[];
   const byRecipient = new Map<string, LiveOwnerMessage[]>();
-  for (const row of rows) {
-    const message = {
-      outboxId: row.id,
-      sentAt: new Date(row.sent_at ?? 0),
-      view: viewFromJson<OwnerMessageView>(row.payload),
-    };
-    byRecipient.set(row.recipient, [...(byRecipient.get(row.recipient) ?? []), message]);
+  for (const item of listLiveOwnerItems(db, platform)) {
+    const message = { outboxId: item.id, sentAt: item.sentAt ?? new Date(0), view: item.message.view };
+    byRecipient.set(item.recipient, [...(byRecipient.get(item.recipient) ?? []), message]);
   }
   return byRecipient;
 }

@@ -1,9 +1,8 @@
 import type { Database } from "better-sqlite3";
 import type { DecisionRecord } from "../store/decisions.js";
-import { getOutboxItem, setOutboxPayload } from "../store/outbox.js";
+import { getOutboxItem, setOutboxMessage } from "../store/outbox.js";
 import type { OwnerMessageView } from "../views/build-owner-messages.js";
 import { toDecisionLineView } from "../views/to-decision-line-view.js";
-import { viewFromJson, viewToJson } from "./view-json.js";
 
 /**
  * Writes a decision into the owner message it was taken from (outbox id `m` of the button) and
@@ -18,11 +17,11 @@ export function recordDecisionInMessage(
 ): OwnerMessageView | undefined {
   if (outboxId === undefined) return undefined;
   const item = getOutboxItem(db, outboxId);
-  if (item?.kind !== "owner_message" || item.platform !== platform) return undefined;
-  const view = viewFromJson<OwnerMessageView>(item.payload);
+  if (item?.message?.kind !== "owner_message" || item.platform !== platform) return undefined;
+  const view = item.message.view;
   const account = view.accounts.find((a) => a.accountId === decision.accountId);
   if (!account) return undefined;
   account.decision = toDecisionLineView(decision);
-  setOutboxPayload(db, outboxId, viewToJson(view));
+  setOutboxMessage(db, outboxId, { kind: "owner_message", view });
   return view;
 }

@@ -1,9 +1,7 @@
 import type { Database } from "better-sqlite3";
-import { setOutboxPayload } from "../store/outbox.js";
-import type { OwnerMessageView } from "../views/build-owner-messages.js";
+import { type OutboxItem, setOutboxMessage } from "../store/outbox.js";
 import { enqueueMessageUpdate } from "./enqueue-message-update.js";
 import { listLiveOwnerMessages } from "./live-owner-messages.js";
-import { viewToJson } from "./view-json.js";
 
 /**
  * Owner message `outboxId` was just delivered to `recipient`: every older live owner message of
@@ -15,11 +13,10 @@ import { viewToJson } from "./view-json.js";
  */
 export function supersedeOlderMessages(
   db: Database,
-  item: { id: number; platform: string; recipient: string; payload: string },
+  item: Pick<OutboxItem<"owner_message">, "id" | "platform" | "recipient" | "message">,
   sentAt: Date,
 ): number {
-  const newer = JSON.parse(item.payload) as Pick<OwnerMessageView, "accounts">;
-  const listed = new Set(newer.accounts.map((a) => `${a.source}:${a.accountId}`));
+  const listed = new Set(item.message.view.accounts.map((a) => `${a.source}:${a.accountId}`));
   const older = (listLiveOwnerMessages(db, item.platform).get(item.recipient) ?? []).filter(
     (m) => m.outboxId !== item.id,
   );
@@ -30,7 +27,7 @@ export function supersedeOlderMessages(
         account.decision.undoUntil = undefined;
       }
     }
-    setOutboxPayload(db, message.outboxId, viewToJson(message.view));
+    setOutboxMessage(db, message.outboxId, { kind: "owner_message", view: message.view });
     enqueueMessageUpdate(db, message.outboxId, sentAt);
   }
   return older.length;

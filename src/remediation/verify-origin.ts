@@ -1,7 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { findMessageShowing, getOutboxItem } from "../store/outbox.js";
 import type { ActionPayload } from "../views/action-payload.js";
-import type { OwnerMessageView } from "../views/build-owner-messages.js";
 
 /** Where a click came from, as the platform reported it (signed by Slack, authenticated by Bot Framework). */
 export interface ClickOrigin {
@@ -51,12 +50,12 @@ export function verifyOrigin(
 
 /** The newer message that superseded owner message `outboxId`, if one did. */
 function supersededBy(db: Database, outboxId: number) {
-  const item = getOutboxItem(db, outboxId);
-  if (item?.kind !== "owner_message") return undefined;
-  const newer = (JSON.parse(item.payload) as Pick<OwnerMessageView, "supersededBy">).supersededBy;
+  const message = getOutboxItem(db, outboxId)?.message;
+  if (message?.kind !== "owner_message") return undefined;
+  const newer = message.view.supersededBy;
   if (!newer) return undefined;
-  const listed = getOutboxItem(db, newer.outboxId)?.payload;
-  const accounts = listed ? (JSON.parse(listed) as Pick<OwnerMessageView, "accounts">).accounts : [];
+  const listed = getOutboxItem(db, newer.outboxId)?.message;
+  const accounts = listed?.kind === "owner_message" ? listed.view.accounts : [];
   return {
     sentAt: new Date(newer.sentAt),
     lists: (target: { s: string; id: string }) =>

@@ -291,4 +291,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE owner_overrides ADD COLUMN owner_name TEXT;
     `,
   },
+  {
+    version: 9,
+    name: "outbox: a follow-up's original message reference is stored as JSON, not as JSON text",
+    sql: `
+      -- Reminders and escalations held the reference of the message they follow up as a JSON
+      -- string inside their payload (parsed a second time by each sender). It becomes the JSON
+      -- object itself, decoded once with the message (src/notify/outbox-message.ts). A string that
+      -- is not JSON is left as it is: that item fails with the reason when it is delivered.
+      -- https://www.sqlite.org/json1.html#jset
+      UPDATE outbox SET payload = json_set(payload, '$.replyTo', json(json_extract(payload, '$.replyTo')))
+       WHERE kind IN ('reminder', 'escalation') AND json_valid(payload)
+         AND json_type(payload, '$.replyTo') = 'text' AND json_valid(json_extract(payload, '$.replyTo'));
+    `,
+  },
 ];

@@ -1,33 +1,32 @@
 import type { Database } from "better-sqlite3";
+import { OutboxMessageError } from "../errors.js";
+import { decodeMessageRef, encodeMessageRef, type MessageRef, refLocation } from "../notify/message-ref.js";
+import {
+  decodeOutboxMessage,
+  encodeOutboxMessage,
+  type OutboxKind,
+  type OutboxMessage,
+  type OutboxMessageOf,
+} from "../notify/outbox-message.js";
 import { writeTransaction } from "./write-transaction.js";
 
-export type OutboxKind =
-  | "owner_message"
-  | "unowned"
-  | "digest"
-  | "reminder"
-  | "escalation"
-  | "not_mine"
-  /** Re-render a sent owner message in place (payload: `{ "outboxId": n }`). */
-  | "message_update";
+export type { OutboxKind } from "../notify/outbox-message.js";
 export type OutboxStatus = "pending" | "sending" | "sent" | "failed" | "unknown";
 
-/** One message to send (or sent). `payload` is the neutral view, as JSON. */
-export interface OutboxItem {
+/** What the outbox knows of every item, whether or not its stored message can be read. */
+interface OutboxItemHeader {
   id: number;
   platform: string;
-  kind: OutboxKind;
   /** Owner email for direct messages; channel id for channel posts. */
   recipient: string;
   dedupeKey: string;
-  payload: string;
   status: OutboxStatus;
   attempts: number;
   lastError: string | undefined;
   createdAt: Date;
   sentAt: Date | undefined;
-  /** Where it landed, platform-specific JSON (Slack channel + ts, Teams conversation + activity id). */
-  messageRef: string | undefined;
+  /** Where it landed (Slack channel + ts, Teams conversation + activity id), once sent. */
+  ref: MessageRef | undefined;
   /** A 'pending' item waiting to be retried is not sent before this time. */
   notBefore: Date | undefined;
   /** The first failed attempt, while the item has not been delivered. */
@@ -35,10 +34,28 @@ export interface OutboxItem {
   lastAttemptAt: Date | undefined;
 }
 
-interface OutboxRow {
+/** One message to send (or sent), decoded: `message` is typed by its kind. */
+export interface OutboxItem<K extends OutboxKind = OutboxKind> extends OutboxItemHeader {
+  kind: K;
+  message: OutboxMessageOf<K>;
+  unreadable?: undefined;
+}
+
+/** A stored item whose message (or reference) cannot be read: it is never sent, only failed. */
+export interface UnreadableOutboxItem extends OutboxItemHeader {
+  kind: string;
+  message: undefined;
+  unreadable: OutboxMessageError;
+}
+
+/** An item as the store returns it: decoded, or unreadable with the reason. */
+export type StoredOutboxItem = OutboxItem | UnreadableOutboxItem;
+
+/** A row of the outbox table, as SQLite returns `SELECT *`. */
+export interface OutboxRow {
   id: number;
   platform: string;
-  kind: OutboxKind;
+  kind: string;
   recipient: string;
   dedupe_key: string;
   payload: string;
@@ -55,23 +72,45 @@ interface OutboxRow {
 
 const dateOf = (value: string | null): Date | undefined => (value ? new Date(value) : undefined);
 
-const toItem = (row: OutboxRow): OutboxItem => ({
-  id: row.id,
-  platform: row.platform,
-  kind: row.kind,
-  recipient: row.recipient,
-  dedupeKey: row.dedupe_key,
-  payload: row.payload,
-  status: row.status,
-  attempts: row.attempts,
-  lastError: row.last_error ?? undefined,
-  createdAt: new Date(row.created_at),
-  sentAt: row.sent_at ? new Date(row.sent_at) : undefined,
-  messageRef: row.message_ref ?? undefined,
-  notBefore: dateOf(row.not_before),
-  failingSince: dateOf(row.failing_since),
-  lastAttemptAt: dateOf(row.last_attempt_at),
-});
+/** The JSON text of a stored column; text that is not JSON is an OutboxMessageError. */
+function parseStored(json: string, what: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch (error) {
+    throw new OutboxMessageError("E_OUTBOX_MALFORMED", `${what} is not JSON`, { cause: error });
+  }
+}
+
+const readStoredRef = (platform: string, json: string): MessageRef =>
+  decodeMessageRef(platform, parseStored(json, `the stored ${platform} message reference`));
+
+/** Decodes a row once, here (src/store): callers and senders get typed messages and references. */
+export const toItem = (row: OutboxRow): StoredOutboxItem => {
+  const header = {
+    id: row.id,
+    platform: row.platform,
+    recipient: row.recipient,
+    dedupeKey: row.dedupe_key,
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.last_error ?? undefined,
+    createdAt: new Date(row.created_at),
+    sentAt: dateOf(row.sent_at),
+    notBefore: dateOf(row.not_before),
+    failingSince: dateOf(row.failing_since),
+    lastAttemptAt: dateOf(row.last_attempt_at),
+  };
+  let ref: MessageRef | undefined;
+  try {
+    ref = row.message_ref ? readStoredRef(row.platform, row.message_ref) : undefined;
+    const payload = parseStored(row.payload, `the stored ${row.kind} message`);
+    const message = decodeOutboxMessage(row.platform, row.kind, payload);
+    return { ...header, ref, kind: message.kind, message } as OutboxItem;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "E_OUTBOX_MALFORMED") throw error;
+    return { ...header, ref, kind: row.kind, message: undefined, unreadable: error as OutboxMessageError };
+  }
+};
 
 /**
  * Queues a message unless one with the same dedupe key exists; returns its id when queued.
@@ -84,14 +123,15 @@ export function enqueue(
   db: Database,
   item: {
     platform: string;
-    kind: OutboxKind;
     recipient: string;
     dedupeKey: string;
-    payload: string;
+    message: OutboxMessage;
     now: Date;
     replacePending?: boolean;
   },
 ): number | undefined {
+  const kind = item.message.kind;
+  const payload = JSON.stringify(encodeOutboxMessage(item.platform, item.message));
   return writeTransaction(db, () => {
     if (item.replacePending) {
       if (db.prepare("SELECT 1 FROM outbox WHERE dedupe_key = ?").get(item.dedupeKey)) return undefined;
@@ -101,11 +141,11 @@ export function enqueue(
            ORDER BY id DESC LIMIT 1`,
         )
         .pluck()
-        .get(item.platform, item.kind, item.recipient) as number | undefined;
+        .get(item.platform, kind, item.recipient) as number | undefined;
       if (waiting !== undefined) {
         db.prepare("UPDATE outbox SET dedupe_key = ?, payload = ? WHERE id = ?").run(
           item.dedupeKey,
-          item.payload,
+          payload,
           waiting,
         );
         return waiting;
@@ -116,12 +156,12 @@ export function enqueue(
         `INSERT INTO outbox (platform, kind, recipient, dedupe_key, payload, status, created_at)
          VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (dedupe_key) DO NOTHING`,
       )
-      .run(item.platform, item.kind, item.recipient, item.dedupeKey, item.payload, item.now.toISOString());
+      .run(item.platform, kind, item.recipient, item.dedupeKey, payload, item.now.toISOString());
     return result.changes === 1 ? Number(result.lastInsertRowid) : undefined;
   });
 }
 
-export function listOutbox(db: Database, status: OutboxStatus, platform?: string): OutboxItem[] {
+export function listOutbox(db: Database, status: OutboxStatus, platform?: string): StoredOutboxItem[] {
   return (
     db
       .prepare("SELECT * FROM outbox WHERE status = ? AND (? IS NULL OR platform = ?) ORDER BY id")
@@ -130,7 +170,7 @@ export function listOutbox(db: Database, status: OutboxStatus, platform?: string
 }
 
 /** Pending items of a platform whose retry time has come (or that never failed), oldest first. */
-export function listDueOutbox(db: Database, platform: string, now: Date): OutboxItem[] {
+export function listDueOutbox(db: Database, platform: string, now: Date): StoredOutboxItem[] {
   return (
     db
       .prepare(
@@ -148,7 +188,7 @@ export function outboxStatusOf(db: Database, dedupeKey: string): OutboxStatus | 
     | undefined;
 }
 
-export function getOutboxItem(db: Database, id: number): OutboxItem | undefined {
+export function getOutboxItem(db: Database, id: number): StoredOutboxItem | undefined {
   const row = db.prepare("SELECT * FROM outbox WHERE id = ?").get(id) as OutboxRow | undefined;
   return row ? toItem(row) : undefined;
 }
@@ -159,7 +199,7 @@ export function setOutboxStatus(
   id: number,
   from: OutboxStatus,
   to: OutboxStatus,
-  extra: { error?: string; sentAt?: Date; messageRef?: string } = {},
+  extra: { error?: string; sentAt?: Date; ref?: MessageRef } = {},
 ): boolean {
   return (
     db
@@ -173,7 +213,7 @@ export function setOutboxStatus(
         to,
         extra.error ?? null,
         extra.sentAt?.toISOString() ?? null,
-        extra.messageRef ?? null,
+        extra.ref ? JSON.stringify(encodeMessageRef(extra.ref)) : null,
         id,
         from,
       ).changes === 1
@@ -348,28 +388,30 @@ export function findMessageShowing(
     platform: row.platform,
     kind: row.kind,
     sentAt: row.sent_at ? new Date(row.sent_at) : undefined,
-    location: messageLocation(row.message_ref),
+    location: messageLocation(row.platform, row.message_ref),
   };
 }
 
-/** Slack refs are `{ channel, ts }`, Teams refs `{ conversationId, activityId, … }`. */
-function messageLocation(ref: string | null): MessageShowing["location"] {
-  if (!ref) return undefined;
-  try {
-    const r = JSON.parse(ref) as Record<string, unknown>;
-    const conversation = r.channel ?? r.conversationId;
-    const message = r.ts ?? r.activityId;
-    return typeof conversation === "string" && typeof message === "string"
-      ? { conversation, message }
-      : undefined;
-  } catch {
-    return undefined;
-  }
+/** Where a stored reference says a message landed; undefined when there is none or it cannot be read. */
+function messageLocation(platform: string, ref: string | null): MessageShowing["location"] {
+  const decoded = ref ? readRef(platform, ref) : undefined;
+  return decoded && refLocation(decoded);
 }
 
-/** Replaces the stored view of a sent message (after a decision changed what it shows). */
-export function setOutboxPayload(db: Database, id: number, payload: string): void {
-  db.prepare("UPDATE outbox SET payload = ? WHERE id = ?").run(payload, id);
+/**
+ * Replaces the stored message of sent item `id` (after a decision changed what it shows); the
+ * kind stays. Returns false when there is no such item of that kind.
+ */
+export function setOutboxMessage(db: Database, id: number, message: OutboxMessage): boolean {
+  const platform = db.prepare("SELECT platform FROM outbox WHERE id = ?").pluck().get(id) as
+    | string
+    | undefined;
+  if (platform === undefined) return false;
+  return (
+    db
+      .prepare("UPDATE outbox SET payload = ? WHERE id = ? AND kind = ?")
+      .run(JSON.stringify(encodeOutboxMessage(platform, message)), id, message.kind).changes === 1
+  );
 }
 
 /** The owner's answer ends reminders: every message that showed the account counts as answered. */
@@ -385,7 +427,8 @@ export interface UnansweredMessage {
   platform: string;
   ownerEmail: string;
   sentAt: Date;
-  messageRef: string | undefined;
+  /** Where it landed; undefined when unknown or unreadable (a reminder then cannot reply under it). */
+  ref: MessageRef | undefined;
   accountIds: { source: string; accountId: string }[];
 }
 
@@ -400,7 +443,7 @@ export function listUnansweredMessages(db: Database, sentBefore: Date, now: Date
       `SELECT o.id, o.platform, o.recipient, o.sent_at, o.message_ref, m.source, m.account_id
          FROM outbox o JOIN message_accounts m ON m.outbox_id = o.id
         WHERE o.kind = 'owner_message' AND o.status = 'sent' AND o.sent_at <= ? AND m.answered_at IS NULL
-          AND json_extract(o.payload, '$.supersededBy') IS NULL
+          AND json_valid(o.payload) AND json_extract(o.payload, '$.supersededBy') IS NULL
           AND EXISTS (SELECT 1 FROM findings f WHERE f.source = m.source AND f.account_id = m.account_id
                        AND f.resolved_at IS NULL AND (f.accepted_until IS NULL OR f.accepted_until <= ?))
         ORDER BY o.id`,
@@ -421,11 +464,20 @@ export function listUnansweredMessages(db: Database, sentBefore: Date, now: Date
       platform: row.platform,
       ownerEmail: row.recipient,
       sentAt: new Date(row.sent_at),
-      messageRef: row.message_ref ?? undefined,
+      ref: row.message_ref ? readRef(row.platform, row.message_ref) : undefined,
       accountIds: [],
     };
     message.accountIds.push({ source: row.source, accountId: row.account_id });
     byMessage.set(row.id, message);
   }
   return [...byMessage.values()];
+}
+
+/** A reference read where a bad one only means "unknown" (the item itself is decoded elsewhere). */
+function readRef(platform: string, ref: string): MessageRef | undefined {
+  try {
+    return readStoredRef(platform, ref);
+  } catch {
+    return undefined;
+  }
 }

@@ -35,8 +35,12 @@ import {
 } from "./decisions.js";
 import { lastDigestAt, recordDigest } from "./digests.js";
 import { acceptFindings, listAccountFindings, listFindingChanges, listOpenFindings } from "./findings.js";
+import { hasDeliveredTo } from "./has-delivered-to.js";
 import { hasMessagedBefore } from "./has-messaged.js";
+import { hasPendingOwnerMessage } from "./has-pending-owner-message.js";
 import { lastEventAt } from "./last-event-at.js";
+import { listFixedAccountsShown, markShownAccountAnswered } from "./list-fixed-accounts-shown.js";
+import { listLiveOwnerItems } from "./list-live-owner-items.js";
 import {
   deferDue,
   enqueue,
@@ -53,7 +57,7 @@ import {
   recordRefusal,
   recordRetry,
   retryWaitingNow,
-  setOutboxPayload,
+  setOutboxMessage,
   setOutboxStatus,
 } from "./outbox.js";
 import { getOwnerOverride, listOwnerOverrides, setOwnerOverride } from "./owner-overrides.js";
@@ -118,13 +122,18 @@ export const SQLITE_QUERIES = {
     listUndelivered,
     recordMessageAccounts,
     findMessageShowing,
-    setOutboxPayload,
+    setOutboxMessage,
     markAccountAnswered,
     listUnansweredMessages,
     outboxMark,
     countQueuedSince,
     hasMessagedBefore,
     countRetryingDeliveries,
+    hasDeliveredTo,
+    hasPendingOwnerMessage,
+    listLiveOwnerItems,
+    listFixedAccountsShown,
+    markShownAccountAnswered,
   },
   ownerOverrides: { getOwnerOverride, setOwnerOverride, listOwnerOverrides },
   scans: {

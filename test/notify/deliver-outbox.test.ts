@@ -6,10 +6,10 @@ import {
   RateLimitedError,
   UnreachableRecipientError,
 } from "../../src/notify/deliver-outbox.js";
+import { enqueueFollowUps } from "../../src/notify/enqueue-follow-ups.js";
 import { enqueueOwnerMessages } from "../../src/notify/enqueue-owner-messages.js";
-import { viewFromJson, viewToJson } from "../../src/notify/view-json.js";
+import { markFixedAccounts } from "../../src/notify/mark-fixed-accounts.js";
 import { enqueue, getOutboxItem, listOutbox, type OutboxItem } from "../../src/store/outbox.js";
-import type { OwnerMessageView } from "../../src/views/build-owner-messages.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
 
 async function scanned() {
@@ -28,7 +28,7 @@ function recordingSender(behaviour: (item: OutboxItem, n: number) => Promise<voi
     async send(item) {
       await behaviour(item, n++);
       sent.push(item);
-      return { messageRef: JSON.stringify({ channel: `D${item.id}`, ts: `${item.id}.0001` }) };
+      return { ref: { platform: "slack" as const, channel: `D${item.id}`, ts: `${item.id}.0001` } };
     },
   };
   return { sender, sent };
@@ -52,7 +52,8 @@ describe("owner messages through the outbox", () => {
     const recipients = queued.filter((i) => i.kind === "owner_message").map((i) => i.recipient);
     expect(new Set(recipients).size).toBe(recipients.length);
     const raj = queued.find((i) => i.recipient === "raj.patel@acme.example");
-    const view = viewFromJson<OwnerMessageView>(raj!.payload);
+    if (raj?.message?.kind !== "owner_message") throw new Error("Raj has no owner message");
+    const view = raj.message.view;
     expect(view.accounts.length).toBeGreaterThan(1);
     expect(view.accounts[0]!.risk).toBeGreaterThanOrEqual(view.accounts.at(-1)!.risk);
     expect(queued.some((i) => i.kind === "unowned" && i.recipient === "C_ADMIN")).toBe(true);
@@ -130,6 +131,43 @@ describe("owner messages through the outbox", () => {
     expect(listOutbox(db, "failed")[0]).toMatchObject({ kind: "unowned", lastError: "channel_not_found" });
   });
 
+  it("fails a message whose stored payload cannot be read, saying why, and delivers the rest", async () => {
+    const { db } = await scanned();
+    enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    // A row written by hand (or damaged): its digest has no date where one must be.
+    const insert = db.prepare(
+      `INSERT INTO outbox (platform, kind, recipient, dedupe_key, payload, status, created_at)
+       VALUES ('slack', ?, 'C_DIGEST', ?, ?, 'pending', ?)`,
+    );
+    insert.run("digest", "broken-digest", '{"generatedAt":"last Tuesday"}', NOW.toISOString());
+    insert.run("owner_message", "broken-json", "{not json", NOW.toISOString());
+    const readable = listOutbox(db, "pending").filter((item) => !item.unreadable).length;
+    const { sender, sent } = recordingSender();
+
+    const result = await deliver(db, sender);
+
+    expect(sent).toHaveLength(readable);
+    expect(result).toMatchObject({ sent: readable, failed: 2 });
+    const failed = listOutbox(db, "failed");
+    expect(failed.map((i) => [i.dedupeKey, i.lastError])).toEqual([
+      ["broken-digest", "the stored digest message is malformed: view.generatedAt is not an ISO date"],
+      ["broken-json", "the stored owner_message message is not JSON"],
+    ]);
+    const audited = db.prepare("SELECT count(*) FROM audit_log WHERE event = 'message.failed'").pluck().get();
+    expect(audited).toBe(2);
+
+    // Even one marked sent (a damaged database) does not stop the next run from queueing.
+    db.prepare("UPDATE outbox SET status = 'sent' WHERE dedupe_key = 'broken-json'").run();
+    const later = new Date(NOW.getTime() + 10 * 86_400_000);
+    expect(() => markFixedAccounts(db, { platform: "slack", now: later })).not.toThrow();
+    expect(() =>
+      enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: later }),
+    ).not.toThrow();
+    expect(
+      enqueueFollowUps(db, { now: later, adminChannels: { slack: "C_ADMIN" } }).reminders,
+    ).toBeGreaterThan(0);
+  });
+
   it("gives a message still waiting for its owner the new content instead of queuing a second one", async () => {
     const { db } = await scanned();
     enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
@@ -144,19 +182,19 @@ describe("owner messages through the outbox", () => {
     expect(waiting).toMatchObject({ kind: "owner_message", attempts: 1 });
 
     // The next scan found something else for Raj (one account left): his waiting message carries it.
-    const view = viewFromJson<OwnerMessageView>(waiting!.payload);
+    if (waiting?.message?.kind !== "owner_message") throw new Error("Raj's message is not waiting");
+    const view = waiting.message.view;
     expect(view.accounts.length).toBeGreaterThan(1);
     const newer = enqueue(db, {
       platform: "slack",
-      kind: "owner_message",
       recipient: "raj.patel@acme.example",
       dedupeKey: "slack:owner:raj.patel@acme.example:newer-content",
-      payload: viewToJson({ ...view, accounts: view.accounts.slice(0, 1) }),
+      message: { kind: "owner_message", view: { ...view, accounts: view.accounts.slice(0, 1) } },
       now: NOW,
       replacePending: true,
     });
-    expect(newer).toBe(waiting!.id);
-    expect(getOutboxItem(db, waiting!.id)).toMatchObject({
+    expect(newer).toBe(waiting.id);
+    expect(getOutboxItem(db, waiting.id)).toMatchObject({
       dedupeKey: "slack:owner:raj.patel@acme.example:newer-content",
       attempts: 1,
       failingSince: NOW,
@@ -166,6 +204,7 @@ describe("owner messages through the outbox", () => {
     await deliverOutbox({ db, sender, now: () => new Date(NOW.getTime() + 3_600_000), logger: silentLogger });
     const toRaj = sent.filter((i) => i.recipient === "raj.patel@acme.example");
     expect(toRaj).toHaveLength(1);
-    expect(viewFromJson<OwnerMessageView>(toRaj[0]!.payload).accounts).toHaveLength(1);
+    const delivered = toRaj[0]?.message;
+    expect(delivered?.kind === "owner_message" && delivered.view.accounts).toHaveLength(1);
   });
 });

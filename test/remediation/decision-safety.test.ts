@@ -272,15 +272,20 @@ describe("untrusted payloads", () => {
       .get(t.identity.id) as string;
     const outboxId = enqueue(t.db, {
       platform: "slack",
-      kind: "owner_message",
       recipient: t.owner,
       dedupeKey: "other",
-      payload: "{}",
+      message: {
+        kind: "owner_message",
+        view: {
+          owner: { id: "", userName: t.owner, name: t.owner, email: t.owner, active: true },
+          accounts: [],
+        },
+      },
       now: NOW,
     })!;
     setOutboxStatus(t.db, outboxId, "pending", "sent", {
       sentAt: NOW,
-      messageRef: JSON.stringify({ channel: "DRAJ", ts: "1.1" }),
+      ref: { platform: "slack", channel: "DRAJ", ts: "1.1" },
     });
     recordMessageAccounts(t.db, outboxId, [{ source: "servicenow", accountId: other, rules: ["dormant"] }]);
     const forged = await t.click(

@@ -14,10 +14,9 @@ function openStore(): Store {
 
 const message = (n: number) => ({
   platform: "slack",
-  kind: "digest" as const,
   recipient: "C1",
-  dedupeKey: `digest:${n}`,
-  payload: JSON.stringify({ n }),
+  dedupeKey: `update:${n}`,
+  message: { kind: "message_update" as const, view: { outboxId: n } },
   now: at,
 });
 
@@ -36,7 +35,7 @@ describe("the SQLite store port", () => {
     const id = await store.outbox.enqueue(message(1));
     expect(id).toBeTypeOf("number");
     const item = await store.outbox.getOutboxItem(id!);
-    expect(item).toMatchObject({ kind: "digest", recipient: "C1", status: "pending" });
+    expect(item).toMatchObject({ kind: "message_update", recipient: "C1", status: "pending" });
     expect(await store.outbox.listOutbox("pending")).toHaveLength(1);
     await store.close();
   });
@@ -54,7 +53,7 @@ describe("the SQLite store port", () => {
       }),
     ).rejects.toThrow("the body failed halfway");
     const keys = (await store.outbox.listOutbox("pending")).map((item) => item.dedupeKey);
-    expect(keys).toEqual(["digest:1", "digest:2"]);
+    expect(keys).toEqual(["update:1", "update:2"]);
     await store.close();
   });
 
@@ -74,9 +73,9 @@ describe("the SQLite store port", () => {
     await expect(body).rejects.toThrow("rolled back");
     expect(await outsideWrite).toBeTypeOf("number");
     // Run after the body ended, in the order issued: the rolled-back row is not there, the write is.
-    expect((await outsideRead).map((item) => item.dedupeKey)).toEqual(["digest:2"]);
+    expect((await outsideRead).map((item) => item.dedupeKey)).toEqual(["update:2"]);
     const keys = (await store.outbox.listOutbox("pending")).map((item) => item.dedupeKey);
-    expect(keys).toEqual(["digest:2"]);
+    expect(keys).toEqual(["update:2"]);
     await store.close();
   });
 
@@ -93,7 +92,7 @@ describe("the SQLite store port", () => {
     const second = store.transaction(async (tx) => {
       steps.push("second begins");
       // The first one's row is committed by the time this body runs.
-      expect(await tx.outbox.outboxStatusOf("digest:1")).toBe("pending");
+      expect(await tx.outbox.outboxStatusOf("update:1")).toBe("pending");
       steps.push("second ends");
     });
     const third = store.transaction(async () => {
@@ -117,9 +116,9 @@ describe("the SQLite store port", () => {
         throw new Error("outer fails");
       }),
     ).rejects.toThrow("outer fails");
-    expect(await store.outbox.outboxStatusOf("digest:1")).toBeUndefined();
+    expect(await store.outbox.outboxStatusOf("update:1")).toBeUndefined();
     await expect(leaked!.outbox.enqueue(message(2))).rejects.toMatchObject({ code: "E_STORE_TX_ENDED" });
-    expect(await store.outbox.outboxStatusOf("digest:2")).toBeUndefined();
+    expect(await store.outbox.outboxStatusOf("update:2")).toBeUndefined();
     await store.close();
   });
 
@@ -135,7 +134,7 @@ describe("the SQLite store port", () => {
     await body;
     await closed;
     const reopened = createSqliteStore(openDatabase(store.location));
-    expect(await reopened.outbox.outboxStatusOf("digest:1")).toBe("pending");
+    expect(await reopened.outbox.outboxStatusOf("update:1")).toBe("pending");
     await reopened.close();
   });
 });

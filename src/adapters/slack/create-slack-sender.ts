@@ -5,35 +5,21 @@ import {
   RateLimitedError,
   UnreachableRecipientError,
 } from "../../notify/deliver-outbox.js";
-import type { FollowUpView } from "../../notify/enqueue-follow-ups.js";
-import { viewFromJson } from "../../notify/view-json.js";
+import type { SlackMessageRef } from "../../notify/message-ref.js";
+import { sentOwnerMessage } from "../../notify/sent-owner-message.js";
 import { chatUserCacheExpiresAt, getChatUserId, saveChatUser } from "../../store/chat-users.js";
-import { getOutboxItem, type OutboxItem } from "../../store/outbox.js";
-import type { DigestView } from "../../views/build-digest.js";
-import type { OwnerAccountView, OwnerMessageView } from "../../views/build-owner-messages.js";
-import { type DisownedView, describeDisowned } from "../../views/describe-disowned.js";
-import { describeReroute, type ReroutedView } from "../../views/describe-reroute.js";
-import {
-  checkBlockKitLimits,
-  renderDigestBlocks,
-  renderOwnerMessageBlocks,
-  renderUnownedBlocks,
-} from "./render/index.js";
-import { sectionBlock } from "./render/slack-blocks.js";
-import { messageArgs, type SlackMessage } from "./render/slack-message.js";
-import { renderFollowUpBlocks } from "./render-follow-up-blocks.js";
+import { hasDeliveredTo } from "../../store/has-delivered-to.js";
+import type { OutboxItem } from "../../store/outbox.js";
+import { renderOutboxMessage } from "./render/render-outbox-message.js";
+import type { SlackDelivery } from "./render/slack-delivery.js";
+import { messageArgs } from "./render/slack-message.js";
 import { toSlackDeliveryError } from "./to-slack-delivery-error.js";
 
-/** Where a Slack message landed, as the outbox keeps it (chat.update needs both). */
-export interface SlackMessageRef {
-  channel: string;
-  ts: string;
-}
-
 /**
- * Sends outbox items through Slack's Web API: owners are found by email (users.lookupByEmail, the
- * answer cached in SQLite), a DM is opened, and the message is rendered from the stored view.
- * Slack's 429s surface as RateLimitedError so the outbox waits them out.
+ * Sends outbox items through Slack's Web API: the message is rendered from its stored view by the
+ * kind's renderer (SLACK_RENDERERS); this is transport only. Owners are found by email
+ * (users.lookupByEmail, the answer cached in SQLite) and a DM is opened. Slack's 429s surface as
+ * RateLimitedError so the outbox waits them out.
  */
 export function createSlackSender(deps: {
   client: WebClient;
@@ -74,95 +60,45 @@ export function createSlackSender(deps: {
     }
   }
 
-  /** Whether warden has posted to `channel` before (a channel_not_found then means it is gone). */
-  function deliveredBefore(channel: string): boolean {
-    return (
-      db
-        .prepare(
-          "SELECT 1 FROM outbox WHERE platform = 'slack' AND recipient = ? AND status = 'sent' LIMIT 1",
-        )
-        .get(channel) !== undefined
-    );
-  }
-
-  /**
-   * The admin channel's list of accounts; when they were rerouted from an owner warden could not
-   * reach, it starts by saying so and why; after a "Not mine", who disowned it, when, and whose it was. Fewer accounts are listed if the notice would not fit.
-   */
-  function unownedMessage(item: OutboxItem): SlackMessage {
-    const view = viewFromJson<ReroutedView & DisownedView & { accounts: OwnerAccountView[] }>(item.payload);
-    const notice = describeReroute(view) ?? describeDisowned(view);
-    for (const maxAccounts of [10, 8, 5, 2, 0]) {
-      const message = renderUnownedBlocks(view.accounts, {
-        messageId: item.id,
-        now: deps.now(),
-        maxAccounts,
-      });
-      if (!notice) return message;
-      // sectionBlock escapes the notice (it names people and accounts).
-      const blocks = [
-        ...message.blocks.slice(0, 1),
-        sectionBlock(`:information_source: ${notice}`, 900),
-        ...message.blocks.slice(1),
-      ];
-      if (checkBlockKitLimits(blocks).length === 0) return { text: message.text, blocks };
+  /** Posts a new message, or updates one in place; returns where it is. */
+  async function deliver(delivery: SlackDelivery): Promise<SlackMessageRef> {
+    if ("update" in delivery) {
+      const { channel, ts } = delivery.at;
+      await client.chat.update({ channel, ts, ...messageArgs(delivery.update) });
+      return delivery.at;
     }
-    return renderUnownedBlocks(view.accounts, { messageId: item.id, now: deps.now() });
-  }
-
-  async function post(channel: string, message: SlackMessage): Promise<SlackMessageRef> {
-    const answer = await client.chat.postMessage({ channel, ...messageArgs(message) });
-    return { channel: answer.channel ?? channel, ts: answer.ts ?? "" };
+    const to = delivery.to;
+    let channel: string;
+    let thread: string | undefined;
+    if ("owner" in to) {
+      const user = await userIdFor(to.owner);
+      const dm = await client.conversations.open({ users: user });
+      channel = dm.channel?.id ?? user;
+    } else if ("thread" in to) {
+      channel = to.thread.channel;
+      thread = to.thread.ts;
+    } else {
+      channel = to.channel;
+    }
+    const answer = await client.chat.postMessage({
+      channel,
+      ...(thread ? { thread_ts: thread } : {}),
+      ...messageArgs(delivery.post),
+    });
+    return { platform: "slack", channel: answer.channel ?? channel, ts: answer.ts ?? "" };
   }
 
   return {
     platform: "slack",
     async send(item: OutboxItem) {
       try {
-        let ref: SlackMessageRef;
-        if (item.kind === "owner_message") {
-          const view = viewFromJson<OwnerMessageView>(item.payload);
-          const user = await userIdFor(item.recipient);
-          const dm = await client.conversations.open({ users: user });
-          ref = await post(
-            dm.channel?.id ?? user,
-            renderOwnerMessageBlocks(view, { messageId: item.id, now: deps.now() }),
-          );
-        } else if (item.kind === "unowned" || item.kind === "not_mine") {
-          ref = await post(item.recipient, unownedMessage(item));
-        } else if (item.kind === "digest") {
-          ref = await post(item.recipient, renderDigestBlocks(viewFromJson<DigestView>(item.payload)));
-        } else if (item.kind === "reminder") {
-          const view = viewFromJson<FollowUpView>(item.payload);
-          const original = view.replyTo ? (JSON.parse(view.replyTo) as SlackMessageRef) : undefined;
-          if (!original) throw new Error("the reminder's original message is unknown");
-          const message = renderFollowUpBlocks("reminder", view);
-          const answer = await client.chat.postMessage({
-            channel: original.channel,
-            thread_ts: original.ts,
-            ...messageArgs(message),
-          });
-          ref = { channel: answer.channel ?? original.channel, ts: answer.ts ?? "" };
-        } else if (item.kind === "message_update") {
-          // Re-render a sent owner message from its stored view, in place.
-          const { outboxId } = JSON.parse(item.payload) as { outboxId: number };
-          const original = getOutboxItem(db, outboxId);
-          if (!original?.messageRef) throw new Error(`message ${outboxId} was never sent`);
-          ref = JSON.parse(original.messageRef) as SlackMessageRef;
-          const message = renderOwnerMessageBlocks(viewFromJson<OwnerMessageView>(original.payload), {
-            messageId: outboxId,
-            now: deps.now(),
-          });
-          await client.chat.update({ channel: ref.channel, ts: ref.ts, ...messageArgs(message) });
-        } else if (item.kind === "escalation") {
-          ref = await post(
-            item.recipient,
-            renderFollowUpBlocks("escalation", viewFromJson<FollowUpView>(item.payload)),
-          );
-        } else {
-          throw new Error(`warden cannot send ${item.kind} messages to Slack yet`);
-        }
-        return { messageRef: JSON.stringify(ref) };
+        const delivery = renderOutboxMessage(item.message, {
+          messageId: item.id,
+          recipient: item.recipient,
+          now: deps.now(),
+          sentOwnerMessage: (outboxId) => sentOwnerMessage(db, "slack", outboxId),
+        });
+        return { ref: await deliver(delivery) };
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code === ErrorCode.RateLimitedError) {
@@ -171,7 +107,7 @@ export function createSlackSender(deps: {
         throw toSlackDeliveryError(error, {
           recipient: item.recipient,
           direct: item.kind === "owner_message",
-          deliveredBefore: () => deliveredBefore(item.recipient),
+          deliveredBefore: () => hasDeliveredTo(db, "slack", item.recipient),
         });
       }
     },

@@ -10,8 +10,8 @@ import {
 } from "botbuilder";
 import { type OutboxSender, UnreachableRecipientError } from "../../notify/deliver-outbox.js";
 import { DeliveryError } from "../../notify/delivery-error.js";
-import type { FollowUpView } from "../../notify/enqueue-follow-ups.js";
-import { viewFromJson } from "../../notify/view-json.js";
+import type { TeamsMessageRef } from "../../notify/message-ref.js";
+import { sentOwnerMessage } from "../../notify/sent-owner-message.js";
 import { getChatUserId, saveChatUser } from "../../store/chat-users.js";
 import {
   type ConversationRef,
@@ -20,27 +20,11 @@ import {
   listTeamRefs,
   saveConversationRef,
 } from "../../store/conversation-refs.js";
-import { getOutboxItem, type OutboxItem } from "../../store/outbox.js";
-import type { DigestView } from "../../views/build-digest.js";
-import type { OwnerAccountView, OwnerMessageView } from "../../views/build-owner-messages.js";
-import { type DisownedView, describeDisowned } from "../../views/describe-disowned.js";
-import { describeReroute, type ReroutedView } from "../../views/describe-reroute.js";
-import { cut, textBlock } from "./render/card-text.js";
-import {
-  type AdaptiveCard,
-  renderDigestCard,
-  renderFollowUpCard,
-  renderOwnerMessageCard,
-  renderUnownedCard,
-} from "./render/index.js";
+import type { OutboxItem } from "../../store/outbox.js";
+import type { AdaptiveCard } from "./render/index.js";
+import { renderOutboxMessage } from "./render/render-outbox-message.js";
+import type { TeamsDelivery } from "./render/teams-delivery.js";
 import { toOutboxError } from "./to-outbox-error.js";
-
-/** Where a Teams message landed, as the outbox keeps it (updateActivity needs all three). */
-export interface TeamsMessageRef {
-  conversationId: string;
-  activityId: string;
-  serviceUrl: string;
-}
 
 export interface TeamsSenderDeps {
   adapter: CloudAdapter;
@@ -61,7 +45,8 @@ type Reference = Partial<ConversationReference>;
 const DEFAULT_AUDIENCE = undefined as unknown as string;
 
 /**
- * Sends outbox items to Teams. Owners are found by email/UPN in the roster of a team where warden
+ * Sends outbox items to Teams; the card is rendered from the stored view by the kind's renderer
+ * (TEAMS_RENDERERS), this is transport only. Owners are found by email/UPN in the roster of a team where warden
  * is installed (Teams cannot message by email, send-proactive-messages.md), their 1:1 chat is
  * reused or created, and the card is sent proactively. Digest and admin messages go to the channel
  * id in the item's recipient. Failures become the outbox's RateLimitedError and DeliveryError
@@ -190,74 +175,56 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
       async (context) => (await context.sendActivity(activity))?.id ?? "",
     );
     return {
+      platform: "teams",
       conversationId: reference.conversation?.id ?? "",
       activityId,
       serviceUrl: reference.serviceUrl ?? "",
     };
   }
 
+  /** The saved reference of the conversation a sent message is in. */
+  function conversationOf(ref: TeamsMessageRef, missing: string): Reference {
+    const saved = getConversationRef(db, "teams", ref.conversationId);
+    if (!saved) throw new Error(missing);
+    return saved.reference as Reference;
+  }
+
+  /** Sends a new card, or updates one in place; returns where it is. */
+  async function deliver(delivery: TeamsDelivery): Promise<TeamsMessageRef> {
+    if ("update" in delivery) {
+      const ref = delivery.at;
+      const reference = conversationOf(ref, `warden has no reference for conversation ${ref.conversationId}`);
+      const update = {
+        type: "message",
+        id: ref.activityId,
+        attachments: [CardFactory.adaptiveCard(delivery.update)],
+      };
+      await inTurn(reference, async (context) => {
+        await context.updateActivity(update);
+      });
+      return ref;
+    }
+    const to = delivery.to;
+    const reference =
+      "owner" in to
+        ? await personalReference(to.owner)
+        : "conversationOf" in to
+          ? conversationOf(to.conversationOf, "the reminder's conversation is unknown")
+          : channelReference(to.channel);
+    return sendCard(reference, delivery.post);
+  }
+
   return {
     platform: "teams",
     async send(item: OutboxItem) {
       try {
-        let ref: TeamsMessageRef;
-        const now = deps.now();
-        if (item.kind === "owner_message") {
-          const view = viewFromJson<OwnerMessageView>(item.payload);
-          ref = await sendCard(
-            await personalReference(item.recipient),
-            renderOwnerMessageCard(view, { messageId: item.id, now }),
-          );
-        } else if (item.kind === "unowned" || item.kind === "not_mine") {
-          const view = viewFromJson<ReroutedView & DisownedView & { accounts: OwnerAccountView[] }>(
-            item.payload,
-          );
-          const card = renderUnownedCard(view.accounts, { messageId: item.id, now });
-          // Accounts rerouted from an owner warden could not reach (say so, and why), or disowned
-          // with "Not mine" (who, when, whose it was): under the title, escaped by textBlock.
-          const notice = describeReroute(view) ?? describeDisowned(view);
-          if (notice) card.body.splice(1, 0, textBlock(`ℹ️ ${cut(notice, 900)}`, { weight: "bolder" }));
-          ref = await sendCard(channelReference(item.recipient), card);
-        } else if (item.kind === "digest") {
-          ref = await sendCard(
-            channelReference(item.recipient),
-            renderDigestCard(viewFromJson<DigestView>(item.payload)),
-          );
-        } else if (item.kind === "message_update") {
-          // Re-render a sent owner card from its stored view, in place.
-          const { outboxId } = JSON.parse(item.payload) as { outboxId: number };
-          const original = getOutboxItem(db, outboxId);
-          if (!original?.messageRef) throw new Error(`message ${outboxId} was never sent`);
-          ref = JSON.parse(original.messageRef) as TeamsMessageRef;
-          const saved = getConversationRef(db, "teams", ref.conversationId);
-          if (!saved) throw new Error(`warden has no reference for conversation ${ref.conversationId}`);
-          const card = renderOwnerMessageCard(viewFromJson<OwnerMessageView>(original.payload), {
-            messageId: outboxId,
-            now,
-          });
-          const update = {
-            type: "message",
-            id: ref.activityId,
-            attachments: [CardFactory.adaptiveCard(card)],
-          };
-          await inTurn(saved.reference as Reference, async (context) => {
-            await context.updateActivity(update);
-          });
-        } else if (item.kind === "reminder" || item.kind === "escalation") {
-          const view = viewFromJson<FollowUpView>(item.payload);
-          const card = renderFollowUpCard(item.kind, view);
-          // A reminder goes into the owner's conversation, under the first message; an escalation to the admins.
-          const original = view.replyTo ? (JSON.parse(view.replyTo) as TeamsMessageRef) : undefined;
-          const saved = original ? getConversationRef(db, "teams", original.conversationId) : undefined;
-          if (item.kind === "reminder" && !saved) throw new Error("the reminder's conversation is unknown");
-          ref = await sendCard(
-            item.kind === "reminder" ? (saved?.reference as Reference) : channelReference(item.recipient),
-            card,
-          );
-        } else {
-          throw new Error(`warden cannot send ${item.kind} messages to Teams yet`);
-        }
-        return { messageRef: JSON.stringify(ref) };
+        const delivery = renderOutboxMessage(item.message, {
+          messageId: item.id,
+          recipient: item.recipient,
+          now: deps.now(),
+          sentOwnerMessage: (outboxId) => sentOwnerMessage(db, "teams", outboxId),
+        });
+        return { ref: await deliver(delivery) };
       } catch (error) {
         throw toOutboxError(error, item.recipient, { direct: item.kind === "owner_message" });
       }

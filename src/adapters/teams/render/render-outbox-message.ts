@@ -1,0 +1,63 @@
+import type { TeamsMessageRef } from "../../../notify/message-ref.js";
+import type { OutboxKind, OutboxMessage, OutboxViews } from "../../../notify/outbox-message.js";
+import type { OwnerMessageView } from "../../../views/build-owner-messages.js";
+import { renderAdminAccountsCard } from "./render-admin-accounts-card.js";
+import { renderDigestCard } from "./render-digest-card.js";
+import { renderFollowUpCard } from "./render-follow-up-card.js";
+import { renderOwnerMessageCard } from "./render-owner-message-card.js";
+import type { TeamsDelivery } from "./teams-delivery.js";
+
+export interface TeamsRenderContext {
+  /** The outbox id of the item: actions carry it as their message id. */
+  messageId: number;
+  /** The item's recipient: owner email or channel id. */
+  recipient: string;
+  now: Date;
+  /** A sent owner message (its view and where it landed), for an update in place. */
+  sentOwnerMessage(outboxId: number): { view: OwnerMessageView; ref: TeamsMessageRef };
+}
+
+type TeamsRenderers = {
+  readonly [K in OutboxKind]: (view: OutboxViews[K], context: TeamsRenderContext) => TeamsDelivery;
+};
+
+/** One Teams renderer per kind of outbox message. */
+export const TEAMS_RENDERERS: TeamsRenderers = {
+  owner_message: (view, c) => ({
+    post: renderOwnerMessageCard(view, { messageId: c.messageId, now: c.now }),
+    to: { owner: c.recipient },
+  }),
+  unowned: (view, c) => ({
+    post: renderAdminAccountsCard(view, { messageId: c.messageId, now: c.now }),
+    to: { channel: c.recipient },
+  }),
+  not_mine: (view, c) => ({
+    post: renderAdminAccountsCard(view, { messageId: c.messageId, now: c.now }),
+    to: { channel: c.recipient },
+  }),
+  digest: (view, c) => ({ post: renderDigestCard(view), to: { channel: c.recipient } }),
+  reminder: (view) => {
+    // A reminder goes into the owner's conversation, under the first message.
+    if (view.replyTo?.platform !== "teams") throw new Error("the reminder's conversation is unknown");
+    return { post: renderFollowUpCard("reminder", view), to: { conversationOf: view.replyTo } };
+  },
+  escalation: (view, c) => ({ post: renderFollowUpCard("escalation", view), to: { channel: c.recipient } }),
+  message_update: ({ outboxId }, c) => {
+    // Re-render a sent owner card from its stored view, in place.
+    const original = c.sentOwnerMessage(outboxId);
+    return {
+      update: renderOwnerMessageCard(original.view, { messageId: outboxId, now: c.now }),
+      at: original.ref,
+    };
+  },
+};
+
+/** The Teams card for `message` and where it goes. */
+export function renderOutboxMessage(message: OutboxMessage, context: TeamsRenderContext): TeamsDelivery {
+  // TypeScript cannot relate the table's entry to the union member by kind; the table's type does.
+  const render = TEAMS_RENDERERS[message.kind] as (
+    view: OutboxMessage["view"],
+    context: TeamsRenderContext,
+  ) => TeamsDelivery;
+  return render(message.view, context);
+}

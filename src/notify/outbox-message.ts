@@ -1,0 +1,254 @@
+import type { Evidence, Finding } from "../core/model.js";
+import { RULE_NAMES } from "../core/model.js";
+import { OutboxMessageError } from "../errors.js";
+import type { DigestView } from "../views/build-digest.js";
+import type { DecisionLineView, OwnerAccountView, OwnerMessageView } from "../views/build-owner-messages.js";
+import type { DisownedView } from "../views/describe-disowned.js";
+import type { ReroutedView } from "../views/describe-reroute.js";
+import type { FollowUpView } from "./enqueue-follow-ups.js";
+import {
+  array,
+  boolean,
+  type Codec,
+  date,
+  number,
+  object,
+  oneOf,
+  optional,
+  text,
+  textAs,
+} from "./json-codec.js";
+import { decodeMessageRef, encodeMessageRef, type MessageRef } from "./message-ref.js";
+
+/** The admin channel's list of accounts: unowned ones, an unreachable owner's (rerouted), or a disowned one. */
+export interface AdminAccountsView extends ReroutedView, DisownedView {
+  accounts: OwnerAccountView[];
+}
+
+/** An in-place update of sent owner message `outboxId`, re-rendered from its stored view. */
+export interface MessageUpdateView {
+  outboxId: number;
+}
+
+/** What each kind of outbox message holds. */
+export interface OutboxViews {
+  owner_message: OwnerMessageView;
+  unowned: AdminAccountsView;
+  not_mine: AdminAccountsView;
+  digest: DigestView;
+  reminder: FollowUpView;
+  escalation: FollowUpView;
+  message_update: MessageUpdateView;
+}
+
+export type OutboxKind = keyof OutboxViews;
+
+/** One message of the outbox, typed by its kind. */
+export type OutboxMessage = { [K in OutboxKind]: { kind: K; view: OutboxViews[K] } }[OutboxKind];
+
+export type OutboxMessageOf<K extends OutboxKind> = Extract<OutboxMessage, { kind: K }>;
+
+export const OUTBOX_KINDS: readonly OutboxKind[] = [
+  "owner_message",
+  "unowned",
+  "digest",
+  "reminder",
+  "escalation",
+  "not_mine",
+  "message_update",
+];
+
+const evidence = object<Evidence>({
+  signal: textAs<Evidence["signal"]>(),
+  detail: text,
+  since: optional(date),
+});
+
+/**
+ * A finding as a message shows it: what is rendered, and the end of an expired Keep (so the
+ * finding is asked about again). Not its id or lifecycle: the findings table keeps those.
+ */
+const finding = object<Finding & { acceptedUntil?: Date | undefined }>({
+  rule: oneOf(RULE_NAMES),
+  severity: oneOf(["critical", "high", "medium", "low"]),
+  summary: text,
+  evidence: array(evidence),
+  remediation: textAs<Finding["remediation"]>(),
+  acceptedUntil: optional(date),
+});
+
+const decision = object<DecisionLineView>({
+  decisionId: number,
+  action: textAs<DecisionLineView["action"]>(),
+  actor: text,
+  at: date,
+  outcome: oneOf(["applied", "dry_run", "already", "failed"]),
+  reason: optional(text),
+  expiresAt: optional(date),
+  error: optional(text),
+  undoUntil: optional(date),
+});
+
+const account = object<OwnerAccountView>({
+  source: text,
+  accountId: text,
+  userName: text,
+  name: text,
+  active: boolean,
+  webServiceAccessOnly: boolean,
+  findings: array(finding),
+  risk: number,
+  uniqueApiCalls7d: array(object({ method: text, path: text, count: number })),
+  authMethods30d: optional(object({ basic: number, oauth: number, other: number })),
+  actions: array(oneOf(["disable", "restrict", "keep", "not_mine"])),
+  decision: optional(decision),
+  assigned: optional(object({ by: text, at: date })),
+});
+
+const ownerMessage = object<OwnerMessageView>({
+  owner: object<OwnerMessageView["owner"]>({
+    id: text,
+    userName: text,
+    name: text,
+    email: text,
+    active: boolean,
+  }),
+  accounts: array(account),
+  supersededBy: optional(object({ outboxId: number, sentAt: date })),
+});
+
+type Disowned = NonNullable<DisownedView["disowned"]>;
+
+const adminAccounts = object<AdminAccountsView>({
+  accounts: array(account),
+  unreachableOwner: optional(text),
+  reason: optional(text),
+  ownerRetried: optional(boolean),
+  disowned: optional(
+    object<Disowned>({
+      by: text,
+      at: date,
+      ownerOfRecord: optional(
+        object<NonNullable<Disowned["ownerOfRecord"]>>({ name: optional(text), email: optional(text) }),
+      ),
+      ownerFrom: optional(oneOf(["source", "assigned"])),
+      assignedBy: optional(text),
+      source: optional(text),
+    }),
+  ),
+});
+
+type DigestScore = NonNullable<DigestView["score"]>;
+type DigestLastScan = NonNullable<DigestView["lastScan"]>;
+
+const findingLine = object({ accountId: text, userName: text, rule: oneOf(RULE_NAMES), summary: text });
+
+const digest = object<DigestView>({
+  generatedAt: date,
+  lastScan: optional(
+    object<DigestLastScan>({
+      at: date,
+      status: oneOf(["running", "succeeded", "failed"]),
+      error: optional(text),
+      problem: optional(text),
+    }),
+  ),
+  score: optional(
+    object<DigestScore>({
+      value: number,
+      previous: optional(number),
+      reason: optional(text),
+      population: number,
+      risky: number,
+    }),
+  ),
+  byRule: array(object({ rule: oneOf(RULE_NAMES), accounts: number, points: number })),
+  newFindings: array(findingLine),
+  fixedFindings: array(findingLine),
+  riskiest: array(
+    object({
+      accountId: text,
+      userName: text,
+      name: text,
+      ownerName: optional(text),
+      rules: array(oneOf(RULE_NAMES)),
+      risk: number,
+    }),
+  ),
+  unansweredOwners: array(object({ owner: text, accounts: number, since: date })),
+  undelivered: optional(
+    array(
+      object({
+        platform: text,
+        kind: oneOf(OUTBOX_KINDS),
+        recipient: text,
+        since: date,
+        lastError: text,
+        retrying: boolean,
+      }),
+    ),
+  ),
+  blindSpots: array(
+    object({ signal: textAs<DigestView["blindSpots"][number]["signal"]>(), table: text, reason: text }),
+  ),
+});
+
+/** The original message a follow-up replies under, in the platform's reference shape. */
+const replyTo = (platform: string): Codec<MessageRef> => ({
+  encode: encodeMessageRef,
+  decode: (value, path) => decodeMessageRef(platform, value, path),
+});
+
+const followUp = (platform: string) =>
+  object<FollowUpView>({
+    ownerEmail: text,
+    replyTo: optional(replyTo(platform)),
+    originalId: number,
+    sentAt: date,
+    accounts: array(account),
+  });
+
+const messageUpdate = object<MessageUpdateView>({ outboxId: number });
+
+const codecs = (platform: string): { [K in OutboxKind]: Codec<OutboxViews[K]> } => ({
+  owner_message: ownerMessage,
+  unowned: adminAccounts,
+  not_mine: adminAccounts,
+  digest,
+  reminder: followUp(platform),
+  escalation: followUp(platform),
+  message_update: messageUpdate,
+});
+
+const isKind = (kind: string): kind is OutboxKind => (OUTBOX_KINDS as readonly string[]).includes(kind);
+
+/**
+ * The stored form of an outbox message (the outbox row's `payload`, as a JSON value): its view,
+ * dates as ISO strings, only the fields a renderer reads. `platform` is the row's platform (a
+ * follow-up's original message reference is that platform's).
+ */
+export function encodeOutboxMessage(platform: string, message: OutboxMessage): unknown {
+  const codec = codecs(platform)[message.kind] as Codec<OutboxMessage["view"]>;
+  return codec.encode(message.view);
+}
+
+/**
+ * Reads a stored outbox message of `kind` back from its parsed JSON. One not of the kind's shape
+ * is an OutboxMessageError (E_OUTBOX_MALFORMED) saying which field is wrong.
+ */
+export function decodeOutboxMessage(platform: string, kind: string, json: unknown): OutboxMessage {
+  if (!isKind(kind)) {
+    throw new OutboxMessageError("E_OUTBOX_MALFORMED", `warden knows no outbox message of kind ${kind}`);
+  }
+  try {
+    const view = (codecs(platform)[kind] as Codec<OutboxMessage["view"]>).decode(json, "view");
+    return { kind, view } as OutboxMessage;
+  } catch (error) {
+    if (!(error instanceof OutboxMessageError)) throw error;
+    throw new OutboxMessageError(
+      "E_OUTBOX_MALFORMED",
+      `the stored ${kind} message is malformed: ${error.message}`,
+      { cause: error },
+    );
+  }
+}

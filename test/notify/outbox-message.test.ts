@@ -1,0 +1,209 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { MessageRef } from "../../src/notify/message-ref.js";
+import {
+  decodeOutboxMessage,
+  encodeOutboxMessage,
+  OUTBOX_KINDS,
+  type OutboxMessage,
+} from "../../src/notify/outbox-message.js";
+import type { OwnerAccountView } from "../../src/views/build-owner-messages.js";
+import {
+  anyAccount,
+  anyDecision,
+  anyDigest,
+  anyFollowUp,
+  anyOwnerMessage,
+  anyText,
+} from "../adapters/slack/view-arbitraries.js";
+
+/** Any valid date, the far past and future included (expanded ISO years). */
+const anyDate = fc.date({ noInvalidDate: true });
+const maybeDate = fc.option(anyDate, { nil: undefined });
+
+/** The stored text, as the outbox keeps it, read back. */
+const roundTrip = (platform: string, message: OutboxMessage) =>
+  decodeOutboxMessage(
+    platform,
+    message.kind,
+    JSON.parse(JSON.stringify(encodeOutboxMessage(platform, message))) as unknown,
+  );
+
+/** An account with every date it can carry set at random. */
+const datedAccount: fc.Arbitrary<OwnerAccountView> = fc
+  .record({
+    account: anyAccount,
+    decision: anyDecision,
+    at: anyDate,
+    since: maybeDate,
+    acceptedUntil: maybeDate,
+    assigned: fc.boolean(),
+  })
+  .map(({ account, decision, at, since, acceptedUntil, assigned }) => ({
+    ...account,
+    findings: account.findings.map((f) => ({
+      ...f,
+      evidence: f.evidence.map((e) => ({ ...e, since })),
+      ...(acceptedUntil ? { acceptedUntil } : {}),
+    })),
+    decision: decision && { ...decision, at },
+    assigned: assigned ? { by: "admin@acme.example", at } : undefined,
+  }));
+
+const slackRef: MessageRef = { platform: "slack", channel: "DRAJ", ts: "1700000000.000100" };
+const teamsRef: MessageRef = {
+  platform: "teams",
+  conversationId: "a:1xyz",
+  activityId: "1:abc",
+  serviceUrl: "https://smba.trafficmanager.net/emea/",
+};
+
+const anyMessage: fc.Arbitrary<OutboxMessage> = fc.oneof(
+  fc
+    .record({ view: anyOwnerMessage, accounts: fc.array(datedAccount, { maxLength: 5 }), sentAt: maybeDate })
+    .map(({ view, accounts, sentAt }) => ({
+      kind: "owner_message" as const,
+      view: {
+        ...view,
+        accounts: [...accounts, ...view.accounts.slice(0, 20)],
+        supersededBy: sentAt && { outboxId: 7, sentAt },
+      },
+    })),
+  fc
+    .record({
+      kind: fc.constantFrom("unowned" as const, "not_mine" as const),
+      accounts: fc.array(datedAccount, { maxLength: 5 }),
+      at: anyDate,
+      by: anyText,
+      reroute: fc.boolean(),
+    })
+    .map(({ kind, accounts, at, by, reroute }) => ({
+      kind,
+      view: reroute
+        ? { accounts, unreachableOwner: by, reason: "users_not_found", ownerRetried: true }
+        : {
+            accounts,
+            disowned: {
+              by,
+              at,
+              ownerOfRecord: { name: by, email: undefined },
+              ownerFrom: "source" as const,
+              source: "servicenow",
+            },
+          },
+    })),
+  fc
+    .record({ view: anyDigest, generatedAt: anyDate, since: anyDate })
+    .map(({ view, generatedAt, since }) => ({
+      kind: "digest" as const,
+      view: {
+        ...view,
+        generatedAt,
+        lastScan: view.lastScan && { ...view.lastScan, at: since },
+        unansweredOwners: [{ owner: "raj.patel@acme.example", accounts: 2, since }],
+        undelivered: [
+          {
+            platform: "slack",
+            kind: "owner_message" as const,
+            recipient: "x@acme.example",
+            since,
+            lastError: "users_not_found",
+            retrying: true,
+          },
+        ],
+      },
+    })),
+  fc
+    .record({
+      kind: fc.constantFrom("reminder" as const, "escalation" as const),
+      view: anyFollowUp,
+      sentAt: anyDate,
+      accounts: fc.array(datedAccount, { maxLength: 5 }),
+      replied: fc.boolean(),
+    })
+    .map(({ kind, view, sentAt, accounts, replied }) => ({
+      kind,
+      view: { ...view, sentAt, accounts, replyTo: replied ? slackRef : undefined },
+    })),
+  fc.nat().map((outboxId) => ({ kind: "message_update" as const, view: { outboxId } })),
+);
+
+describe("the outbox message codec", () => {
+  it("reads back every kind as it was written, every date a Date at the same instant", () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(anyMessage, (message) => {
+        seen.add(message.kind);
+        expect(roundTrip("slack", message)).toEqual(message);
+      }),
+      { numRuns: 300 },
+    );
+    expect([...seen].sort()).toEqual([...OUTBOX_KINDS].sort());
+  });
+
+  it("keeps a follow-up's original message reference typed per platform", () => {
+    const view = { ownerEmail: "raj.patel@acme.example", originalId: 3, sentAt: new Date(0), accounts: [] };
+    const teams = roundTrip("teams", { kind: "reminder", view: { ...view, replyTo: teamsRef } });
+    expect(teams.kind === "reminder" && teams.view.replyTo).toEqual(teamsRef);
+    // The stored form is the platform's own fields, as warden has always stored references.
+    expect(
+      encodeOutboxMessage("slack", { kind: "reminder", view: { ...view, replyTo: slackRef } }),
+    ).toMatchObject({
+      replyTo: { channel: "DRAJ", ts: "1700000000.000100" },
+    });
+  });
+
+  it("stores a finding as a message shows it, not the findings table's copy of it", () => {
+    const stored = {
+      rule: "dormant" as const,
+      severity: "high" as const,
+      summary: "No API call or UI login for 142 days",
+      evidence: [{ signal: "api_calls" as const, detail: "none", since: new Date("2026-06-01T00:00:00Z") }],
+      remediation: "disable" as const,
+      id: 12,
+      source: "servicenow",
+      accountId: "a1",
+      firstSeenAt: new Date("2026-07-01T00:00:00Z"),
+      lastSeenAt: new Date("2026-11-01T00:00:00Z"),
+      resolvedAt: undefined,
+      acceptedUntil: new Date("2026-10-01T00:00:00Z"),
+    };
+    const account = fc.sample(anyAccount, { numRuns: 1, seed: 1 })[0]!;
+    const encoded = encodeOutboxMessage("slack", {
+      kind: "unowned",
+      view: { accounts: [{ ...account, findings: [stored] }] },
+    }) as { accounts: { findings: Record<string, unknown>[] }[] };
+    expect(Object.keys(encoded.accounts[0]!.findings[0]!).sort()).toEqual(
+      ["acceptedUntil", "evidence", "remediation", "rule", "severity", "summary"].sort(),
+    );
+  });
+
+  it("rejects a malformed message with a coded error that names the wrong field", () => {
+    const decode = (kind: string, json: unknown) => () => decodeOutboxMessage("slack", kind, json);
+    expect(decode("digest", { generatedAt: "yesterday" })).toThrow(
+      expect.objectContaining({
+        code: "E_OUTBOX_MALFORMED",
+        message: "the stored digest message is malformed: view.generatedAt is not an ISO date",
+      }),
+    );
+    expect(
+      decode("owner_message", { owner: { id: "", userName: "", name: "", email: "e", active: true } }),
+    ).toThrow("view.accounts is not a list");
+    expect(decode("message_update", {})).toThrow("view.outboxId is not a number");
+    expect(
+      decode("reminder", {
+        ownerEmail: "e",
+        replyTo: '{"channel":"D1"}',
+        originalId: 1,
+        sentAt: new Date(0).toISOString(),
+        accounts: [],
+      }),
+    ).toThrow("view.replyTo is not an object");
+    expect(decode("carrier_pigeon", {})).toThrow(
+      expect.objectContaining({
+        code: "E_OUTBOX_MALFORMED",
+        message: "warden knows no outbox message of kind carrier_pigeon",
+      }),
+    );
+  });
+});
