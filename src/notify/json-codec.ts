@@ -65,6 +65,14 @@ export function optional<T>(codec: Codec<T>): Codec<T | undefined> {
   };
 }
 
+/** A field older rows may lack: absent (or null) reads as `fallback`; always written. */
+export function withDefault<T>(codec: Codec<T>, fallback: T): Codec<T> {
+  return {
+    encode: (value) => codec.encode(value),
+    decode: (value, path) => (value === undefined || value === null ? fallback : codec.decode(value, path)),
+  };
+}
+
 export function array<T>(codec: Codec<T>): Codec<T[]> {
   return {
     encode: (values) => values.map((v) => codec.encode(v)),

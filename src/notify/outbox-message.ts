@@ -17,6 +17,7 @@ import {
   optional,
   text,
   textAs,
+  withDefault,
 } from "./json-codec.js";
 import { decodeMessageRef, encodeMessageRef, type MessageRef } from "./message-ref.js";
 
@@ -141,7 +142,16 @@ const adminAccounts = object<AdminAccountsView>({
 type DigestScore = NonNullable<DigestView["score"]>;
 type DigestLastScan = NonNullable<DigestView["lastScan"]>;
 
-const findingLine = object({ accountId: text, userName: text, rule: oneOf(RULE_NAMES), summary: text });
+// Digests queued before warden read more than one source name no source: they were ServiceNow's.
+const lineSource = withDefault(text, "servicenow");
+
+const findingLine = object({
+  source: lineSource,
+  accountId: text,
+  userName: text,
+  rule: oneOf(RULE_NAMES),
+  summary: text,
+});
 
 const digest = object<DigestView>({
   generatedAt: date,
@@ -167,6 +177,7 @@ const digest = object<DigestView>({
   fixedFindings: array(findingLine),
   riskiest: array(
     object({
+      source: lineSource,
       accountId: text,
       userName: text,
       name: text,

@@ -111,7 +111,7 @@ describe("an outbox written by an older warden", () => {
     const first = await openWarden(config, { logger: silentLogger, now: () => NOW });
     await runScan({
       db: first.db,
-      connector: first.connector,
+      connector: first.connectors.get("servicenow"),
       now: () => NOW,
       logger: silentLogger,
       dormantDays: 100,

@@ -178,6 +178,24 @@ describe("the outbox message codec", () => {
     );
   });
 
+  it("reads a digest queued before warden named each line's source as ServiceNow's", () => {
+    const line = { accountId: "a1", userName: "svc_x", rule: "dormant", summary: "no activity" };
+    const decoded = decodeOutboxMessage("slack", "digest", {
+      generatedAt: "2026-11-30T09:00:00.000Z",
+      byRule: [],
+      newFindings: [line],
+      fixedFindings: [],
+      riskiest: [{ accountId: "a1", userName: "svc_x", name: "X", rules: ["dormant"], risk: 0.6 }],
+      unansweredOwners: [],
+      undelivered: [],
+      blindSpots: [],
+    });
+    expect(decoded.kind).toBe("digest");
+    if (decoded.kind !== "digest") return;
+    expect(decoded.view.newFindings[0]?.source).toBe("servicenow");
+    expect(decoded.view.riskiest[0]?.source).toBe("servicenow");
+  });
+
   it("rejects a malformed message with a coded error that names the wrong field", () => {
     const decode = (kind: string, json: unknown) => () => decodeOutboxMessage("slack", kind, json);
     expect(decode("digest", { generatedAt: "yesterday" })).toThrow(
