@@ -18,14 +18,16 @@ export type Severity = "critical" | "high" | "medium" | "low";
  * A signal a source may or may not expose. When the instance hides one (table missing, ACL),
  * it becomes a `BlindSpot` and the rules that need it do not fire, nor resolve earlier findings.
  */
-export type Signal =
-  | "api_calls"
-  | "ui_logins"
-  | "auth_methods"
-  | "oauth_tokens"
-  | "roles"
-  | "unique_api_calls"
-  | "owners";
+export const SIGNALS = [
+  "api_calls",
+  "ui_logins",
+  "auth_methods",
+  "oauth_tokens",
+  "roles",
+  "unique_api_calls",
+  "owners",
+] as const;
+export type Signal = (typeof SIGNALS)[number];
 
 export interface BlindSpot {
   signal: Signal;
