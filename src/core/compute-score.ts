@@ -1,25 +1,16 @@
-import { RULE_NAMES, type RuleName } from "./model.js";
+import type { RuleDefinition } from "./rules/rule-definition.js";
+import { RULE_NAMES, RULES, type RuleName } from "./rules/rule-registry.js";
 
-/**
- * How much each rule alone makes an account risky, 0..1. Dormant accounts are the classic
- * breach path (nobody notices their use), privileged ones have the largest blast radius.
- */
-export const RULE_WEIGHTS: Readonly<Record<RuleName, number>> = {
-  dormant: 0.6,
-  privileged: 0.5,
-  basic_auth: 0.4,
-  wsao_disabled: 0.4,
-  ui_and_api: 0.4,
-  no_owner: 0.3,
-};
+/** What scoring needs of a rule: its name and weight (rules/ declares each rule's, and why). */
+type WeightedRule<Rule extends string> = Pick<RuleDefinition<Rule>, "name" | "weight">;
 
 /** One member of the population: what it is flagged for, and whether it is disabled. */
-export interface ScoredAccount {
+export interface ScoredAccount<Rule extends string = RuleName> {
   disabled: boolean;
-  rules: readonly RuleName[];
+  rules: readonly Rule[];
 }
 
-export interface Score {
+export interface Score<Rule extends string = RuleName> {
   /** 0..100, 100 when nothing is wrong. */
   value: number;
   /** Number of machine identities scored (disabled ones included, with no risk). */
@@ -27,19 +18,28 @@ export interface Score {
   /** Accounts with at least one finding. */
   riskyAccounts: number;
   /** Per rule: accounts flagged, and score points it costs (they add up to 100 - value, before rounding). */
-  byRule: Record<RuleName, { accounts: number; points: number }>;
+  byRule: Record<Rule, { accounts: number; points: number }>;
 }
 
 /**
  * An account's risk combines its findings like independent probabilities:
- * risk = 1 - Π(1 - weight). It is 0 with no finding, below 1 with all six, and fixing any one
- * finding lowers it. A disabled account has risk 0.
+ * risk = 1 - Π(1 - weight), with each rule's weight from the registry (or `rules`). It is 0 with
+ * no finding, below 1 with all of them, and fixing any one finding lowers it. A disabled account
+ * has risk 0.
  */
-export function accountRisk(account: ScoredAccount): number {
+export function accountRisk(account: ScoredAccount): number;
+export function accountRisk<Rule extends string>(
+  account: ScoredAccount<Rule>,
+  rules: readonly WeightedRule<Rule>[],
+): number;
+export function accountRisk(
+  account: ScoredAccount<string>,
+  rules: readonly WeightedRule<string>[] = RULES,
+): number {
   if (account.disabled) return 0;
   let safe = 1;
-  // Multiply in a fixed order so that equal sets give bit-identical results.
-  for (const rule of RULE_NAMES) if (account.rules.includes(rule)) safe *= 1 - RULE_WEIGHTS[rule];
+  // Multiply in a fixed (registry) order so that equal sets give bit-identical results.
+  for (const rule of rules) if (account.rules.includes(rule.name)) safe *= 1 - rule.weight;
   return 1 - safe;
 }
 
@@ -48,25 +48,37 @@ export function accountRisk(account: ScoredAccount): number {
  * Fixing a finding or disabling a risky account lowers one account's risk and leaves the
  * population unchanged, so the score never goes down for it.
  */
-export function computeScore(accounts: readonly ScoredAccount[]): Score {
-  const byRule = Object.fromEntries(
-    RULE_NAMES.map((r) => [r, { accounts: 0, points: 0 }]),
-  ) as Score["byRule"];
+export function computeScore(accounts: readonly ScoredAccount[]): Score;
+export function computeScore<Rule extends string>(
+  accounts: readonly ScoredAccount<Rule>[],
+  rules: readonly WeightedRule<Rule>[],
+): Score<Rule>;
+export function computeScore(
+  accounts: readonly ScoredAccount<string>[],
+  rules: readonly WeightedRule<string>[] = RULES,
+): Score<string> {
+  const weights = new Map(rules.map((r) => [r.name, r.weight]));
+  const weight = (rule: string) => weights.get(rule) ?? 0;
+  const byRule: Score<string>["byRule"] = Object.fromEntries(
+    rules.map((r) => [r.name, { accounts: 0, points: 0 }]),
+  );
   let totalRisk = 0;
   let risky = 0;
   for (const account of accounts) {
-    const risk = accountRisk(account);
+    const risk = accountRisk(account, rules);
     if (risk === 0) continue;
     risky += 1;
     totalRisk += risk;
-    const weightSum = account.rules.reduce((sum, r) => sum + RULE_WEIGHTS[r], 0);
+    const weightSum = account.rules.reduce((sum, r) => sum + weight(r), 0);
     for (const rule of new Set(account.rules)) {
-      byRule[rule].accounts += 1;
-      byRule[rule].points += (100 * risk * RULE_WEIGHTS[rule]) / weightSum / accounts.length;
+      const counts = byRule[rule];
+      if (!counts) continue;
+      counts.accounts += 1;
+      counts.points += (100 * risk * weight(rule)) / weightSum / accounts.length;
     }
   }
   const value = accounts.length === 0 ? 100 : Math.round(100 * (1 - totalRisk / accounts.length));
-  for (const rule of RULE_NAMES) byRule[rule].points = Math.round(byRule[rule].points * 10) / 10;
+  for (const counts of Object.values(byRule)) counts.points = Math.round(counts.points * 10) / 10;
   return { value, population: accounts.length, riskyAccounts: risky, byRule };
 }
 

@@ -26,6 +26,17 @@ export function canLogIntoUi(identity: Pick<MachineIdentity, "attributes">): boo
   }
 }
 
+/**
+ * True when the identity's kind of source has interactive (UI) logins at all, so rules about
+ * them make sense: ServiceNow records UI logins, an Entra service principal has none.
+ */
+export function sourceHasUiLogins(identity: Pick<MachineIdentity, "attributes">): boolean {
+  switch (identity.attributes.kind) {
+    case "servicenow":
+      return true;
+  }
+}
+
 /** An account's state in words, the same on every surface: ["active", "web service access only"]. */
 export function describeState(identity: Pick<MachineIdentity, "active" | "attributes">): string[] {
   const words = [identity.active ? "active" : "inactive"];

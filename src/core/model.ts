@@ -4,40 +4,30 @@
  * Dates are `Date` objects in memory and ISO-8601 UTC strings in the store.
  */
 
-/** The six risk rules of the product contract; names are stable (they appear in JSON and chat). */
-export const RULE_NAMES = [
-  "dormant",
-  "basic_auth",
-  "wsao_disabled",
-  "ui_and_api",
-  "no_owner",
-  "privileged",
-] as const;
-export type RuleName = (typeof RULE_NAMES)[number];
+import type { Remediation, RuleName } from "./rules/rule-registry.js";
+
+/**
+ * The risk rules are declared one per file in rules/ and listed in rules/rule-registry.ts; their
+ * names are stable (they appear in JSON and chat).
+ */
+export { type Remediation, RULE_NAMES, type RuleName } from "./rules/rule-registry.js";
 
 export type Severity = "critical" | "high" | "medium" | "low";
-
-/** What warden recommends for a finding; the chat buttons map onto these. */
-export type Remediation =
-  | "disable"
-  | "move_to_oauth"
-  | "restrict"
-  | "split_or_restrict"
-  | "assign_owner"
-  | "reduce_roles";
 
 /**
  * A signal a source may or may not expose. When the instance hides one (table missing, ACL),
  * it becomes a `BlindSpot` and the rules that need it do not fire, nor resolve earlier findings.
  */
-export type Signal =
-  | "api_calls"
-  | "ui_logins"
-  | "auth_methods"
-  | "oauth_tokens"
-  | "roles"
-  | "unique_api_calls"
-  | "owners";
+export const SIGNALS = [
+  "api_calls",
+  "ui_logins",
+  "auth_methods",
+  "oauth_tokens",
+  "roles",
+  "unique_api_calls",
+  "owners",
+] as const;
+export type Signal = (typeof SIGNALS)[number];
 
 export interface BlindSpot {
   signal: Signal;
@@ -187,13 +177,17 @@ export interface Evidence {
   since?: Date | undefined;
 }
 
-export interface Finding {
-  rule: RuleName;
+/**
+ * What a rule found about one identity. The type parameters default to the registered rules; an
+ * assessment run with other rules (a test's) finds theirs.
+ */
+export interface Finding<Rule extends string = RuleName, Fix extends string = Remediation> {
+  rule: Rule;
   severity: Severity;
   /** One line, e.g. "No API call or UI login for 142 days". */
   summary: string;
   evidence: Evidence[];
-  remediation: Remediation;
+  remediation: Fix;
 }
 
 /** Warden's own memory of when it last saw an account active (the source forgets after ~8 weeks). */

@@ -1,42 +1,53 @@
 import type { Remediation, RuleName } from "../core/model.js";
+import type { RuleDefinition } from "../core/rules/rule-definition.js";
+import { RULES } from "../core/rules/rule-registry.js";
+
+/** The wording of some rules, by rule name (and by remediation), as the renderers look it up. */
+export interface RuleWording<Rule extends string, Fix extends string> {
+  /** Human words for each rule: "Basic auth". */
+  titles: Readonly<Record<Rule, string>>;
+  /** How a change in a rule's findings reads in a sentence: "3 accounts started using Basic auth". */
+  opened: Readonly<Record<Rule, string>>;
+  /** "2 moved off Basic auth". */
+  resolved: Readonly<Record<Rule, string>>;
+  /** What each recommendation says: "Move it to OAuth (client credentials)". */
+  remediation: Readonly<Record<Fix, string>>;
+}
+
+/** Collects the wording each rule declares (rules/), keyed the way renderers look it up. */
+export function ruleWording<Rule extends string, Fix extends string>(
+  rules: readonly RuleDefinition<Rule, Fix>[],
+): RuleWording<Rule, Fix> {
+  const titles: Partial<Record<Rule, string>> = {};
+  const opened: Partial<Record<Rule, string>> = {};
+  const resolved: Partial<Record<Rule, string>> = {};
+  const remediation: Partial<Record<Fix, string>> = {};
+  for (const rule of rules) {
+    titles[rule.name] = rule.title;
+    opened[rule.name] = rule.opened;
+    resolved[rule.name] = rule.resolved;
+    remediation[rule.remediation] = rule.remediationText;
+  }
+  // Every key is set: one entry per rule, one per remediation a rule names.
+  return {
+    titles: titles as Record<Rule, string>,
+    opened: opened as Record<Rule, string>,
+    resolved: resolved as Record<Rule, string>,
+    remediation: remediation as Record<Fix, string>,
+  };
+}
+
+const WORDING: RuleWording<RuleName, Remediation> = ruleWording(RULES);
 
 /** Human words for each rule, shared by every renderer (terminal, Slack, Teams). */
-export const RULE_TITLES: Readonly<Record<RuleName, string>> = {
-  dormant: "Dormant",
-  basic_auth: "Basic auth",
-  wsao_disabled: "Web Service Access Only off",
-  ui_and_api: "UI and API logins",
-  no_owner: "No owner",
-  privileged: "Privileged role",
-};
+export const RULE_TITLES: Readonly<Record<RuleName, string>> = WORDING.titles;
 
 /** How a change in a rule's findings reads in a sentence: "3 accounts started using Basic auth". */
-export const RULE_OPENED: Readonly<Record<RuleName, string>> = {
-  dormant: "became dormant",
-  basic_auth: "started using Basic auth",
-  wsao_disabled: "called APIs without Web Service Access Only",
-  ui_and_api: "logged into the UI while calling APIs",
-  no_owner: "lost their owner",
-  privileged: "gained a privileged role",
-};
+export const RULE_OPENED: Readonly<Record<RuleName, string>> = WORDING.opened;
 
-export const RULE_RESOLVED: Readonly<Record<RuleName, string>> = {
-  dormant: "dormant accounts dealt with",
-  basic_auth: "moved off Basic auth",
-  wsao_disabled: "restricted to API only",
-  ui_and_api: "stopped mixing UI and API logins",
-  no_owner: "got an owner",
-  privileged: "lost a privileged role",
-};
+export const RULE_RESOLVED: Readonly<Record<RuleName, string>> = WORDING.resolved;
 
-export const REMEDIATION_TEXT: Readonly<Record<Remediation, string>> = {
-  disable: "Disable the account",
-  move_to_oauth: "Move it to OAuth (client credentials)",
-  restrict: "Restrict it to API only (Web Service Access Only)",
-  split_or_restrict: "Restrict it to API only, or split it into a UI and an API account",
-  assign_owner: "Assign an owner",
-  reduce_roles: "Remove the privileged roles it does not need",
-};
+export const REMEDIATION_TEXT: Readonly<Record<Remediation, string>> = WORDING.remediation;
 
 /** "1 account" / "3 accounts". */
 export function plural(count: number, word: string, pluralWord = `${word}s`): string {

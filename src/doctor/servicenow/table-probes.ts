@@ -4,7 +4,8 @@ import { USER_FIELDS } from "../../sources/servicenow/mapping.js";
 
 /**
  * What a signal feeds, for the blind-spot list. Each API-use signal also finds identities, and
- * dormancy needs all three: an account may be in use where warden cannot see (RULE_SIGNALS).
+ * dormancy needs all three: an account may be in use where warden cannot see (each rule's `signals`
+ * in src/core/rules/).
  */
 export const SIGNAL_EFFECT: Readonly<Record<Signal, string>> = {
   api_calls: "API calls (rules dormant, wsao_disabled, ui_and_api)",
