@@ -1,17 +1,11 @@
-import { describe, expect, it, onTestFinished } from "vitest";
-import { openWarden } from "../../src/app/open-warden.js";
+import { describe, expect, it } from "vitest";
 import { notifyOwners } from "../../src/app/post-digest.js";
-import { startServer } from "../../src/app/start-server.js";
-import { loadConfig } from "../../src/config/load-config.js";
-import { silentLogger } from "../../src/logger.js";
-import { runScan } from "../../src/scan/run-scan.js";
 import { decodeActionPayload } from "../../src/views/action-payload.js";
-import { NOW, startDemoSource } from "../helpers/demo-source.js";
 import type { FakeSlackApi, SlackShownMessage } from "../helpers/fake-slack-api.js";
-import { slackHttpError, startFakeSlackApi } from "../helpers/fake-slack-api.js";
+import { slackHttpError } from "../helpers/fake-slack-api.js";
 import { HOSTILE_NAME, slackMarkupProblems, slackShownText } from "../helpers/rendered-text.js";
 import { blockActionsBody, blockActionsPayload, payloadBody, postSlack } from "../helpers/sign-slack.js";
-import { tempDbPath } from "../helpers/temp-db.js";
+import { startWarden } from "../helpers/start-warden.js";
 
 const SECRET = "test-signing-secret";
 const HOUR = 3_600_000;
@@ -30,45 +24,18 @@ interface Button {
 const ACTION_BUTTONS = new Set(["warden_disable", "warden_restrict", "warden_keep", "warden_not_mine"]);
 
 async function setup() {
-  const source = await startDemoSource();
-  const slack = await startFakeSlackApi({ users: [RAJ, JAMES, ADA, ADMIN] });
-  onTestFinished(() => slack.close());
-  let clock = NOW.getTime();
-  const now = () => new Date(clock);
-  const config = loadConfig({
-    SERVICENOW_URL: source.sim.url,
-    SERVICENOW_USERNAME: "warden",
-    SERVICENOW_PASSWORD: "warden-demo",
-    SLACK_BOT_TOKEN: "xoxb-test",
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.url,
-    SLACK_ADMIN_CHANNEL: "CADMIN",
-    WARDEN_DB: tempDbPath(),
-    WARDEN_ADMINS: ADMIN.email,
+  const t = await startWarden({
+    platform: "slack",
+    users: [RAJ, JAMES, ADA, ADMIN],
+    admins: [ADMIN.email],
+    env: { SLACK_DIGEST_CHANNEL: undefined },
   });
-  const warden = await openWarden(config, { logger: silentLogger, now });
-  onTestFinished(() => warden.close());
   /** An hour later, a scan of what the source holds now. */
   const rescan = async () => {
-    clock += HOUR;
-    await runScan({
-      db: warden.db,
-      connector: warden.connectors.get("servicenow"),
-      now,
-      logger: silentLogger,
-      dormantDays: 100,
-    });
+    t.advance(HOUR);
+    await t.scan();
   };
-  await runScan({
-    db: warden.db,
-    connector: warden.connectors.get("servicenow"),
-    now,
-    logger: silentLogger,
-    dormantDays: 100,
-  });
-  const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
-  onTestFinished(() => server.close());
-  return { ...source, slack, warden, server, rescan };
+  return Object.assign(t, { rescan });
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;

@@ -1,26 +1,15 @@
-import { describe, expect, it, onTestFinished } from "vitest";
-import { openWarden } from "../../src/app/open-warden.js";
+import { describe, expect, it } from "vitest";
 import { notifyOwners } from "../../src/app/post-digest.js";
-import { startServer } from "../../src/app/start-server.js";
-import { loadConfig } from "../../src/config/load-config.js";
-import { silentLogger } from "../../src/logger.js";
-import { runScan } from "../../src/scan/run-scan.js";
-import { NOW, startDemoSource } from "../helpers/demo-source.js";
-import {
-  type FakeTeamsMember,
-  type StoredActivity,
-  startFakeBotConnector,
-} from "../helpers/fake-bot-connector.js";
+import type { FakeTeamsMember, StoredActivity } from "../helpers/fake-bot-connector.js";
 import { cardMarkupProblems, cardShownText, HOSTILE_NAME } from "../helpers/rendered-text.js";
+import { startWarden } from "../helpers/start-warden.js";
 import {
   cardOf,
   executeActions,
   executeInvoke,
   personalConversationId,
-  postActivity,
   teamInstall,
 } from "../helpers/teams-activities.js";
-import { tempDbPath } from "../helpers/temp-db.js";
 
 const ADMIN_CHANNEL = "19:admins@thread.tacv2";
 const HOUR = 3_600_000;
@@ -28,45 +17,23 @@ const HOUR = 3_600_000;
 const ACTION_VERBS = new Set(["warden_disable", "warden_restrict", "warden_keep", "warden_not_mine"]);
 
 async function setup() {
-  const source = await startDemoSource();
-  const fake = await startFakeBotConnector();
-  onTestFinished(() => fake.close());
+  const t = await startWarden({
+    platform: "teams",
+    admins: ["secops@acme.example"],
+    env: { TEAMS_ADMIN_CHANNEL: ADMIN_CHANNEL, TEAMS_DIGEST_CHANNEL: undefined },
+  });
+  const { fake } = t;
   const raj = fake.addMember({ name: "Raj Patel", email: "raj.patel@acme.example" });
   const james = fake.addMember({ name: "James Okafor", email: "james.okafor@acme.example" });
   const ada = fake.addMember({ name: "Ada Lovelace", email: "ada.lovelace@acme.example" });
   const admin = fake.addMember({ name: "SecOps", email: "secops@acme.example" });
-  let clock = NOW.getTime();
-  const now = () => new Date(clock);
-  const config = loadConfig({
-    SERVICENOW_URL: source.sim.url,
-    SERVICENOW_USERNAME: "warden",
-    SERVICENOW_PASSWORD: "warden-demo",
-    TEAMS_ENABLED: "true",
-    TEAMS_ADMIN_CHANNEL: ADMIN_CHANNEL,
-    WARDEN_DB: tempDbPath(),
-    WARDEN_ADMINS: "secops@acme.example",
-  });
-  const warden = await openWarden(config, { logger: silentLogger, now });
-  onTestFinished(() => warden.close());
-  const scan = () =>
-    runScan({
-      db: warden.db,
-      connector: warden.connectors.get("servicenow"),
-      now,
-      logger: silentLogger,
-      dormantDays: 100,
-    });
   /** An hour later, a scan of what the source holds now. */
   const rescan = async () => {
-    clock += HOUR;
-    await scan();
+    t.advance(HOUR);
+    await t.scan();
   };
-  await scan();
-  const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
-  onTestFinished(() => server.close());
-  const post = (activity: object) => postActivity(server.url, activity);
-  expect((await post(teamInstall(fake.serviceUrl, raj, raj.tenantId))).status).toBe(200);
-  return { ...source, fake, warden, server, raj, james, ada, admin, post, rescan };
+  expect((await t.post(teamInstall(fake.serviceUrl, raj, raj.tenantId))).status).toBe(200);
+  return Object.assign(t, { raj, james, ada, admin, rescan });
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;
