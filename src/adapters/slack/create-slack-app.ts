@@ -2,6 +2,7 @@ import { App, ExpressReceiver, LogLevel } from "@slack/bolt";
 import type { WebClient, WebClientOptions } from "@slack/web-api";
 import type { Application } from "express";
 import { getOrCreateSecret } from "../../store/settings.js";
+import { authorizeBot } from "./authorize-bot.js";
 import { registerListeners } from "./listeners/index.js";
 import type { SlackListenerDeps } from "./listeners/listener-context.js";
 import { readSlackUserEmail } from "./listeners/read-slack-user-email.js";
@@ -37,7 +38,7 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
         })
       : undefined;
   const app = new App({
-    token: options.botToken,
+    authorize: authorizeBot(client, options.botToken),
     ...(receiver
       ? { receiver }
       : {
