@@ -8,15 +8,23 @@ import { createServiceNowClient } from "../sources/servicenow/create-servicenow-
 import { createServiceNowConnector } from "../sources/servicenow/create-servicenow-connector.js";
 import { DEFAULT_MAPPING } from "../sources/servicenow/mapping.js";
 import { checkDatabaseWritable } from "../store/check-writable.js";
+import { createSqliteStore } from "../store/create-sqlite-store.js";
 import { openDatabase } from "../store/open-database.js";
 import { failInterruptedScans } from "../store/scans.js";
 import { claimSourceInstance, describeInstance, instanceIdentity } from "../store/source-instance.js";
+import type { Store } from "../store/store.js";
 import { type ChatPlatforms, createChatPlatforms } from "./create-chat-platforms.js";
 import { resolveServiceNow } from "./resolve-servicenow.js";
 
 /** Everything a command needs, built once from the configuration. */
 export interface Warden {
   config: Config;
+  /** The store port over the database: what callers use to read and write. */
+  store: Store;
+  /**
+   * The same database as a better-sqlite3 connection, being replaced by store: kept only for the
+   * callers not converted to the port yet.
+   */
   db: Database;
   /** The configured sources' connectors, by source name (today: ServiceNow's, SERVICENOW_SOURCE). */
   connectors: ConnectorRegistry;
@@ -106,8 +114,10 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
     },
     privilegedRoles: config.privilegedRoles,
   });
+  const store = createSqliteStore(db, { location: config.dbPath });
   return {
     config,
+    store,
     db,
     connectors: createConnectorRegistry([connector]),
     chat: deps.chat ?? createChatPlatforms(config, logger),
@@ -118,7 +128,7 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
     instanceChange,
     async close() {
       await target.close();
-      db.close();
+      await store.close();
     },
   };
 }

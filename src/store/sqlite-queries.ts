@@ -60,7 +60,12 @@ import {
   setOutboxMessage,
   setOutboxStatus,
 } from "./outbox.js";
-import { getOwnerOverride, listOwnerOverrides, setOwnerOverride } from "./owner-overrides.js";
+import {
+  getOwnerOverride,
+  listOwnerAssignments,
+  listOwnerOverrides,
+  setOwnerOverride,
+} from "./owner-overrides.js";
 import { checkpointDatabase, saveScanResult } from "./save-scan-result.js";
 import {
   completeScan,
@@ -135,7 +140,7 @@ export const SQLITE_QUERIES = {
     listFixedAccountsShown,
     markShownAccountAnswered,
   },
-  ownerOverrides: { getOwnerOverride, setOwnerOverride, listOwnerOverrides },
+  ownerOverrides: { getOwnerOverride, setOwnerOverride, listOwnerOverrides, listOwnerAssignments },
   scans: {
     startScan,
     findRunningScan,

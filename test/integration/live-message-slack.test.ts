@@ -52,7 +52,7 @@ async function setup() {
   const rescan = async () => {
     clock += HOUR;
     await runScan({
-      db: warden.db,
+      store: warden.store,
       connector: warden.connectors.get("servicenow"),
       now,
       logger: silentLogger,
@@ -60,7 +60,7 @@ async function setup() {
     });
   };
   await runScan({
-    db: warden.db,
+    store: warden.store,
     connector: warden.connectors.get("servicenow"),
     now,
     logger: silentLogger,

@@ -50,7 +50,7 @@ async function setup() {
   onTestFinished(() => warden.close());
   const scan = () =>
     runScan({
-      db: warden.db,
+      store: warden.store,
       connector: warden.connectors.get("servicenow"),
       now,
       logger: silentLogger,
