@@ -7,16 +7,22 @@ import { type ConnectorRegistry, createConnectorRegistry } from "../sources/conn
 import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
 import { createServiceNowConnector } from "../sources/servicenow/create-servicenow-connector.js";
 import { DEFAULT_MAPPING } from "../sources/servicenow/mapping.js";
-import { checkDatabaseWritable } from "../store/check-writable.js";
+import { createSqliteStore } from "../store/create-sqlite-store.js";
 import { openDatabase } from "../store/open-database.js";
-import { failInterruptedScans } from "../store/scans.js";
-import { claimSourceInstance, describeInstance, instanceIdentity } from "../store/source-instance.js";
+import { describeInstance, instanceIdentity } from "../store/source-instance.js";
+import type { Store } from "../store/store.js";
 import { type ChatPlatforms, createChatPlatforms } from "./create-chat-platforms.js";
 import { resolveServiceNow } from "./resolve-servicenow.js";
 
 /** Everything a command needs, built once from the configuration. */
 export interface Warden {
   config: Config;
+  /** The store port over the database: what callers use to read and write. */
+  store: Store;
+  /**
+   * The same database as a better-sqlite3 connection, being replaced by store: kept only for the
+   * callers not converted to the port yet.
+   */
   db: Database;
   /** The configured sources' connectors, by source name (today: ServiceNow's, SERVICENOW_SOURCE). */
   connectors: ConnectorRegistry;
@@ -49,12 +55,13 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
   const now = deps.now ?? (() => new Date());
   const logger = deps.logger;
   const db = openDatabase(config.dbPath);
+  const store = createSqliteStore(db, { location: config.dbPath });
   let instanceChange: Warden["instanceChange"];
   let target: Awaited<ReturnType<typeof resolveServiceNow>>;
   try {
     // Every command here writes (a scan, a message, a click): a database that cannot take a write
     // is one clear line now, not an SQLite error halfway through.
-    const writable = checkDatabaseWritable(db, config.dbPath);
+    const writable = await store.health.checkDatabaseWritable(config.dbPath);
     if (!writable.ok) {
       throw new StoreError(
         "E_STORE_NOT_WRITABLE",
@@ -63,7 +70,7 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
     }
     // One database, one instance: refused before anything is read from or written to the source.
     const instance = instanceIdentity(config.servicenow.url);
-    const claim = claimSourceInstance(db, {
+    const claim = await store.settings.claimSourceInstance({
       instance,
       allowChange: config.allowInstanceChange,
       dbPath: config.dbPath,
@@ -71,10 +78,10 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
     });
     if (claim.kind === "changed") instanceChange = { from: claim.previous, to: instance };
     // A scan left "running" by a process that died is recorded as failed, once, at start.
-    failInterruptedScans(db, now());
+    await store.scans.failInterruptedScans(now());
     target = await resolveServiceNow(config, now);
   } catch (error) {
-    db.close();
+    await store.close();
     throw error;
   }
   if (instanceChange) {
@@ -108,6 +115,7 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
   });
   return {
     config,
+    store,
     db,
     connectors: createConnectorRegistry([connector]),
     chat: deps.chat ?? createChatPlatforms(config, logger),
@@ -118,7 +126,7 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
     instanceChange,
     async close() {
       await target.close();
-      db.close();
+      await store.close();
     },
   };
 }

@@ -59,7 +59,7 @@ export async function startServer(
     return work;
   };
   const scans = createScanRunner({
-    db,
+    store: warden.store,
     // ServiceNow is the one source warden scans today; a second source brings a scan per connector.
     connector: warden.connectors.get(SERVICENOW_SOURCE),
     now,

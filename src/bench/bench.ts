@@ -16,6 +16,7 @@ import { runScan } from "../scan/run-scan.js";
 import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
 import { createServiceNowConnector } from "../sources/servicenow/create-servicenow-connector.js";
 import type { InstanceDescription } from "../sources/servicenow/simulator/describe-instance.js";
+import { createSqliteStore } from "../store/create-sqlite-store.js";
 import { openDatabase } from "../store/open-database.js";
 import { truncateText } from "../views/truncate-text.js";
 import { computeLowerBound } from "./compute-lower-bound.js";
@@ -63,7 +64,9 @@ async function main(): Promise<void> {
   const { description, stop } = await startSimulator();
   const dir = mkdtempSync(join(tmpdir(), "warden-bench-"));
   try {
-    const db = openDatabase(join(dir, "warden.db"));
+    const dbPath = join(dir, "warden.db");
+    const db = openDatabase(dbPath);
+    const store = createSqliteStore(db, { location: dbPath });
     const client = createServiceNowClient({
       baseUrl: description.url,
       auth: { kind: "basic", username: "warden", password: "warden-demo" },
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
     const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
     const phases: string[] = [];
     const outcome = await runScan({
-      db,
+      store,
       connector,
       now: () => new Date(),
       logger: silentLogger,

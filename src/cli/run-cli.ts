@@ -232,7 +232,7 @@ async function scanWithProgress(warden: Warden, io: CliIo): Promise<ScanOutcome>
   const progress = createProgressLine(io.stderr, io.isTTY);
   try {
     return await runScan({
-      db: warden.db,
+      store: warden.store,
       connector: warden.connectors.get(SERVICENOW_SOURCE),
       now: warden.now,
       logger: warden.logger,

@@ -1,6 +1,5 @@
-import type { Database } from "better-sqlite3";
-import { countRetryingDeliveries } from "../store/count-retrying-deliveries.js";
-import { listUndelivered, type UndeliveredMessage } from "../store/outbox.js";
+import type { UndeliveredMessage } from "../store/outbox.js";
+import type { Repository } from "../store/store.js";
 import { describeMessageKind } from "../views/describe-undelivered.js";
 import { formatTime } from "../views/format-text.js";
 import { plural } from "../views/rule-text.js";
@@ -14,12 +13,18 @@ const describe = (m: UndeliveredMessage): string =>
  * WARDEN_DELIVERY_GIVE_UP_DAYS (retried all the same), or refused for good within that time. One
  * WARN row each, with the count and the oldest; a PASS row when there are none. Read-only.
  */
-export function checkDelivery(db: Database, options: { now: Date; giveUpDays: number }): DoctorCheck[] {
+export async function checkDelivery(
+  outbox: Repository<"outbox">,
+  options: { now: Date; giveUpDays: number },
+): Promise<DoctorCheck[]> {
   let undelivered: UndeliveredMessage[];
   let waiting: number;
   try {
-    undelivered = listUndelivered(db, { now: options.now, giveUpMs: options.giveUpDays * 86_400_000 });
-    waiting = countRetryingDeliveries(db);
+    undelivered = await outbox.listUndelivered({
+      now: options.now,
+      giveUpMs: options.giveUpDays * 86_400_000,
+    });
+    waiting = await outbox.countRetryingDeliveries();
   } catch (error) {
     return [
       {

@@ -1,9 +1,9 @@
 import type { WebClient } from "@slack/web-api";
-import type { Database } from "better-sqlite3";
 import type { Config } from "../config/load-config.js";
 import type { Signal } from "../core/model.js";
 import type { ServiceNowClient } from "../sources/servicenow/client-types.js";
 import type { ServiceNowMapping } from "../sources/servicenow/mapping.js";
+import type { Store } from "../store/store.js";
 
 export type DoctorArea = "config" | "servicenow" | "slack" | "teams" | "delivery";
 export type DoctorStatus = "pass" | "warn" | "fail";
@@ -47,6 +47,6 @@ export interface DoctorDeps {
    * instance). With Basic auth it is SERVICENOW_USERNAME.
    */
   botUserName?: string | undefined;
-  /** warden's database, opened read-only, when it exists: undelivered messages are checked. */
-  db?: Database | undefined;
+  /** warden's store, opened read-only, when its database exists: undelivered messages are checked. */
+  store?: Store | undefined;
 }

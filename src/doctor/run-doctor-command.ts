@@ -1,11 +1,12 @@
 import { existsSync } from "node:fs";
 import type { WebClient } from "@slack/web-api";
-import BetterSqlite3, { type Database } from "better-sqlite3";
 import { resolveServiceNow, SIMULATOR_CREDENTIALS } from "../app/resolve-servicenow.js";
 import type { Config } from "../config/load-config.js";
 import type { Logger } from "../logger.js";
 import type { ServiceNowClient } from "../sources/servicenow/client-types.js";
 import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
+import { openReadOnlyStore } from "../store/open-read-only-store.js";
+import type { Store } from "../store/store.js";
 import type { DoctorDeps } from "./doctor-types.js";
 import { formatDoctorReport } from "./format-doctor-report.js";
 import { doctorExitCode, runDoctor } from "./run-doctor.js";
@@ -45,21 +46,21 @@ export async function prepareDoctor(
     maxRetryAfterMs: config.servicenow.maxRetryAfterSeconds * 1000,
     logger: options.logger.child({ source: "servicenow" }),
   });
-  const db = openReadOnly(config.dbPath, options.logger);
+  const store = openReadOnly(config.dbPath, options.logger);
   return {
-    deps: { config, client, slack: options.slack, now, botUserName, db },
+    deps: { config, client, slack: options.slack, now, botUserName, store },
     async close() {
-      db?.close();
+      await store?.close();
       await close();
     },
   };
 }
 
-/** The database read-only, or undefined when there is none (or it cannot be opened: logged). */
-function openReadOnly(path: string, logger: Logger): Database | undefined {
+/** The store over the database read-only, or undefined when there is none (or it cannot be opened: logged). */
+function openReadOnly(path: string, logger: Logger): Store | undefined {
   if (path === ":memory:" || !existsSync(path)) return undefined;
   try {
-    return new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+    return openReadOnlyStore(path);
   } catch (error) {
     logger.warn({ err: error }, "could not open the database read-only: undelivered messages not checked");
     return undefined;

@@ -49,8 +49,10 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
       });
   }
   if (config.teams.enabled) checks.push(...checkTeams(config));
-  if (deps.db) {
-    checks.push(...checkDelivery(deps.db, { now: checkedAt, giveUpDays: config.deliveryGiveUpDays }));
+  if (deps.store) {
+    checks.push(
+      ...(await checkDelivery(deps.store.outbox, { now: checkedAt, giveUpDays: config.deliveryGiveUpDays })),
+    );
   }
 
   const counts: Record<DoctorStatus, number> = { pass: 0, warn: 0, fail: 0 };

@@ -1,4 +1,3 @@
-import type { Database } from "better-sqlite3";
 import { isDisabled, judgeIdentity } from "../core/assess-identity.js";
 import { computeScore, type Score } from "../core/compute-score.js";
 import type { Finding, Inventory, RuleName } from "../core/model.js";
@@ -6,16 +5,11 @@ import { WardenError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { redactUrlsIn } from "../redact-url.js";
 import type { CollectProgress, SourceConnector } from "../sources/source-connector.js";
-import { loadActivityHistory } from "../store/accounts.js";
-import { appendAudit } from "../store/audit-log.js";
-import { listOpenFindings } from "../store/findings.js";
-import { listOwnerAssignments } from "../store/owner-overrides.js";
-import { checkpointDatabase, type SaveSummary, saveScanResult } from "../store/save-scan-result.js";
-import { failScan, findRunningScan, startScan } from "../store/scans.js";
-import { writeTransaction } from "../store/write-transaction.js";
+import type { SaveSummary } from "../store/save-scan-result.js";
+import type { Store } from "../store/store.js";
 
 export interface RunScanDeps {
-  db: Database;
+  store: Store;
   connector: SourceConnector;
   /** The clock; tests pass a fixed one. */
   now: () => Date;
@@ -40,16 +34,17 @@ export interface ScanOutcome {
  * or is killed leaves the previous results intact. A failure is recorded with its reason and rethrown.
  */
 export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
-  const { db, connector, logger } = deps;
+  const { store, connector, logger } = deps;
   const startedAt = deps.now();
-  const running = findRunningScan(db);
-  if (running) {
+  // Checked and claimed in one write transaction: a second scan started meanwhile finds this one running.
+  const claim = await store.scans.claimScan(connector.name, startedAt);
+  if (claim.running) {
     throw new WardenError(
       "E_SCAN_RUNNING",
-      `A scan is already running (scan ${running.id}, started ${running.startedAt.toISOString()}); try again when it has finished.`,
+      `A scan is already running (scan ${claim.running.id}, started ${claim.running.startedAt.toISOString()}); try again when it has finished.`,
     );
   }
-  const scanId = startScan(db, connector.name, startedAt);
+  const scanId = claim.id;
   const log = logger.child({ job: "scan", scanId, source: connector.name });
   log.info({}, "scan started");
   try {
@@ -61,7 +56,7 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
     });
     const t1 = performance.now();
     deps.onProgress?.({ phase: "assessing" });
-    const history = loadActivityHistory(db, inventory.source);
+    const history = await store.accounts.loadActivityHistory(inventory.source);
     const findings = new Map<string, Finding[]>();
     const undecided = new Map<string, RuleName[]>();
     const assessOptions = {
@@ -71,14 +66,14 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
       apiLogSince: inventory.coverage.apiLogSince,
       uiLoginLogSince: inventory.coverage.uiLoginLogSince,
       oauthTokensSince: inventory.coverage.oauthTokensSince,
-      assignedOwners: assignedOwnerIds(db, inventory.source),
+      assignedOwners: await assignedOwnerIds(store, inventory.source),
     };
     for (const identity of inventory.identities) {
       const judged = judgeIdentity(identity, history.get(identity.id), assessOptions);
       if (judged.findings.length > 0) findings.set(identity.id, judged.findings);
       if (judged.undecided.length > 0) undecided.set(identity.id, judged.undecided);
     }
-    carryOverBlindFindings(db, inventory, findings, undecided);
+    await carryOverBlindFindings(store, inventory, findings, undecided);
     const score = computeScore(
       inventory.identities.map((identity) => ({
         disabled: isDisabled(identity),
@@ -87,9 +82,16 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
     );
     const t2 = performance.now();
     deps.onProgress?.({ phase: "storing" });
-    const changes = saveScanResult(db, { scanId, inventory, findings, score, finishedAt: deps.now() });
+    // saveScanResult writes everything in one transaction of its own.
+    const changes = await store.scans.saveScanResult({
+      scanId,
+      inventory,
+      findings,
+      score,
+      finishedAt: deps.now(),
+    });
     const t3 = performance.now();
-    checkpointDatabase(db);
+    await store.scans.checkpointDatabase();
     const timings = {
       collectMs: Math.round(t1 - t0),
       assessMs: Math.round(t2 - t1),
@@ -111,16 +113,7 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
     // Recorded, shown by /readyz and the digest, and audited: never with a URL's credentials.
     const reason = redactUrlsIn(error instanceof Error ? error.message : String(error));
     const finishedAt = deps.now();
-    writeTransaction(db, () => {
-      failScan(db, scanId, finishedAt, reason);
-      appendAudit(db, {
-        at: finishedAt,
-        event: "scan.failed",
-        actor: "warden",
-        subject: `scan:${scanId}`,
-        detail: { source: connector.name, reason },
-      });
-    });
+    await store.scans.recordScanFailure({ scanId, source: connector.name, at: finishedAt, reason });
     log.error({ err: error }, "scan failed");
     throw error;
   }
@@ -134,15 +127,15 @@ const KEPT_OPEN = "Kept open: the signal it rests on could not be read in the la
  * stays open, for an account still present and enabled. One the readable signals settle is
  * resolved: an account with recent activity in any signal is never kept dormant.
  */
-function carryOverBlindFindings(
-  db: Database,
+async function carryOverBlindFindings(
+  store: Store,
   inventory: Inventory,
   findings: Map<string, Finding[]>,
   undecided: ReadonlyMap<string, readonly RuleName[]>,
-): void {
+): Promise<void> {
   if (undecided.size === 0) return;
   const present = new Map(inventory.identities.map((i) => [i.id, i]));
-  for (const stored of listOpenFindings(db, { source: inventory.source })) {
+  for (const stored of await store.findings.listOpenFindings({ source: inventory.source })) {
     const identity = present.get(stored.accountId);
     if (!identity || isDisabled(identity)) continue;
     if (!undecided.get(stored.accountId)?.includes(stored.rule)) continue;
@@ -163,10 +156,10 @@ function carryOverBlindFindings(
 }
 
 /** Accounts of `source` whose owner an admin assigned in chat (rule no_owner does not fire for them). */
-function assignedOwnerIds(db: Database, source: string): Set<string> {
+async function assignedOwnerIds(store: Store, source: string): Promise<Set<string>> {
   const prefix = `${source}:`;
   return new Set(
-    [...listOwnerAssignments(db).keys()]
+    [...(await store.ownerOverrides.listOwnerAssignments()).keys()]
       .filter((k) => k.startsWith(prefix))
       .map((k) => k.slice(prefix.length)),
   );

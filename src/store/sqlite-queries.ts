@@ -16,6 +16,7 @@ import {
   saveChatUser,
 } from "./chat-users.js";
 import { checkDatabaseWritable } from "./check-writable.js";
+import { claimScan, recordScanFailure } from "./claim-scan.js";
 import {
   findPersonalRef,
   getConversationRef,
@@ -60,7 +61,12 @@ import {
   setOutboxMessage,
   setOutboxStatus,
 } from "./outbox.js";
-import { getOwnerOverride, listOwnerOverrides, setOwnerOverride } from "./owner-overrides.js";
+import {
+  getOwnerOverride,
+  listOwnerAssignments,
+  listOwnerOverrides,
+  setOwnerOverride,
+} from "./owner-overrides.js";
 import { checkpointDatabase, saveScanResult } from "./save-scan-result.js";
 import {
   completeScan,
@@ -135,8 +141,10 @@ export const SQLITE_QUERIES = {
     listFixedAccountsShown,
     markShownAccountAnswered,
   },
-  ownerOverrides: { getOwnerOverride, setOwnerOverride, listOwnerOverrides },
+  ownerOverrides: { getOwnerOverride, setOwnerOverride, listOwnerOverrides, listOwnerAssignments },
   scans: {
+    claimScan,
+    recordScanFailure,
     startScan,
     findRunningScan,
     failScan,

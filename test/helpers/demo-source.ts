@@ -13,6 +13,7 @@ import {
   startSimulatedInstance,
 } from "../../src/sources/servicenow/simulator/start-simulated-instance.js";
 import type { SourceConnector } from "../../src/sources/source-connector.js";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { openDatabase } from "../../src/store/open-database.js";
 import { tempDbPath } from "./temp-db.js";
 
@@ -75,12 +76,15 @@ export function openTempDb() {
   return db;
 }
 
-/** Runs one scan with the test clock. */
+/**
+ * Runs one scan with the test clock, through the store port over `db` (tests still read and seed
+ * the database directly; the port's calls run on the same connection).
+ */
 export function scan(
   db: ReturnType<typeof openTempDb>,
   connector: SourceConnector,
   now: Date = NOW,
   logger: Logger = silentLogger,
 ) {
-  return runScan({ db, connector, now: () => now, logger, dormantDays: 100 });
+  return runScan({ store: createSqliteStore(db), connector, now: () => now, logger, dormantDays: 100 });
 }

@@ -217,7 +217,7 @@ async function startCore(
   onTestFinished(close);
   const scan = () =>
     runScan({
-      db: warden.db,
+      store: warden.store,
       connector: warden.connectors.get("servicenow"),
       now,
       logger: silentLogger,

@@ -76,7 +76,7 @@ async function slackSetup(
   const warden = await openWarden(loadConfig(env), { logger: silentLogger, now });
   onTestFinished(() => warden.close());
   await runScan({
-    db: warden.db,
+    store: warden.store,
     connector: warden.connectors.get("servicenow"),
     now,
     logger: silentLogger,
@@ -328,7 +328,7 @@ async function teamsSetup() {
   const warden = await openWarden(config, { logger: silentLogger, now: () => new Date(clock) });
   onTestFinished(() => warden.close());
   await runScan({
-    db: warden.db,
+    store: warden.store,
     connector: warden.connectors.get("servicenow"),
     now: () => NOW,
     logger: silentLogger,

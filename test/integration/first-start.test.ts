@@ -110,7 +110,7 @@ describe("warden serve: a safe, visible first start", () => {
     const earlier = new Date(Date.now() - 3 * 86_400_000);
     const before = await openWarden(loadConfig(env), { logger: silentLogger, now: () => earlier });
     await runScan({
-      db: before.db,
+      store: before.store,
       connector: before.connectors.get("servicenow"),
       now: () => earlier,
       logger: silentLogger,
@@ -144,7 +144,7 @@ describe("warden notify --preview", () => {
     };
     const setup = await openWarden(loadConfig(previewEnv), { logger: silentLogger });
     await runScan({
-      db: setup.db,
+      store: setup.store,
       connector: setup.connectors.get("servicenow"),
       now: setup.now,
       logger: silentLogger,
@@ -202,7 +202,7 @@ describe("warden notify --preview", () => {
     const warden = await openWarden(loadConfig({ ...env, LOG_LEVEL: "silent" }), { logger: silentLogger });
     onTestFinished(() => warden.close());
     await runScan({
-      db: warden.db,
+      store: warden.store,
       connector: warden.connectors.get("servicenow"),
       now: warden.now,
       logger: silentLogger,

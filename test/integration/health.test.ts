@@ -42,7 +42,7 @@ describe("health endpoints", () => {
       body: { status: "ready", database: "ok", lastScan: null },
     });
     await runScan({
-      db: warden.db,
+      store: warden.store,
       connector: warden.connectors.get("servicenow"),
       now: () => NOW,
       logger: silentLogger,
@@ -56,7 +56,7 @@ describe("health endpoints", () => {
   it("reports a failed last scan with its reason", async () => {
     const { warden, get } = await serve("wrong");
     await runScan({
-      db: warden.db,
+      store: warden.store,
       connector: warden.connectors.get("servicenow"),
       now: () => NOW,
       logger: silentLogger,

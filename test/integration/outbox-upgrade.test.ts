@@ -110,7 +110,7 @@ describe("an outbox written by an older warden", () => {
     });
     const first = await openWarden(config, { logger: silentLogger, now: () => NOW });
     await runScan({
-      db: first.db,
+      store: first.store,
       connector: first.connectors.get("servicenow"),
       now: () => NOW,
       logger: silentLogger,

@@ -71,7 +71,7 @@ describe("warden serve schedules", () => {
     const earlier = new Date(NOW.getTime() - 8 * DAY);
     const before = await openWarden(config, { logger: silentLogger, now: () => earlier });
     await runScan({
-      db: before.db,
+      store: before.store,
       connector: before.connectors.get("servicenow"),
       now: () => earlier,
       logger: silentLogger,

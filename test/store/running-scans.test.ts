@@ -2,6 +2,9 @@ import { spawnSync } from "node:child_process";
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { WardenError } from "../../src/errors.js";
+import { silentLogger } from "../../src/logger.js";
+import { runScan } from "../../src/scan/run-scan.js";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { failInterruptedScans, listScans } from "../../src/store/scans.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
 
@@ -35,5 +38,18 @@ describe("scans in other processes", () => {
     expect(listScans(db).map((s) => s.status)).toEqual(["running", "failed", "failed"]);
     const outcome = await scan(db, connector);
     expect(outcome.inventory.identities.length).toBeGreaterThan(0);
+  });
+
+  it("runs one of two scans started together on one store and refuses the other", async () => {
+    const { connector } = await startDemoSource();
+    const db = openTempDb();
+    const store = createSqliteStore(db);
+    const deps = { store, connector, now: () => NOW, logger: silentLogger, dormantDays: 100 };
+    const results = await Promise.allSettled([runScan(deps), runScan(deps)]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const refused = results.find((r) => r.status === "rejected");
+    expect(refused?.reason).toBeInstanceOf(WardenError);
+    expect(refused?.reason).toMatchObject({ code: "E_SCAN_RUNNING" });
+    expect(listScans(db).map((s) => s.status)).toEqual(["succeeded"]);
   });
 });
