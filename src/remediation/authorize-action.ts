@@ -28,7 +28,9 @@ export function authorizeAction(
       result: {
         status: "refused",
         userName,
-        notice: `Only ${userName}'s owner${ownerEmail ? ` (${ownerEmail})` : ""} or a warden admin can act on it. Nothing was changed.`,
+        // Who owns it is not told: to anyone but its owner and the admins an account's owner is
+        // private (as lookups are, WARDEN_LOOKUP=owners). The audit entry records it.
+        notice: `Only ${userName}'s owner or a warden admin can act on it. Nothing was changed.`,
       },
     },
   };
