@@ -1,22 +1,8 @@
 import type { WebClient } from "@slack/web-api";
-import type { Database } from "better-sqlite3";
-import type { ChatCommandDeps } from "../../../chat/run-chat-command.js";
-import type { Logger } from "../../../logger.js";
-import type { ActionRequest, ActionResult } from "../../../remediation/handle-action.js";
+import type { ChatAdapterDeps } from "../../../chat/chat-adapter-deps.js";
 
 /** What warden's Slack listeners are given (createSlackApp builds it once per app). */
-export interface SlackListenerDeps {
-  db: Database;
-  now: () => Date;
-  logger: Logger;
-  admins: readonly string[];
-  /** How long a user's email read from Slack is trusted (WARDEN_USER_CACHE_HOURS), in ms. */
-  userCacheMs: number;
-  handleAction: (request: ActionRequest) => Promise<ActionResult>;
-  startScan?: ChatCommandDeps["startScan"];
-  /** WARDEN_LOOKUP (default "owners"). */
-  lookup?: ChatCommandDeps["lookup"];
-}
+export type SlackListenerDeps = ChatAdapterDeps;
 
 /** The listener deps plus what the listeners share: the process's client and the user lookup. */
 export interface SlackListenerContext extends SlackListenerDeps {
