@@ -76,6 +76,16 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     const inChannel = t.fake.activities(`${TEAM_ID};messageid=1700000000001`)[0];
     expect(JSON.stringify(inChannel)).toMatch(/Lookups are private/);
     expect(JSON.stringify(inChannel)).not.toContain(dormant);
+    // Nor in a group chat: everyone in it would see the answer.
+    const group = "19:group-chat@thread.v2";
+    const inGroupChat = {
+      ...personalMessage(t.fake.serviceUrl, t.raj, `lookup ${dormant}`),
+      conversation: { id: group, conversationType: "groupChat", isGroup: true, tenantId: t.raj.tenantId },
+    };
+    expect((await t.post(inGroupChat)).status).toBe(200);
+    const [inGroup] = t.fake.activities(group);
+    expect(JSON.stringify(inGroup)).toMatch(/Lookups are private/);
+    expect(JSON.stringify(inGroup)).not.toContain(dormant);
     expect((await t.post(personalMessage(t.fake.serviceUrl, t.raj, `lookup ${dormant}`))).status).toBe(200);
     const lookup = t.fake.activities(personalConversationId(t.raj))[1];
     expect(cardShownText(cardOf(lookup))).toContain(dormant);

@@ -33,10 +33,11 @@ export async function onMessage(ctx: TeamsHandlerContext, context: TurnContext):
     email,
     { platform: "teams", id: activity.from.id },
   );
-  // Lookups and the score are private, as in Slack: in a channel, the answer goes to a 1:1 chat.
+  // Lookups and the score are private, as in Slack: in a channel or a group chat, the answer goes
+  // to a 1:1 chat ("personal": https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/conversation-basics).
   if (
     (reply.kind === "lookup" || reply.kind === "score") &&
-    activity.conversation.conversationType === "channel"
+    activity.conversation.conversationType !== "personal"
   ) {
     await context.sendActivity(
       plainTextActivity(
