@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { intentOf } from "../actions/action-registry.js";
 import type { WardenMode } from "../config/load-config.js";
 import type { Logger } from "../logger.js";
 import type { ConnectorRegistry } from "../sources/connector-registry.js";
@@ -149,8 +150,9 @@ export function createActionHandler(deps: ActionHandlerDeps) {
     };
     const problem = (deps.databaseProblem ?? defaultDatabaseProblem(db))();
     if (problem) return unavailable(problem);
-    // Keep and Not mine change only warden's records; the others are written through the source.
-    const writes = payload.a !== "keep" && payload.a !== "not_mine";
+    // An action with no source intent (Keep, Not mine) changes only warden's records; the others
+    // are written through the source (the action registry says which).
+    const writes = intentOf(payload.a) !== undefined;
     const connector = writes ? deps.connectors.find(identity.source) : undefined;
     if (writes && !connector) {
       auditRefusal("decision.unavailable", request, { reason: "source not configured" });

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import type { Database } from "better-sqlite3";
 import type { AccountValues } from "../core/model.js";
+import { StoreError } from "../errors.js";
 
 /** A remediation decision as lookups and exports show it. */
 export interface DecisionSummary {
@@ -180,10 +181,14 @@ export function claimDecision(
  * without it never did.
  */
 export function recordDecisionBefore(db: Database, id: number, before: AccountValues): void {
-  db.prepare("UPDATE decisions SET before_values = ? WHERE id = ? AND outcome = 'pending'").run(
-    JSON.stringify(before),
-    id,
-  );
+  const result = db
+    .prepare("UPDATE decisions SET before_values = ? WHERE id = ? AND outcome = 'pending'")
+    .run(JSON.stringify(before), id);
+  // No longer pending: settled meanwhile (e.g. as interrupted, by a start that judged the claim
+  // abandoned). The write must not be sent: the caller stops before it.
+  if (result.changes !== 1) {
+    throw new StoreError("E_DECISION_SETTLED", `decision ${id} was settled meanwhile; nothing was written`);
+  }
 }
 
 /**
