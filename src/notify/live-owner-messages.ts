@@ -13,9 +13,13 @@ export interface LiveOwnerMessage {
  * The live owner messages of one platform per recipient, oldest first: delivered ('sent') and not
  * superseded. Normally one per owner; a database from before superseding may hold several.
  */
-export function listLiveOwnerMessages(db: Database, platform: string): Map<string, LiveOwnerMessage[]> {
+export function listLiveOwnerMessages(
+  db: Database,
+  platform: string,
+  recipient?: string,
+): Map<string, LiveOwnerMessage[]> {
   const byRecipient = new Map<string, LiveOwnerMessage[]>();
-  for (const item of listLiveOwnerItems(db, platform)) {
+  for (const item of listLiveOwnerItems(db, platform, recipient)) {
     const message = { outboxId: item.id, sentAt: item.sentAt ?? new Date(0), view: item.message.view };
     byRecipient.set(item.recipient, [...(byRecipient.get(item.recipient) ?? []), message]);
   }

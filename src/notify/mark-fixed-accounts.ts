@@ -13,17 +13,20 @@ import { enqueueMessageUpdate } from "./enqueue-message-update.js";
 export function markFixedAccounts(db: Database, options: { platform: string; now: Date }): number {
   const shown = listFixedAccountsShown(db, options.platform);
   if (shown.length === 0) return 0;
-  const byMessage = new Map<number, string[]>();
+  // Accounts are (source, id): two sources may use the same id.
+  const keyOf = (account: { source: string; accountId: string }) =>
+    `${account.source}\u0000${account.accountId}`;
+  const byMessage = new Map<number, Set<string>>();
   for (const row of shown)
-    byMessage.set(row.outboxId, [...(byMessage.get(row.outboxId) ?? []), row.accountId]);
+    byMessage.set(row.outboxId, (byMessage.get(row.outboxId) ?? new Set()).add(keyOf(row)));
   writeTransaction(db, () => {
     for (const row of shown) markShownAccountAnswered(db, row, options.now);
-    for (const [outboxId, accountIds] of byMessage) {
+    for (const [outboxId, fixed] of byMessage) {
       const item = getOutboxItem(db, outboxId);
       if (item?.message?.kind !== "owner_message") continue;
       const view = item.message.view;
       for (const account of view.accounts) {
-        if (!accountIds.includes(account.accountId) || account.decision) continue;
+        if (!fixed.has(keyOf(account)) || account.decision) continue;
         account.decision = {
           decisionId: 0,
           action: "fixed",

@@ -19,7 +19,9 @@ export function recordDecisionInMessage(
   const item = getOutboxItem(db, outboxId);
   if (item?.message?.kind !== "owner_message" || item.platform !== platform) return undefined;
   const view = item.message.view;
-  const account = view.accounts.find((a) => a.accountId === decision.accountId);
+  const account = view.accounts.find(
+    (a) => a.source === decision.source && a.accountId === decision.accountId,
+  );
   if (!account) return undefined;
   account.decision = toDecisionLineView(decision);
   setOutboxMessage(db, outboxId, { kind: "owner_message", view });

@@ -17,7 +17,7 @@ export function supersedeOlderMessages(
   sentAt: Date,
 ): number {
   const listed = new Set(item.message.view.accounts.map((a) => `${a.source}:${a.accountId}`));
-  const older = (listLiveOwnerMessages(db, item.platform).get(item.recipient) ?? []).filter(
+  const older = (listLiveOwnerMessages(db, item.platform, item.recipient).get(item.recipient) ?? []).filter(
     (m) => m.outboxId !== item.id,
   );
   for (const message of older) {

@@ -6,15 +6,22 @@ import { type OutboxItem, type OutboxRow, toItem } from "./outbox.js";
  * first. One whose stored message cannot be read is left out: it cannot be re-rendered anyway
  * (json_valid first: json_extract raises an error on text that is not JSON).
  */
-export function listLiveOwnerItems(db: Database, platform: string): OutboxItem<"owner_message">[] {
+export function listLiveOwnerItems(
+  db: Database,
+  platform: string,
+  recipient?: string,
+): OutboxItem<"owner_message">[] {
+  // One recipient's (each delivered owner message, superseding the older ones) reads only that
+  // recipient's rows, on the outbox_by_recipient index, not every message ever sent.
   const rows = db
     .prepare(
       `SELECT * FROM outbox
-        WHERE platform = ? AND kind = 'owner_message' AND status = 'sent'
+        WHERE platform = @platform AND kind = 'owner_message' AND status = 'sent'
+          AND (@recipient IS NULL OR recipient = @recipient)
           AND json_valid(payload) AND json_extract(payload, '$.supersededBy') IS NULL
         ORDER BY id`,
     )
-    .all(platform) as OutboxRow[];
+    .all({ platform, recipient: recipient ?? null }) as OutboxRow[];
   return rows
     .map(toItem)
     .filter((item): item is OutboxItem<"owner_message"> => item.message?.kind === "owner_message");

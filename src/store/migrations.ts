@@ -305,4 +305,16 @@ export const MIGRATIONS: readonly Migration[] = [
          AND json_type(payload, '$.replyTo') = 'text' AND json_valid(json_extract(payload, '$.replyTo'));
     `,
   },
+  {
+    version: 10,
+    name: "outbox: owner messages by recipient; the messages showing an account",
+    sql: `
+      -- Each delivered owner message supersedes its recipient's older live ones: they are read by
+      -- platform, kind, recipient and status (src/store/list-live-owner-items.ts), per message sent.
+      CREATE INDEX outbox_by_recipient ON outbox (platform, kind, recipient, status);
+      -- A decision marks the account answered in every message showing it (markAccountAnswered):
+      -- by source and account, which the primary key (outbox_id first) does not serve.
+      CREATE INDEX message_accounts_by_account ON message_accounts (source, account_id);
+    `,
+  },
 ];
