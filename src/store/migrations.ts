@@ -311,10 +311,11 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       -- Each delivered owner message supersedes its recipient's older live ones: they are read by
       -- platform, kind, recipient and status (src/store/list-live-owner-items.ts), per message sent.
-      CREATE INDEX outbox_by_recipient ON outbox (platform, kind, recipient, status);
+      -- IF NOT EXISTS: harmless when replayed on a database rewound to an older version.
+      CREATE INDEX IF NOT EXISTS outbox_by_recipient ON outbox (platform, kind, recipient, status);
       -- A decision marks the account answered in every message showing it (markAccountAnswered):
       -- by source and account, which the primary key (outbox_id first) does not serve.
-      CREATE INDEX message_accounts_by_account ON message_accounts (source, account_id);
+      CREATE INDEX IF NOT EXISTS message_accounts_by_account ON message_accounts (source, account_id);
     `,
   },
 ];
