@@ -1,8 +1,6 @@
-import type { Database } from "better-sqlite3";
 import express, { type Application } from "express";
 import { redactUrlsIn } from "../redact-url.js";
-import { checkDatabaseWritable } from "../store/check-writable.js";
-import { listScans } from "../store/scans.js";
+import type { Repositories } from "../store/store.js";
 
 /**
  * The one HTTP app: health endpoints here; the Slack receiver (`POST /slack/events`) and the
@@ -10,17 +8,25 @@ import { listScans } from "../store/scans.js";
  * be written (its file deleted or replaced, read-only, locked: `database` says which), and reports
  * the last scan's status and age either way.
  */
-export function createHttpApp(deps: { db: Database; now: () => Date }): Application {
+export function createHttpApp(deps: {
+  store: Pick<Repositories, "health" | "scans">;
+  now: () => Date;
+}): Application {
+  const { store } = deps;
   const app = express();
   app.get("/healthz", (_request, response) => {
     response.json({ status: "ok" });
   });
-  app.get("/readyz", (_request, response) => {
-    const writable = checkDatabaseWritable(deps.db);
+  // Express 5 passes a rejected handler to its error handler (a 500), as it does a thrown error
+  // (https://expressjs.com/en/guide/error-handling.html).
+  app.get("/readyz", async (_request, response) => {
+    const writable = await store.health.checkDatabaseWritable();
     const database = writable.ok ? "ok" : writable.reason;
     // A closed connection cannot even be read: still answer (503), not throw a 500.
     const last =
-      writable.ok || writable.problem !== "closed" ? listScans(deps.db, { limit: 1 })[0] : undefined;
+      writable.ok || writable.problem !== "closed"
+        ? (await store.scans.listScans({ limit: 1 }))[0]
+        : undefined;
     const lastScan = last
       ? {
           status: last.status,

@@ -41,7 +41,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const { config, db, logger, now } = warden;
   const userCacheMs = config.userCacheHours * 3_600_000;
-  const http = createHttpApp({ db, now });
+  const http = createHttpApp({ store: warden.store, now });
   // Clicks being handled: on SIGTERM each is let finish, so a decision is recorded whole or not at all.
   const inFlight = new Set<Promise<unknown>>();
   const applyAction = createActionHandler({
@@ -80,6 +80,7 @@ export async function startServer(
         expressApp: http,
       },
       {
+        store: warden.store,
         db,
         now,
         logger: logger.child({ platform: "slack" }),
@@ -107,6 +108,7 @@ export async function startServer(
     const { adapter, appId } = teamsPlatform;
     const teams = createTeamsBot({
       adapter,
+      store: warden.store,
       db,
       now,
       logger: logger.child({ platform: "teams" }),

@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
     (globalThis as { gc?: () => void }).gc?.();
-    const lookups = measureLookups(db, outcome.inventory.identities);
+    const lookups = await measureLookups(store, outcome.inventory.identities);
     db.close();
 
     const bound = computeLowerBound(description, outcome.inventory, pageSize, outcome.inventory.collectedAt);

@@ -1,12 +1,10 @@
-import type { Database } from "better-sqlite3";
 import type { LookupAccess } from "../config/load-config.js";
 import type { MachineIdentity } from "../core/model.js";
 import { normalizeEmail } from "../identity/normalize-email.js";
 import type { Logger } from "../logger.js";
 import { type AccessPolicy, accessPolicy, canActOn, isAdmin } from "../remediation/can-act-on.js";
 import { ownerOfRecord } from "../remediation/owner-of-record.js";
-import { resolveAccount } from "../store/accounts.js";
-import { appendAudit } from "../store/audit-log.js";
+import type { Repositories } from "../store/store.js";
 import { buildLookup } from "../views/build-lookup.js";
 import type { ChatReply } from "./run-chat-command.js";
 
@@ -18,7 +16,7 @@ export interface LookupAsker {
 }
 
 export interface LookupAccessDeps {
-  db: Database;
+  store: Pick<Repositories, "accounts" | "findings" | "decisions" | "ownerOverrides" | "audit">;
   now: () => Date;
   admins: readonly string[];
   /** WARDEN_LOOKUP; "owners" unless told otherwise. */
@@ -27,8 +25,12 @@ export interface LookupAccessDeps {
 }
 
 /** Whether `asker` may see the account: the same rule as for clicks (its owner of record or an admin). */
-const maySee = (db: Database, policy: AccessPolicy, identity: MachineIdentity, asker: LookupAsker) =>
-  canActOn(asker, ownerOfRecord(db, identity), policy).ok;
+const maySee = async (
+  store: LookupAccessDeps["store"],
+  policy: AccessPolicy,
+  identity: MachineIdentity,
+  asker: LookupAsker,
+) => canActOn(asker, await ownerOfRecord(store, identity), policy).ok;
 
 /**
  * A chat lookup under WARDEN_LOOKUP. "everyone": anyone sees any account. "owners" (default): an
@@ -37,24 +39,30 @@ const maySee = (db: Database, policy: AccessPolicy, identity: MachineIdentity, a
  * may see: for a non-admin, the suggestions are cut down to the ones they own. (`warden lookup` on
  * the command line is run by someone holding the database, and is not restricted.)
  */
-export function answerLookup(deps: LookupAccessDeps, query: string, asker: LookupAsker): ChatReply {
-  const { db } = deps;
-  const view = buildLookup(db, query);
+export async function answerLookup(
+  deps: LookupAccessDeps,
+  query: string,
+  asker: LookupAsker,
+): Promise<ChatReply> {
+  const { store } = deps;
+  const view = await buildLookup(store, query);
   const policy = accessPolicy(deps.admins);
   if ((deps.access ?? "owners") === "everyone" || isAdmin(asker, policy)) {
     return { kind: "lookup", view };
   }
   if (!view.found) {
-    const own = view.suggestions.filter((name) => {
-      const account = resolveAccount(db, name);
-      return account !== undefined && maySee(db, policy, account.identity, asker);
-    });
+    const own: string[] = [];
+    // One after another, in the suggestions' order, as the synchronous filter did.
+    for (const name of view.suggestions) {
+      const account = await store.accounts.resolveAccount(name);
+      if (account !== undefined && (await maySee(store, policy, account.identity, asker))) own.push(name);
+    }
     return { kind: "lookup", view: { ...view, suggestions: own } };
   }
-  if (maySee(db, policy, view.identity, asker)) return { kind: "lookup", view };
+  if (await maySee(store, policy, view.identity, asker)) return { kind: "lookup", view };
   const email = normalizeEmail(asker.email);
   try {
-    appendAudit(db, {
+    await store.audit.appendAudit({
       at: deps.now(),
       event: "lookup.refused",
       actor: `${asker.platform ?? "chat"}:${asker.id ?? "unknown"}${email ? ` <${email}>` : ""}`,

@@ -5,6 +5,7 @@ import { accessPolicy, isAdmin } from "../remediation/can-act-on.js";
 import { buildDigest, type DigestView } from "../views/build-digest.js";
 import type { LookupView } from "../views/build-lookup.js";
 import { parseLookupQuery } from "../views/parse-lookup-query.js";
+import type { LookupAccessDeps } from "./answer-lookup.js";
 import { answerLookup } from "./answer-lookup.js";
 
 /** A chat command's answer as a neutral model; each adapter renders it (privately to the asker). */
@@ -16,6 +17,9 @@ export type ChatReply =
   | { kind: "refused"; notice: string };
 
 export interface ChatCommandDeps {
+  /** What a lookup reads and audits. */
+  store: LookupAccessDeps["store"];
+  /** For the score (buildDigest), until it reads through the store too. */
   db: Database;
   now: () => Date;
   /** Admin emails (the access policy's, see can-act-on.ts): only they may start a scan from chat. */
@@ -33,13 +37,13 @@ export interface ChatCommandDeps {
  * (sys_id, user name or display name), never as a query; one too long to be an account is
  * refused with a notice, not searched.
  */
-export function runChatCommand(
+export async function runChatCommand(
   deps: ChatCommandDeps,
   text: string,
   actorEmail: string | undefined,
   /** The asking chat user, for the audit entry of a refused lookup. */
   actor?: { platform: string; id: string },
-): ChatReply {
+): Promise<ChatReply> {
   const trimmed = text.trim();
   const [word = ""] = trimmed.split(/\s+/);
   switch (word.toLowerCase()) {

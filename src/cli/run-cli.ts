@@ -192,7 +192,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
                 : parsed.notice,
             );
           }
-          const view = buildLookup(warden.db, parsed.query);
+          const view = await buildLookup(warden.store, parsed.query);
           // --json: the result is the JSON, found or not. Otherwise "not found" is a message, not a result.
           if (values.json) print(JSON.stringify(view, null, 2));
           else if (view.found) print(renderLookupText(view));

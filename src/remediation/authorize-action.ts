@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { MachineIdentity } from "../core/model.js";
+import { createSqliteStore } from "../store/create-sqlite-store.js";
 import type { Actor, Refusal } from "./action-request.js";
 import { type AccessPolicy, canActOn } from "./can-act-on.js";
 import { ownerOfRecord } from "./owner-of-record.js";
@@ -10,13 +11,14 @@ export type Authorization = { ok: true; actorEmail: string } | { ok: false; refu
  * Whether `actor` may click `account`'s buttons, by the one rule (canActOn: its owner of record or
  * a warden admin), and the audited refusal when not.
  */
-export function authorizeAction(
+export async function authorizeAction(
   db: Database,
   policy: AccessPolicy,
   actor: Actor,
   account: MachineIdentity,
-): Authorization {
-  const permission = canActOn(actor, ownerOfRecord(db, account), policy);
+): Promise<Authorization> {
+  // A bridge until the click path takes the store port: ownerOfRecord reads through the port.
+  const permission = canActOn(actor, await ownerOfRecord(createSqliteStore(db), account), policy);
   if (permission.ok) return { ok: true, actorEmail: permission.actorEmail };
   const { ownerEmail } = permission;
   const { userName } = account;

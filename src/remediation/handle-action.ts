@@ -97,7 +97,7 @@ export function createActionHandler(deps: ActionHandlerDeps) {
     const { identity } = stored;
     const userName = identity.userName;
 
-    const authorization = authorizeAction(db, policy, actor, identity);
+    const authorization = await authorizeAction(db, policy, actor, identity);
     if (!authorization.ok) return refuse(request, authorization.refusal);
     const email = authorization.actorEmail;
 

@@ -1,9 +1,7 @@
-import type { Database } from "better-sqlite3";
 import type { MachineIdentity } from "../core/model.js";
-import { matchAccount } from "../store/accounts.js";
-import { type DecisionSummary, listAccountDecisions } from "../store/decisions.js";
-import { listAccountFindings, type StoredFinding } from "../store/findings.js";
-import { suggestAccounts } from "../store/suggest-accounts.js";
+import type { DecisionSummary } from "../store/decisions.js";
+import type { StoredFinding } from "../store/findings.js";
+import type { Repositories } from "../store/store.js";
 import { parseLookupQuery } from "./parse-lookup-query.js";
 
 export type LookupView =
@@ -24,17 +22,21 @@ export type LookupView =
  * not searched at all. Commands refuse such input with the parser's notice before they get here;
  * this guard covers the other callers (a stale button's value).
  */
-export function buildLookup(db: Database, raw: string): LookupView {
+export async function buildLookup(
+  store: Pick<Repositories, "accounts" | "findings" | "decisions">,
+  raw: string,
+): Promise<LookupView> {
   const parsed = parseLookupQuery(raw);
   if (!parsed.ok) return { found: false, query: parsed.preview, suggestions: [] };
   const { query } = parsed;
-  const match = matchAccount(db, query);
-  if (match.kind === "none") return { found: false, query, suggestions: suggestAccounts(db, query) };
+  const match = await store.accounts.matchAccount(query);
+  if (match.kind === "none")
+    return { found: false, query, suggestions: await store.accounts.suggestAccounts(query) };
   if (match.kind === "several") return { found: false, query, suggestions: match.userNames };
   const { account } = match;
   const { identity } = account;
-  const findings = listAccountFindings(db, identity.source, identity.id);
-  const decisions = listAccountDecisions(db, identity.source, identity.id);
+  const findings = await store.findings.listAccountFindings(identity.source, identity.id);
+  const decisions = await store.decisions.listAccountDecisions(identity.source, identity.id);
   return {
     found: true,
     identity,

@@ -10,6 +10,7 @@ import { startServer } from "../../src/app/start-server.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { silentLogger } from "../../src/logger.js";
 import { runScan } from "../../src/scan/run-scan.js";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { NOW, startDemoSource } from "../helpers/demo-source.js";
 import { runWarden, type WardenRun } from "../helpers/run-warden.js";
 import { tempDbPath, tempDir } from "../helpers/temp-db.js";
@@ -122,7 +123,10 @@ describe("health endpoints", () => {
     // A connection opened read-only (as SQLite also does on its own for a write-protected file).
     const readOnly = new BetterSqlite3(warden.config.dbPath, { readonly: true });
     onTestFinished(() => void readOnly.close());
-    const server = createHttpApp({ db: readOnly, now: () => NOW }).listen(0, "127.0.0.1");
+    const server = createHttpApp({ store: createSqliteStore(readOnly), now: () => NOW }).listen(
+      0,
+      "127.0.0.1",
+    );
     onTestFinished(() => void server.close());
     await once(server, "listening");
     const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/readyz`);

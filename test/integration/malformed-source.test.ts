@@ -8,6 +8,7 @@ import type {
 } from "../../src/sources/servicenow/simulator/simulator-faults.js";
 import { listScanAccounts } from "../../src/store/accounts.js";
 import { verifyAuditChain } from "../../src/store/audit-log.js";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { listOpenFindings } from "../../src/store/findings.js";
 import { listScans } from "../../src/store/scans.js";
 import { buildDigest } from "../../src/views/build-digest.js";
@@ -29,7 +30,7 @@ function results(db: Db, scanId: number) {
 
 /** /readyz of a real HTTP app on the database, as `warden serve` answers it. */
 async function readyz(db: Db): Promise<{ status: number; body: Record<string, unknown> }> {
-  const server = createHttpApp({ db, now: () => NOW }).listen(0, "127.0.0.1");
+  const server = createHttpApp({ store: createSqliteStore(db), now: () => NOW }).listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const { port } = server.address() as AddressInfo;

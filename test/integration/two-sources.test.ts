@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { createActionHandler } from "../../src/remediation/handle-action.js";
 import { createConnectorRegistry } from "../../src/sources/connector-registry.js";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { failScan, startScan } from "../../src/store/scans.js";
 import { buildAccountView } from "../../src/views/build-account-view.js";
 import { buildDigest } from "../../src/views/build-digest.js";
@@ -39,23 +40,24 @@ describe("two sources in one database", () => {
   it("a lookup by a name or id both sources hold says which sources, and the qualified name finds one", async () => {
     const t = await twoSources();
     expect(t.first.inventory.identities.find((i) => i.userName === t.dormant)?.id).toBe(t.identity.id);
+    const store = createSqliteStore(t.db);
     const ambiguous = [t.dormant, t.dormant.toUpperCase(), t.identity.id];
     for (const query of ambiguous) {
-      expect(buildLookup(t.db, query), query).toEqual({
+      expect(await buildLookup(store, query), query).toEqual({
         found: false,
         query,
         suggestions: [`${t.dormant} (servicenow)`, `${t.dormant} (servicenow-eu)`],
       });
     }
-    const eu = buildLookup(t.db, `${t.dormant} (servicenow-eu)`);
+    const eu = await buildLookup(store, `${t.dormant} (servicenow-eu)`);
     expect(eu.found && eu.identity).toMatchObject({ source: "servicenow-eu", userName: t.dormant });
     if (!eu.found) throw new Error("the qualified name found nothing");
     expect(eu.openFindings.length).toBeGreaterThan(0);
     expect(new Set(eu.openFindings.map((f) => f.source))).toEqual(new Set(["servicenow-eu"]));
-    const main = buildLookup(t.db, `${t.identity.id} (servicenow)`);
+    const main = await buildLookup(store, `${t.identity.id} (servicenow)`);
     expect(main.found && main.identity.source).toBe("servicenow");
     // A source that holds no such account is no match; the text is then just a name.
-    expect(buildLookup(t.db, `${t.dormant} (entra)`)).toMatchObject({ found: false });
+    expect(await buildLookup(store, `${t.dormant} (entra)`)).toMatchObject({ found: false });
   });
 
   it("an account is looked up by (source, id): a click changes that source's account only", async () => {

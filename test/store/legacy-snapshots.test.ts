@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { buildLookup } from "../../src/views/build-lookup.js";
 import { buildOwnerMessages } from "../../src/views/build-owner-messages.js";
 import { describeAccountState } from "../../src/views/format-text.js";
@@ -12,7 +13,7 @@ describe("account snapshots stored by an older warden", () => {
     const db = openTempDb();
     await scan(db, connector);
     const messages = buildOwnerMessages(db, { now: NOW });
-    const lookedUp = buildLookup(db, locked);
+    const lookedUp = await buildLookup(createSqliteStore(db), locked);
 
     // Rewrite every snapshot the way warden stored it before identities were source-neutral.
     const rows = db.prepare("SELECT source, id, snapshot FROM accounts").all() as {
@@ -37,7 +38,7 @@ describe("account snapshots stored by an older warden", () => {
     ).toBe(0);
 
     expect(buildOwnerMessages(db, { now: NOW })).toEqual(messages);
-    const view = buildLookup(db, locked);
+    const view = await buildLookup(createSqliteStore(db), locked);
     expect(view).toEqual(lookedUp);
     if (!view.found) throw new Error("the locked-out account was not found");
     expect(describeAccountState(view.identity)).toEqual(["active", "locked out", "web service access only"]);

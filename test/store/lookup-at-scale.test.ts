@@ -6,9 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeScore } from "../../src/core/compute-score.js";
 import type { Finding, MachineIdentity } from "../../src/core/model.js";
 import { findAccount, matchAccount, resolveAccount } from "../../src/store/accounts.js";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { openDatabase } from "../../src/store/open-database.js";
 import { saveScanResult } from "../../src/store/save-scan-result.js";
 import { startScan } from "../../src/store/scans.js";
+import type { Store } from "../../src/store/store.js";
 import { buildLookup, type LookupView } from "../../src/views/build-lookup.js";
 
 /** The benchmark's population: 50,000 identities named like the scaled simulator's. */
@@ -66,10 +68,13 @@ const dormant: Finding = {
 
 let dir: string;
 let db: Database;
+/** The store port over `db`: what lookups read through. */
+let store: Store;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "warden-test-"));
   db = openDatabase(join(dir, "warden.db"));
+  store = createSqliteStore(db);
   const identities = [...Array.from({ length: COUNT }, (_, m) => identity(m)), ...SPECIAL];
   const scanId = startScan(db, "servicenow", NOW);
   saveScanResult(db, {
@@ -93,8 +98,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The real database, recording the SQL of every statement prepared through it. */
-function recording(target: Database): { db: Database; statements: Set<string> } {
+/** The real database, recording the SQL of every statement prepared through it (and a store over it). */
+function recording(target: Database): { db: Database; store: Store; statements: Set<string> } {
   const statements = new Set<string>();
   const proxy = new Proxy(target, {
     get(object, key) {
@@ -108,7 +113,7 @@ function recording(target: Database): { db: Database; statements: Set<string> } 
       return typeof value === "function" ? value.bind(object) : value;
     },
   });
-  return { db: proxy, statements };
+  return { db: proxy, store: createSqliteStore(proxy), statements };
 }
 
 function userName(view: LookupView): string | undefined {
@@ -133,9 +138,9 @@ const QUERIES = [
 ];
 
 describe(`lookups on ${COUNT.toLocaleString("en-US")} identities`, () => {
-  it("run only statements whose query plan reads an index, never a whole table", () => {
-    const { db: watched, statements } = recording(db);
-    for (const query of QUERIES) buildLookup(watched, query);
+  it("run only statements whose query plan reads an index, never a whole table", async () => {
+    const { db: watched, store: watchedStore, statements } = recording(db);
+    for (const query of QUERIES) await buildLookup(watchedStore, query);
     findAccount(watched, "servicenow", sysId(7));
     matchAccount(watched, "svc_sap_1 (servicenow)");
     expect(statements.size).toBeGreaterThan(5);
@@ -154,48 +159,48 @@ describe(`lookups on ${COUNT.toLocaleString("en-US")} identities`, () => {
     }
   });
 
-  it("finds an account by user name, in any ASCII case, and by sys_id", () => {
-    const exact = buildLookup(db, "svc_sap_12340");
+  it("finds an account by user name, in any ASCII case, and by sys_id", async () => {
+    const exact = await buildLookup(store, "svc_sap_12340");
     expect(userName(exact)).toBe("svc_sap_12340");
     expect(exact.found && exact.openFindings.map((f) => f.rule)).toEqual(["dormant"]);
-    expect(userName(buildLookup(db, "SVC_SAP_12340"))).toBe("svc_sap_12340");
-    expect(userName(buildLookup(db, "svc_backup_prod"))).toBe("Svc_Backup_Prod");
-    expect(userName(buildLookup(db, sysId(12_340)))).toBe("svc_sap_12340");
+    expect(userName(await buildLookup(store, "SVC_SAP_12340"))).toBe("svc_sap_12340");
+    expect(userName(await buildLookup(store, "svc_backup_prod"))).toBe("Svc_Backup_Prod");
+    expect(userName(await buildLookup(store, sysId(12_340)))).toBe("svc_sap_12340");
     // The input is cleaned: surrounding space, a line break and a zero-width space are dropped.
-    expect(userName(buildLookup(db, "  svc_sap_\u200b12340\n"))).toBe("svc_sap_12340");
+    expect(userName(await buildLookup(store, "  svc_sap_\u200b12340\n"))).toBe("svc_sap_12340");
   });
 
-  it("finds an account by display name, and lists the accounts sharing one", () => {
-    expect(userName(buildLookup(db, "nightly backup"))).toBe("Svc_Backup_Prod");
-    expect(buildLookup(db, "REPORTING")).toEqual({
+  it("finds an account by display name, and lists the accounts sharing one", async () => {
+    expect(userName(await buildLookup(store, "nightly backup"))).toBe("Svc_Backup_Prod");
+    expect(await buildLookup(store, "REPORTING")).toEqual({
       found: false,
       query: "REPORTING",
       suggestions: ["svc_report_a", "svc_report_b"],
     });
   });
 
-  it("prefers a sys_id over a user name that looks like one", () => {
+  it("prefers a sys_id over a user name that looks like one", async () => {
     expect(resolveAccount(db, sysId(42))?.identity.userName).toBe("svc_jira_42");
-    expect(userName(buildLookup(db, sysId(42)))).toBe("svc_jira_42");
+    expect(userName(await buildLookup(store, sysId(42)))).toBe("svc_jira_42");
   });
 
-  it("suggests the account for a typo at its start, middle or end, and completes a prefix", () => {
-    const suggestions = (query: string) => {
-      const view = buildLookup(db, query);
+  it("suggests the account for a typo at its start, middle or end, and completes a prefix", async () => {
+    const suggestions = async (query: string) => {
+      const view = await buildLookup(store, query);
       expect(view.found, query).toBe(false);
       return view.found ? [] : view.suggestions;
     };
-    expect(suggestions("scv_sap_12340")).toContain("svc_sap_12340");
-    expect(suggestions("svc_sqp_12340")).toContain("svc_sap_12340");
-    expect(suggestions("svc_sap_12304")).toContain("svc_sap_12340");
-    expect(suggestions("SVC_SAP_1234")).toContain("svc_sap_12340");
-    expect(suggestions("SAP integration 1234o")).toContain("svc_sap_12340");
-    expect(suggestions("zzzz-nothing-like-it")).toEqual([]);
+    expect(await suggestions("scv_sap_12340")).toContain("svc_sap_12340");
+    expect(await suggestions("svc_sqp_12340")).toContain("svc_sap_12340");
+    expect(await suggestions("svc_sap_12304")).toContain("svc_sap_12340");
+    expect(await suggestions("SVC_SAP_1234")).toContain("svc_sap_12340");
+    expect(await suggestions("SAP integration 1234o")).toContain("svc_sap_12340");
+    expect(await suggestions("zzzz-nothing-like-it")).toEqual([]);
   });
 
-  it("does not search input too long to be an account", () => {
-    const { db: watched, statements } = recording(db);
-    const view = buildLookup(watched, "svc_sap_1".repeat(2_000));
+  it("does not search input too long to be an account", async () => {
+    const { store: watched, statements } = recording(db);
+    const view = await buildLookup(watched, "svc_sap_1".repeat(2_000));
     expect(view).toMatchObject({ found: false, suggestions: [] });
     expect(view.found ? "" : view.query).toHaveLength(101);
     expect([...statements]).toEqual([]);

@@ -1,7 +1,6 @@
 import { App, ExpressReceiver, LogLevel } from "@slack/bolt";
 import type { WebClient, WebClientOptions } from "@slack/web-api";
 import type { Application } from "express";
-import { getOrCreateSecret } from "../../store/settings.js";
 import { authorizeBot } from "./authorize-bot.js";
 import { registerListeners } from "./listeners/index.js";
 import type { SlackListenerDeps } from "./listeners/listener-context.js";
@@ -61,13 +60,13 @@ export function createSlackApp(options: SlackAppOptions, deps: SlackAppDeps) {
     client,
     emailOf: readSlackUserEmail({
       client,
-      db: deps.db,
+      store: deps.store,
       now: deps.now,
       logger: deps.logger,
       userCacheMs: deps.userCacheMs,
     }),
-    modalKey() {
-      sealKey ??= getOrCreateSecret(deps.db, "slack.modal_seal_key");
+    async modalKey() {
+      sealKey ??= await deps.store.settings.getOrCreateSecret("slack.modal_seal_key");
       return sealKey;
     },
   });

@@ -42,7 +42,7 @@ export async function applyClick(
   if (result.status !== "done") {
     const current =
       result.status === "stale"
-        ? renderLookupBlocks(buildLookup(ctx.db, request.payload.id)).blocks
+        ? renderLookupBlocks(await buildLookup(ctx.store, request.payload.id)).blocks
         : undefined;
     await tell(noticeMessage(result.notice, current));
   }

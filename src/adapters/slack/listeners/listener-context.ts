@@ -11,5 +11,5 @@ export interface SlackListenerContext extends SlackListenerDeps {
   /** The Slack user's email, normalised (see readSlackUserEmail). */
   emailOf(userId: string): Promise<string | undefined>;
   /** The key that seals the Keep modal's private_metadata, created once per database. */
-  modalKey(): Buffer;
+  modalKey(): Promise<Buffer>;
 }

@@ -1,8 +1,7 @@
 import type { WebClient } from "@slack/web-api";
-import type { Database } from "better-sqlite3";
 import { normalizeEmail } from "../../../identity/normalize-email.js";
 import type { Logger } from "../../../logger.js";
-import { forgetChatUser, getChatUserEmail, saveChatUser } from "../../../store/chat-users.js";
+import type { Repositories } from "../../../store/store.js";
 
 /**
  * The acting user's email, normalised: cached while younger than WARDEN_USER_CACHE_HOURS, else
@@ -11,26 +10,29 @@ import { forgetChatUser, getChatUserEmail, saveChatUser } from "../../../store/c
  */
 export function readSlackUserEmail(deps: {
   client: WebClient;
-  db: Database;
+  store: Pick<Repositories, "chatUsers">;
   now: () => Date;
   logger: Logger;
   userCacheMs: number;
 }): (userId: string) => Promise<string | undefined> {
-  const { client, db, logger } = deps;
+  const { client, store, logger } = deps;
   return async (userId) => {
-    const cached = getChatUserEmail(db, "slack", userId, { now: deps.now(), maxAgeMs: deps.userCacheMs });
+    const cached = await store.chatUsers.getChatUserEmail("slack", userId, {
+      now: deps.now(),
+      maxAgeMs: deps.userCacheMs,
+    });
     if (cached) return cached;
     try {
       const info = await client.users.info({ user: userId });
       const email = normalizeEmail(info.user?.profile?.email);
-      if (email) saveChatUser(db, "slack", email, userId, deps.now());
-      else forgetChatUser(db, "slack", userId);
+      if (email) await store.chatUsers.saveChatUser("slack", email, userId, deps.now());
+      else await store.chatUsers.forgetChatUser("slack", userId);
       return email;
     } catch (error) {
       // Unknown to Slack now: nothing cached may resolve to them. Other failures (network, rate
       // limit) leave the cache alone; the click is refused as from a user without an email.
       if ((error as { data?: { error?: string } }).data?.error === "user_not_found") {
-        forgetChatUser(db, "slack", userId);
+        await store.chatUsers.forgetChatUser("slack", userId);
       }
       logger.warn({ err: error, userId }, "could not read the Slack user's email");
       return undefined;

@@ -1,5 +1,4 @@
 import type { TurnContext } from "botbuilder";
-import { saveConversationRef } from "../../../store/conversation-refs.js";
 import { toConversationRef } from "../teams-conversation-ref.js";
 import type { TeamsHandlerContext } from "./handler-context.js";
 
@@ -10,17 +9,17 @@ import type { TeamsHandlerContext } from "./handler-context.js";
  * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages
  */
 export async function onAnyActivity(ctx: TeamsHandlerContext, context: TurnContext): Promise<void> {
-  saveReference(ctx, context);
+  await saveReference(ctx, context);
   if (context.activity.type === "conversationUpdate" || context.activity.type === "installationUpdate") {
     await onConversationSeen(ctx, context);
   }
 }
 
-function saveReference(ctx: TeamsHandlerContext, context: TurnContext): void {
+async function saveReference(ctx: TeamsHandlerContext, context: TurnContext): Promise<void> {
   const { activity } = context;
   if (!activity.serviceUrl || !activity.conversation?.id) return;
   try {
-    saveConversationRef(ctx.db, toConversationRef(activity), ctx.now());
+    await ctx.store.conversations.saveConversationRef(toConversationRef(activity), ctx.now());
   } catch (error) {
     ctx.logger.warn({ err: error }, "could not save the Teams conversation reference");
   }

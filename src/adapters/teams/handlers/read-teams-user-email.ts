@@ -1,8 +1,7 @@
-import type { Database } from "better-sqlite3";
 import { TeamsInfo, type TurnContext } from "botbuilder";
 import { normalizeEmail } from "../../../identity/normalize-email.js";
 import type { Logger } from "../../../logger.js";
-import { forgetChatUser, getChatUserEmail, saveChatUser } from "../../../store/chat-users.js";
+import type { Repositories } from "../../../store/store.js";
 
 /**
  * The acting user's email, normalised: cached in chat_users while younger than
@@ -11,21 +10,24 @@ import { forgetChatUser, getChatUserEmail, saveChatUser } from "../../../store/c
  * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/get-teams-context#get-single-member-details
  */
 export function readTeamsUserEmail(deps: {
-  db: Database;
+  store: Pick<Repositories, "chatUsers">;
   now: () => Date;
   logger: Logger;
   userCacheMs: number;
 }): (context: TurnContext) => Promise<string | undefined> {
-  const { db, now, logger, userCacheMs } = deps;
+  const { store, now, logger, userCacheMs } = deps;
   return async (context) => {
     const userId = context.activity.from.id;
-    const cached = getChatUserEmail(db, "teams", userId, { now: now(), maxAgeMs: userCacheMs });
+    const cached = await store.chatUsers.getChatUserEmail("teams", userId, {
+      now: now(),
+      maxAgeMs: userCacheMs,
+    });
     if (cached) return cached;
     try {
       const member = await TeamsInfo.getMember(context, userId);
       const email = normalizeEmail(member.email ?? member.userPrincipalName);
-      if (email) saveChatUser(db, "teams", email, member.id ?? userId, now());
-      else forgetChatUser(db, "teams", member.id ?? userId);
+      if (email) await store.chatUsers.saveChatUser("teams", email, member.id ?? userId, now());
+      else await store.chatUsers.forgetChatUser("teams", member.id ?? userId);
       return email;
     } catch (error) {
       logger.warn({ err: error, userId }, "could not read the Teams user's email");

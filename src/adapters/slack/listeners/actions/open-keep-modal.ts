@@ -16,7 +16,7 @@ export function registerOpenKeepModal(app: App, ctx: SlackListenerContext): void
     const payload = decodeActionPayload((action as { value?: string }).value);
     if (!payload || body.type !== "block_actions") return;
     const container = (body as { container?: { channel_id?: string; message_ts?: string } }).container;
-    const privateMetadata = seal(ctx.modalKey(), {
+    const privateMetadata = seal(await ctx.modalKey(), {
       payload,
       channel: container?.channel_id,
       ts: container?.message_ts,

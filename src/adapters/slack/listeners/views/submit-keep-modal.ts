@@ -21,7 +21,7 @@ export function registerSubmitKeepModal(app: App, ctx: SlackListenerContext): vo
       return;
     }
     await ack();
-    const meta = unseal(ctx.modalKey(), view.private_metadata) as
+    const meta = unseal(await ctx.modalKey(), view.private_metadata) as
       | { payload: unknown; channel?: string; ts?: string; user?: string }
       | undefined;
     const payload = decodeActionPayload(meta?.payload);
