@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import type { LookupAccess } from "../config/load-config.js";
 import type { Logger } from "../logger.js";
 import { accessPolicy, isAdmin } from "../remediation/can-act-on.js";
+import type { Store } from "../store/store.js";
 import { buildDigest, type DigestView } from "../views/build-digest.js";
 import type { LookupView } from "../views/build-lookup.js";
 import { parseLookupQuery } from "../views/parse-lookup-query.js";
@@ -16,6 +17,7 @@ export type ChatReply =
   | { kind: "refused"; notice: string };
 
 export interface ChatCommandDeps {
+  store: Store;
   db: Database;
   now: () => Date;
   /** Admin emails (the access policy's, see can-act-on.ts): only they may start a scan from chat. */
@@ -33,13 +35,13 @@ export interface ChatCommandDeps {
  * (sys_id, user name or display name), never as a query; one too long to be an account is
  * refused with a notice, not searched.
  */
-export function runChatCommand(
+export async function runChatCommand(
   deps: ChatCommandDeps,
   text: string,
   actorEmail: string | undefined,
   /** The asking chat user, for the audit entry of a refused lookup. */
   actor?: { platform: string; id: string },
-): ChatReply {
+): Promise<ChatReply> {
   const trimmed = text.trim();
   const [word = ""] = trimmed.split(/\s+/);
   switch (word.toLowerCase()) {
@@ -50,7 +52,7 @@ export function runChatCommand(
       return answerLookup({ ...deps, access: deps.lookup }, parsed.query, { email: actorEmail, ...actor });
     }
     case "score":
-      return { kind: "score", view: buildDigest(deps.db, { now: deps.now() }) };
+      return { kind: "score", view: await buildDigest(deps.store, { now: deps.now() }) };
     case "scan": {
       if (!isAdmin({ email: actorEmail }, accessPolicy(deps.admins))) {
         return { kind: "refused", notice: "Only warden admins can start a scan." };

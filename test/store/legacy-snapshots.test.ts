@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { buildLookup } from "../../src/views/build-lookup.js";
 import { buildOwnerMessages } from "../../src/views/build-owner-messages.js";
 import { describeAccountState } from "../../src/views/format-text.js";
@@ -11,7 +12,8 @@ describe("account snapshots stored by an older warden", () => {
     await connector.apply(idOf(locked), { kind: "restore", values: { lockedOut: true } });
     const db = openTempDb();
     await scan(db, connector);
-    const messages = buildOwnerMessages(db, { now: NOW });
+    const store = createSqliteStore(db);
+    const messages = await buildOwnerMessages(store, { now: NOW });
     const lookedUp = buildLookup(db, locked);
 
     // Rewrite every snapshot the way warden stored it before identities were source-neutral.
@@ -36,7 +38,7 @@ describe("account snapshots stored by an older warden", () => {
       db.prepare("SELECT count(*) FROM accounts WHERE snapshot LIKE '%\"attributes\"%'").pluck().get(),
     ).toBe(0);
 
-    expect(buildOwnerMessages(db, { now: NOW })).toEqual(messages);
+    expect(await buildOwnerMessages(store, { now: NOW })).toEqual(messages);
     const view = buildLookup(db, locked);
     expect(view).toEqual(lookedUp);
     if (!view.found) throw new Error("the locked-out account was not found");

@@ -12,8 +12,9 @@ export function registerWardenCommand(app: App, ctx: SlackListenerContext): void
   app.command("/warden", async ({ ack, command, respond }) => {
     await ack();
     const email = await ctx.emailOf(command.user_id);
-    const reply = runChatCommand(
+    const reply = await runChatCommand(
       {
+        store: ctx.store,
         db: ctx.db,
         now: ctx.now,
         admins: ctx.admins,
