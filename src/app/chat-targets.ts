@@ -55,7 +55,7 @@ export async function chatTarget(
   warden: Warden,
   platform: ChatPlatformName,
 ): Promise<ChatTarget | undefined> {
-  const { config, db, now } = warden;
+  const { config, store, now } = warden;
   const chat = configuredChats(config).find((c) => c.platform === platform);
   if (!chat) return undefined;
   const userCacheMs = config.userCacheHours * 3_600_000;
@@ -63,13 +63,13 @@ export async function chatTarget(
     const slack = await warden.chat.slack();
     if (!slack) return undefined;
     const { createSlackSender } = await import("../adapters/slack/create-slack-sender.js");
-    return { ...chat, sender: createSlackSender({ client: slack.client, db, now, userCacheMs }) };
+    return { ...chat, sender: createSlackSender({ client: slack.client, store, now, userCacheMs }) };
   }
   const teams = await warden.chat.teams();
   if (!teams) return undefined;
   const { createTeamsSender } = await import("../adapters/teams/create-teams-sender.js");
   return {
     ...chat,
-    sender: createTeamsSender({ adapter: teams.adapter, appId: teams.appId, db, now, userCacheMs }),
+    sender: createTeamsSender({ adapter: teams.adapter, appId: teams.appId, store, now, userCacheMs }),
   };
 }

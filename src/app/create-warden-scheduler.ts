@@ -2,12 +2,6 @@ import { redactUrlsIn } from "../redact-url.js";
 import type { createScanRunner } from "../scan/create-scan-runner.js";
 import { createScheduler, type JobTrigger } from "../scheduler/create-scheduler.js";
 import { nextRun } from "../scheduler/next-run.js";
-import { appendAudit } from "../store/audit-log.js";
-import { countQueuedSince, outboxMark } from "../store/count-queued-since.js";
-import { lastDigestAt } from "../store/digests.js";
-import { hasMessagedBefore } from "../store/has-messaged.js";
-import { lastEventAt } from "../store/last-event-at.js";
-import { listScans } from "../store/scans.js";
 import { configuredChats } from "./chat-targets.js";
 import {
   describeDigest,
@@ -42,7 +36,7 @@ export function createWardenScheduler(
   scans: ReturnType<typeof createScanRunner>,
   options: WardenSchedulerOptions = {},
 ) {
-  const { config, db } = warden;
+  const { config, store } = warden;
   const report = options.report ?? (() => {});
   const chatConfigured = () => configuredChats(config).length > 0;
   /** Set during the catch-up at start when warden has never messaged anyone. */
@@ -72,11 +66,11 @@ export function createWardenScheduler(
       {
         name: "scan",
         cron: config.scanSchedule,
-        lastRunAt: () => listScans(db, { limit: 1 })[0]?.startedAt,
+        lastRunAt: async () => (await store.scans.listScans({ limit: 1 }))[0]?.startedAt,
         run: async (trigger) => {
           const outcome = await scans.run();
           if (!outcome) {
-            const error = listScans(db, { limit: 1 })[0]?.error ?? "see the log";
+            const error = (await store.scans.listScans({ limit: 1 }))[0]?.error ?? "see the log";
             report(`scan: failed: ${redactUrlsIn(error)}`);
             return;
           }
@@ -89,18 +83,25 @@ export function createWardenScheduler(
         // Daily at 08:00 (TZ): reminders, escalations and expired Keeps.
         name: "follow-ups",
         cron: FOLLOW_UP_SCHEDULE,
-        lastRunAt: () => lastEventAt(db, "followups.ran"),
+        lastRunAt: () => store.audit.lastEventAt("followups.ran"),
         run: async () => {
           // Nothing to follow up before warden has messaged anyone; and this pass, which also
           // queues owner messages (for Keeps that expired), must not be the one to message first.
-          if (!chatConfigured() || !hasMessagedBefore(db)) return void skipped.add("follow-ups");
+          if (!chatConfigured() || !(await store.outbox.hasMessagedBefore())) {
+            return void skipped.add("follow-ups");
+          }
           await reported("follow-ups", async () => {
-            const mark = outboxMark(db);
+            const mark = await store.outbox.outboxMark();
             const result = await notifyOwners(warden, { followUps: true });
-            appendAudit(db, { at: warden.now(), event: "followups.ran", actor: "warden", detail: {} });
+            await store.audit.appendAudit({
+              at: warden.now(),
+              event: "followups.ran",
+              actor: "warden",
+              detail: {},
+            });
             return describeFollowUps({
-              reminders: countQueuedSince(db, mark, "reminder").queued,
-              escalations: countQueuedSince(db, mark, "escalation").queued,
+              reminders: (await store.outbox.countQueuedSince(mark, "reminder")).queued,
+              escalations: (await store.outbox.countQueuedSince(mark, "escalation")).queued,
               ...result,
             });
           });
@@ -109,15 +110,15 @@ export function createWardenScheduler(
       {
         name: "digest",
         cron: config.digestSchedule,
-        lastRunAt: () => lastDigestAt(db),
+        lastRunAt: () => store.digests.lastDigestAt(),
         run: async (trigger) => {
           const targets = configuredChats(config).filter((t) => t.digestChannel).length;
           if (targets === 0) return void skipped.add("digest");
           if (holdBack(trigger, "the digest", "digest")) return;
           await reported("digest", async () => {
-            const mark = outboxMark(db);
+            const mark = await store.outbox.outboxMark();
             await postDigest(warden);
-            return describeDigest(countQueuedSince(db, mark, "digest").sent, targets);
+            return describeDigest((await store.outbox.countQueuedSince(mark, "digest")).sent, targets);
           });
         },
       },
@@ -134,7 +135,7 @@ export function createWardenScheduler(
      * of the jobs that were due.
      */
     async catchUp(): Promise<string[]> {
-      firstStart = !hasMessagedBefore(db);
+      firstStart = !(await store.outbox.hasMessagedBefore());
       heldBack.length = 0;
       skipped.clear();
       const due = await scheduler.catchUp();

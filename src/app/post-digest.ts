@@ -5,10 +5,6 @@ import { enqueueFollowUps } from "../notify/enqueue-follow-ups.js";
 import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
 import { markFixedAccounts } from "../notify/mark-fixed-accounts.js";
 import { resolvePendingDecisions } from "../remediation/resolve-pending-decisions.js";
-import { recordDigest } from "../store/digests.js";
-import { enqueue, outboxStatusOf } from "../store/outbox.js";
-import { listScans } from "../store/scans.js";
-import { writeTransaction } from "../store/write-transaction.js";
 import { buildDigest } from "../views/build-digest.js";
 import { chatTargets } from "./chat-targets.js";
 import type { Warden } from "./open-warden.js";
@@ -26,7 +22,7 @@ const sum = <T extends Record<string, number>>(results: T[], zero: T): T =>
  * can clear.
  */
 export function postDigest(warden: Warden): Promise<{ sent: number; failed: number }> {
-  return inDeliveryLane(warden.db, () => postDigestNow(warden));
+  return inDeliveryLane(warden.store, () => postDigestNow(warden));
 }
 
 async function postDigestNow(warden: Warden): Promise<{ sent: number; failed: number }> {
@@ -36,22 +32,23 @@ async function postDigestNow(warden: Warden): Promise<{ sent: number; failed: nu
       "No digest channel is configured: set SLACK_BOT_TOKEN and SLACK_DIGEST_CHANNEL, or TEAMS_APP_ID and TEAMS_DIGEST_CHANNEL, or use --print.",
     );
   }
+  const { store } = warden;
   const now = warden.now();
-  const view = buildDigest(warden.db, { now, giveUpDays: warden.config.deliveryGiveUpDays });
-  const scan = listScans(warden.db, { status: "succeeded", limit: 1 })[0];
+  const view = await buildDigest(store, { now, giveUpDays: warden.config.deliveryGiveUpDays });
+  const scan = (await store.scans.listScans({ status: "succeeded", limit: 1 }))[0];
   const results = [];
   for (const target of targets) {
     const channel = target.digestChannel ?? "";
     const dedupeKey = `${target.platform}:digest:${channel}:${now.toISOString()}`;
-    writeTransaction(warden.db, () => {
-      enqueue(warden.db, {
+    await store.transaction(async (tx) => {
+      await tx.outbox.enqueue({
         platform: target.platform,
         recipient: channel,
         dedupeKey,
         message: { kind: "digest", view },
         now,
       });
-      recordDigest(warden.db, {
+      await tx.digests.recordDigest({
         platform: target.platform,
         recipient: channel,
         scanId: scan?.id,
@@ -60,13 +57,13 @@ async function postDigestNow(warden: Warden): Promise<{ sent: number; failed: nu
       });
     });
     await deliverOutbox({
-      db: warden.db,
+      store,
       sender: target.sender,
       now: warden.now,
       logger: warden.logger,
       adminChannel: target.adminChannel,
     });
-    const posted = outboxStatusOf(warden.db, dedupeKey) === "sent";
+    const posted = (await store.outbox.outboxStatusOf(dedupeKey)) === "sent";
     results.push({ sent: posted ? 1 : 0, failed: posted ? 0 : 1 });
   }
   return sum(results, { sent: 0, failed: 0 });
@@ -80,7 +77,7 @@ export function notifyOwners(
   warden: Warden,
   options: { followUps?: boolean } = {},
 ): Promise<{ queued: number } & DeliveryResult> {
-  return inDeliveryLane(warden.db, () => notifyOwnersNow(warden, options));
+  return inDeliveryLane(warden.store, () => notifyOwnersNow(warden, options));
 }
 
 async function notifyOwnersNow(
@@ -101,8 +98,8 @@ async function notifyOwnersNow(
   const results = [];
   for (const target of targets) {
     // Accounts fixed in ServiceNow since their message: shown as fixed, and no longer chased.
-    markFixedAccounts(warden.db, { platform: target.platform, now: warden.now() });
-    const queued = enqueueOwnerMessages(warden.db, {
+    await markFixedAccounts(warden.store, { platform: target.platform, now: warden.now() });
+    const queued = await enqueueOwnerMessages(warden.store, {
       platform: target.platform,
       adminChannel: target.adminChannel,
       now: warden.now(),
@@ -110,13 +107,13 @@ async function notifyOwnersNow(
     if (options.followUps) {
       // The daily pass: one reminder after 3 days, the admins after 7. A Keep that expired brings
       // its finding back into the owner message queued just above.
-      enqueueFollowUps(warden.db, {
+      await enqueueFollowUps(warden.store, {
         now: warden.now(),
         adminChannels: { [target.platform]: target.adminChannel },
       });
     }
     const result = await deliverOutbox({
-      db: warden.db,
+      store: warden.store,
       sender: target.sender,
       now: warden.now,
       logger: warden.logger,

@@ -1,11 +1,8 @@
-import type { Database } from "better-sqlite3";
 import { UsageError } from "../errors.js";
 import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
 import { markFixedAccounts } from "../notify/mark-fixed-accounts.js";
-import { getChatUserId } from "../store/chat-users.js";
-import { findPersonalRef, getConversationRef, listTeamRefs } from "../store/conversation-refs.js";
-import { outboxMark } from "../store/count-queued-since.js";
-import { getOutboxItem, listOutbox, type OutboxItem, type OutboxKind } from "../store/outbox.js";
+import type { OutboxItem, OutboxKind } from "../store/outbox.js";
+import type { Repositories } from "../store/store.js";
 import { buildOwnerMessages } from "../views/build-owner-messages.js";
 import { type ChatChannels, configuredChats } from "./chat-targets.js";
 import type { Warden } from "./open-warden.js";
@@ -62,8 +59,11 @@ export interface NotifyPreview {
   platforms: PlatformPreview[];
 }
 
-/** Thrown inside the preview's transaction so that SQLite rolls every change back. */
+/** Thrown inside the preview's transaction so that the store rolls every change back. */
 class RollBack extends Error {}
+
+/** What describing a queued item reads: the outbox, the chat user cache, the conversation references. */
+type RouteStore = Pick<Repositories, "outbox" | "chatUsers" | "conversations">;
 
 /**
  * `warden notify --preview`: who `warden notify` would message now, on each configured platform,
@@ -73,29 +73,32 @@ class RollBack extends Error {}
  * database ends as it was. Recipients are resolved from the chat user cache only (no
  * users.lookupByEmail, no Teams roster read): an owner warden has not looked up yet is shown so.
  */
-export function previewNotify(warden: Warden): NotifyPreview {
-  const { db, config } = warden;
+export async function previewNotify(warden: Warden): Promise<NotifyPreview> {
+  const { store, config } = warden;
   const targets = configuredChats(config);
   if (targets.length === 0) {
     throw new UsageError("No chat platform is configured: set SLACK_BOT_TOKEN or TEAMS_APP_ID (see README).");
   }
   const now = warden.now();
   const maxAgeMs = config.userCacheHours * 3_600_000;
-  const lastId = outboxMark(db);
-  const owners = buildOwnerMessages(db, { now }).messages.map((m) => m.owner.email);
+  const lastId = await store.outbox.outboxMark();
+  const owners = (await buildOwnerMessages(store, { now })).messages.map((m) => m.owner.email);
   const platforms: PlatformPreview[] = [];
   try {
-    db.transaction(() => {
+    await store.transaction(async (tx) => {
       for (const target of targets) {
-        markFixedAccounts(db, { platform: target.platform, now });
-        enqueueOwnerMessages(db, { platform: target.platform, adminChannel: target.adminChannel, now });
+        await markFixedAccounts(tx, { platform: target.platform, now });
+        await enqueueOwnerMessages(tx, { platform: target.platform, adminChannel: target.adminChannel, now });
         // An item whose stored message cannot be read is never sent (notify marks it failed).
-        const pending = listOutbox(db, "pending", target.platform).filter(
+        const pending = (await tx.outbox.listOutbox("pending", target.platform)).filter(
           (item): item is OutboxItem => !item.unreadable,
         );
-        const messages = pending.map((item) =>
-          describeItem(db, target, item, { queuedEarlier: item.id <= lastId, now, maxAgeMs }),
-        );
+        const messages: PreviewMessage[] = [];
+        for (const item of pending) {
+          messages.push(
+            await describeItem(tx, target, item, { queuedEarlier: item.id <= lastId, now, maxAgeMs }),
+          );
+        }
         const messaged = new Set(pending.filter((i) => i.kind === "owner_message").map((i) => i.recipient));
         platforms.push({
           platform: target.platform,
@@ -105,7 +108,7 @@ export function previewNotify(warden: Warden): NotifyPreview {
         });
       }
       throw new RollBack();
-    }).immediate();
+    });
   } catch (error) {
     if (!(error instanceof RollBack)) throw error;
   }
@@ -121,13 +124,13 @@ function accountsOf({ message }: OutboxItem): PreviewAccount[] {
   }));
 }
 
-function describeItem(
-  db: Database,
+async function describeItem(
+  store: RouteStore,
   target: ChatChannels,
   item: OutboxItem,
   options: { queuedEarlier: boolean; now: Date; maxAgeMs: number },
-): PreviewMessage {
-  const route = routeOf(db, target, item, options);
+): Promise<PreviewMessage> {
+  const route = await routeOf(store, target, item, options);
   return {
     kind: item.kind,
     recipient: item.recipient,
@@ -139,12 +142,12 @@ function describeItem(
   };
 }
 
-function routeOf(
-  db: Database,
+async function routeOf(
+  store: RouteStore,
   target: ChatChannels,
   item: OutboxItem,
   freshness: { now: Date; maxAgeMs: number },
-): { route: PreviewRoute; detail: string } {
+): Promise<{ route: PreviewRoute; detail: string }> {
   const admin = target.adminChannel;
   const reroute = (why: string): { route: PreviewRoute; detail: string } =>
     admin
@@ -154,12 +157,12 @@ function routeOf(
   switch (message.kind) {
     case "owner_message":
       return target.platform === "slack"
-        ? slackOwnerRoute(db, item.recipient, freshness, reroute, admin)
-        : teamsOwnerRoute(db, item.recipient, freshness, reroute, admin);
+        ? slackOwnerRoute(store, item.recipient, freshness, reroute, admin)
+        : teamsOwnerRoute(store, item.recipient, freshness, reroute, admin);
     case "reminder":
       return { route: "thread", detail: `a reply under the message ${item.recipient} got earlier` };
     case "message_update": {
-      const original = getOutboxItem(db, message.view.outboxId);
+      const original = await store.outbox.getOutboxItem(message.view.outboxId);
       return {
         route: "update",
         detail: `an update, in place, of the message sent to ${original?.recipient ?? "an unknown recipient"}`,
@@ -167,8 +170,11 @@ function routeOf(
     }
     default: {
       const label = CHANNEL_POSTS[item.kind] ?? `a ${item.kind} message`;
-      if (target.platform === "teams" && !getConversationRef(db, "teams", item.recipient)) {
-        if (listTeamRefs(db, "teams").length === 0)
+      if (
+        target.platform === "teams" &&
+        !(await store.conversations.getConversationRef("teams", item.recipient))
+      ) {
+        if ((await store.conversations.listTeamRefs("teams")).length === 0)
           return {
             route: "unreachable",
             detail: `would fail: warden has not seen the Teams channel ${item.recipient} and is installed in no team`,
@@ -189,14 +195,14 @@ const CHANNEL_POSTS: Partial<Record<OutboxKind, string>> = {
 
 type Reroute = (why: string) => { route: PreviewRoute; detail: string };
 
-function slackOwnerRoute(
-  db: Database,
+async function slackOwnerRoute(
+  store: RouteStore,
   email: string,
   freshness: { now: Date; maxAgeMs: number },
   reroute: Reroute,
   admin: string | undefined,
-): { route: PreviewRoute; detail: string } {
-  const cached = getChatUserId(db, "slack", email, freshness);
+): Promise<{ route: PreviewRoute; detail: string }> {
+  const cached = await store.chatUsers.getChatUserId("slack", email, freshness);
   if (cached) return { route: "direct", detail: `a direct message to the Slack user ${cached}` };
   if (cached === null) return reroute("Slack has no user with this email (cached answer)");
   return {
@@ -207,18 +213,18 @@ function slackOwnerRoute(
   };
 }
 
-function teamsOwnerRoute(
-  db: Database,
+async function teamsOwnerRoute(
+  store: RouteStore,
   email: string,
   freshness: { now: Date; maxAgeMs: number },
   reroute: Reroute,
   admin: string | undefined,
-): { route: PreviewRoute; detail: string } {
-  const cached = getChatUserId(db, "teams", email, freshness);
-  if (cached && findPersonalRef(db, "teams", { userId: cached })) {
+): Promise<{ route: PreviewRoute; detail: string }> {
+  const cached = await store.chatUsers.getChatUserId("teams", email, freshness);
+  if (cached && (await store.conversations.findPersonalRef("teams", { userId: cached }))) {
     return { route: "direct", detail: `a direct message in the 1:1 chat with the Teams user ${cached}` };
   }
-  const teams = listTeamRefs(db, "teams").length;
+  const teams = (await store.conversations.listTeamRefs("teams")).length;
   if (teams === 0) return reroute("warden is not installed in any Teams team, so the owner cannot be found");
   if (cached) return { route: "direct", detail: `a new 1:1 chat with the Teams user ${cached}` };
   return {

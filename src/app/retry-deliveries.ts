@@ -1,7 +1,6 @@
 import { type DeliveryResult, deliverOutbox } from "../notify/deliver-outbox.js";
 import { afterDeliveryTasks, inDeliveryLane } from "../notify/delivery-lane.js";
 import { RETRY_MAX_MS } from "../notify/retry-delay.js";
-import { nextDueAt, retryWaitingNow } from "../store/outbox.js";
 import { chatTarget, configuredChats } from "./chat-targets.js";
 import type { Warden } from "./open-warden.js";
 
@@ -11,20 +10,20 @@ import type { Warden } from "./open-warden.js";
  * message of the platform is due at once, whatever its backoff. Resolves undefined when nothing
  * was due or the platform is not configured.
  */
-export function retryDeliveries(
+export async function retryDeliveries(
   warden: Warden,
   platform: "slack" | "teams",
   options: { causeCleared?: boolean } = {},
 ): Promise<DeliveryResult | undefined> {
-  const { db, now } = warden;
-  if (options.causeCleared) retryWaitingNow(db, platform, now());
-  const due = nextDueAt(db, platform);
-  if (!due || due > now()) return Promise.resolve(undefined);
-  return inDeliveryLane(db, async () => {
+  const { store, now } = warden;
+  if (options.causeCleared) await store.outbox.retryWaitingNow(platform, now());
+  const due = await store.outbox.nextDueAt(platform);
+  if (!due || due > now()) return undefined;
+  return inDeliveryLane(store, async () => {
     const target = await chatTarget(warden, platform);
     if (!target) return undefined;
     return deliverOutbox({
-      db,
+      store,
       sender: target.sender,
       now,
       logger: warden.logger,
@@ -52,7 +51,7 @@ export function startRetryTimer(
     clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
   },
 ): { stop(): void } {
-  const { db, now, config, logger } = warden;
+  const { store, now, config, logger } = warden;
   const platforms = configuredChats(config).map((chat) => chat.platform);
   let handle: unknown;
   let stopped = false;
@@ -68,21 +67,35 @@ export function startRetryTimer(
     void Promise.allSettled(runs).then(arm);
   };
   const arm = () => {
-    if (stopped) return;
-    if (handle !== undefined) timers.clear(handle);
-    handle = undefined;
-    const next = platforms
-      .map((p) => nextDueAt(db, p)?.getTime())
-      .filter((t): t is number => t !== undefined)
-      .sort((a, b) => a - b)[0];
-    if (next === undefined) return;
+    void nextDue()
+      .then((next) => {
+        // Checked once the store has answered: the last answer sets the one timer.
+        if (stopped) return;
+        if (handle !== undefined) timers.clear(handle);
+        handle = undefined;
+        if (next !== undefined) set(next);
+      })
+      .catch((error: unknown) => {
+        // Once stopped, the store may be closing: nothing is armed any more anyway.
+        if (!stopped) logger.error({ err: error }, "could not read when queued messages are due");
+      });
+  };
+  const nextDue = async (): Promise<number | undefined> => {
+    const due: number[] = [];
+    for (const platform of platforms) {
+      const at = await store.outbox.nextDueAt(platform);
+      if (at) due.push(at.getTime());
+    }
+    return due.sort((a, b) => a - b)[0];
+  };
+  const set = (next: number) => {
     // At least a second (no busy loop), at most the longest backoff (a clock change is noticed).
     const delay = Math.min(Math.max(next - now().getTime(), 1000), RETRY_MAX_MS);
     const timer = timers.set(fire, delay);
     timer.unref?.();
     handle = timer;
   };
-  const unsubscribe = afterDeliveryTasks(db, arm);
+  const unsubscribe = afterDeliveryTasks(store, arm);
   arm();
   return {
     stop() {

@@ -5,6 +5,7 @@ import type { ActionRequest, ActionResult } from "../remediation/handle-action.j
 import { findAccount } from "../store/accounts.js";
 import { enqueue } from "../store/outbox.js";
 import { getOwnerAssignment } from "../store/owner-overrides.js";
+import type { Store } from "../store/store.js";
 import { buildAccountView } from "../views/build-account-view.js";
 import type { DisownedView } from "../views/describe-disowned.js";
 
@@ -19,6 +20,7 @@ type HandleAction = (request: ActionRequest) => Promise<ActionResult>;
 export function withNotMineRouting(
   handleAction: HandleAction,
   options: {
+    store: Store;
     db: Database;
     now: () => Date;
     logger: Logger;
@@ -27,11 +29,11 @@ export function withNotMineRouting(
     sender: () => OutboxSender;
   },
 ): HandleAction {
-  const { db, now, platform, adminChannel } = options;
+  const { store, db, now, platform, adminChannel } = options;
   return async (request) => {
     const result = await handleAction(request);
     if (result.status !== "done" || request.payload.a !== "not_mine" || !adminChannel) return result;
-    const view = buildAccountView(db, request.payload.s, request.payload.id);
+    const view = await buildAccountView(store, request.payload.s, request.payload.id);
     if (!view) return result;
     const disowned: DisownedView = {
       disowned: {
@@ -47,7 +49,7 @@ export function withNotMineRouting(
       message: { kind: "not_mine", view: { accounts: [view], ...disowned } },
       now: now(),
     });
-    await deliverOutbox({ db, sender: options.sender(), now, logger: options.logger });
+    await deliverOutbox({ store, sender: options.sender(), now, logger: options.logger });
     return result;
   };
 }

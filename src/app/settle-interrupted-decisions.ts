@@ -17,7 +17,7 @@ export async function settleInterruptedDecisions(warden: Warden): Promise<number
   if (resolved.length === 0) return 0;
   for (const target of await chatTargets(warden)) {
     await deliverOutbox({
-      db: warden.db,
+      store: warden.store,
       sender: target.sender,
       now: warden.now,
       logger: warden.logger,

@@ -89,12 +89,14 @@ export async function startServer(
         startScan: scans.start,
         lookup: config.lookup,
         handleAction: withNotMineRouting(handleAction, {
+          store: warden.store,
           db,
           now,
           logger,
           platform: "slack",
           adminChannel: config.slack.adminChannel,
-          sender: () => createSlackSender({ client: slackPlatform.client, db, now, userCacheMs }),
+          sender: () =>
+            createSlackSender({ client: slackPlatform.client, store: warden.store, now, userCacheMs }),
         }),
       },
     );
@@ -123,12 +125,13 @@ export async function startServer(
         );
       },
       handleAction: withNotMineRouting(handleAction, {
+        store: warden.store,
         db,
         now,
         logger,
         platform: "teams",
         adminChannel: config.teams.adminChannel,
-        sender: () => createTeamsSender({ adapter, appId, db, now, userCacheMs }),
+        sender: () => createTeamsSender({ adapter, appId, store: warden.store, now, userCacheMs }),
       }),
     });
     // JSON parsing for this route only: Bolt verifies Slack's signature over the raw body.

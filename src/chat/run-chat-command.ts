@@ -1,11 +1,10 @@
-import type { Database } from "better-sqlite3";
 import type { LookupAccess } from "../config/load-config.js";
 import type { Logger } from "../logger.js";
 import { accessPolicy, isAdmin } from "../remediation/can-act-on.js";
+import type { Store } from "../store/store.js";
 import { buildDigest, type DigestView } from "../views/build-digest.js";
 import type { LookupView } from "../views/build-lookup.js";
 import { parseLookupQuery } from "../views/parse-lookup-query.js";
-import type { LookupAccessDeps } from "./answer-lookup.js";
 import { answerLookup } from "./answer-lookup.js";
 
 /** A chat command's answer as a neutral model; each adapter renders it (privately to the asker). */
@@ -17,10 +16,7 @@ export type ChatReply =
   | { kind: "refused"; notice: string };
 
 export interface ChatCommandDeps {
-  /** What a lookup reads and audits. */
-  store: LookupAccessDeps["store"];
-  /** For the score (buildDigest), until it reads through the store too. */
-  db: Database;
+  store: Store;
   now: () => Date;
   /** Admin emails (the access policy's, see can-act-on.ts): only they may start a scan from chat. */
   admins: readonly string[];
@@ -54,7 +50,7 @@ export async function runChatCommand(
       return answerLookup({ ...deps, access: deps.lookup }, parsed.query, { email: actorEmail, ...actor });
     }
     case "score":
-      return { kind: "score", view: buildDigest(deps.db, { now: deps.now() }) };
+      return { kind: "score", view: await buildDigest(deps.store, { now: deps.now() }) };
     case "scan": {
       if (!isAdmin({ email: actorEmail }, accessPolicy(deps.admins))) {
         return { kind: "refused", notice: "Only warden admins can start a scan." };

@@ -137,7 +137,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         case "digest": {
           if (values.print) {
             const giveUpDays = warden.config.deliveryGiveUpDays;
-            print(renderDigestText(buildDigest(warden.db, { now: warden.now(), giveUpDays })));
+            print(renderDigestText(await buildDigest(warden.store, { now: warden.now(), giveUpDays })));
             return 0;
           }
           const { postDigest } = await import("../app/post-digest.js");
@@ -155,7 +155,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           if (values.preview) {
             // Read-only: no chat SDK, nothing sent, nothing written.
             const { previewNotify } = await import("../app/preview-notify.js");
-            const preview = previewNotify(warden);
+            const preview = await previewNotify(warden);
             print(values.json ? JSON.stringify(preview, null, 2) : renderNotifyPreviewText(preview));
             return 0;
           }
@@ -203,10 +203,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           const outcome = await scanWithProgress(warden, io);
           print(formatScanSummary(warden, outcome));
           print("");
-          print(renderDigestText(buildDigest(warden.db, { now: warden.now() })));
+          print(renderDigestText(await buildDigest(warden.store, { now: warden.now() })));
           print("");
           print("Direct messages owners would get (no chat platform is configured, so they are printed):");
-          print(renderOwnerMessagesText(buildOwnerMessages(warden.db)));
+          print(renderOwnerMessagesText(await buildOwnerMessages(warden.store)));
           say(`\n${nextSteps(warden)}`);
           return 0;
         }

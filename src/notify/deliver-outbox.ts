@@ -1,20 +1,7 @@
-import type { Database } from "better-sqlite3";
 import { WardenError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { appendAudit } from "../store/audit-log.js";
-import {
-  deferDue,
-  enqueue,
-  listDueOutbox,
-  listOutbox,
-  type OutboxItem,
-  recordMessageAccounts,
-  recordRefusal,
-  recordRetry,
-  type StoredOutboxItem,
-  setOutboxStatus,
-} from "../store/outbox.js";
-import { writeTransaction } from "../store/write-transaction.js";
+import type { OutboxItem, StoredOutboxItem } from "../store/outbox.js";
+import type { Repositories, StoreTx } from "../store/store.js";
 import { DeliveryError, UnreachableRecipientError } from "./delivery-error.js";
 import { encodeMessageRef, type MessageRef } from "./message-ref.js";
 import { RETRY_MAX_MS, retryDelayMs } from "./retry-delay.js";
@@ -43,7 +30,7 @@ export class RateLimitedError extends WardenError {
 }
 
 export interface DeliverDeps {
-  db: Database;
+  store: StoreTx;
   sender: OutboxSender;
   now: () => Date;
   logger: Logger;
@@ -78,16 +65,16 @@ export interface DeliveryResult {
  * is marked failed with the reason, and the run goes on.
  */
 export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> {
-  const { db, sender, logger } = deps;
+  const { store, sender, logger } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const result: DeliveryResult = { sent: 0, failed: 0, unknown: 0, rerouted: 0, retrying: 0 };
 
-  for (const item of listOutbox(db, "sending", sender.platform)) {
-    writeTransaction(db, () => {
-      setOutboxStatus(db, item.id, "sending", "unknown", {
+  for (const item of await store.outbox.listOutbox("sending", sender.platform)) {
+    await store.transaction(async (tx) => {
+      await tx.outbox.setOutboxStatus(item.id, "sending", "unknown", {
         error: "interrupted while sending: may or may not have been delivered",
       });
-      appendAudit(db, {
+      await tx.audit.appendAudit({
         at: deps.now(),
         event: "message.unknown",
         actor: "warden",
@@ -101,14 +88,15 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
   // Rerouted messages join the queue during the run, so look again until nothing new is due.
   const tried = new Set<number>();
   for (;;) {
-    const fresh = listDueOutbox(db, sender.platform, deps.now()).filter((item) => !tried.has(item.id));
+    const due = await store.outbox.listDueOutbox(sender.platform, deps.now());
+    const fresh = due.filter((item) => !tried.has(item.id));
     if (fresh.length === 0) break;
     for (const item of fresh) tried.add(item.id);
     if (await deliverBatch(fresh)) {
       // The platform refuses warden itself (a revoked token): the rest would be refused the same
       // way, so they wait for the longest backoff instead, still queued, while an operator fixes it.
       const now = deps.now();
-      deferDue(db, sender.platform, now, new Date(now.getTime() + RETRY_MAX_MS));
+      await store.outbox.deferDue(sender.platform, now, new Date(now.getTime() + RETRY_MAX_MS));
       break;
     }
   }
@@ -117,9 +105,10 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
   /** Returns true when the run must stop (every further call would be refused the same way). */
   async function deliverBatch(items: StoredOutboxItem[]): Promise<boolean> {
     for (const item of items) {
-      if (!setOutboxStatus(db, item.id, "pending", "sending")) continue; // another sender took it
+      // Committed on its own, before the API call: a crash after it never leads to a second send.
+      if (!(await store.outbox.setOutboxStatus(item.id, "pending", "sending"))) continue; // another sender took it
       if (item.unreadable) {
-        recordFailure(
+        await recordFailure(
           item,
           new DeliveryError(item.unreadable.message, { retry: "never", cause: item.unreadable }),
         );
@@ -133,7 +122,7 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
       for (;;) {
         try {
           const { ref } = await sender.send(item);
-          recordSent(item, ref);
+          await recordSent(item, ref);
           result.sent += 1;
           break;
         } catch (error) {
@@ -144,7 +133,7 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
             continue;
           }
           const failure = toDeliveryError(error, deps.now());
-          recordFailure(item, failure);
+          await recordFailure(item, failure);
           logger.error({ outboxId: item.id, err: error, retry: failure.retry }, "message not sent");
           if (failure.stopsRun) return true;
           break;
@@ -154,13 +143,12 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
     return false;
   }
 
-  function recordSent(item: OutboxItem, ref: MessageRef): void {
+  async function recordSent(item: OutboxItem, ref: MessageRef): Promise<void> {
     const { message } = item;
-    writeTransaction(db, () => {
-      setOutboxStatus(db, item.id, "sending", "sent", { sentAt: deps.now(), ref });
+    await store.transaction(async (tx) => {
+      await tx.outbox.setOutboxStatus(item.id, "sending", "sent", { sentAt: deps.now(), ref });
       if (message.kind === "owner_message" || message.kind === "unowned") {
-        recordMessageAccounts(
-          db,
+        await tx.outbox.recordMessageAccounts(
           item.id,
           message.view.accounts.map((a) => ({
             source: a.source,
@@ -170,8 +158,9 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
         );
       }
       // The owner holds one message with live buttons: the one just delivered.
-      if (message.kind === "owner_message") supersedeOlderMessages(db, { ...item, message }, deps.now());
-      appendAudit(db, {
+      if (message.kind === "owner_message")
+        await supersedeOlderMessages(tx, { ...item, message }, deps.now());
+      await tx.audit.appendAudit({
         at: deps.now(),
         event: "message.sent",
         actor: "warden",
@@ -187,14 +176,16 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
     });
   }
 
-  function recordFailure(item: StoredOutboxItem, failure: DeliveryError): void {
+  async function recordFailure(item: StoredOutboxItem, failure: DeliveryError): Promise<void> {
     const at = deps.now();
     const owner = item.message?.kind === "owner_message" ? item.message : undefined;
     const adminChannel = deps.adminChannel;
     const reroutes = failure instanceof UnreachableRecipientError && owner && adminChannel;
     const error = reroutes ? `${failure.message}; sent to the admin channel instead` : failure.message;
-    writeTransaction(db, () => {
-      if (reroutes && reroute({ ...item, message: owner }, failure, adminChannel)) result.rerouted += 1;
+    await store.transaction(async (tx) => {
+      if (reroutes && (await reroute(tx, { ...item, message: owner }, failure, adminChannel))) {
+        result.rerouted += 1;
+      }
       if (failure.retry === "later") {
         // attempts counts this attempt too (it was incremented when the item was marked 'sending').
         const backoff = new Date(at.getTime() + retryDelayMs(item.attempts + 1));
@@ -206,8 +197,8 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
           : failure.cause instanceof RateLimitedError
             ? new Date(Math.max(cleared.getTime(), backoff.getTime()))
             : new Date(Math.min(cleared.getTime(), backoff.getTime()));
-        recordRetry(db, item.id, { error, at, notBefore });
-        appendAudit(db, {
+        await tx.outbox.recordRetry(item.id, { error, at, notBefore });
+        await tx.audit.appendAudit({
           at,
           event: "message.retry",
           actor: "warden",
@@ -223,8 +214,8 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
         });
         result.retrying += 1;
       } else {
-        recordRefusal(db, item.id, { error, at });
-        appendAudit(db, {
+        await tx.outbox.recordRefusal(item.id, { error, at });
+        await tx.audit.appendAudit({
           at,
           event: "message.failed",
           actor: "warden",
@@ -240,13 +231,14 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
    * The owner cannot be reached: their accounts go to the admins once (per message content), with
    * the reason and whether warden keeps trying. Returns false when that was done already.
    */
-  function reroute(
+  async function reroute(
+    tx: Pick<Repositories, "outbox" | "audit">,
     item: Pick<OutboxItem<"owner_message">, "id" | "platform" | "recipient" | "dedupeKey" | "message">,
     failure: DeliveryError,
     adminChannel: string,
-  ): boolean {
+  ): Promise<boolean> {
     const reason = failure.message;
-    const queued = enqueue(db, {
+    const queued = await tx.outbox.enqueue({
       platform: item.platform,
       recipient: adminChannel,
       dedupeKey: `${item.dedupeKey}:rerouted`,
@@ -262,7 +254,7 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
       now: deps.now(),
     });
     if (queued === undefined) return false;
-    appendAudit(db, {
+    await tx.audit.appendAudit({
       at: deps.now(),
       event: "message.rerouted",
       actor: "warden",

@@ -1,22 +1,22 @@
-import type { Database } from "better-sqlite3";
+import type { Store } from "../store/store.js";
 
-const tails = new WeakMap<Database, Promise<void>>();
-const listeners = new WeakMap<Database, Set<() => void>>();
+const tails = new WeakMap<Store, Promise<void>>();
+const listeners = new WeakMap<Store, Set<() => void>>();
 
 /**
- * Runs `task` after every delivery task this process started on `db` before it has settled. A run
+ * Runs `task` after every delivery task this process started on `store` before it has settled. A run
  * marks what it finds 'sending' as interrupted, so two runs of one process must not overlap: a
  * scheduled notify, the digest, an install event's retry and the retry timer all queue here.
  */
-export function inDeliveryLane<T>(db: Database, task: () => Promise<T>): Promise<T> {
-  const run = (tails.get(db) ?? Promise.resolve()).then(task);
+export function inDeliveryLane<T>(store: Store, task: () => Promise<T>): Promise<T> {
+  const run = (tails.get(store) ?? Promise.resolve()).then(task);
   const tail = run.then(
     () => undefined,
     () => undefined,
   );
-  tails.set(db, tail);
+  tails.set(store, tail);
   void tail.then(() => {
-    for (const listener of listeners.get(db) ?? []) {
+    for (const listener of listeners.get(store) ?? []) {
       try {
         listener();
       } catch {
@@ -27,10 +27,10 @@ export function inDeliveryLane<T>(db: Database, task: () => Promise<T>): Promise
   return run;
 }
 
-/** Calls `listener` after each delivery task on `db` settles; returns the unsubscribe function. */
-export function afterDeliveryTasks(db: Database, listener: () => void): () => void {
-  const set = listeners.get(db) ?? new Set();
+/** Calls `listener` after each delivery task on `store` settles; returns the unsubscribe function. */
+export function afterDeliveryTasks(store: Store, listener: () => void): () => void {
+  const set = listeners.get(store) ?? new Set();
   set.add(listener);
-  listeners.set(db, set);
+  listeners.set(store, set);
   return () => set.delete(listener);
 }

@@ -1,6 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { enqueue, listUnansweredMessages } from "../store/outbox.js";
-import { writeTransaction } from "../store/write-transaction.js";
+import type { StoreTx } from "../store/store.js";
 import { buildAccountView } from "../views/build-account-view.js";
 import type { OwnerAccountView } from "../views/build-owner-messages.js";
 import type { MessageRef } from "./message-ref.js";
@@ -33,19 +31,21 @@ export interface FollowUpOptions {
  * `escalationDays`. An account that was answered, fixed in ServiceNow, or kept drops out; each
  * message is reminded and escalated at most once (the dedupe keys say so).
  */
-export function enqueueFollowUps(
-  db: Database,
+export async function enqueueFollowUps(
+  store: StoreTx,
   options: FollowUpOptions,
-): { reminders: number; escalations: number } {
+): Promise<{ reminders: number; escalations: number }> {
   const { now } = options;
   const counts = { reminders: 0, escalations: 0 };
   const remindBefore = new Date(now.getTime() - (options.reminderDays ?? 3) * DAY);
   const escalateBefore = new Date(now.getTime() - (options.escalationDays ?? 7) * DAY);
-  writeTransaction(db, () => {
-    for (const message of listUnansweredMessages(db, remindBefore, now)) {
-      const accounts = message.accountIds
-        .map((a) => buildAccountView(db, a.source, a.accountId))
-        .filter((a): a is OwnerAccountView => a !== undefined);
+  await store.transaction(async (tx) => {
+    for (const message of await tx.outbox.listUnansweredMessages(remindBefore, now)) {
+      const accounts: OwnerAccountView[] = [];
+      for (const a of message.accountIds) {
+        const account = await buildAccountView(tx, a.source, a.accountId);
+        if (account) accounts.push(account);
+      }
       if (accounts.length === 0) continue;
       const view: FollowUpView = {
         ownerEmail: message.ownerEmail,
@@ -54,7 +54,7 @@ export function enqueueFollowUps(
         sentAt: message.sentAt,
         accounts,
       };
-      const reminded = enqueue(db, {
+      const reminded = await tx.outbox.enqueue({
         platform: message.platform,
         recipient: message.ownerEmail,
         dedupeKey: `${message.platform}:reminder:${message.outboxId}`,
@@ -64,7 +64,7 @@ export function enqueueFollowUps(
       if (reminded !== undefined) counts.reminders += 1;
       const adminChannel = options.adminChannels[message.platform];
       if (message.sentAt <= escalateBefore && adminChannel) {
-        const escalated = enqueue(db, {
+        const escalated = await tx.outbox.enqueue({
           platform: message.platform,
           recipient: adminChannel,
           dedupeKey: `${message.platform}:escalation:${message.outboxId}`,

@@ -1,9 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Database } from "better-sqlite3";
-import { hasPendingOwnerMessage } from "../store/has-pending-owner-message.js";
-import { enqueue, setOutboxMessage } from "../store/outbox.js";
-import { listScans } from "../store/scans.js";
-import { writeTransaction } from "../store/write-transaction.js";
+import type { Repositories, StoreTx } from "../store/store.js";
 import {
   buildOwnerMessages,
   type OwnerAccountView,
@@ -39,16 +35,16 @@ function contentKey(accounts: readonly OwnerAccountView[]): string {
  *   to the new one). An owner whose previous message still waits to be delivered gets that one,
  *   with the new content.
  */
-export function enqueueOwnerMessages(
-  db: Database,
+export async function enqueueOwnerMessages(
+  store: StoreTx,
   options: { platform: string; adminChannel: string | undefined; now: Date },
-): { owners: number; unowned: number } {
+): Promise<{ owners: number; unowned: number }> {
   const { platform, now } = options;
-  const { messages, unowned } = buildOwnerMessages(db, { now });
-  const latestScanAt = listScans(db, { status: "succeeded", limit: 1 })[0]?.startedAt;
+  const { messages, unowned } = await buildOwnerMessages(store, { now });
+  const latestScanAt = (await store.scans.listScans({ status: "succeeded", limit: 1 }))[0]?.startedAt;
   let owners = 0;
-  writeTransaction(db, () => {
-    const live = listLiveOwnerMessages(db, platform);
+  await store.transaction(async (tx) => {
+    const live = await listLiveOwnerMessages(tx, platform);
     // Who owns each risky account now, to tell an owner whose account went to someone else.
     const currentOwner = new Map<string, { email: string; account: OwnerAccountView }>();
     for (const message of messages) {
@@ -62,13 +58,13 @@ export function enqueueOwnerMessages(
       const theirs = live.get(recipient) ?? [];
       const asksNew = message?.accounts.some((a) => !isAskedAlready(theirs, a, latestScanAt)) ?? false;
       if (!asksNew) {
-        for (const older of theirs) updateInPlace(db, older, message, currentOwner, now);
+        for (const older of theirs) await updateInPlace(tx, older, message, currentOwner, now);
       }
-      if (!message || (!asksNew && !hasPendingOwnerMessage(db, platform, recipient))) continue;
+      if (!message || (!asksNew && !(await tx.outbox.hasPendingOwnerMessage(platform, recipient)))) continue;
       // buildOwnerMessages keys owners by their normalised email (normalizeEmail): one recipient each.
       // The key names the live message it follows, so the same content can be asked again later.
       const after = theirs.at(-1)?.outboxId ?? 0;
-      const id = enqueue(db, {
+      const id = await tx.outbox.enqueue({
         platform,
         recipient,
         dedupeKey: `${platform}:owner:${recipient}:${contentKey(message.accounts)}:after:${after}`,
@@ -80,7 +76,7 @@ export function enqueueOwnerMessages(
       if (id !== undefined) owners += 1;
     }
     if (unowned.length > 0 && options.adminChannel) {
-      enqueue(db, {
+      await tx.outbox.enqueue({
         platform,
         recipient: options.adminChannel,
         dedupeKey: `${platform}:unowned:${options.adminChannel}:${contentKey(unowned)}`,
@@ -97,13 +93,13 @@ export function enqueueOwnerMessages(
  * shrank shows its current ones; an account an admin assigned to someone else says so and loses
  * its buttons. (An account with no open finding left is shown fixed by markFixedAccounts.)
  */
-function updateInPlace(
-  db: Database,
+async function updateInPlace(
+  store: Pick<Repositories, "outbox">,
   older: LiveOwnerMessage,
   current: OwnerMessageView | undefined,
   currentOwner: ReadonlyMap<string, { email: string; account: OwnerAccountView }>,
   now: Date,
-): void {
+): Promise<void> {
   let changed = false;
   older.view.accounts = older.view.accounts.map((shown) => {
     const key = `${shown.source}:${shown.accountId}`;
@@ -134,6 +130,6 @@ function updateInPlace(
     return shown;
   });
   if (!changed) return;
-  setOutboxMessage(db, older.outboxId, { kind: "owner_message", view: older.view });
-  enqueueMessageUpdate(db, older.outboxId, now);
+  await store.outbox.setOutboxMessage(older.outboxId, { kind: "owner_message", view: older.view });
+  await enqueueMessageUpdate(store, older.outboxId, now);
 }

@@ -1,5 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { listLiveOwnerItems } from "../store/list-live-owner-items.js";
+import type { Repositories } from "../store/store.js";
 import type { OwnerAccountView, OwnerMessageView } from "../views/build-owner-messages.js";
 
 /** A delivered owner message that no newer message replaced: its buttons are live. */
@@ -13,13 +12,13 @@ export interface LiveOwnerMessage {
  * The live owner messages of one platform per recipient, oldest first: delivered ('sent') and not
  * superseded. Normally one per owner; a database from before superseding may hold several.
  */
-export function listLiveOwnerMessages(
-  db: Database,
+export async function listLiveOwnerMessages(
+  store: Pick<Repositories, "outbox">,
   platform: string,
   recipient?: string,
-): Map<string, LiveOwnerMessage[]> {
+): Promise<Map<string, LiveOwnerMessage[]>> {
   const byRecipient = new Map<string, LiveOwnerMessage[]>();
-  for (const item of listLiveOwnerItems(db, platform, recipient)) {
+  for (const item of await store.outbox.listLiveOwnerItems(platform, recipient)) {
     const message = { outboxId: item.id, sentAt: item.sentAt ?? new Date(0), view: item.message.view };
     byRecipient.set(item.recipient, [...(byRecipient.get(item.recipient) ?? []), message]);
   }

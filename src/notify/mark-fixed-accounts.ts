@@ -1,7 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { listFixedAccountsShown, markShownAccountAnswered } from "../store/list-fixed-accounts-shown.js";
-import { getOutboxItem, setOutboxMessage } from "../store/outbox.js";
-import { writeTransaction } from "../store/write-transaction.js";
+import type { StoreTx } from "../store/store.js";
 import { enqueueMessageUpdate } from "./enqueue-message-update.js";
 
 /**
@@ -10,8 +7,11 @@ import { enqueueMessageUpdate } from "./enqueue-message-update.js";
  * fixed, and an update of the sent message is queued so the owner sees it in place. A superseded
  * message is left as it is: it only points to the newer one.
  */
-export function markFixedAccounts(db: Database, options: { platform: string; now: Date }): number {
-  const shown = listFixedAccountsShown(db, options.platform);
+export async function markFixedAccounts(
+  store: StoreTx,
+  options: { platform: string; now: Date },
+): Promise<number> {
+  const shown = await store.outbox.listFixedAccountsShown(options.platform);
   if (shown.length === 0) return 0;
   // Accounts are (source, id): two sources may use the same id.
   const keyOf = (account: { source: string; accountId: string }) =>
@@ -19,10 +19,10 @@ export function markFixedAccounts(db: Database, options: { platform: string; now
   const byMessage = new Map<number, Set<string>>();
   for (const row of shown)
     byMessage.set(row.outboxId, (byMessage.get(row.outboxId) ?? new Set()).add(keyOf(row)));
-  writeTransaction(db, () => {
-    for (const row of shown) markShownAccountAnswered(db, row, options.now);
+  await store.transaction(async (tx) => {
+    for (const row of shown) await tx.outbox.markShownAccountAnswered(row, options.now);
     for (const [outboxId, fixed] of byMessage) {
-      const item = getOutboxItem(db, outboxId);
+      const item = await tx.outbox.getOutboxItem(outboxId);
       if (item?.message?.kind !== "owner_message") continue;
       const view = item.message.view;
       for (const account of view.accounts) {
@@ -35,8 +35,8 @@ export function markFixedAccounts(db: Database, options: { platform: string; now
           outcome: "applied",
         };
       }
-      setOutboxMessage(db, outboxId, { kind: "owner_message", view });
-      enqueueMessageUpdate(db, outboxId, options.now);
+      await tx.outbox.setOutboxMessage(outboxId, { kind: "owner_message", view });
+      await enqueueMessageUpdate(tx, outboxId, options.now);
     }
   });
   return byMessage.size;

@@ -1,6 +1,5 @@
-import type { Database } from "better-sqlite3";
 import { OutboxMessageError } from "../errors.js";
-import { getOutboxItem } from "../store/outbox.js";
+import type { Repositories } from "../store/store.js";
 import type { OwnerMessageView } from "../views/build-owner-messages.js";
 import type { MessageRef } from "./message-ref.js";
 
@@ -8,12 +7,12 @@ import type { MessageRef } from "./message-ref.js";
  * Sent owner message `outboxId` of `platform`, for an update in place: its stored view and where
  * it landed. Throws when it was never sent (or is no owner message warden can read).
  */
-export function sentOwnerMessage<P extends MessageRef["platform"]>(
-  db: Database,
+export async function sentOwnerMessage<P extends MessageRef["platform"]>(
+  store: Pick<Repositories, "outbox">,
   platform: P,
   outboxId: number,
-): { view: OwnerMessageView; ref: Extract<MessageRef, { platform: P }> } {
-  const original = getOutboxItem(db, outboxId);
+): Promise<{ view: OwnerMessageView; ref: Extract<MessageRef, { platform: P }> }> {
+  const original = await store.outbox.getOutboxItem(outboxId);
   if (!original?.ref || original.ref.platform !== platform) {
     throw new Error(`message ${outboxId} was never sent`);
   }

@@ -1,5 +1,5 @@
-import type { Database } from "better-sqlite3";
-import { type OutboxItem, setOutboxMessage } from "../store/outbox.js";
+import type { OutboxItem } from "../store/outbox.js";
+import type { Repositories } from "../store/store.js";
 import { enqueueMessageUpdate } from "./enqueue-message-update.js";
 import { listLiveOwnerMessages } from "./live-owner-messages.js";
 
@@ -11,15 +11,14 @@ import { listLiveOwnerMessages } from "./live-owner-messages.js";
  * one). Run after delivery, never at enqueue: an undelivered message must not take the live one's
  * buttons. Returns how many messages were superseded.
  */
-export function supersedeOlderMessages(
-  db: Database,
+export async function supersedeOlderMessages(
+  store: Pick<Repositories, "outbox">,
   item: Pick<OutboxItem<"owner_message">, "id" | "platform" | "recipient" | "message">,
   sentAt: Date,
-): number {
+): Promise<number> {
   const listed = new Set(item.message.view.accounts.map((a) => `${a.source}:${a.accountId}`));
-  const older = (listLiveOwnerMessages(db, item.platform, item.recipient).get(item.recipient) ?? []).filter(
-    (m) => m.outboxId !== item.id,
-  );
+  const live = await listLiveOwnerMessages(store, item.platform, item.recipient);
+  const older = (live.get(item.recipient) ?? []).filter((m) => m.outboxId !== item.id);
   for (const message of older) {
     message.view.supersededBy = { outboxId: item.id, sentAt };
     for (const account of message.view.accounts) {
@@ -27,8 +26,8 @@ export function supersedeOlderMessages(
         account.decision.undoUntil = undefined;
       }
     }
-    setOutboxMessage(db, message.outboxId, { kind: "owner_message", view: message.view });
-    enqueueMessageUpdate(db, message.outboxId, sentAt);
+    await store.outbox.setOutboxMessage(message.outboxId, { kind: "owner_message", view: message.view });
+    await enqueueMessageUpdate(store, message.outboxId, sentAt);
   }
   return older.length;
 }

@@ -1,7 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { intentOf } from "../actions/action-registry.js";
 import type { Logger } from "../logger.js";
-import { enqueueMessageUpdate } from "../notify/enqueue-message-update.js";
 import { recordDecisionInMessage } from "../notify/record-decision-in-message.js";
 import type { ConnectorRegistry } from "../sources/connector-registry.js";
 import type { AccountValues, SourceConnector } from "../sources/source-connector.js";
@@ -13,7 +12,7 @@ import {
   listPendingDecisions,
   type PendingDecision,
 } from "../store/decisions.js";
-import { getOutboxItem, markAccountAnswered } from "../store/outbox.js";
+import { enqueue, getOutboxItem, markAccountAnswered } from "../store/outbox.js";
 import { isClaimLive } from "../store/process-liveness.js";
 import { writeTransaction } from "../store/write-transaction.js";
 import { intentOfAction, satisfies, undoIntent } from "./account-change.js";
@@ -78,9 +77,17 @@ export async function resolvePendingDecisions(deps: ResolveDeps): Promise<Decisi
         },
       });
       if (done.messageId !== undefined) {
-        const platform = getOutboxItem(db, done.messageId)?.platform;
-        if (platform && recordDecisionInMessage(db, platform, done.messageId, done)) {
-          enqueueMessageUpdate(db, done.messageId, deps.now());
+        const item = getOutboxItem(db, done.messageId);
+        if (item && recordDecisionInMessage(db, item.platform, done.messageId, done)) {
+          // enqueueMessageUpdate, written out while this transaction is synchronous (it is async now).
+          const at = deps.now();
+          enqueue(db, {
+            platform: item.platform,
+            recipient: item.recipient,
+            dedupeKey: `${item.platform}:update:${done.messageId}:${at.toISOString()}`,
+            message: { kind: "message_update", view: { outboxId: done.messageId } },
+            now: at,
+          });
         }
       }
       return done;

@@ -10,7 +10,7 @@ export interface Job {
   name: string;
   cron: string;
   run: (trigger: JobTrigger) => Promise<void>;
-  lastRunAt: () => Date | undefined;
+  lastRunAt: () => Promise<Date | undefined>;
 }
 
 export interface SchedulerOptions {
@@ -43,11 +43,13 @@ export function createScheduler(jobs: readonly Job[], options: SchedulerOptions)
   return {
     /** Jobs that missed their latest slot: run each once now. Returns their names. */
     async catchUp(): Promise<string[]> {
-      const missed = jobs.filter((job) => {
+      // Every job is judged before any runs: a catch-up run must not hide another job's missed slot.
+      const missed: Job[] = [];
+      for (const job of jobs) {
         const due = previousRun(job.cron, options.now(), options.timeZone);
-        const last = job.lastRunAt();
-        return due !== undefined && (last === undefined || last < due);
-      });
+        const last = await job.lastRunAt();
+        if (due !== undefined && (last === undefined || last < due)) missed.push(job);
+      }
       for (const job of missed) {
         logger.info({ job: job.name }, "catching up a run missed while warden was down");
         await guarded(job, "catch-up")();

@@ -1,10 +1,9 @@
-import type { Database } from "better-sqlite3";
 import { accountRisk, combineScores, type Score } from "../core/compute-score.js";
 import { type BlindSpot, RULE_NAMES, type RuleName } from "../core/model.js";
-import { listLatestAccounts } from "../store/accounts.js";
-import { listFindingChanges, listOpenFindings, type StoredFinding } from "../store/findings.js";
-import { listUnansweredMessages, listUndelivered, type OutboxKind } from "../store/outbox.js";
-import { listLatestScans, listPreviousScans, previousDigest, type ScanRecord } from "../store/scans.js";
+import type { StoredFinding } from "../store/findings.js";
+import type { OutboxKind } from "../store/outbox.js";
+import type { ScanRecord } from "../store/scans.js";
+import type { Repositories } from "../store/store.js";
 import { plural, RULE_OPENED, RULE_RESOLVED } from "./rule-text.js";
 
 export interface DigestFindingLine {
@@ -83,11 +82,14 @@ export interface BuildDigestOptions {
  * previous digest reported (before any digest, with each source's scan before). With several
  * sources the score is their combined one (combineScores) and a problem names its source.
  */
-export function buildDigest(db: Database, options: BuildDigestOptions): DigestView {
+export async function buildDigest(
+  store: Pick<Repositories, "accounts" | "findings" | "outbox" | "scans">,
+  options: BuildDigestOptions,
+): Promise<DigestView> {
   const { now } = options;
   const staleMs = (options.staleAfterHours ?? 48) * 3_600_000;
-  const newestBySource = listLatestScans(db);
-  const latestBySource = listLatestScans(db, { status: "succeeded" }).filter(
+  const newestBySource = await store.scans.listLatestScans();
+  const latestBySource = (await store.scans.listLatestScans({ status: "succeeded" })).filter(
     (scan): scan is ScanRecord & { score: Score } => scan.score !== undefined,
   );
 
@@ -118,28 +120,28 @@ export function buildDigest(db: Database, options: BuildDigestOptions): DigestVi
     newFindings: [],
     fixedFindings: [],
     riskiest: [],
-    unansweredOwners: unansweredOwners(db, now),
-    undelivered: listUndelivered(db, { now, giveUpMs: (options.giveUpDays ?? 7) * 86_400_000 }).map(
-      ({ platform, kind, recipient, since, lastError, retrying }) => ({
-        platform,
-        kind,
-        recipient,
-        since,
-        lastError,
-        retrying,
-      }),
-    ),
+    unansweredOwners: await unansweredOwners(store, now),
+    undelivered: (
+      await store.outbox.listUndelivered({ now, giveUpMs: (options.giveUpDays ?? 7) * 86_400_000 })
+    ).map(({ platform, kind, recipient, since, lastError, retrying }) => ({
+      platform,
+      kind,
+      recipient,
+      since,
+      lastError,
+      retrying,
+    })),
     blindSpots: latestBySource.flatMap((scan) => scan.blindSpots),
   };
   if (latestBySource.length === 0) return view;
   const score = combineScores(latestBySource.map((scan) => scan.score));
-  const trend = trendOf(db, latestBySource);
+  const trend = await trendOf(store, latestBySource);
 
-  const accounts = listLatestAccounts(db);
+  const accounts = await store.accounts.listLatestAccounts();
   const key = (source: string, accountId: string) => `${source}\u0000${accountId}`;
   const names = new Map(accounts.map((a) => [key(a.identity.source, a.identity.id), a.identity.userName]));
   const rulesByAccount = new Map<string, RuleName[]>();
-  for (const finding of listOpenFindings(db)) {
+  for (const finding of await store.findings.listOpenFindings()) {
     const k = key(finding.source, finding.accountId);
     rulesByAccount.set(k, [...(rulesByAccount.get(k) ?? []), finding.rule]);
   }
@@ -186,18 +188,21 @@ type FindingChanges = { opened: StoredFinding[]; resolved: StoredFinding[] };
  * its scan) when there is one older than the latest scans; before any digest, each source's scan
  * before its latest (none when no source has been scanned twice).
  */
-function trendOf(
-  db: Database,
+async function trendOf(
+  store: Pick<Repositories, "findings" | "scans">,
   latest: readonly ScanRecord[],
-): { previous: number | undefined; changes: FindingChanges | undefined } {
+): Promise<{ previous: number | undefined; changes: FindingChanges | undefined }> {
   const latestId = Math.max(...latest.map((scan) => scan.id));
-  const digest = previousDigest(db, latestId);
-  if (digest) return { previous: digest.score, changes: listFindingChanges(db, digest.since) };
-  const before = listPreviousScans(db).filter((scan) => latest.some((l) => l.source === scan.source));
+  const digest = await store.scans.previousDigest(latestId);
+  if (digest)
+    return { previous: digest.score, changes: await store.findings.listFindingChanges(digest.since) };
+  const before = (await store.scans.listPreviousScans()).filter((scan) =>
+    latest.some((l) => l.source === scan.source),
+  );
   if (before.length === 0) return { previous: undefined, changes: undefined };
   const changes: FindingChanges = { opened: [], resolved: [] };
   for (const scan of before) {
-    const since = listFindingChanges(db, scan.finishedAt ?? scan.startedAt, scan.source);
+    const since = await store.findings.listFindingChanges(scan.finishedAt ?? scan.startedAt, scan.source);
     changes.opened.push(...since.opened);
     changes.resolved.push(...since.resolved);
   }
@@ -228,9 +233,13 @@ function explainChange(
 }
 
 /** Owners who have not answered a message for 3 days or more, with how many accounts wait on them. */
-function unansweredOwners(db: Database, now: Date): DigestView["unansweredOwners"] {
+async function unansweredOwners(
+  store: Pick<Repositories, "outbox">,
+  now: Date,
+): Promise<DigestView["unansweredOwners"]> {
   const byOwner = new Map<string, { owner: string; accounts: number; since: Date }>();
-  for (const message of listUnansweredMessages(db, new Date(now.getTime() - 3 * 86_400_000), now)) {
+  const sentBefore = new Date(now.getTime() - 3 * 86_400_000);
+  for (const message of await store.outbox.listUnansweredMessages(sentBefore, now)) {
     const entry = byOwner.get(message.ownerEmail) ?? {
       owner: message.ownerEmail,
       accounts: 0,

@@ -1,12 +1,9 @@
-import type { Database } from "better-sqlite3";
 import { type OwnerAction, offeredActions } from "../actions/action-registry.js";
 import { accountRisk } from "../core/compute-score.js";
 import { canLogIntoUi } from "../core/identity-questions.js";
 import type { ApiCall, AuthMethodCounts, Finding, MachineIdentity, Owner } from "../core/model.js";
 import { normalizeEmail } from "../identity/normalize-email.js";
-import { listLatestAccounts } from "../store/accounts.js";
-import { listOpenFindings } from "../store/findings.js";
-import { listOwnerAssignments } from "../store/owner-overrides.js";
+import type { Repositories } from "../store/store.js";
 import type { ActionKind } from "./action-payload.js";
 
 /** What an owner can do about an account from chat (declared in src/actions/). */
@@ -96,20 +93,23 @@ const sameEmailName = (owner: { name: string; email?: string | undefined }) =>
  * successful scan. An owner is reachable when active and with an email; otherwise the account
  * goes to the admins.
  */
-export function buildOwnerMessages(db: Database, options: { now?: Date } = {}): OwnerMessages {
+export async function buildOwnerMessages(
+  store: Pick<Repositories, "accounts" | "findings" | "ownerOverrides">,
+  options: { now?: Date } = {},
+): Promise<OwnerMessages> {
   const now = options.now ?? new Date();
   const accountKey = (source: string, accountId: string) => `${source}\u0000${accountId}`;
   const findingsByAccount = new Map<string, Finding[]>();
-  for (const finding of listOpenFindings(db)) {
+  for (const finding of await store.findings.listOpenFindings()) {
     // A kept (accepted) finding is not sent again until its acceptance expires.
     if (finding.acceptedUntil && finding.acceptedUntil > now) continue;
     const k = accountKey(finding.source, finding.accountId);
     findingsByAccount.set(k, [...(findingsByAccount.get(k) ?? []), finding]);
   }
-  const assignments = listOwnerAssignments(db);
+  const assignments = await store.ownerOverrides.listOwnerAssignments();
   const byOwner = new Map<string, OwnerMessageView>();
   const unowned: OwnerAccountView[] = [];
-  for (const { identity } of listLatestAccounts(db)) {
+  for (const { identity } of await store.accounts.listLatestAccounts()) {
     // An owner assigned in chat replaces the source's reference, and answers "no owner" at once
     // (the next scan resolves that finding: judgeIdentity's assignedOwners).
     const assigned = assignments.get(`${identity.source}:${identity.id}`);

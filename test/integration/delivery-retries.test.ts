@@ -192,6 +192,8 @@ describe("delivery retries over the Slack Web API", () => {
     await notifyOwners(t.warden);
     const armed: { callback: () => void; ms: number }[] = [];
     let onArmed = () => {};
+    const nextArming = () => new Promise<void>((resolve) => (onArmed = resolve));
+    const started = nextArming();
     const timer = startRetryTimer(t.warden, {
       set: (callback, ms) => {
         armed.push({ callback, ms });
@@ -200,9 +202,9 @@ describe("delivery retries over the Slack Web API", () => {
       },
       clear: () => {},
     });
-    const nextArming = () => new Promise<void>((resolve) => (onArmed = resolve));
     onTestFinished(() => timer.stop());
-    // Set for the first waiting message: Raj's, a minute after the failure.
+    // Set for the first waiting message: Raj's, a minute after the failure (once the store answered).
+    await started;
     expect(armed.at(-1)?.ms).toBe(MINUTE);
 
     // Woken early (a clock change): nothing is due, so nothing is sent and it is set again.
@@ -216,7 +218,7 @@ describe("delivery retries over the Slack Web API", () => {
     t.advance(41 * SECOND);
     armed.at(-1)?.callback();
     await t.slack.until(() => t.slack.messages(`D${RAJ.id}`).length === 1, "Raj's DM");
-    await inDeliveryLane(t.warden.db, async () => {});
+    await inDeliveryLane(t.warden.store, async () => {});
     expect(t.row(RAJ.email)).toMatchObject({ status: "sent", attempts: 2 });
   });
 
@@ -372,7 +374,7 @@ describe("delivery retries over the Bot Framework connector", () => {
       return activities.length > 0 ? activities : undefined;
     }, "Raj's card after the install");
     expect(JSON.stringify(cardOf(card))).toContain("Hi Raj Patel");
-    await inDeliveryLane(t.warden.db, async () => {});
+    await inDeliveryLane(t.warden.store, async () => {});
     expect(t.row(t.raj.email).status).toBe("sent");
     expect(t.row("james.okafor@acme.example").status).toBe("sent");
     // Vera and Paula are in no roster: still waiting, and the admins have their accounts, with why.
@@ -401,7 +403,7 @@ describe("delivery retries over the Bot Framework connector", () => {
       return activities.length > 0 ? activities : undefined;
     }, "Raj's card after his own install");
     expect(JSON.stringify(cardOf(card))).toContain("Hi Raj Patel");
-    await inDeliveryLane(t.warden.db, async () => {});
+    await inDeliveryLane(t.warden.store, async () => {});
     expect(t.row(t.raj.email).status).toBe("sent");
     // James installed nothing and no team has warden: he still waits.
     expect(t.row("james.okafor@acme.example").status).toBe("pending");
@@ -410,7 +412,7 @@ describe("delivery retries over the Bot Framework connector", () => {
   it("refuses a deleted conversation (404) for good: the admins get the accounts, no retry", async () => {
     const t = await teamsSetup();
     expect((await t.install()).status).toBe(200);
-    await inDeliveryLane(t.warden.db, async () => {});
+    await inDeliveryLane(t.warden.store, async () => {});
     // James's card is the first one sent (owners go in email order).
     t.fake.script("sendActivity", {
       status: 404,

@@ -219,7 +219,7 @@ describe("warden notify --preview", () => {
       .run(new Date().toISOString());
     const calls = slack.calls.length;
 
-    const [platform] = previewNotify(warden).platforms;
+    const [platform] = (await previewNotify(warden)).platforms;
     // Owners Slack does not know yet: their message waits for a retry, and the preview says so.
     const waiting = warden.db
       .prepare("SELECT recipient FROM outbox WHERE kind = 'owner_message' AND status = 'pending'")

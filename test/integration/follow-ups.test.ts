@@ -38,7 +38,7 @@ describe("reminders, escalation and expired Keeps (injected clock)", () => {
     const replies = t.dm().filter((m) => m.threadTs === original.ts);
     expect(replies).toHaveLength(1);
     expect(String(replies[0]?.text)).toMatch(/^Reminder: 3 machine identities still need your decision/);
-    expect(buildDigest(t.warden.db, { now: t.now() }).unansweredOwners).toEqual([
+    expect((await buildDigest(t.warden.store, { now: t.now() })).unansweredOwners).toEqual([
       { owner: OWNER.email, accounts: 3, since: NOW },
     ]);
 

@@ -17,14 +17,14 @@ import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.j
 type Db = ReturnType<typeof openTempDb>;
 
 /** Everything a later scan could change, read back from the database. */
-function results(db: Db, scanId: number) {
+async function results(db: Db, scanId: number) {
   return {
     openFindings: listOpenFindings(db),
     findings: db.prepare("SELECT * FROM findings ORDER BY id").all(),
     accounts: db.prepare("SELECT * FROM accounts ORDER BY source, id").all(),
     population: listScanAccounts(db, scanId).map((a) => a.identity.id),
     score: listScans(db, { status: "succeeded", limit: 1 })[0]?.score,
-    digestScore: buildDigest(db, { now: NOW }).score,
+    digestScore: (await buildDigest(createSqliteStore(db), { now: NOW })).score,
   };
 }
 
@@ -147,7 +147,7 @@ describe("a malformed answer fails the scan loudly and the previous results stay
     const good = await scan(db, connector);
     expect(good.findings.size).toBeGreaterThan(0);
     expect(good.changes.resolved).toBe(0);
-    const before = results(db, good.scanId);
+    const before = await results(db, good.scanId);
     expect(before.openFindings.length).toBeGreaterThan(0);
     expect(before.population.length).toBe(good.inventory.identities.length);
 
@@ -167,7 +167,7 @@ describe("a malformed answer fails the scan loudly and the previous results stay
     expect(failure.message.split("\n")).toHaveLength(1);
 
     // Nothing resolved, no account gone, the same score, in the database and in the digest.
-    expect(results(db, good.scanId)).toEqual(before);
+    expect(await results(db, good.scanId)).toEqual(before);
     const [failed, previous] = listScans(db);
     expect(failed).toMatchObject({ status: "failed", error: failure.message });
     expect(previous).toMatchObject({ id: good.scanId, status: "succeeded", score: good.score });
@@ -178,7 +178,9 @@ describe("a malformed answer fails the scan loudly and the previous results stay
     };
     expect(audit.event).toBe("scan.failed");
     expect(JSON.parse(audit.detail)).toMatchObject({ reason: failure.message });
-    expect(buildDigest(db, { now: NOW }).lastScan?.problem).toContain(failure.message);
+    expect((await buildDigest(createSqliteStore(db), { now: NOW })).lastScan?.problem).toContain(
+      failure.message,
+    );
     expect(await readyz(db)).toMatchObject({
       status: 200,
       body: { lastScan: { status: "failed", error: failure.message } },

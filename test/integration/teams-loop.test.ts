@@ -259,7 +259,11 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
   it("after a crash halfway through sending, sends the rest and never the interrupted one twice", async () => {
     const t = await setup();
     expect((await t.post(teamInstall(t.fake.serviceUrl, t.raj, t.raj.tenantId))).status).toBe(200);
-    enqueueOwnerMessages(t.warden.db, { platform: "teams", adminChannel: TEAMS_ADMIN_CHANNEL, now: NOW });
+    await enqueueOwnerMessages(t.warden.store, {
+      platform: "teams",
+      adminChannel: TEAMS_ADMIN_CHANNEL,
+      now: NOW,
+    });
     // The process died after marking Raj's message 'sending': it may or may not have reached him.
     t.warden.db
       .prepare("UPDATE outbox SET status = 'sending' WHERE recipient = 'raj.patel@acme.example'")

@@ -27,6 +27,7 @@ async function twoSources() {
     main,
     eu,
     db,
+    store: createSqliteStore(db),
     first,
     second,
     dormant,
@@ -62,8 +63,8 @@ describe("two sources in one database", () => {
 
   it("an account is looked up by (source, id): a click changes that source's account only", async () => {
     const t = await twoSources();
-    expect(buildAccountView(t.db, "servicenow-eu", t.identity.id)?.source).toBe("servicenow-eu");
-    expect(buildAccountView(t.db, "entra", t.identity.id)).toBeUndefined();
+    expect((await buildAccountView(t.store, "servicenow-eu", t.identity.id))?.source).toBe("servicenow-eu");
+    expect(await buildAccountView(t.store, "entra", t.identity.id)).toBeUndefined();
     const handle = createActionHandler({
       db: t.db,
       connectors: t.connectors,
@@ -108,7 +109,7 @@ describe("two sources in one database", () => {
 
   it("owner messages cover every source's latest scan: the second source's scan hides none of the first's", async () => {
     const t = await twoSources();
-    const { messages, unowned } = buildOwnerMessages(t.db, { now: NOW });
+    const { messages, unowned } = await buildOwnerMessages(t.store, { now: NOW });
     const accounts = [...messages.flatMap((m) => m.accounts), ...unowned];
     const risky = (outcome: typeof t.first) => outcome.findings.size;
     expect(accounts.filter((a) => a.source === "servicenow")).toHaveLength(risky(t.first));
@@ -126,7 +127,7 @@ describe("two sources in one database", () => {
   it("the digest scores both sources, lists both, and names the source whose last scan failed", async () => {
     const t = await twoSources();
     const later = new Date(NOW.getTime() + 3_600_000);
-    const view = buildDigest(t.db, { now: later });
+    const view = await buildDigest(t.store, { now: later });
     expect(view.score).toMatchObject({
       value: t.first.score.value,
       population: t.first.score.population + t.second.score.population,
@@ -139,7 +140,7 @@ describe("two sources in one database", () => {
     // The EU instance fixes its dormant account and is scanned again: the trend is that source's.
     await t.eu.connector.apply(t.identity.id, { kind: "disable" });
     const third = await scan(t.db, t.eu.connector, new Date(NOW.getTime() + 2 * 3_600_000));
-    const after = buildDigest(t.db, { now: later });
+    const after = await buildDigest(t.store, { now: later });
     expect(after.score?.previous).toBe(view.score?.value);
     expect(after.score?.population).toBe(t.first.score.population + third.score.population);
     expect(after.fixedFindings.map((f) => [f.source, f.userName, f.rule])).toEqual([
@@ -150,7 +151,7 @@ describe("two sources in one database", () => {
     // The main instance's next scan fails: the digest says so by name, and still counts its last good scan.
     const failed = startScan(t.db, "servicenow", new Date(NOW.getTime() + 3 * 3_600_000));
     failScan(t.db, failed, new Date(NOW.getTime() + 3 * 3_600_000), "401 Unauthorized");
-    const failing = buildDigest(t.db, { now: later });
+    const failing = await buildDigest(t.store, { now: later });
     expect(failing.lastScan).toMatchObject({ status: "failed" });
     expect(failing.lastScan?.problem).toMatch(/^servicenow: The last scan failed .*401 Unauthorized/);
     expect(failing.score?.population).toBe(after.score?.population);

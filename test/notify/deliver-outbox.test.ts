@@ -9,14 +9,17 @@ import {
 import { enqueueFollowUps } from "../../src/notify/enqueue-follow-ups.js";
 import { enqueueOwnerMessages } from "../../src/notify/enqueue-owner-messages.js";
 import { markFixedAccounts } from "../../src/notify/mark-fixed-accounts.js";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { enqueue, getOutboxItem, listOutbox, type OutboxItem } from "../../src/store/outbox.js";
+import type { Store } from "../../src/store/store.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
 
 async function scanned() {
   const source = await startDemoSource();
   const db = openTempDb();
   await scan(db, source.connector);
-  return { db, source };
+  // warden's code goes through the store port; the test reads and seeds the same database directly.
+  return { db, store: createSqliteStore(db), source };
 }
 
 /** A sender that records what it sent; `behaviour` may throw or hang for an item. */
@@ -34,9 +37,9 @@ function recordingSender(behaviour: (item: OutboxItem, n: number) => Promise<voi
   return { sender, sent };
 }
 
-const deliver = (db: ReturnType<typeof openTempDb>, sender: OutboxSender, sleeps: number[] = []) =>
+const deliver = (store: Store, sender: OutboxSender, sleeps: number[] = []) =>
   deliverOutbox({
-    db,
+    store,
     sender,
     now: () => NOW,
     logger: silentLogger,
@@ -45,8 +48,8 @@ const deliver = (db: ReturnType<typeof openTempDb>, sender: OutboxSender, sleeps
 
 describe("owner messages through the outbox", () => {
   it("queues one message per owner, riskiest account first, and not again while nothing changed", async () => {
-    const { db } = await scanned();
-    const first = enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    const { db, store } = await scanned();
+    const first = await enqueueOwnerMessages(store, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
     const queued = listOutbox(db, "pending");
     expect(first.owners).toBeGreaterThan(2);
     const recipients = queued.filter((i) => i.kind === "owner_message").map((i) => i.recipient);
@@ -58,17 +61,18 @@ describe("owner messages through the outbox", () => {
     expect(view.accounts[0]!.risk).toBeGreaterThanOrEqual(view.accounts.at(-1)!.risk);
     expect(queued.some((i) => i.kind === "unowned" && i.recipient === "C_ADMIN")).toBe(true);
 
-    expect(enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW }).owners).toBe(0);
+    const again = await enqueueOwnerMessages(store, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    expect(again.owners).toBe(0);
     expect(listOutbox(db, "pending")).toHaveLength(queued.length);
   });
 
   it("sends each queued message once and records what it showed", async () => {
-    const { db } = await scanned();
-    enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    const { db, store } = await scanned();
+    await enqueueOwnerMessages(store, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
     const { sender, sent } = recordingSender();
-    const result = await deliver(db, sender);
+    const result = await deliver(store, sender);
     expect(result).toEqual({ sent: sent.length, failed: 0, unknown: 0, rerouted: 0, retrying: 0 });
-    expect((await deliver(db, sender)).sent).toBe(0);
+    expect((await deliver(store, sender)).sent).toBe(0);
     const shown = db.prepare("SELECT count(*) FROM message_accounts").pluck().get() as number;
     expect(shown).toBeGreaterThan(sent.length - 1);
     expect(db.prepare("SELECT count(*) FROM audit_log WHERE event = 'message.sent'").pluck().get()).toBe(
@@ -77,8 +81,8 @@ describe("owner messages through the outbox", () => {
   });
 
   it("after a crash halfway through a run, sends the rest and never the same message twice", async () => {
-    const { db } = await scanned();
-    enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    const { db, store } = await scanned();
+    await enqueueOwnerMessages(store, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
     const total = listOutbox(db, "pending").length;
     // The process dies while the third message is on the wire: its promise never settles.
     let onTheWire = () => {};
@@ -90,12 +94,12 @@ describe("owner messages through the outbox", () => {
       onTheWire();
       return new Promise<void>(() => {});
     });
-    void deliver(db, first.sender);
+    void deliver(store, first.sender);
     await third;
     expect(first.sent).toHaveLength(2);
 
     const second = recordingSender();
-    const result = await deliver(db, second.sender);
+    const result = await deliver(store, second.sender);
     expect(result).toEqual({ sent: total - 3, failed: 0, unknown: 1, rerouted: 0, retrying: 0 });
     const everything = [...first.sent, ...second.sent].map((i) => i.id);
     expect(new Set(everything).size).toBe(everything.length);
@@ -103,8 +107,8 @@ describe("owner messages through the outbox", () => {
   });
 
   it("waits out a rate limit instead of dropping the message", async () => {
-    const { db } = await scanned();
-    enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    const { db, store } = await scanned();
+    await enqueueOwnerMessages(store, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
     let limited = false;
     const { sender, sent } = recordingSender(() => {
       if (!limited) {
@@ -113,7 +117,7 @@ describe("owner messages through the outbox", () => {
       }
     });
     const sleeps: number[] = [];
-    const result = await deliver(db, sender, sleeps);
+    const result = await deliver(store, sender, sleeps);
     expect(sleeps).toEqual([7000]);
     expect(result.failed).toBe(0);
     expect(sent.length).toBe(result.sent);
@@ -121,19 +125,19 @@ describe("owner messages through the outbox", () => {
   });
 
   it("records a message that cannot be sent as failed, with the reason", async () => {
-    const { db } = await scanned();
-    enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    const { db, store } = await scanned();
+    await enqueueOwnerMessages(store, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
     const { sender } = recordingSender((item) => {
       if (item.kind === "unowned") throw new Error("channel_not_found");
     });
-    const result = await deliver(db, sender);
+    const result = await deliver(store, sender);
     expect(result.failed).toBe(1);
     expect(listOutbox(db, "failed")[0]).toMatchObject({ kind: "unowned", lastError: "channel_not_found" });
   });
 
   it("fails a message whose stored payload cannot be read, saying why, and delivers the rest", async () => {
-    const { db } = await scanned();
-    enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    const { db, store } = await scanned();
+    await enqueueOwnerMessages(store, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
     // A row written by hand (or damaged): its digest has no date where one must be.
     const insert = db.prepare(
       `INSERT INTO outbox (platform, kind, recipient, dedupe_key, payload, status, created_at)
@@ -144,7 +148,7 @@ describe("owner messages through the outbox", () => {
     const readable = listOutbox(db, "pending").filter((item) => !item.unreadable).length;
     const { sender, sent } = recordingSender();
 
-    const result = await deliver(db, sender);
+    const result = await deliver(store, sender);
 
     expect(sent).toHaveLength(readable);
     expect(result).toMatchObject({ sent: readable, failed: 2 });
@@ -159,25 +163,25 @@ describe("owner messages through the outbox", () => {
     // Even one marked sent (a damaged database) does not stop the next run from queueing.
     db.prepare("UPDATE outbox SET status = 'sent' WHERE dedupe_key = 'broken-json'").run();
     const later = new Date(NOW.getTime() + 10 * 86_400_000);
-    expect(() => markFixedAccounts(db, { platform: "slack", now: later })).not.toThrow();
-    expect(() =>
-      enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: later }),
-    ).not.toThrow();
+    await expect(markFixedAccounts(store, { platform: "slack", now: later })).resolves.toBeTypeOf("number");
+    await expect(
+      enqueueOwnerMessages(store, { platform: "slack", adminChannel: "C_ADMIN", now: later }),
+    ).resolves.toMatchObject({ owners: expect.any(Number) });
     expect(
-      enqueueFollowUps(db, { now: later, adminChannels: { slack: "C_ADMIN" } }).reminders,
+      (await enqueueFollowUps(store, { now: later, adminChannels: { slack: "C_ADMIN" } })).reminders,
     ).toBeGreaterThan(0);
   });
 
   it("gives a message still waiting for its owner the new content instead of queuing a second one", async () => {
-    const { db } = await scanned();
-    enqueueOwnerMessages(db, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    const { db, store } = await scanned();
+    await enqueueOwnerMessages(store, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
     let reachable = false;
     const { sender, sent } = recordingSender((item) => {
       if (item.recipient === "raj.patel@acme.example" && !reachable) {
         throw new UnreachableRecipientError("no Slack user with the email raj.patel@acme.example");
       }
     });
-    await deliver(db, sender);
+    await deliver(store, sender);
     const waiting = listOutbox(db, "pending").find((i) => i.recipient === "raj.patel@acme.example");
     expect(waiting).toMatchObject({ kind: "owner_message", attempts: 1 });
 
@@ -201,7 +205,12 @@ describe("owner messages through the outbox", () => {
     });
 
     reachable = true;
-    await deliverOutbox({ db, sender, now: () => new Date(NOW.getTime() + 3_600_000), logger: silentLogger });
+    await deliverOutbox({
+      store,
+      sender,
+      now: () => new Date(NOW.getTime() + 3_600_000),
+      logger: silentLogger,
+    });
     const toRaj = sent.filter((i) => i.recipient === "raj.patel@acme.example");
     expect(toRaj).toHaveLength(1);
     const delivered = toRaj[0]?.message;

@@ -5,7 +5,7 @@ import { createScheduler, type Job } from "../../src/scheduler/create-scheduler.
 const now = new Date("2026-11-25T10:30:00Z");
 
 function job(name: string, cron: string, lastRunAt: Date | undefined, runs: string[]): Job {
-  return { name, cron, lastRunAt: () => lastRunAt, run: async () => void runs.push(name) };
+  return { name, cron, lastRunAt: async () => lastRunAt, run: async () => void runs.push(name) };
 }
 
 describe("createScheduler", () => {
@@ -32,7 +32,7 @@ describe("createScheduler", () => {
     const failing: Job = {
       name: "scan",
       cron: "0 2 * * *",
-      lastRunAt: () => undefined,
+      lastRunAt: async () => undefined,
       run: async () => Promise.reject(new Error("boom")),
     };
     const scheduler = createScheduler([failing, job("digest", "0 9 * * 1", undefined, runs)], {

@@ -12,8 +12,9 @@ describe("account snapshots stored by an older warden", () => {
     await connector.apply(idOf(locked), { kind: "restore", values: { lockedOut: true } });
     const db = openTempDb();
     await scan(db, connector);
-    const messages = buildOwnerMessages(db, { now: NOW });
-    const lookedUp = await buildLookup(createSqliteStore(db), locked);
+    const store = createSqliteStore(db);
+    const messages = await buildOwnerMessages(store, { now: NOW });
+    const lookedUp = await buildLookup(store, locked);
 
     // Rewrite every snapshot the way warden stored it before identities were source-neutral.
     const rows = db.prepare("SELECT source, id, snapshot FROM accounts").all() as {
@@ -37,8 +38,8 @@ describe("account snapshots stored by an older warden", () => {
       db.prepare("SELECT count(*) FROM accounts WHERE snapshot LIKE '%\"attributes\"%'").pluck().get(),
     ).toBe(0);
 
-    expect(buildOwnerMessages(db, { now: NOW })).toEqual(messages);
-    const view = await buildLookup(createSqliteStore(db), locked);
+    expect(await buildOwnerMessages(store, { now: NOW })).toEqual(messages);
+    const view = await buildLookup(store, locked);
     expect(view).toEqual(lookedUp);
     if (!view.found) throw new Error("the locked-out account was not found");
     expect(describeAccountState(view.identity)).toEqual(["active", "locked out", "web service access only"]);

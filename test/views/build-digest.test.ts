@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { buildDigest } from "../../src/views/build-digest.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
 
@@ -17,7 +18,7 @@ describe("buildDigest", () => {
     await scan(db, connector, new Date(NOW.getTime() + 24 * HOUR));
     const third = await scan(db, connector, new Date(NOW.getTime() + 48 * HOUR));
 
-    const view = buildDigest(db, { now: new Date(NOW.getTime() + 49 * HOUR) });
+    const view = await buildDigest(createSqliteStore(db), { now: new Date(NOW.getTime() + 49 * HOUR) });
     expect(view.score).toMatchObject({ value: third.score.value, previous: first.score.value });
     expect(view.score?.reason).toMatch(/dormant accounts dealt with/);
     expect(view.fixedFindings.map((f) => f.rule)).toEqual(["dormant"]);
@@ -30,7 +31,7 @@ describe("buildDigest", () => {
     db.prepare(
       "INSERT INTO scans (source, started_at, finished_at, status, error) VALUES ('servicenow', ?, ?, 'failed', '401 User Not Authenticated')",
     ).run(new Date(NOW.getTime() + HOUR).toISOString(), new Date(NOW.getTime() + HOUR).toISOString());
-    const view = buildDigest(db, { now: new Date(NOW.getTime() + 2 * HOUR) });
+    const view = await buildDigest(createSqliteStore(db), { now: new Date(NOW.getTime() + 2 * HOUR) });
     expect(view.lastScan?.problem).toMatch(/^The last scan failed .*401 User Not Authenticated/);
     expect(view.score).toBeDefined();
   });

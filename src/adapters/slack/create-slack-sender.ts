@@ -1,15 +1,13 @@
 import { ErrorCode, type WebClient } from "@slack/web-api";
-import type { Database } from "better-sqlite3";
 import {
   type OutboxSender,
   RateLimitedError,
   UnreachableRecipientError,
 } from "../../notify/deliver-outbox.js";
 import type { SlackMessageRef } from "../../notify/message-ref.js";
-import { sentOwnerMessage } from "../../notify/sent-owner-message.js";
-import { chatUserCacheExpiresAt, getChatUserId, saveChatUser } from "../../store/chat-users.js";
-import { hasDeliveredTo } from "../../store/has-delivered-to.js";
+import { sentOwnerMessageLookup } from "../../notify/sent-owner-message-lookup.js";
 import type { OutboxItem } from "../../store/outbox.js";
+import type { Repositories } from "../../store/store.js";
 import { renderOutboxMessage } from "./render/render-outbox-message.js";
 import type { SlackDelivery } from "./render/slack-delivery.js";
 import { messageArgs } from "./render/slack-message.js";
@@ -23,12 +21,13 @@ import { toSlackDeliveryError } from "./to-slack-delivery-error.js";
  */
 export function createSlackSender(deps: {
   client: WebClient;
-  db: Database;
+  /** The chat user cache, and the outbox (an update's original message, earlier deliveries). */
+  store: Pick<Repositories, "chatUsers" | "outbox">;
   now: () => Date;
   /** How long a cached email → user id answer (found or not) is used before asking Slack again, in ms. */
   userCacheMs: number;
 }): OutboxSender {
-  const { client, db } = deps;
+  const { client, store } = deps;
 
   /**
    * The owner's Slack user id. "Not found" is cached like a found id, for `userCacheMs` only: the
@@ -37,9 +36,14 @@ export function createSlackSender(deps: {
   async function userIdFor(email: string): Promise<string> {
     const notFound = (notBefore: Date | undefined) =>
       new UnreachableRecipientError(`no Slack user with the email ${email}`, { notBefore });
-    const cached = getChatUserId(db, "slack", email, { now: deps.now(), maxAgeMs: deps.userCacheMs });
+    const cached = await store.chatUsers.getChatUserId("slack", email, {
+      now: deps.now(),
+      maxAgeMs: deps.userCacheMs,
+    });
     if (cached) return cached;
-    if (cached === null) throw notFound(chatUserCacheExpiresAt(db, "slack", email, deps.userCacheMs));
+    if (cached === null) {
+      throw notFound(await store.chatUsers.chatUserCacheExpiresAt("slack", email, deps.userCacheMs));
+    }
     try {
       const answer = await client.users.lookupByEmail({ email });
       const id = answer.user?.id;
@@ -49,11 +53,11 @@ export function createSlackSender(deps: {
           retry: "never",
         });
       }
-      saveChatUser(db, "slack", email, id, deps.now());
+      await store.chatUsers.saveChatUser("slack", email, id, deps.now());
       return id;
     } catch (error) {
       if ((error as { data?: { error?: string } }).data?.error === "users_not_found") {
-        saveChatUser(db, "slack", email, null, deps.now());
+        await store.chatUsers.saveChatUser("slack", email, null, deps.now());
         throw notFound(new Date(deps.now().getTime() + deps.userCacheMs));
       }
       throw error;
@@ -96,7 +100,7 @@ export function createSlackSender(deps: {
           messageId: item.id,
           recipient: item.recipient,
           now: deps.now(),
-          sentOwnerMessage: (outboxId) => sentOwnerMessage(db, "slack", outboxId),
+          sentOwnerMessage: await sentOwnerMessageLookup(store, "slack", item.message),
         });
         return { ref: await deliver(delivery) };
       } catch (error) {
@@ -104,10 +108,13 @@ export function createSlackSender(deps: {
         if (code === ErrorCode.RateLimitedError) {
           throw new RateLimitedError(((error as { retryAfter?: number }).retryAfter ?? 1) * 1000);
         }
+        const direct = item.kind === "owner_message";
+        // Only a channel post's channel_not_found asks whether warden posted there before.
+        const deliveredBefore = !direct && (await store.outbox.hasDeliveredTo("slack", item.recipient));
         throw toSlackDeliveryError(error, {
           recipient: item.recipient,
-          direct: item.kind === "owner_message",
-          deliveredBefore: () => hasDeliveredTo(db, "slack", item.recipient),
+          direct,
+          deliveredBefore: () => deliveredBefore,
         });
       }
     },

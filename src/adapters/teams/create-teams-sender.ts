@@ -1,4 +1,3 @@
-import type { Database } from "better-sqlite3";
 import {
   type Activity,
   CardFactory,
@@ -11,16 +10,10 @@ import {
 import { type OutboxSender, UnreachableRecipientError } from "../../notify/deliver-outbox.js";
 import { DeliveryError } from "../../notify/delivery-error.js";
 import type { TeamsMessageRef } from "../../notify/message-ref.js";
-import { sentOwnerMessage } from "../../notify/sent-owner-message.js";
-import { getChatUserId, saveChatUser } from "../../store/chat-users.js";
-import {
-  type ConversationRef,
-  findPersonalRef,
-  getConversationRef,
-  listTeamRefs,
-  saveConversationRef,
-} from "../../store/conversation-refs.js";
+import { sentOwnerMessageLookup } from "../../notify/sent-owner-message-lookup.js";
+import type { ConversationRef } from "../../store/conversation-refs.js";
 import type { OutboxItem } from "../../store/outbox.js";
+import type { Repositories } from "../../store/store.js";
 import type { AdaptiveCard } from "./render/index.js";
 import { renderOutboxMessage } from "./render/render-outbox-message.js";
 import type { TeamsDelivery } from "./render/teams-delivery.js";
@@ -30,7 +23,8 @@ export interface TeamsSenderDeps {
   adapter: CloudAdapter;
   /** TEAMS_APP_ID; empty in emulator mode. */
   appId: string;
-  db: Database;
+  /** The chat user cache, conversation references, and the outbox (an update's original message). */
+  store: Pick<Repositories, "chatUsers" | "conversations" | "outbox">;
   now: () => Date;
   /** How long a cached email → Teams user id answer is used before the roster is asked again, in ms. */
   userCacheMs: number;
@@ -53,7 +47,7 @@ const DEFAULT_AUDIENCE = undefined as unknown as string;
  * (UnreachableRecipientError for owners), retried or refused (see toOutboxError).
  */
 export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
-  const { adapter, appId, db } = deps;
+  const { adapter, appId, store } = deps;
 
   /**
    * Runs `logic` in a proactive turn and returns its value. Errors are carried out of the turn
@@ -76,7 +70,7 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
 
   /** The owner in the roster of any team warden is installed in, by email or UPN. */
   async function findMember(email: string): Promise<{ member: TeamsChannelAccount; team: ConversationRef }> {
-    const teams = listTeamRefs(db, "teams");
+    const teams = await store.conversations.listTeamRefs("teams");
     if (teams.length === 0) {
       throw new UnreachableRecipientError(
         `warden is not installed in any Teams team, so ${email} cannot be looked up`,
@@ -99,12 +93,20 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
 
   /** The owner's 1:1 conversation: known, or created (the bot must be installed for them). */
   async function personalReference(email: string): Promise<Reference> {
-    const cachedId = getChatUserId(db, "teams", email, { now: deps.now(), maxAgeMs: deps.userCacheMs });
-    const known = cachedId ? findPersonalRef(db, "teams", { userId: cachedId }) : undefined;
+    const cachedId = await store.chatUsers.getChatUserId("teams", email, {
+      now: deps.now(),
+      maxAgeMs: deps.userCacheMs,
+    });
+    const known = cachedId
+      ? await store.conversations.findPersonalRef("teams", { userId: cachedId })
+      : undefined;
     if (known) return known.reference as Reference;
     const { member, team } = await findMember(email);
-    saveChatUser(db, "teams", email, member.id, deps.now());
-    const existing = findPersonalRef(db, "teams", { userId: member.id, aadObjectId: member.aadObjectId });
+    await store.chatUsers.saveChatUser("teams", email, member.id, deps.now());
+    const existing = await store.conversations.findPersonalRef("teams", {
+      userId: member.id,
+      aadObjectId: member.aadObjectId,
+    });
     if (existing) return existing.reference as Reference;
     const tenantId = member.tenantId ?? team.tenantId;
     let created: Reference | undefined;
@@ -127,8 +129,7 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
     );
     if (!created?.conversation?.id) throw new Error(`Teams created no conversation for ${email}`);
     delete created.activityId;
-    saveConversationRef(
-      db,
+    await store.conversations.saveConversationRef(
       {
         platform: "teams",
         conversationId: created.conversation.id,
@@ -152,10 +153,10 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
    * A channel's reference: the one saved when warden saw it, else built from a team reference,
    * since a bot installed in a team may post to any of its channels by channel id.
    */
-  function channelReference(channelId: string): Reference {
-    const saved = getConversationRef(db, "teams", channelId);
+  async function channelReference(channelId: string): Promise<Reference> {
+    const saved = await store.conversations.getConversationRef("teams", channelId);
     if (saved) return saved.reference as Reference;
-    const team = listTeamRefs(db, "teams")[0];
+    const team = (await store.conversations.listTeamRefs("teams"))[0];
     if (!team) {
       // Cleared by an install: the install event retries what waits (createTeamsBot's onConversationSeen).
       throw new DeliveryError(
@@ -183,8 +184,8 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
   }
 
   /** The saved reference of the conversation a sent message is in. */
-  function conversationOf(ref: TeamsMessageRef, missing: string): Reference {
-    const saved = getConversationRef(db, "teams", ref.conversationId);
+  async function conversationOf(ref: TeamsMessageRef, missing: string): Promise<Reference> {
+    const saved = await store.conversations.getConversationRef("teams", ref.conversationId);
     if (!saved) throw new Error(missing);
     return saved.reference as Reference;
   }
@@ -193,7 +194,10 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
   async function deliver(delivery: TeamsDelivery): Promise<TeamsMessageRef> {
     if ("update" in delivery) {
       const ref = delivery.at;
-      const reference = conversationOf(ref, `warden has no reference for conversation ${ref.conversationId}`);
+      const reference = await conversationOf(
+        ref,
+        `warden has no reference for conversation ${ref.conversationId}`,
+      );
       const update = {
         type: "message",
         id: ref.activityId,
@@ -209,8 +213,8 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
       "owner" in to
         ? await personalReference(to.owner)
         : "conversationOf" in to
-          ? conversationOf(to.conversationOf, "the reminder's conversation is unknown")
-          : channelReference(to.channel);
+          ? await conversationOf(to.conversationOf, "the reminder's conversation is unknown")
+          : await channelReference(to.channel);
     return sendCard(reference, delivery.post);
   }
 
@@ -222,7 +226,7 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
           messageId: item.id,
           recipient: item.recipient,
           now: deps.now(),
-          sentOwnerMessage: (outboxId) => sentOwnerMessage(db, "teams", outboxId),
+          sentOwnerMessage: await sentOwnerMessageLookup(store, "teams", item.message),
         });
         return { ref: await deliver(delivery) };
       } catch (error) {

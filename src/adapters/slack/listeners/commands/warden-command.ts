@@ -15,7 +15,6 @@ export function registerWardenCommand(app: App, ctx: SlackListenerContext): void
     const reply = await runChatCommand(
       {
         store: ctx.store,
-        db: ctx.db,
         now: ctx.now,
         admins: ctx.admins,
         logger: ctx.logger,
