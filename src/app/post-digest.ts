@@ -93,6 +93,7 @@ async function notifyOwnersNow(
   }
   // Decisions a killed process left pending: settled first; their message updates go out below.
   await resolvePendingDecisions({
+    store: warden.store,
     db: warden.db,
     connectors: warden.connectors,
     now: warden.now,

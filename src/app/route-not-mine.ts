@@ -2,9 +2,7 @@ import type { Database } from "better-sqlite3";
 import type { Logger } from "../logger.js";
 import { deliverOutbox, type OutboxSender } from "../notify/deliver-outbox.js";
 import type { ActionRequest, ActionResult } from "../remediation/handle-action.js";
-import { findAccount } from "../store/accounts.js";
-import { enqueue } from "../store/outbox.js";
-import { getOwnerAssignment } from "../store/owner-overrides.js";
+import type { Repositories } from "../store/store.js";
 import { buildAccountView } from "../views/build-account-view.js";
 import type { DisownedView } from "../views/describe-disowned.js";
 
@@ -19,6 +17,8 @@ type HandleAction = (request: ActionRequest) => Promise<ActionResult>;
 export function withNotMineRouting(
   handleAction: HandleAction,
   options: {
+    store: Pick<Repositories, "accounts" | "outbox" | "ownerOverrides">;
+    /** The same database as `store`, for the account view and the delivery run. */
     db: Database;
     now: () => Date;
     logger: Logger;
@@ -27,7 +27,7 @@ export function withNotMineRouting(
     sender: () => OutboxSender;
   },
 ): HandleAction {
-  const { db, now, platform, adminChannel } = options;
+  const { store, db, now, platform, adminChannel } = options;
   return async (request) => {
     const result = await handleAction(request);
     if (result.status !== "done" || request.payload.a !== "not_mine" || !adminChannel) return result;
@@ -37,10 +37,10 @@ export function withNotMineRouting(
       disowned: {
         by: result.decision.actorEmail ?? `${request.actor.platform}:${request.actor.id}`,
         at: result.decision.decidedAt,
-        ...ownerOfRecord(db, request.payload.s, request.payload.id),
+        ...(await ownerOfRecord(store, request.payload.s, request.payload.id)),
       },
     };
-    enqueue(db, {
+    await store.outbox.enqueue({
       platform,
       recipient: adminChannel,
       dedupeKey: `${platform}:not_mine:${result.decision.id}`,
@@ -53,8 +53,12 @@ export function withNotMineRouting(
 }
 
 /** The account's owner when "Not mine" was clicked: the one assigned in chat, else the source's. */
-function ownerOfRecord(db: Database, source: string, accountId: string) {
-  const assigned = getOwnerAssignment(db, source, accountId);
+async function ownerOfRecord(
+  store: Pick<Repositories, "accounts" | "ownerOverrides">,
+  source: string,
+  accountId: string,
+) {
+  const assigned = await store.ownerOverrides.getOwnerAssignment(source, accountId);
   if (assigned) {
     return {
       ownerOfRecord: { name: assigned.ownerName, email: assigned.ownerEmail },
@@ -62,7 +66,7 @@ function ownerOfRecord(db: Database, source: string, accountId: string) {
       assignedBy: assigned.assignedBy,
     };
   }
-  const owner = findAccount(db, source, accountId)?.identity.owner;
+  const owner = (await store.accounts.findAccount(source, accountId))?.identity.owner;
   return {
     ownerOfRecord: owner ? { name: owner.name, email: owner.email } : undefined,
     ownerFrom: "source" as const,

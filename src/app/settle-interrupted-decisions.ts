@@ -9,6 +9,7 @@ import type { Warden } from "./open-warden.js";
  */
 export async function settleInterruptedDecisions(warden: Warden): Promise<number> {
   const resolved = await resolvePendingDecisions({
+    store: warden.store,
     db: warden.db,
     connectors: warden.connectors,
     now: warden.now,

@@ -45,7 +45,7 @@ export async function startServer(
   // Clicks being handled: on SIGTERM each is let finish, so a decision is recorded whole or not at all.
   const inFlight = new Set<Promise<unknown>>();
   const applyAction = createActionHandler({
-    db,
+    store: warden.store,
     connectors: warden.connectors,
     now,
     admins: config.admins,
@@ -80,6 +80,7 @@ export async function startServer(
         expressApp: http,
       },
       {
+        store: warden.store,
         db,
         now,
         logger: logger.child({ platform: "slack" }),
@@ -88,6 +89,7 @@ export async function startServer(
         startScan: scans.start,
         lookup: config.lookup,
         handleAction: withNotMineRouting(handleAction, {
+          store: warden.store,
           db,
           now,
           logger,
@@ -107,6 +109,7 @@ export async function startServer(
     const { adapter, appId } = teamsPlatform;
     const teams = createTeamsBot({
       adapter,
+      store: warden.store,
       db,
       now,
       logger: logger.child({ platform: "teams" }),
@@ -121,6 +124,7 @@ export async function startServer(
         );
       },
       handleAction: withNotMineRouting(handleAction, {
+        store: warden.store,
         db,
         now,
         logger,

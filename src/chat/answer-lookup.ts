@@ -4,9 +4,9 @@ import type { MachineIdentity } from "../core/model.js";
 import { normalizeEmail } from "../identity/normalize-email.js";
 import type { Logger } from "../logger.js";
 import { type AccessPolicy, accessPolicy, canActOn, isAdmin } from "../remediation/can-act-on.js";
-import { ownerOfRecord } from "../remediation/owner-of-record.js";
 import { resolveAccount } from "../store/accounts.js";
 import { appendAudit } from "../store/audit-log.js";
+import { getOwnerOverride } from "../store/owner-overrides.js";
 import { buildLookup } from "../views/build-lookup.js";
 import type { ChatReply } from "./run-chat-command.js";
 
@@ -28,7 +28,15 @@ export interface LookupAccessDeps {
 
 /** Whether `asker` may see the account: the same rule as for clicks (its owner of record or an admin). */
 const maySee = (db: Database, policy: AccessPolicy, identity: MachineIdentity, asker: LookupAsker) =>
-  canActOn(asker, ownerOfRecord(db, identity), policy).ok;
+  canActOn(
+    asker,
+    // ownerOfRecord's answer, read synchronously until this file moves onto the store port.
+    {
+      assignedOwnerEmail: getOwnerOverride(db, identity.source, identity.id),
+      sourceOwnerEmail: identity.owner?.email,
+    },
+    policy,
+  ).ok;
 
 /**
  * A chat lookup under WARDEN_LOOKUP. "everyone": anyone sees any account. "owners" (default): an

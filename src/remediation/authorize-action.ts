@@ -1,5 +1,5 @@
-import type { Database } from "better-sqlite3";
 import type { MachineIdentity } from "../core/model.js";
+import type { Repositories } from "../store/store.js";
 import type { Actor, Refusal } from "./action-request.js";
 import { type AccessPolicy, canActOn } from "./can-act-on.js";
 import { ownerOfRecord } from "./owner-of-record.js";
@@ -10,13 +10,13 @@ export type Authorization = { ok: true; actorEmail: string } | { ok: false; refu
  * Whether `actor` may click `account`'s buttons, by the one rule (canActOn: its owner of record or
  * a warden admin), and the audited refusal when not.
  */
-export function authorizeAction(
-  db: Database,
+export async function authorizeAction(
+  store: Pick<Repositories, "ownerOverrides">,
   policy: AccessPolicy,
   actor: Actor,
   account: MachineIdentity,
-): Authorization {
-  const permission = canActOn(actor, ownerOfRecord(db, account), policy);
+): Promise<Authorization> {
+  const permission = canActOn(actor, await ownerOfRecord(store, account), policy);
   if (permission.ok) return { ok: true, actorEmail: permission.actorEmail };
   const { ownerEmail } = permission;
   const { userName } = account;

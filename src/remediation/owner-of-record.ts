@@ -1,15 +1,14 @@
-import type { Database } from "better-sqlite3";
 import type { MachineIdentity } from "../core/model.js";
-import { getOwnerOverride } from "../store/owner-overrides.js";
+import type { Repositories } from "../store/store.js";
 import type { OwnerOfRecord } from "./can-act-on.js";
 
 /** The account's owner of record as canActOn takes it: the owner assigned in chat, and the source's. */
-export function ownerOfRecord(
-  db: Database,
+export async function ownerOfRecord(
+  store: Pick<Repositories, "ownerOverrides">,
   account: Pick<MachineIdentity, "source" | "id" | "owner">,
-): OwnerOfRecord {
+): Promise<OwnerOfRecord> {
   return {
-    assignedOwnerEmail: getOwnerOverride(db, account.source, account.id),
+    assignedOwnerEmail: await store.ownerOverrides.getOwnerOverride(account.source, account.id),
     sourceOwnerEmail: account.owner?.email,
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { createActionHandler } from "../../src/remediation/handle-action.js";
 import { createConnectorRegistry } from "../../src/sources/connector-registry.js";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { failScan, startScan } from "../../src/store/scans.js";
 import { buildAccountView } from "../../src/views/build-account-view.js";
 import { buildDigest } from "../../src/views/build-digest.js";
@@ -63,7 +64,7 @@ describe("two sources in one database", () => {
     expect(buildAccountView(t.db, "servicenow-eu", t.identity.id)?.source).toBe("servicenow-eu");
     expect(buildAccountView(t.db, "entra", t.identity.id)).toBeUndefined();
     const handle = createActionHandler({
-      db: t.db,
+      store: createSqliteStore(t.db),
       connectors: t.connectors,
       now: () => NOW,
       admins: [],
@@ -86,7 +87,7 @@ describe("two sources in one database", () => {
 
     // A source warden has no connector for is refused before anything is recorded or written.
     const alone = createActionHandler({
-      db: t.db,
+      store: createSqliteStore(t.db),
       connectors: createConnectorRegistry([t.eu.connector]),
       now: () => NOW,
       admins: [],

@@ -5,6 +5,7 @@ import { silentLogger } from "../../src/logger.js";
 import { type ActionRequest, createActionHandler } from "../../src/remediation/handle-action.js";
 import { resolvePendingDecisions } from "../../src/remediation/resolve-pending-decisions.js";
 import { verifyAuditChain } from "../../src/store/audit-log.js";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { openDatabase } from "../../src/store/open-database.js";
 import { enqueue, recordMessageAccounts, setOutboxStatus } from "../../src/store/outbox.js";
 import type { ActionPayload } from "../../src/views/action-payload.js";
@@ -24,8 +25,9 @@ async function setup(options: { timeoutMs?: number; dbDir?: string } = {}) {
   if (options.dbDir) onTestFinished(() => void db.close());
   const outcome = await scan(db, source.connector);
   let clock = NOW.getTime();
+  const store = createSqliteStore(db);
   const handle = createActionHandler({
-    db,
+    store,
     connectors: source.connectors,
     now: () => new Date(clock),
     admins: [ADMIN],
@@ -60,6 +62,7 @@ async function setup(options: { timeoutMs?: number; dbDir?: string } = {}) {
   return {
     ...source,
     db,
+    store,
     handle,
     identity,
     owner,
@@ -223,6 +226,7 @@ describe("crash-safe records", () => {
     // The next start: a claim this old can no longer be in progress.
     t.advance(HOUR);
     const settled = await resolvePendingDecisions({
+      store: t.store,
       db: t.db,
       connectors: t.connectors,
       now: () => new Date(NOW.getTime() + HOUR),
@@ -248,6 +252,7 @@ describe("crash-safe records", () => {
     t.advance(HOUR);
     const settle = () =>
       resolvePendingDecisions({
+        store: t.store,
         db: t.db,
         connectors: t.connectors,
         now: () => new Date(NOW.getTime() + HOUR),
