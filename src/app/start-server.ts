@@ -45,7 +45,7 @@ export async function startServer(
   // Clicks being handled: on SIGTERM each is let finish, so a decision is recorded whole or not at all.
   const inFlight = new Set<Promise<unknown>>();
   const applyAction = createActionHandler({
-    db,
+    store: warden.store,
     connectors: warden.connectors,
     now,
     admins: config.admins,
@@ -90,7 +90,6 @@ export async function startServer(
         lookup: config.lookup,
         handleAction: withNotMineRouting(handleAction, {
           store: warden.store,
-          db,
           now,
           logger,
           platform: "slack",
@@ -126,7 +125,6 @@ export async function startServer(
       },
       handleAction: withNotMineRouting(handleAction, {
         store: warden.store,
-        db,
         now,
         logger,
         platform: "teams",

@@ -62,6 +62,7 @@ import {
   setOutboxStatus,
 } from "./outbox.js";
 import {
+  getOwnerAssignment,
   getOwnerOverride,
   listOwnerAssignments,
   listOwnerOverrides,
@@ -141,7 +142,13 @@ export const SQLITE_QUERIES = {
     listFixedAccountsShown,
     markShownAccountAnswered,
   },
-  ownerOverrides: { getOwnerOverride, setOwnerOverride, listOwnerOverrides, listOwnerAssignments },
+  ownerOverrides: {
+    getOwnerOverride,
+    getOwnerAssignment,
+    setOwnerOverride,
+    listOwnerOverrides,
+    listOwnerAssignments,
+  },
   scans: {
     claimScan,
     recordScanFailure,
