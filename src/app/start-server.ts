@@ -39,7 +39,7 @@ export async function startServer(
     report?: (line: string) => void;
   },
 ): Promise<RunningServer> {
-  const { config, db, logger, now } = warden;
+  const { config, logger, now } = warden;
   const userCacheMs = config.userCacheHours * 3_600_000;
   const http = createHttpApp({ store: warden.store, now });
   // Clicks being handled: on SIGTERM each is let finish, so a decision is recorded whole or not at all.
@@ -81,7 +81,6 @@ export async function startServer(
       },
       {
         store: warden.store,
-        db,
         now,
         logger: logger.child({ platform: "slack" }),
         admins: config.admins,
@@ -110,7 +109,6 @@ export async function startServer(
     const teams = createTeamsBot({
       adapter,
       store: warden.store,
-      db,
       now,
       logger: logger.child({ platform: "teams" }),
       admins: config.admins,

@@ -16,8 +16,7 @@ import { runScan } from "../scan/run-scan.js";
 import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
 import { createServiceNowConnector } from "../sources/servicenow/create-servicenow-connector.js";
 import type { InstanceDescription } from "../sources/servicenow/simulator/describe-instance.js";
-import { createSqliteStore } from "../store/create-sqlite-store.js";
-import { openDatabase } from "../store/open-database.js";
+import { openSqliteStore } from "../store/open-sqlite-store.js";
 import { truncateText } from "../views/truncate-text.js";
 import { computeLowerBound } from "./compute-lower-bound.js";
 import { measureLookups } from "./measure-lookups.js";
@@ -65,8 +64,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "warden-bench-"));
   try {
     const dbPath = join(dir, "warden.db");
-    const db = openDatabase(dbPath);
-    const store = createSqliteStore(db, { location: dbPath });
+    const store = openSqliteStore(dbPath);
     const client = createServiceNowClient({
       baseUrl: description.url,
       auth: { kind: "basic", username: "warden", password: "warden-demo" },
@@ -109,7 +107,7 @@ async function main(): Promise<void> {
     peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
     (globalThis as { gc?: () => void }).gc?.();
     const lookups = await measureLookups(store, outcome.inventory.identities);
-    db.close();
+    await store.close();
 
     const bound = computeLowerBound(description, outcome.inventory, pageSize, outcome.inventory.collectedAt);
     const findings = [...outcome.findings.values()].reduce((n, list) => n + list.length, 0);

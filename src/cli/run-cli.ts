@@ -15,8 +15,7 @@ import { createLogger, type Logger } from "../logger.js";
 import { redactUrlsIn } from "../redact-url.js";
 import { runScan, type ScanOutcome } from "../scan/run-scan.js";
 import { SERVICENOW_SOURCE } from "../sources/servicenow/servicenow-source.js";
-import { createSqliteStore } from "../store/create-sqlite-store.js";
-import { openAndMigrate, openDatabase } from "../store/open-database.js";
+import { openAndMigrateStore, openSqliteStore } from "../store/open-sqlite-store.js";
 import { describeInstance } from "../store/source-instance.js";
 import { buildDigest } from "../views/build-digest.js";
 import { buildLookup } from "../views/build-lookup.js";
@@ -75,8 +74,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const config = loadConfig(io.env);
     if (command === "migrate") {
       // Only the database: no source, no simulated instance.
-      const { db, migrated } = openAndMigrate(config.dbPath);
-      db.close();
+      const { store, migrated } = openAndMigrateStore(config.dbPath);
+      await store.close();
       print(
         `Database ${config.dbPath}: schema version ${migrated.from} → ${migrated.to}${migrated.from === migrated.to ? " (already up to date)" : ""}.`,
       );
@@ -87,15 +86,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (config.dbPath !== ":memory:" && !existsSync(config.dbPath)) {
         throw new UsageError(`There is no warden database at ${config.dbPath} (WARDEN_DB).`);
       }
-      const db = openDatabase(config.dbPath);
+      const store = openSqliteStore(config.dbPath);
       try {
         return await runAuditCommand(
-          createSqliteStore(db, { location: config.dbPath }).audit,
+          store.audit,
           { since: values.since, format: values.format, verify: values.verify },
           { write: (chunk) => io.stdout.write(chunk) },
         );
       } finally {
-        db.close();
+        await store.close();
       }
     }
     // One-shot commands print their own summary; their logs stay quiet unless LOG_LEVEL asks.
