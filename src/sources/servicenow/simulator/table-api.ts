@@ -67,6 +67,17 @@ export function listRecords(
   const total = rows.length;
   let limit = nonNegativeInt(params.get("sysparm_limit"), DEFAULT_LIMIT);
   if (limit <= 0) limit = DEFAULT_LIMIT;
+  const pageLimit = ctx.faults.pageLimit;
+  if (pageLimit && limit > pageLimit.max) {
+    if (pageLimit.refusal === "error") {
+      return errorResponse(
+        500,
+        "Transaction cancelled: maximum execution time exceeded",
+        "The transaction ran longer than a transaction quota rule allows",
+      );
+    }
+    limit = pageLimit.max;
+  }
   const offset = Math.max(0, nonNegativeInt(params.get("sysparm_offset"), 0));
   // sysparm_limit is applied before ACL evaluation, so hidden rows still use up the page.
   const page = Array.from(rows.subarray(offset, offset + limit)).filter(
