@@ -94,6 +94,13 @@ export const USER_FIELDS = [
   "sys_created_on",
 ] as const;
 
+/**
+ * Fields of the owner read through the owner reference inside each account's record (dot-walked,
+ * documented: https://www.servicenow.com/docs/r/zurich/api-reference/rest-api-explorer/c_RESTAPI.html),
+ * so owners cost no requests of their own.
+ */
+export const OWNER_FIELDS = ["user_name", "name", "email", "active", "locked_out"] as const;
+
 /** The roles that count as privileged unless PRIVILEGED_ROLES says otherwise. */
 export const DEFAULT_PRIVILEGED_ROLES = [
   "admin",
