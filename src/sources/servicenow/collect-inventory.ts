@@ -100,7 +100,10 @@ export async function collectInventory(context: CollectContext, options: Collect
 
   progress({ phase: "roles" });
   const roles = await readSignal(blindSpots, "roles", mapping.userRole.table, () =>
-    readRoles(reader, interactiveIds),
+    readRoles(
+      reader,
+      interactiveIds.map((id) => ({ id, userName: users.get(id)?.userName ?? "" })),
+    ),
   );
 
   progress({ phase: "UI logins" });

@@ -20,7 +20,14 @@ export interface ServiceNowMapping {
    * User-to-role m2m, inherited roles included (documented, with the `role.name` dot-walk:
    * https://www.servicenow.com/docs/r/zurich/api-reference/rest-api-explorer/c_RESTAPI.html).
    */
-  userRole: { table: string; userField: string; roleNameField: string };
+  userRole: {
+    table: string;
+    userField: string;
+    /** The role reference and the role's name through it (`role.name`). */
+    roleNameField: string;
+    /** The table the role reference points to, whose names the grouped role counts are matched to. */
+    roleTable: string;
+  };
   /**
    * REST transactions (type=rest is documented in
    * https://www.servicenow.com/docs/r/zurich/api-reference/rest-api-explorer/c_RESTAPI.html;
@@ -61,7 +68,12 @@ export interface ServiceNowMapping {
 
 export const DEFAULT_MAPPING: ServiceNowMapping = Object.freeze({
   user: { table: "sys_user", ownerField: "manager" },
-  userRole: { table: "sys_user_has_role", userField: "user", roleNameField: "role.name" },
+  userRole: {
+    table: "sys_user_has_role",
+    userField: "user",
+    roleNameField: "role.name",
+    roleTable: "sys_user_role",
+  },
   transaction: {
     table: "syslog_transaction",
     userField: "sys_created_by",
