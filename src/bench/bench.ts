@@ -127,7 +127,14 @@ async function main(): Promise<void> {
     const lookups = measureLookups(db, outcome.inventory.identities);
     db.close();
 
-    const bound = computeLowerBound(description, outcome.inventory, pageSize, outcome.inventory.collectedAt);
+    // The bound is for the largest page the instance serves (smaller with --max-page-size).
+    const boundPageSize = Math.min(pageSize, Number(values["max-page-size"] ?? pageSize));
+    const bound = computeLowerBound(
+      description,
+      outcome.inventory,
+      boundPageSize,
+      outcome.inventory.collectedAt,
+    );
     const findings = [...outcome.findings.values()].reduce((n, list) => n + list.length, 0);
     const rowsStored = outcome.inventory.identities.length * 2 + findings;
     const requests = outcome.inventory.requests;
@@ -162,7 +169,7 @@ async function main(): Promise<void> {
       process.stdout.write(`  ${name.padEnd(28)} ${value.padEnd(52)} ${target}\n`);
     }
     process.stdout.write(
-      `\nLower bound at ${pageSize} rows per page, assuming ${LOWER_BOUND_ASSUMPTIONS}:\n  ${bound.explanation}\n`,
+      `\nLower bound at ${boundPageSize} rows per page, assuming ${LOWER_BOUND_ASSUMPTIONS}:\n  ${bound.explanation}\n`,
     );
     process.stdout.write(`Phases: ${phases.join("; ")}\n`);
   } finally {

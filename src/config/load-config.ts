@@ -302,7 +302,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ownerField,
       // ServiceNow's default sysparm_limit, which a community thread calls the maximum per
       // response (https://www.servicenow.com/docs/r/zurich/api-reference/rest-apis/c_TableAPI.html);
-      // an instance that refuses such pages gets pages of 1000 (the client falls back, logging once).
+      // an instance that refuses such pages gets smaller ones, down to 1000 (the client halves the
+      // size until a page is served, logging once).
       pageSize: integer("SERVICENOW_PAGE_SIZE", 10_000, 10, 10_000),
       timeoutMs: integer("SERVICENOW_TIMEOUT_MS", 30_000, 100, 600_000),
       maxRetryAfterSeconds: integer("SERVICENOW_MAX_RETRY_AFTER_SECONDS", 120, 0, 3600),

@@ -17,7 +17,8 @@ export interface ServiceNowClientOptions {
   retries?: number;
   /**
    * Rows per page for `list`. Default 10 000 (ServiceNow's default sysparm_limit); when the
-   * instance refuses a page that big, `list` falls back to 1000 rows per page, logging once.
+   * instance refuses a page that big, `list` halves it (down to 1000) until a page is served,
+   * logging once, and keeps that size.
    */
   pageSize?: number;
   /**

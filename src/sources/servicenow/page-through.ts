@@ -25,7 +25,7 @@ export interface PagingState {
   pageSize: number;
   /** Set once a page came back shorter than asked while X-Total-Count claimed more. */
   largestShortPage?: number;
-  /** Whether the fallback to FALLBACK_PAGE_SIZE was taken (it is logged once). */
+  /** Whether a refused page made the size smaller (logged the first time only). */
   fellBack?: boolean;
 }
 
@@ -39,8 +39,8 @@ export interface PageThroughSettings {
 }
 
 /**
- * The page size a refused big page falls back to: ServiceNow's community advice is pages of
- * 500–1000 rows, which every instance serves.
+ * The smallest page size a refused big page falls back to: ServiceNow's community advice is pages
+ * of 500–1000 rows, which every instance serves.
  */
 export const FALLBACK_PAGE_SIZE = 1000;
 
@@ -57,8 +57,8 @@ const REFUSAL_CODES = new Set(["E_SOURCE_UNAVAILABLE", "E_SOURCE_TIMEOUT", "E_SO
 /**
  * Every record of `table` matching the query, page by page, keyset-paged on sys_id (the client's
  * `list`). A short or empty page is not the end: sysparm_limit applies before ACLs, so the end is
- * when X-Total-Count says so. A page the instance refuses (see REFUSAL_CODES) is asked again at
- * FALLBACK_PAGE_SIZE rows, and so is every later page. A page capped below the size asked (what a
+ * when X-Total-Count says so. A page the instance refuses (see REFUSAL_CODES) is asked again with
+ * half as many rows, down to FALLBACK_PAGE_SIZE, and every later page uses the size that worked. A page capped below the size asked (what a
  * community thread calls the "maximum limit of records per response") looks like one an ACL
  * shortened: either way only the rows that came back are trusted to have been looked at, so the
  * end is only concluded, and an empty window only slid past, by the largest page actually seen.
@@ -106,11 +106,12 @@ export async function* pageThrough(
       if (!paging.fellBack) {
         log.warn(
           { table, pageSize, fallbackPageSize: FALLBACK_PAGE_SIZE, error: error.message },
-          `servicenow refused a page of ${pageSize} rows; asking for ${FALLBACK_PAGE_SIZE} from now on (lower SERVICENOW_PAGE_SIZE to skip this)`,
+          `servicenow refused a page of ${pageSize} rows; asking for half as many from now on, down to ${FALLBACK_PAGE_SIZE} if need be (lower SERVICENOW_PAGE_SIZE to skip this)`,
         );
       }
       paging.fellBack = true;
-      paging.pageSize = Math.min(paging.pageSize, FALLBACK_PAGE_SIZE);
+      // Halving finds the instance's largest page in a few requests, and stays there for the scan.
+      paging.pageSize = Math.min(paging.pageSize, Math.max(FALLBACK_PAGE_SIZE, Math.floor(pageSize / 2)));
       page--;
       continue;
     }

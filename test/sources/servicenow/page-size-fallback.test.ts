@@ -74,21 +74,22 @@ describe("page size: 10,000 rows unless the instance refuses", () => {
     expect(limits(sim)).toEqual(["10000"]);
   });
 
-  it("falls back to pages of 1000 when the instance refuses a bigger page, logging once", async () => {
+  it("halves the page size when the instance refuses a page, until one is served, logging once", async () => {
     const { sim, client, warnings } = await start();
     sim.faults.pageLimit = { max: 2000, refusal: "error" };
     expect(await listAll(client.list("sys_user", { fields: ["user_name"] }))).toEqual(userIds());
-    expect(limits(sim)).toEqual(["10000", "1000", "1000", "1000", "1000"]);
-    expect(sim.requests[0]?.status).toBe(500);
+    // 10000, 5000 and 2500 refused; 3500 rows in pages of 1250.
+    expect(limits(sim)).toEqual(["10000", "5000", "2500", "1250", "1250", "1250"]);
+    expect(sim.requests.map((r) => r.status)).toEqual([500, 500, 500, 200, 200, 200]);
 
-    // The client remembers: the next list asks for 1000 at once, and nothing more is logged.
+    // The client remembers: the next list asks for 1250 at once, and nothing more is logged.
     sim.requests.length = 0;
     expect(await listAll(client.list("sys_user", { query: "active=true", fields: [] }))).toHaveLength(
       DATA.tables.get("sys_user")!.rows.filter((r) => r.active === "true").length,
     );
-    expect(limits(sim).every((limit) => limit === "1000")).toBe(true);
+    expect(new Set(limits(sim))).toEqual(new Set(["1250"]));
     expect(warnings).toEqual([
-      "servicenow refused a page of 10000 rows; asking for 1000 from now on (lower SERVICENOW_PAGE_SIZE to skip this)",
+      "servicenow refused a page of 10000 rows; asking for half as many from now on, down to 1000 if need be (lower SERVICENOW_PAGE_SIZE to skip this)",
     ]);
   });
 
@@ -99,7 +100,7 @@ describe("page size: 10,000 rows unless the instance refuses", () => {
       code: "E_SOURCE_UNAVAILABLE",
       message: expect.stringContaining("Transaction cancelled: maximum execution time exceeded"),
     });
-    expect(limits(sim)).toEqual(["10000", "1000"]);
+    expect(limits(sim)).toEqual(["10000", "5000", "2500", "1250", "1000"]);
   });
 
   it("reads every row exactly once when the instance caps pages below the size asked", async () => {
@@ -154,11 +155,16 @@ describe("a scan through a refusing or capping instance", () => {
     const refused = await scanWith((sim) => {
       sim.faults.pageLimit = { max: 1000, refusal: "error" };
     });
+    const refusedAbove3000 = await scanWith((sim) => {
+      sim.faults.pageLimit = { max: 3000, refusal: "error" };
+    });
     const capped = await scanWith((sim) => {
       sim.faults.pageLimit = { max: 300, refusal: "cap" };
     });
     expect(refused.identities).toEqual(plain.identities);
     expect(refused.findings).toEqual(plain.findings);
+    expect(refusedAbove3000.identities).toEqual(plain.identities);
+    expect(refusedAbove3000.findings).toEqual(plain.findings);
     expect(capped.identities).toEqual(plain.identities);
     expect(capped.findings).toEqual(plain.findings);
     expect(capped.requests).toBeGreaterThan(plain.requests);
