@@ -18,7 +18,7 @@ import { createServiceNowConnector } from "../sources/servicenow/create-servicen
 import type { InstanceDescription } from "../sources/servicenow/simulator/describe-instance.js";
 import { openSqliteStore } from "../store/open-sqlite-store.js";
 import { truncateText } from "../views/truncate-text.js";
-import { computeLowerBound } from "./compute-lower-bound.js";
+import { computeLowerBound, LOWER_BOUND_ASSUMPTIONS } from "./compute-lower-bound.js";
 import { measureLookups } from "./measure-lookups.js";
 
 const { values } = parseArgs({
@@ -27,7 +27,10 @@ const { values } = parseArgs({
     machines: { type: "string", default: "50000" },
     transactions: { type: "string", default: "2000000" },
     latency: { type: "string", default: "20" },
-    "page-size": { type: "string", default: "1000" },
+    "page-size": { type: "string", default: "10000" },
+    /** Makes the simulated instance cap (or, with --page-refusal error, refuse) bigger pages. */
+    "max-page-size": { type: "string" },
+    "page-refusal": { type: "string", default: "cap" },
   },
 });
 const pageSize = Number(values["page-size"]);
@@ -45,6 +48,9 @@ async function startSimulator(): Promise<{
       `--machines=${values.machines}`,
       `--transactions=${values.transactions}`,
       `--latency=${values.latency}`,
+      ...(values["max-page-size"] === undefined
+        ? []
+        : [`--max-page-size=${values["max-page-size"]}`, `--page-refusal=${values["page-refusal"]}`]),
     ],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
@@ -84,6 +90,15 @@ async function main(): Promise<void> {
     const started = performance.now();
     const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
     const phases: string[] = [];
+    // Assessing and storing run synchronously, so the sampler never fires during them: a phase's
+    // peak also takes the RSS at its ends, and the process's peak RSS when it rose in the phase.
+    let phaseMaxRssStart = 0;
+    const endPhase = () => {
+      if (phases.length === 0) return;
+      const maxRss = process.resourceUsage().maxRSS * 1024;
+      const peak = Math.max(phasePeak, process.memoryUsage().rss, maxRss > phaseMaxRssStart ? maxRss : 0);
+      phases[phases.length - 1] += `, peak RSS ${mb(peak)}`;
+    };
     const outcome = await runScan({
       store,
       connector,
@@ -92,24 +107,32 @@ async function main(): Promise<void> {
       dormantDays: 100,
       onProgress: ({ phase }) => {
         if (phases.at(-1)?.startsWith(phase)) return;
-        if (phases.length > 0) phases[phases.length - 1] += `, peak RSS ${mb(phasePeak)}`;
-        phasePeak = 0;
+        endPhase();
         // With --expose-gc, collect first so the figure is live data, not garbage awaiting collection.
         (globalThis as { gc?: () => void }).gc?.();
         const { rss, heapUsed } = process.memoryUsage();
+        phasePeak = rss;
+        phaseMaxRssStart = process.resourceUsage().maxRSS * 1024;
         const at = ((performance.now() - started) / 1000).toFixed(1);
         phases.push(`${phase} (from ${at} s, RSS ${mb(rss)}, heap ${mb(heapUsed)})`);
       },
     });
     const wallMs = performance.now() - started;
-    if (phases.length > 0) phases[phases.length - 1] += `, peak RSS ${mb(phasePeak)}`;
+    endPhase();
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
     (globalThis as { gc?: () => void }).gc?.();
     const lookups = await measureLookups(store, outcome.inventory.identities);
     await store.close();
 
-    const bound = computeLowerBound(description, outcome.inventory, pageSize, outcome.inventory.collectedAt);
+    // The bound is for the largest page the instance serves (smaller with --max-page-size).
+    const boundPageSize = Math.min(pageSize, Number(values["max-page-size"] ?? pageSize));
+    const bound = computeLowerBound(
+      description,
+      outcome.inventory,
+      boundPageSize,
+      outcome.inventory.collectedAt,
+    );
     const findings = [...outcome.findings.values()].reduce((n, list) => n + list.length, 0);
     const rowsStored = outcome.inventory.identities.length * 2 + findings;
     const requests = outcome.inventory.requests;
@@ -143,7 +166,9 @@ async function main(): Promise<void> {
     for (const [name, value, target] of rows) {
       process.stdout.write(`  ${name.padEnd(28)} ${value.padEnd(52)} ${target}\n`);
     }
-    process.stdout.write(`\nLower bound at ${pageSize} rows per page: ${bound.explanation}\n`);
+    process.stdout.write(
+      `\nLower bound at ${boundPageSize} rows per page, assuming ${LOWER_BOUND_ASSUMPTIONS}:\n  ${bound.explanation}\n`,
+    );
     process.stdout.write(`Phases: ${phases.join("; ")}\n`);
   } finally {
     stop();

@@ -16,6 +16,7 @@ export interface Config {
     auth: ServiceNowAuth | undefined;
     /** sys_user reference field naming an account's owner (SERVICENOW_OWNER_FIELD, default manager). */
     ownerField: string;
+    /** Rows per Table API page (SERVICENOW_PAGE_SIZE, default 10 000). */
     pageSize: number;
     timeoutMs: number;
     /** The longest Retry-After waited out; a longer one fails at once (SERVICENOW_MAX_RETRY_AFTER_SECONDS). */
@@ -299,7 +300,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       url: snUrl,
       auth,
       ownerField,
-      pageSize: integer("SERVICENOW_PAGE_SIZE", 1000, 10, 10_000),
+      // ServiceNow's default sysparm_limit, which a community thread calls the maximum per
+      // response (https://www.servicenow.com/docs/r/zurich/api-reference/rest-apis/c_TableAPI.html);
+      // an instance that refuses such pages gets smaller ones, down to 1000 (the client halves the
+      // size until a page is served, logging once).
+      pageSize: integer("SERVICENOW_PAGE_SIZE", 10_000, 10, 10_000),
       timeoutMs: integer("SERVICENOW_TIMEOUT_MS", 30_000, 100, 600_000),
       maxRetryAfterSeconds: integer("SERVICENOW_MAX_RETRY_AFTER_SECONDS", 120, 0, 3600),
     },
