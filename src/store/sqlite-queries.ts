@@ -67,6 +67,10 @@ import {
   listOwnerOverrides,
   setOwnerOverride,
 } from "./owner-overrides.js";
+import { pruneAccounts } from "./prune-accounts.js";
+import { pruneFindings } from "./prune-findings.js";
+import { prunedMessage, pruneMessages } from "./prune-messages.js";
+import { pruneScans } from "./prune-scans.js";
 import { checkpointDatabase, saveScanResult } from "./save-scan-result.js";
 import {
   completeScan,
@@ -83,6 +87,7 @@ import {
 import { getOrCreateSecret } from "./settings.js";
 import { claimSourceInstance } from "./source-instance.js";
 import { suggestAccounts } from "./suggest-accounts.js";
+import { incrementalVacuum, truncateWal } from "./vacuum.js";
 
 /**
  * The SQLite implementation of every repository, as functions of the database: the one table
@@ -140,6 +145,7 @@ export const SQLITE_QUERIES = {
     listLiveOwnerItems,
     listFixedAccountsShown,
     markShownAccountAnswered,
+    prunedMessage,
   },
   ownerOverrides: { getOwnerOverride, setOwnerOverride, listOwnerOverrides, listOwnerAssignments },
   scans: {
@@ -159,5 +165,6 @@ export const SQLITE_QUERIES = {
     checkpointDatabase,
   },
   settings: { getOrCreateSecret, claimSourceInstance },
+  retention: { pruneMessages, pruneFindings, pruneAccounts, pruneScans, incrementalVacuum, truncateWal },
   health: { checkDatabaseWritable },
 } as const;
