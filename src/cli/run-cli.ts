@@ -68,6 +68,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       format?: string;
       verify?: boolean;
       preview?: boolean;
+      archive?: string;
+      before?: string;
+      "verify-archive"?: string;
     };
     for (const { name, suggestion } of findUnknownVariables(io.env)) {
       say(`warden: warning: ${name} is not a warden variable and is ignored; did you mean ${suggestion}?`);
@@ -91,8 +94,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       try {
         return await runAuditCommand(
           createSqliteStore(db, { location: config.dbPath }).audit,
-          { since: values.since, format: values.format, verify: values.verify },
+          {
+            since: values.since,
+            format: values.format,
+            verify: values.verify,
+            archive: values.archive,
+            before: values.before,
+            verifyArchive: values["verify-archive"],
+          },
           { write: (chunk) => io.stdout.write(chunk) },
+          { now: io.now?.() ?? new Date(), retentionDays: config.retentionDays },
         );
       } finally {
         db.close();

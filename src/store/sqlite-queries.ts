@@ -6,6 +6,14 @@ import {
   matchAccount,
   resolveAccount,
 } from "./accounts.js";
+import {
+  auditHead,
+  listAuditCheckpoints,
+  planAuditArchive,
+  readAuditEntries,
+  recordAuditCheckpoint,
+  removeArchivedAudit,
+} from "./audit-archive.js";
 import { readAuditExportRows } from "./audit-export-rows.js";
 import { appendAudit, verifyAuditChain } from "./audit-log.js";
 import {
@@ -104,7 +112,18 @@ export const SQLITE_QUERIES = {
     loadActivityHistory,
     suggestAccounts,
   },
-  audit: { appendAudit, verifyAuditChain, readAuditExportRows, lastEventAt },
+  audit: {
+    appendAudit,
+    verifyAuditChain,
+    readAuditExportRows,
+    lastEventAt,
+    planAuditArchive,
+    readAuditEntries,
+    recordAuditCheckpoint,
+    removeArchivedAudit,
+    listAuditCheckpoints,
+    auditHead,
+  },
   digests: { recordDigest, lastDigestAt },
   chatUsers: { getChatUserId, getChatUserEmail, chatUserCacheExpiresAt, saveChatUser, forgetChatUser },
   conversations: { saveConversationRef, getConversationRef, findPersonalRef, listTeamRefs },
