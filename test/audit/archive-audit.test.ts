@@ -1,8 +1,11 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { runAuditCommand } from "../../src/audit/run-audit-command.js";
+import { runCli } from "../../src/cli/run-cli.js";
 import { UsageError } from "../../src/errors.js";
+import { silentLogger } from "../../src/logger.js";
 import {
   auditHead,
   planAuditArchive,
@@ -212,5 +215,35 @@ describe("warden audit --archive", () => {
     expect(next.out).toContain("removed 2 entries an interrupted archive had left");
     expect(db3.prepare("SELECT id FROM audit_log ORDER BY id").pluck().all()).toEqual([5, 6]);
     expect(verifyAuditChain(db3)).toEqual({ ok: true, entries: 2 });
+  });
+
+  it("runs from the command line, with WARDEN_RETENTION_DAYS as the default cutoff", async () => {
+    const db = seededDb();
+    const path = db.name;
+    db.close();
+    const cli = async (args: string[]) => {
+      let out = "";
+      const stdout = new PassThrough();
+      stdout.on("data", (chunk) => {
+        out += String(chunk);
+      });
+      const code = await runCli(["audit", ...args], {
+        stdout,
+        stderr: new PassThrough(),
+        env: { WARDEN_DB: path, WARDEN_RETENTION_DAYS: "30", LOG_LEVEL: "silent" },
+        isTTY: false,
+        now: () => new Date("2026-12-15T00:00:00Z"),
+        logger: silentLogger,
+      });
+      return { code, out };
+    };
+    const file = join(tempDir(), "a.jsonl");
+    // 30 days before 15 December: the entries of 2, 10 and 12 November.
+    const archived = await cli(["--archive", file]);
+    expect(archived).toMatchObject({ code: 0 });
+    expect(archived.out).toContain("archived 4 audit entries (#1–#4, before 2026-11-15T00:00:00.000Z)");
+    expect(await cli(["--verify"])).toEqual({ code: 0, out: "audit log intact: 2 entries\n" });
+    expect((await cli(["--verify-archive", file])).code).toBe(0);
+    expect((await cli(["--before", "2026-11-01"])).code).toBe(2);
   });
 });
