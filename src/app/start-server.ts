@@ -65,6 +65,7 @@ export async function startServer(
     now,
     logger: logger.child({ component: "scan" }),
     dormantDays: config.dormantDays,
+    retentionDays: config.retentionDays,
   });
   let stopSocket = async () => {};
   const slackPlatform = await warden.chat.slack();

@@ -67,6 +67,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       format?: string;
       verify?: boolean;
       preview?: boolean;
+      archive?: string;
+      before?: string;
+      "verify-archive"?: string;
     };
     for (const { name, suggestion } of findUnknownVariables(io.env)) {
       say(`warden: warning: ${name} is not a warden variable and is ignored; did you mean ${suggestion}?`);
@@ -90,8 +93,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       try {
         return await runAuditCommand(
           store.audit,
-          { since: values.since, format: values.format, verify: values.verify },
+          {
+            since: values.since,
+            format: values.format,
+            verify: values.verify,
+            archive: values.archive,
+            before: values.before,
+            verifyArchive: values["verify-archive"],
+          },
           { write: (chunk) => io.stdout.write(chunk) },
+          { now: io.now?.() ?? new Date(), retentionDays: config.retentionDays },
         );
       } finally {
         await store.close();
@@ -236,6 +247,7 @@ async function scanWithProgress(warden: Warden, io: CliIo): Promise<ScanOutcome>
       now: warden.now,
       logger: warden.logger,
       dormantDays: warden.config.dormantDays,
+      retentionDays: warden.config.retentionDays,
       onProgress: progress.update,
     });
   } finally {

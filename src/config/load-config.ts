@@ -52,6 +52,12 @@ export interface Config {
    * (WARDEN_DELIVERY_GIVE_UP_DAYS, default 7). It is still retried after that.
    */
   deliveryGiveUpDays: number;
+  /**
+   * Days sent messages, resolved findings, vanished identities and old scans are kept
+   * (WARDEN_RETENTION_DAYS, default 400); pruned after each successful scan. Decisions and the
+   * audit log are never pruned by it.
+   */
+  retentionDays: number;
   mode: WardenMode;
   /** WARDEN_LOOKUP: who /warden lookup (Slack) and the Teams lookup answer. */
   lookup: LookupAccess;
@@ -130,6 +136,12 @@ export const KNOWN_VARIABLES = [
 
 /** The name of a variable warden reads. */
 export type KnownVariable = (typeof KNOWN_VARIABLES)[number];
+
+/**
+ * WARDEN_RETENTION_DAYS when unset. A little over a year, so a yearly comparison (the same scan or
+ * digest a year ago) still has its data.
+ */
+export const DEFAULT_RETENTION_DAYS = 400;
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 const EMAIL = /^[^\s@,]+@[^\s@,]+$/;
@@ -328,6 +340,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     admins,
     userCacheHours: integer("WARDEN_USER_CACHE_HOURS", 24, 1, 720),
     deliveryGiveUpDays: integer("WARDEN_DELIVERY_GIVE_UP_DAYS", 7, 1, 365),
+    retentionDays: integer("WARDEN_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 30, 36_500),
     mode,
     lookup,
     scanSchedule: cron("SCAN_SCHEDULE", "0 2 * * *"),

@@ -103,8 +103,9 @@ export function createActionHandler(deps: ActionHandlerDeps) {
     const email = authorization.actorEmail;
 
     const origin = await verifyOrigin(store, actor.platform, payload, request.origin);
-    if (!origin.ok && origin.supersededAt) {
-      // A stale button from a message a newer one replaced: the newer one is where to act.
+    if (!origin.ok && (origin.supersededAt || origin.expired)) {
+      // A stale button from a message a newer one replaced (the newer one is where to act), or from
+      // one so old that retention removed it: answered with the account's current state.
       await auditRefusal("decision.stale", request, { reason: origin.reason, messageId: payload.m ?? null });
       return {
         status: "stale",
@@ -112,7 +113,9 @@ export function createActionHandler(deps: ActionHandlerDeps) {
         currentRules: (
           await store.findings.listOpenFindings({ source: identity.source, accountId: identity.id })
         ).map((f) => f.rule),
-        notice: `This message was replaced by warden's message of ${formatTime(origin.supersededAt)}: use that one. Nothing was changed; here is ${userName}'s current state.`,
+        notice: origin.supersededAt
+          ? `This message was replaced by warden's message of ${formatTime(origin.supersededAt)}: use that one. Nothing was changed; here is ${userName}'s current state.`
+          : `This message is older than warden keeps messages (WARDEN_RETENTION_DAYS), so its buttons no longer work. Nothing was changed; here is ${userName}'s current state.`,
       };
     }
     if (!origin.ok) {

@@ -11,7 +11,14 @@ export interface ClickOrigin {
 
 export type OriginCheck =
   | { ok: true; messageId: number | undefined; sentAt: Date | undefined }
-  | { ok: false; reason: string; supersededAt?: Date | undefined };
+  | {
+      ok: false;
+      reason: string;
+      /** When the message was replaced by a newer one, whose buttons are the live ones. */
+      supersededAt?: Date | undefined;
+      /** The message was removed by retention (WARDEN_RETENTION_DAYS): it was real, just too old. */
+      expired?: boolean;
+    };
 
 /**
  * A button's payload names the owner message it belongs to (`m`), but payloads and card data are
@@ -29,6 +36,9 @@ export async function verifyOrigin(
 ): Promise<OriginCheck> {
   if (payload.m === undefined) return { ok: true, messageId: undefined, sentAt: undefined };
   const message = await store.outbox.findMessageShowing(payload.m, payload.s, payload.id);
+  if (!message && (await store.outbox.prunedMessage(payload.m))) {
+    return { ok: false, reason: "the button belongs to a message retention removed", expired: true };
+  }
   if (!message || message.platform !== platform) {
     return { ok: false, reason: "the button names a message that never showed this account" };
   }

@@ -318,4 +318,41 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS message_accounts_by_account ON message_accounts (source, account_id);
     `,
   },
+  {
+    version: 11,
+    name: "bounded storage: retention prunes on indexes; audit log archives with checkpoints",
+    sql: `
+      -- Retention (src/store/prune-*.ts) deletes old scans: SQLite checks each deleted parent row
+      -- against every child key, and without an index each check reads the whole child table
+      -- (https://www.sqlite.org/foreignkeys.html#fk_indexes). Findings refer to scans three ways.
+      CREATE INDEX IF NOT EXISTS findings_by_first_scan ON findings (first_scan_id);
+      CREATE INDEX IF NOT EXISTS findings_by_last_scan ON findings (last_scan_id);
+      CREATE INDEX IF NOT EXISTS findings_by_resolved_scan ON findings (resolved_scan_id);
+      -- Sent messages older than the retention are found by when they were sent.
+      CREATE INDEX IF NOT EXISTS outbox_by_sent ON outbox (status, sent_at);
+
+      -- warden audit --archive writes the oldest entries to a file and then removes them here. A
+      -- checkpoint records the last archived entry (its id and hash), so the chain stays verifiable
+      -- from the first entry still stored, and the file can be checked against it (its SHA-256).
+      CREATE TABLE IF NOT EXISTS audit_checkpoints (
+        id INTEGER PRIMARY KEY,
+        through_id INTEGER NOT NULL UNIQUE,
+        through_hash TEXT NOT NULL,
+        first_id INTEGER NOT NULL,
+        entries INTEGER NOT NULL,
+        archive_file TEXT NOT NULL,
+        archive_sha256 TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+        BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
+      CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+        BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
+      -- Still append-only, except for entries a checkpoint covers (already written to an archive).
+      DROP TRIGGER IF EXISTS audit_log_no_delete;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        WHEN OLD.id > coalesce((SELECT max(through_id) FROM audit_checkpoints), 0)
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: only entries archived by warden audit --archive may be removed'); END;
+    `,
+  },
 ];

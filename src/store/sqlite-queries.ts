@@ -6,6 +6,14 @@ import {
   matchAccount,
   resolveAccount,
 } from "./accounts.js";
+import {
+  auditHead,
+  listAuditCheckpoints,
+  planAuditArchive,
+  readAuditEntries,
+  recordAuditCheckpoint,
+  removeArchivedAudit,
+} from "./audit-archive.js";
 import { readAuditExportRows } from "./audit-export-rows.js";
 import { appendAudit, verifyAuditChain } from "./audit-log.js";
 import {
@@ -68,6 +76,10 @@ import {
   listOwnerOverrides,
   setOwnerOverride,
 } from "./owner-overrides.js";
+import { pruneAccounts } from "./prune-accounts.js";
+import { pruneFindings } from "./prune-findings.js";
+import { prunedMessage, pruneMessages } from "./prune-messages.js";
+import { pruneScans } from "./prune-scans.js";
 import { checkpointDatabase, saveScanResult } from "./save-scan-result.js";
 import {
   completeScan,
@@ -84,6 +96,7 @@ import {
 import { getOrCreateSecret } from "./settings.js";
 import { claimSourceInstance } from "./source-instance.js";
 import { suggestAccounts } from "./suggest-accounts.js";
+import { incrementalVacuum, truncateWal } from "./vacuum.js";
 
 /**
  * The SQLite implementation of every repository, as functions of the database: the one table
@@ -100,7 +113,18 @@ export const SQLITE_QUERIES = {
     loadActivityHistory,
     suggestAccounts,
   },
-  audit: { appendAudit, verifyAuditChain, readAuditExportRows, lastEventAt },
+  audit: {
+    appendAudit,
+    verifyAuditChain,
+    readAuditExportRows,
+    lastEventAt,
+    planAuditArchive,
+    readAuditEntries,
+    recordAuditCheckpoint,
+    removeArchivedAudit,
+    listAuditCheckpoints,
+    auditHead,
+  },
   digests: { recordDigest, lastDigestAt },
   chatUsers: { getChatUserId, getChatUserEmail, chatUserCacheExpiresAt, saveChatUser, forgetChatUser },
   conversations: { saveConversationRef, getConversationRef, findPersonalRef, listTeamRefs },
@@ -141,6 +165,7 @@ export const SQLITE_QUERIES = {
     listLiveOwnerItems,
     listFixedAccountsShown,
     markShownAccountAnswered,
+    prunedMessage,
   },
   ownerOverrides: {
     getOwnerOverride,
@@ -166,5 +191,6 @@ export const SQLITE_QUERIES = {
     checkpointDatabase,
   },
   settings: { getOrCreateSecret, claimSourceInstance },
+  retention: { pruneMessages, pruneFindings, pruneAccounts, pruneScans, incrementalVacuum, truncateWal },
   health: { checkDatabaseWritable },
 } as const;
