@@ -3,13 +3,11 @@ import { StoreError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { redactUrl } from "../redact-url.js";
 import { type ConnectorRegistry, createConnectorRegistry } from "../sources/connector-registry.js";
-import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
-import { createServiceNowConnector } from "../sources/servicenow/create-servicenow-connector.js";
-import { DEFAULT_MAPPING } from "../sources/servicenow/mapping.js";
 import { openSqliteStore } from "../store/open-sqlite-store.js";
 import { describeInstance, instanceIdentity } from "../store/source-instance.js";
 import type { Store } from "../store/store.js";
 import { type ChatPlatforms, createChatPlatforms } from "./create-chat-platforms.js";
+import { createServiceNowSource } from "./create-servicenow-source.js";
 import { resolveServiceNow } from "./resolve-servicenow.js";
 
 /** Everything a command needs, built once from the configuration. */
@@ -94,22 +92,7 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
       "SERVICENOW_URL is not set: using the built-in simulated ServiceNow instance",
     );
   }
-  const client = createServiceNowClient({
-    baseUrl: target.baseUrl,
-    auth: target.auth,
-    timeoutMs: config.servicenow.timeoutMs,
-    pageSize: config.servicenow.pageSize,
-    maxRetryAfterMs: config.servicenow.maxRetryAfterSeconds * 1000,
-    logger: logger.child({ source: "servicenow" }),
-  });
-  const connector = createServiceNowConnector({
-    client,
-    mapping: {
-      ...DEFAULT_MAPPING,
-      user: { ...DEFAULT_MAPPING.user, ownerField: config.servicenow.ownerField },
-    },
-    privilegedRoles: config.privilegedRoles,
-  });
+  const { connector } = createServiceNowSource(config, target, logger);
   return {
     config,
     store,
