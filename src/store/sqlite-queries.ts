@@ -36,6 +36,7 @@ import {
 } from "./decisions.js";
 import { lastDigestAt, recordDigest } from "./digests.js";
 import { acceptFindings, listAccountFindings, listFindingChanges, listOpenFindings } from "./findings.js";
+import { listDueFollowUps, scheduleEscalation, stopFollowUps } from "./follow-ups.js";
 import { hasDeliveredTo } from "./has-delivered-to.js";
 import { hasMessagedBefore } from "./has-messaged.js";
 import { hasPendingOwnerMessage } from "./has-pending-owner-message.js";
@@ -131,6 +132,9 @@ export const SQLITE_QUERIES = {
     setOutboxMessage,
     markAccountAnswered,
     listUnansweredMessages,
+    listDueFollowUps,
+    scheduleEscalation,
+    stopFollowUps,
     outboxMark,
     countQueuedSince,
     hasMessagedBefore,
