@@ -8,11 +8,15 @@ import type { MessageRef } from "./message-ref.js";
 const DAY = 86_400_000;
 
 /**
- * Messages handled per transaction. SQLite statements run synchronously, so one batch holds the
- * event loop for as long as it takes: small enough to stay well under 50 ms, with a turn of the
- * event loop between batches (https://nodejs.org/en/learn/asynchronous-work/dont-block-the-event-loop).
+ * How long one transaction of the pass may run. SQLite statements run synchronously, so a
+ * transaction holds the event loop for as long as it takes: the pass works in short ones, with a
+ * turn of the event loop between them; a commit may add a WAL checkpoint of a few tens of ms
+ * (https://www.sqlite.org/wal.html#automatic_checkpoint), so the slices are kept short
+ * (https://nodejs.org/en/learn/asynchronous-work/dont-block-the-event-loop).
  */
-const BATCH = 100;
+const SLICE_MS = 10;
+/** Due messages read at a time (each then costs a few index lookups and one or two inserts). */
+const BATCH = 50;
 
 /** A reminder in the owner's conversation, or an escalation to the admins. */
 export interface FollowUpView {
@@ -28,8 +32,6 @@ export interface FollowUpOptions {
   now: Date;
   /** Admin channel per platform. */
   adminChannels: Readonly<Record<string, string | undefined>>;
-  /** Messages per transaction (default 100). */
-  batchSize?: number;
 }
 
 /**
@@ -50,14 +52,19 @@ export async function enqueueFollowUps(
   const seen = new Set<number>();
   for (;;) {
     const handled = await store.transaction(async (tx) => {
-      const due = await tx.outbox.listDueFollowUps(now, options.batchSize ?? BATCH);
+      const until = performance.now() + SLICE_MS;
+      const due = await tx.outbox.listDueFollowUps(now, BATCH);
       // Each message handled is stopped or moved past `now`; one seen twice would loop forever.
-      const fresh = due.filter((message) => !seen.has(message.outboxId));
-      for (const message of fresh) {
+      let handled = 0;
+      for (const message of due) {
+        if (seen.has(message.outboxId)) continue;
+        // The rest stay due: the next slice reads them again.
+        if (handled > 0 && performance.now() > until) break;
         seen.add(message.outboxId);
         await followUp(tx, message);
+        handled += 1;
       }
-      return fresh.length;
+      return handled;
     });
     if (handled === 0) break;
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -66,7 +73,8 @@ export async function enqueueFollowUps(
 
   async function followUp(tx: StoreTx, message: DueFollowUp): Promise<void> {
     const accounts: OwnerAccountView[] = [];
-    for (const a of message.accountIds) {
+    const chased = message.live ? await tx.outbox.listFollowUpAccounts(message.outboxId, now) : [];
+    for (const a of chased) {
       const account = await buildAccountView(tx, a.source, a.accountId);
       if (account) accounts.push(account);
     }

@@ -14,8 +14,8 @@ export interface DueFollowUp {
   sentAt: Date;
   /** Where it landed; undefined when unknown or unreadable (a reminder then cannot reply under it). */
   ref: MessageRef | undefined;
-  /** Unanswered accounts that still have open findings not kept (accepted) at `now`. */
-  accountIds: { source: string; accountId: string }[];
+  /** false: no longer a live sent owner message (superseded, or gone); nothing to chase. */
+  live: boolean;
 }
 
 /**
@@ -32,11 +32,10 @@ export function scheduleFollowUps(db: Database, outboxId: number): void {
 }
 
 /**
- * Up to `limit` follow-ups due at `now`, earliest first, with what each chases. A message whose
- * schedule outlived it (no longer a live sent owner message) comes with no accounts, to be stopped.
+ * Up to `limit` follow-ups due at `now`, earliest first, on follow_ups_due. `live` is false for a
+ * message whose schedule outlived it (no longer a sent owner message, or superseded): it is stopped.
  */
 export function listDueFollowUps(db: Database, now: Date, limit: number): DueFollowUp[] {
-  const at = now.toISOString();
   const due = db
     .prepare(
       `SELECT f.outbox_id, f.stage, o.platform, o.recipient, o.sent_at, o.message_ref,
@@ -45,7 +44,7 @@ export function listDueFollowUps(db: Database, now: Date, limit: number): DueFol
          FROM follow_ups f LEFT JOIN outbox o ON o.id = f.outbox_id
         WHERE f.due_at <= ? ORDER BY f.due_at, f.outbox_id LIMIT ?`,
     )
-    .all(at, limit) as {
+    .all(now.toISOString(), limit) as {
     outbox_id: number;
     stage: FollowUpStage;
     platform: string | null;
@@ -54,32 +53,39 @@ export function listDueFollowUps(db: Database, now: Date, limit: number): DueFol
     message_ref: string | null;
     live: number | null;
   }[];
-  // On the primary key of message_accounts (outbox_id first) and findings_by_account.
-  const accounts = db.prepare(
-    `SELECT m.source, m.account_id FROM message_accounts m
-      WHERE m.outbox_id = ? AND m.answered_at IS NULL
-        AND EXISTS (SELECT 1 FROM findings f WHERE f.source = m.source AND f.account_id = m.account_id
-                     AND f.resolved_at IS NULL AND (f.accepted_until IS NULL OR f.accepted_until <= ?))
-      ORDER BY m.source, m.account_id`,
-  );
   return due.map((row) => {
-    const live = row.live === 1 && row.platform !== null && row.sent_at !== null;
     const platform = row.platform ?? "";
     return {
       outboxId: row.outbox_id,
       stage: row.stage,
+      live: row.live === 1 && row.platform !== null && row.sent_at !== null,
       platform,
       ownerEmail: row.recipient ?? "",
       sentAt: new Date(row.sent_at ?? 0),
       ref: row.message_ref ? readRef(platform, row.message_ref) : undefined,
-      accountIds: live
-        ? (accounts.all(row.outbox_id, at) as { source: string; account_id: string }[]).map((a) => ({
-            source: a.source,
-            accountId: a.account_id,
-          }))
-        : [],
     };
   });
+}
+
+/**
+ * The accounts message `outboxId` still chases at `now`: unanswered, with open findings not kept
+ * (accepted). On the primary key of message_accounts (outbox_id first) and findings_by_account.
+ */
+export function listFollowUpAccounts(
+  db: Database,
+  outboxId: number,
+  now: Date,
+): { source: string; accountId: string }[] {
+  const rows = db
+    .prepare(
+      `SELECT m.source, m.account_id FROM message_accounts m
+        WHERE m.outbox_id = ? AND m.answered_at IS NULL
+          AND EXISTS (SELECT 1 FROM findings f WHERE f.source = m.source AND f.account_id = m.account_id
+                       AND f.resolved_at IS NULL AND (f.accepted_until IS NULL OR f.accepted_until <= ?))
+        ORDER BY m.source, m.account_id`,
+    )
+    .all(outboxId, now.toISOString()) as { source: string; account_id: string }[];
+  return rows.map((row) => ({ source: row.source, accountId: row.account_id }));
 }
 
 /** The reminder of `outboxId` is queued: its escalation is due at `dueAt`. */

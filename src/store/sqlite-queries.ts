@@ -36,7 +36,7 @@ import {
 } from "./decisions.js";
 import { lastDigestAt, recordDigest } from "./digests.js";
 import { acceptFindings, listAccountFindings, listFindingChanges, listOpenFindings } from "./findings.js";
-import { listDueFollowUps, scheduleEscalation, stopFollowUps } from "./follow-ups.js";
+import { listDueFollowUps, listFollowUpAccounts, scheduleEscalation, stopFollowUps } from "./follow-ups.js";
 import { hasDeliveredTo } from "./has-delivered-to.js";
 import { hasMessagedBefore } from "./has-messaged.js";
 import { hasPendingOwnerMessage } from "./has-pending-owner-message.js";
@@ -133,6 +133,7 @@ export const SQLITE_QUERIES = {
     markAccountAnswered,
     listUnansweredMessages,
     listDueFollowUps,
+    listFollowUpAccounts,
     scheduleEscalation,
     stopFollowUps,
     outboxMark,
