@@ -14,9 +14,9 @@ const DAY = 86_400_000;
  * (https://www.sqlite.org/wal.html#automatic_checkpoint), so the slices are kept short
  * (https://nodejs.org/en/learn/asynchronous-work/dont-block-the-event-loop).
  */
-const SLICE_MS = 10;
+const SLICE_MS = 5;
 /** Due messages read at a time (each then costs a few index lookups and one or two inserts). */
-const BATCH = 50;
+const BATCH = 20;
 
 /** A reminder in the owner's conversation, or an escalation to the admins. */
 export interface FollowUpView {
