@@ -30,7 +30,10 @@ export interface FollowUpView {
 
 export interface FollowUpOptions {
   now: Date;
-  /** Admin channel per platform. */
+  /**
+   * Admin channel per platform; the pass chases the messages of these platforms only (each
+   * platform's pass its own: a message is escalated to its own platform's admins).
+   */
   adminChannels: Readonly<Record<string, string | undefined>>;
 }
 
@@ -49,11 +52,12 @@ export async function enqueueFollowUps(
   const { now } = options;
   const counts = { reminders: 0, escalations: 0 };
   const escalateBefore = new Date(now.getTime() - FOLLOW_UP_DELAYS.escalationDays * DAY);
+  const platforms = Object.keys(options.adminChannels);
   const seen = new Set<number>();
   for (;;) {
     const handled = await store.transaction(async (tx) => {
       const until = performance.now() + SLICE_MS;
-      const due = await tx.outbox.listDueFollowUps(now, BATCH);
+      const due = await tx.outbox.listDueFollowUps(now, platforms, BATCH);
       // Each message handled is stopped or moved past `now`; one seen twice would loop forever.
       let handled = 0;
       for (const message of due) {

@@ -32,19 +32,26 @@ export function scheduleFollowUps(db: Database, outboxId: number): void {
 }
 
 /**
- * Up to `limit` follow-ups due at `now`, earliest first, on follow_ups_due. `live` is false for a
- * message whose schedule outlived it (no longer a sent owner message, or superseded): it is stopped.
+ * Up to `limit` follow-ups of messages on `platforms` due at `now`, earliest first, on
+ * follow_ups_due. `live` is false for a message whose schedule outlived it (no longer a sent owner
+ * message, or superseded): it is stopped.
  */
-export function listDueFollowUps(db: Database, now: Date, limit: number): DueFollowUp[] {
+export function listDueFollowUps(
+  db: Database,
+  now: Date,
+  platforms: readonly string[],
+  limit: number,
+): DueFollowUp[] {
   const due = db
     .prepare(
       `SELECT f.outbox_id, f.stage, o.platform, o.recipient, o.sent_at, o.message_ref,
               (o.kind = 'owner_message' AND o.status = 'sent' AND json_valid(o.payload)
                AND json_extract(o.payload, '$.supersededBy') IS NULL) AS live
          FROM follow_ups f LEFT JOIN outbox o ON o.id = f.outbox_id
-        WHERE f.due_at <= ? ORDER BY f.due_at, f.outbox_id LIMIT ?`,
+        WHERE f.due_at <= ? AND (o.id IS NULL OR o.platform IN (SELECT value FROM json_each(?)))
+        ORDER BY f.due_at, f.outbox_id LIMIT ?`,
     )
-    .all(now.toISOString(), limit) as {
+    .all(now.toISOString(), JSON.stringify(platforms), limit) as {
     outbox_id: number;
     stage: FollowUpStage;
     platform: string | null;

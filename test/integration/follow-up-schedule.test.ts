@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { notifyOwners } from "../../src/app/post-digest.js";
 import { silentLogger } from "../../src/logger.js";
+import { enqueueFollowUps } from "../../src/notify/enqueue-follow-ups.js";
 import { createActionHandler } from "../../src/remediation/handle-action.js";
 import { migrate } from "../../src/store/migrate.js";
 import { MIGRATIONS } from "../../src/store/migrations.js";
@@ -72,6 +73,20 @@ describe("follow-ups run on a schedule per sent owner message", () => {
     await t.daily(12);
     expect(t.escalations()).toHaveLength(1);
     expect(t.repliesTo(first.ts)).toHaveLength(0);
+  });
+
+  it("leaves a Slack message to the Slack pass: another platform's pass neither chases nor drops it", async () => {
+    const t = await setup();
+    const original = t.slack.messages(DM)[0]!;
+    t.advance(8 * DAY);
+    const teamsPass = await enqueueFollowUps(t.warden.store, {
+      now: t.now(),
+      adminChannels: { teams: "19:admins@thread.tacv2" },
+    });
+    expect(teamsPass).toEqual({ reminders: 0, escalations: 0 });
+    await t.daily(8);
+    expect(t.repliesTo(original.ts)).toHaveLength(1);
+    expect(t.escalations()).toHaveLength(1);
   });
 
   it("stops chasing a message once every account of it is answered", async () => {

@@ -35,14 +35,18 @@ function plansOf(db: Database, run: (db: Database) => void): string[][] {
   });
 }
 
-/** A plan step that reads a whole table or index: its cost grows with every row ever written. */
-const fullScans = (plans: string[][]) => plans.flat().filter((step) => step.startsWith("SCAN "));
+/**
+ * A plan step that reads a whole table or index: its cost grows with every row ever written. A
+ * scan of json_each reads a bound parameter (the list of platforms), not stored rows.
+ */
+const fullScans = (plans: string[][]) =>
+  plans.flat().filter((step) => step.startsWith("SCAN ") && !step.startsWith("SCAN json_each VIRTUAL TABLE"));
 
 describe("the follow-up pass's statements run on indexes", () => {
   it("reads the due schedule, a message's accounts and an account's findings without a full scan", () => {
     const db = openTempDb();
     const plans = plansOf(db, (d) => {
-      listDueFollowUps(d, NOW, 50);
+      listDueFollowUps(d, NOW, ["slack"], 50);
       listFollowUpAccounts(d, 1, NOW);
       listOpenFindings(d, { source: "servicenow", accountId: "a1" });
       scheduleEscalation(d, 1, NOW);
