@@ -19,6 +19,7 @@ import type { InstanceDescription } from "../sources/servicenow/simulator/descri
 import { openSqliteStore } from "../store/open-sqlite-store.js";
 import { truncateText } from "../views/truncate-text.js";
 import { computeLowerBound, LOWER_BOUND_ASSUMPTIONS } from "./compute-lower-bound.js";
+import { measureFollowUps } from "./measure-follow-ups.js";
 import { measureLookups } from "./measure-lookups.js";
 
 const { values } = parseArgs({
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
     (globalThis as { gc?: () => void }).gc?.();
     const lookups = await measureLookups(store, outcome.inventory.identities);
     await store.close();
+    const followUps = await measureFollowUps(dir, { identities: outcome.inventory.identities.length });
 
     // The bound is for the largest page the instance serves (smaller with --max-page-size).
     const boundPageSize = Math.min(pageSize, Number(values["max-page-size"] ?? pageSize));
@@ -159,6 +161,16 @@ async function main(): Promise<void> {
       [
         "worst lookup (loop blocked)",
         `${lookups.worstMs.toFixed(1)} ms for ${JSON.stringify(truncateText(lookups.worstQuery, 24))} (median ${lookups.medianMs.toFixed(1)} ms; slowest call ${lookups.slowestCallMs.toFixed(1)} ms of ${lookups.lookups})`,
+        "< 50 ms",
+      ],
+      [
+        "daily follow-up pass",
+        `${Math.round(followUps.daily.ms)} ms: ${followUps.daily.reminders} reminders, ${followUps.daily.escalations} escalations due (${followUps.unansweredAccounts} unanswered accounts in ${followUps.messages} messages)`,
+        "< 2000 ms",
+      ],
+      [
+        "follow-ups: loop blocked",
+        `${followUps.daily.longestBlockMs.toFixed(1)} ms (first pass after the upgrade, all due at once: ${Math.round(followUps.catchUp.ms)} ms, ${followUps.catchUp.longestBlockMs.toFixed(1)} ms)`,
         "< 50 ms",
       ],
     ];

@@ -355,4 +355,33 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: only entries archived by warden audit --archive may be removed'); END;
     `,
   },
+  {
+    version: 13,
+    name: "follow-ups: a schedule per sent owner message, so the daily pass reads only what is due",
+    sql: `
+      -- The daily follow-up pass read every sent owner message with an unanswered account; it now
+      -- reads only the rows here that are due. A row exists while a message may still be chased:
+      -- written when an owner message is marked sent, moved on when its reminder is queued, deleted
+      -- when it is superseded, answered (or fixed) in full, or escalated. 'stage' is what comes next.
+      -- IF NOT EXISTS / OR IGNORE: harmless when replayed on a database rewound to an older version.
+      CREATE TABLE IF NOT EXISTS follow_ups (
+        outbox_id INTEGER PRIMARY KEY REFERENCES outbox (id) ON DELETE CASCADE,
+        stage TEXT NOT NULL CHECK (stage IN ('reminder', 'escalation')),
+        due_at TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS follow_ups_due ON follow_ups (due_at);
+      -- What the outbox already holds: a live sent owner message with an unanswered account is due
+      -- its reminder 3 days after it was sent, or, when the reminder is queued already (its dedupe
+      -- key), its escalation after 7; one escalated already is never chased again.
+      -- https://www.sqlite.org/lang_datefunc.html (the same ISO form as Date.toISOString)
+      INSERT OR IGNORE INTO follow_ups (outbox_id, stage, due_at)
+      SELECT o.id, CASE WHEN r.id IS NULL THEN 'reminder' ELSE 'escalation' END,
+             strftime('%Y-%m-%dT%H:%M:%fZ', o.sent_at, CASE WHEN r.id IS NULL THEN '+3 days' ELSE '+7 days' END)
+        FROM outbox o LEFT JOIN outbox r ON r.dedupe_key = o.platform || ':reminder:' || o.id
+       WHERE o.kind = 'owner_message' AND o.status = 'sent' AND o.sent_at IS NOT NULL
+         AND json_valid(o.payload) AND json_extract(o.payload, '$.supersededBy') IS NULL
+         AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.dedupe_key = o.platform || ':escalation:' || o.id)
+         AND EXISTS (SELECT 1 FROM message_accounts m WHERE m.outbox_id = o.id AND m.answered_at IS NULL);
+    `,
+  },
 ];

@@ -44,6 +44,7 @@ import {
 } from "./decisions.js";
 import { lastDigestAt, recordDigest } from "./digests.js";
 import { acceptFindings, listAccountFindings, listFindingChanges, listOpenFindings } from "./findings.js";
+import { listDueFollowUps, listFollowUpAccounts, scheduleEscalation, stopFollowUps } from "./follow-ups.js";
 import { hasDeliveredTo } from "./has-delivered-to.js";
 import { hasMessagedBefore } from "./has-messaged.js";
 import { hasPendingOwnerMessage } from "./has-pending-owner-message.js";
@@ -156,6 +157,10 @@ export const SQLITE_QUERIES = {
     setOutboxMessage,
     markAccountAnswered,
     listUnansweredMessages,
+    listDueFollowUps,
+    listFollowUpAccounts,
+    scheduleEscalation,
+    stopFollowUps,
     outboxMark,
     countQueuedSince,
     hasMessagedBefore,
