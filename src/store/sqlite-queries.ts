@@ -42,6 +42,7 @@ import {
   listPendingDecisions,
   recordDecisionBefore,
 } from "./decisions.js";
+import { listDigestAccounts, listLatestUserNames } from "./digest-accounts.js";
 import { lastDigestAt, recordDigest } from "./digests.js";
 import { acceptFindings, listAccountFindings, listFindingChanges, listOpenFindings } from "./findings.js";
 import { hasDeliveredTo } from "./has-delivered-to.js";
@@ -112,6 +113,8 @@ export const SQLITE_QUERIES = {
     listScanAccounts,
     loadActivityHistory,
     suggestAccounts,
+    listDigestAccounts,
+    listLatestUserNames,
   },
   audit: {
     appendAudit,
