@@ -297,8 +297,21 @@ describe("query plans of every statement warden runs for a command or a click", 
     const statements = new Set<string>();
     const db = await slackPaths(statements);
     await teamsPaths(statements);
-    // Enough of warden ran for the check to mean something.
+    // Enough of warden ran for the check to mean something: clicks, assignments, Teams, retention, archiving.
     expect(statements.size).toBeGreaterThan(80);
+    const ran = (pattern: RegExp) => [...statements].some((sql) => pattern.test(sql));
+    for (const pattern of [
+      /INSERT INTO decisions/,
+      /INSERT INTO owner_overrides/,
+      /INSERT INTO conversation_refs/,
+      /INTO message_accounts/,
+      /DELETE FROM findings/,
+      /DELETE FROM scans/,
+      /INSERT INTO audit_checkpoints/,
+      /FROM suggest|lower\(user_name\) >= \?/,
+    ]) {
+      expect(ran(pattern), pattern.source).toBe(true);
+    }
     // No statistics: the plans below are the ones SQLite uses at any size.
     expect(
       db.prepare("SELECT count(*) FROM sqlite_master WHERE name LIKE 'sqlite_stat%'").pluck().get(),
