@@ -1,8 +1,6 @@
 import type { Config } from "../config/load-config.js";
 import { ConfigError } from "../errors.js";
 import type { ServiceNowAuth } from "../sources/servicenow/client-types.js";
-import { generateInstance } from "../sources/servicenow/simulator/generate-instance.js";
-import { startSimulatedInstance } from "../sources/servicenow/simulator/start-simulated-instance.js";
 
 /** Credentials the built-in simulated instance accepts; they protect nothing real. */
 export const SIMULATOR_CREDENTIALS = { username: "warden", password: "warden-demo" };
@@ -24,6 +22,12 @@ export async function resolveServiceNow(config: Config, now: () => Date): Promis
     if (!auth) throw new ConfigError(["SERVICENOW_URL is set without credentials"]);
     return { baseUrl: url, auth, simulated: false, close: async () => {} };
   }
+  // Imported only when used: a configured instance's commands (`warden lookup`, `digest --print`)
+  // do not pay for loading the simulator (about 0.1 s).
+  const { generateInstance } = await import("../sources/servicenow/simulator/generate-instance.js");
+  const { startSimulatedInstance } = await import(
+    "../sources/servicenow/simulator/start-simulated-instance.js"
+  );
   const instance = await startSimulatedInstance({
     data: generateInstance({ now: now() }),
     now,

@@ -19,6 +19,7 @@ import type { InstanceDescription } from "../sources/servicenow/simulator/descri
 import { openSqliteStore } from "../store/open-sqlite-store.js";
 import { truncateText } from "../views/truncate-text.js";
 import { computeLowerBound, LOWER_BOUND_ASSUMPTIONS } from "./compute-lower-bound.js";
+import { measureCli } from "./measure-cli.js";
 import { measureFollowUps } from "./measure-follow-ups.js";
 import { measureLookups } from "./measure-lookups.js";
 
@@ -32,6 +33,8 @@ const { values } = parseArgs({
     /** Makes the simulated instance cap (or, with --page-refusal error, refuse) bigger pages. */
     "max-page-size": { type: "string" },
     "page-refusal": { type: "string", default: "cap" },
+    /** Scans into this database file and keeps it (default: a temporary one, removed at the end). */
+    db: { type: "string" },
   },
 });
 const pageSize = Number(values["page-size"]);
@@ -70,7 +73,7 @@ async function main(): Promise<void> {
   const { description, stop } = await startSimulator();
   const dir = mkdtempSync(join(tmpdir(), "warden-bench-"));
   try {
-    const dbPath = join(dir, "warden.db");
+    const dbPath = values.db ?? join(dir, "warden.db");
     const store = openSqliteStore(dbPath);
     const client = createServiceNowClient({
       baseUrl: description.url,
@@ -126,6 +129,23 @@ async function main(): Promise<void> {
     const lookups = await measureLookups(store, outcome.inventory.identities);
     await store.close();
     const followUps = await measureFollowUps(dir, { identities: outcome.inventory.identities.length });
+    // The CLI as an operator runs it, against this database: a process each, start-up included.
+    const sample = outcome.inventory.identities[Math.floor(outcome.inventory.identities.length / 2)];
+    const userName = sample?.userName ?? "svc_none";
+    const cli = await measureCli(
+      [
+        { label: "warden digest --print", args: ["digest", "--print"] },
+        { label: "warden lookup (found)", args: ["lookup", userName.toUpperCase()] },
+        { label: "warden lookup (a typo)", args: ["lookup", `${userName.slice(0, -1)}#`] },
+      ],
+      {
+        WARDEN_DB: dbPath,
+        SERVICENOW_URL: description.url,
+        SERVICENOW_USERNAME: "warden",
+        SERVICENOW_PASSWORD: "warden-demo",
+        LOG_LEVEL: "silent",
+      },
+    );
 
     // The bound is for the largest page the instance serves (smaller with --max-page-size).
     const boundPageSize = Math.min(pageSize, Number(values["max-page-size"] ?? pageSize));
@@ -174,6 +194,13 @@ async function main(): Promise<void> {
         "< 50 ms",
       ],
     ];
+    for (const timing of cli) {
+      rows.push([
+        timing.label,
+        `${Math.round(timing.medianMs)} ms wall (slowest ${Math.round(timing.slowestMs)} ms, exit ${timing.code})`,
+        "< 1000 ms",
+      ]);
+    }
     process.stdout.write("\nwarden benchmark\n");
     for (const [name, value, target] of rows) {
       process.stdout.write(`  ${name.padEnd(28)} ${value.padEnd(52)} ${target}\n`);
@@ -185,6 +212,7 @@ async function main(): Promise<void> {
   } finally {
     stop();
     rmSync(dir, { recursive: true, force: true });
+    if (values.db) process.stdout.write(`The database is kept at ${values.db}.\n`);
   }
 }
 

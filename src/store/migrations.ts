@@ -384,4 +384,15 @@ export const MIGRATIONS: readonly Migration[] = [
          AND EXISTS (SELECT 1 FROM message_accounts m WHERE m.outbox_id = o.id AND m.answered_at IS NULL);
     `,
   },
+  {
+    version: 14,
+    name: "digests by scan: the digest's trend and retention read them on an index",
+    sql: `
+      -- Each scan retention deletes is checked against digests.scan_id (a foreign key), and the
+      -- digest's trend joins digests to their scans: without an index each reads every digest
+      -- (https://www.sqlite.org/foreignkeys.html#fk_indexes). test/store/query-plans.test.ts
+      -- explains every statement warden runs and found both.
+      CREATE INDEX IF NOT EXISTS digests_by_scan ON digests (scan_id);
+    `,
+  },
 ];

@@ -134,13 +134,22 @@ export function listScans(db: Database, options: { status?: ScanStatus; limit?: 
  * once there are several sources, so one source's scan never hides another's.
  */
 export function listLatestScans(db: Database, options: { status?: ScanStatus } = {}): ScanRecord[] {
-  const rows = db
-    .prepare(
-      `SELECT * FROM scans WHERE id IN (
-         SELECT max(id) FROM scans WHERE (@status IS NULL OR status = @status) GROUP BY source)
-       ORDER BY id DESC`,
-    )
-    .all({ status: options.status ?? null }) as ScanRow[];
+  // Two statements: with a status, the newest per source is read from scans_by_status; an
+  // "(@status IS NULL OR status = @status)" in one statement would read every scan either way.
+  const rows = (
+    options.status
+      ? db
+          .prepare(
+            `SELECT * FROM scans WHERE id IN (
+               SELECT max(id) FROM scans WHERE status = ? GROUP BY source) ORDER BY id DESC`,
+          )
+          .all(options.status)
+      : db
+          .prepare(
+            "SELECT * FROM scans WHERE id IN (SELECT max(id) FROM scans GROUP BY source) ORDER BY id DESC",
+          )
+          .all()
+  ) as ScanRow[];
   return rows.map(toRecord);
 }
 

@@ -20,6 +20,8 @@ import { silentLogger } from "../../src/logger.js";
 import { runScan, type ScanOutcome } from "../../src/scan/run-scan.js";
 import type { InstanceData } from "../../src/sources/servicenow/simulator/instance-data.js";
 import type { SimulatedInstance } from "../../src/sources/servicenow/simulator/start-simulated-instance.js";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
+import { openDatabase } from "../../src/store/open-database.js";
 import { type DemoSource, NOW, startDemoSource } from "./demo-source.js";
 import { type FakeBotConnector, startFakeBotConnector } from "./fake-bot-connector.js";
 import {
@@ -61,6 +63,8 @@ interface CommonOptions {
   scan?: boolean;
   /** Start the HTTP server (default true); false to script the fakes first and call `serve()`. */
   serve?: boolean;
+  /** Wraps warden's connection, e.g. to record every statement it prepares (recordStatements). */
+  wrapDatabase?: (db: Database) => Database;
 }
 
 export interface SlackWardenOptions extends CommonOptions {
@@ -208,7 +212,12 @@ async function startCore(
     if (value !== undefined && value !== "") env[name] = value;
   let clock = NOW.getTime();
   const now = () => new Date(clock);
-  const warden = await openWarden(loadConfig(env), { logger: silentLogger, now });
+  const config = loadConfig(env);
+  const wrap = options.wrapDatabase;
+  const store = wrap
+    ? createSqliteStore(wrap(openDatabase(config.dbPath)), { location: config.dbPath })
+    : undefined;
+  const warden = await openWarden(config, { logger: silentLogger, now, ...(store ? { store } : {}) });
   let server: RunningServer | undefined;
   let closed: Promise<void> | undefined;
   const close = () => {
