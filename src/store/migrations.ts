@@ -318,4 +318,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS message_accounts_by_account ON message_accounts (source, account_id);
     `,
   },
+  {
+    version: 12,
+    name: "chat users: the DM channel of a Slack user, so later runs post without opening it again",
+    sql: `
+      -- The direct-message channel between warden and a user (conversations.open's answer), by user
+      -- id: it is the same channel for as long as the user exists
+      -- (https://docs.slack.dev/reference/methods/conversations.open). A table of its own, so that
+      -- replaying this on a database rewound to an older version is harmless (IF NOT EXISTS).
+      CREATE TABLE IF NOT EXISTS chat_dm_channels (
+        platform TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        PRIMARY KEY (platform, user_id)
+      );
+    `,
+  },
 ];

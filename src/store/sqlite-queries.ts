@@ -11,9 +11,12 @@ import { appendAudit, verifyAuditChain } from "./audit-log.js";
 import {
   chatUserCacheExpiresAt,
   forgetChatUser,
+  forgetChatUserEmail,
+  getCachedChatUser,
   getChatUserEmail,
   getChatUserId,
   saveChatUser,
+  saveDmChannel,
 } from "./chat-users.js";
 import { checkDatabaseWritable } from "./check-writable.js";
 import { claimScan, recordScanFailure } from "./claim-scan.js";
@@ -67,6 +70,7 @@ import {
   listOwnerOverrides,
   setOwnerOverride,
 } from "./owner-overrides.js";
+import { postponeOutboxItem } from "./postpone-outbox-item.js";
 import { checkpointDatabase, saveScanResult } from "./save-scan-result.js";
 import {
   completeScan,
@@ -101,7 +105,16 @@ export const SQLITE_QUERIES = {
   },
   audit: { appendAudit, verifyAuditChain, readAuditExportRows, lastEventAt },
   digests: { recordDigest, lastDigestAt },
-  chatUsers: { getChatUserId, getChatUserEmail, chatUserCacheExpiresAt, saveChatUser, forgetChatUser },
+  chatUsers: {
+    getChatUserId,
+    getChatUserEmail,
+    chatUserCacheExpiresAt,
+    saveChatUser,
+    forgetChatUser,
+    getCachedChatUser,
+    saveDmChannel,
+    forgetChatUserEmail,
+  },
   conversations: { saveConversationRef, getConversationRef, findPersonalRef, listTeamRefs },
   decisions: {
     listAccountDecisions,
@@ -140,6 +153,7 @@ export const SQLITE_QUERIES = {
     listLiveOwnerItems,
     listFixedAccountsShown,
     markShownAccountAnswered,
+    postponeOutboxItem,
   },
   ownerOverrides: { getOwnerOverride, setOwnerOverride, listOwnerOverrides, listOwnerAssignments },
   scans: {
