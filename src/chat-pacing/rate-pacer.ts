@@ -6,6 +6,13 @@ export interface WindowLimit {
   windowMs: number;
 }
 
+/**
+ * Calls do not reach the platform exactly when their slot starts (the network, a busy event loop):
+ * a slot is freed a tenth of the window (at least 50 ms) after it left the window, so that a call
+ * that arrives late does not fall into the same window as the next burst.
+ */
+const guardMs = (limit: WindowLimit): number => Math.max(50, limit.windowMs / 10);
+
 /** One budget calls are paced against, e.g. one Slack method, one channel, or one Teams conversation. */
 export interface PaceRule {
   key: string;
@@ -67,7 +74,7 @@ export function createRatePacer(options: RatePacerOptions = {}): RatePacer {
       // until the count-th most recent slot leaves the window.
       const nth = log.length - limit.count;
       if (nth >= 0) {
-        const leaves = (log[nth] ?? 0) + limit.windowMs;
+        const leaves = (log[nth] ?? 0) + limit.windowMs + guardMs(limit);
         if (leaves > at) at = leaves;
       }
     }
@@ -77,7 +84,7 @@ export function createRatePacer(options: RatePacerOptions = {}): RatePacer {
   const prune = (key: string, log: number[], now: number, rules: readonly PaceRule[]) => {
     const longest = Math.max(
       0,
-      ...rules.filter((r) => r.key === key).flatMap((r) => r.limits.map((l) => l.windowMs)),
+      ...rules.filter((r) => r.key === key).flatMap((r) => r.limits.map((l) => l.windowMs + guardMs(l))),
     );
     const keep = log.findIndex((t) => t > now - longest);
     if (keep > 0) log.splice(0, keep);

@@ -89,6 +89,8 @@ export interface FakeSlackApi {
   baseUrl: string;
   /** Every call in arrival order (scripted ones too). */
   calls: RecordedSlackCall[];
+  /** When each call of `calls` arrived (performance.now(), same index). */
+  callTimes: number[];
   /** Users by email, for users.lookupByEmail; add freely. */
   users: Map<string, FakeSlackUser>;
   /** Identity reported by auth.test. */
@@ -228,6 +230,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   const users = new Map((options.users ?? []).map((u) => [u.email, u] as const));
   const store = new SlackMessageStore();
   const calls: RecordedSlackCall[] = [];
+  const callTimes: number[] = [];
   const scripts = new Map<string, { reply: FakeSlackReply; when: Record<string, string> | undefined }[]>();
   const rateLimited: RecordedSlackCall[] = [];
   const limits = options.enforceTiers === true ? SLACK_TIER_LIMITS : options.enforceTiers || undefined;
@@ -235,7 +238,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   const responseTargets = new Map<string, ResponseUrlTarget | undefined>();
   let baseUrl = "";
 
-  const answer = (req: IncomingMessage, body: string): FakeSlackReply => {
+  const answer = (req: IncomingMessage, body: string, arrivedAt: number): FakeSlackReply => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const args = parseSlackArgs(body, req.headers["content-type"]);
     const responseMatch = /^\/response\/([^/]+)$/.exec(path);
@@ -244,6 +247,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     const call: RecordedSlackCall = { method, args, token };
     if (responseMatch?.[1]) call.responseUrlId = responseMatch[1];
     calls.push(call);
+    callTimes.push(arrivedAt);
 
     const queue = scripts.get(method) ?? [];
     const at = queue.findIndex(
@@ -261,7 +265,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     const handler = slackMethods[method];
     if (!handler) return slackError("unknown_method");
     if (!token) return slackError("not_authed");
-    const retryAfter = gate?.(method, args);
+    const retryAfter = gate?.(method, args, arrivedAt);
     if (retryAfter !== undefined) {
       rateLimited.push(call);
       return slackRateLimited(retryAfter);
@@ -271,9 +275,11 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
 
   const waiters = createCallWaiters();
   const server = createServer((req, res) => {
+    // When the request arrived, not when its body was read: rate limits count arrivals.
+    const arrivedAt = performance.now();
     readBody(req)
       .then((body) => {
-        send(res, answer(req, body));
+        send(res, answer(req, body, arrivedAt));
         waiters.wake();
       })
       .catch((error: unknown) => send(res, { status: 500, body: `fake slack failed: ${String(error)}` }));
@@ -285,6 +291,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     url: `${baseUrl}/api/`,
     baseUrl,
     calls,
+    callTimes,
     users,
     identity,
     script(method, reply, scriptOptions = {}) {

@@ -26,7 +26,7 @@ export const SLACK_TIER_LIMITS: SlackTierLimits = {
 };
 
 /** Returns undefined when the call may go, else the seconds to put in Retry-After. */
-export type SlackTierGate = (method: string, args: Record<string, unknown>) => number | undefined;
+export type SlackTierGate = (method: string, args: Record<string, unknown>, at: number) => number | undefined;
 
 /** Slack delivers a post with a user id as channel into the bot's DM with that user. */
 const channelOf = (args: Record<string, unknown>): string => {
@@ -34,10 +34,8 @@ const channelOf = (args: Record<string, unknown>): string => {
   return /^[UW][A-Z0-9]+$/.test(channel) ? `D${channel}` : channel;
 };
 
-export function createSlackTierGate(
-  limits: SlackTierLimits,
-  clock: () => number = () => performance.now(),
-): SlackTierGate {
+/** `at`: when the call arrived (performance.now()). */
+export function createSlackTierGate(limits: SlackTierLimits): SlackTierGate {
   const logs = new Map<string, number[]>();
   const budgets = (method: string, args: Record<string, unknown>): [string, WindowLimit][] => {
     if (method === "chat.postMessage") {
@@ -48,8 +46,7 @@ export function createSlackTierGate(
     }
     return limits.tier3Methods.includes(method) ? [[method, limits.tier3]] : [];
   };
-  return (method, args) => {
-    const now = clock();
+  return (method, args, now) => {
     const checks = budgets(method, args);
     let retryAfterMs = 0;
     for (const [key, limit] of checks) {

@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { busiestWindow } from "../../src/bench/fan-out/measure-calls.js";
+import { createRatePacer, PacedLaterError, type PaceRule } from "../../src/chat-pacing/rate-pacer.js";
+
+/**
+ * A pacer on a clock the test sets. `take` resolves at once (the sleep is recorded, not slept);
+ * `times[key]` holds when each call would go (when it asked plus its wait).
+ */
+function pacedCalls() {
+  let now = 0;
+  const times: Record<string, number[]> = {};
+  let lastWait = 0;
+  const pacer = createRatePacer({
+    clock: () => now,
+    wallClock: () => now,
+    sleep: async (ms) => {
+      lastWait = ms;
+    },
+  });
+  return {
+    times,
+    set: (ms: number) => {
+      now = ms;
+    },
+    async call(rules: PaceRule[]) {
+      lastWait = 0;
+      const asked = now;
+      await pacer.take(rules);
+      for (const rule of rules) {
+        const list = times[rule.key] ?? [];
+        list.push(asked + lastWait);
+        times[rule.key] = list;
+      }
+    },
+  };
+}
+
+describe("rate pacer", () => {
+  it("lets a burst up to the limit go at once, then each call once a slot has left the window", async () => {
+    const waits: number[] = [];
+    const pacer = createRatePacer({ clock: () => 0, sleep: async (ms) => void waits.push(ms) });
+    const rule = [{ key: "slack:users.lookupByEmail", limits: [{ count: 3, windowMs: 1000 }] }];
+    for (let i = 0; i < 7; i++) await pacer.take(rule);
+    // Calls 1–3 go now, 4–6 once 1–3 left the window (plus a tenth of it, for calls late on the
+    // wire), 7 once 4 did.
+    expect(waits).toEqual([1100, 1100, 1100, 2200]);
+  });
+
+  it("never puts more calls in any window than a rule allows, with calls under two rules at once", async () => {
+    const t = pacedCalls();
+    const workspace = { key: "slack:chat.postMessage", limits: [{ count: 10, windowMs: 1000 }] };
+    const channel = (c: number) => ({
+      key: `slack:chat.postMessage:C${c}`,
+      limits: [{ count: 2, windowMs: 1000 }],
+    });
+    // 90 posts to 3 channels, asked for in bursts of 30 while time passes.
+    for (let i = 0; i < 90; i++) {
+      t.set(Math.floor(i / 30) * 400);
+      await t.call([workspace, channel(i % 3)]);
+    }
+    for (const [key, times] of Object.entries(t.times)) {
+      const limit = key === workspace.key ? 10 : 2;
+      expect(busiestWindow(times, 1000)).toBeLessThanOrEqual(limit);
+    }
+    // The channels' 2 a second bind (3 channels: 6 a second), not the workspace's 10.
+    expect(t.times[workspace.key]?.at(-1)).toBeGreaterThan(14 * 1000);
+    expect(t.times[workspace.key]?.at(-1)).toBeLessThan(17 * 1000);
+  });
+
+  it("respects every window of a rule (Teams publishes four per conversation)", async () => {
+    const t = pacedCalls();
+    const limits = [
+      { count: 5, windowMs: 1_000 },
+      { count: 6, windowMs: 2_000 },
+      { count: 48, windowMs: 30_000 },
+    ];
+    for (let i = 0; i < 100; i++) await t.call([{ key: "teams:conversation:a", limits }]);
+    const times = t.times["teams:conversation:a"] ?? [];
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    for (const limit of limits) expect(busiestWindow(times, limit.windowMs)).toBeLessThanOrEqual(limit.count);
+    // And not needlessly slow: 100 calls at 48 per 30 s (plus the guard) need about 66 s.
+    expect(times.at(-1)).toBeLessThan(70_000);
+  });
+
+  it("refuses a slot past the horizon without taking it, saying when to come back", async () => {
+    const waits: number[] = [];
+    const pacer = createRatePacer({
+      clock: () => 0,
+      wallClock: () => 5_000,
+      sleep: async (ms) => void waits.push(ms),
+    });
+    const rule = [{ key: "slack:chat.update", limits: [{ count: 1, windowMs: 60_000 }] }];
+    await pacer.take(rule, { horizonMs: 1_000 });
+    const refused = await pacer.take(rule, { horizonMs: 1_000 }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(PacedLaterError);
+    expect((refused as PacedLaterError).at).toEqual(new Date(5_000 + 66_000));
+    // Nothing was taken: a patient caller gets that same slot, not the one after it.
+    await pacer.take(rule);
+    expect(waits).toEqual([66_000]);
+  });
+});
