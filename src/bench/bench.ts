@@ -20,6 +20,7 @@ import { createSqliteStore } from "../store/create-sqlite-store.js";
 import { openDatabase } from "../store/open-database.js";
 import { truncateText } from "../views/truncate-text.js";
 import { computeLowerBound } from "./compute-lower-bound.js";
+import { benchFanOut } from "./fan-out/bench-fan-out.js";
 import { measureLookups } from "./measure-lookups.js";
 
 const { values } = parseArgs({
@@ -147,6 +148,8 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`\nLower bound at ${pageSize} rows per page: ${bound.explanation}\n`);
     process.stdout.write(`Phases: ${phases.join("; ")}\n`);
+    // Fan-out to owners against a Slack enforcing its tiers (alone: npm run bench:fan-out).
+    process.stdout.write(`\n${(await benchFanOut({ owners: 1000, week1Scale: 20 })).join("\n")}\n`);
   } finally {
     stop();
     rmSync(dir, { recursive: true, force: true });

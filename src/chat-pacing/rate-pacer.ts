@@ -32,12 +32,18 @@ export class PacedLaterError extends WardenError {
   }
 }
 
+export interface TakeOptions {
+  horizonMs?: number | undefined;
+  /** The caller's time now (its clock may not be the wall clock), for PacedLaterError's date. */
+  now?: Date | undefined;
+}
+
 export interface RatePacer {
   /**
    * Waits until one more call fits under every rule, and takes that slot in each. With `horizonMs`,
    * a slot further away than that is not taken: PacedLaterError says when to come back.
    */
-  take(rules: readonly PaceRule[], options?: { horizonMs?: number | undefined }): Promise<void>;
+  take(rules: readonly PaceRule[], options?: TakeOptions): Promise<void>;
 }
 
 export interface RatePacerOptions {
@@ -107,7 +113,8 @@ export function createRatePacer(options: RatePacerOptions = {}): RatePacer {
       const horizon = takeOptions.horizonMs;
       if (horizon !== undefined && wait > horizon) {
         const slowest = rules.reduce((a, b) => (earliest(b, now) > earliest(a, now) ? b : a));
-        throw new PacedLaterError(new Date(wallClock() + wait), slowest.key);
+        const from = takeOptions.now?.getTime() ?? wallClock();
+        throw new PacedLaterError(new Date(from + wait), slowest.key);
       }
       for (const rule of rules) {
         const log = logs.get(rule.key) ?? [];

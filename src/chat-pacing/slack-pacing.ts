@@ -19,10 +19,14 @@ export interface SlackPacing {
   /** chat.postMessage across the workspace. */
   postPerWorkspace: WindowLimit;
   /**
-   * How long one call may wait for its slot; past it the item is put back for later (the retry
-   * timer sends it when its slot comes) instead of holding the delivery run. Undefined: wait.
+   * How long an in-place update (chat.update) may wait for its slot; past it the item is put back,
+   * due when its slot comes (serve's retry timer sends it then, else the next run), instead of
+   * holding the delivery run: a weekly run supersedes every owner's previous message, and those
+   * updates (Tier 3) would keep the run going for tens of minutes after every owner was reached.
+   * They only remove buttons whose clicks are refused meanwhile (verify-origin.ts). New messages
+   * always wait for their slot. Undefined: updates wait too.
    */
-  horizonMs?: number | undefined;
+  updateHorizonMs?: number | undefined;
 }
 
 /**
@@ -48,6 +52,7 @@ export const DEFAULT_SLACK_PACING: SlackPacing = {
   chatUpdate: share(SLACK_LIMITS.tier3, 0.8),
   postPerChannel: share(SLACK_LIMITS.postPerChannel, 0.8),
   postPerWorkspace: share(SLACK_LIMITS.postPerWorkspace, 0.9),
+  updateHorizonMs: 30_000,
 };
 
 /** The rules one Slack Web API call is paced against. */

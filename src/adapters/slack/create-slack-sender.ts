@@ -57,7 +57,10 @@ export function createSlackSender(deps: {
   const pacer = deps.pacer ?? sharedPacer(client);
   const knownUserMs = deps.knownUserMs ?? KNOWN_SLACK_USER_MS;
   const pace = (call: Parameters<typeof slackPaceRules>[1]) =>
-    pacer.take(slackPaceRules(pacing, call), { horizonMs: pacing.horizonMs });
+    pacer.take(slackPaceRules(pacing, call), {
+      horizonMs: "method" in call && call.method === "chat.update" ? pacing.updateHorizonMs : undefined,
+      now: deps.now(),
+    });
 
   /**
    * The owner's Slack user id, read from Slack. "Not found" is cached for `userCacheMs` only: the

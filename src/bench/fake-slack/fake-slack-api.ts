@@ -102,6 +102,8 @@ export interface FakeSlackApi {
   script(method: string, reply: FakeSlackReply | FakeSlackReply[], options?: ScriptOptions): void;
   /** Calls the tier check answered with 429 (enforceTiers). */
   rateLimited: RecordedSlackCall[];
+  /** Enforces these limits from now on (counting afresh), or none. */
+  enforceTiers(limits: SlackTierLimits | undefined): void;
   /** A fresh URL on this server usable as a payload's `response_url`. */
   responseUrl(target?: ResponseUrlTarget): string;
   /** Calls of one method. */
@@ -234,7 +236,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   const scripts = new Map<string, { reply: FakeSlackReply; when: Record<string, string> | undefined }[]>();
   const rateLimited: RecordedSlackCall[] = [];
   const limits = options.enforceTiers === true ? SLACK_TIER_LIMITS : options.enforceTiers || undefined;
-  const gate = limits ? createSlackTierGate(limits) : undefined;
+  let gate = limits ? createSlackTierGate(limits) : undefined;
   const responseTargets = new Map<string, ResponseUrlTarget | undefined>();
   let baseUrl = "";
 
@@ -301,6 +303,9 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       scripts.set(method, queue);
     },
     rateLimited,
+    enforceTiers(next) {
+      gate = next ? createSlackTierGate(next) : undefined;
+    },
     responseUrl(target) {
       const id = `R${responseTargets.size + 1}`;
       responseTargets.set(id, target);

@@ -1,8 +1,8 @@
 import { WebClient } from "@slack/web-api";
 import { createSlackSender } from "../../adapters/slack/create-slack-sender.js";
 import { slackClientOptions } from "../../app/create-chat-platforms.js";
-import { createRatePacer } from "../../chat-pacing/rate-pacer.js";
-import type { SlackPacing } from "../../chat-pacing/slack-pacing.js";
+import { createRatePacer, type RatePacer, type WindowLimit } from "../../chat-pacing/rate-pacer.js";
+import { DEFAULT_SLACK_PACING, type SlackPacing } from "../../chat-pacing/slack-pacing.js";
 import { silentLogger } from "../../logger.js";
 import { type DeliveryResult, deliverOutbox } from "../../notify/deliver-outbox.js";
 import { createSqliteStore } from "../../store/create-sqlite-store.js";
@@ -37,10 +37,19 @@ export interface FanOutWeek {
 export interface FanOut {
   slack: FakeSlackApi;
   store: Store;
-  /** Queues week `week`'s owner messages (one per owner) and delivers them, as a weekly run does. */
-  runWeek(week: number): Promise<FanOutWeek>;
+  /**
+   * Queues week `week`'s owner messages (one per owner) and delivers them, as a weekly run does.
+   * `scale` > 1 runs time faster: every window of the fake's limits and of warden's pacing is
+   * divided by it (a run bound by the limits then takes 1/scale of its time at Slack's own).
+   */
+  runWeek(week: number, scale?: number): Promise<FanOutWeek>;
   close(): Promise<void>;
 }
+
+const scaled = (limit: WindowLimit, scale: number): WindowLimit => ({
+  count: limit.count,
+  windowMs: limit.windowMs / scale,
+});
 
 const DAY_MS = 86_400_000;
 
@@ -66,7 +75,8 @@ export async function startFanOut(options: {
   const db = openDatabase(options.dbPath);
   const store = createSqliteStore(db, { location: options.dbPath });
   const client = new WebClient("xoxb-fan-out", slackClientOptions(slack.url));
-  const pacer = createRatePacer();
+  // One pacer per time scale: a budget counted at one scale means nothing at another.
+  const pacers = new Map<number, RatePacer>();
   let clock = options.start.getTime();
   const now = () => new Date(clock);
 
@@ -78,7 +88,24 @@ export async function startFanOut(options: {
   return {
     slack,
     store,
-    async runWeek(week) {
+    async runWeek(week, scale = 1) {
+      const limits: SlackTierLimits = {
+        ...options.limits,
+        tier3: scaled(options.limits.tier3, scale),
+        postPerChannel: scaled(options.limits.postPerChannel, scale),
+        postPerWorkspace: scaled(options.limits.postPerWorkspace, scale),
+      };
+      const base: SlackPacing = { ...DEFAULT_SLACK_PACING, ...options.pacing };
+      const pacing: SlackPacing = {
+        tier3: scaled(base.tier3, scale),
+        chatUpdate: scaled(base.chatUpdate, scale),
+        postPerChannel: scaled(base.postPerChannel, scale),
+        postPerWorkspace: scaled(base.postPerWorkspace, scale),
+        updateHorizonMs: base.updateHorizonMs === undefined ? undefined : base.updateHorizonMs / scale,
+      };
+      slack.enforceTiers(limits);
+      const pacer = pacers.get(scale) ?? createRatePacer();
+      pacers.set(scale, pacer);
       clock = options.start.getTime() + week * 7 * DAY_MS;
       await queueFanOutWeek(store, { platform: "slack", owners: options.owners, week, now: now() });
       const from = slack.calls.length;
@@ -88,7 +115,7 @@ export async function startFanOut(options: {
         store,
         now,
         userCacheMs: DAY_MS,
-        pacing: options.pacing,
+        pacing,
         pacer,
       });
       const started = performance.now();
@@ -114,9 +141,9 @@ export async function startFanOut(options: {
         calls,
         rateLimited: slack.rateLimited.length - limitedBefore,
         peak: {
-          tier3: Math.max(peakRatio(lookups, options.limits.tier3), peakRatio(opens, options.limits.tier3)),
-          chatUpdate: peakRatio(timesOf(["chat.update"], from), options.limits.tier3),
-          postWorkspace: peakRatio(posts, options.limits.postPerWorkspace),
+          tier3: Math.max(peakRatio(lookups, limits.tier3), peakRatio(opens, limits.tier3)),
+          chatUpdate: peakRatio(timesOf(["chat.update"], from), limits.tier3),
+          postWorkspace: peakRatio(posts, limits.postPerWorkspace),
         },
       };
     },
