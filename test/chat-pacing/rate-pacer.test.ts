@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { busiestWindow } from "../../src/bench/fan-out/measure-calls.js";
 import { createRatePacer, PacedLaterError, type PaceRule } from "../../src/chat-pacing/rate-pacer.js";
+import { DEFAULT_TEAMS_PACING, TEAMS_LIMITS, teamsPaceRules } from "../../src/chat-pacing/teams-pacing.js";
 
 /**
  * A pacer on a clock the test sets. `take` resolves at once (the sleep is recorded, not slept);
@@ -67,19 +68,22 @@ describe("rate pacer", () => {
     expect(t.times[workspace.key]?.at(-1)).toBeLessThan(17 * 1000);
   });
 
-  it("respects every window of a rule (Teams publishes four per conversation)", async () => {
+  it("keeps a Teams conversation under each of its four published windows, and the bot under its own", async () => {
     const t = pacedCalls();
-    const limits = [
-      { count: 5, windowMs: 1_000 },
-      { count: 6, windowMs: 2_000 },
-      { count: 48, windowMs: 30_000 },
-    ];
-    for (let i = 0; i < 100; i++) await t.call([{ key: "teams:conversation:a", limits }]);
-    const times = t.times["teams:conversation:a"] ?? [];
+    // 2000 sends into one conversation, asked for all at once: an hour's worth and more.
+    for (let i = 0; i < 2000; i++) await t.call(teamsPaceRules(DEFAULT_TEAMS_PACING, "a:1"));
+    const times = t.times["teams:conversation:a:1"] ?? [];
     expect(times).toEqual([...times].sort((a, b) => a - b));
-    for (const limit of limits) expect(busiestWindow(times, limit.windowMs)).toBeLessThanOrEqual(limit.count);
-    // And not needlessly slow: 100 calls at 48 per 30 s (plus the guard) need about 66 s.
-    expect(times.at(-1)).toBeLessThan(70_000);
+    for (const limit of TEAMS_LIMITS.perConversation) {
+      expect(busiestWindow(times, limit.windowMs)).toBeLessThanOrEqual(limit.count);
+    }
+    for (const limit of TEAMS_LIMITS.perBot) {
+      expect(busiestWindow(t.times["teams:bot"] ?? [], limit.windowMs)).toBeLessThanOrEqual(limit.count);
+    }
+    // The hour's limit binds: 80% of 1800 in the first hour (plus its guard), the rest after it.
+    const inFirstHour = times.filter((at) => at < 3_600_000).length;
+    expect(inFirstHour).toBeLessThanOrEqual(1440);
+    expect(inFirstHour).toBeGreaterThan(1300);
   });
 
   it("refuses a slot past the horizon without taking it, saying when to come back", async () => {

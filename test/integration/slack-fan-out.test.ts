@@ -73,6 +73,17 @@ describe("fan-out to many owners against a Slack that enforces its rate limits",
     }
   });
 
+  it("trusts a found user id for 30 days: then looks the owner up again, and keeps the DM of the same user", async () => {
+    const run = await fanOut(3);
+    await run.runWeek(0);
+    const fourWeeks = await run.runWeek(4);
+    expect(fourWeeks.calls["users.lookupByEmail"]).toBe(0);
+    const fiveWeeks = await run.runWeek(5);
+    expect(fiveWeeks.calls["users.lookupByEmail"]).toBe(3);
+    expect(fiveWeeks.calls["conversations.open"]).toBe(0);
+    expect(run.slack.messages("DU000002")).toHaveLength(3);
+  });
+
   it("a cached DM that is gone (channel_not_found) is recovered by looking the owner up once", async () => {
     const run = await fanOut(3);
     await run.runWeek(0);
