@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     process.stdout.write(`\nLower bound at ${pageSize} rows per page: ${bound.explanation}\n`);
     process.stdout.write(`Phases: ${phases.join("; ")}\n`);
     // Fan-out to owners against a Slack enforcing its tiers (alone: npm run bench:fan-out).
-    process.stdout.write(`\n${(await benchFanOut({ owners: 1000, week1Scale: 20 })).join("\n")}\n`);
+    process.stdout.write(`\n${(await benchFanOut({ owners: 1000, week1Scale: 10 })).join("\n")}\n`);
   } finally {
     stop();
     rmSync(dir, { recursive: true, force: true });

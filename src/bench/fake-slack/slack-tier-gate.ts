@@ -20,7 +20,7 @@ export interface SlackTierLimits {
 
 export const SLACK_TIER_LIMITS: SlackTierLimits = {
   tier3: SLACK_LIMITS.tier3,
-  tier3Methods: ["users.lookupByEmail", "conversations.open", "chat.update", "users.info"],
+  tier3Methods: ["users.lookupByEmail", "conversations.open", "chat.update"],
   postPerChannel: SLACK_LIMITS.postPerChannel,
   postPerWorkspace: SLACK_LIMITS.postPerWorkspace,
 };
