@@ -8,10 +8,10 @@ export interface WindowLimit {
 
 /**
  * Calls do not reach the platform exactly when their slot starts (the network, a busy event loop):
- * a slot is freed a tenth of the window (at least 50 ms) after it left the window, so that a call
- * that arrives late does not fall into the same window as the next burst.
+ * a slot is freed a tenth of the window, and at least a second, after it left the window, so that
+ * a call that arrives late does not fall into the same window as the next burst.
  */
-const guardMs = (limit: WindowLimit): number => Math.max(50, limit.windowMs / 10);
+const guardMs = (limit: WindowLimit): number => Math.max(1_000, limit.windowMs / 10);
 
 /** One budget calls are paced against, e.g. one Slack method, one channel, or one Teams conversation. */
 export interface PaceRule {

@@ -1,3 +1,4 @@
+import BetterSqlite3 from "better-sqlite3";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { fanOutEmail } from "../../src/bench/fan-out/owner-message-fixture.js";
 import { startFanOut } from "../../src/bench/fan-out/run-fan-out.js";
@@ -7,14 +8,15 @@ import { SLACK_TIER_LIMITS, type SlackTierLimits, slackError } from "../helpers/
 import { tempDbPath } from "../helpers/temp-db.js";
 
 /**
- * Slack's tiers, with windows shortened so that a run to dozens of owners takes seconds: Tier 3 is
- * 20 calls in 2 s per method here (Slack: 50 a minute), posts 40 in 2 s per workspace.
+ * Slack's tiers, with windows shortened so that a run to dozens of owners takes seconds, yet long
+ * enough that a loaded machine's late calls stay inside warden's guard: Tier 3 is 10 calls in 4 s
+ * per method here (Slack: 50 a minute), posts 40 in 4 s per workspace.
  */
 const LIMITS: SlackTierLimits = {
   ...SLACK_TIER_LIMITS,
-  tier3: { count: 20, windowMs: 2_000 },
-  postPerChannel: { count: 5, windowMs: 2_000 },
-  postPerWorkspace: { count: 40, windowMs: 2_000 },
+  tier3: { count: 10, windowMs: 4_000 },
+  postPerChannel: { count: 5, windowMs: 4_000 },
+  postPerWorkspace: { count: 40, windowMs: 4_000 },
 };
 
 /** warden's default shares of each limit, applied to the shortened windows. */
@@ -26,14 +28,15 @@ const PACING = {
 };
 
 async function fanOut(owners: number, pacing: object = PACING) {
-  const run = await startFanOut({ owners, limits: LIMITS, pacing, dbPath: tempDbPath(), start: NOW });
+  const dbPath = tempDbPath();
+  const run = await startFanOut({ owners, limits: LIMITS, pacing, dbPath, start: NOW });
   onTestFinished(() => run.close());
-  return run;
+  return Object.assign(run, { dbPath });
 }
 
 describe("fan-out to many owners against a Slack that enforces its rate limits", () => {
-  it("the fake does enforce the tiers: unpaced, a run to 40 owners is answered 429s", async () => {
-    const run = await fanOut(40, {
+  it("the fake does enforce the tiers: unpaced, a run to 30 owners is answered 429s", async () => {
+    const run = await fanOut(30, {
       tier3: { count: 10_000, windowMs: 1_000 },
       chatUpdate: { count: 10_000, windowMs: 1_000 },
       postPerChannel: { count: 10_000, windowMs: 1_000 },
@@ -42,18 +45,18 @@ describe("fan-out to many owners against a Slack that enforces its rate limits",
     const week = await run.runWeek(0);
     expect(week.rateLimited).toBeGreaterThan(0);
     // Each 429 was waited out (Retry-After), not dropped.
-    expect(week.result.sent).toBe(40);
+    expect(week.result.sent).toBe(30);
   });
 
-  it("paced, reaches 40 owners with no 429, and the next week posts straight to the cached DMs", async () => {
-    const run = await fanOut(40);
+  it("paced, reaches 30 owners with no 429, and the next week posts straight to the cached DMs", async () => {
+    const run = await fanOut(30);
     const first = await run.runWeek(0);
-    expect(first.result).toMatchObject({ sent: 40, failed: 0, retrying: 0 });
+    expect(first.result).toMatchObject({ sent: 30, failed: 0, retrying: 0 });
     expect(first.rateLimited).toBe(0);
     expect(first.calls).toMatchObject({
-      "users.lookupByEmail": 40,
-      "conversations.open": 40,
-      "chat.postMessage": 40,
+      "users.lookupByEmail": 30,
+      "conversations.open": 30,
+      "chat.postMessage": 30,
     });
     // Paced close to the limit, not far below it: the tier is used, not wasted.
     expect(first.peak.tier3).toBeGreaterThan(0.5);
@@ -63,11 +66,11 @@ describe("fan-out to many owners against a Slack that enforces its rate limits",
     expect(second.rateLimited).toBe(0);
     expect(second.calls["users.lookupByEmail"]).toBe(0);
     expect(second.calls["conversations.open"]).toBe(0);
-    expect(second.calls["chat.postMessage"]).toBe(40);
+    expect(second.calls["chat.postMessage"]).toBe(30);
     // Last week's messages lose their buttons (superseded), at chat.update's pace.
-    expect(second.calls["chat.update"]).toBe(40);
-    expect(second.result).toMatchObject({ sent: 80, failed: 0, retrying: 0 });
-    for (const i of [0, 17, 39]) {
+    expect(second.calls["chat.update"]).toBe(30);
+    expect(second.result).toMatchObject({ sent: 60, failed: 0, retrying: 0 });
+    for (const i of [0, 17, 29]) {
       const dm = `DU${String(i).padStart(6, "0")}`;
       expect(run.slack.messages(dm)).toHaveLength(2);
     }
@@ -106,5 +109,29 @@ describe("fan-out to many owners against a Slack that enforces its rate limits",
     const third = await run.runWeek(2);
     expect(third.calls["users.lookupByEmail"]).toBe(0);
     expect(run.slack.messages("DUREPLACED")).toHaveLength(2);
+  });
+
+  it("a cached user id whose DM cannot be opened any more (user_not_found) is looked up again once", async () => {
+    const run = await fanOut(2);
+    await run.runWeek(0);
+    // A database upgraded to migration 12 knows user ids but no DM channels yet.
+    const raw = new BetterSqlite3(run.dbPath);
+    raw.prepare("DELETE FROM chat_dm_channels").run();
+    raw.close();
+    const email = fanOutEmail(0);
+    run.slack.users.set(email, { id: "UREPLACED", name: "Owner 0", email });
+    run.slack.script("conversations.open", slackError("user_not_found"), { when: { users: "U000000" } });
+
+    const second = await run.runWeek(1);
+    expect(second.result).toMatchObject({ failed: 0, retrying: 0, rerouted: 0 });
+    expect(
+      run.slack
+        .callsTo("users.lookupByEmail")
+        .slice(2)
+        .map((c) => c.args.email),
+    ).toEqual([email]);
+    expect(run.slack.messages("DUREPLACED")).toHaveLength(1);
+    // Owner 1's cached id was fine: their DM was opened again, without a lookup.
+    expect(run.slack.messages("DU000001")).toHaveLength(2);
   });
 });

@@ -92,10 +92,10 @@ export function createSlackSender(deps: {
 
   /**
    * The DM channel with the owner of `email`: cached (with the user id it belongs to), else the user
-   * is looked up and the DM opened, and both are cached. `cached` says whether the user id came from
-   * the cache (a refusal of the post then means the cache is stale).
+   * is looked up and the DM opened, and both are cached. `usedCache` is called when the user id came
+   * from the cache (a refusal of the open or the post then means the cache is stale).
    */
-  async function directChannel(email: string): Promise<{ channel: string; cached: boolean }> {
+  async function directChannel(email: string, usedCache: () => void): Promise<string> {
     const entry = await store.chatUsers.getCachedChatUser("slack", email);
     const age = entry ? deps.now().getTime() - entry.resolvedAt.getTime() : Number.POSITIVE_INFINITY;
     if (entry && entry.userId === null && age < deps.userCacheMs) {
@@ -104,16 +104,17 @@ export function createSlackSender(deps: {
       });
     }
     const cached = entry?.userId && age < knownUserMs ? entry.userId : undefined;
-    if (cached && entry?.dmChannel) return { channel: entry.dmChannel, cached: true };
+    if (cached) usedCache();
+    if (cached && entry?.dmChannel) return entry.dmChannel;
     const user = cached ?? (await lookUp(email));
     // A lookup that found the same user again keeps the DM channel cached for them.
     const known = cached ? undefined : (await store.chatUsers.getCachedChatUser("slack", email))?.dmChannel;
-    if (known) return { channel: known, cached: false };
+    if (known) return known;
     await pace({ method: "conversations.open" });
     const dm = await client.conversations.open({ users: user });
     const channel = dm.channel?.id ?? user;
     if (dm.channel?.id) await store.chatUsers.saveDmChannel("slack", user, channel, deps.now());
-    return { channel, cached: cached !== undefined };
+    return channel;
   }
 
   async function post(channel: string, message: SlackMessage, thread?: string): Promise<SlackMessageRef> {
@@ -136,16 +137,18 @@ export function createSlackSender(deps: {
     }
     const to = delivery.to;
     if ("owner" in to) {
-      const dm = await directChannel(to.owner);
+      let cached = false;
+      const usedCache = () => {
+        cached = true;
+      };
       try {
-        return await post(dm.channel, delivery.post);
+        return await post(await directChannel(to.owner, usedCache), delivery.post);
       } catch (error) {
         const code = platformErrorOf(error);
-        if (!dm.cached || code === undefined || !STALE_CACHE_ERRORS.has(code)) throw error;
+        if (!cached || code === undefined || !STALE_CACHE_ERRORS.has(code)) throw error;
         // The cached user or DM is gone (the account replaced, the DM closed for good): look again, once.
         await store.chatUsers.forgetChatUserEmail("slack", to.owner);
-        const fresh = await directChannel(to.owner);
-        return await post(fresh.channel, delivery.post);
+        return await post(await directChannel(to.owner, () => {}), delivery.post);
       }
     }
     if ("thread" in to) return post(to.thread.channel, delivery.post, to.thread.ts);
