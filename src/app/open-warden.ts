@@ -1,17 +1,13 @@
-import type { Database } from "better-sqlite3";
 import type { Config } from "../config/load-config.js";
 import { StoreError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { redactUrl } from "../redact-url.js";
 import { type ConnectorRegistry, createConnectorRegistry } from "../sources/connector-registry.js";
-import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
-import { createServiceNowConnector } from "../sources/servicenow/create-servicenow-connector.js";
-import { DEFAULT_MAPPING } from "../sources/servicenow/mapping.js";
-import { createSqliteStore } from "../store/create-sqlite-store.js";
-import { openDatabase } from "../store/open-database.js";
+import { openSqliteStore } from "../store/open-sqlite-store.js";
 import { describeInstance, instanceIdentity } from "../store/source-instance.js";
 import type { Store } from "../store/store.js";
 import { type ChatPlatforms, createChatPlatforms } from "./create-chat-platforms.js";
+import { createServiceNowSource } from "./create-servicenow-source.js";
 import { resolveServiceNow } from "./resolve-servicenow.js";
 
 /** Everything a command needs, built once from the configuration. */
@@ -19,11 +15,6 @@ export interface Warden {
   config: Config;
   /** The store port over the database: what callers use to read and write. */
   store: Store;
-  /**
-   * The same database as a better-sqlite3 connection, being replaced by store: kept only for the
-   * callers not converted to the port yet.
-   */
-  db: Database;
   /** The configured sources' connectors, by source name (today: ServiceNow's, SERVICENOW_SOURCE). */
   connectors: ConnectorRegistry;
   /** The chat platforms, one Slack client and one Teams adapter for the process (built on first use). */
@@ -43,6 +34,11 @@ export interface OpenWardenDeps {
   now?: () => Date;
   /** The process's chat platforms, when the caller built them already; else built here. */
   chat?: ChatPlatforms;
+  /**
+   * The store over config.dbPath, when the caller opened it already (a test that needs its own
+   * handle on the connection); else opened here. Either way it is closed by Warden.close.
+   */
+  store?: Store;
 }
 
 /**
@@ -54,8 +50,7 @@ export interface OpenWardenDeps {
 export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<Warden> {
   const now = deps.now ?? (() => new Date());
   const logger = deps.logger;
-  const db = openDatabase(config.dbPath);
-  const store = createSqliteStore(db, { location: config.dbPath });
+  const store = deps.store ?? openSqliteStore(config.dbPath);
   let instanceChange: Warden["instanceChange"];
   let target: Awaited<ReturnType<typeof resolveServiceNow>>;
   try {
@@ -97,26 +92,10 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
       "SERVICENOW_URL is not set: using the built-in simulated ServiceNow instance",
     );
   }
-  const client = createServiceNowClient({
-    baseUrl: target.baseUrl,
-    auth: target.auth,
-    timeoutMs: config.servicenow.timeoutMs,
-    pageSize: config.servicenow.pageSize,
-    maxRetryAfterMs: config.servicenow.maxRetryAfterSeconds * 1000,
-    logger: logger.child({ source: "servicenow" }),
-  });
-  const connector = createServiceNowConnector({
-    client,
-    mapping: {
-      ...DEFAULT_MAPPING,
-      user: { ...DEFAULT_MAPPING.user, ownerField: config.servicenow.ownerField },
-    },
-    privilegedRoles: config.privilegedRoles,
-  });
+  const { connector } = createServiceNowSource(config, target, logger);
   return {
     config,
     store,
-    db,
     connectors: createConnectorRegistry([connector]),
     chat: deps.chat ?? createChatPlatforms(config, logger),
     logger,

@@ -90,7 +90,7 @@ async function notifyOwnersNow(
   }
   // Decisions a killed process left pending: settled first; their message updates go out below.
   await resolvePendingDecisions({
-    db: warden.db,
+    store: warden.store,
     connectors: warden.connectors,
     now: warden.now,
     logger: warden.logger.child({ component: "remediation" }),

@@ -1,11 +1,7 @@
-import type { Database } from "better-sqlite3";
 import type { Logger } from "../logger.js";
 import { deliverOutbox, type OutboxSender } from "../notify/deliver-outbox.js";
 import type { ActionRequest, ActionResult } from "../remediation/handle-action.js";
-import { findAccount } from "../store/accounts.js";
-import { enqueue } from "../store/outbox.js";
-import { getOwnerAssignment } from "../store/owner-overrides.js";
-import type { Store } from "../store/store.js";
+import type { Repositories, StoreTx } from "../store/store.js";
 import { buildAccountView } from "../views/build-account-view.js";
 import type { DisownedView } from "../views/describe-disowned.js";
 
@@ -20,8 +16,8 @@ type HandleAction = (request: ActionRequest) => Promise<ActionResult>;
 export function withNotMineRouting(
   handleAction: HandleAction,
   options: {
-    store: Store;
-    db: Database;
+    store: StoreTx;
+    /** The same database as `store`, for the account view and the delivery run. */
     now: () => Date;
     logger: Logger;
     platform: string;
@@ -29,7 +25,7 @@ export function withNotMineRouting(
     sender: () => OutboxSender;
   },
 ): HandleAction {
-  const { store, db, now, platform, adminChannel } = options;
+  const { store, now, platform, adminChannel } = options;
   return async (request) => {
     const result = await handleAction(request);
     if (result.status !== "done" || request.payload.a !== "not_mine" || !adminChannel) return result;
@@ -39,10 +35,10 @@ export function withNotMineRouting(
       disowned: {
         by: result.decision.actorEmail ?? `${request.actor.platform}:${request.actor.id}`,
         at: result.decision.decidedAt,
-        ...ownerOfRecord(db, request.payload.s, request.payload.id),
+        ...(await ownerOfRecord(store, request.payload.s, request.payload.id)),
       },
     };
-    enqueue(db, {
+    await store.outbox.enqueue({
       platform,
       recipient: adminChannel,
       dedupeKey: `${platform}:not_mine:${result.decision.id}`,
@@ -55,8 +51,12 @@ export function withNotMineRouting(
 }
 
 /** The account's owner when "Not mine" was clicked: the one assigned in chat, else the source's. */
-function ownerOfRecord(db: Database, source: string, accountId: string) {
-  const assigned = getOwnerAssignment(db, source, accountId);
+async function ownerOfRecord(
+  store: Pick<Repositories, "accounts" | "ownerOverrides">,
+  source: string,
+  accountId: string,
+) {
+  const assigned = await store.ownerOverrides.getOwnerAssignment(source, accountId);
   if (assigned) {
     return {
       ownerOfRecord: { name: assigned.ownerName, email: assigned.ownerEmail },
@@ -64,7 +64,7 @@ function ownerOfRecord(db: Database, source: string, accountId: string) {
       assignedBy: assigned.assignedBy,
     };
   }
-  const owner = findAccount(db, source, accountId)?.identity.owner;
+  const owner = (await store.accounts.findAccount(source, accountId))?.identity.owner;
   return {
     ownerOfRecord: owner ? { name: owner.name, email: owner.email } : undefined,
     ownerFrom: "source" as const,

@@ -9,7 +9,7 @@ import type { Warden } from "./open-warden.js";
  */
 export async function settleInterruptedDecisions(warden: Warden): Promise<number> {
   const resolved = await resolvePendingDecisions({
-    db: warden.db,
+    store: warden.store,
     connectors: warden.connectors,
     now: warden.now,
     logger: warden.logger.child({ component: "remediation" }),

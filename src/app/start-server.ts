@@ -39,13 +39,13 @@ export async function startServer(
     report?: (line: string) => void;
   },
 ): Promise<RunningServer> {
-  const { config, db, logger, now } = warden;
+  const { config, logger, now } = warden;
   const userCacheMs = config.userCacheHours * 3_600_000;
   const http = createHttpApp({ store: warden.store, now });
   // Clicks being handled: on SIGTERM each is let finish, so a decision is recorded whole or not at all.
   const inFlight = new Set<Promise<unknown>>();
   const applyAction = createActionHandler({
-    db,
+    store: warden.store,
     connectors: warden.connectors,
     now,
     admins: config.admins,
@@ -65,6 +65,7 @@ export async function startServer(
     now,
     logger: logger.child({ component: "scan" }),
     dormantDays: config.dormantDays,
+    retentionDays: config.retentionDays,
   });
   let stopSocket = async () => {};
   const slackPlatform = await warden.chat.slack();
@@ -81,7 +82,6 @@ export async function startServer(
       },
       {
         store: warden.store,
-        db,
         now,
         logger: logger.child({ platform: "slack" }),
         admins: config.admins,
@@ -90,7 +90,6 @@ export async function startServer(
         lookup: config.lookup,
         handleAction: withNotMineRouting(handleAction, {
           store: warden.store,
-          db,
           now,
           logger,
           platform: "slack",
@@ -111,7 +110,6 @@ export async function startServer(
     const teams = createTeamsBot({
       adapter,
       store: warden.store,
-      db,
       now,
       logger: logger.child({ platform: "teams" }),
       admins: config.admins,
@@ -126,7 +124,6 @@ export async function startServer(
       },
       handleAction: withNotMineRouting(handleAction, {
         store: warden.store,
-        db,
         now,
         logger,
         platform: "teams",

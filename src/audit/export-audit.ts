@@ -182,7 +182,8 @@ export function parseActor(actor: string | null): {
   return { platform: match[1] ?? null, id: match[2] ?? null, email: match[3] ?? null };
 }
 
-function toExportedEntry(row: AuditExportRow): ExportedAuditEntry {
+/** One audit-log row as the export (and an archive: archive-audit.ts) writes it. */
+export function toExportedEntry(row: AuditExportRow): ExportedAuditEntry {
   const parsed = parseJson<unknown>(row.detail);
   // A tampered row may hold anything; export it as found rather than fail the whole export.
   const detail =

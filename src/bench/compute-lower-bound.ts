@@ -1,4 +1,4 @@
-import type { Inventory } from "../core/model.js";
+import type { Inventory, MachineIdentity } from "../core/model.js";
 import type { InstanceDescription } from "../sources/servicenow/simulator/describe-instance.js";
 
 /**
@@ -9,14 +9,20 @@ import type { InstanceDescription } from "../sources/servicenow/simulator/descri
 const URL_VALUE_BYTES = 8190 - 400;
 
 /**
+ * Aggregate questions every plan asks, one request each (one condition each): REST calls in 30
+ * days, the latest call in the dormancy window, the oldest log row, the unique calls of 7 days, UI
+ * logins of web-service-only accounts, the oldest login, the latest OAuth token of each account,
+ * OAuth tokens in 30 days.
+ */
+const AGGREGATE_QUESTIONS = 8;
+
+/** What the bound assumes, printed with it. */
+export const LOWER_BOUND_ASSUMPTIONS =
+  "the best plan any client could use at this page size: a record set selected by a condition costs ceil(rows / page size); owners are dot-walked into the account pages (no requests); roles and Basic-auth use are grouped Aggregate answers, which have no page limit (one request per condition); role names cost one page of sys_user_role (no documented group-by on a dot-walk); accounts known only by a list (REST callers by user_name, accounts seen only in Basic-auth records or OAuth tokens by sys_id) are sent as IN lists of their shortest identifier within an 8 KB request line, once per question that needs them (their records, their roles, their recent logins); every other aggregate question is one request";
+
+/**
  * The fewest requests that can carry what a scan needs at a given page size, whatever the query
- * plan. A record set selected by a condition needs ceil(rows / pageSize) requests; one selected by a
- * list of names or ids (the accounts that use APIs without being web-service-only: by user_name
- * when REST calls show it, by sys_id when only a Basic-auth record or OAuth tokens do; their roles,
- * their owners, their logins) also needs as many requests as it takes to send the list at the URL
- * limit. Each aggregate question is one request: REST calls in 30 days, the latest call in the
- * dormancy window, the oldest log row, the unique calls of 7 days, UI logins of web-service-only
- * accounts, the oldest login, the latest OAuth token of each account, OAuth tokens in 30 days.
+ * plan (see LOWER_BOUND_ASSUMPTIONS): the figure warden's request count is held against.
  */
 export function computeLowerBound(
   description: InstanceDescription,
@@ -31,26 +37,24 @@ export function computeLowerBound(
       Math.ceil(values.length / pageSize),
       Math.ceil(values.reduce((n, v) => n + v.length + 1, 0) / URL_VALUE_BYTES),
     );
-  const ids = new Set(inventory.identities.map((i) => i.id));
+  const shortest = (i: MachineIdentity) => (i.userName.length < i.id.length ? i.userName : i.id);
   const others = inventory.identities.filter((i) => !i.discoveredBy.includes("wsao"));
   const restCallers = others.filter((i) => i.discoveredBy.includes("api_activity"));
   const otherEvidenceOnly = others.filter((i) => !i.discoveredBy.includes("api_activity"));
-  const owners = [...new Set(inventory.identities.map((i) => i.owner?.id))].filter(
-    (id): id is string => !!id && !ids.has(id),
-  );
   const since30 = new Date(now.getTime() - 30 * 86_400_000);
   const recentLogins = others.filter((i) => i.lastLoginAt && i.lastLoginAt >= since30);
-  const otherRoleRows = others.reduce((n, i) => n + i.roles.length, 0);
   const parts: [string, number][] = [
-    ["web-service-only accounts", pages(description.wsaoIdentities)],
-    ["other REST-calling accounts", listed(restCallers.map((i) => i.userName))],
-    ["accounts seen only in Basic-auth records or OAuth tokens", listed(otherEvidenceOnly.map((i) => i.id))],
-    ["their roles", Math.max(pages(otherRoleRows), listed(others.map((i) => i.id)))],
-    ["web-service-only roles", pages(description.identityRoleRows - otherRoleRows)],
-    ["owners", listed(owners)],
-    ["logins of recently logged-in accounts", listed(recentLogins.map((i) => i.id))],
-    ["Basic-auth records", pages(description.basicAuthExceptionRows)],
-    ["aggregate questions", 8],
+    ["web-service-only accounts with their owners", pages(description.wsaoIdentities)],
+    [
+      "other identities (REST callers by name, the rest by id)",
+      listed([...restCallers.map((i) => i.userName), ...otherEvidenceOnly.map((i) => i.id)]),
+    ],
+    ["their roles", listed(others.map(shortest))],
+    ["web-service-only roles", 1],
+    ["role names", 1],
+    ["logins of recently logged-in accounts", listed(recentLogins.map(shortest))],
+    ["Basic-auth use", 1],
+    ["other aggregate questions", AGGREGATE_QUESTIONS],
   ];
   return {
     total: parts.reduce((sum, [, n]) => sum + n, 0),

@@ -1,4 +1,3 @@
-import type { Database } from "better-sqlite3";
 import type { Logger } from "../logger.js";
 import type { ActionRequest, ActionResult } from "../remediation/handle-action.js";
 import type { Store } from "../store/store.js";
@@ -7,7 +6,6 @@ import type { ChatCommandDeps } from "./run-chat-command.js";
 /** What a chat adapter (Slack's listeners, Teams' handlers) is given by the server: the same for both. */
 export interface ChatAdapterDeps {
   store: Store;
-  db: Database;
   now: () => Date;
   logger: Logger;
   admins: readonly string[];

@@ -99,18 +99,29 @@ every table and field warden reads, Slack and Teams. Prints the report on stdout
   },
   {
     name: "audit",
-    usage: "warden audit [--since DATE] [--format json|csv] [--verify]",
-    summary: "export decisions and the audit log; --verify checks its hash chain",
-    details: `Exports decisions and the audit log on stdout.`,
+    usage:
+      "warden audit [--since DATE] [--format json|csv] [--verify] [--archive FILE [--before DATE]] [--verify-archive FILE]",
+    summary:
+      "export decisions and the audit log; --verify checks its hash chain; --archive moves old entries to a file",
+    details: `Exports decisions and the audit log on stdout.
+--archive FILE writes the audit entries before --before (default: WARDEN_RETENTION_DAYS ago) to FILE,
+as JSON lines in the export's format, and replaces them in the database by a checkpoint that keeps
+the hash chain verifiable; it prints the head hash, to keep outside the database. Decisions stay.`,
     optionHelp: [
       ["--since DATE", "only entries from DATE (YYYY-MM-DD, or an ISO 8601 date-time)"],
       ["--format json|csv", "JSON lines (default) or CSV"],
       ["--verify", "check the audit log's hash chain instead; exits 1 if it is broken"],
+      ["--archive FILE", "move the oldest audit entries to FILE (never overwritten), leaving a checkpoint"],
+      ["--before DATE", "with --archive: the entries before DATE (default: WARDEN_RETENTION_DAYS ago)"],
+      ["--verify-archive FILE", "check an archive against its checkpoint; exits 1 if it does not match"],
     ],
     options: {
       since: { type: "string" },
       format: { type: "string" },
       verify: { type: "boolean", default: false },
+      archive: { type: "string" },
+      before: { type: "string" },
+      "verify-archive": { type: "string" },
     },
     positionals: false,
   },

@@ -15,8 +15,7 @@ import { createLogger, type Logger } from "../logger.js";
 import { redactUrlsIn } from "../redact-url.js";
 import { runScan, type ScanOutcome } from "../scan/run-scan.js";
 import { SERVICENOW_SOURCE } from "../sources/servicenow/servicenow-source.js";
-import { createSqliteStore } from "../store/create-sqlite-store.js";
-import { openAndMigrate, openDatabase } from "../store/open-database.js";
+import { openAndMigrateStore, openSqliteStore } from "../store/open-sqlite-store.js";
 import { describeInstance } from "../store/source-instance.js";
 import { buildDigest } from "../views/build-digest.js";
 import { buildLookup } from "../views/build-lookup.js";
@@ -68,6 +67,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       format?: string;
       verify?: boolean;
       preview?: boolean;
+      archive?: string;
+      before?: string;
+      "verify-archive"?: string;
     };
     for (const { name, suggestion } of findUnknownVariables(io.env)) {
       say(`warden: warning: ${name} is not a warden variable and is ignored; did you mean ${suggestion}?`);
@@ -75,8 +77,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const config = loadConfig(io.env);
     if (command === "migrate") {
       // Only the database: no source, no simulated instance.
-      const { db, migrated } = openAndMigrate(config.dbPath);
-      db.close();
+      const { store, migrated } = openAndMigrateStore(config.dbPath);
+      await store.close();
       print(
         `Database ${config.dbPath}: schema version ${migrated.from} → ${migrated.to}${migrated.from === migrated.to ? " (already up to date)" : ""}.`,
       );
@@ -87,15 +89,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (config.dbPath !== ":memory:" && !existsSync(config.dbPath)) {
         throw new UsageError(`There is no warden database at ${config.dbPath} (WARDEN_DB).`);
       }
-      const db = openDatabase(config.dbPath);
+      const store = openSqliteStore(config.dbPath);
       try {
         return await runAuditCommand(
-          createSqliteStore(db, { location: config.dbPath }).audit,
-          { since: values.since, format: values.format, verify: values.verify },
+          store.audit,
+          {
+            since: values.since,
+            format: values.format,
+            verify: values.verify,
+            archive: values.archive,
+            before: values.before,
+            verifyArchive: values["verify-archive"],
+          },
           { write: (chunk) => io.stdout.write(chunk) },
+          { now: io.now?.() ?? new Date(), retentionDays: config.retentionDays },
         );
       } finally {
-        db.close();
+        await store.close();
       }
     }
     // One-shot commands print their own summary; their logs stay quiet unless LOG_LEVEL asks.
@@ -237,6 +247,7 @@ async function scanWithProgress(warden: Warden, io: CliIo): Promise<ScanOutcome>
       now: warden.now,
       logger: warden.logger,
       dormantDays: warden.config.dormantDays,
+      retentionDays: warden.config.retentionDays,
       onProgress: progress.update,
     });
   } finally {

@@ -16,6 +16,7 @@ export interface Config {
     auth: ServiceNowAuth | undefined;
     /** sys_user reference field naming an account's owner (SERVICENOW_OWNER_FIELD, default manager). */
     ownerField: string;
+    /** Rows per Table API page (SERVICENOW_PAGE_SIZE, default 10 000). */
     pageSize: number;
     timeoutMs: number;
     /** The longest Retry-After waited out; a longer one fails at once (SERVICENOW_MAX_RETRY_AFTER_SECONDS). */
@@ -51,6 +52,12 @@ export interface Config {
    * (WARDEN_DELIVERY_GIVE_UP_DAYS, default 7). It is still retried after that.
    */
   deliveryGiveUpDays: number;
+  /**
+   * Days sent messages, resolved findings, vanished identities and old scans are kept
+   * (WARDEN_RETENTION_DAYS, default 400); pruned after each successful scan. Decisions and the
+   * audit log are never pruned by it.
+   */
+  retentionDays: number;
   mode: WardenMode;
   /** WARDEN_LOOKUP: who /warden lookup (Slack) and the Teams lookup answer. */
   lookup: LookupAccess;
@@ -129,6 +136,12 @@ export const KNOWN_VARIABLES = [
 
 /** The name of a variable warden reads. */
 export type KnownVariable = (typeof KNOWN_VARIABLES)[number];
+
+/**
+ * WARDEN_RETENTION_DAYS when unset. A little over a year, so a yearly comparison (the same scan or
+ * digest a year ago) still has its data.
+ */
+export const DEFAULT_RETENTION_DAYS = 400;
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 const EMAIL = /^[^\s@,]+@[^\s@,]+$/;
@@ -299,7 +312,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       url: snUrl,
       auth,
       ownerField,
-      pageSize: integer("SERVICENOW_PAGE_SIZE", 1000, 10, 10_000),
+      // ServiceNow's default sysparm_limit, which a community thread calls the maximum per
+      // response (https://www.servicenow.com/docs/r/zurich/api-reference/rest-apis/c_TableAPI.html);
+      // an instance that refuses such pages gets smaller ones, down to 1000 (the client halves the
+      // size until a page is served, logging once).
+      pageSize: integer("SERVICENOW_PAGE_SIZE", 10_000, 10, 10_000),
       timeoutMs: integer("SERVICENOW_TIMEOUT_MS", 30_000, 100, 600_000),
       maxRetryAfterSeconds: integer("SERVICENOW_MAX_RETRY_AFTER_SECONDS", 120, 0, 3600),
     },
@@ -323,6 +340,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     admins,
     userCacheHours: integer("WARDEN_USER_CACHE_HOURS", 24, 1, 720),
     deliveryGiveUpDays: integer("WARDEN_DELIVERY_GIVE_UP_DAYS", 7, 1, 365),
+    retentionDays: integer("WARDEN_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 30, 36_500),
     mode,
     lookup,
     scanSchedule: cron("SCAN_SCHEDULE", "0 2 * * *"),

@@ -1,17 +1,14 @@
 import { existsSync } from "node:fs";
 import type { WebClient } from "@slack/web-api";
+import { createServiceNowSource } from "../app/create-servicenow-source.js";
 import { resolveServiceNow, SIMULATOR_CREDENTIALS } from "../app/resolve-servicenow.js";
 import type { Config } from "../config/load-config.js";
 import type { Logger } from "../logger.js";
-import type { ServiceNowClient } from "../sources/servicenow/client-types.js";
-import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
 import { openReadOnlyStore } from "../store/open-read-only-store.js";
 import type { Store } from "../store/store.js";
 import type { DoctorDeps } from "./doctor-types.js";
 import { formatDoctorReport } from "./format-doctor-report.js";
 import { doctorExitCode, runDoctor } from "./run-doctor.js";
-
-/** The built-in simulated instance's account (as in open-warden.ts); it protects nothing real. */
 
 export interface DoctorCommandOptions {
   print: (text: string) => void;
@@ -25,8 +22,8 @@ export interface DoctorCommandOptions {
 
 /**
  * The doctor's collaborators from the configuration: the ServiceNow client (the simulated
- * instance when SERVICENOW_URL is unset, as openWarden does) with few retries (a doctor should
- * answer in seconds, not back off for minutes), and the process's Slack client, which does not
+ * instance when SERVICENOW_URL is unset, as openWarden does; built for the doctor by
+ * createServiceNowSource), and the process's Slack client, which does not
  * retry either. The database is opened read-only when it exists (nothing is created or
  * migrated), for the undelivered messages.
  */
@@ -38,14 +35,7 @@ export async function prepareDoctor(
   const target = await resolveServiceNow(config, now);
   const close = target.close;
   const botUserName = target.simulated ? SIMULATOR_CREDENTIALS.username : undefined;
-  const client: ServiceNowClient = createServiceNowClient({
-    baseUrl: target.baseUrl,
-    auth: target.auth,
-    timeoutMs: Math.min(config.servicenow.timeoutMs, 30_000),
-    retries: 1,
-    maxRetryAfterMs: config.servicenow.maxRetryAfterSeconds * 1000,
-    logger: options.logger.child({ source: "servicenow" }),
-  });
+  const { client } = createServiceNowSource(config, target, options.logger, { purpose: "doctor" });
   const store = openReadOnly(config.dbPath, options.logger);
   return {
     deps: { config, client, slack: options.slack, now, botUserName, store },

@@ -1,6 +1,5 @@
-import type { Database } from "better-sqlite3";
 import type { DecisionRecord } from "../store/decisions.js";
-import { getOutboxItem, setOutboxMessage } from "../store/outbox.js";
+import type { Repositories } from "../store/store.js";
 import type { OwnerMessageView } from "../views/build-owner-messages.js";
 import { toDecisionLineView } from "../views/to-decision-line-view.js";
 
@@ -9,14 +8,14 @@ import { toDecisionLineView } from "../views/to-decision-line-view.js";
  * returns the updated view for the platform to re-render in place. Undefined when that message is
  * not an owner message of this platform or no longer lists the account.
  */
-export function recordDecisionInMessage(
-  db: Database,
+export async function recordDecisionInMessage(
+  store: Pick<Repositories, "outbox">,
   platform: string,
   outboxId: number | undefined,
   decision: DecisionRecord,
-): OwnerMessageView | undefined {
+): Promise<OwnerMessageView | undefined> {
   if (outboxId === undefined) return undefined;
-  const item = getOutboxItem(db, outboxId);
+  const item = await store.outbox.getOutboxItem(outboxId);
   if (item?.message?.kind !== "owner_message" || item.platform !== platform) return undefined;
   const view = item.message.view;
   const account = view.accounts.find(
@@ -24,6 +23,6 @@ export function recordDecisionInMessage(
   );
   if (!account) return undefined;
   account.decision = toDecisionLineView(decision);
-  setOutboxMessage(db, outboxId, { kind: "owner_message", view });
+  await store.outbox.setOutboxMessage(outboxId, { kind: "owner_message", view });
   return view;
 }

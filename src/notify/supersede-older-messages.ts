@@ -9,7 +9,7 @@ import { listLiveOwnerMessages } from "./live-owner-messages.js";
  * in-place update is queued that removes its buttons and points to the new message. An Undo still
  * open stays only for an account the new message does not list (it shows no decisions of the old
  * one). Run after delivery, never at enqueue: an undelivered message must not take the live one's
- * buttons. Returns how many messages were superseded.
+ * buttons; it is not reminded or escalated any more. Returns how many messages were superseded.
  */
 export async function supersedeOlderMessages(
   store: Pick<Repositories, "outbox">,
@@ -27,6 +27,8 @@ export async function supersedeOlderMessages(
       }
     }
     await store.outbox.setOutboxMessage(message.outboxId, { kind: "owner_message", view: message.view });
+    // The newer message is the one chased now.
+    await store.outbox.stopFollowUps(message.outboxId);
     await enqueueMessageUpdate(store, message.outboxId, sentAt);
   }
   return older.length;

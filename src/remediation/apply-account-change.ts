@@ -28,7 +28,7 @@ export async function applyAccountChange(
   options: {
     dryRun: boolean;
     requires?: AccountValues | undefined;
-    recordBefore: (before: AccountValues) => void;
+    recordBefore: (before: AccountValues) => Promise<void>;
   },
 ): Promise<ChangeOutcome> {
   const change = connector.intendedValues(intent);
@@ -41,7 +41,7 @@ export async function applyAccountChange(
   }
   if (!current) return { outcome: "failed", error: "the account no longer exists in the source" };
   const before = current.values;
-  options.recordBefore(before);
+  await options.recordBefore(before);
   if (options.requires && !satisfies(before, options.requires)) {
     return {
       outcome: "failed",

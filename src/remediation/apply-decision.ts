@@ -1,13 +1,10 @@
-import type { Database } from "better-sqlite3";
 import { KEEP_DAYS } from "../actions/keep-duration.js";
 import type { WardenMode } from "../config/load-config.js";
 import type { MachineIdentity } from "../core/model.js";
 import type { Logger } from "../logger.js";
 import type { AccountIntent, AccountValues, SourceConnector } from "../sources/source-connector.js";
-import { completeDecision, type DecisionRecord, recordDecisionBefore } from "../store/decisions.js";
-import { acceptFindings } from "../store/findings.js";
-import { markAccountAnswered } from "../store/outbox.js";
-import { writeTransaction } from "../store/write-transaction.js";
+import type { DecisionRecord } from "../store/decisions.js";
+import type { Repositories, StoreTx } from "../store/store.js";
 import type { ActionRequest, ActionResult } from "./action-request.js";
 import { applyAccountChange, type ChangeOutcome } from "./apply-account-change.js";
 
@@ -16,7 +13,8 @@ const DAY = 86_400_000;
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export interface ClaimedDecision {
-  db: Database;
+  /** Where the outcome is recorded: one transaction completes the claim with its audit entry. */
+  store: StoreTx;
   /**
    * What a Disable, Restrict or Undo writes through the source: the connector, the intent it maps to
    * its writes, and (for Undo) the values the account must still hold. Undefined for Keep and Not mine.
@@ -32,10 +30,15 @@ export interface ClaimedDecision {
   /** The pending decision claimed for this click (claimDecision). */
   decisionId: number;
   keepDays: number | undefined;
-  /** Writes one audit entry for the request (inside the transaction that completes the claim). */
-  audit: (event: string, request: ActionRequest, detail: Record<string, unknown>) => void;
+  /** Writes one audit entry for the request through `tx` (the transaction that completes the claim). */
+  audit: (
+    tx: Pick<Repositories, "audit">,
+    event: string,
+    request: ActionRequest,
+    detail: Record<string, unknown>,
+  ) => Promise<unknown>;
   /** The answer when the database refuses a write: nothing more is changed in the source. */
-  unavailable: (problem: string) => ActionResult;
+  unavailable: (problem: string) => Promise<ActionResult>;
 }
 
 /**
@@ -44,18 +47,24 @@ export interface ClaimedDecision {
  * its audit entry in one transaction.
  */
 export async function applyDecision(claimed: ClaimedDecision): Promise<ActionResult> {
-  const { db, change, logger, request, account, decisionId, keepDays, unavailable } = claimed;
+  const { store, change, logger, request, account, decisionId, keepDays, unavailable } = claimed;
   const { payload } = request;
   const { userName } = account;
 
   /** Completes the claim with its audit entry, in one transaction (with `also`, for Keep). */
-  const finish = (result: ChangeOutcome, extra: Record<string, unknown> = {}, also?: () => void) =>
-    writeTransaction(db, () => {
-      also?.();
-      const decision = completeDecision(db, decisionId, result);
+  const finish = (
+    result: ChangeOutcome,
+    extra: Record<string, unknown> = {},
+    also?: (tx: StoreTx) => Promise<unknown>,
+  ) =>
+    store.transaction(async (tx) => {
+      await also?.(tx);
+      const decision = await tx.decisions.completeDecision(decisionId, result);
       // A decision taken is an answer: the owner is not reminded about this account again.
-      if (result.outcome !== "failed") markAccountAnswered(db, account.source, account.id, claimed.now());
-      claimed.audit(`decision.${result.outcome}`, request, {
+      if (result.outcome !== "failed") {
+        await tx.outbox.markAccountAnswered(account.source, account.id, claimed.now());
+      }
+      await claimed.audit(tx, `decision.${result.outcome}`, request, {
         decisionId,
         mode: claimed.mode,
         ...extra,
@@ -67,8 +76,8 @@ export async function applyDecision(claimed: ClaimedDecision): Promise<ActionRes
   try {
     if (payload.a === "keep") {
       const until = new Date(claimed.now().getTime() + (keepDays ?? KEEP_DAYS.default) * DAY);
-      const decision = finish({ outcome: "applied" }, { reason: request.reason, keepDays }, () =>
-        acceptFindings(db, account.source, account.id, until),
+      const decision = await finish({ outcome: "applied" }, { reason: request.reason, keepDays }, (tx) =>
+        tx.findings.acceptFindings(account.source, account.id, until),
       );
       return {
         status: "done",
@@ -78,7 +87,7 @@ export async function applyDecision(claimed: ClaimedDecision): Promise<ActionRes
       };
     }
     if (payload.a === "not_mine") {
-      const decision = finish({ outcome: "applied" });
+      const decision = await finish({ outcome: "applied" });
       return {
         status: "done",
         userName,
@@ -96,13 +105,13 @@ export async function applyDecision(claimed: ClaimedDecision): Promise<ActionRes
     result = await applyAccountChange(change.connector, account.id, change.intent, {
       dryRun: claimed.mode === "dry-run",
       requires: change.requires,
-      recordBefore: (before) => recordDecisionBefore(db, decisionId, before),
+      recordBefore: (before) => store.decisions.recordDecisionBefore(decisionId, before),
     });
   } catch (error) {
     // recordBefore failed: nothing was written to the source. The claim is closed if the
     // database lets us, and otherwise resolved at the next start.
     try {
-      finish({
+      await finish({
         outcome: "failed",
         error: `not applied: the database refused the write (${messageOf(error)})`,
       });
@@ -114,7 +123,7 @@ export async function applyDecision(claimed: ClaimedDecision): Promise<ActionRes
   }
   let decision: DecisionRecord;
   try {
-    decision = finish(result);
+    decision = await finish(result);
   } catch (error) {
     // The source may have been changed, and the decision stays pending: the next start re-reads
     // the account and completes it (resolve-pending-decisions.ts).

@@ -1,9 +1,5 @@
-import type { Database } from "better-sqlite3";
 import { normalizeEmail } from "../identity/normalize-email.js";
-import { findAccount } from "../store/accounts.js";
-import { appendAudit } from "../store/audit-log.js";
-import { setOwnerOverride } from "../store/owner-overrides.js";
-import { writeTransaction } from "../store/write-transaction.js";
+import type { StoreTx } from "../store/store.js";
 import { accessPolicy, canAssignOwner } from "./can-act-on.js";
 import type { Actor } from "./handle-action.js";
 
@@ -13,8 +9,8 @@ import type { Actor } from "./handle-action.js";
  * account no longer counts as having no owner). Only admins may (canAssignOwner, the same access
  * policy as clicks); every attempt is audited.
  */
-export function assignOwner(
-  db: Database,
+export async function assignOwner(
+  store: StoreTx,
   request: {
     admins: readonly string[];
     actor: Actor;
@@ -25,14 +21,14 @@ export function assignOwner(
     ownerName?: string | undefined;
     now: Date;
   },
-): { ok: boolean; notice: string } {
+): Promise<{ ok: boolean; notice: string }> {
   const actorEmail = normalizeEmail(request.actor.email);
   const ownerEmail = normalizeEmail(request.ownerEmail);
   const subject = `${request.source}:${request.accountId}`;
   const actor = `${request.actor.platform}:${request.actor.id}${actorEmail ? ` <${actorEmail}>` : ""}`;
-  const stored = findAccount(db, request.source, request.accountId);
+  const stored = await store.accounts.findAccount(request.source, request.accountId);
   if (!actorEmail || !canAssignOwner(request.actor, accessPolicy(request.admins))) {
-    appendAudit(db, {
+    await store.audit.appendAudit({
       at: request.now,
       event: "owner.assign_refused",
       actor,
@@ -49,8 +45,8 @@ export function assignOwner(
         : "warden does not know this account any more.",
     };
   }
-  writeTransaction(db, () => {
-    setOwnerOverride(db, {
+  await store.transaction(async (tx) => {
+    await tx.ownerOverrides.setOwnerOverride({
       source: request.source,
       accountId: request.accountId,
       ownerEmail,
@@ -58,7 +54,7 @@ export function assignOwner(
       assignedBy: actorEmail,
       assignedAt: request.now,
     });
-    appendAudit(db, {
+    await tx.audit.appendAudit({
       at: request.now,
       event: "owner.assigned",
       actor,

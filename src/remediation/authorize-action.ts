@@ -1,6 +1,5 @@
-import type { Database } from "better-sqlite3";
 import type { MachineIdentity } from "../core/model.js";
-import { createSqliteStore } from "../store/create-sqlite-store.js";
+import type { Repositories } from "../store/store.js";
 import type { Actor, Refusal } from "./action-request.js";
 import { type AccessPolicy, canActOn } from "./can-act-on.js";
 import { ownerOfRecord } from "./owner-of-record.js";
@@ -12,13 +11,12 @@ export type Authorization = { ok: true; actorEmail: string } | { ok: false; refu
  * a warden admin), and the audited refusal when not.
  */
 export async function authorizeAction(
-  db: Database,
+  store: Pick<Repositories, "ownerOverrides">,
   policy: AccessPolicy,
   actor: Actor,
   account: MachineIdentity,
 ): Promise<Authorization> {
-  // A bridge until the click path takes the store port: ownerOfRecord reads through the port.
-  const permission = canActOn(actor, await ownerOfRecord(createSqliteStore(db), account), policy);
+  const permission = canActOn(actor, await ownerOfRecord(store, account), policy);
   if (permission.ok) return { ok: true, actorEmail: permission.actorEmail };
   const { ownerEmail } = permission;
   const { userName } = account;

@@ -1,6 +1,6 @@
-import type { Database } from "better-sqlite3";
 import type { MachineIdentity } from "../core/model.js";
-import { type DecisionRecord, getLatestEffectiveDecision } from "../store/decisions.js";
+import type { DecisionRecord } from "../store/decisions.js";
+import type { Repositories } from "../store/store.js";
 import type { ActionPayload } from "../views/action-payload.js";
 import type { Refusal } from "./action-request.js";
 import { checkUndo } from "./check-undo.js";
@@ -17,16 +17,16 @@ export type RepeatCheck =
  * a retried delivery, another copy of the message), and for Undo whether it may go ahead at all
  * (checkUndo). `now` is read only when a decision is compared.
  */
-export function checkRepeat(
-  db: Database,
+export async function checkRepeat(
+  store: Pick<Repositories, "decisions">,
   account: MachineIdentity,
   payload: ActionPayload,
   sentAt: Date | undefined,
   now: () => Date,
-): RepeatCheck {
-  const head = getLatestEffectiveDecision(db, account.source, account.id);
+): Promise<RepeatCheck> {
+  const head = await store.decisions.getLatestEffectiveDecision(account.source, account.id);
   if (payload.a === "undo") {
-    const check = checkUndo(db, account, payload.d, head, now());
+    const check = await checkUndo(store, account, payload.d, head, now());
     if (check.ok) return { ok: true, undone: check.undone };
     if (check.duplicate) return { ok: false, duplicate: check.duplicate };
     return {

@@ -1,6 +1,5 @@
-import type { Database } from "better-sqlite3";
 import type { MachineIdentity } from "../core/model.js";
-import { listOpenFindings } from "../store/findings.js";
+import type { Repositories } from "../store/store.js";
 import type { ActionPayload } from "../views/action-payload.js";
 import type { Refusal } from "./action-request.js";
 
@@ -12,14 +11,14 @@ const sameRules = (a: readonly string[], b: readonly string[]) =>
  * findings the message showed (`payload.r`) are not its open findings any more. Undo and Not mine
  * do not depend on the findings and are never stale. Undefined when the click is current.
  */
-export function checkStale(
-  db: Database,
+export async function checkStale(
+  store: Pick<Repositories, "findings">,
   account: MachineIdentity,
   payload: ActionPayload,
-): Refusal | undefined {
-  const currentRules = listOpenFindings(db, { source: account.source, accountId: account.id }).map(
-    (f) => f.rule,
-  );
+): Promise<Refusal | undefined> {
+  const currentRules = (
+    await store.findings.listOpenFindings({ source: account.source, accountId: account.id })
+  ).map((f) => f.rule);
   if (payload.a === "undo" || payload.a === "not_mine" || sameRules(payload.r, currentRules))
     return undefined;
   const { userName } = account;

@@ -1,7 +1,7 @@
-import type { Database } from "better-sqlite3";
 import { isReversible } from "../actions/action-registry.js";
 import { UNDO_WINDOW_MS } from "../actions/undo.js";
-import { type DecisionRecord, getDecision } from "../store/decisions.js";
+import type { DecisionRecord } from "../store/decisions.js";
+import type { Repositories } from "../store/store.js";
 
 export type UndoCheck =
   | { ok: true; undone: DecisionRecord }
@@ -15,14 +15,14 @@ export type UndoCheck =
  * latest decision and is a duplicate. Whether the account is still as that decision left it is
  * checked against the source itself, after the re-read.
  */
-export function checkUndo(
-  db: Database,
+export async function checkUndo(
+  store: Pick<Repositories, "decisions">,
   account: { source: string; id: string },
   decisionId: number | undefined,
   head: DecisionRecord | undefined,
   now: Date,
-): UndoCheck {
-  const undone = decisionId === undefined ? undefined : getDecision(db, decisionId);
+): Promise<UndoCheck> {
+  const undone = decisionId === undefined ? undefined : await store.decisions.getDecision(decisionId);
   if (!undone || undone.accountId !== account.id || undone.source !== account.source) {
     return { ok: false, problem: "There is no such decision to undo." };
   }

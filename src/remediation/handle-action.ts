@@ -1,14 +1,9 @@
-import type { Database } from "better-sqlite3";
 import { intentOf } from "../actions/action-registry.js";
 import type { WardenMode } from "../config/load-config.js";
 import type { Logger } from "../logger.js";
 import type { ConnectorRegistry } from "../sources/connector-registry.js";
 import type { AccountIntent, AccountValues } from "../sources/source-connector.js";
-import { findAccount } from "../store/accounts.js";
-import { appendAudit } from "../store/audit-log.js";
-import { checkDatabaseWritable } from "../store/check-writable.js";
-import { claimDecision } from "../store/decisions.js";
-import { listOpenFindings } from "../store/findings.js";
+import type { Repositories, Store } from "../store/store.js";
 import { formatTime } from "../views/format-text.js";
 import { intentOfAction, undoIntent } from "./account-change.js";
 import type { ActionRequest, ActionResult, Refusal } from "./action-request.js";
@@ -24,7 +19,7 @@ import { verifyOrigin } from "./verify-origin.js";
 export type { ActionRequest, ActionResult, Actor } from "./action-request.js";
 
 export interface ActionHandlerDeps {
-  db: Database;
+  store: Store;
   /** The configured sources' connectors: an action is applied through its account's source. */
   connectors: ConnectorRegistry;
   now: () => Date;
@@ -34,16 +29,17 @@ export interface ActionHandlerDeps {
   logger: Logger;
   /**
    * Why the database cannot record a decision right now (file deleted, read-only), if it cannot:
-   * a click is then refused before anything is written to the source. Default: checkDatabaseWritable.
+   * a click is then refused before anything is written to the source. Default: the store's
+   * `health.checkDatabaseWritable`.
    */
-  databaseProblem?: () => string | undefined;
+  databaseProblem?: () => Promise<string | undefined>;
 }
 
 const DAY = 86_400_000;
 
 /** The file is still the one opened, and takes writes (a deleted file's handle would lose them). */
-const defaultDatabaseProblem = (db: Database) => () => {
-  const check = checkDatabaseWritable(db);
+const defaultDatabaseProblem = (store: Pick<Repositories, "health">) => async () => {
+  const check = await store.health.checkDatabaseWritable();
   return check.ok ? undefined : check.reason;
 };
 
@@ -60,11 +56,16 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * transaction). Every attempt, refused ones too, is audited.
  */
 export function createActionHandler(deps: ActionHandlerDeps) {
-  const { db, logger } = deps;
+  const { store, logger } = deps;
   const policy = accessPolicy(deps.admins);
 
-  const audit = (event: string, request: ActionRequest, detail: Record<string, unknown>) =>
-    appendAudit(db, {
+  const audit = (
+    tx: Pick<Repositories, "audit">,
+    event: string,
+    request: ActionRequest,
+    detail: Record<string, unknown>,
+  ) =>
+    tx.audit.appendAudit({
       at: deps.now(),
       event,
       actor: `${request.actor.platform}:${request.actor.id}${request.actor.email ? ` <${request.actor.email}>` : ""}`,
@@ -73,49 +74,55 @@ export function createActionHandler(deps: ActionHandlerDeps) {
     });
 
   /** Audits a refusal that happens before anything is claimed; a broken database does not hide the answer. */
-  const auditRefusal = (event: string, request: ActionRequest, detail: Record<string, unknown>) => {
+  const auditRefusal = async (event: string, request: ActionRequest, detail: Record<string, unknown>) => {
     try {
-      audit(event, request, detail);
+      await audit(store, event, request, detail);
     } catch (error) {
       logger.error({ err: error, event }, "could not write the audit entry");
     }
   };
 
   /** The refusal's answer, after its audit entry (if it leaves one). */
-  const refuse = (request: ActionRequest, refusal: Refusal): ActionResult => {
-    if (refusal.event !== undefined) auditRefusal(refusal.event, request, refusal.detail ?? {});
+  const refuse = async (request: ActionRequest, refusal: Refusal): Promise<ActionResult> => {
+    if (refusal.event !== undefined) await auditRefusal(refusal.event, request, refusal.detail ?? {});
     return refusal.result;
   };
 
   return async function handleAction(request: ActionRequest): Promise<ActionResult> {
     const { payload, actor } = request;
-    const stored = findAccount(db, payload.s, payload.id);
+    const stored = await store.accounts.findAccount(payload.s, payload.id);
     if (!stored) {
-      auditRefusal("decision.invalid", request, { reason: "unknown account" });
+      await auditRefusal("decision.invalid", request, { reason: "unknown account" });
       return { status: "invalid", notice: "warden does not know this account any more." };
     }
     const { identity } = stored;
     const userName = identity.userName;
 
-    const authorization = await authorizeAction(db, policy, actor, identity);
+    const authorization = await authorizeAction(store, policy, actor, identity);
     if (!authorization.ok) return refuse(request, authorization.refusal);
     const email = authorization.actorEmail;
 
-    const origin = verifyOrigin(db, actor.platform, payload, request.origin);
-    if (!origin.ok && origin.supersededAt) {
-      // A stale button from a message a newer one replaced: the newer one is where to act.
-      auditRefusal("decision.stale", request, { reason: origin.reason, messageId: payload.m ?? null });
+    const origin = await verifyOrigin(store, actor.platform, payload, request.origin);
+    if (!origin.ok && (origin.supersededAt || origin.expired)) {
+      // A stale button from a message a newer one replaced (the newer one is where to act), or from
+      // one so old that retention removed it: answered with the account's current state.
+      await auditRefusal("decision.stale", request, { reason: origin.reason, messageId: payload.m ?? null });
       return {
         status: "stale",
         userName,
-        currentRules: listOpenFindings(db, { source: identity.source, accountId: identity.id }).map(
-          (f) => f.rule,
-        ),
-        notice: `This message was replaced by warden's message of ${formatTime(origin.supersededAt)}: use that one. Nothing was changed; here is ${userName}'s current state.`,
+        currentRules: (
+          await store.findings.listOpenFindings({ source: identity.source, accountId: identity.id })
+        ).map((f) => f.rule),
+        notice: origin.supersededAt
+          ? `This message was replaced by warden's message of ${formatTime(origin.supersededAt)}: use that one. Nothing was changed; here is ${userName}'s current state.`
+          : `This message is older than warden keeps messages (WARDEN_RETENTION_DAYS), so its buttons no longer work. Nothing was changed; here is ${userName}'s current state.`,
       };
     }
     if (!origin.ok) {
-      auditRefusal("decision.invalid", request, { reason: origin.reason, messageId: payload.m ?? null });
+      await auditRefusal("decision.invalid", request, {
+        reason: origin.reason,
+        messageId: payload.m ?? null,
+      });
       return {
         status: "invalid",
         userName,
@@ -127,10 +134,10 @@ export function createActionHandler(deps: ActionHandlerDeps) {
     if (!keep.ok) return refuse(request, keep.refusal);
     const { keepDays } = keep;
 
-    const stale = checkStale(db, identity, payload);
+    const stale = await checkStale(store, identity, payload);
     if (stale) return refuse(request, stale);
 
-    const repeat = checkRepeat(db, identity, payload, origin.sentAt, deps.now);
+    const repeat = await checkRepeat(store, identity, payload, origin.sentAt, deps.now);
     if (!repeat.ok) {
       return refuse(
         request,
@@ -139,23 +146,23 @@ export function createActionHandler(deps: ActionHandlerDeps) {
     }
     const { undone } = repeat;
 
-    const unavailable = (problem: string): ActionResult => {
+    const unavailable = async (problem: string): Promise<ActionResult> => {
       logger.error({ problem, account: identity.id, action: payload.a }, "cannot record a decision");
-      auditRefusal("decision.unavailable", request, { reason: problem });
+      await auditRefusal("decision.unavailable", request, { reason: problem });
       return {
         status: "unavailable",
         userName,
         notice: `warden cannot record decisions right now (${problem}), so nothing was changed in ${identity.source}. Please try again later.`,
       };
     };
-    const problem = (deps.databaseProblem ?? defaultDatabaseProblem(db))();
+    const problem = await (deps.databaseProblem ?? defaultDatabaseProblem(store))();
     if (problem) return unavailable(problem);
     // An action with no source intent (Keep, Not mine) changes only warden's records; the others
     // are written through the source (the action registry says which).
     const writes = intentOf(payload.a) !== undefined;
     const connector = writes ? deps.connectors.find(identity.source) : undefined;
     if (writes && !connector) {
-      auditRefusal("decision.unavailable", request, { reason: "source not configured" });
+      await auditRefusal("decision.unavailable", request, { reason: "source not configured" });
       return {
         status: "unavailable",
         userName,
@@ -174,9 +181,9 @@ export function createActionHandler(deps: ActionHandlerDeps) {
       intent = intentOfAction(payload.a);
     }
 
-    let claim: ReturnType<typeof claimDecision>;
+    let claim: Awaited<ReturnType<Store["decisions"]["claimDecision"]>>;
     try {
-      claim = claimDecision(db, {
+      claim = await store.decisions.claimDecision({
         source: identity.source,
         accountId: identity.id,
         action: payload.a,
@@ -196,7 +203,7 @@ export function createActionHandler(deps: ActionHandlerDeps) {
     if (claim.busy) return refuse(request, duplicateRefusal(claim.busy, userName));
 
     return applyDecision({
-      db,
+      store,
       change: connector && intent ? { connector, intent, requires } : undefined,
       now: deps.now,
       mode: deps.mode,

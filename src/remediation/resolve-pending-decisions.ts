@@ -1,20 +1,12 @@
-import type { Database } from "better-sqlite3";
 import { intentOf } from "../actions/action-registry.js";
 import type { Logger } from "../logger.js";
+import { enqueueMessageUpdate } from "../notify/enqueue-message-update.js";
 import { recordDecisionInMessage } from "../notify/record-decision-in-message.js";
 import type { ConnectorRegistry } from "../sources/connector-registry.js";
 import type { AccountValues, SourceConnector } from "../sources/source-connector.js";
-import { appendAudit } from "../store/audit-log.js";
-import {
-  completeDecision,
-  type DecisionRecord,
-  getDecision,
-  listPendingDecisions,
-  type PendingDecision,
-} from "../store/decisions.js";
-import { enqueue, getOutboxItem, markAccountAnswered } from "../store/outbox.js";
+import type { DecisionRecord, PendingDecision } from "../store/decisions.js";
 import { isClaimLive } from "../store/process-liveness.js";
-import { writeTransaction } from "../store/write-transaction.js";
+import type { Repositories, StoreTx } from "../store/store.js";
 import { intentOfAction, satisfies, undoIntent } from "./account-change.js";
 import type { ChangeOutcome } from "./apply-account-change.js";
 
@@ -22,7 +14,8 @@ import type { ChangeOutcome } from "./apply-account-change.js";
 const CLAIM_MAX_AGE_MS = 10 * 60_000;
 
 export interface ResolveDeps {
-  db: Database;
+  /** Where decisions are read and settled: each one in its own short transaction. */
+  store: StoreTx;
   /** The source of each decision's account is re-read through its connector. */
   connectors: ConnectorRegistry;
   now: () => Date;
@@ -39,9 +32,9 @@ export interface ResolveDeps {
  * so without `before` nothing reached the source; with it, the account shows whether it did.
  */
 export async function resolvePendingDecisions(deps: ResolveDeps): Promise<DecisionRecord[]> {
-  const { db, logger } = deps;
+  const { store, logger } = deps;
   const resolved: DecisionRecord[] = [];
-  for (const pending of listPendingDecisions(db)) {
+  for (const pending of await store.decisions.listPendingDecisions()) {
     const claim = { pid: pending.claimedPid, host: pending.claimedHost, since: pending.decidedAt };
     // No click takes minutes (every request has a timeout): an old claim is dead even if its pid
     // now belongs to another process.
@@ -57,13 +50,15 @@ export async function resolvePendingDecisions(deps: ResolveDeps): Promise<Decisi
       );
       continue;
     }
-    const decision = writeTransaction(db, () => {
+    const decision = await store.transaction(async (tx) => {
       // Another settler got here first while the account was being read (the start's and a
       // catch-up notify run's in one process, or two processes starting at once): settled once.
-      if (getDecision(db, pending.id)?.outcome !== "pending") return undefined;
-      const done = completeDecision(db, pending.id, outcome);
-      if (outcome.outcome !== "failed") markAccountAnswered(db, done.source, done.accountId, deps.now());
-      appendAudit(db, {
+      if ((await tx.decisions.getDecision(pending.id))?.outcome !== "pending") return undefined;
+      const done = await tx.decisions.completeDecision(pending.id, outcome);
+      if (outcome.outcome !== "failed") {
+        await tx.outbox.markAccountAnswered(done.source, done.accountId, deps.now());
+      }
+      await tx.audit.appendAudit({
         at: deps.now(),
         event: "decision.recovered",
         actor: "warden",
@@ -77,17 +72,9 @@ export async function resolvePendingDecisions(deps: ResolveDeps): Promise<Decisi
         },
       });
       if (done.messageId !== undefined) {
-        const item = getOutboxItem(db, done.messageId);
-        if (item && recordDecisionInMessage(db, item.platform, done.messageId, done)) {
-          // enqueueMessageUpdate, written out while this transaction is synchronous (it is async now).
-          const at = deps.now();
-          enqueue(db, {
-            platform: item.platform,
-            recipient: item.recipient,
-            dedupeKey: `${item.platform}:update:${done.messageId}:${at.toISOString()}`,
-            message: { kind: "message_update", view: { outboxId: done.messageId } },
-            now: at,
-          });
+        const platform = (await tx.outbox.getOutboxItem(done.messageId))?.platform;
+        if (platform && (await recordDecisionInMessage(tx, platform, done.messageId, done))) {
+          await enqueueMessageUpdate(tx, done.messageId, deps.now());
         }
       }
       return done;
@@ -116,7 +103,7 @@ async function settle(deps: ResolveDeps, pending: PendingDecision): Promise<Chan
   }
   // An unconfigured source throws here: the decision stays pending until it can be read.
   const connector = deps.connectors.get(source);
-  const change = changeOf(deps.db, connector, pending);
+  const change = await changeOf(deps.store, connector, pending);
   if (!change) return { outcome: "failed", error: "interrupted; the decision it undoes is unknown" };
   if (satisfies(pending.before, change)) return { outcome: "already", after: pending.before };
   if (pending.mode === "dry-run") return { outcome: "dry_run", after: { ...pending.before, ...change } };
@@ -132,15 +119,17 @@ async function settle(deps: ResolveDeps, pending: PendingDecision): Promise<Chan
       };
 }
 
-function changeOf(
-  db: Database,
+async function changeOf(
+  store: Pick<Repositories, "decisions">,
   connector: SourceConnector,
   pending: PendingDecision,
-): AccountValues | undefined {
+): Promise<AccountValues | undefined> {
   const intent = intentOfAction(pending.action);
   if (intent) return connector.intendedValues(intent);
   const undone =
-    pending.undoesDecisionId === undefined ? undefined : getDecision(db, pending.undoesDecisionId);
+    pending.undoesDecisionId === undefined
+      ? undefined
+      : await store.decisions.getDecision(pending.undoesDecisionId);
   const undo = undone && undoIntent(connector, undone);
   return undo && connector.intendedValues(undo.intent);
 }

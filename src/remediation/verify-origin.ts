@@ -1,5 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { findMessageShowing, getOutboxItem } from "../store/outbox.js";
+import type { Repositories } from "../store/store.js";
 import type { ActionPayload } from "../views/action-payload.js";
 
 /** Where a click came from, as the platform reported it (signed by Slack, authenticated by Bot Framework). */
@@ -12,7 +11,14 @@ export interface ClickOrigin {
 
 export type OriginCheck =
   | { ok: true; messageId: number | undefined; sentAt: Date | undefined }
-  | { ok: false; reason: string; supersededAt?: Date | undefined };
+  | {
+      ok: false;
+      reason: string;
+      /** When the message was replaced by a newer one, whose buttons are the live ones. */
+      supersededAt?: Date | undefined;
+      /** The message was removed by retention (WARDEN_RETENTION_DAYS): it was real, just too old. */
+      expired?: boolean;
+    };
 
 /**
  * A button's payload names the owner message it belongs to (`m`), but payloads and card data are
@@ -22,14 +28,17 @@ export type OriginCheck =
  * A message a newer one superseded has no live buttons: a click from a client still showing them
  * is refused (`supersededAt` set), except an Undo of a decision the newer message does not show.
  */
-export function verifyOrigin(
-  db: Database,
+export async function verifyOrigin(
+  store: Pick<Repositories, "outbox">,
   platform: string,
   payload: Pick<ActionPayload, "a" | "m" | "s" | "id">,
   origin: ClickOrigin | undefined,
-): OriginCheck {
+): Promise<OriginCheck> {
   if (payload.m === undefined) return { ok: true, messageId: undefined, sentAt: undefined };
-  const message = findMessageShowing(db, payload.m, payload.s, payload.id);
+  const message = await store.outbox.findMessageShowing(payload.m, payload.s, payload.id);
+  if (!message && (await store.outbox.prunedMessage(payload.m))) {
+    return { ok: false, reason: "the button belongs to a message retention removed", expired: true };
+  }
   if (!message || message.platform !== platform) {
     return { ok: false, reason: "the button names a message that never showed this account" };
   }
@@ -37,7 +46,7 @@ export function verifyOrigin(
   if (!origin || !sent || !sameLocation(sent, origin)) {
     return { ok: false, reason: "the button does not belong to the message it was clicked in" };
   }
-  const superseded = supersededBy(db, payload.m);
+  const superseded = await supersededBy(store, payload.m);
   if (superseded && !(payload.a === "undo" && !superseded.lists(payload))) {
     return {
       ok: false,
@@ -49,12 +58,12 @@ export function verifyOrigin(
 }
 
 /** The newer message that superseded owner message `outboxId`, if one did. */
-function supersededBy(db: Database, outboxId: number) {
-  const message = getOutboxItem(db, outboxId)?.message;
+async function supersededBy(store: Pick<Repositories, "outbox">, outboxId: number) {
+  const message = (await store.outbox.getOutboxItem(outboxId))?.message;
   if (message?.kind !== "owner_message") return undefined;
   const newer = message.view.supersededBy;
   if (!newer) return undefined;
-  const listed = getOutboxItem(db, newer.outboxId)?.message;
+  const listed = (await store.outbox.getOutboxItem(newer.outboxId))?.message;
   const accounts = listed?.kind === "owner_message" ? listed.view.accounts : [];
   return {
     sentAt: new Date(newer.sentAt),

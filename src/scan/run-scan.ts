@@ -1,3 +1,4 @@
+import { DEFAULT_RETENTION_DAYS } from "../config/load-config.js";
 import { isDisabled, judgeIdentity } from "../core/assess-identity.js";
 import { computeScore, type Score } from "../core/compute-score.js";
 import type { Finding, Inventory, RuleName } from "../core/model.js";
@@ -7,6 +8,7 @@ import { redactUrlsIn } from "../redact-url.js";
 import type { CollectProgress, SourceConnector } from "../sources/source-connector.js";
 import type { SaveSummary } from "../store/save-scan-result.js";
 import type { Store } from "../store/store.js";
+import { type PruneSummary, pruneExpired } from "./prune-expired.js";
 
 export interface RunScanDeps {
   store: Store;
@@ -15,6 +17,8 @@ export interface RunScanDeps {
   now: () => Date;
   logger: Logger;
   dormantDays: number;
+  /** WARDEN_RETENTION_DAYS: what is older is pruned after the scan (default 400). */
+  retentionDays?: number;
   onProgress?: (progress: CollectProgress) => void;
 }
 
@@ -25,7 +29,9 @@ export interface ScanOutcome {
   score: Score;
   changes: SaveSummary;
   /** Where the time went, in milliseconds (logged, and printed by the benchmark). */
-  timings: { collectMs: number; assessMs: number; storeMs: number; checkpointMs: number };
+  timings: { collectMs: number; assessMs: number; storeMs: number; checkpointMs: number; pruneMs: number };
+  /** What retention removed after the scan; undefined when pruning failed (logged; the scan stands). */
+  pruned: PruneSummary | undefined;
 }
 
 /**
@@ -92,11 +98,14 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
     });
     const t3 = performance.now();
     await store.scans.checkpointDatabase();
+    const t4 = performance.now();
+    const pruned = await prune(deps, log);
     const timings = {
       collectMs: Math.round(t1 - t0),
       assessMs: Math.round(t2 - t1),
       storeMs: Math.round(t3 - t2),
-      checkpointMs: Math.round(performance.now() - t3),
+      checkpointMs: Math.round(t4 - t3),
+      pruneMs: Math.round(performance.now() - t4),
     };
     log.info(
       {
@@ -108,7 +117,7 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
       },
       "scan succeeded",
     );
-    return { scanId, inventory, findings, score, changes, timings };
+    return { scanId, inventory, findings, score, changes, timings, pruned };
   } catch (error) {
     // Recorded, shown by /readyz and the digest, and audited: never with a URL's credentials.
     const reason = redactUrlsIn(error instanceof Error ? error.message : String(error));
@@ -116,6 +125,23 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
     await store.scans.recordScanFailure({ scanId, source: connector.name, at: finishedAt, reason });
     log.error({ err: error }, "scan failed");
     throw error;
+  }
+}
+
+/**
+ * Retention after a stored scan. A failure here (a full disk, a locked database) does not undo the
+ * scan, which is committed: it is logged, and what is left is pruned after the next scan.
+ */
+async function prune(deps: RunScanDeps, log: Logger): Promise<PruneSummary | undefined> {
+  try {
+    return await pruneExpired(deps.store, {
+      now: deps.now(),
+      retentionDays: deps.retentionDays ?? DEFAULT_RETENTION_DAYS,
+      logger: log,
+    });
+  } catch (error) {
+    log.warn({ err: error }, "retention could not prune old data; it is tried again after the next scan");
+    return undefined;
   }
 }
 

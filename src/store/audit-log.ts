@@ -24,9 +24,11 @@ export interface AuditRow {
   hash: string;
 }
 
-const GENESIS = "0".repeat(64);
+/** The previous hash of the first entry ever written. */
+export const GENESIS = "0".repeat(64);
 
-function hashOf(
+/** An entry's hash: SHA-256 of its fields and the previous entry's hash (an archive is checked with it too). */
+export function hashOf(
   prevHash: string,
   row: Pick<AuditRow, "at" | "event" | "actor" | "subject" | "detail">,
 ): string {
@@ -47,9 +49,11 @@ export function appendAudit(db: Database, entry: AuditEntry): number {
 }
 
 function appendUnderLock(db: Database, entry: AuditEntry): number {
-  const prev = db.prepare("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").get() as
-    | { hash: string }
-    | undefined;
+  // With every entry archived (warden audit --archive), the chain goes on from the last checkpoint.
+  const prev = (db.prepare("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").get() ??
+    db
+      .prepare("SELECT through_hash AS hash FROM audit_checkpoints ORDER BY through_id DESC LIMIT 1")
+      .get()) as { hash: string } | undefined;
   const row = {
     at: entry.at.toISOString(),
     event: entry.event,
@@ -66,20 +70,35 @@ function appendUnderLock(db: Database, entry: AuditEntry): number {
   return Number(result.lastInsertRowid);
 }
 
-/** Walks the chain; returns the id of the first entry that does not match, or undefined if intact. */
+/**
+ * Walks the chain; returns the id of the first entry that does not match, or undefined if intact.
+ * Entries warden audit --archive moved to a file are replaced by a checkpoint (their last id and
+ * hash): the chain may go on from a checkpoint, where an entry follows the checkpoint's last entry
+ * and the entries in between are the archived ones. Any other gap, edit or reordering breaks it.
+ */
 export function verifyAuditChain(
   db: Database,
 ): { ok: true; entries: number } | { ok: false; brokenAt: number; entries: number } {
+  const checkpoints = db
+    .prepare("SELECT through_id, through_hash FROM audit_checkpoints ORDER BY through_id")
+    .all() as { through_id: number; through_hash: string }[];
   let prevHash = GENESIS;
+  let lastId = 0;
   let entries = 0;
   for (const row of db
     .prepare("SELECT * FROM audit_log ORDER BY id")
     .iterate() as IterableIterator<AuditRow>) {
     entries += 1;
-    if (row.prev_hash !== prevHash || row.hash !== hashOf(prevHash, row)) {
+    const resumes =
+      row.prev_hash !== prevHash &&
+      checkpoints.some(
+        (c) => c.through_id >= lastId && c.through_id < row.id && c.through_hash === row.prev_hash,
+      );
+    if ((row.prev_hash !== prevHash && !resumes) || row.hash !== hashOf(row.prev_hash, row)) {
       return { ok: false, brokenAt: row.id, entries };
     }
     prevHash = row.hash;
+    lastId = row.id;
   }
   return { ok: true, entries };
 }

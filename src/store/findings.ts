@@ -51,6 +51,16 @@ export function listOpenFindings(
   db: Database,
   filter: { source?: string; accountId?: string } = {},
 ): StoredFinding[] {
+  if (filter.source !== undefined && filter.accountId !== undefined) {
+    // One account's (a message, a follow-up, a lookup): on findings_by_account. The OR form below
+    // cannot use that index and reads every open finding, per account shown.
+    const rows = db
+      .prepare(
+        "SELECT * FROM findings WHERE source = ? AND account_id = ? AND resolved_at IS NULL ORDER BY id",
+      )
+      .all(filter.source, filter.accountId) as FindingRow[];
+    return rows.map(toFinding);
+  }
   const rows = db
     .prepare(
       `SELECT * FROM findings WHERE resolved_at IS NULL

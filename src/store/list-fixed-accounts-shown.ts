@@ -1,4 +1,6 @@
 import type { Database } from "better-sqlite3";
+import { stopAnsweredFollowUps } from "./follow-ups.js";
+import { writeTransaction } from "./write-transaction.js";
 
 /** An account a live owner message asks about that has no open finding left. */
 export interface FixedAccountShown {
@@ -24,9 +26,15 @@ export function listFixedAccountsShown(db: Database, platform: string): FixedAcc
   return rows.map((row) => ({ outboxId: row.outbox_id, source: row.source, accountId: row.account_id }));
 }
 
-/** Marks what one message showed of an account answered (no reminder for it). */
+/**
+ * Marks what one message showed of an account answered (no reminder for it); a message left with
+ * no unanswered account is not chased any more.
+ */
 export function markShownAccountAnswered(db: Database, shown: FixedAccountShown, at: Date): void {
-  db.prepare(
-    "UPDATE message_accounts SET answered_at = ? WHERE outbox_id = ? AND source = ? AND account_id = ?",
-  ).run(at.toISOString(), shown.outboxId, shown.source, shown.accountId);
+  writeTransaction(db, () => {
+    db.prepare(
+      "UPDATE message_accounts SET answered_at = ? WHERE outbox_id = ? AND source = ? AND account_id = ?",
+    ).run(at.toISOString(), shown.outboxId, shown.source, shown.accountId);
+    stopAnsweredFollowUps(db, shown.source, shown.accountId);
+  });
 }

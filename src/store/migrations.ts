@@ -319,6 +319,43 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 11,
+    name: "bounded storage: retention prunes on indexes; audit log archives with checkpoints",
+    sql: `
+      -- Retention (src/store/prune-*.ts) deletes old scans: SQLite checks each deleted parent row
+      -- against every child key, and without an index each check reads the whole child table
+      -- (https://www.sqlite.org/foreignkeys.html#fk_indexes). Findings refer to scans three ways.
+      CREATE INDEX IF NOT EXISTS findings_by_first_scan ON findings (first_scan_id);
+      CREATE INDEX IF NOT EXISTS findings_by_last_scan ON findings (last_scan_id);
+      CREATE INDEX IF NOT EXISTS findings_by_resolved_scan ON findings (resolved_scan_id);
+      -- Sent messages older than the retention are found by when they were sent.
+      CREATE INDEX IF NOT EXISTS outbox_by_sent ON outbox (status, sent_at);
+
+      -- warden audit --archive writes the oldest entries to a file and then removes them here. A
+      -- checkpoint records the last archived entry (its id and hash), so the chain stays verifiable
+      -- from the first entry still stored, and the file can be checked against it (its SHA-256).
+      CREATE TABLE IF NOT EXISTS audit_checkpoints (
+        id INTEGER PRIMARY KEY,
+        through_id INTEGER NOT NULL UNIQUE,
+        through_hash TEXT NOT NULL,
+        first_id INTEGER NOT NULL,
+        entries INTEGER NOT NULL,
+        archive_file TEXT NOT NULL,
+        archive_sha256 TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+        BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
+      CREATE TRIGGER IF NOT EXISTS audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+        BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
+      -- Still append-only, except for entries a checkpoint covers (already written to an archive).
+      DROP TRIGGER IF EXISTS audit_log_no_delete;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        WHEN OLD.id > coalesce((SELECT max(through_id) FROM audit_checkpoints), 0)
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: only entries archived by warden audit --archive may be removed'); END;
+    `,
+  },
+  {
     version: 12,
     name: "chat users: the DM channel of a Slack user, so later runs post without opening it again",
     sql: `
@@ -333,6 +370,35 @@ export const MIGRATIONS: readonly Migration[] = [
         opened_at TEXT NOT NULL,
         PRIMARY KEY (platform, user_id)
       );
+    `,
+  },
+  {
+    version: 13,
+    name: "follow-ups: a schedule per sent owner message, so the daily pass reads only what is due",
+    sql: `
+      -- The daily follow-up pass read every sent owner message with an unanswered account; it now
+      -- reads only the rows here that are due. A row exists while a message may still be chased:
+      -- written when an owner message is marked sent, moved on when its reminder is queued, deleted
+      -- when it is superseded, answered (or fixed) in full, or escalated. 'stage' is what comes next.
+      -- IF NOT EXISTS / OR IGNORE: harmless when replayed on a database rewound to an older version.
+      CREATE TABLE IF NOT EXISTS follow_ups (
+        outbox_id INTEGER PRIMARY KEY REFERENCES outbox (id) ON DELETE CASCADE,
+        stage TEXT NOT NULL CHECK (stage IN ('reminder', 'escalation')),
+        due_at TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS follow_ups_due ON follow_ups (due_at);
+      -- What the outbox already holds: a live sent owner message with an unanswered account is due
+      -- its reminder 3 days after it was sent, or, when the reminder is queued already (its dedupe
+      -- key), its escalation after 7; one escalated already is never chased again.
+      -- https://www.sqlite.org/lang_datefunc.html (the same ISO form as Date.toISOString)
+      INSERT OR IGNORE INTO follow_ups (outbox_id, stage, due_at)
+      SELECT o.id, CASE WHEN r.id IS NULL THEN 'reminder' ELSE 'escalation' END,
+             strftime('%Y-%m-%dT%H:%M:%fZ', o.sent_at, CASE WHEN r.id IS NULL THEN '+3 days' ELSE '+7 days' END)
+        FROM outbox o LEFT JOIN outbox r ON r.dedupe_key = o.platform || ':reminder:' || o.id
+       WHERE o.kind = 'owner_message' AND o.status = 'sent' AND o.sent_at IS NOT NULL
+         AND json_valid(o.payload) AND json_extract(o.payload, '$.supersededBy') IS NULL
+         AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.dedupe_key = o.platform || ':escalation:' || o.id)
+         AND EXISTS (SELECT 1 FROM message_accounts m WHERE m.outbox_id = o.id AND m.answered_at IS NULL);
     `,
   },
 ];

@@ -4,20 +4,28 @@ import BetterSqlite3, { type Database } from "better-sqlite3";
 import { StoreError } from "../errors.js";
 import { rememberDatabaseFile } from "./check-writable.js";
 import { migrate } from "./migrate.js";
+import { convertToIncrementalVacuum, setIncrementalVacuumIfEmpty } from "./vacuum.js";
 
 /**
  * Opens (creating if needed) the SQLite database and migrates it. WAL lets readers (the HTTP
  * server's lookups) run while a scan writes; a busy timeout rides out a concurrent CLI command.
  */
 export function openDatabase(path: string): Database {
-  return openAndMigrate(path).db;
+  return openAndMigrate(path, { convertVacuum: false }).db;
 }
 
 /**
  * openDatabase, also saying which schema versions the migration went from and to (`warden migrate`).
  * Every failure is a StoreError with one sentence naming WARDEN_DB and the path.
+ *
+ * A new database is created with incremental vacuum (src/store/vacuum.ts). An older one is switched
+ * to it here, by a VACUUM after the migrations, unless `convertVacuum` is false: `warden migrate`
+ * converts, every other command (openDatabase) leaves the rewrite to it.
  */
-export function openAndMigrate(path: string): { db: Database; migrated: { from: number; to: number } } {
+export function openAndMigrate(
+  path: string,
+  options: { convertVacuum?: boolean } = {},
+): { db: Database; migrated: { from: number; to: number }; convertedVacuum: boolean } {
   const fail = (what: string, error: unknown) =>
     new StoreError("E_STORE_OPEN", `cannot use the database ${path} (WARDEN_DB): ${what}`, {
       cause: error,
@@ -37,14 +45,18 @@ export function openAndMigrate(path: string): { db: Database; migrated: { from: 
     throw fail(`it cannot be opened (${permissionProblem(path) ?? messageOf(error)})`, error);
   }
   try {
+    // Before anything creates a table (the journal mode does not): https://www.sqlite.org/pragma.html#pragma_auto_vacuum
+    setIncrementalVacuumIfEmpty(db);
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
     const migrated = migrate(db);
+    const convertedVacuum =
+      options.convertVacuum !== false && path !== ":memory:" && convertToIncrementalVacuum(db);
     // The file opened now: checkDatabaseWritable notices when WARDEN_DB later names another one.
     rememberDatabaseFile(db, path);
-    return { db, migrated };
+    return { db, migrated, convertedVacuum };
   } catch (error) {
     db.close();
     // A database from a newer warden says so itself.

@@ -8,6 +8,7 @@ import {
   type OutboxMessage,
   type OutboxMessageOf,
 } from "../notify/outbox-message.js";
+import { scheduleFollowUps, stopAnsweredFollowUps } from "./follow-ups.js";
 import { writeTransaction } from "./write-transaction.js";
 
 export type { OutboxKind } from "../notify/outbox-message.js";
@@ -193,13 +194,30 @@ export function getOutboxItem(db: Database, id: number): StoredOutboxItem | unde
   return row ? toItem(row) : undefined;
 }
 
-/** Moves an item between states; `from` guards against two senders taking the same item. */
+/**
+ * Moves an item between states; `from` guards against two senders taking the same item. An owner
+ * message marked sent gets its follow-up schedule (src/store/follow-ups.ts) in the same transaction.
+ */
 export function setOutboxStatus(
   db: Database,
   id: number,
   from: OutboxStatus,
   to: OutboxStatus,
   extra: { error?: string; sentAt?: Date; ref?: MessageRef } = {},
+): boolean {
+  return writeTransaction(db, () => {
+    const moved = setStatus(db, id, from, to, extra);
+    if (moved && to === "sent") scheduleFollowUps(db, id);
+    return moved;
+  });
+}
+
+function setStatus(
+  db: Database,
+  id: number,
+  from: OutboxStatus,
+  to: OutboxStatus,
+  extra: { error?: string; sentAt?: Date; ref?: MessageRef },
 ): boolean {
   return (
     db
@@ -414,11 +432,17 @@ export function setOutboxMessage(db: Database, id: number, message: OutboxMessag
   );
 }
 
-/** The owner's answer ends reminders: every message that showed the account counts as answered. */
+/**
+ * The owner's answer ends reminders: every message that showed the account counts as answered, and
+ * one left with no unanswered account is not chased any more.
+ */
 export function markAccountAnswered(db: Database, source: string, accountId: string, at: Date): void {
-  db.prepare(
-    "UPDATE message_accounts SET answered_at = ? WHERE source = ? AND account_id = ? AND answered_at IS NULL",
-  ).run(at.toISOString(), source, accountId);
+  writeTransaction(db, () => {
+    db.prepare(
+      "UPDATE message_accounts SET answered_at = ? WHERE source = ? AND account_id = ? AND answered_at IS NULL",
+    ).run(at.toISOString(), source, accountId);
+    stopAnsweredFollowUps(db, source, accountId);
+  });
 }
 
 /** A sent owner message with accounts nobody has answered for yet (and whose findings are still open). */

@@ -6,6 +6,14 @@ import {
   matchAccount,
   resolveAccount,
 } from "./accounts.js";
+import {
+  auditHead,
+  listAuditCheckpoints,
+  planAuditArchive,
+  readAuditEntries,
+  recordAuditCheckpoint,
+  removeArchivedAudit,
+} from "./audit-archive.js";
 import { readAuditExportRows } from "./audit-export-rows.js";
 import { appendAudit, verifyAuditChain } from "./audit-log.js";
 import {
@@ -39,6 +47,7 @@ import {
 } from "./decisions.js";
 import { lastDigestAt, recordDigest } from "./digests.js";
 import { acceptFindings, listAccountFindings, listFindingChanges, listOpenFindings } from "./findings.js";
+import { listDueFollowUps, listFollowUpAccounts, scheduleEscalation, stopFollowUps } from "./follow-ups.js";
 import { hasDeliveredTo } from "./has-delivered-to.js";
 import { hasMessagedBefore } from "./has-messaged.js";
 import { hasPendingOwnerMessage } from "./has-pending-owner-message.js";
@@ -65,12 +74,17 @@ import {
   setOutboxStatus,
 } from "./outbox.js";
 import {
+  getOwnerAssignment,
   getOwnerOverride,
   listOwnerAssignments,
   listOwnerOverrides,
   setOwnerOverride,
 } from "./owner-overrides.js";
 import { postponeOutboxItem } from "./postpone-outbox-item.js";
+import { pruneAccounts } from "./prune-accounts.js";
+import { pruneFindings } from "./prune-findings.js";
+import { prunedMessage, pruneMessages } from "./prune-messages.js";
+import { pruneScans } from "./prune-scans.js";
 import { checkpointDatabase, saveScanResult } from "./save-scan-result.js";
 import {
   completeScan,
@@ -87,6 +101,7 @@ import {
 import { getOrCreateSecret } from "./settings.js";
 import { claimSourceInstance } from "./source-instance.js";
 import { suggestAccounts } from "./suggest-accounts.js";
+import { incrementalVacuum, truncateWal } from "./vacuum.js";
 
 /**
  * The SQLite implementation of every repository, as functions of the database: the one table
@@ -103,7 +118,18 @@ export const SQLITE_QUERIES = {
     loadActivityHistory,
     suggestAccounts,
   },
-  audit: { appendAudit, verifyAuditChain, readAuditExportRows, lastEventAt },
+  audit: {
+    appendAudit,
+    verifyAuditChain,
+    readAuditExportRows,
+    lastEventAt,
+    planAuditArchive,
+    readAuditEntries,
+    recordAuditCheckpoint,
+    removeArchivedAudit,
+    listAuditCheckpoints,
+    auditHead,
+  },
   digests: { recordDigest, lastDigestAt },
   chatUsers: {
     getChatUserId,
@@ -144,6 +170,10 @@ export const SQLITE_QUERIES = {
     setOutboxMessage,
     markAccountAnswered,
     listUnansweredMessages,
+    listDueFollowUps,
+    listFollowUpAccounts,
+    scheduleEscalation,
+    stopFollowUps,
     outboxMark,
     countQueuedSince,
     hasMessagedBefore,
@@ -154,8 +184,15 @@ export const SQLITE_QUERIES = {
     listFixedAccountsShown,
     markShownAccountAnswered,
     postponeOutboxItem,
+    prunedMessage,
   },
-  ownerOverrides: { getOwnerOverride, setOwnerOverride, listOwnerOverrides, listOwnerAssignments },
+  ownerOverrides: {
+    getOwnerOverride,
+    getOwnerAssignment,
+    setOwnerOverride,
+    listOwnerOverrides,
+    listOwnerAssignments,
+  },
   scans: {
     claimScan,
     recordScanFailure,
@@ -173,5 +210,6 @@ export const SQLITE_QUERIES = {
     checkpointDatabase,
   },
   settings: { getOrCreateSecret, claimSourceInstance },
+  retention: { pruneMessages, pruneFindings, pruneAccounts, pruneScans, incrementalVacuum, truncateWal },
   health: { checkDatabaseWritable },
 } as const;

@@ -31,10 +31,6 @@ export interface StoreTx extends Repositories {
  * then record in a short transaction (a claim that must survive a crash is its own transaction,
  * committed before the source call).
  */
-// While some callers still use the SQLite connection directly (the port is being adopted area by
-// area), their statements could run inside an open async transaction body and share its fate: so
-// far, atomic writes are single port methods (e.g. scans.claimScan) built on writeTransaction, and
-// `transaction` is used only by tests. Use it freely once no caller outside src/store holds `db`.
 export interface Store extends Repositories {
   /** Where the data lives, for messages (a file path for SQLite). */
   readonly location: string;

@@ -127,6 +127,16 @@ describe("loadConfig", () => {
     }
   });
 
+  it("keeps sent messages, resolved findings and vanished accounts WARDEN_RETENTION_DAYS, 400 by default, 30 to 36500", () => {
+    expect(loadConfig({}).retentionDays).toBe(400);
+    expect(loadConfig({ WARDEN_RETENTION_DAYS: "90" }).retentionDays).toBe(90);
+    for (const bad of ["0", "29", "36501", "1.5", "a year"]) {
+      expect(() => loadConfig({ WARDEN_RETENTION_DAYS: bad }), bad).toThrowError(
+        /WARDEN_RETENTION_DAYS must be a whole number from 30 to 36500/,
+      );
+    }
+  });
+
   it("reports messages undelivered after WARDEN_DELIVERY_GIVE_UP_DAYS, 7 by default, 1 to 365", () => {
     expect(loadConfig({}).deliveryGiveUpDays).toBe(7);
     expect(loadConfig({ WARDEN_DELIVERY_GIVE_UP_DAYS: "2" }).deliveryGiveUpDays).toBe(2);

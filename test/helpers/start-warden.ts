@@ -1,3 +1,4 @@
+import type { Database } from "better-sqlite3";
 /**
  * One place that starts warden the way the integration tests drive it: the simulated ServiceNow
  * instance (demo data unless told otherwise), the fake Slack Web API or the fake Bot Framework
@@ -27,6 +28,7 @@ import {
   type RecordedSlackCall,
   startFakeSlackApi,
 } from "./fake-slack-api.js";
+import { inspectDatabase } from "./inspect-db.js";
 import { blockActionsBody, postSlack, type SlackPostResult, slashCommandBody } from "./sign-slack.js";
 import { postActivity } from "./teams-activities.js";
 import { tempDbPath } from "./temp-db.js";
@@ -85,6 +87,8 @@ export interface StartedWarden extends DemoSource {
   advance(ms: number): void;
   /** One more scan, on warden's clock. */
   scan(): Promise<ScanOutcome>;
+  /** A second connection to warden's database file, to read what it committed (inspectDatabase). */
+  readonly db: Database;
   /** Stops the server and closes the database (before the test ends, e.g. to hand it to a process). */
   close(): Promise<void>;
 }
@@ -229,10 +233,15 @@ async function startCore(
     return server;
   };
   if (options.serve ?? true) await serve();
+  let inspector: Database | undefined;
   return {
     ...source,
     warden,
     env,
+    get db() {
+      inspector ??= inspectDatabase(warden.config.dbPath);
+      return inspector;
+    },
     get server() {
       if (!server) throw new Error("warden is not serving yet: call serve()");
       return server;

@@ -18,6 +18,7 @@ import {
   slackHttpError,
   startFakeSlackApi,
 } from "../helpers/fake-slack-api.js";
+import { inspectDatabase } from "../helpers/inspect-db.js";
 import { cardShownText } from "../helpers/rendered-text.js";
 import {
   cardOf,
@@ -83,7 +84,7 @@ async function slackSetup(
     dormantDays: 100,
   });
   const row = (recipient: string) =>
-    warden.db
+    inspectDatabase(warden.config.dbPath)
       .prepare("SELECT * FROM outbox WHERE kind = 'owner_message' AND recipient = ?")
       .get(recipient) as OutboxRow;
   return {
@@ -341,7 +342,7 @@ async function teamsSetup() {
   const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
   onTestFinished(() => server.close());
   const row = (recipient: string) =>
-    warden.db
+    inspectDatabase(warden.config.dbPath)
       .prepare("SELECT * FROM outbox WHERE kind = 'owner_message' AND recipient = ?")
       .get(recipient) as OutboxRow;
   return {
@@ -452,7 +453,7 @@ describe("which Slack answers are retried and which are refusals", () => {
   ) {
     t.slack.script("chat.postMessage", reply);
     await postDigest(t.warden);
-    return t.warden.db
+    return inspectDatabase(t.warden.config.dbPath)
       .prepare("SELECT status, last_error FROM outbox WHERE kind = 'digest' ORDER BY id DESC LIMIT 1")
       .get() as { status: string; last_error: string | null };
   }
@@ -490,7 +491,7 @@ describe("which Slack answers are retried and which are refusals", () => {
     t.slack.script("users.lookupByEmail", slackError("token_revoked"));
     const result = await notifyOwners(t.warden);
     expect(result).toMatchObject({ sent: 0, failed: 1, rerouted: 0 });
-    const rows = t.warden.db
+    const rows = inspectDatabase(t.warden.config.dbPath)
       .prepare("SELECT status, attempts, not_before FROM outbox ORDER BY id")
       .all() as OutboxRow[];
     expect(rows[0]).toMatchObject({ status: "failed", attempts: 1 });

@@ -5,10 +5,10 @@ import { previewNotify } from "../../src/app/preview-notify.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { silentLogger } from "../../src/logger.js";
 import { runScan } from "../../src/scan/run-scan.js";
-import { saveChatUser } from "../../src/store/chat-users.js";
 import { openDatabase } from "../../src/store/open-database.js";
 import { startDemoSource } from "../helpers/demo-source.js";
 import { startFakeSlackApi } from "../helpers/fake-slack-api.js";
+import { inspectDatabase } from "../helpers/inspect-db.js";
 import { runWarden, type WardenRun } from "../helpers/run-warden.js";
 import { tempDbPath } from "../helpers/temp-db.js";
 
@@ -151,7 +151,7 @@ describe("warden notify --preview", () => {
       dormantDays: 100,
     });
     // Slack answered for Raj once (the chat user cache); nobody else has been looked up yet.
-    saveChatUser(setup.db, "slack", OWNER.email, OWNER.id, new Date());
+    await setup.store.chatUsers.saveChatUser("slack", OWNER.email, OWNER.id, new Date());
     await postDigest(setup); // an outbox row from before, which must stay as it is
     await setup.close();
     const db = openDatabase(env.WARDEN_DB);
@@ -211,7 +211,7 @@ describe("warden notify --preview", () => {
     const sent = await notifyOwners(warden);
     expect(sent.sent).toBeGreaterThan(0);
     // A message a rate limit left in the queue: the next notify sends it, and the preview says so.
-    warden.db
+    inspectDatabase(warden.config.dbPath)
       .prepare(
         `INSERT INTO outbox (platform, kind, recipient, dedupe_key, payload, status, attempts, last_error, created_at)
          VALUES ('slack', 'unowned', 'CADMIN', 'retry-1', '{"accounts":[]}', 'pending', 1, 'rate limited', ?)`,
@@ -221,7 +221,7 @@ describe("warden notify --preview", () => {
 
     const [platform] = (await previewNotify(warden)).platforms;
     // Owners Slack does not know yet: their message waits for a retry, and the preview says so.
-    const waiting = warden.db
+    const waiting = inspectDatabase(warden.config.dbPath)
       .prepare("SELECT recipient FROM outbox WHERE kind = 'owner_message' AND status = 'pending'")
       .pluck()
       .all() as string[];
@@ -238,7 +238,7 @@ describe("warden notify --preview", () => {
     );
     // Every owner whose message went out is up to date: nothing new would be sent to them.
     expect(platform?.upToDate).toBe(
-      warden.db
+      inspectDatabase(warden.config.dbPath)
         .prepare(
           "SELECT count(DISTINCT recipient) FROM outbox WHERE kind = 'owner_message' AND status = 'sent'",
         )

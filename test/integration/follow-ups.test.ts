@@ -62,7 +62,7 @@ describe("reminders, escalation and expired Keeps (injected clock)", () => {
     );
     const keep = decodeActionPayload(buttons.find((b) => b.action_id === "warden_keep")?.value)!;
     const handle = createActionHandler({
-      db: t.warden.db,
+      store: t.warden.store,
       connectors: t.warden.connectors,
       now: t.now,
       admins: [],

@@ -11,6 +11,7 @@ import { loadConfig } from "../../src/config/load-config.js";
 import { silentLogger } from "../../src/logger.js";
 import { runScan } from "../../src/scan/run-scan.js";
 import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
+import { openDatabase } from "../../src/store/open-database.js";
 import { NOW, startDemoSource } from "../helpers/demo-source.js";
 import { runWarden, type WardenRun } from "../helpers/run-warden.js";
 import { tempDbPath, tempDir } from "../helpers/temp-db.js";
@@ -23,7 +24,10 @@ async function serve(password: string) {
     SERVICENOW_PASSWORD: password,
     WARDEN_DB: tempDbPath(),
   });
-  const warden = await openWarden(config, { logger: silentLogger, now: () => NOW });
+  // Opened here, so a test can reach warden's own connection (its pragmas) as a broken disk would.
+  const db = openDatabase(config.dbPath);
+  const store = createSqliteStore(db, { location: config.dbPath });
+  const warden = await openWarden(config, { logger: silentLogger, now: () => NOW, store });
   onTestFinished(() => warden.close());
   const server = await startServer(warden, { port: 0, host: "127.0.0.1" });
   onTestFinished(() => server.close());
@@ -31,7 +35,7 @@ async function serve(password: string) {
     const response = await fetch(`${server.url}${path}`);
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
-  return { warden, get };
+  return { warden, db, get };
 }
 
 describe("health endpoints", () => {
@@ -70,9 +74,9 @@ describe("health endpoints", () => {
   });
 
   it("is not ready when the database cannot be written", async () => {
-    const { warden, get } = await serve("warden-demo");
+    const { warden, db, get } = await serve("warden-demo");
     // Another connection holds the write lock: BEGIN IMMEDIATE fails after the busy timeout.
-    warden.db.pragma("busy_timeout = 0");
+    db.pragma("busy_timeout = 0");
     const other = new BetterSqlite3(warden.config.dbPath);
     other.exec("BEGIN IMMEDIATE");
     try {
@@ -88,11 +92,11 @@ describe("health endpoints", () => {
   });
 
   it("is not ready when the database file is deleted under the running process", async () => {
-    const { warden, get } = await serve("warden-demo");
+    const { warden, db, get } = await serve("warden-demo");
     expect((await get("/readyz")).status).toBe(200);
     rmSync(warden.config.dbPath);
     // The open connection still "writes" (into a file nobody will see again): the old check passed.
-    warden.db.exec("BEGIN IMMEDIATE; ROLLBACK;");
+    db.exec("BEGIN IMMEDIATE; ROLLBACK;");
     const ready = await get("/readyz");
     expect(ready.status).toBe(503);
     expect(ready.body).toMatchObject({ status: "not ready" });
@@ -110,14 +114,14 @@ describe("health endpoints", () => {
   });
 
   it("is not ready on a read-only connection, and ready again once writes are allowed", async () => {
-    const { warden, get } = await serve("warden-demo");
+    const { warden, db, get } = await serve("warden-demo");
     // PRAGMA query_only makes SQLite refuse every write on this connection, root or not
     // (https://www.sqlite.org/pragma.html#pragma_query_only).
-    warden.db.pragma("query_only = ON");
+    db.pragma("query_only = ON");
     const ready = await get("/readyz");
     expect(ready.status).toBe(503);
     expect(ready.body.database).toMatch(/read-only/);
-    warden.db.pragma("query_only = OFF");
+    db.pragma("query_only = OFF");
     expect(await get("/readyz")).toMatchObject({ status: 200, body: { database: "ok" } });
 
     // A connection opened read-only (as SQLite also does on its own for a write-protected file).

@@ -160,7 +160,7 @@ describe("Slack: one live message per owner", () => {
     const notice = await t.slack.until(() => t.slack.ephemerals(RAJ_DM)[0], "the stale notice");
     expect(notice.text).toMatch(/replaced by warden's message of 2026-11-23 04:00 UTC: use that one/);
     expect(t.sim.requests.filter((r) => r.method === "PATCH").length).toBe(patches);
-    expect(t.warden.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
+    expect(t.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
 
     // The same state again: nothing is sent.
     const settled = sends(t);
@@ -229,7 +229,7 @@ describe("Slack: one live message per owner", () => {
 
     await pickOwner(t, posted!, orphan, ADA);
     await t.slack.until(
-      () => t.warden.db.prepare("SELECT owner_name FROM owner_overrides").pluck().get() as string | undefined,
+      () => t.db.prepare("SELECT owner_name FROM owner_overrides").pluck().get() as string | undefined,
       "the assignment",
     );
     await notifyOwners(t.warden);
@@ -245,7 +245,7 @@ describe("Slack: one live message per owner", () => {
     // The next scan resolves the finding itself, and Ada is not messaged again for it.
     const before = sends(t);
     await t.rescan();
-    const open = t.warden.db
+    const open = t.db
       .prepare("SELECT rule FROM findings WHERE account_id = ? AND resolved_at IS NULL ORDER BY rule")
       .pluck()
       .all(orphan);
@@ -275,8 +275,7 @@ describe("Slack: one live message per owner", () => {
     // An admin gives it to James: Raj's message says so in place; James gets it, by name.
     await pickOwner(t, posted, accountId, JAMES);
     await t.slack.until(
-      () =>
-        t.warden.db.prepare("SELECT owner_email FROM owner_overrides").pluck().get() as string | undefined,
+      () => t.db.prepare("SELECT owner_email FROM owner_overrides").pluck().get() as string | undefined,
       "the assignment",
     );
     const rajPosts = t.slack.callsTo("chat.postMessage").filter((c) => c.args.channel === RAJ_DM).length;

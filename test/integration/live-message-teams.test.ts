@@ -118,7 +118,7 @@ describe("Teams: one live message per owner", () => {
     );
     expect(JSON.stringify(answer.body)).toMatch(/replaced by warden's message of 2026-11-23 04:00 UTC/);
     expect(t.sim.requests.filter((r) => r.method === "PATCH").length).toBe(patches);
-    expect(t.warden.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
+    expect(t.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
 
     // Fixed in the source: the live card is updated in place, no new card.
     const dormant = t.idOf(t.sim.data.scenarios.dormant?.[0] as string);

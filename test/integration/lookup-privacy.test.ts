@@ -30,7 +30,7 @@ function dormantOf(t: StartedWarden) {
 }
 
 function refusals(t: StartedWarden) {
-  return t.warden.db
+  return t.db
     .prepare("SELECT actor, subject, detail FROM audit_log WHERE event = 'lookup.refused' ORDER BY id")
     .all() as { actor: string; subject: string; detail: string }[];
 }
@@ -118,7 +118,7 @@ describe("lookups are private by default (WARDEN_LOOKUP=owners)", () => {
 
   it("Slack: follows the owner an admin assigned in chat, not the source's owner", async () => {
     const t = await slackSetup();
-    setOwnerOverride(t.warden.db, {
+    setOwnerOverride(t.db, {
       source: "servicenow",
       accountId: t.dormantId,
       ownerEmail: "James.Okafor@acme.example",

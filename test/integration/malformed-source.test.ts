@@ -56,10 +56,10 @@ const cases: Case[] = [
     says: ['page 1 of sys_user is malformed: "result" is an object, not an array of records'],
   },
   {
-    name: "a sys_user_has_role page whose result is a string",
-    malform: { table: "sys_user_has_role", answer: { kind: "result", value: "no roles" } },
+    name: "a sys_user_role page whose result is a string",
+    malform: { table: "sys_user_role", answer: { kind: "result", value: "no roles" } },
     code: "E_SOURCE_MALFORMED",
-    says: ['page 1 of sys_user_has_role is malformed: "result" is the string "no roles", not an array'],
+    says: ['page 1 of sys_user_role is malformed: "result" is the string "no roles", not an array'],
   },
   {
     name: "a sys_user page whose result is null",
@@ -81,9 +81,9 @@ const cases: Case[] = [
   },
   {
     name: "an empty sys_id on a role row",
-    malform: { table: "sys_user_has_role", answer: { kind: "sys-id", value: "" } },
+    malform: { table: "sys_user_role", answer: { kind: "sys-id", value: "" } },
     code: "E_SOURCE_MALFORMED",
-    says: ["page 1 of sys_user_has_role is malformed: record 1 of", "has a sys_id that is an empty string"],
+    says: ["page 1 of sys_user_role is malformed: record 1 of", "has a sys_id that is an empty string"],
   },
   {
     name: "a sys_id that is an object",
@@ -126,7 +126,7 @@ const cases: Case[] = [
     name: "a 429 asking to wait an hour (seconds)",
     script: { response: 429, retryAfterSeconds: 3600, table: "sys_user_has_role" },
     code: "E_SOURCE_RETRY_TOO_LONG",
-    says: ["/api/now/table/sys_user_has_role failed: 429", "asked to wait 3600 s", "(120 s)"],
+    says: ["/api/now/stats/sys_user_has_role failed: 429", "asked to wait 3600 s", "(120 s)"],
   },
   {
     name: "a 503 asking to wait until tomorrow (HTTP date)",

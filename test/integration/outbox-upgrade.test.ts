@@ -8,6 +8,7 @@ import { runScan } from "../../src/scan/run-scan.js";
 import { MIGRATIONS } from "../../src/store/migrations.js";
 import { NOW, startDemoSource } from "../helpers/demo-source.js";
 import { startFakeSlackApi } from "../helpers/fake-slack-api.js";
+import { inspectDatabase } from "../helpers/inspect-db.js";
 import { tempDbPath } from "../helpers/temp-db.js";
 
 const DAY = 86_400_000;
@@ -123,7 +124,9 @@ describe("an outbox written by an older warden", () => {
 
     const warden = await openWarden(config, { logger: silentLogger, now });
     onTestFinished(() => warden.close());
-    expect(warden.db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.at(-1)?.version);
+    expect(inspectDatabase(warden.config.dbPath).pragma("user_version", { simple: true })).toBe(
+      MIGRATIONS.at(-1)?.version,
+    );
     await notifyOwners(warden);
 
     // The sent message is updated in place from its old stored view, the Keep and its dates shown.
@@ -137,7 +140,7 @@ describe("an outbox written by an older warden", () => {
     expect(replies).toHaveLength(1);
     expect(String(replies[0]?.text)).toMatch(/^Reminder: 2 machine identities still need your decision/);
     // The one row nobody can read fails with the reason; nothing else does.
-    const failed = warden.db
+    const failed = inspectDatabase(warden.config.dbPath)
       .prepare("SELECT dedupe_key, last_error FROM outbox WHERE status = 'failed'")
       .all();
     expect(failed).toEqual([

@@ -7,6 +7,7 @@ import { silentLogger } from "../../src/logger.js";
 import { runScan } from "../../src/scan/run-scan.js";
 import { NOW, startDemoSource } from "../helpers/demo-source.js";
 import { startFakeSlackApi } from "../helpers/fake-slack-api.js";
+import { inspectDatabase } from "../helpers/inspect-db.js";
 import { tempDbPath } from "../helpers/temp-db.js";
 
 const DAY = 86_400_000;
@@ -87,7 +88,7 @@ describe("warden serve schedules", () => {
     expect(done).toBe("catch-up: done (ran: scan, follow-ups, digest)");
     expect(slack.messages("DURAJ").length).toBeGreaterThan(0);
     expect(slack.messages("CDIGEST")).toHaveLength(2);
-    const count = (sql: string) => warden.db.prepare(sql).pluck().get() as number;
+    const count = (sql: string) => inspectDatabase(warden.config.dbPath).prepare(sql).pluck().get() as number;
     expect(count("SELECT count(*) FROM scans")).toBe(2);
     expect(count("SELECT count(*) FROM digests")).toBe(2);
     // One human line per action, in order.
@@ -103,7 +104,7 @@ describe("warden serve schedules", () => {
     const { warden, out } = await serve(config);
     // The catch-up is over when this line comes: anything it would have sent went out before it.
     expect(await out.next(/^catch-up: done/)).toBe("catch-up: done (ran: scan)");
-    const count = (sql: string) => warden.db.prepare(sql).pluck().get() as number;
+    const count = (sql: string) => inspectDatabase(warden.config.dbPath).prepare(sql).pluck().get() as number;
     expect(count("SELECT count(*) FROM scans WHERE status = 'succeeded'")).toBe(1);
     expect(count("SELECT count(*) FROM outbox")).toBe(0);
     expect(count("SELECT count(*) FROM digests")).toBe(0);

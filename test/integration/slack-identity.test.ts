@@ -57,9 +57,9 @@ const userNameOf = (t: Setup, id: string) =>
   t.sim.data.tables.get("sys_user")?.rows.find((r) => r.sys_id === id)?.user_name as string;
 const patches = (t: Setup) => t.sim.requests.filter((r) => r.method === "PATCH").length;
 const refusals = (t: Setup) =>
-  t.warden.db.prepare("SELECT actor FROM audit_log WHERE event = 'decision.refused'").pluck().all();
+  t.db.prepare("SELECT actor FROM audit_log WHERE event = 'decision.refused'").pluck().all();
 const decision = (t: Setup, accountId: string) =>
-  t.warden.db
+  t.db
     .prepare("SELECT outcome, actor_email FROM decisions WHERE account_id = ? AND outcome != 'pending'")
     .get(accountId) as { outcome: string; actor_email: string } | undefined;
 
@@ -98,7 +98,7 @@ describe("Slack: owners are matched by the email rule, not by Unicode case foldi
     expect(refused).not.toContain(JAMES.email);
     expect(patches(t)).toBe(0);
     expect(refusals(t)).toEqual([`slack:UMAL <${lookalike.email}>`]);
-    expect(t.warden.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
+    expect(t.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
 
     // James himself still can.
     await click(t, JAMES, JAMES, message, button);
@@ -197,7 +197,7 @@ describe("Slack: a cached user email expires (WARDEN_USER_CACHE_HOURS)", () => {
     const rerouted = JSON.stringify(t.slack.messages("CADMIN").slice(adminBefore));
     expect(rerouted).toContain(userNameOf(t, idOf(c)));
     expect(
-      t.warden.db
+      t.db
         .prepare("SELECT last_error FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1")
         .pluck()
         .get(RAJ.email),

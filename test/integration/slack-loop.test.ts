@@ -68,7 +68,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     expect(JSON.stringify(t.slack.messages(`D${OWNER.id}`)[0]?.blocks)).toMatch(
       /Disabled by raj\.patel@acme\.example/,
     );
-    const decision = t.warden.db.prepare("SELECT action, outcome, actor_email FROM decisions").get();
+    const decision = t.db.prepare("SELECT action, outcome, actor_email FROM decisions").get();
     expect(decision).toEqual({ action: "disable", outcome: "applied", actor_email: OWNER.email });
 
     // A second click on the same button (or a retried delivery) changes nothing more.
@@ -90,7 +90,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     expect(notice.text).toMatch(/Only .* owner/);
     expect(t.sim.requests.filter((r) => r.method === "PATCH")).toHaveLength(0);
     expect(
-      t.warden.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.refused'").pluck().get(),
+      t.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.refused'").pluck().get(),
     ).toBe(1);
   });
 
@@ -146,12 +146,12 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     await click(t, OWNER, `D${OWNER.id}`, message.ts, disable);
     await t.slack.until(
       () =>
-        t.warden.db.prepare("SELECT outcome FROM decisions WHERE outcome != 'pending'").pluck().get() as
+        t.db.prepare("SELECT outcome FROM decisions WHERE outcome != 'pending'").pluck().get() as
           | string
           | undefined,
       "the decision",
     );
-    expect(t.warden.db.prepare("SELECT outcome FROM decisions").pluck().get()).toBe("dry_run");
+    expect(t.db.prepare("SELECT outcome FROM decisions").pluck().get()).toBe("dry_run");
     expect(t.sim.requests.filter((r) => r.method === "PATCH")).toHaveLength(0);
   });
 
@@ -177,14 +177,10 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     // The decision is recorded once ServiceNow's answer is back, a moment after the write lands.
     await t.slack.until(
       () =>
-        t.warden.db.prepare("SELECT 1 FROM decisions WHERE outcome = 'pending'").get() === undefined ||
-        undefined,
+        t.db.prepare("SELECT 1 FROM decisions WHERE outcome = 'pending'").get() === undefined || undefined,
       "the undo to be recorded",
     );
-    const actions = t.warden.db
-      .prepare("SELECT action || ':' || outcome FROM decisions ORDER BY id")
-      .pluck()
-      .all();
+    const actions = t.db.prepare("SELECT action || ':' || outcome FROM decisions ORDER BY id").pluck().all();
     expect(actions).toEqual(["disable:applied", "undo:applied"]);
   });
 
@@ -226,17 +222,16 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     };
     await pick(OWNER);
     await t.slack.until(() => t.slack.ephemerals("CADMIN")[0], "the refusal");
-    expect(t.warden.db.prepare("SELECT count(*) FROM owner_overrides").pluck().get()).toBe(0);
+    expect(t.db.prepare("SELECT count(*) FROM owner_overrides").pluck().get()).toBe(0);
     await pick(ADMIN);
     await t.slack.until(
-      () =>
-        (t.warden.db.prepare("SELECT owner_email FROM owner_overrides").pluck().get() as string) || undefined,
+      () => (t.db.prepare("SELECT owner_email FROM owner_overrides").pluck().get() as string) || undefined,
       "the assignment",
     );
-    expect(t.warden.db.prepare("SELECT owner_email FROM owner_overrides").pluck().get()).toBe(
+    expect(t.db.prepare("SELECT owner_email FROM owner_overrides").pluck().get()).toBe(
       "james.okafor@acme.example",
     );
-    const events = t.warden.db
+    const events = t.db
       .prepare("SELECT event FROM audit_log WHERE event LIKE 'owner.%' ORDER BY id")
       .pluck()
       .all();
@@ -263,7 +258,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
         }),
       );
     const audited = (event: string) =>
-      t.warden.db.prepare("SELECT count(*) FROM audit_log WHERE event = ?").pluck().get(event) as number;
+      t.db.prepare("SELECT count(*) FROM audit_log WHERE event = ?").pluck().get(event) as number;
     // The metadata rewritten to point at another message: not sealed by warden, so nothing happens.
     const inner = JSON.parse(JSON.parse(sealed).v) as { payload: unknown; channel: string; ts: string };
     const forged = JSON.stringify({
@@ -287,7 +282,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
       () => t.slack.ephemerals(`D${OWNER.id}`).some((e) => /1 to 365 days/.test(String(e.text))),
       "the owner to be told the allowed durations",
     );
-    expect(t.warden.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
+    expect(t.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
     expect(t.slack.messages(`D${OWNER.id}`)[0]?.edits).toBe(0);
   });
 
@@ -316,7 +311,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     expect((await submit("nightly export for finance")).status).toBe(200);
     const kept = await t.slack.until(
       () =>
-        t.warden.db
+        t.db
           .prepare("SELECT reason, expires_at FROM decisions WHERE action = 'keep' AND outcome = 'applied'")
           .get() as { reason: string; expires_at: string } | undefined,
       "the keep decision",
@@ -340,12 +335,12 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     const [digest] = t.slack.messages("CDIGEST");
     expect(JSON.stringify(digest?.blocks)).toMatch(/Machine Identity Security Score/);
     expect(t.slack.callsTo("chat.postMessage")).toHaveLength(2);
-    expect(t.warden.db.prepare("SELECT count(*) FROM digests").pluck().get()).toBe(1);
+    expect(t.db.prepare("SELECT count(*) FROM digests").pluck().get()).toBe(1);
   });
 
   it("starts a scan from /warden scan for admins only, one at a time", async () => {
     const t = await setup();
-    const scans = () => t.warden.db.prepare("SELECT count(*) FROM scans").pluck().get() as number;
+    const scans = () => t.db.prepare("SELECT count(*) FROM scans").pluck().get() as number;
     const ask = async (user: { id: string }, text: string) => String((await t.command(user, text)).args.text);
     expect(await ask(OWNER, "scan")).toMatch(/Only warden admins/);
     expect(scans()).toBe(1);
@@ -357,7 +352,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     await read.release();
     // The background scan posts nothing when it ends: the server's scan runner says when it has.
     await t.server.scanIdle();
-    expect(t.warden.db.prepare("SELECT status FROM scans WHERE id = 2").pluck().get()).not.toBe("running");
+    expect(t.db.prepare("SELECT status FROM scans WHERE id = 2").pluck().get()).not.toBe("running");
     expect(scans()).toBe(2);
   });
 
@@ -376,7 +371,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     expect(notice.text).toMatch(/changed since this message was sent: it has no open findings any more/);
     expect(JSON.stringify(notice.blocks)).toContain(t.sim.data.scenarios.dormant?.[0] as string);
     expect(t.sim.requests.filter((r) => r.method === "PATCH").length).toBe(patches);
-    expect(t.warden.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
+    expect(t.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
   });
 
   it("after a notify run killed halfway, a resumed run sends the rest and never a DM twice", async () => {
@@ -393,7 +388,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     expect(new Set(dms).size).toBe(dms.length);
     // Only the message on the wire at the kill may be unknown; nothing is left unsent.
     expect(resumed.unknown).toBeLessThanOrEqual(1);
-    const rows = t.warden.db.prepare("SELECT kind, status, message_ref, not_before FROM outbox").all() as {
+    const rows = t.db.prepare("SELECT kind, status, message_ref, not_before FROM outbox").all() as {
       kind: string;
       status: string;
       message_ref: string | null;

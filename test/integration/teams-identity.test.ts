@@ -64,11 +64,11 @@ describe("Teams: a cached user email expires (WARDEN_USER_CACHE_HOURS)", () => {
     expect(getMember()).toHaveLength(1);
     expect(patches(t)).toBe(written);
     expect(
-      t.warden.db.prepare("SELECT actor FROM audit_log WHERE event = 'decision.refused'").pluck().all(),
+      t.db.prepare("SELECT actor FROM audit_log WHERE event = 'decision.refused'").pluck().all(),
     ).toEqual([`teams:${t.raj.id} <raj.patel.new@acme.example>`]);
-    expect(
-      t.warden.db.prepare("SELECT count(*) FROM decisions WHERE account_id = ?").pluck().get(c.data.id),
-    ).toBe(0);
+    expect(t.db.prepare("SELECT count(*) FROM decisions WHERE account_id = ?").pluck().get(c.data.id)).toBe(
+      0,
+    );
 
     // Messages for the old address no longer reach him: the next one (a new risky account of his
     // makes one; an unchanged set is not sent again) goes to the admins.
@@ -82,7 +82,7 @@ describe("Teams: a cached user email expires (WARDEN_USER_CACHE_HOURS)", () => {
     expect(t.fake.activities(conversationId)).toHaveLength(1);
     expect(t.fake.activities(TEAMS_ADMIN_CHANNEL).length).toBeGreaterThan(adminBefore);
     expect(
-      t.warden.db
+      t.db
         .prepare("SELECT last_error FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1")
         .pluck()
         .get("raj.patel@acme.example"),

@@ -59,14 +59,14 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
   it("saves references from the install event and answers help and lookup", async () => {
     const t = await setup();
     expect((await t.post(teamInstall(t.fake.serviceUrl, t.raj, t.raj.tenantId))).status).toBe(200);
-    const ref = getConversationRef(t.warden.db, "teams", TEAM_ID);
+    const ref = getConversationRef(t.db, "teams", TEAM_ID);
     expect(ref).toMatchObject({ kind: "channel", teamId: TEAM_ID, serviceUrl: t.fake.serviceUrl });
 
     expect((await t.post(personalMessage(t.fake.serviceUrl, t.raj, "help"))).status).toBe(200);
     const help = t.fake.activities(personalConversationId(t.raj))[0];
     expect(cardShownText(cardOf(help))).toContain("lookup <account>");
     expect(checkAdaptiveCard(cardOf(help), { parse: parseWithAdaptiveCards })).toEqual([]);
-    expect(getConversationRef(t.warden.db, "teams", personalConversationId(t.raj))?.aadObjectId).toBe(
+    expect(getConversationRef(t.db, "teams", personalConversationId(t.raj))?.aadObjectId).toBe(
       t.raj.aadObjectId,
     );
 
@@ -111,7 +111,7 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     expect(sent.rerouted).toBe(2);
     expect(t.fake.requestsOf("createConversation").length).toBeGreaterThan(0);
     // Their own messages stay queued, to be sent once they can be reached.
-    const reasons = t.warden.db
+    const reasons = t.db
       .prepare("SELECT last_error FROM outbox WHERE platform = 'teams' AND status = 'pending'")
       .pluck()
       .all() as string[];
@@ -137,7 +137,7 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     expect(update).toHaveLength(1);
     expect(update[0]?.activityId).toBe(card.activityId);
     expect(JSON.stringify(cardOf(t.fake.activities(card.conversationId)[0]))).toMatch(/Disabled by raj/);
-    expect(t.warden.db.prepare("SELECT action, outcome, actor_email FROM decisions").all()).toEqual([
+    expect(t.db.prepare("SELECT action, outcome, actor_email FROM decisions").all()).toEqual([
       { action: "disable", outcome: "applied", actor_email: "raj.patel@acme.example" },
     ]);
 
@@ -146,7 +146,7 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     const again = await t.post(executeInvoke(t.fake.serviceUrl, t.raj, card, action));
     expect(again.status).toBe(200);
     expect(patches(t)).toBe(writes);
-    expect(t.warden.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(1);
+    expect(t.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(1);
 
     // Undo, from the updated card, restores the account.
     const undo = executeActions(returned).find((a) => a.verb === "warden_undo" && a.data.id === dormantId);
@@ -170,7 +170,7 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
       [`expiresInDays.${account.s}.${account.id}`]: "30",
     };
     expect((await t.post(submitMessage(t.fake.serviceUrl, t.raj, card, data))).status).toBe(200);
-    const decision = t.warden.db
+    const decision = t.db
       .prepare("SELECT action, outcome, reason, expires_at FROM decisions WHERE outcome != 'pending'")
       .get() as { action: string; reason: string; expires_at: string };
     expect(decision).toMatchObject({ action: "keep", reason: "Feeds the CMDB nightly" });
@@ -179,7 +179,7 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     expect(JSON.stringify(cardOf(t.fake.activities(card.conversationId)[0]))).toMatch(/Feeds the CMDB/);
     // The same submit again is not a second decision.
     await t.post(submitMessage(t.fake.serviceUrl, t.raj, card, data));
-    expect(t.warden.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(1);
+    expect(t.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(1);
   });
 
   it("refuses card data that points at another message or asks for a Keep beyond a year", async () => {
@@ -198,10 +198,10 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
       submitMessage(t.fake.serviceUrl, t.raj, card, { ...action.data, m: 1_000, ...inputs("30") }),
     );
     expect(JSON.stringify(t.fake.activities(card.conversationId).at(-1))).toMatch(/does not belong/);
-    expect(t.warden.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
+    expect(t.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
     expect(t.fake.requestsOf("updateActivity")).toHaveLength(0);
     expect(
-      t.warden.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.invalid'").pluck().get(),
+      t.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.invalid'").pluck().get(),
     ).toBe(2);
   });
 
@@ -218,7 +218,7 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     expect(patches(t)).toBe(0);
     expect(t.fake.requestsOf("updateActivity")).toHaveLength(0);
     expect(
-      t.warden.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.refused'").pluck().get(),
+      t.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.refused'").pluck().get(),
     ).toBe(1);
   });
 
@@ -227,13 +227,13 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     t.fake.script("sendActivity", connectorForbidden());
     const sent = await installAndNotify(t);
     expect(sent.rerouted).toBe(3);
-    const blocked = t.warden.db
+    const blocked = t.db
       .prepare("SELECT last_error FROM outbox WHERE last_error LIKE '%MessageWritesBlocked%'")
       .pluck()
       .all();
     expect(blocked).toHaveLength(1);
     expect(
-      t.warden.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'message.rerouted'").pluck().get(),
+      t.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'message.rerouted'").pluck().get(),
     ).toBe(3);
     expect(t.fake.activities(TEAMS_ADMIN_CHANNEL).length).toBeGreaterThanOrEqual(3);
   });
@@ -243,7 +243,7 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     await installAndNotify(t);
     const { card, action } = rajCard(t, "warden_disable");
     expect((await t.post(executeInvoke(t.fake.serviceUrl, t.raj, card, action))).status).toBe(200);
-    expect(t.warden.db.prepare("SELECT outcome FROM decisions").pluck().get()).toBe("dry_run");
+    expect(t.db.prepare("SELECT outcome FROM decisions").pluck().get()).toBe("dry_run");
     expect(patches(t)).toBe(0);
   });
 
@@ -265,9 +265,7 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
       now: NOW,
     });
     // The process died after marking Raj's message 'sending': it may or may not have reached him.
-    t.warden.db
-      .prepare("UPDATE outbox SET status = 'sending' WHERE recipient = 'raj.patel@acme.example'")
-      .run();
+    t.db.prepare("UPDATE outbox SET status = 'sending' WHERE recipient = 'raj.patel@acme.example'").run();
     const sent = await notifyOwners(t.warden);
     expect(sent.unknown).toBe(1);
     expect(t.fake.activities(personalConversationId(t.raj))).toHaveLength(0);
@@ -315,7 +313,7 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
       executeInvoke(t.fake.serviceUrl, t.james, target, { verb: "warden_assign_owner", data }),
     );
     expect(JSON.stringify(assigned.body)).toMatch(/now belongs to raj\.patel@acme\.example/);
-    const overrides = t.warden.db.prepare("SELECT account_id, owner_email FROM owner_overrides").all();
+    const overrides = t.db.prepare("SELECT account_id, owner_email FROM owner_overrides").all();
     expect(overrides).toEqual([{ account_id: assign!.data.id, owner_email: "raj.patel@acme.example" }]);
   });
 
@@ -324,7 +322,7 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     t.fake.script("createConversation", connectorNotInRoster());
     const sent = await installAndNotify(t);
     expect(sent.rerouted).toBe(3);
-    const reasons = t.warden.db
+    const reasons = t.db
       .prepare("SELECT last_error FROM outbox WHERE last_error LIKE '%BotNotInConversationRoster%'")
       .pluck()
       .all();

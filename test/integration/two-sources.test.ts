@@ -66,7 +66,7 @@ describe("two sources in one database", () => {
     expect((await buildAccountView(t.store, "servicenow-eu", t.identity.id))?.source).toBe("servicenow-eu");
     expect(await buildAccountView(t.store, "entra", t.identity.id)).toBeUndefined();
     const handle = createActionHandler({
-      db: t.db,
+      store: createSqliteStore(t.db),
       connectors: t.connectors,
       now: () => NOW,
       admins: [],
@@ -89,7 +89,7 @@ describe("two sources in one database", () => {
 
     // A source warden has no connector for is refused before anything is recorded or written.
     const alone = createActionHandler({
-      db: t.db,
+      store: createSqliteStore(t.db),
       connectors: createConnectorRegistry([t.eu.connector]),
       now: () => NOW,
       admins: [],

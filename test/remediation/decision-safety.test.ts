@@ -5,8 +5,11 @@ import { silentLogger } from "../../src/logger.js";
 import { type ActionRequest, createActionHandler } from "../../src/remediation/handle-action.js";
 import { resolvePendingDecisions } from "../../src/remediation/resolve-pending-decisions.js";
 import { verifyAuditChain } from "../../src/store/audit-log.js";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
+import { listOpenFindings } from "../../src/store/findings.js";
 import { openDatabase } from "../../src/store/open-database.js";
 import { enqueue, recordMessageAccounts, setOutboxStatus } from "../../src/store/outbox.js";
+import type { Store } from "../../src/store/store.js";
 import type { ActionPayload } from "../../src/views/action-payload.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
 import { smallDisk } from "../helpers/fill-disk.js";
@@ -18,14 +21,22 @@ const HOUR = 3_600_000;
  * The decision core against the simulated ServiceNow over HTTP and a real SQLite file: the
  * dormant demo account, its owner, and helpers to click as them.
  */
-async function setup(options: { timeoutMs?: number; dbDir?: string } = {}) {
+async function setup(
+  options: {
+    timeoutMs?: number;
+    dbDir?: string;
+    /** The store the handler is given, built on the real one (to make one of its writes fail). */
+    wrapStore?: (store: Store) => Store;
+  } = {},
+) {
   const source = await startDemoSource(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
   const db = options.dbDir ? openDatabase(join(options.dbDir, "warden.db")) : openTempDb();
   if (options.dbDir) onTestFinished(() => void db.close());
   const outcome = await scan(db, source.connector);
   let clock = NOW.getTime();
+  const store = createSqliteStore(db);
   const handle = createActionHandler({
-    db,
+    store: options.wrapStore ? options.wrapStore(store) : store,
     connectors: source.connectors,
     now: () => new Date(clock),
     admins: [ADMIN],
@@ -60,6 +71,7 @@ async function setup(options: { timeoutMs?: number; dbDir?: string } = {}) {
   return {
     ...source,
     db,
+    store,
     handle,
     identity,
     owner,
@@ -206,6 +218,39 @@ describe("crash-safe records", () => {
     expect(t.patches()).toBe(0);
   });
 
+  it("a Keep whose audit entry cannot be written accepts nothing: its completion is one transaction", async () => {
+    // The audit log refuses the completion's entry; everything written before it in that
+    // transaction (the acceptance, the decision's outcome) must be rolled back with it.
+    const t = await setup({
+      wrapStore: (store) => ({
+        ...store,
+        transaction: (fn) =>
+          store.transaction((tx) =>
+            fn({
+              ...tx,
+              audit: {
+                ...tx.audit,
+                appendAudit: async () => {
+                  throw new Error("disk I/O error");
+                },
+              },
+            }),
+          ),
+      }),
+    });
+    const open = () => listOpenFindings(t.db, { source: "servicenow", accountId: t.identity.id });
+    expect(open().length).toBeGreaterThan(0);
+    const result = await t.click("keep", {}, { reason: "month-end batch", keepDays: 30 });
+    expect(result.status).toBe("unavailable");
+    expect(result.notice).toMatch(
+      /cannot record decisions right now \(the database refused the write: disk I\/O error\)/,
+    );
+    expect(open().filter((f) => f.acceptedUntil !== undefined)).toEqual([]);
+    expect(t.count("SELECT count(*) FROM decisions WHERE outcome = 'pending'")).toBe(1);
+    expect(t.count("SELECT count(*) FROM decisions WHERE outcome <> 'pending'")).toBe(0);
+    expect(t.count("SELECT count(*) FROM audit_log WHERE event = 'decision.applied'")).toBe(0);
+  });
+
   it("a disk that fills while the write is at ServiceNow leaves a pending decision the next start settles", async () => {
     const disk = smallDisk();
     const t = await setup({ dbDir: disk.dir });
@@ -223,7 +268,7 @@ describe("crash-safe records", () => {
     // The next start: a claim this old can no longer be in progress.
     t.advance(HOUR);
     const settled = await resolvePendingDecisions({
-      db: t.db,
+      store: t.store,
       connectors: t.connectors,
       now: () => new Date(NOW.getTime() + HOUR),
       logger: silentLogger,
@@ -248,7 +293,7 @@ describe("crash-safe records", () => {
     t.advance(HOUR);
     const settle = () =>
       resolvePendingDecisions({
-        db: t.db,
+        store: t.store,
         connectors: t.connectors,
         now: () => new Date(NOW.getTime() + HOUR),
         logger: silentLogger,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { type ActionRequest, createActionHandler } from "../../src/remediation/handle-action.js";
 import { verifyAuditChain } from "../../src/store/audit-log.js";
+import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { listOpenFindings } from "../../src/store/findings.js";
 import type { ActionPayload } from "../../src/views/action-payload.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
@@ -12,8 +13,9 @@ async function setup(options: { mode?: "apply" | "dry-run"; now?: () => Date } =
   const source = await startDemoSource();
   const db = openTempDb();
   const outcome = await scan(db, source.connector);
+  const store = createSqliteStore(db);
   const handle = createActionHandler({
-    db,
+    store,
     connectors: source.connectors,
     now: options.now ?? (() => NOW),
     admins: [ADMIN],

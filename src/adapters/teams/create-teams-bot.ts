@@ -30,7 +30,7 @@ class WardenTeamsBot extends ActivityHandler {
       ...deps,
       emailOf,
       actions: {
-        db: deps.db,
+        store: deps.store,
         now: deps.now,
         logger: deps.logger,
         handleAction: deps.handleAction,

@@ -1,16 +1,16 @@
-import type { Database } from "better-sqlite3";
 import { CardFactory, TeamsInfo, type TurnContext } from "botbuilder";
 import { actionOf } from "../../actions/action-registry.js";
 import { normalizeEmail } from "../../identity/normalize-email.js";
 import type { Logger } from "../../logger.js";
 import { assignOwner } from "../../remediation/assign-owner.js";
 import type { ActionRequest, ActionResult } from "../../remediation/handle-action.js";
+import type { StoreTx } from "../../store/store.js";
 import { ASSIGN_OWNER_ACTION_ID, decodeActionPayload } from "../../views/action-payload.js";
 import { recordDecisionInCard } from "./record-decision-in-card.js";
 import { type AdaptiveCard, readCardInput } from "./render/index.js";
 
 export interface TeamsActionDeps {
-  db: Database;
+  store: StoreTx;
   now: () => Date;
   /** Lower-case admin emails: only they may assign owners. */
   admins?: readonly string[];
@@ -77,7 +77,7 @@ export async function handleTeamsAction(
     result.decision.outcome !== "pending" &&
     result.decision.messageId === payload.m
   ) {
-    card = recordDecisionInCard(deps.db, result.decision.messageId, result.decision, deps.now());
+    card = await recordDecisionInCard(deps.store, result.decision.messageId, result.decision, deps.now());
     if (card && activity.replyToId) {
       try {
         await context.updateActivity({
@@ -104,7 +104,7 @@ async function assignOwnerFromCard(
   const accountId = typeof data.id === "string" ? data.id : "";
   const typed = normalizeEmail(readCardInput(data, "ownerEmail", { s: source, id: accountId }));
   const ownerEmail = typed && /^[^\s@]+@[^\s@]+$/.test(typed) ? typed : undefined;
-  const outcome = assignOwner(deps.db, {
+  const outcome = await assignOwner(deps.store, {
     admins: deps.admins ?? [],
     actor: { platform: "teams", id: context.activity.from.id, email: await deps.emailOf(context) },
     source,

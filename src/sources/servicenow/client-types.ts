@@ -15,7 +15,11 @@ export interface ServiceNowClientOptions {
   timeoutMs?: number;
   /** Retries on 429/502/503/504, network errors and timeouts (GET and PATCH are idempotent). Default 4. */
   retries?: number;
-  /** Rows per page for `list`. Default 1000. */
+  /**
+   * Rows per page for `list`. Default 10 000 (ServiceNow's default sysparm_limit); when the
+   * instance refuses a page that big, `list` halves it (down to 1000) until a page is served,
+   * logging once, and keeps that size.
+   */
   pageSize?: number;
   /**
    * The longest Retry-After waited out; a longer one fails the request at once with
@@ -40,6 +44,7 @@ export interface ListOptions {
   query?: string;
   /** Fields to return; `sys_id` is added when missing (keyset paging needs it). */
   fields: readonly string[];
+  /** A fixed page size for this list (no fallback); default: the client's. */
   pageSize?: number;
 }
 

@@ -100,16 +100,11 @@ export async function collectInventory(context: CollectContext, options: Collect
 
   progress({ phase: "roles" });
   const roles = await readSignal(blindSpots, "roles", mapping.userRole.table, () =>
-    readRoles(reader, interactiveIds),
+    readRoles(
+      reader,
+      interactiveIds.map((id) => ({ id, userName: users.get(id)?.userName ?? "" })),
+    ),
   );
-
-  progress({ phase: "owners" });
-  const owners = await readSignal(blindSpots, "owners", mapping.user.table, async () => {
-    const refs = identityIds
-      .map((id) => users.get(id)?.ownerRef)
-      .filter((r): r is string => !!r && !users.has(r));
-    return new Map((await readUsersById(reader, [...new Set(refs)])).map((u) => [u.id, u]));
-  });
 
   progress({ phase: "UI logins" });
   const lh = mapping.loginHistory;
@@ -137,15 +132,17 @@ export async function collectInventory(context: CollectContext, options: Collect
   );
 
   const privileged = new Set(context.privilegedRoles);
-  const ownerOf = (ref: string | undefined): Owner | undefined => {
-    const user = ref ? (users.get(ref) ?? owners?.get(ref)) : undefined;
-    if (!user) return undefined;
+  // Owners come dot-walked inside each account's record; an owner that is an identity itself is
+  // read the same way, so it agrees with that identity's own record.
+  const ownerOf = (user: UserRecord): Owner | undefined => {
+    const owner = user.owner;
+    if (!owner) return undefined;
     return {
-      id: user.id,
-      userName: user.userName,
-      name: user.name,
-      email: user.email,
-      active: user.active && !user.lockedOut,
+      id: owner.id,
+      userName: owner.userName,
+      name: owner.name,
+      email: owner.email,
+      active: owner.active && !owner.lockedOut,
     };
   };
 
@@ -172,7 +169,7 @@ export async function collectInventory(context: CollectContext, options: Collect
       roles: accountRoles,
       privilegedRoles: accountRoles.filter((r) => privileged.has(r)),
       ownerRef: user.ownerRef,
-      owner: ownerOf(user.ownerRef),
+      owner: ownerOf(user),
       apiCalls30d: calls30d,
       lastApiCallAt: api?.last,
       uiLogins30d: logins ? (login?.count ?? 0) : undefined,

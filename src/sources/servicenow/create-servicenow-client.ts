@@ -12,7 +12,7 @@ import { fieldList } from "./field-list.js";
 import type { HttpAnswer, RequestContext } from "./http-answer.js";
 import { toAggregateRow } from "./normalize-aggregate.js";
 import { createOAuthTokenProvider, type OAuthTokenProvider } from "./oauth-token-provider.js";
-import { pageThrough } from "./page-through.js";
+import { type PagingState, pageThrough } from "./page-through.js";
 import { parseJsonAnswer } from "./parse-json-answer.js";
 import { checkAggregateGroup, readAggregateResult } from "./read-aggregate-result.js";
 import { readTableRecords } from "./read-table-records.js";
@@ -24,7 +24,12 @@ import { answerToSourceError, malformedError } from "./to-source-error.js";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_RETRIES = 4;
-const DEFAULT_PAGE_SIZE = 1000;
+/**
+ * ServiceNow's documented default (and, per a community thread, maximum) sysparm_limit
+ * (https://www.servicenow.com/docs/r/zurich/api-reference/rest-apis/c_TableAPI.html): the fewest
+ * requests per record set. An instance that refuses pages this big gets smaller ones (pageThrough).
+ */
+const DEFAULT_PAGE_SIZE = 10_000;
 /**
  * Empty pages in a row `list` slides past before it calls the paging endless. An ACL hiding more
  * than this many whole windows in a row looks the same; a bigger page size gets past it.
@@ -50,7 +55,9 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
   const host = base.host;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const retries = Math.max(0, options.retries ?? DEFAULT_RETRIES);
-  const defaultPageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  const paging: PagingState = { pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE };
+  if (!Number.isSafeInteger(paging.pageSize) || paging.pageSize < 1)
+    throw new RangeError(`pageSize must be a positive integer, got ${paging.pageSize}`);
   const maxRetryAfterMs = Math.max(0, options.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS);
   const maxEmptyPages = Math.max(0, options.maxEmptyPages ?? DEFAULT_MAX_EMPTY_PAGES);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -172,7 +179,7 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
 
   return {
     list: (table, listOptions) =>
-      pageThrough(table, listOptions, { readRecords: records, defaultPageSize, maxEmptyPages }),
+      pageThrough(table, listOptions, { readRecords: records, paging, maxEmptyPages, log }),
 
     async get(table, sysId, fields) {
       const path = `${tablePath(table)}/${encodeURIComponent(sysId)}`;

@@ -20,7 +20,14 @@ export interface ServiceNowMapping {
    * User-to-role m2m, inherited roles included (documented, with the `role.name` dot-walk:
    * https://www.servicenow.com/docs/r/zurich/api-reference/rest-api-explorer/c_RESTAPI.html).
    */
-  userRole: { table: string; userField: string; roleNameField: string };
+  userRole: {
+    table: string;
+    userField: string;
+    /** The role reference and the role's name through it (`role.name`). */
+    roleNameField: string;
+    /** The table the role reference points to, whose names the grouped role counts are matched to. */
+    roleTable: string;
+  };
   /**
    * REST transactions (type=rest is documented in
    * https://www.servicenow.com/docs/r/zurich/api-reference/rest-api-explorer/c_RESTAPI.html;
@@ -61,7 +68,12 @@ export interface ServiceNowMapping {
 
 export const DEFAULT_MAPPING: ServiceNowMapping = Object.freeze({
   user: { table: "sys_user", ownerField: "manager" },
-  userRole: { table: "sys_user_has_role", userField: "user", roleNameField: "role.name" },
+  userRole: {
+    table: "sys_user_has_role",
+    userField: "user",
+    roleNameField: "role.name",
+    roleTable: "sys_user_role",
+  },
   transaction: {
     table: "syslog_transaction",
     userField: "sys_created_by",
@@ -93,6 +105,13 @@ export const USER_FIELDS = [
   "last_login_time",
   "sys_created_on",
 ] as const;
+
+/**
+ * Fields of the owner read through the owner reference inside each account's record (dot-walked,
+ * documented: https://www.servicenow.com/docs/r/zurich/api-reference/rest-api-explorer/c_RESTAPI.html),
+ * so owners cost no requests of their own.
+ */
+export const OWNER_FIELDS = ["user_name", "name", "email", "active", "locked_out"] as const;
 
 /** The roles that count as privileged unless PRIVILEGED_ROLES says otherwise. */
 export const DEFAULT_PRIVILEGED_ROLES = [

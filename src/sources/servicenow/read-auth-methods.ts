@@ -1,4 +1,4 @@
-import { parseDateTime, parseInteger, refValue } from "./parse-values.js";
+import { parseDateTime, parseInteger } from "./parse-values.js";
 import type { SignalReader } from "./signal-reader.js";
 
 /** One account's Basic-auth usage record. */
@@ -10,24 +10,28 @@ export interface BasicAuthUse {
 
 /**
  * Basic-auth use per account (sys_id) from the Basic Auth Exception table, which keeps one record
- * per account that used Basic auth for APIs, with when it was last seen. Every record is read, old
+ * per account that used Basic auth for APIs, with when it was last seen. Every record counts, old
  * ones too: an account whose only trace of API use is a Basic-auth record from long ago is exactly
- * the dormant integration account warden must not miss. One row per account keeps this small.
+ * the dormant integration account warden must not miss. One grouped Aggregate API call (by
+ * account, the latest sighting and the largest count) answers it without paging through records.
  */
 export async function readBasicAuthUse(reader: SignalReader): Promise<Map<string, BasicAuthUse>> {
   const { table, userField, lastSeenField, countField } = reader.mapping.basicAuth;
   const byUser = new Map<string, BasicAuthUse>();
-  for await (const page of reader.client.list(table, { fields: [userField, lastSeenField, countField] })) {
-    for (const row of page) {
-      const user = refValue(row[userField]);
-      if (!user) continue;
-      const use = { lastSeen: parseDateTime(row[lastSeenField]), count: parseInteger(row[countField]) ?? 1 };
-      const known = byUser.get(user);
-      // One record per account is expected; should there be several, the latest sighting wins.
-      if (!known || (use.lastSeen && (!known.lastSeen || use.lastSeen > known.lastSeen)))
-        byUser.set(user, use);
-    }
-  }
+  await reader.client.aggregateEach(
+    table,
+    { groupBy: [userField], count: true, max: [lastSeenField, countField] },
+    (row) => {
+      const user = row.groupBy[userField];
+      if (!user) return;
+      // One record per account is expected; should there be several, the latest sighting and
+      // the largest count stand for them.
+      byUser.set(user, {
+        lastSeen: parseDateTime(row.max[lastSeenField]),
+        count: parseInteger(row.max[countField]) ?? 1,
+      });
+    },
+  );
   return byUser;
 }
 

@@ -1,6 +1,6 @@
 import { isListable } from "./chunk-by-length.js";
 import type { RawRecord } from "./client-types.js";
-import { USER_FIELDS } from "./mapping.js";
+import { OWNER_FIELDS, USER_FIELDS } from "./mapping.js";
 import { parseBool, parseDateTime, refValue, str } from "./parse-values.js";
 import type { SignalReader } from "./signal-reader.js";
 
@@ -19,12 +19,48 @@ export interface UserRecord {
   lastLoginKnown: boolean;
   createdAt: Date | undefined;
   ownerRef: string | undefined;
+  /**
+   * The owner as dot-walked inside the same record (`manager.email`, …); undefined when there is
+   * no reference, or it points to no readable user (deleted, or hidden by an ACL: the keys are
+   * missing or empty).
+   */
+  owner: OwnerRecord | undefined;
+}
+
+/** The owner's sys_user facts, read through the owner reference. */
+export interface OwnerRecord {
+  id: string;
+  userName: string;
+  name: string;
+  email: string | undefined;
+  active: boolean;
+  lockedOut: boolean;
+}
+
+/** sys_user fields of an identity, its owner reference and the owner's fields dot-walked through it. */
+export function userFields(ownerField: string): string[] {
+  return [...USER_FIELDS, ownerField, ...OWNER_FIELDS.map((f) => `${ownerField}.${f}`)];
+}
+
+function toOwner(record: RawRecord, ownerField: string, id: string | undefined): OwnerRecord | undefined {
+  const at = (field: string) => record[`${ownerField}.${field}`];
+  const userName = str(at("user_name"));
+  if (!id || !userName) return undefined;
+  return {
+    id,
+    userName,
+    name: str(at("name")) ?? userName,
+    email: str(at("email")),
+    active: parseBool(at("active"), true) ?? true,
+    lockedOut: parseBool(at("locked_out"), false) ?? false,
+  };
 }
 
 function toUser(record: RawRecord, ownerField: string): UserRecord | undefined {
   const id = str(record.sys_id);
   const userName = str(record.user_name);
   if (!id || !userName) return undefined;
+  const ownerRef = refValue(record[ownerField]);
   return {
     id,
     userName,
@@ -37,7 +73,8 @@ function toUser(record: RawRecord, ownerField: string): UserRecord | undefined {
     lastLoginAt: parseDateTime(record.last_login_time),
     lastLoginKnown: "last_login_time" in record,
     createdAt: parseDateTime(record.sys_created_on),
-    ownerRef: refValue(record[ownerField]),
+    ownerRef,
+    owner: toOwner(record, ownerField, ownerRef),
   };
 }
 
@@ -50,7 +87,7 @@ async function readPaged(
   const users: UserRecord[] = [];
   for await (const page of client.list(mapping.user.table, {
     query,
-    fields: [...USER_FIELDS, mapping.user.ownerField],
+    fields: userFields(mapping.user.ownerField),
   })) {
     for (const record of page) {
       const user = toUser(record, mapping.user.ownerField);
@@ -77,7 +114,7 @@ export async function readUsersByName(reader: SignalReader, names: readonly stri
   }
   const { client, mapping } = reader;
   for (const name of names.filter((n) => !isListable(n))) {
-    const fields = [...USER_FIELDS, mapping.user.ownerField];
+    const fields = userFields(mapping.user.ownerField);
     for (const record of await client.findByField(mapping.user.table, "user_name", name, fields)) {
       const user = toUser(record, mapping.user.ownerField);
       if (user) users.push(user);
@@ -86,7 +123,7 @@ export async function readUsersByName(reader: SignalReader, names: readonly stri
   return users;
 }
 
-/** Users by sys_id (owners). */
+/** Users by sys_id (accounts known only from Basic-auth records or OAuth tokens). */
 export async function readUsersById(reader: SignalReader, ids: readonly string[]): Promise<UserRecord[]> {
   const users: UserRecord[] = [];
   for (const batch of reader.batches(ids.filter(isListable))) {

@@ -471,7 +471,9 @@ describe("list (keyset paging)", () => {
         ["active=true^ORDERBYsys_id", null],
         [`active=true^sys_id>${rowId(3)}^ORDERBYsys_id`, null],
         [`active=true^sys_id>${rowId(6)}^ORDERBYsys_id`, null],
-        [`active=true^sys_id>${rowId(6)}^ORDERBYsys_id`, "3"],
+        // The hidden window is slid past by the 2 rows the short page showed were looked at, not
+        // by the 3 asked for: an instance that caps pages below the size asked looks the same.
+        [`active=true^sys_id>${rowId(6)}^ORDERBYsys_id`, "2"],
       ],
     );
     const first = server.requests[0]!;

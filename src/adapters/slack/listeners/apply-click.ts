@@ -58,7 +58,7 @@ async function updateMessage(
   result: ActionResult,
 ): Promise<void> {
   if (outboxId === undefined || !channel || !ts || !("decision" in result)) return;
-  const view = recordDecisionInMessage(ctx.db, "slack", outboxId, result.decision);
+  const view = await recordDecisionInMessage(ctx.store, "slack", outboxId, result.decision);
   if (!view) return;
   const message = renderOwnerMessageBlocks(view, { messageId: outboxId, now: ctx.now() });
   await ctx.client.chat.update({ channel, ts, ...messageArgs(message) });

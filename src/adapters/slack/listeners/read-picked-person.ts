@@ -1,8 +1,7 @@
 import type { WebClient } from "@slack/web-api";
-import type { Database } from "better-sqlite3";
 import { normalizeEmail } from "../../../identity/normalize-email.js";
 import type { Logger } from "../../../logger.js";
-import { forgetChatUser, saveChatUser } from "../../../store/chat-users.js";
+import type { Repositories } from "../../../store/store.js";
 
 /**
  * The person an admin picked as owner: email and display name from users.info (real_name, as
@@ -11,18 +10,18 @@ import { forgetChatUser, saveChatUser } from "../../../store/chat-users.js";
  */
 export function readPickedPerson(deps: {
   client: WebClient;
-  db: Database;
+  store: Pick<Repositories, "chatUsers">;
   now: () => Date;
   logger: Logger;
   emailOf(userId: string): Promise<string | undefined>;
 }): (userId: string) => Promise<{ email: string | undefined; name: string | undefined }> {
-  const { client, db, logger } = deps;
+  const { client, store, logger } = deps;
   return async (userId) => {
     try {
       const info = await client.users.info({ user: userId });
       const email = normalizeEmail(info.user?.profile?.email);
-      if (email) saveChatUser(db, "slack", email, userId, deps.now());
-      else forgetChatUser(db, "slack", userId);
+      if (email) await store.chatUsers.saveChatUser("slack", email, userId, deps.now());
+      else await store.chatUsers.forgetChatUser("slack", userId);
       const name = info.user?.real_name || info.user?.profile?.real_name || info.user?.profile?.display_name;
       return { email, name: name || undefined };
     } catch (error) {

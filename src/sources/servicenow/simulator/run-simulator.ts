@@ -3,6 +3,9 @@
  *
  *   node dist/sources/servicenow/simulator/run-simulator.js --users 200000 --machines 50000 --transactions 2000000 --latency 20
  *
+ * `--max-page-size N` with `--page-refusal cap|error` (default cap) makes lists asking for more than
+ * N rows come back capped or refused (SimulatorFaults.pageLimit).
+ *
  * Without --users/--machines/--transactions it serves the demo dataset. Prints one JSON line
  * `{"url": ..., ...describeInstance}` on stdout once listening, then runs until SIGTERM/SIGINT.
  */
@@ -29,6 +32,8 @@ async function main(): Promise<void> {
       seed: { type: "string" },
       now: { type: "string" },
       record: { type: "boolean", default: false },
+      "max-page-size": { type: "string" },
+      "page-refusal": { type: "string", default: "cap" },
     },
   });
   const now = values.now === undefined ? new Date() : new Date(values.now);
@@ -57,6 +62,11 @@ async function main(): Promise<void> {
     // Recording every request of a benchmark would only grow memory; --record turns it on.
     recordRequests: values.record ?? false,
   });
+  const maxPageSize = toNumber("max-page-size", values["max-page-size"]);
+  const refusal = values["page-refusal"];
+  if (refusal !== "cap" && refusal !== "error")
+    throw new Error(`--page-refusal must be cap or error, got ${refusal}`);
+  if (maxPageSize !== undefined) sim.faults.pageLimit = { max: maxPageSize, refusal };
   process.stdout.write(
     `${JSON.stringify({ url: sim.url, now: now.toISOString(), ...describeInstance(data) })}\n`,
   );

@@ -22,8 +22,18 @@ export function resolveFields(
   view: TableView,
   requested: string | null,
   hidden: ReadonlySet<string> | undefined,
+  hiddenElsewhere?: (table: string) => ReadonlySet<string> | undefined,
 ): string[] {
-  const isHidden = (path: string) => hidden?.has(path.split(".", 1)[0] ?? path) ?? false;
+  // A dot-walk reads fields of the referenced tables, so their field ACLs apply along the way.
+  const isHidden = (path: string) => {
+    const segments = path.split(".");
+    if (hidden?.has(segments[0] ?? path)) return true;
+    for (let i = 1; i < segments.length; i++) {
+      const table = view.referenceTarget(segments.slice(0, i).join("."));
+      if (table !== undefined && hiddenElsewhere?.(table)?.has(segments[i] ?? "")) return true;
+    }
+    return false;
+  };
   const wanted =
     requested === null || requested.trim() === ""
       ? [...view.fields]

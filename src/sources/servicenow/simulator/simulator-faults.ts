@@ -15,6 +15,8 @@
  * sim.faults.malform({ table: "sys_user", answer: { kind: "result", value: null } });   // {"result": null}
  * sim.faults.malform({ table: "sys_user", answer: { kind: "sys-id", value: 12345 } });  // a numeric sys_id
  * sim.faults.malform({ table: "sys_user", answer: { kind: "empty-pages" } });           // more, for ever
+ * sim.faults.pageLimit = { max: 1000, refusal: "cap" };            // pages above 1000 rows come back capped
+ * sim.faults.pageLimit = { max: 1000, refusal: "error" };          // ... or are refused with a 500
  * sim.faults.reset();
  */
 import type { SimRecord } from "./instance-data.js";
@@ -76,6 +78,18 @@ export interface MalformedAnswerFault {
   times?: number;
 }
 
+/**
+ * The largest sysparm_limit a Table API list serves, and what a bigger one gets: `cap`, a page of
+ * `max` rows (what a community thread calls the "maximum limit of records per response",
+ * https://www.servicenow.com/community/itom-forum/pagination-in-api-response/m-p/900677), or
+ * `error`, a 500 as when a quota rule cancels the transaction (users report failures at about
+ * 40,000 rows per request; the status of a cancelled REST transaction is not documented).
+ */
+export interface PageLimit {
+  max: number;
+  refusal: "cap" | "error";
+}
+
 /** The fault switches; see the module comment for examples. */
 export class SimulatorFaults {
   /** Tables that answer 400 "Invalid table" as if the plugin were not installed. */
@@ -90,6 +104,8 @@ export class SimulatorFaults {
   readonly scripted: ScriptedFault[] = [];
   /** Malformed answers, applied first-match-first to the answers of matching requests. */
   readonly malformed: MalformedAnswerFault[] = [];
+  /** Table API lists asking for more rows than this are capped or refused (undefined: no limit). */
+  pageLimit: PageLimit | undefined;
 
   /** Hides rows of `table` (replaces any earlier rule for that table). */
   hideRows(table: string, rows: HiddenRows): this {
@@ -139,6 +155,7 @@ export class SimulatorFaults {
     this.hiddenFields.clear();
     this.scripted.length = 0;
     this.malformed.length = 0;
+    this.pageLimit = undefined;
   }
 
   /** Whether a row is hidden by an ACL rule on `table`. */

@@ -29,6 +29,40 @@ export function openTable(ctx: ApiContext, table: string): TableView | ApiRespon
   return view;
 }
 
+/** The fields a request reads: sysparm_fields minus what field ACLs hide, here and along dot-walks. */
+function readableFields(ctx: ApiContext, view: TableView, table: string, requested: string | null): string[] {
+  return resolveFields(view, requested, ctx.faults.hiddenFields.get(table), (t) =>
+    ctx.faults.hiddenFields.get(t),
+  );
+}
+
+/**
+ * Drops dot-walked values read through a record an ACL hides (the keys go missing, as for any
+ * field the caller cannot read). One level of dot-walk, which is what warden reads.
+ */
+function withoutHiddenReferences(
+  ctx: ApiContext,
+  view: TableView,
+  fields: readonly string[],
+): ((row: number, record: Record<string, unknown>) => void) | undefined {
+  const checks = fields.flatMap((field) => {
+    const dot = field.indexOf(".");
+    if (dot < 0) return [];
+    const target = view.referenceTarget(field.slice(0, dot));
+    const reference = view.reference(field.slice(0, dot));
+    if (target === undefined || !reference || !ctx.faults.hiddenRows.has(target)) return [];
+    return [{ field, target, reference }];
+  });
+  if (checks.length === 0) return undefined;
+  return (row, record) => {
+    for (const { field, target, reference } of checks) {
+      const targetRow = reference.targetRow(row);
+      if (targetRow >= 0 && ctx.faults.isRowHidden(target, () => reference.target.record(targetRow)))
+        delete record[field];
+    }
+  };
+}
+
 function isTrue(value: string | null): boolean {
   return value === "true";
 }
@@ -67,18 +101,34 @@ export function listRecords(
   const total = rows.length;
   let limit = nonNegativeInt(params.get("sysparm_limit"), DEFAULT_LIMIT);
   if (limit <= 0) limit = DEFAULT_LIMIT;
+  const pageLimit = ctx.faults.pageLimit;
+  if (pageLimit && limit > pageLimit.max) {
+    if (pageLimit.refusal === "error") {
+      return errorResponse(
+        500,
+        "Transaction cancelled: maximum execution time exceeded",
+        "The transaction ran longer than a transaction quota rule allows",
+      );
+    }
+    limit = pageLimit.max;
+  }
   const offset = Math.max(0, nonNegativeInt(params.get("sysparm_offset"), 0));
   // sysparm_limit is applied before ACL evaluation, so hidden rows still use up the page.
   const page = Array.from(rows.subarray(offset, offset + limit)).filter(
     (row) => !ctx.faults.isRowHidden(table, () => view.record(row)),
   );
-  const fields = resolveFields(view, params.get("sysparm_fields"), ctx.faults.hiddenFields.get(table));
+  const fields = readableFields(ctx, view, table, params.get("sysparm_fields"));
   const options = {
     baseUrl: ctx.baseUrl,
     excludeReferenceLink: isTrue(params.get("sysparm_exclude_reference_link")),
   };
   const serialize = recordSerializer(view, fields, options);
-  const result = page.map(serialize);
+  const hideReferences = withoutHiddenReferences(ctx, view, fields);
+  const result = page.map((row) => {
+    const record = serialize(row);
+    hideReferences?.(row, record);
+    return record;
+  });
   if (apiVersion === "v1" && result.length === 0) return recordNotFound();
 
   const headers: Record<string, string> = {};
@@ -123,12 +173,14 @@ export function getRecord(
   const view = opened;
   const row = view.rowOf(sysId);
   if (row === undefined || ctx.faults.isRowHidden(table, () => view.record(row))) return recordNotFound();
-  const fields = resolveFields(view, params.get("sysparm_fields"), ctx.faults.hiddenFields.get(table));
+  const fields = readableFields(ctx, view, table, params.get("sysparm_fields"));
   const options = {
     baseUrl: ctx.baseUrl,
     excludeReferenceLink: isTrue(params.get("sysparm_exclude_reference_link")),
   };
-  return { status: 200, body: { result: serializeRecord(view, row, fields, options) } };
+  const record = serializeRecord(view, row, fields, options);
+  withoutHiddenReferences(ctx, view, fields)?.(row, record);
+  return { status: 200, body: { result: record } };
 }
 
 /**
@@ -170,7 +222,7 @@ export function patchRecord(
   }
   if ("sys_updated_on" in record) record.sys_updated_on = formatGlideDateTime(ctx.now().getTime());
   if (headers.noResponseBody) return { status: 204 };
-  const fields = resolveFields(view, params.get("sysparm_fields"), ctx.faults.hiddenFields.get(table));
+  const fields = readableFields(ctx, view, table, params.get("sysparm_fields"));
   const options = {
     baseUrl: ctx.baseUrl,
     excludeReferenceLink: isTrue(params.get("sysparm_exclude_reference_link")),

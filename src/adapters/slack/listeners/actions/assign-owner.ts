@@ -14,7 +14,7 @@ export function registerAssignOwner(app: App, ctx: SlackListenerContext): void {
     if (!target || !picked || body.type !== "block_actions") return;
     const email = await ctx.emailOf(body.user.id);
     const owner = await readPickedPerson(ctx)(picked);
-    const outcome = assignOwner(ctx.db, {
+    const outcome = await assignOwner(ctx.store, {
       admins: ctx.admins,
       actor: { platform: "slack", id: body.user.id, email },
       source: target.s,

@@ -1,7 +1,6 @@
 import type { App } from "@slack/bolt";
 import { keep } from "../../../../actions/keep.js";
 import { unseal } from "../../../../remediation/seal.js";
-import { appendAudit } from "../../../../store/audit-log.js";
 import { decodeActionPayload } from "../../../../views/action-payload.js";
 import { messageArgs } from "../../render/slack-message.js";
 import { applyClick } from "../apply-click.js";
@@ -26,7 +25,7 @@ export function registerSubmitKeepModal(app: App, ctx: SlackListenerContext): vo
       | undefined;
     const payload = decodeActionPayload(meta?.payload);
     if (!meta || !payload || meta.user !== body.user.id) {
-      appendAudit(ctx.db, {
+      await ctx.store.audit.appendAudit({
         at: ctx.now(),
         event: "decision.invalid",
         actor: `slack:${body.user.id}`,
