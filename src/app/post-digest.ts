@@ -121,5 +121,5 @@ async function notifyOwnersNow(
     });
     results.push({ queued: queued.owners, ...result });
   }
-  return sum(results, { queued: 0, sent: 0, failed: 0, unknown: 0, rerouted: 0, retrying: 0 });
+  return sum(results, { queued: 0, sent: 0, failed: 0, unknown: 0, rerouted: 0, retrying: 0, deferred: 0 });
 }

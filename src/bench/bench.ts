@@ -19,6 +19,7 @@ import type { InstanceDescription } from "../sources/servicenow/simulator/descri
 import { openSqliteStore } from "../store/open-sqlite-store.js";
 import { truncateText } from "../views/truncate-text.js";
 import { computeLowerBound, LOWER_BOUND_ASSUMPTIONS } from "./compute-lower-bound.js";
+import { benchFanOut } from "./fan-out/bench-fan-out.js";
 import { measureCli } from "./measure-cli.js";
 import { measureFollowUps } from "./measure-follow-ups.js";
 import { measureLookups } from "./measure-lookups.js";
@@ -209,6 +210,8 @@ async function main(): Promise<void> {
       `\nLower bound at ${boundPageSize} rows per page, assuming ${LOWER_BOUND_ASSUMPTIONS}:\n  ${bound.explanation}\n`,
     );
     process.stdout.write(`Phases: ${phases.join("; ")}\n`);
+    // Fan-out to owners against a Slack enforcing its tiers (alone: npm run bench:fan-out).
+    process.stdout.write(`\n${(await benchFanOut({ owners: 1000, week1Scale: 10 })).join("\n")}\n`);
   } finally {
     stop();
     rmSync(dir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { PacedLaterError } from "../chat-pacing/rate-pacer.js";
 import { WardenError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { OutboxItem, StoredOutboxItem } from "../store/outbox.js";
@@ -39,7 +40,15 @@ export interface DeliverDeps {
   maxWaits?: number;
   /** Admin channel that gets the accounts of owners who cannot be reached. */
   adminChannel?: string | undefined;
+  /** How many recipients are served at once (DELIVERY_CONCURRENCY). */
+  concurrency?: number;
 }
+
+/**
+ * Recipients served at once. Each still gets its items one at a time; the sender paces the calls
+ * (src/chat-pacing), so this only has to cover the platform's latency at its allowed rate.
+ */
+export const DELIVERY_CONCURRENCY = 16;
 
 export interface DeliveryResult {
   sent: number;
@@ -50,11 +59,15 @@ export interface DeliveryResult {
   rerouted: number;
   /** Failed for a reason that can clear: queued again, with backoff. */
   retrying: number;
+  /** Not sent yet because the platform's pace had no slot soon enough: due again when it has. */
+  deferred: number;
 }
 
 /**
  * Sends every due item of the sender's platform, oldest first: new items, and items waiting to be
- * retried whose backoff has passed (`not_before`). Each item is marked 'sending' (committed) before
+ * retried whose backoff has passed (`not_before`). Several recipients are served at once, each
+ * recipient's items in order; the sender paces its calls to the platform's limits, and an item whose
+ * slot is too far off (PacedLaterError) goes back to the queue, due when the slot comes. Each item is marked 'sending' (committed) before
  * the API call and 'sent' after, so a crash never leads to a second send: an item found 'sending'
  * at the start of a run may have been delivered, and is marked 'unknown' and reported instead of
  * being sent again. 429s are waited out, not dropped. A failure that can clear (DeliveryError with
@@ -67,7 +80,7 @@ export interface DeliveryResult {
 export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> {
   const { store, sender, logger } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const result: DeliveryResult = { sent: 0, failed: 0, unknown: 0, rerouted: 0, retrying: 0 };
+  const result: DeliveryResult = { sent: 0, failed: 0, unknown: 0, rerouted: 0, retrying: 0, deferred: 0 };
 
   for (const item of await store.outbox.listOutbox("sending", sender.platform)) {
     await store.transaction(async (tx) => {
@@ -102,45 +115,97 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
   }
   return result;
 
-  /** Returns true when the run must stop (every further call would be refused the same way). */
+  /**
+   * Serves up to `concurrency` recipients at once, each recipient's items one after another in queue
+   * order (a message before its update, a reminder after its message). Returns true when the run
+   * must stop (every further call would be refused the same way).
+   */
   async function deliverBatch(items: StoredOutboxItem[]): Promise<boolean> {
+    const lanes = new Map<string, StoredOutboxItem[]>();
     for (const item of items) {
-      // Committed on its own, before the API call: a crash after it never leads to a second send.
-      if (!(await store.outbox.setOutboxStatus(item.id, "pending", "sending"))) continue; // another sender took it
-      if (item.unreadable) {
-        await recordFailure(
-          item,
-          new DeliveryError(item.unreadable.message, { retry: "never", cause: item.unreadable }),
-        );
-        logger.error(
-          { outboxId: item.id, code: item.unreadable.code },
-          "message not sent: it cannot be read",
-        );
-        continue;
-      }
-      let waits = 0;
-      for (;;) {
-        try {
-          const { ref } = await sender.send(item);
-          await recordSent(item, ref);
-          result.sent += 1;
-          break;
-        } catch (error) {
-          if (error instanceof RateLimitedError && waits < (deps.maxWaits ?? 5)) {
-            waits += 1;
-            logger.warn({ outboxId: item.id, retryAfterMs: error.retryAfterMs }, "rate limited, waiting");
-            await sleep(error.retryAfterMs);
-            continue;
+      const lane = lanes.get(item.recipient) ?? [];
+      lane.push(item);
+      lanes.set(item.recipient, lane);
+    }
+    const queue = [...lanes.values()];
+    let stop = false;
+    const serve = async (): Promise<void> => {
+      for (let lane = queue.shift(); lane && !stop; lane = queue.shift()) {
+        for (const [index, item] of lane.entries()) {
+          if (stop) return;
+          const outcome = await deliverOne(item);
+          if (outcome === "stop") stop = true;
+          if (outcome instanceof Date) {
+            // Paced for later: the recipient's items behind it wait with it, keeping their order.
+            for (const behind of lane.slice(index + 1)) {
+              await store.outbox.postponeOutboxItem(behind.id, { from: "pending", notBefore: outcome });
+            }
+            result.deferred += lane.length - index;
+            break;
           }
-          const failure = toDeliveryError(error, deps.now());
-          await recordFailure(item, failure);
-          logger.error({ outboxId: item.id, err: error, retry: failure.retry }, "message not sent");
-          if (failure.stopsRun) return true;
-          break;
         }
       }
+    };
+    // One item goes alone first: a platform that refuses warden itself (a revoked token) is found
+    // with nothing else in flight, and the rest of the run is not started against it.
+    const first = queue[0];
+    const head = first?.shift();
+    if (first && head) {
+      const outcome = await deliverOne(head);
+      if (outcome === "stop") return true;
+      if (outcome instanceof Date) {
+        for (const behind of first) {
+          await store.outbox.postponeOutboxItem(behind.id, { from: "pending", notBefore: outcome });
+        }
+        result.deferred += first.length + 1;
+        queue.shift();
+      } else if (first.length === 0) queue.shift();
     }
-    return false;
+    const workers = Math.max(1, Math.min(deps.concurrency ?? DELIVERY_CONCURRENCY, queue.length));
+    await Promise.all(Array.from({ length: workers }, serve));
+    return stop;
+  }
+
+  /**
+   * Sends one item. Returns "stop" when the run must stop, the time to come back when the sender's
+   * pace has no slot soon enough (the item is back in the queue, unsent), else "done".
+   */
+  async function deliverOne(item: StoredOutboxItem): Promise<"done" | "stop" | Date> {
+    // Committed on its own, before the API call: a crash after it never leads to a second send.
+    if (!(await store.outbox.setOutboxStatus(item.id, "pending", "sending"))) return "done"; // another sender took it
+    if (item.unreadable) {
+      await recordFailure(
+        item,
+        new DeliveryError(item.unreadable.message, { retry: "never", cause: item.unreadable }),
+      );
+      logger.error({ outboxId: item.id, code: item.unreadable.code }, "message not sent: it cannot be read");
+      return "done";
+    }
+    let waits = 0;
+    for (;;) {
+      try {
+        const { ref } = await sender.send(item);
+        await recordSent(item, ref);
+        result.sent += 1;
+        return "done";
+      } catch (error) {
+        if (error instanceof RateLimitedError && waits < (deps.maxWaits ?? 5)) {
+          waits += 1;
+          logger.warn({ outboxId: item.id, retryAfterMs: error.retryAfterMs }, "rate limited, waiting");
+          await sleep(error.retryAfterMs);
+          continue;
+        }
+        if (error instanceof PacedLaterError) {
+          // Raised before the call that delivers: nothing reached the platform for this item.
+          await store.outbox.postponeOutboxItem(item.id, { from: "sending", notBefore: error.at });
+          return error.at;
+        }
+        const failure = toDeliveryError(error, deps.now());
+        await recordFailure(item, failure);
+        logger.error({ outboxId: item.id, err: error, retry: failure.retry }, "message not sent");
+        return failure.stopsRun ? "stop" : "done";
+      }
+    }
   }
 
   async function recordSent(item: OutboxItem, ref: MessageRef): Promise<void> {

@@ -110,3 +110,61 @@ function forgetOtherEmails(db: Database, platform: string, userId: string, keep:
     keep,
   );
 }
+
+/** What is cached for an email: the user id (null: "not found"), its DM channel, and when it was read. */
+export interface CachedChatUser {
+  userId: string | null;
+  dmChannel: string | undefined;
+  resolvedAt: Date;
+}
+
+/**
+ * The cached answer for `email`, however old: the caller decides how long each kind of answer is
+ * trusted (a found id far longer than "not found"). Undefined when never asked or the email is invalid.
+ */
+export function getCachedChatUser(db: Database, platform: string, email: string): CachedChatUser | undefined {
+  const key = normalizeEmail(email);
+  if (key === undefined) return undefined;
+  const row = db
+    .prepare(
+      `SELECT u.user_id, d.channel, u.resolved_at FROM chat_users u
+         LEFT JOIN chat_dm_channels d ON d.platform = u.platform AND d.user_id = u.user_id
+        WHERE u.platform = ? AND u.email = ?`,
+    )
+    .get(platform, key) as
+    | { user_id: string | null; channel: string | null; resolved_at: string }
+    | undefined;
+  if (!row) return undefined;
+  return { userId: row.user_id, dmChannel: row.channel ?? undefined, resolvedAt: new Date(row.resolved_at) };
+}
+
+/** Records the DM channel opened with `userId`. */
+export function saveDmChannel(
+  db: Database,
+  platform: string,
+  userId: string,
+  channel: string,
+  at: Date,
+): void {
+  db.prepare(
+    `INSERT INTO chat_dm_channels (platform, user_id, channel, opened_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (platform, user_id) DO UPDATE SET channel = excluded.channel, opened_at = excluded.opened_at`,
+  ).run(platform, userId, channel, at.toISOString());
+}
+
+/**
+ * The platform refused a post to the cached user or DM channel (channel_not_found, user_not_found,
+ * account_inactive): what is cached for `email` (the user id and that user's DM channel) is
+ * dropped, so the owner is looked up again.
+ */
+export function forgetChatUserEmail(db: Database, platform: string, email: string): void {
+  const key = normalizeEmail(email);
+  if (key === undefined) return;
+  db.transaction(() => {
+    db.prepare(
+      `DELETE FROM chat_dm_channels WHERE platform = ?
+         AND user_id = (SELECT user_id FROM chat_users WHERE platform = ? AND email = ?)`,
+    ).run(platform, platform, key);
+    db.prepare("DELETE FROM chat_users WHERE platform = ? AND email = ?").run(platform, key);
+  })();
+}

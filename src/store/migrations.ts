@@ -356,6 +356,23 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 12,
+    name: "chat users: the DM channel of a Slack user, so later runs post without opening it again",
+    sql: `
+      -- The direct-message channel between warden and a user (conversations.open's answer), by user
+      -- id: it is the same channel for as long as the user exists
+      -- (https://docs.slack.dev/reference/methods/conversations.open). A table of its own, so that
+      -- replaying this on a database rewound to an older version is harmless (IF NOT EXISTS).
+      CREATE TABLE IF NOT EXISTS chat_dm_channels (
+        platform TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        PRIMARY KEY (platform, user_id)
+      );
+    `,
+  },
+  {
     version: 13,
     name: "follow-ups: a schedule per sent owner message, so the daily pass reads only what is due",
     sql: `

@@ -19,9 +19,12 @@ import { appendAudit, verifyAuditChain } from "./audit-log.js";
 import {
   chatUserCacheExpiresAt,
   forgetChatUser,
+  forgetChatUserEmail,
+  getCachedChatUser,
   getChatUserEmail,
   getChatUserId,
   saveChatUser,
+  saveDmChannel,
 } from "./chat-users.js";
 import { checkDatabaseWritable } from "./check-writable.js";
 import { claimScan, recordScanFailure } from "./claim-scan.js";
@@ -78,6 +81,7 @@ import {
   listOwnerOverrides,
   setOwnerOverride,
 } from "./owner-overrides.js";
+import { postponeOutboxItem } from "./postpone-outbox-item.js";
 import { pruneAccounts } from "./prune-accounts.js";
 import { pruneFindings } from "./prune-findings.js";
 import { prunedMessage, pruneMessages } from "./prune-messages.js";
@@ -130,7 +134,16 @@ export const SQLITE_QUERIES = {
     auditHead,
   },
   digests: { recordDigest, lastDigestAt },
-  chatUsers: { getChatUserId, getChatUserEmail, chatUserCacheExpiresAt, saveChatUser, forgetChatUser },
+  chatUsers: {
+    getChatUserId,
+    getChatUserEmail,
+    chatUserCacheExpiresAt,
+    saveChatUser,
+    forgetChatUser,
+    getCachedChatUser,
+    saveDmChannel,
+    forgetChatUserEmail,
+  },
   conversations: { saveConversationRef, getConversationRef, findPersonalRef, listTeamRefs },
   decisions: {
     listAccountDecisions,
@@ -173,6 +186,7 @@ export const SQLITE_QUERIES = {
     listLiveOwnerItems,
     listFixedAccountsShown,
     markShownAccountAnswered,
+    postponeOutboxItem,
     prunedMessage,
   },
   ownerOverrides: {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { PacedLaterError } from "../../src/chat-pacing/rate-pacer.js";
 import { silentLogger } from "../../src/logger.js";
 import {
   deliverOutbox,
@@ -37,13 +38,14 @@ function recordingSender(behaviour: (item: OutboxItem, n: number) => Promise<voi
   return { sender, sent };
 }
 
-const deliver = (store: Store, sender: OutboxSender, sleeps: number[] = []) =>
+const deliver = (store: Store, sender: OutboxSender, sleeps: number[] = [], concurrency?: number) =>
   deliverOutbox({
     store,
     sender,
     now: () => NOW,
     logger: silentLogger,
     sleep: async (ms) => void sleeps.push(ms),
+    ...(concurrency === undefined ? {} : { concurrency }),
   });
 
 describe("owner messages through the outbox", () => {
@@ -71,7 +73,14 @@ describe("owner messages through the outbox", () => {
     await enqueueOwnerMessages(store, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
     const { sender, sent } = recordingSender();
     const result = await deliver(store, sender);
-    expect(result).toEqual({ sent: sent.length, failed: 0, unknown: 0, rerouted: 0, retrying: 0 });
+    expect(result).toEqual({
+      sent: sent.length,
+      failed: 0,
+      unknown: 0,
+      rerouted: 0,
+      retrying: 0,
+      deferred: 0,
+    });
     expect((await deliver(store, sender)).sent).toBe(0);
     const shown = db.prepare("SELECT count(*) FROM message_accounts").pluck().get() as number;
     expect(shown).toBeGreaterThan(sent.length - 1);
@@ -80,7 +89,7 @@ describe("owner messages through the outbox", () => {
     );
   });
 
-  it("after a crash halfway through a run, sends the rest and never the same message twice", async () => {
+  it("after a crash halfway through a one-at-a-time run, sends the rest and never the same message twice", async () => {
     const { db, store } = await scanned();
     await enqueueOwnerMessages(store, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
     const total = listOutbox(db, "pending").length;
@@ -94,16 +103,122 @@ describe("owner messages through the outbox", () => {
       onTheWire();
       return new Promise<void>(() => {});
     });
-    void deliver(store, first.sender);
+    void deliver(store, first.sender, [], 1);
     await third;
     expect(first.sent).toHaveLength(2);
 
     const second = recordingSender();
     const result = await deliver(store, second.sender);
-    expect(result).toEqual({ sent: total - 3, failed: 0, unknown: 1, rerouted: 0, retrying: 0 });
+    expect(result).toEqual({ sent: total - 3, failed: 0, unknown: 1, rerouted: 0, retrying: 0, deferred: 0 });
     const everything = [...first.sent, ...second.sent].map((i) => i.id);
     expect(new Set(everything).size).toBe(everything.length);
     expect(listOutbox(db, "unknown")).toHaveLength(1);
+  });
+
+  it("after a crash with several recipients on the wire, marks exactly those unknown and sends none twice", async () => {
+    const { db, store } = await scanned();
+    await enqueueOwnerMessages(store, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    const total = listOutbox(db, "pending").length;
+    expect(total).toBeGreaterThan(4);
+    // The first item goes alone; then three recipients are on the wire at once when the process dies.
+    let hanging = 0;
+    let onAllHanging = () => {};
+    const allHanging = new Promise<void>((resolve) => {
+      onAllHanging = resolve;
+    });
+    const first = recordingSender((_item, n) => {
+      if (n === 0) return undefined;
+      hanging += 1;
+      if (hanging === 3) onAllHanging();
+      return new Promise<void>(() => {});
+    });
+    void deliver(store, first.sender, [], 3);
+    await allHanging;
+    expect(listOutbox(db, "sending")).toHaveLength(3);
+
+    const second = recordingSender();
+    const result = await deliver(store, second.sender);
+    expect(result).toMatchObject({ sent: total - 4, unknown: 3, failed: 0 });
+    const everything = [...first.sent, ...second.sent].map((i) => i.id);
+    expect(new Set(everything).size).toBe(everything.length);
+    expect(listOutbox(db, "unknown")).toHaveLength(3);
+  });
+
+  it("serves several recipients at once, each recipient's items in queue order", async () => {
+    const { db, store } = await scanned();
+    const recipients = ["a@acme.example", "b@acme.example", "c@acme.example", "d@acme.example"];
+    for (let round = 0; round < 5; round++) {
+      for (const recipient of recipients) {
+        enqueue(db, {
+          platform: "slack",
+          recipient,
+          dedupeKey: `test:${recipient}:${round}`,
+          message: { kind: "message_update", view: { outboxId: round } },
+          now: NOW,
+        });
+      }
+    }
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const order: { recipient: string; id: number }[] = [];
+    const sender: OutboxSender = {
+      platform: "slack",
+      async send(item) {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        // Answers take different times (a few turns of the event loop), so the lanes interleave.
+        for (let i = 0; i < (item.id % 4) * 3; i++) await Promise.resolve();
+        order.push({ recipient: item.recipient, id: item.id });
+        inFlight -= 1;
+        return { ref: { platform: "slack", channel: `D${item.id}`, ts: `${item.id}.0001` } };
+      },
+    };
+    const result = await deliver(store, sender, [], 3);
+    expect(result.sent).toBe(20);
+    expect(mostInFlight).toBe(3);
+    for (const recipient of recipients) {
+      const ids = order.filter((o) => o.recipient === recipient).map((o) => o.id);
+      expect(ids).toHaveLength(5);
+      expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    }
+  });
+
+  it("puts an item whose pace slot is too far off back in the queue, unsent, with its recipient's later items", async () => {
+    const { db, store } = await scanned();
+    const slot = new Date(NOW.getTime() + 90_000);
+    for (const [recipient, round] of [
+      ["a@acme.example", 0],
+      ["b@acme.example", 0],
+      ["a@acme.example", 1],
+      ["b@acme.example", 1],
+    ] as const) {
+      enqueue(db, {
+        platform: "slack",
+        recipient,
+        dedupeKey: `test:${recipient}:${round}`,
+        message: { kind: "message_update", view: { outboxId: round } },
+        now: NOW,
+      });
+    }
+    const { sender, sent } = recordingSender((item) => {
+      if (item.recipient === "b@acme.example") throw new PacedLaterError(slot, "slack:chat.update");
+    });
+    const result = await deliver(store, sender, [], 2);
+    expect(result).toMatchObject({ sent: 2, deferred: 2, failed: 0, retrying: 0 });
+    expect(sent.map((i) => i.recipient)).toEqual(["a@acme.example", "a@acme.example"]);
+    const waiting = db
+      .prepare(
+        "SELECT status, attempts, not_before, failing_since FROM outbox WHERE recipient = ? ORDER BY id",
+      )
+      .all("b@acme.example");
+    expect(waiting).toEqual([
+      { status: "pending", attempts: 0, not_before: slot.toISOString(), failing_since: null },
+      { status: "pending", attempts: 0, not_before: slot.toISOString(), failing_since: null },
+    ]);
+    // Due again at the slot: then sent, in order.
+    const later = recordingSender();
+    await deliverOutbox({ store, sender: later.sender, now: () => slot, logger: silentLogger });
+    expect(later.sent.map((i) => i.recipient)).toEqual(["b@acme.example", "b@acme.example"]);
   });
 
   it("waits out a rate limit instead of dropping the message", async () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { forgetChatUser, getChatUserEmail, getChatUserId, saveChatUser } from "../../src/store/chat-users.js";
+import {
+  forgetChatUser,
+  forgetChatUserEmail,
+  getCachedChatUser,
+  getChatUserEmail,
+  getChatUserId,
+  saveChatUser,
+  saveDmChannel,
+} from "../../src/store/chat-users.js";
 import { openTempDb } from "../helpers/demo-source.js";
 
 const AT = new Date("2026-11-23T10:00:00Z");
@@ -42,5 +50,40 @@ describe("chat user cache", () => {
     expect(getChatUserId(db, "teams", "raj.patel.new@acme.example", at(1))).toBeUndefined();
     expect(getChatUserId(db, "slack", "raj.patel@acme.example", at(1))).toBe("URAJ");
     expect(getChatUserId(db, "teams", "james.okafor@acme.example", at(1))).toBe("29:james");
+  });
+
+  it("keeps a user's DM channel with their user id: an email that moves to another user has none yet", () => {
+    const db = openTempDb();
+    saveChatUser(db, "slack", "raj.patel@acme.example", "URAJ", AT);
+    saveDmChannel(db, "slack", "URAJ", "DRAJ", AT);
+    expect(getCachedChatUser(db, "slack", "Raj.Patel@acme.example")).toEqual({
+      userId: "URAJ",
+      dmChannel: "DRAJ",
+      resolvedAt: AT,
+    });
+    // Looked up again later and found the same user: the channel stays.
+    const later = new Date(AT.getTime() + 40 * 24 * HOUR);
+    saveChatUser(db, "slack", "raj.patel@acme.example", "URAJ", later);
+    expect(getCachedChatUser(db, "slack", "raj.patel@acme.example")).toMatchObject({ dmChannel: "DRAJ" });
+    // The account was replaced: the email is another user's, whose DM is not open yet.
+    saveChatUser(db, "slack", "raj.patel@acme.example", "URAJ2", later);
+    expect(getCachedChatUser(db, "slack", "raj.patel@acme.example")).toMatchObject({
+      userId: "URAJ2",
+      dmChannel: undefined,
+    });
+  });
+
+  it("forgets an email and its user's DM channel when a post to them is refused, and nothing else", () => {
+    const db = openTempDb();
+    saveChatUser(db, "slack", "raj.patel@acme.example", "URAJ", AT);
+    saveDmChannel(db, "slack", "URAJ", "DRAJ", AT);
+    saveChatUser(db, "slack", "james.okafor@acme.example", "UJAMES", AT);
+    saveDmChannel(db, "slack", "UJAMES", "DJAMES", AT);
+    forgetChatUserEmail(db, "slack", "RAJ.patel@acme.example");
+    expect(getCachedChatUser(db, "slack", "raj.patel@acme.example")).toBeUndefined();
+    // Raj is looked up again and found as the same user: the DM is opened again, not reused.
+    saveChatUser(db, "slack", "raj.patel@acme.example", "URAJ", AT);
+    expect(getCachedChatUser(db, "slack", "raj.patel@acme.example")?.dmChannel).toBeUndefined();
+    expect(getCachedChatUser(db, "slack", "james.okafor@acme.example")?.dmChannel).toBe("DJAMES");
   });
 });

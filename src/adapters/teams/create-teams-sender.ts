@@ -7,6 +7,9 @@ import {
   TeamsInfo,
   TurnContext,
 } from "botbuilder";
+import type { RatePacer } from "../../chat-pacing/rate-pacer.js";
+import { sharedPacer } from "../../chat-pacing/shared-pacer.js";
+import { DEFAULT_TEAMS_PACING, type TeamsPacing, teamsPaceRules } from "../../chat-pacing/teams-pacing.js";
 import { type OutboxSender, UnreachableRecipientError } from "../../notify/deliver-outbox.js";
 import { DeliveryError } from "../../notify/delivery-error.js";
 import type { TeamsMessageRef } from "../../notify/message-ref.js";
@@ -28,6 +31,10 @@ export interface TeamsSenderDeps {
   now: () => Date;
   /** How long a cached email → Teams user id answer is used before the roster is asked again, in ms. */
   userCacheMs: number;
+  /** The budgets calls are paced against (DEFAULT_TEAMS_PACING). */
+  pacing?: Partial<TeamsPacing>;
+  /** Shared by every sender of one adapter by default (sharedPacer). */
+  pacer?: RatePacer;
 }
 
 type Reference = Partial<ConversationReference>;
@@ -48,6 +55,13 @@ const DEFAULT_AUDIENCE = undefined as unknown as string;
  */
 export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
   const { adapter, appId, store } = deps;
+  const pacing: TeamsPacing = { ...DEFAULT_TEAMS_PACING, ...deps.pacing };
+  const pacer = deps.pacer ?? sharedPacer(adapter);
+  /** Paced per bot, and per conversation when the call is in one (a new 1:1 is not yet). */
+  const pace = (conversationId: string | undefined) => {
+    const rules = teamsPaceRules(pacing, conversationId ?? "");
+    return pacer.take(conversationId ? rules : rules.slice(0, 1));
+  };
 
   /**
    * Runs `logic` in a proactive turn and returns its value. Errors are carried out of the turn
@@ -56,6 +70,8 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
    */
   async function inTurn<T>(reference: Reference, logic: (context: TurnContext) => Promise<T>): Promise<T> {
     let outcome: { value: T } | { error: unknown } | undefined;
+    // Each turn here makes one Bot Connector call (a roster read, a send, an update).
+    await pace(reference.conversation?.id);
     await adapter.continueConversationAsync(appId, reference, async (context) => {
       try {
         outcome = { value: await logic(context) };
@@ -110,6 +126,7 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
     if (existing) return existing.reference as Reference;
     const tenantId = member.tenantId ?? team.tenantId;
     let created: Reference | undefined;
+    await pace(undefined);
     await adapter.createConversationAsync(
       appId,
       "msteams",
