@@ -27,7 +27,7 @@ export interface TestTenant {
   /** Waits asked for by the client (Retry-After / backoff), in ms; nothing really sleeps. */
   waits: number[];
   connector(
-    overrides?: Partial<EntraConnectorOptions> & { config?: Partial<EntraConfig> },
+    overrides?: Partial<Omit<EntraConnectorOptions, "config">> & { config?: Partial<EntraConfig> },
   ): ReturnType<typeof createEntraConnector>;
 }
 

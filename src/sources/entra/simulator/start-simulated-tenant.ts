@@ -164,7 +164,8 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
     if (offset + top < items.length) {
       const next = new URL(url.toString());
       const repeat = [...faults.repeatingNextLink].some((p) => url.pathname.startsWith(p));
-      if (!repeat)
+      // A repeating link points the second page back at itself: paging made progress, then loops.
+      if (!repeat || offset === 0)
         next.searchParams.set("$skiptoken", Buffer.from(String(offset + top)).toString("base64url"));
       body["@odata.nextLink"] = next.toString();
     }
