@@ -6,14 +6,17 @@ import { type GraphAnswer, type GraphTransport, pathOf } from "./graph-transport
  * Client-credentials tokens for Microsoft Graph, by a direct request to the v2.0 token endpoint
  * (https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow).
  *
- * Why not MSAL (@azure/msal-node): it works against the simulator only with `knownAuthorities`
- * plus `customAgentOptions` for the CA, and then fetches the OpenID document first, so an unknown
- * tenant surfaces as MSAL's generic `openid_config_error` instead of AADSTS90002; it throttles
- * itself after a 429 (up to an hour, outside warden's bounded Retry-After), and sends its own
- * requests outside warden's transport (not counted, not retried the same way). The grant itself
- * is one form POST with no refresh token ("refresh tokens will never be granted with this flow",
- * same page), so the only thing MSAL would add is a cache, kept here: the token is reused until
- * shortly before `expires_in`, like MSAL's 300 s renewal offset.
+ * Why not MSAL (@azure/msal-node)? Tried against the simulated tenant (msal-node 2.16.3, the
+ * version botbuilder already brings): it signs in only with both `auth.knownAuthorities` (else it
+ * asks login.microsoftonline.com for instance discovery) and `system.customAgentOptions: { ca }`;
+ * then it fetches the OpenID document before every first token, and an unknown tenant comes back
+ * as its generic `endpoints_resolution_error: Endpoints cannot be resolved` instead of Entra's
+ * AADSTS90002, which the operator needs to see. Its cache runs on the wall clock (no clock to
+ * inject, so "renewed before expiry" cannot be tested without waiting), it throttles itself after
+ * a 429 for up to an hour (outside warden's bounded Retry-After), and its requests bypass warden's
+ * transport (not counted, retried differently). The grant is one form POST with no refresh token
+ * ("refresh tokens will never be granted with this flow", same page), so the only thing MSAL would
+ * add is a cache, kept here: the token is reused until 300 s before `expires_in` (MSAL's renewal offset).
  */
 export interface EntraTokenProvider {
   /** A token valid for at least the renewal margin; one request shared by concurrent callers. */
