@@ -43,6 +43,9 @@ export const ENTRA_PATHS = {
 } as const;
 
 const top = String(GRAPH_PAGE_SIZE);
+const OWNER_FIELDS = "id,displayName,mail,userPrincipalName,accountEnabled";
+/** "$expand typically returns a maximum of 20 items" (https://learn.microsoft.com/en-us/graph/query-parameters#expand). */
+const EXPAND_LIMIT = 20;
 
 /**
  * Collects the tenant's machine identities: the service principal of every application the
@@ -52,7 +55,8 @@ const top = String(GRAPH_PAGE_SIZE);
  * chains whatever the tenant's size:
  *
  * 1. applications with credentials and `$expand=owners` (up to 20 owners per app, no per-app call;
- *    https://learn.microsoft.com/en-us/graph/query-parameters#expand);
+ *    https://learn.microsoft.com/en-us/graph/query-parameters#expand); only an app with 20 or more
+ *    owners gets its own paged /owners listing, since $expand cuts the list there;
  * 2. service principals (filtered here rather than by `$filter` on appOwnerOrganizationId, whose
  *    literal form for a Guid property is not documented);
  * 3. Graph's own service principal (its appRoles name the permissions) and one listing of its
@@ -76,9 +80,18 @@ export async function collectEntraInventory(
   progress("entra applications");
   const applications = await graph.listAll<GraphApplication>(ENTRA_PATHS.applications, {
     $select: "id,appId,displayName,createdDateTime,signInAudience,passwordCredentials,keyCredentials",
-    $expand: "owners($select=id,displayName,mail,userPrincipalName,accountEnabled)",
+    $expand: `owners($select=${OWNER_FIELDS})`,
     $top: top,
   });
+  // $expand stops at 20 owners without a nextLink: only such apps get their full, paged list.
+  for (const app of applications) {
+    if ((app.owners?.length ?? 0) >= EXPAND_LIMIT) {
+      app.owners = await graph.listAll<GraphDirectoryObject>(`${ENTRA_PATHS.applications}/${app.id}/owners`, {
+        $select: OWNER_FIELDS,
+        $top: top,
+      });
+    }
+  }
   progress("entra service principals", applications.length);
   const servicePrincipals = await graph.listAll<GraphServicePrincipal>(ENTRA_PATHS.servicePrincipals, {
     $select: "id,appId,displayName,accountEnabled,appOwnerOrganizationId,servicePrincipalType",

@@ -94,6 +94,17 @@ describe("Entra discovery over HTTPS against the simulated tenant", () => {
     ]);
   });
 
+  it("reads every owner of an app with more than $expand's 20, with one extra listing for that app only", async () => {
+    const tenant = await startTestTenant();
+    const inventory = await tenant.connector().collectInventory(collect);
+    const crowded = inventory.identities.find((i) => i.name === "crowded-owners");
+    expect(attrs(crowded).owners).toHaveLength(25);
+    expect(crowded?.owner).toMatchObject({ name: "Bob Stone", email: "bob@example.com", active: true });
+    const ownerListings = tenant.sim.requests.filter((r) => r.path.endsWith("/owners"));
+    const app = tenant.sim.data.applications.find((a) => a.displayName === "crowded-owners");
+    expect(ownerListings.map((r) => r.path)).toEqual([`/v1.0/applications/${app?.id}/owners`]);
+  });
+
   it("reads Graph application permissions and directory roles, and marks the privileged ones", async () => {
     const tenant = await startTestTenant();
     const inventory = await tenant.connector().collectInventory(collect);
@@ -125,12 +136,13 @@ describe("Entra discovery over HTTPS against the simulated tenant", () => {
     const big = await startTestTenant({ data: generateTenant({ now: NOW, scaledApps: 600 }) });
     const inventory = await big.connector().collectInventory(collect);
     expect(inventory.identities.length).toBeGreaterThan(600);
-    // 1 token + applications + servicePrincipals + Graph's SP + appRoleAssignedTo + role definitions
-    // + role assignments + two reports; the reports page at Graph's default size (100).
-    expect(small.sim.requests).toHaveLength(9);
+    // 1 token + applications + one app's owners (it has more than $expand's 20) + servicePrincipals
+    // + Graph's SP + appRoleAssignedTo + role definitions + role assignments + two reports.
+    expect(small.sim.requests).toHaveLength(10);
     const paths = big.sim.requests.map((r) => r.path);
     expect(paths.filter((p) => p === "/v1.0/applications")).toHaveLength(1);
-    expect(paths.some((p) => /\/(applications|servicePrincipals)\/[^/]+\/owners$/.test(p))).toBe(false);
+    // Only the one app with more owners than $expand returns gets its own owners listing.
+    expect(paths.filter((p) => /\/(applications|servicePrincipals)\/[^/]+\/owners$/.test(p))).toHaveLength(1);
     const apps = big.sim.requests.find((r) => r.path === "/v1.0/applications");
     expect(apps?.query.$select).toBe(
       "id,appId,displayName,createdDateTime,signInAudience,passwordCredentials,keyCredentials",

@@ -293,6 +293,9 @@ export function generateTenant(options: GenerateTenantOptions): TenantData {
     secrets: [secret(-10, 100)],
     signInDaysAgo: 2,
   });
+  // 24 disabled owners first: the one enabled owner is beyond $expand's 20.
+  const crowd = Array.from({ length: 24 }, (_, i) => user(`Former ${i}`, `former${i}@example.com`, false).id);
+  app({ name: "crowded-owners", owners: [...crowd, bob.id], secrets: [secret(-10, 100)], signInDaysAgo: 1 });
   app({
     name: "retired-app",
     owners: [bob.id],

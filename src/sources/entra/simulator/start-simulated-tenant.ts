@@ -274,6 +274,23 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
         "servicePrincipals",
       );
     }
+    m = method === "GET" ? new RegExp(`^/(?:v1\\.0|beta)/applications/(${GUID})/owners$`).exec(path) : null;
+    if (m) {
+      if (!canRead) return insufficientPrivileges();
+      const app = data.applications.find((a) => a.id === m?.[1]);
+      if (!app)
+        return graphError(
+          404,
+          "Request_ResourceNotFound",
+          `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`,
+        );
+      const canReadUsers = has("User.Read.All", "Directory.Read.All");
+      return page(
+        url,
+        app.ownerIds.map((id) => select(url, directoryObject(id, canReadUsers))),
+        "directoryObjects",
+      );
+    }
     m = new RegExp(`^/(?:v1\\.0|beta)/servicePrincipals\\(appId='(${GUID})'\\)$`).exec(path);
     if (m) {
       if (!canRead) return insufficientPrivileges();
