@@ -39,6 +39,15 @@ export interface Config {
     digestChannel: string | undefined;
     adminChannel: string | undefined;
   };
+  /**
+   * Microsoft Entra ID, scanned when ENTRA_TENANT_ID is set (then ENTRA_CLIENT_ID and
+   * ENTRA_CLIENT_SECRET must be too); undefined otherwise.
+   */
+  entra: EntraConfig | undefined;
+  /** ENTRA_DORMANT_DAYS (default 90, as Entra's own "Remove unused applications" recommendation). */
+  entraDormantDays: number;
+  /** CREDENTIAL_WARN_DAYS: a secret or certificate expiring within this many days is reported (default 30). */
+  credentialWarnDays: number;
   dbPath: string;
   /** Emails allowed to act on any account, normalised (normalizeEmail). */
   admins: readonly string[];
@@ -74,6 +83,25 @@ export interface Config {
    */
   allowInstanceChange: boolean;
 }
+
+/** The Entra app registration warden signs in as, and where (national clouds and tests set the hosts). */
+export interface EntraConfig {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** ENTRA_AUTHORITY_HOST, default https://login.microsoftonline.com (no trailing slash). */
+  authorityHost: string;
+  /** ENTRA_GRAPH_URL, default https://graph.microsoft.com (no trailing slash, no version). */
+  graphUrl: string;
+}
+
+/** Public-cloud defaults (https://learn.microsoft.com/en-us/graph/deployments). */
+export const DEFAULT_ENTRA_AUTHORITY_HOST = "https://login.microsoftonline.com";
+export const DEFAULT_ENTRA_GRAPH_URL = "https://graph.microsoft.com";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A tenant is named "in GUID or domain-name format" (https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow). */
+const TENANT_DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 /**
  * Every environment variable warden knows, the one list: loadConfig reads only these (its helpers
@@ -298,6 +326,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push("TEAMS_APP_ID is set but TEAMS_APP_PASSWORD (the bot's client secret) is not.");
   }
 
+  const entra = readEntra(get, problems);
+
   const allowInstanceChange = get("WARDEN_ALLOW_INSTANCE_CHANGE")?.toLowerCase();
   if (
     allowInstanceChange !== undefined &&
@@ -336,6 +366,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       digestChannel: get("TEAMS_DIGEST_CHANNEL"),
       adminChannel: get("TEAMS_ADMIN_CHANNEL"),
     },
+    entra,
+    entraDormantDays: integer("ENTRA_DORMANT_DAYS", 90, 1, 3650),
+    credentialWarnDays: integer("CREDENTIAL_WARN_DAYS", 30, 1, 3650),
     dbPath: get("WARDEN_DB") ?? "./data/warden.db",
     admins,
     userCacheHours: integer("WARDEN_USER_CACHE_HOURS", 24, 1, 720),
@@ -354,4 +387,64 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/**
+ * ENTRA_*: all three sign-in variables or none; the hosts must be https (a client secret and
+ * bearer tokens never travel in the clear, and MSAL refuses non-https authorities for the same
+ * reason: https://learn.microsoft.com/en-us/entra/identity-platform/msal-client-application-configuration).
+ */
+function readEntra(
+  get: (name: KnownVariable) => string | undefined,
+  problems: string[],
+): EntraConfig | undefined {
+  const tenantId = get("ENTRA_TENANT_ID");
+  const clientId = get("ENTRA_CLIENT_ID");
+  const clientSecret = get("ENTRA_CLIENT_SECRET");
+  const start = problems.length;
+  if (tenantId === undefined) {
+    if (clientId !== undefined || clientSecret !== undefined) {
+      problems.push(
+        "ENTRA_CLIENT_ID/ENTRA_CLIENT_SECRET are set but ENTRA_TENANT_ID is not: set the tenant (its id or a domain such as contoso.onmicrosoft.com).",
+      );
+    }
+    return undefined;
+  }
+  if (!GUID.test(tenantId) && !TENANT_DOMAIN.test(tenantId)) {
+    problems.push(
+      `ENTRA_TENANT_ID must be the tenant id (a GUID) or a domain such as contoso.onmicrosoft.com (got "${tenantId}").`,
+    );
+  }
+  if (clientId === undefined) {
+    problems.push(
+      "ENTRA_TENANT_ID is set but ENTRA_CLIENT_ID (the Application (client) ID of warden's app registration) is not.",
+    );
+  } else if (!GUID.test(clientId)) {
+    problems.push(`ENTRA_CLIENT_ID must be the Application (client) ID, a GUID (got "${clientId}").`);
+  }
+  if (clientSecret === undefined) {
+    problems.push(
+      "ENTRA_TENANT_ID is set but ENTRA_CLIENT_SECRET (a client secret of warden's app registration) is not.",
+    );
+  }
+  const host = (name: "ENTRA_AUTHORITY_HOST" | "ENTRA_GRAPH_URL", fallback: string): string => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    try {
+      const parsed = new URL(raw);
+      if (parsed.protocol !== "https:") throw new Error("protocol");
+      if (hasUserInfo(raw)) {
+        problems.push(`${name} must not contain a user name or password: remove them.`);
+        return fallback;
+      }
+      return raw.replace(/\/+$/, "");
+    } catch {
+      problems.push(`${name} must be an https URL such as ${fallback} (got "${redactUrl(raw)}").`);
+      return fallback;
+    }
+  };
+  const authorityHost = host("ENTRA_AUTHORITY_HOST", DEFAULT_ENTRA_AUTHORITY_HOST);
+  const graphUrl = host("ENTRA_GRAPH_URL", DEFAULT_ENTRA_GRAPH_URL);
+  if (problems.length > start || clientId === undefined || clientSecret === undefined) return undefined;
+  return { tenantId, clientId, clientSecret, authorityHost, graphUrl };
 }

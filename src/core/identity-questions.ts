@@ -13,6 +13,10 @@ export function canAuthenticate(identity: Pick<MachineIdentity, "active" | "attr
   switch (identity.attributes.kind) {
     case "servicenow":
       return !identity.attributes.lockedOut;
+    case "entra":
+      // accountEnabled false "prevents all tokens from being issued for that application"
+      // (https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/disable-user-sign-in-portal).
+      return true;
   }
 }
 
@@ -23,6 +27,9 @@ export function canLogIntoUi(identity: Pick<MachineIdentity, "attributes">): boo
       // Web Service Access Only: "can't log in to the ServiceNow UI"
       // (https://www.servicenow.com/docs/r/zurich/platform-administration/user-administration/c_NonInteractiveSessions.html).
       return !identity.attributes.webServiceAccessOnly;
+    case "entra":
+      // A service principal has no interactive login of its own.
+      return false;
   }
 }
 
@@ -34,6 +41,8 @@ export function sourceHasUiLogins(identity: Pick<MachineIdentity, "attributes">)
   switch (identity.attributes.kind) {
     case "servicenow":
       return true;
+    case "entra":
+      return false;
   }
 }
 
@@ -44,6 +53,13 @@ export function describeState(identity: Pick<MachineIdentity, "active" | "attrib
     case "servicenow":
       if (identity.attributes.lockedOut) words.push("locked out");
       words.push(identity.attributes.webServiceAccessOnly ? "web service access only" : "UI login allowed");
+      break;
+    case "entra":
+      if (identity.attributes.servicePrincipalType !== "Application") {
+        words.push(
+          identity.attributes.servicePrincipalType.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase(),
+        );
+      }
   }
   return words;
 }

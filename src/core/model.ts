@@ -26,6 +26,12 @@ export const SIGNALS = [
   "roles",
   "unique_api_calls",
   "owners",
+  // Entra ID: the sign-in activity reports (they need an Entra ID P1/P2 licence and AuditLog.Read.All),
+  // Microsoft Graph application permissions (app role assignments) and directory role assignments.
+  "sign_ins",
+  "credential_sign_ins",
+  "app_permissions",
+  "directory_roles",
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
 
@@ -63,9 +69,10 @@ export interface AuthMethodCounts {
 /**
  * Why an account counts as a machine identity: it is web-service-only (`wsao`), or some signal shows
  * it using APIs: REST transactions (`api_activity`), a Basic-auth usage record (`basic_auth`), OAuth
- * tokens issued to it (`oauth_tokens`). An account may have several.
+ * tokens issued to it (`oauth_tokens`). An account may have several. An Entra identity is one by
+ * being the service principal of an application the tenant owns (`service_principal`).
  */
-export type DiscoveryReason = "wsao" | "api_activity" | "basic_auth" | "oauth_tokens";
+export type DiscoveryReason = "wsao" | "api_activity" | "basic_auth" | "oauth_tokens" | "service_principal";
 
 /**
  * What only ServiceNow records about an account. Rules and views do not read these fields
@@ -79,8 +86,48 @@ export interface ServiceNowAttributes {
   webServiceAccessOnly: boolean;
 }
 
+/**
+ * One owner of an Entra application. Owners are users, or other directory objects (service
+ * principals, groups) that warden cannot message: those are kept with `kind` so views can say so.
+ */
+export interface EntraOwner {
+  /** Directory object id (for a user, the Entra object id Teams messages by). */
+  id: string;
+  kind: "user" | "servicePrincipal" | "group" | "other";
+  displayName?: string | undefined;
+  mail?: string | undefined;
+  userPrincipalName?: string | undefined;
+  /** For a user: accountEnabled (undefined when Graph did not return it). */
+  enabled?: boolean | undefined;
+}
+
+/**
+ * What only Entra ID records about a service principal of an application the tenant owns. The
+ * identity's `id` is the service principal's object id; `active` is its accountEnabled.
+ */
+export interface EntraAttributes {
+  kind: "entra";
+  /** Application (client) id, shared by the app registration and its service principal. */
+  appId: string;
+  /** Object id of the app registration (the credentials' and owners' home). */
+  applicationObjectId: string;
+  /** servicePrincipalType: Application, ManagedIdentity, Legacy, SocialIdp. */
+  servicePrincipalType: string;
+  signInAudience?: string | undefined;
+  /** Every owner of the app registration, users and others, in Graph's order (at most 20 per app, see collect). */
+  owners: EntraOwner[];
+  /** Latest sign-in in any flow (report lastSignInActivity); undefined when none or the signal is blind. */
+  lastSignInAt?: Date | undefined;
+  /** Latest app-only sign-in as a client (the client-credentials flow a machine identity uses). */
+  lastAppOnlySignInAt?: Date | undefined;
+  /** Microsoft Graph application permissions granted to it (app role values, e.g. "User.Read.All"). */
+  graphPermissions: string[];
+  /** Directory roles assigned to it (role display names, e.g. "Global Administrator"). */
+  directoryRoles: string[];
+}
+
 /** Source-specific attributes, by kind of source (not by source name: two instances share a kind). */
-export type SourceAttributes = ServiceNowAttributes;
+export type SourceAttributes = ServiceNowAttributes | EntraAttributes;
 
 /**
  * A secret or certificate the identity authenticates with, where the source lists them (Entra
@@ -93,6 +140,10 @@ export interface Credential {
   name?: string | undefined;
   createdAt?: Date | undefined;
   expiresAt?: Date | undefined;
+  /** First characters of a secret as the source shows them (Entra `hint`); never the secret. */
+  hint?: string | undefined;
+  /** Latest sign-in with this credential (Entra appCredentialSignInActivities), where known. */
+  lastUsedAt?: Date | undefined;
 }
 
 /**

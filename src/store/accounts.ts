@@ -9,6 +9,11 @@ const DATE_KEYS = new Set([
   "lastUiLoginAt",
   "lastBasicAuthAt",
   "lastOAuthTokenAt",
+  // Credentials and Entra attributes (src/core/model.ts).
+  "expiresAt",
+  "lastUsedAt",
+  "lastSignInAt",
+  "lastAppOnlySignInAt",
 ]);
 
 /** MachineIdentity → JSON for the snapshot column (dates become ISO strings). */

@@ -15,6 +15,10 @@ export const SIGNAL_EFFECT: Readonly<Record<Signal, string>> = {
   oauth_tokens: "OAuth tokens issued (discovery; rules dormant, wsao_disabled, ui_and_api)",
   roles: "roles (rule privileged)",
   owners: "owners (rule no_owner)",
+  sign_ins: "Entra service principal sign-ins (rule dormant)",
+  credential_sign_ins: "Entra per-credential sign-ins (lookups)",
+  app_permissions: "Entra Microsoft Graph application permissions (rule privileged)",
+  directory_roles: "Entra directory roles (rule privileged)",
 };
 
 /** One table warden reads, and how the doctor probes it. */

@@ -1,0 +1,128 @@
+import type { EntraConfig } from "../../config/load-config.js";
+import type { Logger } from "../../logger.js";
+import type { AccountIntent, AccountState, SourceConnector } from "../source-connector.js";
+import { collectEntraInventory, ENTRA_PATHS } from "./collect-entra-inventory.js";
+import { createEntraTokenProvider } from "./entra-token-provider.js";
+import { createGraphClient, type GraphClient } from "./graph-client.js";
+import { GraphError } from "./graph-error.js";
+import { createGraphTransport } from "./graph-transport.js";
+import {
+  DEFAULT_PRIVILEGED_GRAPH_PERMISSIONS,
+  DEFAULT_PRIVILEGED_ROLE_TEMPLATES,
+} from "./privileged-defaults.js";
+
+/** The source name Entra identities are stored under by default. */
+export const ENTRA_SOURCE = "entra";
+
+export interface EntraConnectorOptions {
+  config: EntraConfig;
+  /** Source name (default "entra"). */
+  name?: string;
+  /** PEM of extra CAs to trust, e.g. the simulated tenant's; TLS verification stays on. */
+  ca?: string | undefined;
+  timeoutMs?: number;
+  retries?: number;
+  maxRetryAfterMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Clock of the token cache. */
+  now?: () => number;
+  log?: Logger;
+  privilegedGraphPermissions?: readonly string[];
+  privilegedRoleTemplates?: readonly string[];
+}
+
+export interface EntraConnector extends SourceConnector {
+  /** The signed-in Graph client, for the doctor and the actions of later tasks. */
+  readonly graph: GraphClient;
+}
+
+/**
+ * The Entra ID connector. An identity's id is its service principal's object id; the account
+ * value remediation reads and writes is `accountEnabled` (disable: false, undoable by restore;
+ * https://learn.microsoft.com/en-us/graph/api/serviceprincipal-update).
+ */
+export function createEntraConnector(options: EntraConnectorOptions): EntraConnector {
+  const transport = createGraphTransport({
+    ca: options.ca,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.retries !== undefined ? { retries: options.retries } : {}),
+    ...(options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: options.maxRetryAfterMs } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    log: options.log,
+  });
+  const tokens = createEntraTokenProvider(options.config, transport, options.now);
+  const graph = createGraphClient({ graphUrl: options.config.graphUrl, tokens, transport });
+  const name = options.name ?? ENTRA_SOURCE;
+
+  async function readAccount(id: string): Promise<AccountState | undefined> {
+    try {
+      const sp = await graph.get<{
+        id: string;
+        displayName?: string | null;
+        accountEnabled?: boolean | null;
+      }>(`${ENTRA_PATHS.servicePrincipals}/${encodeURIComponent(id)}`, {
+        $select: "id,displayName,accountEnabled",
+      });
+      return {
+        id: sp.id,
+        userName: sp.displayName ?? sp.id,
+        values: { accountEnabled: sp.accountEnabled !== false },
+      };
+    } catch (error) {
+      if (error instanceof GraphError && error.code === "E_SOURCE_NOT_FOUND") return undefined;
+      throw error;
+    }
+  }
+
+  function intendedValues(intent: AccountIntent) {
+    switch (intent.kind) {
+      case "disable":
+        return { accountEnabled: false };
+      case "restore": {
+        const enabled = intent.values.accountEnabled;
+        return typeof enabled === "boolean" ? { accountEnabled: enabled } : undefined;
+      }
+      case "restrict_to_api":
+        // A service principal has no interactive login to take away.
+        return undefined;
+    }
+  }
+
+  return {
+    name,
+    graph,
+    get requestCount() {
+      return transport.requestCount;
+    },
+    collectInventory: (collect) =>
+      collectEntraInventory(
+        graph,
+        {
+          tenantId: options.config.tenantId,
+          source: name,
+          privilegedGraphPermissions:
+            options.privilegedGraphPermissions ?? DEFAULT_PRIVILEGED_GRAPH_PERMISSIONS,
+          privilegedRoleTemplates: options.privilegedRoleTemplates ?? DEFAULT_PRIVILEGED_ROLE_TEMPLATES,
+        },
+        collect,
+      ),
+    readAccount,
+    intendedValues,
+    async apply(id, intent) {
+      const values = intendedValues(intent);
+      if (values === undefined) {
+        throw new GraphError(
+          "E_SOURCE_BAD_REQUEST",
+          `Entra has no "${intent.kind}" for a service principal.`,
+          {
+            method: "PATCH",
+            url: `${ENTRA_PATHS.servicePrincipals}/${id}`,
+          },
+        );
+      }
+      await graph.write("PATCH", `${ENTRA_PATHS.servicePrincipals}/${encodeURIComponent(id)}`, values);
+      return readAccount(id);
+    },
+  };
+}
