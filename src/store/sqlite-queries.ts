@@ -1,4 +1,9 @@
 import {
+  listLatestAccountNamesPage,
+  listLatestAccountsPage,
+  loadActivityHistoryPage,
+} from "./account-pages.js";
+import {
   findAccount,
   listLatestAccounts,
   listScanAccounts,
@@ -50,6 +55,7 @@ import { hasPendingOwnerMessage } from "./has-pending-owner-message.js";
 import { lastEventAt } from "./last-event-at.js";
 import { listFixedAccountsShown, markShownAccountAnswered } from "./list-fixed-accounts-shown.js";
 import { listLiveOwnerItems } from "./list-live-owner-items.js";
+import { listOpenFindingsPage } from "./list-open-findings-page.js";
 import {
   deferDue,
   enqueue,
@@ -80,7 +86,14 @@ import { pruneAccounts } from "./prune-accounts.js";
 import { pruneFindings } from "./prune-findings.js";
 import { prunedMessage, pruneMessages } from "./prune-messages.js";
 import { pruneScans } from "./prune-scans.js";
-import { checkpointDatabase, saveScanResult } from "./save-scan-result.js";
+import { checkpointDatabase, finishScanWrite, saveScanResult } from "./save-scan-result.js";
+import {
+  pauseAutocheckpoint,
+  resolveUnseenFindings,
+  resumeAutocheckpoint,
+  writeScanAccounts,
+  writeScanFindings,
+} from "./scan-write.js";
 import {
   completeScan,
   failInterruptedScans,
@@ -112,6 +125,9 @@ export const SQLITE_QUERIES = {
     listScanAccounts,
     loadActivityHistory,
     suggestAccounts,
+    listLatestAccountsPage,
+    listLatestAccountNamesPage,
+    loadActivityHistoryPage,
   },
   audit: {
     appendAudit,
@@ -137,7 +153,13 @@ export const SQLITE_QUERIES = {
     listPendingDecisions,
     completeDecision,
   },
-  findings: { listOpenFindings, listFindingChanges, listAccountFindings, acceptFindings },
+  findings: {
+    listOpenFindings,
+    listOpenFindingsPage,
+    listFindingChanges,
+    listAccountFindings,
+    acceptFindings,
+  },
   outbox: {
     enqueue,
     listOutbox,
@@ -188,6 +210,12 @@ export const SQLITE_QUERIES = {
     completeScan,
     scanOfPreviousDigest,
     saveScanResult,
+    writeScanAccounts,
+    writeScanFindings,
+    resolveUnseenFindings,
+    finishScanWrite,
+    pauseAutocheckpoint,
+    resumeAutocheckpoint,
     checkpointDatabase,
   },
   settings: { getOrCreateSecret, claimSourceInstance },
