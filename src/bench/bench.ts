@@ -20,6 +20,7 @@ import { openSqliteStore } from "../store/open-sqlite-store.js";
 import { truncateText } from "../views/truncate-text.js";
 import { computeLowerBound, LOWER_BOUND_ASSUMPTIONS } from "./compute-lower-bound.js";
 import { measureLookups } from "./measure-lookups.js";
+import { measureServing } from "./measure-serving.js";
 
 const { values } = parseArgs({
   options: {
@@ -170,6 +171,19 @@ async function main(): Promise<void> {
       `\nLower bound at ${boundPageSize} rows per page, assuming ${LOWER_BOUND_ASSUMPTIONS}:\n  ${bound.explanation}\n`,
     );
     process.stdout.write(`Phases: ${phases.join("; ")}\n`);
+
+    // warden serve's server over the scanned database, while its scheduled jobs run (a re-scan).
+    process.stdout.write("\nWhile serving (GET /healthz every 20 ms from another thread):\n");
+    for (const p of await measureServing({
+      dbPath,
+      servicenowUrl: description.url,
+      pageSize,
+      dormantDays: 100,
+    })) {
+      process.stdout.write(
+        `  ${p.name.padEnd(15)} worst /healthz ${p.worstHealthMs.toFixed(0).padStart(5)} ms (target < 100; ${p.polls} polls, ${p.failedPolls} failed), longest event-loop block ${p.longestBlockMs.toFixed(0).padStart(5)} ms (target < 50); ${(p.wallMs / 1000).toFixed(1)} s: ${p.detail}\n`,
+      );
+    }
   } finally {
     stop();
     rmSync(dir, { recursive: true, force: true });

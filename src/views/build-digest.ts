@@ -1,9 +1,11 @@
 import { accountRisk, combineScores, type Score } from "../core/compute-score.js";
 import { type BlindSpot, RULE_NAMES, type RuleName } from "../core/model.js";
+import type { AccountNames } from "../store/account-pages.js";
 import type { StoredFinding } from "../store/findings.js";
 import type { OutboxKind } from "../store/outbox.js";
 import type { ScanRecord } from "../store/scans.js";
 import type { Repositories } from "../store/store.js";
+import { yieldToLoop } from "../yield-to-loop.js";
 import { plural, RULE_OPENED, RULE_RESOLVED } from "./rule-text.js";
 
 export interface DigestFindingLine {
@@ -137,13 +139,32 @@ export async function buildDigest(
   const score = combineScores(latestBySource.map((scan) => scan.score));
   const trend = await trendOf(store, latestBySource);
 
-  const accounts = await store.accounts.listLatestAccounts();
   const key = (source: string, accountId: string) => `${source}\u0000${accountId}`;
-  const names = new Map(accounts.map((a) => [key(a.identity.source, a.identity.id), a.identity.userName]));
+  // Read a page at a time with the event loop free between pages (no snapshot is parsed).
+  const accounts: AccountNames[] = [];
+  let after: { source: string; id: string } | undefined;
+  for (;;) {
+    const page = await store.accounts.listLatestAccountNamesPage({ after, limit: NAMES_PAGE });
+    if (page.length === 0) break;
+    accounts.push(...page);
+    const last = page.at(-1);
+    after = last && { source: last.source, id: last.id };
+    await yieldToLoop();
+  }
+  const names = new Map(accounts.map((a) => [key(a.source, a.id), a.userName]));
   const rulesByAccount = new Map<string, RuleName[]>();
-  for (const finding of await store.findings.listOpenFindings()) {
-    const k = key(finding.source, finding.accountId);
-    rulesByAccount.set(k, [...(rulesByAccount.get(k) ?? []), finding.rule]);
+  let afterId: number | undefined;
+  for (;;) {
+    const page = await store.findings.listOpenFindingsPage({ afterId, limit: FINDINGS_PAGE });
+    if (page.length === 0) break;
+    for (const finding of page) {
+      const k = key(finding.source, finding.accountId);
+      const rules = rulesByAccount.get(k);
+      if (rules) rules.push(finding.rule);
+      else rulesByAccount.set(k, [finding.rule]);
+    }
+    afterId = page.at(-1)?.id;
+    await yieldToLoop();
   }
   const line = (f: StoredFinding): DigestFindingLine => ({
     source: f.source,
@@ -163,23 +184,30 @@ export async function buildDigest(
     risky: score.riskyAccounts,
   };
   view.byRule = RULE_NAMES.map((rule) => ({ rule, ...score.byRule[rule] })).filter((r) => r.accounts > 0);
+  await yieldToLoop();
   view.riskiest = accounts
-    .map(({ identity }) => {
-      const rules = rulesByAccount.get(key(identity.source, identity.id)) ?? [];
-      return {
-        source: identity.source,
-        accountId: identity.id,
-        userName: identity.userName,
-        name: identity.name,
-        ownerName: identity.owner?.name,
-        rules,
-        risk: accountRisk({ disabled: false, rules }),
-      };
+    .flatMap((account) => {
+      const rules = rulesByAccount.get(key(account.source, account.id));
+      if (!rules) return [];
+      return [
+        {
+          source: account.source,
+          accountId: account.id,
+          userName: account.userName,
+          name: account.name,
+          ownerName: account.ownerName,
+          rules,
+          risk: accountRisk({ disabled: false, rules }),
+        },
+      ];
     })
-    .filter((a) => a.rules.length > 0)
     .sort((a, b) => b.risk - a.risk || a.userName.localeCompare(b.userName));
   return view;
 }
+
+/** Rows read per page (each page a few ms of work, then a yield to the event loop). */
+const NAMES_PAGE = 2000;
+const FINDINGS_PAGE = 500;
 
 type FindingChanges = { opened: StoredFinding[]; resolved: StoredFinding[] };
 
