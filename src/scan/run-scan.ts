@@ -98,20 +98,18 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
     const t2 = performance.now();
     deps.onProgress?.({ phase: "storing" });
     // One transaction of its own, written in batches.
-    const changes = await storeScanResult(
+    const { changes, writeMs, checkpointMs } = await storeScanResult(
       store,
       { scanId, inventory, findings, score, finishedAt: deps.now() },
       deps.storeBatching,
     );
-    const t3 = performance.now();
-    await store.scans.checkpointDatabase();
     const t4 = performance.now();
     const pruned = await prune(deps, log);
     const timings = {
       collectMs: Math.round(t1 - t0),
       assessMs: Math.round(t2 - t1),
-      storeMs: Math.round(t3 - t2),
-      checkpointMs: Math.round(t4 - t3),
+      storeMs: Math.round(writeMs),
+      checkpointMs: Math.round(checkpointMs),
       pruneMs: Math.round(performance.now() - t4),
     };
     log.info(

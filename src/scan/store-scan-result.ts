@@ -28,7 +28,7 @@ export async function storeScanResult(
   store: Store,
   result: ScanResult,
   batching: StoreBatching = {},
-): Promise<SaveSummary> {
+): Promise<{ changes: SaveSummary; writeMs: number; checkpointMs: number }> {
   const size = Math.max(1, batching.size ?? DEFAULT_BATCH);
   const write = scanWriteOf(result);
   const written = { accounts: 0, findings: 0, resolved: 0 };
@@ -40,9 +40,11 @@ export async function storeScanResult(
   const identities = inKeyOrder(result.inventory.identities);
   await yieldToLoop();
   const entries = [...result.findings];
+  const started = performance.now();
+  // The commit would otherwise copy the whole WAL into the database file, on this thread.
   const autocheckpoint = await store.scans.pauseAutocheckpoint();
   try {
-    return await store.transaction(async (tx) => {
+    const changes = await store.transaction(async (tx) => {
       for (let i = 0; i < identities.length; i += size) {
         if (i > 0) await boundary();
         written.accounts += await tx.scans.writeScanAccounts(write, identities.slice(i, i + size));
@@ -66,6 +68,10 @@ export async function storeScanResult(
       await tx.scans.finishScanWrite({ ...result, findings }, summary);
       return summary;
     });
+    const committed = performance.now();
+    // Before automatic checkpoints resume: the next commit would copy the WAL on this thread.
+    await store.scans.checkpointDatabase();
+    return { changes, writeMs: committed - started, checkpointMs: performance.now() - committed };
   } finally {
     await store.scans.resumeAutocheckpoint(autocheckpoint);
   }

@@ -101,8 +101,3 @@ export function finishScanWrite(
     },
   });
 }
-
-/** Copies the WAL into the database file without blocking readers (after a big write). */
-export function checkpointDatabase(db: Database): void {
-  db.pragma("wal_checkpoint(PASSIVE)");
-}

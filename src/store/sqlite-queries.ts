@@ -29,6 +29,7 @@ import {
   saveChatUser,
 } from "./chat-users.js";
 import { checkDatabaseWritable } from "./check-writable.js";
+import { checkpointDatabase } from "./checkpoint-database.js";
 import { claimScan, recordScanFailure } from "./claim-scan.js";
 import {
   findPersonalRef,
@@ -86,7 +87,7 @@ import { pruneAccounts } from "./prune-accounts.js";
 import { pruneFindings } from "./prune-findings.js";
 import { prunedMessage, pruneMessages } from "./prune-messages.js";
 import { pruneScans } from "./prune-scans.js";
-import { checkpointDatabase, finishScanWrite, saveScanResult } from "./save-scan-result.js";
+import { finishScanWrite, saveScanResult } from "./save-scan-result.js";
 import {
   pauseAutocheckpoint,
   resolveUnseenFindings,
