@@ -12,9 +12,36 @@ export interface AccountPage {
   limit: number;
 }
 
-const LATEST = "SELECT source, max(id) AS id FROM scans WHERE status = 'succeeded' GROUP BY source";
-const AFTER = "(a.source, a.id) > (?, ?)";
-const keyOf = (page: AccountPage) => [page.after?.source ?? "", page.after?.id ?? ""];
+/** Each source's latest successful scan, by source name. */
+function latestScans(db: Database): { source: string; id: number }[] {
+  return db
+    .prepare(
+      "SELECT source, max(id) AS id FROM scans WHERE status = 'succeeded' GROUP BY source ORDER BY source",
+    )
+    .all() as { source: string; id: number }[];
+}
+
+/**
+ * The rows of `select` (over `accounts a`) in each source's latest scan after `page.after`, source
+ * by source: each query walks the primary key from the cursor and stops at the limit (`+` keeps
+ * SQLite off the last_scan_id index, which would read the whole scan and sort it for every page).
+ */
+function pageOf<Row>(db: Database, page: AccountPage, select: string, where = ""): Row[] {
+  const rows: Row[] = [];
+  for (const scan of latestScans(db)) {
+    if (page.after && scan.source < page.after.source) continue;
+    const afterId = page.after && scan.source === page.after.source ? page.after.id : "";
+    const more = db
+      .prepare(
+        `SELECT ${select} FROM accounts a WHERE a.source = ? AND a.id > ? AND +a.last_scan_id = ? ${where}
+          ORDER BY a.id LIMIT ?`,
+      )
+      .all(scan.source, afterId, scan.id, page.limit - rows.length) as Row[];
+    rows.push(...more);
+    if (rows.length >= page.limit) break;
+  }
+  return rows;
+}
 
 /**
  * A page of listLatestAccounts (the accounts in each source's latest successful scan); with
@@ -24,16 +51,12 @@ export function listLatestAccountsPage(
   db: Database,
   page: AccountPage & { risky?: boolean },
 ): StoredAccount[] {
+  // `+a.id`: without it SQLite carries `a.id > ?` into the subquery and reads a range of findings
+  // for every account instead of the account's own (https://www.sqlite.org/optoverview.html#transitive_constraints).
   const risky = page.risky
-    ? `AND EXISTS (SELECT 1 FROM findings f WHERE f.source = a.source AND f.account_id = a.id AND f.resolved_at IS NULL)`
+    ? "AND EXISTS (SELECT 1 FROM findings f WHERE f.source = a.source AND f.account_id = +a.id AND f.resolved_at IS NULL)"
     : "";
-  const rows = db
-    .prepare(
-      `SELECT a.* FROM accounts a JOIN (${LATEST}) l ON a.last_scan_id = l.id AND a.source = l.source
-        WHERE ${AFTER} ${risky} ORDER BY a.source, a.id LIMIT ?`,
-    )
-    .all(...keyOf(page), page.limit) as AccountRow[];
-  return rows.map(toStored);
+  return pageOf<AccountRow>(db, page, "a.*", risky).map(toStored);
 }
 
 /** How the digest names an account: no snapshot is parsed for it. */
@@ -47,19 +70,11 @@ export interface AccountNames {
 
 /** A page of the latest accounts' names (and their owner's, from the snapshot's JSON in SQL). */
 export function listLatestAccountNamesPage(db: Database, page: AccountPage): AccountNames[] {
-  const rows = db
-    .prepare(
-      `SELECT a.source, a.id, a.user_name, a.name, json_extract(a.snapshot, '$.owner.name') AS owner_name
-         FROM accounts a JOIN (${LATEST}) l ON a.last_scan_id = l.id AND a.source = l.source
-        WHERE ${AFTER} ORDER BY a.source, a.id LIMIT ?`,
-    )
-    .all(...keyOf(page), page.limit) as {
-    source: string;
-    id: string;
-    user_name: string;
-    name: string;
-    owner_name: unknown;
-  }[];
+  const rows = pageOf<{ source: string; id: string; user_name: string; name: string; owner_name: unknown }>(
+    db,
+    page,
+    "a.source, a.id, a.user_name, a.name, json_extract(a.snapshot, '$.owner.name') AS owner_name",
+  );
   return rows.map((row) => ({
     source: row.source,
     id: row.id,

@@ -206,7 +206,7 @@ export async function buildDigest(
 }
 
 /** Rows read per page (each page a few ms of work, then a yield to the event loop). */
-const NAMES_PAGE = 2000;
+const NAMES_PAGE = 1000;
 const FINDINGS_PAGE = 500;
 
 type FindingChanges = { opened: StoredFinding[]; resolved: StoredFinding[] };
