@@ -80,7 +80,9 @@ describe("reading the latest accounts a page at a time", () => {
 
   it("with risky, only the accounts with an open finding", async () => {
     const store = seed();
-    const open = new Set((await store.findings.listOpenFindings()).map((f) => keyOf({ source: f.source, id: f.accountId })));
+    const open = new Set(
+      (await store.findings.listOpenFindings()).map((f) => keyOf({ source: f.source, id: f.accountId })),
+    );
     expect(open.size).toBe(6);
     const paged = await allPages((after) =>
       store.accounts.listLatestAccountsPage({
