@@ -2,7 +2,6 @@ import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type { Database } from "better-sqlite3";
-import { StoreError } from "../errors.js";
 
 /** A WAL this big takes long enough to copy (about 0.5 s for a 50,000-identity scan) to leave the thread. */
 const WORKER_ABOVE_BYTES = 8 * 1024 * 1024;
@@ -32,13 +31,14 @@ export async function checkpointDatabase(db: Database): Promise<void> {
     return;
   }
   const module = createRequire(import.meta.url).resolve("better-sqlite3");
-  await new Promise<void>((resolve, reject) => {
+  const copied = await new Promise<boolean>((resolve) => {
     const worker = new Worker(WORKER, { eval: true, workerData: { module, path: db.name } });
-    worker.once("error", (error) =>
-      reject(new StoreError("E_STORE_CHECKPOINT", `could not checkpoint the database: ${error.message}`)),
-    );
-    worker.once("exit", () => resolve());
+    worker.once("error", () => resolve(false));
+    worker.once("exit", (code) => resolve(code === 0));
   });
+  // The scan is committed whatever happens here: a thread that could not copy the WAL leaves it
+  // to this connection, as before.
+  if (!copied) db.pragma("wal_checkpoint(PASSIVE)");
 }
 
 function walBytes(path: string): number {

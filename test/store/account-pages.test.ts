@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { computeScore } from "../../src/core/compute-score.js";
 import type { Finding, MachineIdentity } from "../../src/core/model.js";
+import type { AccountNames } from "../../src/store/account-pages.js";
+import type { StoredAccount } from "../../src/store/accounts.js";
 import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
+import type { StoredFinding } from "../../src/store/findings.js";
 import { openDatabase } from "../../src/store/open-database.js";
 import { saveScanResult } from "../../src/store/save-scan-result.js";
 import { startScan } from "../../src/store/scans.js";
@@ -66,14 +69,16 @@ describe("reading the latest accounts a page at a time", () => {
     const store = seed();
     const whole = (await store.accounts.listLatestAccounts()).map((a) => keyOf(a.identity)).sort();
     expect(whole).toHaveLength(18);
-    const paged = await allPages((after) =>
+    const paged = await allPages<StoredAccount>((after) =>
       store.accounts.listLatestAccountsPage({
         after: after && { source: after.identity.source, id: after.identity.id },
         limit: 4,
       }),
     );
     expect(paged.map((a) => keyOf(a.identity))).toEqual(whole);
-    const names = await allPages((after) => store.accounts.listLatestAccountNamesPage({ after, limit: 5 }));
+    const names = await allPages<AccountNames>((after) =>
+      store.accounts.listLatestAccountNamesPage({ after, limit: 5 }),
+    );
     expect(names.map(keyOf)).toEqual(whole);
     expect(names[0]).toMatchObject({ userName: "svc_servicenow_0", ownerName: "Owner 0" });
   });
@@ -84,7 +89,7 @@ describe("reading the latest accounts a page at a time", () => {
       (await store.findings.listOpenFindings()).map((f) => keyOf({ source: f.source, id: f.accountId })),
     );
     expect(open.size).toBe(6);
-    const paged = await allPages((after) =>
+    const paged = await allPages<StoredAccount>((after) =>
       store.accounts.listLatestAccountsPage({
         after: after && { source: after.identity.source, id: after.identity.id },
         limit: 2,
@@ -97,7 +102,7 @@ describe("reading the latest accounts a page at a time", () => {
   it("reads open findings a page at a time after an id", async () => {
     const store = seed();
     const whole = await store.findings.listOpenFindings({ source: "servicenow" });
-    const paged = await allPages((after) =>
+    const paged = await allPages<StoredFinding>((after) =>
       store.findings.listOpenFindingsPage({ source: "servicenow", afterId: after?.id, limit: 2 }),
     );
     expect(paged).toEqual(whole);
