@@ -23,6 +23,7 @@ import { benchFanOut } from "./fan-out/bench-fan-out.js";
 import { measureCli } from "./measure-cli.js";
 import { measureFollowUps } from "./measure-follow-ups.js";
 import { measureLookups } from "./measure-lookups.js";
+import { measureServing } from "./measure-serving.js";
 
 const { values } = parseArgs({
   options: {
@@ -212,6 +213,19 @@ async function main(): Promise<void> {
     process.stdout.write(`Phases: ${phases.join("; ")}\n`);
     // Fan-out to owners against a Slack enforcing its tiers (alone: npm run bench:fan-out).
     process.stdout.write(`\n${(await benchFanOut({ owners: 1000, week1Scale: 10 })).join("\n")}\n`);
+
+    // warden serve's server over the scanned database, while its scheduled jobs run (a re-scan).
+    process.stdout.write("\nWhile serving (GET /healthz every 20 ms from another thread):\n");
+    for (const p of await measureServing({
+      dbPath,
+      servicenowUrl: description.url,
+      pageSize,
+      dormantDays: 100,
+    })) {
+      process.stdout.write(
+        `  ${p.name.padEnd(15)} worst /healthz ${p.worstHealthMs.toFixed(0).padStart(5)} ms (target < 100; ${p.polls} polls, ${p.failedPolls} failed), longest event-loop block ${p.longestBlockMs.toFixed(0).padStart(5)} ms (target < 50); ${(p.wallMs / 1000).toFixed(1)} s: ${p.detail}\n`,
+      );
+    }
   } finally {
     stop();
     rmSync(dir, { recursive: true, force: true });

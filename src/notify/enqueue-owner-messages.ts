@@ -5,6 +5,7 @@ import {
   type OwnerAccountView,
   type OwnerMessageView,
 } from "../views/build-owner-messages.js";
+import { createPacer } from "../yield-to-loop.js";
 import { enqueueMessageUpdate } from "./enqueue-message-update.js";
 import {
   findingKeys,
@@ -52,9 +53,14 @@ export async function enqueueOwnerMessages(
         currentOwner.set(`${account.source}:${account.accountId}`, { email: message.owner.email, account });
       }
     }
-    const recipients = new Set([...messages.map((m) => m.owner.email), ...live.keys()]);
+    const byRecipient = new Map(messages.map((m) => [m.owner.email, m]));
+    const recipients = new Set([...byRecipient.keys(), ...live.keys()]);
+    // Thousands of owners: the event loop is given back every few ms (other store calls wait for
+    // this transaction either way, but /healthz and Slack's acks are answered).
+    const pace = createPacer();
     for (const recipient of recipients) {
-      const message = messages.find((m) => m.owner.email === recipient);
+      await pace();
+      const message = byRecipient.get(recipient);
       const theirs = live.get(recipient) ?? [];
       const asksNew = message?.accounts.some((a) => !isAskedAlready(theirs, a, latestScanAt)) ?? false;
       if (!asksNew) {

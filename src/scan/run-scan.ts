@@ -1,14 +1,16 @@
 import { DEFAULT_RETENTION_DAYS } from "../config/load-config.js";
 import { isDisabled, judgeIdentity } from "../core/assess-identity.js";
 import { computeScore, type Score } from "../core/compute-score.js";
-import type { Finding, Inventory, RuleName } from "../core/model.js";
+import type { ActivityHistory, Finding, Inventory, RuleName } from "../core/model.js";
 import { WardenError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { redactUrlsIn } from "../redact-url.js";
 import type { CollectProgress, SourceConnector } from "../sources/source-connector.js";
 import type { SaveSummary } from "../store/save-scan-result.js";
 import type { Store } from "../store/store.js";
+import { createPacer, yieldToLoop } from "../yield-to-loop.js";
 import { type PruneSummary, pruneExpired } from "./prune-expired.js";
+import { type StoreBatching, storeScanResult } from "./store-scan-result.js";
 
 export interface RunScanDeps {
   store: Store;
@@ -20,6 +22,8 @@ export interface RunScanDeps {
   /** WARDEN_RETENTION_DAYS: what is older is pruned after the scan (default 400). */
   retentionDays?: number;
   onProgress?: (progress: CollectProgress) => void;
+  /** How the store write is cut into batches (tests: small batches, a hook between them). */
+  storeBatching?: StoreBatching;
 }
 
 export interface ScanOutcome {
@@ -38,6 +42,8 @@ export interface ScanOutcome {
  * One scan of one source: collect, assess, score, store. The scan row is written first, so a scan
  * that dies leaves a trace; results are written in one transaction at the end, so a scan that fails
  * or is killed leaves the previous results intact. A failure is recorded with its reason and rethrown.
+ * Assessing and storing work in bounded pieces with the event loop free between them: a serving
+ * process keeps answering /healthz and Slack while 50,000 identities are scanned.
  */
 export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
   const { store, connector, logger } = deps;
@@ -62,7 +68,7 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
     });
     const t1 = performance.now();
     deps.onProgress?.({ phase: "assessing" });
-    const history = await store.accounts.loadActivityHistory(inventory.source);
+    const history = await loadHistory(store, inventory.source);
     const findings = new Map<string, Finding[]>();
     const undecided = new Map<string, RuleName[]>();
     const assessOptions = {
@@ -74,12 +80,15 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
       oauthTokensSince: inventory.coverage.oauthTokensSince,
       assignedOwners: await assignedOwnerIds(store, inventory.source),
     };
+    const pace = createPacer();
     for (const identity of inventory.identities) {
+      await pace();
       const judged = judgeIdentity(identity, history.get(identity.id), assessOptions);
       if (judged.findings.length > 0) findings.set(identity.id, judged.findings);
       if (judged.undecided.length > 0) undecided.set(identity.id, judged.undecided);
     }
     await carryOverBlindFindings(store, inventory, findings, undecided);
+    await yieldToLoop();
     const score = computeScore(
       inventory.identities.map((identity) => ({
         disabled: isDisabled(identity),
@@ -88,23 +97,19 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
     );
     const t2 = performance.now();
     deps.onProgress?.({ phase: "storing" });
-    // saveScanResult writes everything in one transaction of its own.
-    const changes = await store.scans.saveScanResult({
-      scanId,
-      inventory,
-      findings,
-      score,
-      finishedAt: deps.now(),
-    });
-    const t3 = performance.now();
-    await store.scans.checkpointDatabase();
+    // One transaction of its own, written in batches.
+    const { changes, writeMs, checkpointMs } = await storeScanResult(
+      store,
+      { scanId, inventory, findings, score, finishedAt: deps.now() },
+      deps.storeBatching,
+    );
     const t4 = performance.now();
     const pruned = await prune(deps, log);
     const timings = {
       collectMs: Math.round(t1 - t0),
       assessMs: Math.round(t2 - t1),
-      storeMs: Math.round(t3 - t2),
-      checkpointMs: Math.round(t4 - t3),
+      storeMs: Math.round(writeMs),
+      checkpointMs: Math.round(checkpointMs),
       pruneMs: Math.round(performance.now() - t4),
     };
     log.info(
@@ -161,23 +166,48 @@ async function carryOverBlindFindings(
 ): Promise<void> {
   if (undecided.size === 0) return;
   const present = new Map(inventory.identities.map((i) => [i.id, i]));
-  for (const stored of await store.findings.listOpenFindings({ source: inventory.source })) {
-    const identity = present.get(stored.accountId);
-    if (!identity || isDisabled(identity)) continue;
-    if (!undecided.get(stored.accountId)?.includes(stored.rule)) continue;
-    const list = findings.get(stored.accountId) ?? [];
-    if (list.some((f) => f.rule === stored.rule)) continue;
-    list.push({
-      rule: stored.rule,
-      severity: stored.severity,
-      summary: stored.summary,
-      remediation: stored.remediation,
-      evidence: [
-        ...stored.evidence.filter((e) => e.detail !== KEPT_OPEN),
-        { signal: "history", detail: KEPT_OPEN },
-      ],
-    });
-    findings.set(stored.accountId, list);
+  const source = inventory.source;
+  let afterId: number | undefined;
+  for (;;) {
+    const page = await store.findings.listOpenFindingsPage({ source, afterId, limit: FINDINGS_PAGE });
+    if (page.length === 0) return;
+    afterId = page.at(-1)?.id;
+    for (const stored of page) {
+      const identity = present.get(stored.accountId);
+      if (!identity || isDisabled(identity)) continue;
+      if (!undecided.get(stored.accountId)?.includes(stored.rule)) continue;
+      const list = findings.get(stored.accountId) ?? [];
+      if (list.some((f) => f.rule === stored.rule)) continue;
+      list.push({
+        rule: stored.rule,
+        severity: stored.severity,
+        summary: stored.summary,
+        remediation: stored.remediation,
+        evidence: [
+          ...stored.evidence.filter((e) => e.detail !== KEPT_OPEN),
+          { signal: "history", detail: KEPT_OPEN },
+        ],
+      });
+      findings.set(stored.accountId, list);
+    }
+    await yieldToLoop();
+  }
+}
+
+/** Rows read back per page, with a yield to the event loop between pages (a few ms each). */
+const FINDINGS_PAGE = 250;
+const HISTORY_PAGE = 2000;
+
+/** Warden's remembered activity of the source's accounts, read a page at a time. */
+async function loadHistory(store: Store, source: string): Promise<Map<string, ActivityHistory>> {
+  const history = new Map<string, ActivityHistory>();
+  let afterId: string | undefined;
+  for (;;) {
+    const page = await store.accounts.loadActivityHistoryPage(source, { afterId, limit: HISTORY_PAGE });
+    if (page.length === 0) return history;
+    for (const [id, activity] of page) history.set(id, activity);
+    afterId = page.at(-1)?.[0];
+    await yieldToLoop();
   }
 }
 

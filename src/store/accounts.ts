@@ -57,14 +57,14 @@ export interface StoredAccount {
   lastScanId: number;
 }
 
-interface AccountRow {
+export interface AccountRow {
   snapshot: string;
   first_seen_at: string;
   last_seen_at: string;
   last_scan_id: number;
 }
 
-const toStored = (row: AccountRow): StoredAccount => ({
+export const toStored = (row: AccountRow): StoredAccount => ({
   identity: identityFromJson(row.snapshot),
   firstSeenAt: new Date(row.first_seen_at),
   lastSeenAt: new Date(row.last_seen_at),

@@ -13,7 +13,7 @@ export interface StoredFinding extends Finding {
   acceptedUntil: Date | undefined;
 }
 
-interface FindingRow {
+export interface FindingRow {
   id: number;
   source: string;
   account_id: string;
@@ -28,7 +28,7 @@ interface FindingRow {
   accepted_until: string | null;
 }
 
-const toFinding = (row: FindingRow): StoredFinding => ({
+export const toFinding = (row: FindingRow): StoredFinding => ({
   id: row.id,
   source: row.source,
   accountId: row.account_id,

@@ -1,4 +1,9 @@
 import {
+  listLatestAccountNamesPage,
+  listLatestAccountsPage,
+  loadActivityHistoryPage,
+} from "./account-pages.js";
+import {
   findAccount,
   listLatestAccounts,
   listScanAccounts,
@@ -27,6 +32,7 @@ import {
   saveDmChannel,
 } from "./chat-users.js";
 import { checkDatabaseWritable } from "./check-writable.js";
+import { checkpointDatabase } from "./checkpoint-database.js";
 import { claimScan, recordScanFailure } from "./claim-scan.js";
 import {
   findPersonalRef,
@@ -55,6 +61,7 @@ import { hasPendingOwnerMessage } from "./has-pending-owner-message.js";
 import { lastEventAt } from "./last-event-at.js";
 import { listFixedAccountsShown, markShownAccountAnswered } from "./list-fixed-accounts-shown.js";
 import { listLiveOwnerItems } from "./list-live-owner-items.js";
+import { listOpenFindingsPage } from "./list-open-findings-page.js";
 import {
   deferDue,
   enqueue,
@@ -86,7 +93,14 @@ import { pruneAccounts } from "./prune-accounts.js";
 import { pruneFindings } from "./prune-findings.js";
 import { prunedMessage, pruneMessages } from "./prune-messages.js";
 import { pruneScans } from "./prune-scans.js";
-import { checkpointDatabase, saveScanResult } from "./save-scan-result.js";
+import { finishScanWrite, saveScanResult } from "./save-scan-result.js";
+import {
+  pauseAutocheckpoint,
+  resolveUnseenFindings,
+  resumeAutocheckpoint,
+  writeScanAccounts,
+  writeScanFindings,
+} from "./scan-write.js";
 import {
   completeScan,
   failInterruptedScans,
@@ -120,6 +134,9 @@ export const SQLITE_QUERIES = {
     suggestAccounts,
     listDigestAccounts,
     listLatestUserNames,
+    listLatestAccountsPage,
+    listLatestAccountNamesPage,
+    loadActivityHistoryPage,
   },
   audit: {
     appendAudit,
@@ -154,7 +171,13 @@ export const SQLITE_QUERIES = {
     listPendingDecisions,
     completeDecision,
   },
-  findings: { listOpenFindings, listFindingChanges, listAccountFindings, acceptFindings },
+  findings: {
+    listOpenFindings,
+    listOpenFindingsPage,
+    listFindingChanges,
+    listAccountFindings,
+    acceptFindings,
+  },
   outbox: {
     enqueue,
     listOutbox,
@@ -210,6 +233,12 @@ export const SQLITE_QUERIES = {
     completeScan,
     scanOfPreviousDigest,
     saveScanResult,
+    writeScanAccounts,
+    writeScanFindings,
+    resolveUnseenFindings,
+    finishScanWrite,
+    pauseAutocheckpoint,
+    resumeAutocheckpoint,
     checkpointDatabase,
   },
   settings: { getOrCreateSecret, claimSourceInstance },

@@ -4,6 +4,7 @@ import type { StoredFinding } from "../store/findings.js";
 import type { OutboxKind } from "../store/outbox.js";
 import type { ScanRecord } from "../store/scans.js";
 import type { Repositories } from "../store/store.js";
+import { yieldToLoop } from "../yield-to-loop.js";
 import { plural, RULE_OPENED, RULE_RESOLVED } from "./rule-text.js";
 
 export interface DigestFindingLine {
@@ -164,6 +165,7 @@ export async function buildDigest(
     risky: score.riskyAccounts,
   };
   view.byRule = RULE_NAMES.map((rule) => ({ rule, ...score.byRule[rule] })).filter((r) => r.accounts > 0);
+  await yieldToLoop();
   view.riskiest = accounts
     .map(({ source, accountId, userName, name, ownerName, rules }) => ({
       source,

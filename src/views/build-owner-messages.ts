@@ -4,6 +4,7 @@ import { canLogIntoUi } from "../core/identity-questions.js";
 import type { ApiCall, AuthMethodCounts, Finding, MachineIdentity, Owner } from "../core/model.js";
 import { normalizeEmail } from "../identity/normalize-email.js";
 import type { Repositories } from "../store/store.js";
+import { createPacer, yieldToLoop } from "../yield-to-loop.js";
 import type { ActionKind } from "./action-payload.js";
 
 /** What an owner can do about an account from chat (declared in src/actions/). */
@@ -100,22 +101,43 @@ export async function buildOwnerMessages(
   const now = options.now ?? new Date();
   const accountKey = (source: string, accountId: string) => `${source}\u0000${accountId}`;
   const findingsByAccount = new Map<string, Finding[]>();
-  for (const finding of await store.findings.listOpenFindings()) {
-    // A kept (accepted) finding is not sent again until its acceptance expires.
-    if (finding.acceptedUntil && finding.acceptedUntil > now) continue;
-    const k = accountKey(finding.source, finding.accountId);
-    findingsByAccount.set(k, [...(findingsByAccount.get(k) ?? []), finding]);
+  // A page at a time with the event loop free between pages: 50,000 accounts take seconds to read.
+  let afterId: number | undefined;
+  for (let page = await nextFindings(); page.length > 0; page = await nextFindings()) {
+    for (const finding of page) {
+      // A kept (accepted) finding is not sent again until its acceptance expires.
+      if (finding.acceptedUntil && finding.acceptedUntil > now) continue;
+      const k = accountKey(finding.source, finding.accountId);
+      const list = findingsByAccount.get(k);
+      if (list) list.push(finding);
+      else findingsByAccount.set(k, [finding]);
+    }
+    afterId = page.at(-1)?.id;
+    await yieldToLoop();
+  }
+  async function nextFindings() {
+    return store.findings.listOpenFindingsPage({ afterId, limit: FINDINGS_PAGE });
   }
   const assignments = await store.ownerOverrides.listOwnerAssignments();
   const byOwner = new Map<string, OwnerMessageView>();
   const unowned: OwnerAccountView[] = [];
-  for (const { identity } of await store.accounts.listLatestAccounts()) {
+  let after: { source: string; id: string } | undefined;
+  for (;;) {
+    // Only accounts with an open finding: no other account's snapshot is read.
+    const page = await store.accounts.listLatestAccountsPage({ after, limit: ACCOUNTS_PAGE, risky: true });
+    if (page.length === 0) break;
+    const last = page.at(-1)?.identity;
+    after = last && { source: last.source, id: last.id };
+    for (const { identity } of page) addAccount(identity);
+    await yieldToLoop();
+  }
+  function addAccount(identity: MachineIdentity): void {
     // An owner assigned in chat replaces the source's reference, and answers "no owner" at once
     // (the next scan resolves that finding: judgeIdentity's assignedOwners).
     const assigned = assignments.get(`${identity.source}:${identity.id}`);
     const open = findingsByAccount.get(accountKey(identity.source, identity.id));
     const findings = assigned ? open?.filter((f) => f.rule !== "no_owner") : open;
-    if (!findings || findings.length === 0) continue;
+    if (!findings || findings.length === 0) return;
     const view = toOwnerAccountView(identity, findings);
     if (assigned) view.assigned = { by: assigned.assignedBy, at: assigned.assignedAt };
     const owner = assigned
@@ -131,7 +153,7 @@ export async function buildOwnerMessages(
     const key = normalizeEmail(owner?.email);
     if (!owner || key === undefined || !owner.active) {
       unowned.push(view);
-      continue;
+      return;
     }
     const known = byOwner.get(key);
     const message = known ?? { owner: { ...owner, email: key }, accounts: [] };
@@ -143,7 +165,17 @@ export async function buildOwnerMessages(
   const byRisk = (a: OwnerAccountView, b: OwnerAccountView) =>
     b.risk - a.risk || a.userName.localeCompare(b.userName);
   const messages = [...byOwner.values()];
-  for (const message of messages) message.accounts.sort(byRisk);
+  const pace = createPacer();
+  for (const message of messages) {
+    message.accounts.sort(byRisk);
+    await pace();
+  }
   messages.sort((a, b) => a.owner.email.localeCompare(b.owner.email));
-  return { messages, unowned: unowned.sort(byRisk) };
+  await yieldToLoop();
+  unowned.sort(byRisk);
+  return { messages, unowned };
 }
+
+/** Rows read per page (each page a few ms of work, then a yield to the event loop). */
+const FINDINGS_PAGE = 500;
+const ACCOUNTS_PAGE = 200;

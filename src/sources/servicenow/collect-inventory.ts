@@ -1,4 +1,5 @@
 import type { BlindSpot, DiscoveryReason, Inventory, MachineIdentity, Owner } from "../../core/model.js";
+import { createPacer } from "../../yield-to-loop.js";
 import type { CollectOptions } from "../source-connector.js";
 import { chunkByLength, IN_LIST_CHARS } from "./chunk-by-length.js";
 import type { ServiceNowClient } from "./client-types.js";
@@ -146,7 +147,14 @@ export async function collectInventory(context: CollectContext, options: Collect
     };
   };
 
-  const identities = identityIds.map((id): MachineIdentity => {
+  // 50,000 identities take a few hundred ms to assemble: the event loop is given back every few ms.
+  const pace = createPacer();
+  const identities: MachineIdentity[] = [];
+  for (const id of identityIds) {
+    await pace();
+    identities.push(toIdentity(id));
+  }
+  function toIdentity(id: string): MachineIdentity {
     const user = users.get(id) as UserRecord;
     const api = activity?.byName.get(user.userName);
     const login = logins?.byUser.get(id);
@@ -188,7 +196,7 @@ export async function collectInventory(context: CollectContext, options: Collect
       lastOAuthTokenAt: tokens?.last,
       discoveredBy: [...(discoveredBy.get(id) ?? [])],
     };
-  });
+  }
 
   return {
     source: context.source,

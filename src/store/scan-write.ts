@@ -1,0 +1,139 @@
+import type { Database, Statement } from "better-sqlite3";
+import { isDisabled, latestActivity } from "../core/assess-identity.js";
+import type { Finding, MachineIdentity } from "../core/model.js";
+import { normalizeEmail } from "../identity/normalize-email.js";
+import { identityToJson } from "./accounts.js";
+
+/**
+ * The steps of a scan's store write, each one bounded batch: saveScanResult runs them in one go,
+ * storeScanResult (src/scan/) in one store transaction with a yield to the event loop between
+ * batches. Every step is only correct inside the transaction that runs them all: a finding is told
+ * apart as "seen this scan" by its last_scan_id.
+ */
+
+/** What every batch of one scan's write shares. */
+export interface ScanWrite {
+  source: string;
+  scanId: number;
+  /** The scan's end, as stored (ISO). */
+  at: string;
+}
+
+// Prepared once per connection: 50,000 rows go through a few hundred batches.
+const statements = new WeakMap<Database, Map<string, Statement>>();
+function prepared(db: Database, sql: string): Statement {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
+}
+
+// Positional parameters: binding by name costs a property lookup per value, 50,000 times over.
+const UPSERT_ACCOUNT = `
+  INSERT INTO accounts (source, id, user_name, name, owner_email, active, snapshot, first_seen_at, last_seen_at,
+    last_active_at, last_scan_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (source, id) DO UPDATE SET user_name = excluded.user_name, name = excluded.name,
+    owner_email = excluded.owner_email, active = excluded.active, snapshot = excluded.snapshot,
+    last_seen_at = excluded.last_seen_at, last_scan_id = excluded.last_scan_id,
+    last_active_at = CASE WHEN last_active_at IS NULL OR excluded.last_active_at > last_active_at
+                          THEN coalesce(excluded.last_active_at, last_active_at) ELSE last_active_at END`;
+
+/**
+ * Stores a batch of the scan's accounts (with warden's activity history). Callers pass them in
+ * primary-key order: B-tree inserts at the right edge are far cheaper than random ones.
+ */
+export function writeScanAccounts(
+  db: Database,
+  write: ScanWrite,
+  identities: readonly MachineIdentity[],
+): number {
+  const upsert = prepared(db, UPSERT_ACCOUNT);
+  for (const identity of identities) {
+    upsert.run(
+      write.source,
+      identity.id,
+      identity.userName,
+      identity.name,
+      normalizeEmail(identity.owner?.email) ?? null,
+      isDisabled(identity) ? 0 : 1,
+      identityToJson(identity),
+      write.at,
+      write.at,
+      // warden's own history: the latest activity in any signal (last_active_at only moves forward).
+      latestActivity(identity)?.toISOString() ?? null,
+      write.scanId,
+    );
+  }
+  return identities.length;
+}
+
+// The open finding of an account and rule, through the findings_open partial unique index.
+const REFRESH_FINDING = `
+  UPDATE findings SET severity = ?, summary = ?, evidence = ?, remediation = ?, last_seen_at = ?, last_scan_id = ?
+  WHERE source = ? AND account_id = ? AND rule = ? AND resolved_at IS NULL`;
+const INSERT_FINDING = `
+  INSERT INTO findings (source, account_id, rule, severity, summary, evidence, remediation,
+    first_seen_at, last_seen_at, first_scan_id, last_scan_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** Opens or refreshes a batch of the scan's findings (per account id): an open one is refreshed. */
+export function writeScanFindings(
+  db: Database,
+  write: ScanWrite,
+  findings: readonly (readonly [accountId: string, findings: readonly Finding[]])[],
+): { opened: number; updated: number } {
+  const refresh = prepared(db, REFRESH_FINDING);
+  const insert = prepared(db, INSERT_FINDING);
+  const { source, scanId, at } = write;
+  let opened = 0;
+  let updated = 0;
+  for (const [accountId, list] of findings) {
+    for (const { rule, severity, summary, remediation, evidence } of list) {
+      const json = JSON.stringify(evidence);
+      if (
+        refresh.run(severity, summary, json, remediation, at, scanId, source, accountId, rule).changes > 0
+      ) {
+        updated += 1;
+      } else {
+        insert.run(source, accountId, rule, severity, summary, json, remediation, at, at, scanId, scanId);
+        opened += 1;
+      }
+    }
+  }
+  return { opened, updated };
+}
+
+const RESOLVE_UNSEEN = `
+  UPDATE findings SET resolved_at = ?, resolved_scan_id = ?
+  WHERE id IN (SELECT id FROM findings WHERE source = ? AND resolved_at IS NULL AND last_scan_id <> ? LIMIT ?)`;
+
+/**
+ * Resolves up to `limit` open findings of the source that this scan did not find again (after its
+ * findings were written); the caller repeats while it returns `limit`.
+ */
+export function resolveUnseenFindings(db: Database, write: ScanWrite, limit: number): number {
+  return prepared(db, RESOLVE_UNSEEN).run(write.at, write.scanId, write.source, write.scanId, limit).changes;
+}
+
+/**
+ * The commit of a big scan would trigger an automatic checkpoint (copying the whole WAL into the
+ * database file) inside the write; the scan pauses it and checkpoints right after instead
+ * (https://www.sqlite.org/pragma.html#pragma_wal_autocheckpoint). Returns the setting to restore.
+ */
+export function pauseAutocheckpoint(db: Database): number {
+  const pages = db.pragma("wal_autocheckpoint", { simple: true }) as number;
+  db.pragma("wal_autocheckpoint = 0");
+  return pages;
+}
+
+export function resumeAutocheckpoint(db: Database, pages: number): void {
+  db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.trunc(pages))}`);
+}
