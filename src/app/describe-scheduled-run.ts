@@ -1,5 +1,5 @@
+import { plural } from "../messages/rule-text.js";
 import type { ScanOutcome } from "../scan/run-scan.js";
-import { plural } from "../views/rule-text.js";
 
 /**
  * The one human-readable line `warden serve` prints on stdout for each scheduled action, e.g.

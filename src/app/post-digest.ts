@@ -1,11 +1,11 @@
 import { UsageError } from "../errors.js";
+import { buildDigest } from "../messages/build-digest.js";
 import { type DeliveryResult, deliverOutbox } from "../notify/deliver-outbox.js";
 import { inDeliveryLane } from "../notify/delivery-lane.js";
 import { enqueueFollowUps } from "../notify/enqueue-follow-ups.js";
 import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
 import { markFixedAccounts } from "../notify/mark-fixed-accounts.js";
 import { resolvePendingDecisions } from "../remediation/resolve-pending-decisions.js";
-import { buildDigest } from "../views/build-digest.js";
 import { chatTargets } from "./chat-targets.js";
 import type { Warden } from "./open-warden.js";
 

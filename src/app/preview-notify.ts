@@ -1,9 +1,9 @@
 import { UsageError } from "../errors.js";
+import { buildOwnerMessages } from "../messages/build-owner-messages.js";
 import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
 import { markFixedAccounts } from "../notify/mark-fixed-accounts.js";
 import type { OutboxItem, OutboxKind } from "../store/outbox.js";
 import type { Repositories } from "../store/store.js";
-import { buildOwnerMessages } from "../views/build-owner-messages.js";
 import { type ChatChannels, configuredChats } from "./chat-targets.js";
 import type { Warden } from "./open-warden.js";
 

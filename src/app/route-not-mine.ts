@@ -1,9 +1,9 @@
 import type { Logger } from "../logger.js";
+import { buildAccountView } from "../messages/build-account-view.js";
+import type { DisownedView } from "../messages/describe-disowned.js";
 import { deliverOutbox, type OutboxSender } from "../notify/deliver-outbox.js";
 import type { ActionRequest, ActionResult } from "../remediation/handle-action.js";
 import type { Repositories, StoreTx } from "../store/store.js";
-import { buildAccountView } from "../views/build-account-view.js";
-import type { DisownedView } from "../views/describe-disowned.js";
 
 type HandleAction = (request: ActionRequest) => Promise<ActionResult>;
 

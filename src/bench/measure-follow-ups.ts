@@ -2,12 +2,12 @@ import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { computeScore } from "../core/compute-score.js";
 import type { Finding, MachineIdentity } from "../core/model.js";
+import { buildAccountView } from "../messages/build-account-view.js";
+import type { OwnerAccountView } from "../messages/build-owner-messages.js";
 import { enqueueFollowUps } from "../notify/enqueue-follow-ups.js";
 import { createSqliteStore } from "../store/create-sqlite-store.js";
 import { openDatabase } from "../store/open-database.js";
 import type { Store } from "../store/store.js";
-import { buildAccountView } from "../views/build-account-view.js";
-import type { OwnerAccountView } from "../views/build-owner-messages.js";
 
 const DAY = 86_400_000;
 const ACCOUNTS_PER_MESSAGE = 5;

@@ -1,7 +1,7 @@
+import { LOOKUP_MAX_CHARS } from "../chat/parse-lookup-query.js";
 import type { MachineIdentity } from "../core/model.js";
+import { buildLookup } from "../messages/build-lookup.js";
 import type { Repositories } from "../store/store.js";
-import { buildLookup } from "../views/build-lookup.js";
-import { LOOKUP_MAX_CHARS } from "../views/parse-lookup-query.js";
 
 export interface LookupTiming {
   /** The costliest input's time (its median over the rounds, so a GC pause does not count). */

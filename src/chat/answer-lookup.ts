@@ -2,10 +2,10 @@ import type { LookupAccess } from "../config/load-config.js";
 import type { MachineIdentity } from "../core/model.js";
 import { normalizeEmail } from "../identity/normalize-email.js";
 import type { Logger } from "../logger.js";
+import { buildLookup } from "../messages/build-lookup.js";
 import { type AccessPolicy, accessPolicy, canActOn, isAdmin } from "../remediation/can-act-on.js";
 import { ownerOfRecord } from "../remediation/owner-of-record.js";
 import type { Repositories } from "../store/store.js";
-import { buildLookup } from "../views/build-lookup.js";
 import type { ChatReply } from "./run-chat-command.js";
 
 /** Who asks: their email as the platform reports it, and their chat user (for the audit log). */

@@ -1,11 +1,11 @@
 import type { LookupAccess } from "../config/load-config.js";
 import type { Logger } from "../logger.js";
+import { buildDigest, type DigestView } from "../messages/build-digest.js";
+import type { LookupView } from "../messages/build-lookup.js";
 import { accessPolicy, isAdmin } from "../remediation/can-act-on.js";
 import type { Store } from "../store/store.js";
-import { buildDigest, type DigestView } from "../views/build-digest.js";
-import type { LookupView } from "../views/build-lookup.js";
-import { parseLookupQuery } from "../views/parse-lookup-query.js";
 import { answerLookup } from "./answer-lookup.js";
+import { parseLookupQuery } from "./parse-lookup-query.js";
 
 /** A chat command's answer as a neutral model; each adapter renders it (privately to the asker). */
 export type ChatReply =

@@ -1,8 +1,8 @@
+import { describeMessageKind } from "../messages/describe-undelivered.js";
+import { formatTime } from "../messages/format-text.js";
+import { plural } from "../messages/rule-text.js";
 import type { UndeliveredMessage } from "../store/outbox.js";
 import type { Repository } from "../store/store.js";
-import { describeMessageKind } from "../views/describe-undelivered.js";
-import { formatTime } from "../views/format-text.js";
-import { plural } from "../views/rule-text.js";
 import type { DoctorCheck } from "./doctor-types.js";
 
 const describe = (m: UndeliveredMessage): string =>

@@ -1,7 +1,7 @@
+import { buildAccountView } from "../messages/build-account-view.js";
+import type { OwnerAccountView } from "../messages/build-owner-messages.js";
 import type { DueFollowUp } from "../store/follow-ups.js";
 import type { StoreTx } from "../store/store.js";
-import { buildAccountView } from "../views/build-account-view.js";
-import type { OwnerAccountView } from "../views/build-owner-messages.js";
 import { FOLLOW_UP_DELAYS } from "./follow-up-delays.js";
 import type { MessageRef } from "./message-ref.js";
 

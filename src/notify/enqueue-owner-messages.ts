@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import type { Repositories, StoreTx } from "../store/store.js";
 import {
   buildOwnerMessages,
   type OwnerAccountView,
   type OwnerMessageView,
-} from "../views/build-owner-messages.js";
+} from "../messages/build-owner-messages.js";
+import type { Repositories, StoreTx } from "../store/store.js";
 import { createPacer } from "../yield-to-loop.js";
 import { enqueueMessageUpdate } from "./enqueue-message-update.js";
 import {

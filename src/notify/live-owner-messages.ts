@@ -1,5 +1,5 @@
+import type { OwnerAccountView, OwnerMessageView } from "../messages/build-owner-messages.js";
 import type { Repositories } from "../store/store.js";
-import type { OwnerAccountView, OwnerMessageView } from "../views/build-owner-messages.js";
 
 /** A delivered owner message that no newer message replaced: its buttons are live. */
 export interface LiveOwnerMessage {

@@ -1,10 +1,14 @@
 import type { Evidence, Finding } from "../core/model.js";
 import { RULE_NAMES } from "../core/model.js";
 import { OutboxMessageError } from "../errors.js";
-import type { DigestView } from "../views/build-digest.js";
-import type { DecisionLineView, OwnerAccountView, OwnerMessageView } from "../views/build-owner-messages.js";
-import type { DisownedView } from "../views/describe-disowned.js";
-import type { ReroutedView } from "../views/describe-reroute.js";
+import type { DigestView } from "../messages/build-digest.js";
+import type {
+  DecisionLineView,
+  OwnerAccountView,
+  OwnerMessageView,
+} from "../messages/build-owner-messages.js";
+import type { DisownedView } from "../messages/describe-disowned.js";
+import type { ReroutedView } from "../messages/describe-reroute.js";
 import type { FollowUpView } from "./enqueue-follow-ups.js";
 import {
   array,

@@ -1,7 +1,7 @@
+import type { OwnerMessageView } from "../messages/build-owner-messages.js";
+import { toDecisionLineView } from "../messages/to-decision-line-view.js";
 import type { DecisionRecord } from "../store/decisions.js";
 import type { Repositories } from "../store/store.js";
-import type { OwnerMessageView } from "../views/build-owner-messages.js";
-import { toDecisionLineView } from "../views/to-decision-line-view.js";
 
 /**
  * Writes a decision into the owner message it was taken from (outbox id `m` of the button) and

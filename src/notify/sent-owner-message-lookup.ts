@@ -1,5 +1,5 @@
+import type { OwnerMessageView } from "../messages/build-owner-messages.js";
 import type { Repositories } from "../store/store.js";
-import type { OwnerMessageView } from "../views/build-owner-messages.js";
 import type { MessageRef } from "./message-ref.js";
 import type { OutboxMessage } from "./outbox-message.js";
 import { sentOwnerMessage } from "./sent-owner-message.js";

@@ -1,6 +1,6 @@
 import { OutboxMessageError } from "../errors.js";
+import type { OwnerMessageView } from "../messages/build-owner-messages.js";
 import type { Repositories } from "../store/store.js";
-import type { OwnerMessageView } from "../views/build-owner-messages.js";
 import type { MessageRef } from "./message-ref.js";
 
 /**

@@ -1,6 +1,6 @@
+import type { ActionPayload } from "../actions/action-payload.js";
 import type { RuleName } from "../core/model.js";
 import type { DecisionRecord } from "../store/decisions.js";
-import type { ActionPayload } from "../views/action-payload.js";
 import type { ClickOrigin } from "./verify-origin.js";
 
 /** Who clicked, as the chat platform reports it. */

@@ -1,7 +1,7 @@
+import type { ActionPayload } from "../actions/action-payload.js";
 import type { MachineIdentity } from "../core/model.js";
 import type { DecisionRecord } from "../store/decisions.js";
 import type { Repositories } from "../store/store.js";
-import type { ActionPayload } from "../views/action-payload.js";
 import type { Refusal } from "./action-request.js";
 import { checkUndo } from "./check-undo.js";
 

@@ -1,6 +1,6 @@
+import type { ActionPayload } from "../actions/action-payload.js";
 import type { MachineIdentity } from "../core/model.js";
 import type { Repositories } from "../store/store.js";
-import type { ActionPayload } from "../views/action-payload.js";
 import type { Refusal } from "./action-request.js";
 
 const sameRules = (a: readonly string[], b: readonly string[]) =>

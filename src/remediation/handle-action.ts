@@ -1,10 +1,10 @@
 import { intentOf } from "../actions/action-registry.js";
 import type { WardenMode } from "../config/load-config.js";
 import type { Logger } from "../logger.js";
+import { formatTime } from "../messages/format-text.js";
 import type { ConnectorRegistry } from "../sources/connector-registry.js";
 import type { AccountIntent, AccountValues } from "../sources/source-connector.js";
 import type { Repositories, Store } from "../store/store.js";
-import { formatTime } from "../views/format-text.js";
 import { intentOfAction, undoIntent } from "./account-change.js";
 import type { ActionRequest, ActionResult, Refusal } from "./action-request.js";
 import { applyDecision } from "./apply-decision.js";

@@ -1,5 +1,5 @@
+import type { ActionPayload } from "../actions/action-payload.js";
 import type { Repositories } from "../store/store.js";
-import type { ActionPayload } from "../views/action-payload.js";
 
 /** Where a click came from, as the platform reported it (signed by Slack, authenticated by Bot Framework). */
 export interface ClickOrigin {

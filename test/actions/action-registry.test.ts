@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { decodeActionPayload, encodeActionPayload } from "../../src/actions/action-payload.js";
 import {
   ACTION_IDS,
   ACTIONS,
@@ -11,7 +12,6 @@ import {
 import { assignOwnerControl } from "../../src/actions/assign-owner.js";
 import { BLOCK_KIT_LIMITS as L } from "../../src/adapters/slack/render/block-kit-limits.js";
 import { intentOfAction } from "../../src/remediation/account-change.js";
-import { decodeActionPayload, encodeActionPayload } from "../../src/views/action-payload.js";
 
 const NAME_60 = "x".repeat(60);
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { decodeActionPayload } from "../../src/actions/action-payload.js";
 import { notifyOwners } from "../../src/app/post-digest.js";
 import { silentLogger } from "../../src/logger.js";
 import { enqueueFollowUps } from "../../src/notify/enqueue-follow-ups.js";
 import { createActionHandler } from "../../src/remediation/handle-action.js";
 import { migrate } from "../../src/store/migrate.js";
 import { MIGRATIONS } from "../../src/store/migrations.js";
-import { decodeActionPayload } from "../../src/views/action-payload.js";
 import { startWarden } from "../helpers/start-warden.js";
 
 const DAY = 86_400_000;

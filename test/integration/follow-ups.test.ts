@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { decodeActionPayload } from "../../src/actions/action-payload.js";
 import { notifyOwners } from "../../src/app/post-digest.js";
 import { silentLogger } from "../../src/logger.js";
+import { buildDigest } from "../../src/messages/build-digest.js";
 import { createActionHandler } from "../../src/remediation/handle-action.js";
-import { decodeActionPayload } from "../../src/views/action-payload.js";
-import { buildDigest } from "../../src/views/build-digest.js";
 import { NOW } from "../helpers/demo-source.js";
 import { startWarden } from "../helpers/start-warden.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { decodeActionPayload } from "../../src/actions/action-payload.js";
 import { notifyOwners, postDigest } from "../../src/app/post-digest.js";
-import { decodeActionPayload } from "../../src/views/action-payload.js";
 import type { FakeSlackApi } from "../helpers/fake-slack-api.js";
 import { hostileInstance } from "../helpers/hostile-instance.js";
 import { slackMarkupProblems, slackShownText } from "../helpers/rendered-text.js";

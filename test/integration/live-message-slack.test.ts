@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { decodeActionPayload } from "../../src/actions/action-payload.js";
 import { notifyOwners } from "../../src/app/post-digest.js";
-import { decodeActionPayload } from "../../src/views/action-payload.js";
 import type { FakeSlackApi, SlackShownMessage } from "../helpers/fake-slack-api.js";
 import { slackHttpError } from "../helpers/fake-slack-api.js";
 import { HOSTILE_NAME, slackMarkupProblems, slackShownText } from "../helpers/rendered-text.js";

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { createHttpApp } from "../../src/app/create-http-app.js";
 import { SourceError } from "../../src/errors.js";
+import { buildDigest } from "../../src/messages/build-digest.js";
 import type {
   MalformedAnswerFault,
   ScriptedFault,
@@ -11,7 +12,6 @@ import { verifyAuditChain } from "../../src/store/audit-log.js";
 import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { listOpenFindings } from "../../src/store/findings.js";
 import { listScans } from "../../src/store/scans.js";
-import { buildDigest } from "../../src/views/build-digest.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
 
 type Db = ReturnType<typeof openTempDb>;

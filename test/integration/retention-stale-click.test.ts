@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { decodeActionPayload } from "../../src/actions/action-payload.js";
 import { notifyOwners } from "../../src/app/post-digest.js";
-import { decodeActionPayload } from "../../src/views/action-payload.js";
 import { slackButtons, startWarden } from "../helpers/start-warden.js";
 
 const DAY = 86_400_000;

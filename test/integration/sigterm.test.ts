@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from "vitest";
+import { decodeActionPayload } from "../../src/actions/action-payload.js";
 import { openDatabase } from "../../src/store/open-database.js";
-import { decodeActionPayload } from "../../src/views/action-payload.js";
 import { startServe } from "../helpers/run-warden.js";
 import { prepareSlackProcesses, slackButtons } from "../helpers/start-warden.js";
 

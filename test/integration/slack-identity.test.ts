@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { decodeActionPayload } from "../../src/actions/action-payload.js";
 import { notifyOwners } from "../../src/app/post-digest.js";
 import { generateInstance } from "../../src/sources/servicenow/simulator/generate-instance.js";
 import type { InstanceData } from "../../src/sources/servicenow/simulator/instance-data.js";
-import { decodeActionPayload } from "../../src/views/action-payload.js";
 import { NOW } from "../helpers/demo-source.js";
 import type { FakeSlackApi, FakeSlackUser } from "../helpers/fake-slack-api.js";
 import { type SlackButton, type SlackWarden, slackButtons, startWarden } from "../helpers/start-warden.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { decodeActionPayload } from "../../src/actions/action-payload.js";
 import { notifyOwners, postDigest } from "../../src/app/post-digest.js";
-import { decodeActionPayload } from "../../src/views/action-payload.js";
 import { NOW } from "../helpers/demo-source.js";
 import { type FakeSlackApi, slackRateLimited } from "../helpers/fake-slack-api.js";
 import { runWarden } from "../helpers/run-warden.js";

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
+import { buildAccountView } from "../../src/messages/build-account-view.js";
+import { buildDigest } from "../../src/messages/build-digest.js";
+import { buildLookup } from "../../src/messages/build-lookup.js";
+import { buildOwnerMessages } from "../../src/messages/build-owner-messages.js";
 import { createActionHandler } from "../../src/remediation/handle-action.js";
 import { createConnectorRegistry } from "../../src/sources/connector-registry.js";
 import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { failScan, startScan } from "../../src/store/scans.js";
-import { buildAccountView } from "../../src/views/build-account-view.js";
-import { buildDigest } from "../../src/views/build-digest.js";
-import { buildLookup } from "../../src/views/build-lookup.js";
-import { buildOwnerMessages } from "../../src/views/build-owner-messages.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
 
 /**

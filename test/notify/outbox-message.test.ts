@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { OwnerAccountView } from "../../src/messages/build-owner-messages.js";
 import type { MessageRef } from "../../src/notify/message-ref.js";
 import {
   decodeOutboxMessage,
@@ -7,7 +8,6 @@ import {
   OUTBOX_KINDS,
   type OutboxMessage,
 } from "../../src/notify/outbox-message.js";
-import type { OwnerAccountView } from "../../src/views/build-owner-messages.js";
 import {
   anyAccount,
   anyDecision,

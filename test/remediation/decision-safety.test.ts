@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
+import type { ActionPayload } from "../../src/actions/action-payload.js";
 import { silentLogger } from "../../src/logger.js";
 import { type ActionRequest, createActionHandler } from "../../src/remediation/handle-action.js";
 import { resolvePendingDecisions } from "../../src/remediation/resolve-pending-decisions.js";
@@ -10,7 +11,6 @@ import { listOpenFindings } from "../../src/store/findings.js";
 import { openDatabase } from "../../src/store/open-database.js";
 import { enqueue, recordMessageAccounts, setOutboxStatus } from "../../src/store/outbox.js";
 import type { Store } from "../../src/store/store.js";
-import type { ActionPayload } from "../../src/views/action-payload.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
 import { smallDisk } from "../helpers/fill-disk.js";
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { ActionPayload } from "../../src/actions/action-payload.js";
 import { silentLogger } from "../../src/logger.js";
 import { type ActionRequest, createActionHandler } from "../../src/remediation/handle-action.js";
 import { verifyAuditChain } from "../../src/store/audit-log.js";
 import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { listOpenFindings } from "../../src/store/findings.js";
-import type { ActionPayload } from "../../src/views/action-payload.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
 
 const ADMIN = "secops@acme.example";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { buildLookup } from "../../src/messages/build-lookup.js";
+import { buildOwnerMessages } from "../../src/messages/build-owner-messages.js";
+import { describeAccountState } from "../../src/messages/format-text.js";
 import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
-import { buildLookup } from "../../src/views/build-lookup.js";
-import { buildOwnerMessages } from "../../src/views/build-owner-messages.js";
-import { describeAccountState } from "../../src/views/format-text.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
 
 describe("account snapshots stored by an older warden", () => {

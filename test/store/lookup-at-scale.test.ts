@@ -5,13 +5,13 @@ import type { Database } from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeScore } from "../../src/core/compute-score.js";
 import type { Finding, MachineIdentity } from "../../src/core/model.js";
+import { buildLookup, type LookupView } from "../../src/messages/build-lookup.js";
 import { findAccount, matchAccount, resolveAccount } from "../../src/store/accounts.js";
 import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { openDatabase } from "../../src/store/open-database.js";
 import { saveScanResult } from "../../src/store/save-scan-result.js";
 import { startScan } from "../../src/store/scans.js";
 import type { Store } from "../../src/store/store.js";
-import { buildLookup, type LookupView } from "../../src/views/build-lookup.js";
 
 /** The benchmark's population: 50,000 identities named like the scaled simulator's. */
 const COUNT = 50_000;

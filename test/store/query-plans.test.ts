@@ -1,14 +1,14 @@
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { decodeActionPayload } from "../../src/actions/action-payload.js";
 import { notifyOwners, postDigest } from "../../src/app/post-digest.js";
 import { runAuditCommand } from "../../src/audit/run-audit-command.js";
 import { silentLogger } from "../../src/logger.js";
+import { buildDigest } from "../../src/messages/build-digest.js";
+import { buildLookup } from "../../src/messages/build-lookup.js";
+import { buildOwnerMessages } from "../../src/messages/build-owner-messages.js";
 import { runScan } from "../../src/scan/run-scan.js";
-import { decodeActionPayload } from "../../src/views/action-payload.js";
-import { buildDigest } from "../../src/views/build-digest.js";
-import { buildLookup } from "../../src/views/build-lookup.js";
-import { buildOwnerMessages } from "../../src/views/build-owner-messages.js";
 import { recordStatements } from "../helpers/record-statements.js";
 import { blockActionsPayload, payloadBody, viewSubmissionBody } from "../helpers/sign-slack.js";
 import { type SlackWarden, slackButtons, startWarden } from "../helpers/start-warden.js";

@@ -1,5 +1,5 @@
+import { describeFollowUp } from "../../messages/follow-up-text.js";
 import type { FollowUpView } from "../../notify/enqueue-follow-ups.js";
-import { describeFollowUp } from "../../views/follow-up-text.js";
 import { sectionBlock } from "./render/slack-blocks.js";
 import { type SlackMessage, slackMessage } from "./render/slack-message.js";
 

@@ -1,11 +1,11 @@
 import { CardFactory, TeamsInfo, type TurnContext } from "botbuilder";
+import { ASSIGN_OWNER_ACTION_ID, decodeActionPayload } from "../../actions/action-payload.js";
 import { actionOf } from "../../actions/action-registry.js";
 import { normalizeEmail } from "../../identity/normalize-email.js";
 import type { Logger } from "../../logger.js";
 import { assignOwner } from "../../remediation/assign-owner.js";
 import type { ActionRequest, ActionResult } from "../../remediation/handle-action.js";
 import type { StoreTx } from "../../store/store.js";
-import { ASSIGN_OWNER_ACTION_ID, decodeActionPayload } from "../../views/action-payload.js";
 import { recordDecisionInCard } from "./record-decision-in-card.js";
 import { type AdaptiveCard, readCardInput } from "./render/index.js";
 

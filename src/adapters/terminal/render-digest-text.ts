@@ -1,7 +1,7 @@
-import type { DigestView } from "../../views/build-digest.js";
-import { describeUndelivered } from "../../views/describe-undelivered.js";
-import { formatTime } from "../../views/format-text.js";
-import { plural, RULE_TITLES } from "../../views/rule-text.js";
+import type { DigestView } from "../../messages/build-digest.js";
+import { describeUndelivered } from "../../messages/describe-undelivered.js";
+import { formatTime } from "../../messages/format-text.js";
+import { plural, RULE_TITLES } from "../../messages/rule-text.js";
 
 /** Plain-text digest for the terminal (`warden digest --print`, `npm start`). */
 export function renderDigestText(view: DigestView, options: { limit?: number } = {}): string {

@@ -1,12 +1,12 @@
-import type { LookupView } from "../../views/build-lookup.js";
+import type { LookupView } from "../../messages/build-lookup.js";
 import {
   describeAccountState,
   formatApiCalls,
   formatAuthMethods,
   formatDay,
   formatTime,
-} from "../../views/format-text.js";
-import { REMEDIATION_TEXT, RULE_TITLES } from "../../views/rule-text.js";
+} from "../../messages/format-text.js";
+import { REMEDIATION_TEXT, RULE_TITLES } from "../../messages/rule-text.js";
 
 /** One account for `warden lookup`. */
 export function renderLookupText(view: LookupView): string {

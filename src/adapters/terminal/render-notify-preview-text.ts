@@ -1,6 +1,6 @@
 import type { NotifyPreview, PreviewMessage } from "../../app/preview-notify.js";
 import type { RuleName } from "../../core/model.js";
-import { plural, RULE_TITLES } from "../../views/rule-text.js";
+import { plural, RULE_TITLES } from "../../messages/rule-text.js";
 
 const PLATFORM_NAMES = { slack: "Slack", teams: "Microsoft Teams" } as const;
 

@@ -1,7 +1,7 @@
 import { buttonsFor } from "../../actions/action-registry.js";
-import type { OwnerAccountView, OwnerMessages } from "../../views/build-owner-messages.js";
-import { formatApiCalls, formatAuthMethods } from "../../views/format-text.js";
-import { plural, REMEDIATION_TEXT, RULE_TITLES } from "../../views/rule-text.js";
+import type { OwnerAccountView, OwnerMessages } from "../../messages/build-owner-messages.js";
+import { formatApiCalls, formatAuthMethods } from "../../messages/format-text.js";
+import { plural, REMEDIATION_TEXT, RULE_TITLES } from "../../messages/rule-text.js";
 
 function renderAccount(account: OwnerAccountView): string[] {
   const out = [`  • ${account.userName} (${account.name})`];

@@ -1,7 +1,7 @@
 import { offeredActions } from "../../actions/action-registry.js";
 import type { Finding } from "../../core/model.js";
+import type { OwnerMessageView } from "../../messages/build-owner-messages.js";
 import type { Repositories } from "../../store/store.js";
-import type { OwnerMessageView } from "../../views/build-owner-messages.js";
 
 /** The email of fan-out owner `i` (owner0000@fanout.example, …). */
 export const fanOutEmail = (i: number): string => `owner${String(i).padStart(4, "0")}@fanout.example`;

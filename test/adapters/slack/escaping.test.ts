@@ -8,8 +8,8 @@ import { renderOwnerMessageBlocks } from "../../../src/adapters/slack/render/ren
 import { renderUnownedBlocks } from "../../../src/adapters/slack/render/render-unowned-blocks.js";
 import { noticeMessage, type SlackMessage } from "../../../src/adapters/slack/render/slack-message.js";
 import { renderFollowUpBlocks } from "../../../src/adapters/slack/render-follow-up-blocks.js";
+import type { LookupView } from "../../../src/messages/build-lookup.js";
 import type { FollowUpView } from "../../../src/notify/enqueue-follow-ups.js";
-import type { LookupView } from "../../../src/views/build-lookup.js";
 import { HOSTILE, slackMarkupProblems, slackShownText } from "../../helpers/rendered-text.js";
 import { anyDigest, anyFollowUp, anyLookup, anyOwnerMessage, anyText, NOW } from "./view-arbitraries.js";
 import { account, decision, digest, lookupFound, ownerMessage } from "./view-fixtures.js";

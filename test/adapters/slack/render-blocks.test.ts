@@ -1,5 +1,6 @@
 import type { types } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
+import { ACTION_IDS, decodeActionPayload } from "../../../src/actions/action-payload.js";
 import {
   assignOwnerBlockId,
   parseAssignOwnerBlockId,
@@ -10,7 +11,6 @@ import { renderHelpBlocks } from "../../../src/adapters/slack/render/render-help
 import { renderLookupBlocks } from "../../../src/adapters/slack/render/render-lookup-blocks.js";
 import { renderOwnerMessageBlocks } from "../../../src/adapters/slack/render/render-owner-message-blocks.js";
 import { renderUnownedBlocks } from "../../../src/adapters/slack/render/render-unowned-blocks.js";
-import { ACTION_IDS, decodeActionPayload } from "../../../src/views/action-payload.js";
 import { slackShownText } from "../../helpers/rendered-text.js";
 import { account, decision, digest, LONG, lookupFound, NOW, ownerMessage } from "./view-fixtures.js";
 

@@ -1,13 +1,13 @@
 import fc from "fast-check";
 import { RULE_NAMES } from "../../../src/core/model.js";
-import type { FollowUpView } from "../../../src/notify/enqueue-follow-ups.js";
-import type { DigestView } from "../../../src/views/build-digest.js";
-import type { LookupView } from "../../../src/views/build-lookup.js";
+import type { DigestView } from "../../../src/messages/build-digest.js";
+import type { LookupView } from "../../../src/messages/build-lookup.js";
 import type {
   DecisionLineView,
   OwnerAccountView,
   OwnerMessageView,
-} from "../../../src/views/build-owner-messages.js";
+} from "../../../src/messages/build-owner-messages.js";
+import type { FollowUpView } from "../../../src/notify/enqueue-follow-ups.js";
 import { HOSTILE } from "../../helpers/rendered-text.js";
 import { account, digest, lookupFound, NOW } from "./view-fixtures.js";
 

@@ -1,11 +1,11 @@
 import type { Finding, RuleName } from "../../../src/core/model.js";
-import type { DigestView } from "../../../src/views/build-digest.js";
-import type { LookupView } from "../../../src/views/build-lookup.js";
+import type { DigestView } from "../../../src/messages/build-digest.js";
+import type { LookupView } from "../../../src/messages/build-lookup.js";
 import type {
   DecisionLineView,
   OwnerAccountView,
   OwnerMessageView,
-} from "../../../src/views/build-owner-messages.js";
+} from "../../../src/messages/build-owner-messages.js";
 
 /** Hand-built views for the Slack and Teams renderer tests (no database). */
 export const NOW = new Date("2026-11-23T10:30:00Z");

@@ -10,8 +10,8 @@ import { renderLookupCard } from "../../../src/adapters/teams/render/render-look
 import { renderNoticeCard } from "../../../src/adapters/teams/render/render-notice-card.js";
 import { renderOwnerMessageCard } from "../../../src/adapters/teams/render/render-owner-message-card.js";
 import { renderUnownedCard } from "../../../src/adapters/teams/render/render-unowned-card.js";
+import type { LookupView } from "../../../src/messages/build-lookup.js";
 import type { FollowUpView } from "../../../src/notify/enqueue-follow-ups.js";
-import type { LookupView } from "../../../src/views/build-lookup.js";
 import { cardMarkupProblems, cardShownText, HOSTILE, teamsShown } from "../../helpers/rendered-text.js";
 import {
   anyDigest,

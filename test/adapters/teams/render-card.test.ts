@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ACTION_IDS, decodeActionPayload } from "../../../src/actions/action-payload.js";
 import type {
   AdaptiveCard,
   CardAction,
@@ -13,7 +14,6 @@ import { renderHelpCard } from "../../../src/adapters/teams/render/render-help-c
 import { renderLookupCard } from "../../../src/adapters/teams/render/render-lookup-card.js";
 import { renderOwnerMessageCard } from "../../../src/adapters/teams/render/render-owner-message-card.js";
 import { renderUnownedCard } from "../../../src/adapters/teams/render/render-unowned-card.js";
-import { ACTION_IDS, decodeActionPayload } from "../../../src/views/action-payload.js";
 import { cardShownText } from "../../helpers/rendered-text.js";
 import { account, decision, digest, LONG, lookupFound, NOW, ownerMessage } from "../slack/view-fixtures.js";
 import { parseWithAdaptiveCards } from "./parse-with-adaptivecards.js";

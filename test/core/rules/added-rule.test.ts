@@ -4,7 +4,7 @@ import { accountRisk, computeScore } from "../../../src/core/compute-score.js";
 import type { MachineIdentity } from "../../../src/core/model.js";
 import { defineRule } from "../../../src/core/rules/rule-definition.js";
 import { RULES } from "../../../src/core/rules/rule-registry.js";
-import { RULE_TITLES, ruleWording } from "../../../src/views/rule-text.js";
+import { RULE_TITLES, ruleWording } from "../../../src/messages/rule-text.js";
 
 const now = new Date("2026-11-23T12:00:00Z");
 const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);

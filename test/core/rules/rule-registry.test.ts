@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { SIGNALS } from "../../../src/core/model.js";
 import { RULE_NAMES, RULES } from "../../../src/core/rules/rule-registry.js";
-import { REMEDIATION_TEXT, RULE_OPENED, RULE_RESOLVED, RULE_TITLES } from "../../../src/views/rule-text.js";
+import {
+  REMEDIATION_TEXT,
+  RULE_OPENED,
+  RULE_RESOLVED,
+  RULE_TITLES,
+} from "../../../src/messages/rule-text.js";
 
 describe("the rule registry", () => {
   it("keeps the rule names stored findings and chat payloads already carry, in their order", () => {

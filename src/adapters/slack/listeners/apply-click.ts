@@ -1,6 +1,6 @@
+import { buildLookup } from "../../../messages/build-lookup.js";
 import { recordDecisionInMessage } from "../../../notify/record-decision-in-message.js";
 import type { ActionRequest, ActionResult } from "../../../remediation/handle-action.js";
-import { buildLookup } from "../../../views/build-lookup.js";
 import { renderLookupBlocks, renderOwnerMessageBlocks } from "../render/index.js";
 import { messageArgs, noticeMessage, type SlackMessage } from "../render/slack-message.js";
 import type { SlackListenerContext } from "./listener-context.js";

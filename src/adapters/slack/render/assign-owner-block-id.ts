@@ -1,4 +1,4 @@
-import { ASSIGN_OWNER_ACTION_ID } from "../../../views/action-payload.js";
+import { ASSIGN_OWNER_ACTION_ID } from "../../../actions/action-payload.js";
 
 export { ASSIGN_OWNER_ACTION_ID };
 

@@ -1,8 +1,8 @@
 import type { types } from "@slack/bolt";
-import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
-import { plural } from "../../../views/rule-text.js";
-import { summariseRules } from "../../../views/summarise-rules.js";
-import { uniqueAccounts } from "../../../views/unique-accounts.js";
+import type { OwnerAccountView } from "../../../messages/build-owner-messages.js";
+import { plural } from "../../../messages/rule-text.js";
+import { summariseRules } from "../../../messages/summarise-rules.js";
+import { uniqueAccounts } from "../../../messages/unique-accounts.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { renderAccountBlocks } from "./render-account-blocks.js";
 import { renderUnownedAccountBlock } from "./render-unowned-account-block.js";

@@ -1,13 +1,13 @@
 import type { types } from "@slack/bolt";
 import type { ActionDefinition } from "../../../actions/action-definition.js";
+import { encodeActionPayload } from "../../../actions/action-payload.js";
 import { type ActionKind, actionOf, buttonsFor } from "../../../actions/action-registry.js";
-import { encodeActionPayload } from "../../../views/action-payload.js";
-import { buildActionPayload } from "../../../views/build-action-payload.js";
-import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
-import { describeDecision, isUndoOpen, showsActionButtons } from "../../../views/describe-decision.js";
-import { formatApiCalls, formatAuthMethods, formatTime } from "../../../views/format-text.js";
-import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
-import { truncateText } from "../../../views/truncate-text.js";
+import { buildActionPayload } from "../../../actions/build-action-payload.js";
+import type { OwnerAccountView } from "../../../messages/build-owner-messages.js";
+import { describeDecision, isUndoOpen, showsActionButtons } from "../../../messages/describe-decision.js";
+import { formatApiCalls, formatAuthMethods, formatTime } from "../../../messages/format-text.js";
+import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
+import { truncateText } from "../../../messages/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { contextBlock, sectionBlock } from "./slack-blocks.js";
 

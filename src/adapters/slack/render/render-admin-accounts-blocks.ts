@@ -1,6 +1,6 @@
+import { describeDisowned } from "../../../messages/describe-disowned.js";
+import { describeReroute } from "../../../messages/describe-reroute.js";
 import type { AdminAccountsView } from "../../../notify/outbox-message.js";
-import { describeDisowned } from "../../../views/describe-disowned.js";
-import { describeReroute } from "../../../views/describe-reroute.js";
 import { checkBlockKitLimits } from "./check-block-kit-limits.js";
 import { renderUnownedBlocks } from "./render-unowned-blocks.js";
 import { sectionBlock } from "./slack-blocks.js";

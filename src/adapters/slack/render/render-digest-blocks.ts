@@ -1,9 +1,9 @@
 import type { types } from "@slack/bolt";
-import type { DigestView } from "../../../views/build-digest.js";
-import { describeUndelivered } from "../../../views/describe-undelivered.js";
-import { formatTime } from "../../../views/format-text.js";
-import { plural, RULE_TITLES } from "../../../views/rule-text.js";
-import { truncateText } from "../../../views/truncate-text.js";
+import type { DigestView } from "../../../messages/build-digest.js";
+import { describeUndelivered } from "../../../messages/describe-undelivered.js";
+import { formatTime } from "../../../messages/format-text.js";
+import { plural, RULE_TITLES } from "../../../messages/rule-text.js";
+import { truncateText } from "../../../messages/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { contextBlock, headerBlock, listText, mrkdwnText, sectionBlock } from "./slack-blocks.js";
 import { type SlackMessage, slackMessage } from "./slack-message.js";

@@ -1,14 +1,14 @@
 import type { types } from "@slack/bolt";
-import type { LookupView } from "../../../views/build-lookup.js";
+import type { LookupView } from "../../../messages/build-lookup.js";
 import {
   describeAccountState,
   formatApiCalls,
   formatAuthMethods,
   formatDay,
   formatTime,
-} from "../../../views/format-text.js";
-import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
-import { truncateText } from "../../../views/truncate-text.js";
+} from "../../../messages/format-text.js";
+import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
+import { truncateText } from "../../../messages/truncate-text.js";
 import { fieldText, headerBlock, listText, sectionBlock } from "./slack-blocks.js";
 import { type SlackMessage, slackMessage } from "./slack-message.js";
 

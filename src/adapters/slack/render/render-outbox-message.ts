@@ -1,6 +1,6 @@
+import type { OwnerMessageView } from "../../../messages/build-owner-messages.js";
 import type { SlackMessageRef } from "../../../notify/message-ref.js";
 import type { OutboxKind, OutboxMessage, OutboxViews } from "../../../notify/outbox-message.js";
-import type { OwnerMessageView } from "../../../views/build-owner-messages.js";
 import { renderFollowUpBlocks } from "../render-follow-up-blocks.js";
 import { renderAdminAccountsBlocks } from "./render-admin-accounts-blocks.js";
 import { renderDigestBlocks } from "./render-digest-blocks.js";

@@ -1,6 +1,6 @@
-import type { OwnerMessageView } from "../../../views/build-owner-messages.js";
-import { describeOwnerIntro, describeSuperseded } from "../../../views/describe-owner-message.js";
-import { plural } from "../../../views/rule-text.js";
+import type { OwnerMessageView } from "../../../messages/build-owner-messages.js";
+import { describeOwnerIntro, describeSuperseded } from "../../../messages/describe-owner-message.js";
+import { plural } from "../../../messages/rule-text.js";
 import { fitAccountBlocks } from "./fit-account-blocks.js";
 import { headerBlock, sectionBlock } from "./slack-blocks.js";
 import { type SlackMessage, slackMessage } from "./slack-message.js";

@@ -1,8 +1,8 @@
 import type { types } from "@slack/bolt";
-import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
-import { describeDecision } from "../../../views/describe-decision.js";
-import { RULE_TITLES } from "../../../views/rule-text.js";
-import { truncateText } from "../../../views/truncate-text.js";
+import type { OwnerAccountView } from "../../../messages/build-owner-messages.js";
+import { describeDecision } from "../../../messages/describe-decision.js";
+import { RULE_TITLES } from "../../../messages/rule-text.js";
+import { truncateText } from "../../../messages/truncate-text.js";
 import { ASSIGN_OWNER_ACTION_ID, assignOwnerBlockId } from "./assign-owner-block-id.js";
 import { sectionBlock } from "./slack-blocks.js";
 

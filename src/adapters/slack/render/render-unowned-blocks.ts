@@ -1,6 +1,6 @@
-import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
-import { plural } from "../../../views/rule-text.js";
-import { summariseRules } from "../../../views/summarise-rules.js";
+import type { OwnerAccountView } from "../../../messages/build-owner-messages.js";
+import { plural } from "../../../messages/rule-text.js";
+import { summariseRules } from "../../../messages/summarise-rules.js";
 import { fitAccountBlocks } from "./fit-account-blocks.js";
 import type { AccountListOptions } from "./render-owner-message-blocks.js";
 import { headerBlock, sectionBlock } from "./slack-blocks.js";

@@ -1,5 +1,5 @@
 import type { types } from "@slack/bolt";
-import { truncateText } from "../../../views/truncate-text.js";
+import { truncateText } from "../../../messages/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { escapeMrkdwn } from "./escape-mrkdwn.js";
 

@@ -1,6 +1,6 @@
 import { CardFactory, TurnContext } from "botbuilder";
 import { runChatCommand } from "../../../chat/run-chat-command.js";
-import { buildLookup } from "../../../views/build-lookup.js";
+import { buildLookup } from "../../../messages/build-lookup.js";
 import { handleTeamsAction, type TeamsActionOutcome } from "../handle-teams-action.js";
 import {
   plainTextActivity,

@@ -1,4 +1,4 @@
-import type { ActionPayload } from "../../../views/action-payload.js";
+import type { ActionPayload } from "../../../actions/action-payload.js";
 
 /**
  * The subset of Adaptive Card 1.5 warden sends to Teams, as plain JSON types (no SDK needed).

@@ -1,4 +1,4 @@
-import { truncateText } from "../../../views/truncate-text.js";
+import { truncateText } from "../../../messages/truncate-text.js";
 import type { SafeMarkdown, TextBlock } from "./adaptive-card.js";
 
 /*

@@ -1,7 +1,7 @@
-import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
-import { plural } from "../../../views/rule-text.js";
-import { summariseRules } from "../../../views/summarise-rules.js";
-import { uniqueAccounts } from "../../../views/unique-accounts.js";
+import type { OwnerAccountView } from "../../../messages/build-owner-messages.js";
+import { plural } from "../../../messages/rule-text.js";
+import { summariseRules } from "../../../messages/summarise-rules.js";
+import { uniqueAccounts } from "../../../messages/unique-accounts.js";
 import { ADAPTIVE_CARD_LIMITS, type AdaptiveCard, type CardElement, jsonBytes } from "./adaptive-card.js";
 import { textBlock } from "./card-text.js";
 

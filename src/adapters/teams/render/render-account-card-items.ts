@@ -1,10 +1,10 @@
 import { type ActionKind, actionOf, buttonsFor } from "../../../actions/action-registry.js";
+import { buildActionPayload } from "../../../actions/build-action-payload.js";
 import { KEEP_DAYS } from "../../../actions/keep-duration.js";
-import { buildActionPayload } from "../../../views/build-action-payload.js";
-import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
-import { describeDecision, isUndoOpen, showsActionButtons } from "../../../views/describe-decision.js";
-import { formatApiCalls, formatAuthMethods, formatTime } from "../../../views/format-text.js";
-import { REMEDIATION_TEXT, RULE_TITLES } from "../../../views/rule-text.js";
+import type { OwnerAccountView } from "../../../messages/build-owner-messages.js";
+import { describeDecision, isUndoOpen, showsActionButtons } from "../../../messages/describe-decision.js";
+import { formatApiCalls, formatAuthMethods, formatTime } from "../../../messages/format-text.js";
+import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
 import type { CardAction, CardElement, Container, ExecuteAction } from "./adaptive-card.js";
 import { cardInputId } from "./card-input-id.js";
 import { type CardMarkdown, cut, joinMarkdown, md, textBlock } from "./card-text.js";

@@ -1,6 +1,6 @@
+import { describeDisowned } from "../../../messages/describe-disowned.js";
+import { describeReroute } from "../../../messages/describe-reroute.js";
 import type { AdminAccountsView } from "../../../notify/outbox-message.js";
-import { describeDisowned } from "../../../views/describe-disowned.js";
-import { describeReroute } from "../../../views/describe-reroute.js";
 import type { AdaptiveCard } from "./adaptive-card.js";
 import { cut, textBlock } from "./card-text.js";
 import { renderUnownedCard } from "./render-unowned-card.js";

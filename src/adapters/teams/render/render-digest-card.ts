@@ -1,7 +1,7 @@
-import type { DigestView } from "../../../views/build-digest.js";
-import { describeUndelivered } from "../../../views/describe-undelivered.js";
-import { formatTime } from "../../../views/format-text.js";
-import { plural, RULE_TITLES } from "../../../views/rule-text.js";
+import type { DigestView } from "../../../messages/build-digest.js";
+import { describeUndelivered } from "../../../messages/describe-undelivered.js";
+import { formatTime } from "../../../messages/format-text.js";
+import { plural, RULE_TITLES } from "../../../messages/rule-text.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
 import { cut, fact, listBlocks, md, textBlock } from "./card-text.js";
 

@@ -1,5 +1,5 @@
+import { describeFollowUp } from "../../../messages/follow-up-text.js";
 import type { FollowUpView } from "../../../notify/enqueue-follow-ups.js";
-import { describeFollowUp } from "../../../views/follow-up-text.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
 import { joinMarkdown, textBlock } from "./card-text.js";
 

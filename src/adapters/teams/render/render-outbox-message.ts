@@ -1,6 +1,6 @@
+import type { OwnerMessageView } from "../../../messages/build-owner-messages.js";
 import type { TeamsMessageRef } from "../../../notify/message-ref.js";
 import type { OutboxKind, OutboxMessage, OutboxViews } from "../../../notify/outbox-message.js";
-import type { OwnerMessageView } from "../../../views/build-owner-messages.js";
 import { renderAdminAccountsCard } from "./render-admin-accounts-card.js";
 import { renderDigestCard } from "./render-digest-card.js";
 import { renderFollowUpCard } from "./render-follow-up-card.js";

@@ -1,5 +1,5 @@
-import type { OwnerMessageView } from "../../../views/build-owner-messages.js";
-import { describeOwnerIntro, describeSuperseded } from "../../../views/describe-owner-message.js";
+import type { OwnerMessageView } from "../../../messages/build-owner-messages.js";
+import { describeOwnerIntro, describeSuperseded } from "../../../messages/describe-owner-message.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
 import { textBlock } from "./card-text.js";
 import { fitAccountCardItems } from "./fit-account-card-items.js";

@@ -1,8 +1,8 @@
 import { assignOwnerControl } from "../../../actions/assign-owner.js";
-import type { OwnerAccountView } from "../../../views/build-owner-messages.js";
-import { describeDecision } from "../../../views/describe-decision.js";
-import { plural, RULE_TITLES } from "../../../views/rule-text.js";
-import { summariseRules } from "../../../views/summarise-rules.js";
+import type { OwnerAccountView } from "../../../messages/build-owner-messages.js";
+import { describeDecision } from "../../../messages/describe-decision.js";
+import { plural, RULE_TITLES } from "../../../messages/rule-text.js";
+import { summariseRules } from "../../../messages/summarise-rules.js";
 import { type AdaptiveCard, type Container, createCard } from "./adaptive-card.js";
 import { cardInputId } from "./card-input-id.js";
 import { cut, md, textBlock } from "./card-text.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { ACTION_IDS, ASSIGN_OWNER_ACTION_ID } from "../../../../src/actions/action-payload.js";
 import { DECIDE_ACTION_PATTERN } from "../../../../src/adapters/slack/listeners/actions/decide.js";
-import { ACTION_IDS, ASSIGN_OWNER_ACTION_ID } from "../../../../src/views/action-payload.js";
 
 describe("the decision buttons' action_id pattern", () => {
   it("takes every button of the action ids table but Keep (which opens a modal first)", () => {

@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
+import { decodeActionPayload } from "../../../../actions/action-payload.js";
 import { ACTIONS } from "../../../../actions/action-registry.js";
-import { decodeActionPayload } from "../../../../views/action-payload.js";
 import { messageArgs } from "../../render/slack-message.js";
 import { applyClick, type SlackClickOrigin } from "../apply-click.js";
 import type { SlackListenerContext } from "../listener-context.js";

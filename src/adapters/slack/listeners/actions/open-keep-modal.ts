@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
+import { decodeActionPayload } from "../../../../actions/action-payload.js";
 import { keep } from "../../../../actions/keep.js";
 import { seal } from "../../../../remediation/seal.js";
-import { decodeActionPayload } from "../../../../views/action-payload.js";
 import { renderKeepModal } from "../../render-keep-modal.js";
 import type { SlackListenerContext } from "../listener-context.js";
 

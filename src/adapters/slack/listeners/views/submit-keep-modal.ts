@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
+import { decodeActionPayload } from "../../../../actions/action-payload.js";
 import { keep } from "../../../../actions/keep.js";
 import { unseal } from "../../../../remediation/seal.js";
-import { decodeActionPayload } from "../../../../views/action-payload.js";
 import { messageArgs } from "../../render/slack-message.js";
 import { applyClick } from "../apply-click.js";
 import type { SlackListenerContext } from "../listener-context.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LOOKUP_MAX_CHARS, parseLookupQuery } from "../../src/views/parse-lookup-query.js";
+import { LOOKUP_MAX_CHARS, parseLookupQuery } from "../../src/chat/parse-lookup-query.js";
 
 describe("parseLookupQuery", () => {
   it("trims, turns line breaks into spaces and drops control and invisible characters", () => {

@@ -1,6 +1,6 @@
 import type { RuleName } from "../core/model.js";
+import type { OwnerAccountView } from "../messages/build-owner-messages.js";
 import type { ActionKind, ActionPayload } from "./action-payload.js";
-import type { OwnerAccountView } from "./build-owner-messages.js";
 
 /**
  * The payload a button carries for `account`, shared by the Slack and Teams renderers. Optional

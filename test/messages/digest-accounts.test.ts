@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { buildDigest } from "../../src/messages/build-digest.js";
 import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
-import { buildDigest } from "../../src/views/build-digest.js";
 import { NOW, openTempDb, scan, startDemoSource } from "../helpers/demo-source.js";
 import { recordStatements } from "../helpers/record-statements.js";
 

@@ -1,8 +1,8 @@
+import { parseLookupQuery } from "../chat/parse-lookup-query.js";
 import type { MachineIdentity } from "../core/model.js";
 import type { DecisionSummary } from "../store/decisions.js";
 import type { StoredFinding } from "../store/findings.js";
 import type { Repositories } from "../store/store.js";
-import { parseLookupQuery } from "./parse-lookup-query.js";
 
 export type LookupView =
   | {

@@ -1,3 +1,4 @@
+import type { ActionKind } from "../actions/action-payload.js";
 import { type OwnerAction, offeredActions } from "../actions/action-registry.js";
 import { accountRisk } from "../core/compute-score.js";
 import { canLogIntoUi } from "../core/identity-questions.js";
@@ -5,7 +6,6 @@ import type { ApiCall, AuthMethodCounts, Finding, MachineIdentity, Owner } from 
 import { normalizeEmail } from "../identity/normalize-email.js";
 import type { Repositories } from "../store/store.js";
 import { createPacer, yieldToLoop } from "../yield-to-loop.js";
-import type { ActionKind } from "./action-payload.js";
 
 /** What an owner can do about an account from chat (declared in src/actions/). */
 export type { OwnerAction };
