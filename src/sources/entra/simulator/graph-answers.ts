@@ -50,3 +50,11 @@ export function aadstsError(status: number, error: string, code: number, descrip
     },
   };
 }
+
+/** Graph's 404 for an object id (or appId) that names nothing in the tenant. */
+export const resourceNotFound = (id: string): TenantAnswer =>
+  graphError(
+    404,
+    "Request_ResourceNotFound",
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  );

@@ -9,7 +9,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { createTlsCertificate } from "./create-tls-certificate.js";
-import { aadstsError, graphError, insufficientPrivileges, type TenantAnswer } from "./graph-answers.js";
+import {
+  aadstsError,
+  graphError,
+  insufficientPrivileges,
+  resourceNotFound,
+  type TenantAnswer,
+} from "./graph-answers.js";
 import type { SimApplication, SimClient, TenantData } from "./tenant-data.js";
 import { TenantFaults } from "./tenant-faults.js";
 
@@ -278,12 +284,7 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
     if (m) {
       if (!canRead) return insufficientPrivileges();
       const app = data.applications.find((a) => a.id === m?.[1]);
-      if (!app)
-        return graphError(
-          404,
-          "Request_ResourceNotFound",
-          `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`,
-        );
+      if (!app) return resourceNotFound(m[1] ?? "");
       const canReadUsers = has("User.Read.All", "Directory.Read.All");
       return page(
         url,
@@ -295,12 +296,7 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
     if (m) {
       if (!canRead) return insufficientPrivileges();
       const sp = data.servicePrincipals.find((s) => s.appId === m?.[1]);
-      if (!sp)
-        return graphError(
-          404,
-          "Request_ResourceNotFound",
-          `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`,
-        );
+      if (!sp) return resourceNotFound(m[1] ?? "");
       return { status: 200, json: select(url, { ...sp }) };
     }
     m = new RegExp(`^/(?:v1\\.0|beta)/servicePrincipals/(${GUID})/appRoleAssignedTo$`).exec(path);
@@ -318,12 +314,7 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
     m = new RegExp(`^/(?:v1\\.0|beta)/servicePrincipals/(${GUID})$`).exec(path);
     if (m) {
       const sp = data.servicePrincipals.find((s) => s.id === m?.[1]);
-      if (!sp)
-        return graphError(
-          404,
-          "Request_ResourceNotFound",
-          `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`,
-        );
+      if (!sp) return resourceNotFound(m[1] ?? "");
       if (method === "GET")
         return canRead ? { status: 200, json: select(url, { ...sp }) } : insufficientPrivileges();
       if (method === "PATCH") {
@@ -346,12 +337,7 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
     if (m) {
       if (!canWrite) return insufficientPrivileges();
       const app = data.applications.find((a) => a.id === m?.[1]);
-      if (!app)
-        return graphError(
-          404,
-          "Request_ResourceNotFound",
-          `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`,
-        );
+      if (!app) return resourceNotFound(m[1] ?? "");
       const keyId = (body as { keyId?: unknown } | null)?.keyId;
       const list: { keyId: string }[] =
         m[2] === "removePassword" ? app.passwordCredentials : app.keyCredentials;
