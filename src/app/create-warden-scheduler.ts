@@ -68,13 +68,15 @@ export function createWardenScheduler(
         cron: config.scanSchedule,
         lastRunAt: async () => (await store.scans.listScans({ limit: 1 }))[0]?.startedAt,
         run: async (trigger) => {
-          const outcome = await scans.run();
-          if (!outcome) {
-            const error = (await store.scans.listScans({ limit: 1 }))[0]?.error ?? "see the log";
-            report(`scan: failed: ${redactUrlsIn(error)}`);
-            return;
+          const results = await scans.run();
+          const named = results.length > 1;
+          for (const result of results) {
+            const what = named ? `scan ${result.source}` : "scan";
+            if (result.ok) report(describeScan(result.outcome, what));
+            else report(`${what}: failed: ${redactUrlsIn(describeFailure(result.error))}`);
           }
-          report(describeScan(outcome));
+          if (results.length === 0) report("scan: failed: see the log");
+          if (!results.some((r) => r.ok)) return;
           if (!chatConfigured() || holdBack(trigger, "owner messages")) return;
           await reported("owner messages", async () => describeOwnerMessages(await notifyOwners(warden)));
         },
@@ -151,4 +153,9 @@ export function createWardenScheduler(
       return due;
     },
   };
+}
+
+/** A failed source scan in the words its scan row records (redacted by the caller). */
+function describeFailure(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

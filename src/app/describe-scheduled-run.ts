@@ -8,10 +8,10 @@ import type { ScanOutcome } from "../scan/run-scan.js";
  */
 const count = (n: number) => n.toLocaleString("en-US");
 
-export function describeScan(outcome: ScanOutcome): string {
+export function describeScan(outcome: ScanOutcome, what = "scan"): string {
   const findings = [...outcome.findings.values()].reduce((n, list) => n + list.length, 0);
   const { opened, resolved } = outcome.changes;
-  return `scan: ${count(outcome.inventory.identities.length)} identities, ${count(findings)} findings (${count(opened)} new${resolved > 0 ? `, ${count(resolved)} resolved` : ""})`;
+  return `${what}: ${count(outcome.inventory.identities.length)} identities, ${count(findings)} findings (${count(opened)} new${resolved > 0 ? `, ${count(resolved)} resolved` : ""})`;
 }
 
 export function describeOwnerMessages(result: {

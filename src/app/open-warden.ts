@@ -3,26 +3,32 @@ import { StoreError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { redactUrl } from "../redact-url.js";
 import { type ConnectorRegistry, createConnectorRegistry } from "../sources/connector-registry.js";
+import type { SourceConnector } from "../sources/source-connector.js";
 import { openSqliteStore } from "../store/open-sqlite-store.js";
 import { describeInstance, instanceIdentity } from "../store/source-instance.js";
 import type { Store } from "../store/store.js";
 import { type ChatPlatforms, createChatPlatforms } from "./create-chat-platforms.js";
+import { createEntraSource } from "./create-entra-source.js";
 import { createServiceNowSource } from "./create-servicenow-source.js";
-import { resolveServiceNow } from "./resolve-servicenow.js";
+import { type EntraTarget, resolveEntra } from "./resolve-entra.js";
+import { resolveServiceNow, type ServiceNowTarget } from "./resolve-servicenow.js";
 
 /** Everything a command needs, built once from the configuration. */
 export interface Warden {
   config: Config;
   /** The store port over the database: what callers use to read and write. */
   store: Store;
-  /** The configured sources' connectors, by source name (today: ServiceNow's, SERVICENOW_SOURCE). */
+  /** The configured sources' connectors, by source name ("servicenow", "entra"), in scan order. */
   connectors: ConnectorRegistry;
+  /** Each scanned source in words, by source name, for the CLI ("the built-in simulated Entra tenant"). */
+  sources: ReadonlyMap<string, SourceDescription>;
   /** The chat platforms, one Slack client and one Teams adapter for the process (built on first use). */
   chat: ChatPlatforms;
   logger: Logger;
   now: () => Date;
-  /** Where the source lives; "simulated" when warden started its own instance. */
+  /** Where ServiceNow lives; "simulated" when warden started its own instance. */
   sourceUrl: string;
+  /** Every scanned source is a built-in simulated one (the no-configuration demo). */
   simulated: boolean;
   /** Set when WARDEN_ALLOW_INSTANCE_CHANGE let this start move the database to another instance. */
   instanceChange?: { from: string; to: string } | undefined;
@@ -39,6 +45,20 @@ export interface OpenWardenDeps {
    * handle on the connection); else opened here. Either way it is closed by Warden.close.
    */
   store?: Store;
+  /**
+   * The no-configuration demo (`warden demo`): with neither SERVICENOW_URL nor ENTRA_TENANT_ID set,
+   * the simulated Entra tenant is scanned beside the simulated ServiceNow instance. Other commands
+   * keep the simulated ServiceNow instance alone, so their database does not depend on the demo.
+   */
+  demo?: boolean;
+  /** PEM of a CA to trust for ENTRA_AUTHORITY_HOST / ENTRA_GRAPH_URL (tests' simulated tenant). */
+  entraCa?: string;
+}
+
+export interface SourceDescription {
+  /** "the built-in simulated ServiceNow instance", "https://acme.service-now.com", "Entra tenant contoso.onmicrosoft.com". */
+  label: string;
+  simulated: boolean;
 }
 
 /**
@@ -52,7 +72,11 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
   const logger = deps.logger;
   const store = deps.store ?? openSqliteStore(config.dbPath);
   let instanceChange: Warden["instanceChange"];
-  let target: Awaited<ReturnType<typeof resolveServiceNow>>;
+  let target: ServiceNowTarget | undefined;
+  let entra: EntraTarget | undefined;
+  // ServiceNow is scanned when SERVICENOW_URL is set, or (simulated) unless Entra ID alone is
+  // configured: ENTRA_TENANT_ID without SERVICENOW_URL scans Entra ID instead of ServiceNow.
+  const scanServiceNow = config.servicenow.url !== undefined || config.entra === undefined;
   try {
     // Every command here writes (a scan, a message, a click): a database that cannot take a write
     // is one clear line now, not an SQLite error halfway through.
@@ -63,19 +87,25 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
         `cannot use the database ${config.dbPath} (WARDEN_DB): ${writable.reason}`,
       );
     }
-    // One database, one instance: refused before anything is read from or written to the source.
-    const instance = instanceIdentity(config.servicenow.url);
-    const claim = await store.settings.claimSourceInstance({
-      instance,
-      allowChange: config.allowInstanceChange,
-      dbPath: config.dbPath,
-      at: now(),
-    });
-    if (claim.kind === "changed") instanceChange = { from: claim.previous, to: instance };
+    if (scanServiceNow) {
+      // One database, one instance: refused before anything is read from or written to the source.
+      const instance = instanceIdentity(config.servicenow.url);
+      const claim = await store.settings.claimSourceInstance({
+        instance,
+        allowChange: config.allowInstanceChange,
+        dbPath: config.dbPath,
+        at: now(),
+      });
+      if (claim.kind === "changed") instanceChange = { from: claim.previous, to: instance };
+    }
     // A scan left "running" by a process that died is recorded as failed, once, at start.
     await store.scans.failInterruptedScans(now());
-    target = await resolveServiceNow(config, now);
+    if (scanServiceNow) target = await resolveServiceNow(config, now);
+    entra = await resolveEntra(config, now, {
+      simulate: deps.demo === true && config.servicenow.url === undefined,
+    });
   } catch (error) {
+    await target?.close();
     await store.close();
     throw error;
   }
@@ -86,25 +116,51 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
       `WARDEN_ALLOW_INSTANCE_CHANGE=true: the database now belongs to ${describeInstance(instanceChange.to)}`,
     );
   }
-  if (target.simulated) {
-    logger.info(
-      { url: target.baseUrl },
-      "SERVICENOW_URL is not set: using the built-in simulated ServiceNow instance",
-    );
+  const connectors: SourceConnector[] = [];
+  const sources = new Map<string, SourceDescription>();
+  if (target) {
+    if (target.simulated) {
+      logger.info(
+        { url: target.baseUrl },
+        "SERVICENOW_URL is not set: using the built-in simulated ServiceNow instance",
+      );
+    }
+    const { connector } = createServiceNowSource(config, target, logger);
+    connectors.push(connector);
+    sources.set(connector.name, {
+      label: target.simulated
+        ? "the built-in simulated ServiceNow instance"
+        : redactUrl(config.servicenow.url ?? target.baseUrl),
+      simulated: target.simulated,
+    });
   }
-  const { connector } = createServiceNowSource(config, target, logger);
+  if (entra) {
+    if (entra.simulated) {
+      logger.info({ url: entra.config.graphUrl }, "demo: also scanning the built-in simulated Entra tenant");
+    }
+    const connector = createEntraSource(entra.config, logger, { ca: entra.ca ?? deps.entraCa });
+    connectors.push(connector);
+    sources.set(connector.name, {
+      label: entra.simulated
+        ? "the built-in simulated Entra tenant"
+        : `Entra tenant ${entra.config.tenantId}`,
+      simulated: entra.simulated,
+    });
+  }
   return {
     config,
     store,
-    connectors: createConnectorRegistry([connector]),
+    connectors: createConnectorRegistry(connectors),
+    sources,
     chat: deps.chat ?? createChatPlatforms(config, logger),
     logger,
     now,
     sourceUrl: config.servicenow.url === undefined ? "simulated" : redactUrl(config.servicenow.url),
-    simulated: config.servicenow.url === undefined,
+    simulated: [...sources.values()].every((source) => source.simulated),
     instanceChange,
     async close() {
-      await target.close();
+      await target?.close();
+      await entra?.close();
       await store.close();
     },
   };

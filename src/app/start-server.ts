@@ -8,7 +8,7 @@ import { createTeamsSender } from "../adapters/teams/create-teams-sender.js";
 import { WardenError } from "../errors.js";
 import { createActionHandler } from "../remediation/handle-action.js";
 import { createScanRunner } from "../scan/create-scan-runner.js";
-import { SERVICENOW_SOURCE } from "../sources/servicenow/servicenow-source.js";
+import { scanSettingsFromConfig } from "../scan/scan-settings.js";
 import { createHttpApp } from "./create-http-app.js";
 import { createWardenScheduler } from "./create-warden-scheduler.js";
 import type { Warden } from "./open-warden.js";
@@ -60,11 +60,10 @@ export async function startServer(
   };
   const scans = createScanRunner({
     store: warden.store,
-    // ServiceNow is the one source warden scans today; a second source brings a scan per connector.
-    connector: warden.connectors.get(SERVICENOW_SOURCE),
+    connectors: warden.connectors,
+    settingsFor: scanSettingsFromConfig(config),
     now,
     logger: logger.child({ component: "scan" }),
-    dormantDays: config.dormantDays,
     retentionDays: config.retentionDays,
   });
   let stopSocket = async () => {};

@@ -17,7 +17,9 @@ import { buildDigest } from "../messages/build-digest.js";
 import { buildLookup } from "../messages/build-lookup.js";
 import { buildOwnerMessages } from "../messages/build-owner-messages.js";
 import { redactUrlsIn } from "../redact-url.js";
-import { runScan, type ScanOutcome } from "../scan/run-scan.js";
+import type { ScanOutcome } from "../scan/run-scan.js";
+import { runScans, type SourceScanResult, succeeded } from "../scan/run-scans.js";
+import { scanSettingsFromConfig } from "../scan/scan-settings.js";
 import { SERVICENOW_SOURCE } from "../sources/servicenow/servicenow-source.js";
 import { openAndMigrateStore, openSqliteStore } from "../store/open-sqlite-store.js";
 import { describeInstance } from "../store/source-instance.js";
@@ -34,6 +36,8 @@ export interface CliIo {
   isTTY: boolean;
   now?: () => Date;
   logger?: Logger;
+  /** PEM of a CA to trust for Entra's hosts (tests' simulated tenant; a real tenant needs none). */
+  entraCa?: string;
 }
 
 /** Runs one CLI command; resolves to the process exit code (0 ok, 1 failure, 2 usage/config). */
@@ -127,7 +131,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // The chat SDKs take seconds to load on a busy machine: loaded only by the commands that use
     // them, so --help, --version and usage errors answer at once.
     const { openWarden } = await import("../app/open-warden.js");
-    const warden = await openWarden(config, { logger, chat, ...(io.now ? { now: io.now } : {}) });
+    const warden = await openWarden(config, {
+      logger,
+      chat,
+      demo: command === "demo",
+      ...(io.now ? { now: io.now } : {}),
+      ...(io.entraCa ? { entraCa: io.entraCa } : {}),
+    });
     if (warden.instanceChange) {
       say(
         `warden: WARDEN_ALLOW_INSTANCE_CHANGE=true: the database ${config.dbPath} (WARDEN_DB) now belongs to ${describeInstance(warden.instanceChange.to)}, no longer to ${describeInstance(warden.instanceChange.from)}; unset WARDEN_ALLOW_INSTANCE_CHANGE again.`,
@@ -136,13 +146,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     try {
       switch (command) {
         case "scan": {
-          const outcome = await scanWithProgress(warden, io);
+          const { outcomes, failed } = await scanWithProgress(warden, io);
           print(
             values.json
-              ? JSON.stringify(scanSummary(warden, outcome), null, 2)
-              : formatScanSummary(warden, outcome),
+              ? JSON.stringify(scanJson(warden, outcomes), null, 2)
+              : outcomes.map((outcome) => formatScanSummary(warden, outcome)).join("\n"),
           );
-          return 0;
+          return failed > 0 ? 1 : 0;
         }
         case "digest": {
           if (values.print) {
@@ -210,8 +220,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           return view.found ? 0 : 1;
         }
         case "demo": {
-          const outcome = await scanWithProgress(warden, io);
-          print(formatScanSummary(warden, outcome));
+          const { outcomes } = await scanWithProgress(warden, io);
+          for (const outcome of outcomes) print(formatScanSummary(warden, outcome));
           print("");
           print(renderDigestText(await buildDigest(warden.store, { now: warden.now() })));
           print("");
@@ -238,28 +248,47 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-async function scanWithProgress(warden: Warden, io: CliIo): Promise<ScanOutcome> {
+/**
+ * Scans every configured source with the progress line. A source that fails is said on stderr
+ * (as a single source's failure always was) and the others are still scanned; `failed` tells
+ * the caller to exit 1.
+ */
+async function scanWithProgress(
+  warden: Warden,
+  io: CliIo,
+): Promise<{ outcomes: ScanOutcome[]; failed: number }> {
   const progress = createProgressLine(io.stderr, io.isTTY);
+  let results: SourceScanResult[];
   try {
-    return await runScan({
+    results = await runScans({
       store: warden.store,
-      connector: warden.connectors.get(SERVICENOW_SOURCE),
+      connectors: warden.connectors,
+      settingsFor: scanSettingsFromConfig(warden.config),
       now: warden.now,
       logger: warden.logger,
-      dormantDays: warden.config.dormantDays,
       retentionDays: warden.config.retentionDays,
       onProgress: progress.update,
     });
   } finally {
     progress.clear();
   }
+  const failures = results.filter((r) => !r.ok);
+  // One source: its failure is the command's error, exactly as before there were several.
+  if (results.length === 1 && failures[0]) throw failures[0].error;
+  for (const failure of failures) {
+    io.stderr.write(
+      `warden: the ${failure.source} scan failed: ${describeError(failure.error).replace(/^warden: /, "")}\n`,
+    );
+  }
+  return { outcomes: succeeded(results), failed: failures.length };
 }
 
 function scanSummary(warden: Warden, outcome: ScanOutcome) {
+  const source = outcome.inventory.source;
   return {
     scanId: outcome.scanId,
-    source: outcome.inventory.source,
-    instance: warden.sourceUrl,
+    source,
+    instance: source === SERVICENOW_SOURCE ? warden.sourceUrl : (warden.sources.get(source)?.label ?? source),
     identities: outcome.inventory.identities.length,
     findings: [...outcome.findings.values()].reduce((n, list) => n + list.length, 0),
     opened: outcome.changes.opened,
@@ -270,10 +299,17 @@ function scanSummary(warden: Warden, outcome: ScanOutcome) {
   };
 }
 
+/** `warden scan --json`: one source's summary as an object; several sources' as `{ "scans": [...] }`. */
+function scanJson(warden: Warden, outcomes: readonly ScanOutcome[]): unknown {
+  const summaries = outcomes.map((outcome) => scanSummary(warden, outcome));
+  return warden.connectors.list().length === 1 ? summaries[0] : { scans: summaries };
+}
+
 function formatScanSummary(warden: Warden, outcome: ScanOutcome): string {
   const s = scanSummary(warden, outcome);
+  const where = warden.sources.get(s.source)?.label ?? s.instance;
   const lines = [
-    `Scanned ${s.instance === "simulated" ? "the built-in simulated ServiceNow instance" : s.instance}: ${s.identities} machine identities, ${s.findings} findings (${s.opened} new, ${s.resolved} resolved), score ${s.score.value}/100, ${s.requests} requests.`,
+    `Scanned ${where}: ${s.identities} machine identities, ${s.findings} findings (${s.opened} new, ${s.resolved} resolved), score ${s.score.value}/100, ${s.requests} requests.`,
   ];
   for (const spot of s.blindSpots) lines.push(`  blind spot: ${spot.signal} (${spot.table}): ${spot.reason}`);
   return lines.join("\n");

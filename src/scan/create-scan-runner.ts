@@ -1,29 +1,28 @@
 import type { Logger } from "../logger.js";
-import { type RunScanDeps, runScan, type ScanOutcome } from "./run-scan.js";
+import { type RunScansDeps, runScans, type SourceScanResult } from "./run-scans.js";
 
 /**
- * Runs scans one at a time in this process: a second trigger (a schedule, `/warden scan`) while
- * one runs is told so instead of starting another. `afterScan` runs after a successful scan
- * (sending owners their messages, normally).
+ * Runs scans of every registered source, one run at a time in this process: a second trigger (a
+ * schedule, `/warden scan`) while one runs is told so instead of starting another.
  */
-export function createScanRunner(
-  deps: Omit<RunScanDeps, "onProgress"> & {
-    logger: Logger;
-    afterScan?: (outcome: ScanOutcome) => Promise<void>;
-  },
-) {
-  let current: Promise<ScanOutcome | undefined> | undefined;
-  const run = (): Promise<ScanOutcome | undefined> => {
+export function createScanRunner(deps: Omit<RunScansDeps, "onProgress"> & { logger: Logger }) {
+  let current: Promise<SourceScanResult[]> | undefined;
+  const run = (): Promise<SourceScanResult[]> => {
     if (current) return current;
     current = (async () => {
       try {
-        const outcome = await runScan(deps);
-        await deps.afterScan?.(outcome);
-        return outcome;
+        const results = await runScans(deps);
+        for (const failed of results.filter((r) => !r.ok)) {
+          // runScan has recorded the failure; the digest and /readyz report it.
+          deps.logger.error(
+            { err: failed.error, source: failed.source },
+            "scheduled or requested scan failed",
+          );
+        }
+        return results;
       } catch (error) {
-        // runScan has recorded the failure; the digest and /readyz report it.
         deps.logger.error({ err: error }, "scheduled or requested scan failed");
-        return undefined;
+        return [];
       } finally {
         current = undefined;
       }
@@ -31,13 +30,13 @@ export function createScanRunner(
     return current;
   };
   return {
-    /** Starts a scan in the background; false when one is already running. */
+    /** Starts a scan run in the background; false when one is already running. */
     start(): boolean {
       if (current) return false;
       void run();
       return true;
     },
-    /** Runs a scan (or joins the running one) and resolves when it ends. */
+    /** Runs every source's scan (or joins the running run) and resolves with each source's result. */
     run,
     /** Resolves when no scan is running (at once when none is); never rejects. */
     async idle(): Promise<void> {

@@ -19,6 +19,8 @@ export interface RunScanDeps {
   now: () => Date;
   logger: Logger;
   dormantDays: number;
+  /** CREDENTIAL_WARN_DAYS: credentials expiring sooner are reported (default 30). */
+  credentialWarnDays?: number;
   /** WARDEN_RETENTION_DAYS: what is older is pruned after the scan (default 400). */
   retentionDays?: number;
   onProgress?: (progress: CollectProgress) => void;
@@ -74,6 +76,7 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
     const assessOptions = {
       now: startedAt,
       dormantDays: deps.dormantDays,
+      ...(deps.credentialWarnDays !== undefined ? { credentialWarnDays: deps.credentialWarnDays } : {}),
       blindSpots: inventory.blindSpots,
       apiLogSince: inventory.coverage.apiLogSince,
       uiLoginLogSince: inventory.coverage.uiLoginLogSince,

@@ -1,4 +1,4 @@
-import type { AccountValues, Inventory } from "../core/model.js";
+import type { AccountValues, Inventory, SourceAttributes } from "../core/model.js";
 
 export type { AccountValues } from "../core/model.js";
 
@@ -42,6 +42,8 @@ export type AccountIntentKind = AccountIntent["kind"];
 export interface SourceConnector {
   /** The source name its accounts, findings and scans are stored under, e.g. "servicenow". */
   readonly name: string;
+  /** The kind of source (two instances of one kind share it): which settings and rules apply. */
+  readonly kind: SourceAttributes["kind"];
   collectInventory(options: CollectOptions): Promise<Inventory>;
   /** Re-reads one account by its id; undefined when it no longer exists (or is hidden). */
   readAccount(id: string): Promise<AccountState | undefined>;

@@ -91,6 +91,7 @@ export function createEntraConnector(options: EntraConnectorOptions): EntraConne
 
   return {
     name,
+    kind: "entra",
     graph,
     get requestCount() {
       return transport.requestCount;

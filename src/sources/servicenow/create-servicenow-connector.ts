@@ -69,6 +69,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
   const intendedValues = (intent: AccountIntent): AccountValues | undefined =>
     intent.kind === "restore" ? intent.values : INTENDED[intent.kind];
   return {
+    kind: "servicenow",
     name,
     get requestCount() {
       return client.requestCount;

@@ -1,0 +1,43 @@
+import type { Config, EntraConfig } from "../config/load-config.js";
+
+/** Where and how to reach Entra ID: the configured tenant, or a simulated one started here. */
+export interface EntraTarget {
+  config: EntraConfig;
+  /** PEM of the CA to trust for the simulated tenant's HTTPS; undefined for a real tenant. */
+  ca: string | undefined;
+  simulated: boolean;
+  /** Stops the simulated tenant (nothing to do for a real one). */
+  close(): Promise<void>;
+}
+
+/**
+ * The Entra tenant to scan: the configured one when ENTRA_TENANT_ID is set; with `simulate` (the
+ * no-configuration demo, nothing configured for either source) the built-in simulated tenant with
+ * its demo data; otherwise none (Entra is not scanned).
+ */
+export async function resolveEntra(
+  config: Config,
+  now: () => Date,
+  options: { simulate: boolean },
+): Promise<EntraTarget | undefined> {
+  if (config.entra) return { config: config.entra, ca: undefined, simulated: false, close: async () => {} };
+  if (!options.simulate) return undefined;
+  // Imported only when used, as the ServiceNow simulator is.
+  const { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, generateTenant } = await import(
+    "../sources/entra/simulator/generate-tenant.js"
+  );
+  const { startSimulatedTenant } = await import("../sources/entra/simulator/start-simulated-tenant.js");
+  const tenant = await startSimulatedTenant({ data: generateTenant({ now: now() }), now });
+  return {
+    config: {
+      tenantId: DEMO_TENANT_ID,
+      clientId: DEMO_CLIENT_ID,
+      clientSecret: DEMO_CLIENT_SECRET,
+      authorityHost: tenant.url,
+      graphUrl: tenant.url,
+    },
+    ca: tenant.ca,
+    simulated: true,
+    close: () => tenant.close(),
+  };
+}
