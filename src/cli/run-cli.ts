@@ -347,7 +347,8 @@ function nextSteps(warden: Warden): string {
   const steps = warden.simulated
     ? [
         'Connect your ServiceNow instance: see "ServiceNow bot account" and "Configuration" in README.md (SERVICENOW_URL, and OAuth client credentials or a user name and password).',
-        `Give it its own database: this demo's is ${warden.config.dbPath} (WARDEN_DB), and warden does not mix the simulated instance with a real one.`,
+        'Connect your Entra ID tenant: see "Entra ID app registration" in README.md (ENTRA_TENANT_ID, ENTRA_CLIENT_ID, ENTRA_CLIENT_SECRET), beside ServiceNow or instead of it.',
+        `Give it its own database: this demo's is ${warden.config.dbPath} (WARDEN_DB), and warden does not mix the simulated sources with real ones.`,
       ]
     : [];
   steps.push(
