@@ -6,6 +6,7 @@ import type { ApiCall, AuthMethodCounts, Finding, MachineIdentity, Owner } from 
 import { normalizeEmail } from "../identity/normalize-email.js";
 import type { Repositories } from "../store/store.js";
 import { createPacer, yieldToLoop } from "../yield-to-loop.js";
+import { describeUsage, sourceTitle, type UsageFact } from "./describe-usage.js";
 
 /** What an owner can do about an account from chat (declared in src/actions/). */
 export type { OwnerAction };
@@ -43,6 +44,13 @@ export interface OwnerAccountView {
   /** What a change would touch: the calls it made in 7 days and how it authenticates. */
   uniqueApiCalls7d: ApiCall[];
   authMethods30d: AuthMethodCounts | undefined;
+  /** "ServiceNow", "Entra ID": where the account lives (messages list both sources' accounts). */
+  sourceTitle?: string | undefined;
+  /**
+   * What a change would touch, in its source's words (describe-usage.ts); absent in messages
+   * stored before it existed, which read ServiceNow's parts above (usageOf).
+   */
+  usage?: UsageFact[] | undefined;
   actions: OwnerAction[];
   /** Set once someone acted on the account from this message. */
   decision?: DecisionLineView | undefined;
@@ -80,6 +88,8 @@ export function toOwnerAccountView(identity: MachineIdentity, findings: Finding[
     risk: accountRisk({ disabled: false, rules: findings.map((f) => f.rule) }),
     uniqueApiCalls7d: identity.uniqueApiCalls7d,
     authMethods30d: identity.authMethods30d,
+    sourceTitle: sourceTitle(identity),
+    usage: describeUsage(identity, { apiCallsShown: 3 }),
     // Each action says which accounts offer it (src/actions/); Restrict only one that can log into the UI.
     actions: offeredActions({ canLogIntoUi: canLogIntoUi(identity), findings }),
   };

@@ -105,6 +105,8 @@ const account = object<OwnerAccountView>({
   risk: number,
   uniqueApiCalls7d: array(object({ method: text, path: text, count: number })),
   authMethods30d: optional(object({ basic: number, oauth: number, other: number })),
+  sourceTitle: optional(text),
+  usage: optional(array(object({ label: text, value: text }))),
   actions: array(oneOf(["disable", "restrict", "keep", "not_mine"])),
   decision: optional(decision),
   assigned: optional(object({ by: text, at: date })),

@@ -95,7 +95,7 @@ export const qualifiedName = (userName: string, source: string): string => `${us
 const QUALIFIED = /^(.+) \(([^()]+)\)$/s;
 
 /**
- * A lookup's match, in order: id, user name, then display name (both case-insensitive, ASCII
+ * A lookup's match, in order: id, user name, an Entra app's appId, then display name (both case-insensitive, ASCII
  * case only; an exact-case user name first). Parameters are bound, so input like
  * `svc^ORactive=true` is only ever compared literally; an id match wins over a user name that
  * happens to look like one; each statement reads an index (migration 6), never the whole table.
@@ -116,6 +116,16 @@ export function matchAccount(db: Database, query: string): AccountMatch {
     .all(foldAsciiCase(query), SEVERAL_LIMIT) as NamedRow[];
   const exactCase = byUserName.filter((row) => row.user_name === query);
   if (byUserName.length > 0) return oneOrSeveral(exactCase.length > 0 ? exactCase : byUserName);
+  // An Entra application by its application (client) id, on the partial index of migration 15.
+  const byAppId = db
+    .prepare(
+      `SELECT * FROM accounts
+        WHERE json_extract(snapshot, '$.attributes.kind') = 'entra'
+          AND lower(json_extract(snapshot, '$.attributes.appId')) = ?
+        ORDER BY source LIMIT ?`,
+    )
+    .all(foldAsciiCase(query), SEVERAL_LIMIT) as NamedRow[];
+  if (byAppId.length > 0) return oneOrSeveral(byAppId);
   const qualified = QUALIFIED.exec(query);
   if (qualified) {
     const [, name = "", source = ""] = qualified;
@@ -147,7 +157,14 @@ export function resolveAccount(db: Database, query: string): StoredAccount | und
  */
 function oneOrSeveral(rows: NamedRow[]): AccountMatch {
   const sources = new Set(rows.map((row) => row.source));
-  if (sources.size === 1) return { kind: "one", account: toStored(rows[0] as NamedRow) };
+  if (sources.size === 1) {
+    // An Entra display name is not unique in its tenant: several apps are offered by appId.
+    if (rows.length > 1 && rows.every((row) => row.user_name === rows[0]?.user_name)) {
+      const appIds = rows.map((row) => appIdOf(row));
+      if (appIds.every((id) => id !== undefined)) return { kind: "several", userNames: appIds };
+    }
+    return { kind: "one", account: toStored(rows[0] as NamedRow) };
+  }
   return { kind: "several", userNames: rows.map((row) => qualifiedName(row.user_name, row.source)) };
 }
 
@@ -196,4 +213,10 @@ export function loadActivityHistory(db: Database, source: string): Map<string, A
       },
     ]),
   );
+}
+
+/** The application (client) id of an Entra account's row; undefined for other sources. */
+function appIdOf(row: NamedRow): string | undefined {
+  const { attributes } = identityFromJson(row.snapshot);
+  return attributes.kind === "entra" ? attributes.appId : undefined;
 }

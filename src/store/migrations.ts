@@ -412,4 +412,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS digests_by_scan ON digests (scan_id);
     `,
   },
+  {
+    version: 15,
+    name: "Entra applications looked up by appId",
+    sql: `
+      -- An Entra app is named by its display name (not unique) and its application (client) id;
+      -- a lookup by appId reads this partial expression index instead of every snapshot
+      -- (https://www.sqlite.org/expridx.html, https://www.sqlite.org/partialindex.html).
+      CREATE INDEX IF NOT EXISTS accounts_by_app_id
+        ON accounts (lower(json_extract(snapshot, '$.attributes.appId')))
+        WHERE json_extract(snapshot, '$.attributes.kind') = 'entra';
+    `,
+  },
 ];

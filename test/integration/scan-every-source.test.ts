@@ -81,6 +81,12 @@ describe("warden scan over every configured source", () => {
     const found = await runWarden(["lookup", "legacy-reporting", "--json"], env).done;
     expect(found.code, found.stderr).toBe(0);
     expect(JSON.parse(found.stdout)).toMatchObject({ found: true, identity: { source: "entra" } });
+    const app = entra.tenant.sim.data.applications.find((a) => a.displayName === "legacy-reporting");
+    const byAppId = await runWarden(["lookup", String(app?.appId).toUpperCase()], env).done;
+    expect(byAppId.code, byAppId.stderr).toBe(0);
+    expect(byAppId.stdout).toContain(`appId ${app?.appId}`);
+    expect(byAppId.stdout).toContain("[Entra ID]");
+    expect(byAppId.stdout).toMatch(/Credentials:\n {4}secret/);
   });
 
   it("still scans ServiceNow when Entra refuses the sign-in, says why without the secret, and exits 1", async () => {

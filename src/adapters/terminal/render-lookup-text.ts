@@ -1,11 +1,6 @@
 import type { LookupView } from "../../messages/build-lookup.js";
-import {
-  describeAccountState,
-  formatApiCalls,
-  formatAuthMethods,
-  formatDay,
-  formatTime,
-} from "../../messages/format-text.js";
+import { describeIdentityFacts } from "../../messages/describe-identity-facts.js";
+import { describeAccountState, formatDay, formatTime } from "../../messages/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../messages/rule-text.js";
 
 /** One account for `warden lookup`. */
@@ -16,15 +11,15 @@ export function renderLookupText(view: LookupView): string {
   }
   const { identity: i } = view;
   const state = describeAccountState(i);
+  const facts = describeIdentityFacts(i);
+  const lowerFirst = (label: string) => label.charAt(0).toLowerCase() + label.slice(1);
   const out = [
-    `${i.userName} (${i.name})  sys_id ${i.id}`,
+    `${i.userName} (${i.name})  ${facts.ids.map(([label, value]) => `${label} ${value}`).join("  ")}  [${facts.sourceTitle}]`,
     `  state: ${state.join(", ")}`,
     `  owner: ${i.owner ? `${i.owner.name} <${i.owner.email ?? "no email"}>${i.owner.active ? "" : " (inactive)"}` : "none"}`,
-    `  roles: ${i.roles.length > 0 ? i.roles.join(", ") : "none"}${i.privilegedRoles.length > 0 ? ` (privileged: ${i.privilegedRoles.join(", ")})` : ""}`,
-    `  activity: ${i.apiCalls30d} API calls in 30 days, last ${formatDay(i.lastApiCallAt)}; UI logins in 30 days: ${i.uiLogins30d ?? "unknown"}; last_login_time ${formatDay(i.lastLoginAt)}`,
-    `  authentication (30 days): ${formatAuthMethods(i.authMethods30d)}`,
-    `  API calls (7 days):`,
-    ...formatApiCalls(i.uniqueApiCalls7d, 10).map((l) => `    ${l}`),
+    ...facts.facts.map((fact) => `  ${lowerFirst(fact.label)}: ${fact.value}`),
+    `  ${facts.list.title}:`,
+    ...facts.list.items.map((l) => `    ${l}`),
     `  first seen ${formatTime(view.firstSeenAt)}, last seen ${formatTime(view.lastSeenAt)}`,
   ];
   out.push(view.openFindings.length > 0 ? "  findings:" : "  findings: none");

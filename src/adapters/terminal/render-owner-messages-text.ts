@@ -1,17 +1,17 @@
 import { buttonsFor } from "../../actions/action-registry.js";
 import type { OwnerAccountView, OwnerMessages } from "../../messages/build-owner-messages.js";
-import { formatApiCalls, formatAuthMethods } from "../../messages/format-text.js";
+import { usageOf } from "../../messages/describe-usage.js";
 import { plural, REMEDIATION_TEXT, RULE_TITLES } from "../../messages/rule-text.js";
 
 function renderAccount(account: OwnerAccountView): string[] {
-  const out = [`  • ${account.userName} (${account.name})`];
+  const where = account.sourceTitle ? ` [${account.sourceTitle}]` : "";
+  const out = [`  • ${account.userName} (${account.name})${where}`];
   for (const finding of account.findings) {
     out.push(`      ${RULE_TITLES[finding.rule]} [${finding.severity}]: ${finding.summary}`);
     for (const evidence of finding.evidence) out.push(`        evidence: ${evidence.detail}`);
     out.push(`        recommended: ${REMEDIATION_TEXT[finding.remediation]}`);
   }
-  out.push(`      authentication (30 days): ${formatAuthMethods(account.authMethods30d)}`);
-  out.push(`      API calls (7 days): ${formatApiCalls(account.uniqueApiCalls7d, 3).join("; ")}`);
+  for (const fact of usageOf(account)) out.push(`      ${fact.label}: ${fact.value}`);
   const buttons = buttonsFor(account).map((a) => `[${a.title}]`);
   out.push(`      ${buttons.join(" ")}`);
   return out;

@@ -5,7 +5,8 @@ import { type ActionKind, actionOf, buttonsFor } from "../../../actions/action-r
 import { buildActionPayload } from "../../../actions/build-action-payload.js";
 import type { OwnerAccountView } from "../../../messages/build-owner-messages.js";
 import { describeDecision, isUndoOpen, showsActionButtons } from "../../../messages/describe-decision.js";
-import { formatApiCalls, formatAuthMethods, formatTime } from "../../../messages/format-text.js";
+import { usageOf } from "../../../messages/describe-usage.js";
+import { formatTime } from "../../../messages/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
 import { truncateText } from "../../../messages/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
@@ -22,7 +23,7 @@ const EVIDENCE_SHOWN = 2;
  */
 export function describeAccountMrkdwn(account: OwnerAccountView): string {
   const lines = [
-    `*${truncateText(account.userName, 100)}* (${truncateText(account.name, 80)})${account.active ? "" : " inactive"}`,
+    `*${truncateText(account.userName, 100)}* (${truncateText(account.name, 80)})${account.sourceTitle ? ` · ${account.sourceTitle}` : ""}${account.active ? "" : " inactive"}`,
   ];
   for (const finding of account.findings.slice(0, FINDINGS_SHOWN)) {
     lines.push(
@@ -40,14 +41,9 @@ export function describeAccountMrkdwn(account: OwnerAccountView): string {
   return truncateText(lines.join("\n"), ACCOUNT_CHARS);
 }
 
-/** What a change would touch: authentication methods and the unique API calls of 7 days. */
+/** What a change would touch, in the source's words (authentication and calls; sign-ins and credentials). */
 export function describeImpact(account: OwnerAccountView): string[] {
-  return [
-    `*Authentication (30 days):* ${formatAuthMethods(account.authMethods30d)}`,
-    `*API calls (7 days):* ${formatApiCalls(account.uniqueApiCalls7d, 3)
-      .map((c) => truncateText(c, 120))
-      .join("; ")}`,
-  ];
+  return usageOf(account).map((fact) => `*${fact.label}:* ${truncateText(fact.value, 360)}`);
 }
 
 /** One button whose value is the encoded payload; undefined when the payload would not fit. */

@@ -1,12 +1,7 @@
 import type { types } from "@slack/bolt";
 import type { LookupView } from "../../../messages/build-lookup.js";
-import {
-  describeAccountState,
-  formatApiCalls,
-  formatAuthMethods,
-  formatDay,
-  formatTime,
-} from "../../../messages/format-text.js";
+import { describeIdentityFacts } from "../../../messages/describe-identity-facts.js";
+import { describeAccountState, formatDay, formatTime } from "../../../messages/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
 import { truncateText } from "../../../messages/truncate-text.js";
 import { fieldText, headerBlock, listText, sectionBlock } from "./slack-blocks.js";
@@ -33,32 +28,25 @@ export function renderLookupBlocks(view: LookupView): SlackMessage {
   const owner = i.owner
     ? `${ec(i.owner.name, 100)} <${ec(i.owner.email ?? "no email", 120)}>${i.owner.active ? "" : " (inactive)"}`
     : "none";
-  const roles =
-    i.roles.length > 0
-      ? `${ec(i.roles.join(", "), 400)}${i.privilegedRoles.length > 0 ? `\nprivileged: ${ec(i.privilegedRoles.join(", "), 300)}` : ""}`
-      : "none";
+  const facts = describeIdentityFacts(i);
   const field = (title: string, value: string) => fieldText(title, value);
+  const ids = facts.ids.map(([label, value]) => `${label} \`${ec(value, 100)}\``).join(", ");
   const blocks: types.KnownBlock[] = [
     headerBlock(i.userName),
-    sectionBlock(`${ec(i.name, 200)}, sys_id \`${ec(i.id, 100)}\` (${ec(i.source, 40)})`, 400),
+    sectionBlock(`${ec(i.name, 200)}, ${ids} (${ec(facts.sourceTitle, 40)}: ${ec(i.source, 40)})`, 400),
     {
       type: "section",
       fields: [
         field("State", state.join(", ")),
         field("Owner", owner),
-        field("Roles", roles),
-        field(
-          "Activity (30 days)",
-          `${i.apiCalls30d.toLocaleString("en-US")} API calls, last ${formatDay(i.lastApiCallAt)}\nUI logins: ${i.uiLogins30d ?? "unknown"}, last_login_time ${formatDay(i.lastLoginAt)}`,
-        ),
-        field("Authentication (30 days)", formatAuthMethods(i.authMethods30d)),
+        ...facts.facts.map((fact) => field(fact.label, ec(fact.value, 700))),
         field("Seen by warden", `first ${formatTime(view.firstSeenAt)}\nlast ${formatTime(view.lastSeenAt)}`),
-      ],
+      ].slice(0, 10),
     },
     sectionBlock(
       listText(
-        "*API calls (7 days)*",
-        formatApiCalls(i.uniqueApiCalls7d, 10).map((c) => ec(c, 200)),
+        `*${facts.list.title}*`,
+        facts.list.items.map((c) => ec(c, 200)),
         { maxChars: LIST_CHARS },
       ),
     ),

@@ -3,7 +3,8 @@ import { buildActionPayload } from "../../../actions/build-action-payload.js";
 import { KEEP_DAYS } from "../../../actions/keep-duration.js";
 import type { OwnerAccountView } from "../../../messages/build-owner-messages.js";
 import { describeDecision, isUndoOpen, showsActionButtons } from "../../../messages/describe-decision.js";
-import { formatApiCalls, formatAuthMethods, formatTime } from "../../../messages/format-text.js";
+import { usageOf } from "../../../messages/describe-usage.js";
+import { formatTime } from "../../../messages/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
 import type { CardAction, CardElement, Container, ExecuteAction } from "./adaptive-card.js";
 import { cardInputId } from "./card-input-id.js";
@@ -36,19 +37,17 @@ function describeAccount(account: OwnerAccountView): CardElement[] {
   }
   return [
     textBlock(
-      md`**${cut(account.userName, 100)}** (${cut(account.name, 80)})${account.active ? "" : " inactive"}`,
+      md`**${cut(account.userName, 100)}** (${cut(account.name, 80)})${account.sourceTitle ? ` · ${account.sourceTitle}` : ""}${account.active ? "" : " inactive"}`,
       {
         weight: "bolder",
       },
     ),
     textBlock(joinMarkdown(lines, "\n\n"), { spacing: "small" }),
     textBlock(
-      md`Authentication (30 days): ${formatAuthMethods(account.authMethods30d)}\n\nAPI calls (7 days): ${formatApiCalls(
-        account.uniqueApiCalls7d,
-        3,
-      )
-        .map((c) => cut(c, 120))
-        .join("; ")}`,
+      joinMarkdown(
+        usageOf(account).map((fact) => md`${fact.label}: ${cut(fact.value, 360)}`),
+        "\n\n",
+      ),
       { isSubtle: true, size: "small", spacing: "small" },
     ),
   ];

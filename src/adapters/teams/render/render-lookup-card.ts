@@ -1,11 +1,6 @@
 import type { LookupView } from "../../../messages/build-lookup.js";
-import {
-  describeAccountState,
-  formatApiCalls,
-  formatAuthMethods,
-  formatDay,
-  formatTime,
-} from "../../../messages/format-text.js";
+import { describeIdentityFacts } from "../../../messages/describe-identity-facts.js";
+import { describeAccountState, formatDay, formatTime } from "../../../messages/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
 import { cut, fact, listBlocks, md, textBlock } from "./card-text.js";
@@ -26,13 +21,11 @@ export function renderLookupCard(view: LookupView): AdaptiveCard {
   const owner = i.owner
     ? `${cut(i.owner.name, 100)} <${cut(i.owner.email ?? "no email", 120)}>${i.owner.active ? "" : " (inactive)"}`
     : "none";
-  const roles =
-    i.roles.length > 0
-      ? `${cut(i.roles.join(", "), 400)}${i.privilegedRoles.length > 0 ? ` (privileged: ${cut(i.privilegedRoles.join(", "), 300)})` : ""}`
-      : "none";
+  const facts = describeIdentityFacts(i);
+  const ids = facts.ids.map(([label, value]) => `${label} ${cut(value, 100)}`).join(", ");
   const card = createCard([
     textBlock(cut(i.userName, 150), { size: "large", weight: "bolder" }),
-    textBlock(`${cut(i.name, 200)}, sys_id ${cut(i.id, 100)} (${cut(i.source, 40)})`, {
+    textBlock(`${cut(i.name, 200)}, ${ids} (${facts.sourceTitle}: ${cut(i.source, 40)})`, {
       isSubtle: true,
       spacing: "small",
     }),
@@ -41,20 +34,15 @@ export function renderLookupCard(view: LookupView): AdaptiveCard {
       facts: [
         fact("State", state.join(", ")),
         fact("Owner", owner),
-        fact("Roles", roles),
-        fact(
-          "Activity (30 days)",
-          `${i.apiCalls30d.toLocaleString("en-US")} API calls, last ${formatDay(i.lastApiCallAt)}; UI logins: ${i.uiLogins30d ?? "unknown"}, last_login_time ${formatDay(i.lastLoginAt)}`,
-        ),
-        fact("Authentication (30 days)", formatAuthMethods(i.authMethods30d)),
+        ...facts.facts.map((f) => fact(f.label, cut(f.value, 700))),
         fact("Seen by warden", `first ${formatTime(view.firstSeenAt)}, last ${formatTime(view.lastSeenAt)}`),
       ],
     },
   ]);
   card.body.push(
     ...listBlocks(
-      "API calls (7 days)",
-      formatApiCalls(i.uniqueApiCalls7d, 10).map((c) => cut(c, 200)),
+      facts.list.title,
+      facts.list.items.map((c) => cut(c, 200)),
       { maxChars: 1800 },
     ),
   );
