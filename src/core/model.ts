@@ -50,6 +50,11 @@ export interface Owner {
   name: string;
   email?: string | undefined;
   active: boolean;
+  /**
+   * The owner's Entra ID object id, where the source knows it (an Entra app's owners): Teams
+   * messages a user by it (Bot Framework's aadObjectId), with no roster lookup by email.
+   */
+  directoryId?: string | undefined;
 }
 
 /** One unique API call: method and path template, e.g. GET /api/now/table/incident/{sys_id}. */

@@ -169,6 +169,10 @@ export async function buildOwnerMessages(
     const message = known ?? { owner: { ...owner, email: key }, accounts: [] };
     // The greeting uses a real name when any source of the owner has one (not the bare email).
     if (known && sameEmailName(known.owner) && !sameEmailName(owner)) message.owner.name = owner.name;
+    // The Entra object id Teams messages by, when any of the owner's accounts is an Entra app.
+    if (message.owner.directoryId === undefined && owner.directoryId !== undefined) {
+      message.owner.directoryId = owner.directoryId;
+    }
     message.accounts.push(view);
     byOwner.set(key, message);
   }

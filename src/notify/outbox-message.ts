@@ -119,6 +119,7 @@ const ownerMessage = object<OwnerMessageView>({
     name: text,
     email: text,
     active: boolean,
+    directoryId: optional(text),
   }),
   accounts: array(account),
   supersededBy: optional(object({ outboxId: number, sentAt: date })),

@@ -18,6 +18,17 @@ import { type RunningServer, startServer } from "../../src/app/start-server.js";
 import { loadConfig } from "../../src/config/load-config.js";
 import { silentLogger } from "../../src/logger.js";
 import { runScan, type ScanOutcome } from "../../src/scan/run-scan.js";
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_TENANT_ID,
+  generateTenant,
+} from "../../src/sources/entra/simulator/generate-tenant.js";
+import {
+  type SimulatedTenant,
+  startSimulatedTenant,
+} from "../../src/sources/entra/simulator/start-simulated-tenant.js";
+import type { TenantData } from "../../src/sources/entra/simulator/tenant-data.js";
 import type { InstanceData } from "../../src/sources/servicenow/simulator/instance-data.js";
 import type { SimulatedInstance } from "../../src/sources/servicenow/simulator/start-simulated-instance.js";
 import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
@@ -65,6 +76,11 @@ interface CommonOptions {
   serve?: boolean;
   /** Wraps warden's connection, e.g. to record every statement it prepares (recordStatements). */
   wrapDatabase?: (db: Database) => Database;
+  /**
+   * Also scan a simulated Entra tenant over HTTPS (ENTRA_* set, its CA trusted): its data, or
+   * `true` for the generated demo tenant at NOW.
+   */
+  entra?: TenantData | true;
 }
 
 export interface SlackWardenOptions extends CommonOptions {
@@ -79,6 +95,8 @@ export interface TeamsWardenOptions extends CommonOptions {
 
 export interface StartedWarden extends DemoSource {
   warden: Warden;
+  /** The simulated Entra tenant, when started with `entra`. */
+  tenant?: SimulatedTenant | undefined;
   /** The variables warden was configured with: start `warden` processes on the same database with them. */
   env: Record<string, string>;
   /** The running server (after `serve()` when started with `serve: false`). */
@@ -89,7 +107,7 @@ export interface StartedWarden extends DemoSource {
   now(): Date;
   /** Moves warden's clock on. */
   advance(ms: number): void;
-  /** One more scan, on warden's clock. */
+  /** One more scan, on warden's clock (ServiceNow's outcome; the Entra tenant is scanned too when started with it). */
   scan(): Promise<ScanOutcome>;
   /** A second connection to warden's database file, to read what it committed (inspectDatabase). */
   readonly db: Database;
@@ -201,8 +219,24 @@ async function startCore(
   platformEnv: Record<string, string>,
 ): Promise<StartedWarden> {
   const env: Record<string, string> = {};
+  const tenant = options.entra
+    ? await startSimulatedTenant({
+        data: options.entra === true ? generateTenant({ now: NOW }) : options.entra,
+        now: () => NOW,
+      })
+    : undefined;
+  if (tenant) onTestFinished(() => tenant.close());
   const wanted: Record<string, string | undefined> = {
     ...serviceNowEnv(source.sim),
+    ...(tenant
+      ? {
+          ENTRA_TENANT_ID: DEMO_TENANT_ID,
+          ENTRA_CLIENT_ID: DEMO_CLIENT_ID,
+          ENTRA_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+          ENTRA_AUTHORITY_HOST: tenant.url,
+          ENTRA_GRAPH_URL: tenant.url,
+        }
+      : {}),
     ...platformEnv,
     WARDEN_DB: tempDbPath(),
     WARDEN_ADMINS: (options.admins ?? [ADMIN_EMAIL]).join(","),
@@ -217,7 +251,12 @@ async function startCore(
   const store = wrap
     ? createSqliteStore(wrap(openDatabase(config.dbPath)), { location: config.dbPath })
     : undefined;
-  const warden = await openWarden(config, { logger: silentLogger, now, ...(store ? { store } : {}) });
+  const warden = await openWarden(config, {
+    logger: silentLogger,
+    now,
+    ...(store ? { store } : {}),
+    ...(tenant ? { entraCa: tenant.ca } : {}),
+  });
   let server: RunningServer | undefined;
   let closed: Promise<void> | undefined;
   const close = () => {
@@ -228,14 +267,25 @@ async function startCore(
     return closed;
   };
   onTestFinished(close);
-  const scan = () =>
-    runScan({
+  const scan = async () => {
+    const outcome = await runScan({
       store: warden.store,
       connector: warden.connectors.get("servicenow"),
       now,
       logger: silentLogger,
       dormantDays: 100,
     });
+    if (tenant) {
+      await runScan({
+        store: warden.store,
+        connector: warden.connectors.get("entra"),
+        now,
+        logger: silentLogger,
+        dormantDays: 90,
+      });
+    }
+    return outcome;
+  };
   if (options.scan ?? true) await scan();
   const serve = async () => {
     server ??= await startServer(warden, { port: 0, host: "127.0.0.1" });
@@ -246,6 +296,7 @@ async function startCore(
   return {
     ...source,
     warden,
+    tenant,
     env,
     get db() {
       inspector ??= inspectDatabase(warden.config.dbPath);

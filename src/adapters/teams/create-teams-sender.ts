@@ -84,8 +84,16 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
     return outcome.value;
   }
 
-  /** The owner in the roster of any team warden is installed in, by email or UPN. */
-  async function findMember(email: string): Promise<{ member: TeamsChannelAccount; team: ConversationRef }> {
+  /**
+   * The owner in the roster of any team warden is installed in, by Entra object id when known
+   * (getTeamMember takes "Teams user ID, UPN, or Azure AD Object ID",
+   * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/get-teams-context),
+   * else by email or UPN.
+   */
+  async function findMember(
+    email: string,
+    directoryId?: string,
+  ): Promise<{ member: TeamsChannelAccount; team: ConversationRef }> {
     const teams = await store.conversations.listTeamRefs("teams");
     if (teams.length === 0) {
       throw new UnreachableRecipientError(
@@ -96,7 +104,7 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
       let member: TeamsChannelAccount | undefined;
       try {
         member = await inTurn(team.reference as Reference, (context) =>
-          TeamsInfo.getTeamMember(context, team.teamId, email),
+          TeamsInfo.getTeamMember(context, team.teamId, directoryId ?? email),
         );
       } catch (error) {
         if ((error as { statusCode?: number }).statusCode === 404) continue;
@@ -107,8 +115,16 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
     throw new UnreachableRecipientError(`no member ${email} in the Teams teams where warden is installed`);
   }
 
-  /** The owner's 1:1 conversation: known, or created (the bot must be installed for them). */
-  async function personalReference(email: string): Promise<Reference> {
+  /**
+   * The owner's 1:1 conversation: known, or created (the bot must be installed for them). An
+   * owner known by Entra object id (an Entra app's owner) is found by it: their own conversation
+   * with warden if they have one, else the roster; the email only names them in errors.
+   */
+  async function personalReference(email: string, directoryId?: string): Promise<Reference> {
+    if (directoryId) {
+      const mine = await store.conversations.findPersonalRef("teams", { aadObjectId: directoryId });
+      if (mine) return mine.reference as Reference;
+    }
     const cachedId = await store.chatUsers.getChatUserId("teams", email, {
       now: deps.now(),
       maxAgeMs: deps.userCacheMs,
@@ -117,7 +133,7 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
       ? await store.conversations.findPersonalRef("teams", { userId: cachedId })
       : undefined;
     if (known) return known.reference as Reference;
-    const { member, team } = await findMember(email);
+    const { member, team } = await findMember(email, directoryId);
     await store.chatUsers.saveChatUser("teams", email, member.id, deps.now());
     const existing = await store.conversations.findPersonalRef("teams", {
       userId: member.id,
@@ -228,7 +244,7 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
     const to = delivery.to;
     const reference =
       "owner" in to
-        ? await personalReference(to.owner)
+        ? await personalReference(to.owner, to.directoryId)
         : "conversationOf" in to
           ? await conversationOf(to.conversationOf, "the reminder's conversation is unknown")
           : await channelReference(to.channel);

@@ -284,6 +284,7 @@ function pickOwner(owners: EntraOwner[]): Owner | undefined {
     name: chosen.displayName ?? chosen.userPrincipalName ?? chosen.id,
     email: chosen.mail,
     active: chosen.enabled === true,
+    directoryId: chosen.id,
   };
 }
 

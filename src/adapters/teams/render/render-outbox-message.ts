@@ -25,7 +25,7 @@ type TeamsRenderers = {
 export const TEAMS_RENDERERS: TeamsRenderers = {
   owner_message: (view, c) => ({
     post: renderOwnerMessageCard(view, { messageId: c.messageId, now: c.now }),
-    to: { owner: c.recipient },
+    to: { owner: c.recipient, directoryId: view.owner.directoryId },
   }),
   unowned: (view, c) => ({
     post: renderAdminAccountsCard(view, { messageId: c.messageId, now: c.now }),

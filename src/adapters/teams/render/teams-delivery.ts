@@ -6,5 +6,11 @@ import type { AdaptiveCard } from "./adaptive-card.js";
  * the conversation of an earlier message), or an update in place of a card sent before.
  */
 export type TeamsDelivery =
-  | { post: AdaptiveCard; to: { owner: string } | { channel: string } | { conversationOf: TeamsMessageRef } }
+  | {
+      post: AdaptiveCard;
+      to:
+        | { owner: string; directoryId?: string | undefined }
+        | { channel: string }
+        | { conversationOf: TeamsMessageRef };
+    }
   | { update: AdaptiveCard; at: TeamsMessageRef };
