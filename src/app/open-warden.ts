@@ -103,6 +103,7 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
     if (scanServiceNow) target = await resolveServiceNow(config, now);
     entra = await resolveEntra(config, now, {
       simulate: deps.demo === true && config.servicenow.url === undefined,
+      logger,
     });
   } catch (error) {
     await target?.close();

@@ -1,4 +1,5 @@
 import type { Config, EntraConfig } from "../config/load-config.js";
+import type { Logger } from "../logger.js";
 
 /** Where and how to reach Entra ID: the configured tenant, or a simulated one started here. */
 export interface EntraTarget {
@@ -18,7 +19,7 @@ export interface EntraTarget {
 export async function resolveEntra(
   config: Config,
   now: () => Date,
-  options: { simulate: boolean },
+  options: { simulate: boolean; logger: Logger },
 ): Promise<EntraTarget | undefined> {
   if (config.entra) return { config: config.entra, ca: undefined, simulated: false, close: async () => {} };
   if (!options.simulate) return undefined;
@@ -27,7 +28,18 @@ export async function resolveEntra(
     "../sources/entra/simulator/generate-tenant.js"
   );
   const { startSimulatedTenant } = await import("../sources/entra/simulator/start-simulated-tenant.js");
-  const tenant = await startSimulatedTenant({ data: generateTenant({ now: now() }), now });
+  let tenant: Awaited<ReturnType<typeof startSimulatedTenant>>;
+  try {
+    tenant = await startSimulatedTenant({ data: generateTenant({ now: now() }), now });
+  } catch (error) {
+    // The simulated tenant serves HTTPS with a certificate made by the `openssl` command; a machine
+    // without it (a slim container image) still gets the demo, of ServiceNow alone.
+    options.logger.warn(
+      { err: error },
+      "demo: the simulated Entra tenant could not start (is the openssl command installed?); showing ServiceNow alone",
+    );
+    return undefined;
+  }
   return {
     config: {
       tenantId: DEMO_TENANT_ID,

@@ -127,4 +127,22 @@ describe("warden scan over every configured source", () => {
       handle.close();
     }
   });
+
+  it("demo: shows both built-in simulated sources, or ServiceNow alone where openssl is missing", async () => {
+    const both = await runWarden(["demo"], { ...quiet, WARDEN_DB: tempDbPath() }).done;
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.stdout).toMatch(/^Scanned the built-in simulated ServiceNow instance: /m);
+    expect(both.stdout).toMatch(/^Scanned the built-in simulated Entra tenant: /m);
+    expect(both.stdout).toContain("[Entra ID]");
+
+    // No openssl on PATH (a slim container): no certificate for the tenant, the demo goes on.
+    const alone = await runWarden(["demo"], { LOG_LEVEL: "warn", PATH: tempDir(), WARDEN_DB: tempDbPath() })
+      .done;
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(alone.stdout).toMatch(/^Scanned the built-in simulated ServiceNow instance: /m);
+    expect(alone.stdout).not.toContain("Entra tenant");
+    expect(alone.stderr).toContain(
+      "the simulated Entra tenant could not start (is the openssl command installed?)",
+    );
+  });
 });
