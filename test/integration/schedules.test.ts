@@ -9,6 +9,7 @@ import { NOW, startDemoSource } from "../helpers/demo-source.js";
 import { startFakeSlackApi } from "../helpers/fake-slack-api.js";
 import { inspectDatabase } from "../helpers/inspect-db.js";
 import { tempDbPath } from "../helpers/temp-db.js";
+import { startTestTenant } from "../sources/entra/start-test-tenant.js";
 
 const DAY = 86_400_000;
 
@@ -37,7 +38,7 @@ async function setup() {
     users: [{ id: "URAJ", name: "Raj", email: "raj.patel@acme.example" }],
   });
   onTestFinished(() => slack.close());
-  const config = loadConfig({
+  const env = {
     SERVICENOW_URL: sim.url,
     SERVICENOW_USERNAME: "warden",
     SERVICENOW_PASSWORD: "warden-demo",
@@ -47,8 +48,8 @@ async function setup() {
     SLACK_DIGEST_CHANNEL: "CDIGEST",
     SLACK_ADMIN_CHANNEL: "CADMIN",
     WARDEN_DB: tempDbPath(),
-  });
-  return { sim, slack, config };
+  };
+  return { sim, slack, env, config: loadConfig(env) };
 }
 
 async function serve(config: ReturnType<typeof loadConfig>) {
@@ -126,5 +127,37 @@ describe("warden serve schedules", () => {
       /^owner messages: [1-9]\d* sent, \d+ rerouted, 0 failed$/,
     );
     expect(slack.messages("DURAJ").length).toBeGreaterThan(0);
+  });
+
+  it("scans every configured source on the schedule, a line each, and a failing source does not stop the others", async () => {
+    const { env } = await setup();
+    const tenant = await startTestTenant();
+    const both = loadConfig({
+      ...env,
+      ENTRA_TENANT_ID: tenant.config.tenantId,
+      ENTRA_CLIENT_ID: tenant.config.clientId,
+      ENTRA_CLIENT_SECRET: "wrong~secret-for-the-schedule",
+      ENTRA_AUTHORITY_HOST: tenant.sim.url,
+      ENTRA_GRAPH_URL: tenant.sim.url,
+    });
+    const warden = await openWarden(both, { logger: silentLogger, now: () => NOW, entraCa: tenant.sim.ca });
+    onTestFinished(() => warden.close());
+    const out = lineCollector();
+    const server = await startServer(warden, {
+      port: 0,
+      host: "127.0.0.1",
+      schedules: true,
+      report: out.report,
+    });
+    onTestFinished(() => server.close());
+    expect(await out.next(/^catch-up: done/)).toBe("catch-up: done (ran: scan)");
+    expect(out.lines[0]).toMatch(/^scan servicenow: \d+ identities, \d+ findings \(\d+ new\)$/);
+    expect(out.lines[1]).toMatch(/^scan entra: failed: .*AADSTS7000215/);
+    expect(out.lines.join("\n")).not.toContain("wrong~secret-for-the-schedule");
+    const rows = inspectDatabase(warden.config.dbPath)
+      .prepare("SELECT source || ':' || status FROM scans ORDER BY id")
+      .pluck()
+      .all();
+    expect(rows).toEqual(["servicenow:succeeded", "entra:failed"]);
   });
 });
