@@ -1,3 +1,4 @@
+import { OWNER_ACTIONS } from "../actions/action-registry.js";
 import type { Evidence, Finding } from "../core/model.js";
 import { RULE_NAMES } from "../core/model.js";
 import { OutboxMessageError } from "../errors.js";
@@ -96,6 +97,7 @@ const decision = object<DecisionLineView>({
 
 const account = object<OwnerAccountView>({
   source: text,
+  sourceKind: optional(oneOf(["servicenow", "entra"])),
   accountId: text,
   userName: text,
   name: text,
@@ -105,7 +107,7 @@ const account = object<OwnerAccountView>({
   risk: number,
   uniqueApiCalls7d: array(object({ method: text, path: text, count: number })),
   authMethods30d: optional(object({ basic: number, oauth: number, other: number })),
-  actions: array(oneOf(["disable", "restrict", "keep", "not_mine"])),
+  actions: array(oneOf(OWNER_ACTIONS)),
   decision: optional(decision),
   assigned: optional(object({ by: text, at: date })),
 });
