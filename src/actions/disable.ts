@@ -13,7 +13,7 @@ export const disable = {
   style: "danger",
   confirm: (userName, account) =>
     account.sourceKind === "entra"
-      ? `The service principal ${userName} will be disabled (accountEnabled false): sign-ins with its credentials stop and no new tokens are issued; tokens already issued work until they expire (about an hour). You can undo it for 24 hours.`
+      ? `The service principal ${userName} will be disabled (accountEnabled false): sign-ins with its credentials stop and no new tokens are issued; tokens already issued work until they expire (60 to 90 minutes). You can undo it for 24 hours.`
       : `${userName} will be set inactive and locked out in ServiceNow: every integration using it stops working. You can undo it for 24 hours.`,
   reversible: true,
   offeredFor: () => true,
