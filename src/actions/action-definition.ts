@@ -1,3 +1,4 @@
+import type { SourceAttributes } from "../core/model.js";
 import type { AccountIntent } from "../sources/source-connector.js";
 
 /**
@@ -7,8 +8,12 @@ import type { AccountIntent } from "../sources/source-connector.js";
  */
 export type SourceIntent = AccountIntent["kind"];
 
-/** What a renderer needs to offer an account's buttons: its state and open findings. */
+/**
+ * What a renderer needs to offer an account's buttons and word their confirmations: the kind of
+ * source (absent: ServiceNow, as views made before a second source), its state and open findings.
+ */
 export interface ActionTarget {
+  sourceKind?: SourceAttributes["kind"] | undefined;
   /** The account can still log into the source's UI (see core/identity-questions.ts canLogIntoUi). */
   canLogIntoUi: boolean;
   findings: readonly { rule: string }[];
@@ -28,10 +33,11 @@ export interface ActionDefinition<K extends string = string> {
   /** Slack button style (https://docs.slack.dev/reference/block-kit/block-elements/button-element). */
   style?: "primary" | "danger" | undefined;
   /**
-   * What confirming does to the account, for Slack's confirm dialog (≤ 300 characters, so the user
-   * name comes in shortened) and Teams' "Disable…" card. Absent: the click applies at once.
+   * What confirming does to the account, in its source's terms, for Slack's confirm dialog (≤ 300
+   * characters, so the user name comes in shortened) and Teams' "Disable…" card. Absent: the click
+   * applies at once.
    */
-  confirm?: ((userName: string) => string) | undefined;
+  confirm?: ((userName: string, account: Pick<ActionTarget, "sourceKind">) => string) | undefined;
   /** The action asks why (and for how long) before it applies: Slack's modal, Teams' ShowCard. */
   asksReason?: boolean | undefined;
   /** Undo is offered for a while after it was applied (see undo.ts). */
@@ -49,4 +55,9 @@ export interface ActionDefinition<K extends string = string> {
   wouldHave: string;
   /** The first word of "… failed": "Disable failed (…)". */
   failed: string;
+  /**
+   * The outcome when the source already held what the action asks, so nothing was written.
+   * Absent: "Already in the wanted state".
+   */
+  already?: string | undefined;
 }

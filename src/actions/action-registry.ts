@@ -2,6 +2,7 @@ import type { ActionDefinition, ActionTarget, SourceIntent } from "./action-defi
 import { disable } from "./disable.js";
 import { keep } from "./keep.js";
 import { notMine } from "./not-mine.js";
+import { removeExpiredCredential } from "./remove-expired-credential.js";
 import { restrict } from "./restrict.js";
 import { undo } from "./undo.js";
 
@@ -11,13 +12,16 @@ import { undo } from "./undo.js";
  * in the source's connector (today remediation/account-change.ts). The renderers, the Slack
  * listeners' action_id pattern, Teams' verbs, the decision line and the terminal preview follow.
  */
-export const ACTIONS = [disable, restrict, keep, notMine, undo] as const;
+export const ACTIONS = [removeExpiredCredential, disable, restrict, keep, notMine, undo] as const;
 
 /** What an owner (or admin) can do from a chat button. */
 export type ActionKind = (typeof ACTIONS)[number]["kind"];
 
 /** The actions offered as an account's buttons (Undo comes with a decision instead). */
 export type OwnerAction = Exclude<ActionKind, "undo">;
+
+/** Every OwnerAction, in button order (what a stored message's `actions` may hold). */
+export const OWNER_ACTIONS = ACTIONS.map((a) => a.kind).filter((k): k is OwnerAction => k !== "undo");
 
 const DEFINITIONS: readonly ActionDefinition<ActionKind>[] = ACTIONS;
 const BY_KIND = new Map(DEFINITIONS.map((a) => [a.kind as string, a]));

@@ -2,7 +2,14 @@ import type { ActionKind } from "../actions/action-payload.js";
 import { type OwnerAction, offeredActions } from "../actions/action-registry.js";
 import { accountRisk } from "../core/compute-score.js";
 import { canLogIntoUi } from "../core/identity-questions.js";
-import type { ApiCall, AuthMethodCounts, Finding, MachineIdentity, Owner } from "../core/model.js";
+import type {
+  ApiCall,
+  AuthMethodCounts,
+  Finding,
+  MachineIdentity,
+  Owner,
+  SourceAttributes,
+} from "../core/model.js";
 import { normalizeEmail } from "../identity/normalize-email.js";
 import type { Repositories } from "../store/store.js";
 import { createPacer, yieldToLoop } from "../yield-to-loop.js";
@@ -33,6 +40,8 @@ export interface DecisionLineView {
 
 export interface OwnerAccountView {
   source: string;
+  /** The kind of source (absent in views queued before Entra ID: ServiceNow), for per-source wording. */
+  sourceKind?: SourceAttributes["kind"] | undefined;
   accountId: string;
   userName: string;
   name: string;
@@ -79,6 +88,7 @@ export interface OwnerMessages {
 export function toOwnerAccountView(identity: MachineIdentity, findings: Finding[]): OwnerAccountView {
   return {
     source: identity.source,
+    sourceKind: identity.attributes.kind,
     accountId: identity.id,
     userName: identity.userName,
     name: identity.name,
@@ -90,8 +100,13 @@ export function toOwnerAccountView(identity: MachineIdentity, findings: Finding[
     authMethods30d: identity.authMethods30d,
     sourceTitle: sourceTitle(identity),
     usage: describeUsage(identity, { apiCallsShown: 3 }),
-    // Each action says which accounts offer it (src/actions/); Restrict only one that can log into the UI.
-    actions: offeredActions({ canLogIntoUi: canLogIntoUi(identity), findings }),
+    // Each action says which accounts offer it (src/actions/); Restrict only one that can log into
+    // the UI (never an Entra service principal), Remove expired credential one with such a finding.
+    actions: offeredActions({
+      sourceKind: identity.attributes.kind,
+      canLogIntoUi: canLogIntoUi(identity),
+      findings,
+    }),
   };
 }
 

@@ -25,7 +25,7 @@ export function describeDecision(decision: DecisionLineView): string {
     case "dry_run":
       return `Requested ${by}: ${action.wouldHave} (dry run); nothing was written${keep}.`;
     case "already":
-      return `Already in the wanted state when ${decision.actor} acted at ${formatTime(decision.at)}; nothing was written.`;
+      return `${action.already ?? "Already in the wanted state"} when ${decision.actor} acted at ${formatTime(decision.at)}; nothing was written.`;
     case "failed":
       return `${action.failed} failed (${decision.actor} at ${formatTime(decision.at)}): ${decision.error ?? "unknown error"}. You can try again.`;
   }

@@ -1,3 +1,4 @@
+import { OWNER_ACTIONS } from "../actions/action-registry.js";
 import type { Evidence, Finding } from "../core/model.js";
 import { RULE_NAMES } from "../core/model.js";
 import { OutboxMessageError } from "../errors.js";
@@ -96,6 +97,7 @@ const decision = object<DecisionLineView>({
 
 const account = object<OwnerAccountView>({
   source: text,
+  sourceKind: optional(oneOf(["servicenow", "entra"])),
   accountId: text,
   userName: text,
   name: text,
@@ -107,7 +109,7 @@ const account = object<OwnerAccountView>({
   authMethods30d: optional(object({ basic: number, oauth: number, other: number })),
   sourceTitle: optional(text),
   usage: optional(array(object({ label: text, value: text }))),
-  actions: array(oneOf(["disable", "restrict", "keep", "not_mine"])),
+  actions: array(oneOf(OWNER_ACTIONS)),
   decision: optional(decision),
   assigned: optional(object({ by: text, at: date })),
 });

@@ -1,3 +1,4 @@
+import { actionOf } from "../actions/action-registry.js";
 import { KEEP_DAYS } from "../actions/keep-duration.js";
 import type { WardenMode } from "../config/load-config.js";
 import type { MachineIdentity } from "../core/model.js";
@@ -138,14 +139,16 @@ export async function applyDecision(claimed: ClaimedDecision): Promise<ActionRes
     status: result.outcome === "failed" ? "failed" : "done",
     userName,
     decision,
-    notice: noticeFor(decision, userName),
+    notice: noticeFor(decision, userName, actionOf(payload.a).already),
   };
 }
 
-function noticeFor(decision: DecisionRecord, userName: string): string {
+function noticeFor(decision: DecisionRecord, userName: string, already: string | undefined): string {
   switch (decision.outcome) {
     case "already":
-      return `${userName} was already in that state; nothing was written.`;
+      return already
+        ? `${userName}: ${already.charAt(0).toLowerCase()}${already.slice(1)}; nothing was written.`
+        : `${userName} was already in that state; nothing was written.`;
     case "dry_run":
       return `Dry run: ${userName} would have been changed; nothing was written.`;
     case "failed":

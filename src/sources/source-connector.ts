@@ -30,6 +30,12 @@ export interface AccountState {
 export type AccountIntent =
   | { kind: "disable" }
   | { kind: "restrict_to_api" }
+  /**
+   * Delete the credentials (secrets, certificates) that are expired when the account is re-read
+   * before the write, and only those; not reversible (a deleted secret cannot be brought back).
+   * Only sources that list credentials have it (Entra); others answer undefined.
+   */
+  | { kind: "remove_expired_credentials" }
   | { kind: "restore"; values: AccountValues };
 
 export type AccountIntentKind = AccountIntent["kind"];

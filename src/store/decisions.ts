@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import type { Database } from "better-sqlite3";
+import type { ActionKind } from "../actions/action-registry.js";
 import type { AccountValues } from "../core/model.js";
 import { StoreError } from "../errors.js";
 
@@ -46,7 +47,8 @@ export interface DecisionRecord {
   id: number;
   source: string;
   accountId: string;
-  action: "disable" | "restrict" | "keep" | "not_mine" | "undo" | "assign_owner";
+  /** An action of the registry (src/actions/), or an admin's owner assignment. */
+  action: ActionKind | "assign_owner";
   actorPlatform: string;
   actorId: string;
   actorEmail: string | undefined;

@@ -424,4 +424,52 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE json_extract(snapshot, '$.attributes.kind') = 'entra';
     `,
   },
+  {
+    version: 16,
+    name: "decisions: any action of the registry (Remove expired credential is the first new one)",
+    sql: `
+      -- The first version listed the actions in a CHECK, which SQLite cannot change in place
+      -- (https://www.sqlite.org/lang_altertable.html#otheralter), so the table is rebuilt without
+      -- it: which actions exist is the action registry's business (src/actions/action-registry.ts),
+      -- and a CHECK would need this rebuild again for every new action. Mode and outcome keep theirs.
+      -- Replay-safe: it rebuilds from whatever the table holds; rows are copied in id order, so each
+      -- undoes_decision_id (always an earlier decision) finds its row while foreign keys are on; the
+      -- new table refers to itself by its own name, which RENAME rewrites to "decisions".
+      DROP TABLE IF EXISTS decisions_v16;
+      CREATE TABLE decisions_v16 (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        actor_platform TEXT NOT NULL,
+        actor_id TEXT NOT NULL,
+        actor_email TEXT,
+        decided_at TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('apply', 'dry-run')),
+        outcome TEXT NOT NULL CHECK (outcome IN ('pending', 'applied', 'dry_run', 'already', 'failed')),
+        before_values TEXT,
+        after_values TEXT,
+        reason TEXT,
+        expires_at TEXT,
+        undoes_decision_id INTEGER REFERENCES decisions_v16 (id),
+        idempotency_key TEXT UNIQUE,
+        error TEXT,
+        claimed_pid INTEGER,
+        claimed_host TEXT,
+        message_id INTEGER
+      );
+      INSERT INTO decisions_v16 (id, source, account_id, action, actor_platform, actor_id, actor_email,
+          decided_at, mode, outcome, before_values, after_values, reason, expires_at, undoes_decision_id,
+          idempotency_key, error, claimed_pid, claimed_host, message_id)
+        SELECT id, source, account_id, action, actor_platform, actor_id, actor_email,
+          decided_at, mode, outcome, before_values, after_values, reason, expires_at, undoes_decision_id,
+          idempotency_key, error, claimed_pid, claimed_host, message_id
+          FROM decisions ORDER BY id;
+      DROP TABLE decisions;
+      ALTER TABLE decisions_v16 RENAME TO decisions;
+      CREATE INDEX IF NOT EXISTS decisions_by_account ON decisions (source, account_id);
+      CREATE UNIQUE INDEX IF NOT EXISTS decisions_one_pending ON decisions (source, account_id) WHERE outcome = 'pending';
+      CREATE INDEX IF NOT EXISTS decisions_pending ON decisions (outcome) WHERE outcome = 'pending';
+    `,
+  },
 ];

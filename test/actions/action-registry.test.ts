@@ -19,6 +19,7 @@ describe("the action registry", () => {
   it("keeps the Slack action_ids / Teams verbs that messages already sent carry", () => {
     // These values are in stored messages: changing one would break every button already sent.
     expect(ACTION_IDS).toEqual({
+      remove_expired_credential: "warden_remove_expired_credential",
       disable: "warden_disable",
       restrict: "warden_restrict",
       keep: "warden_keep",
@@ -47,22 +48,54 @@ describe("the action registry", () => {
       for (const words of [action.done, action.wouldHave, action.failed]) {
         expect(words.trim().length, action.kind).toBeGreaterThan(0);
       }
-      if (action.confirm) {
-        const text = action.confirm(NAME_60);
+      for (const sourceKind of ["servicenow", "entra"] as const) {
+        if (!action.confirm) break;
+        const text = action.confirm(NAME_60, { sourceKind });
         expect(text, action.kind).toContain(NAME_60);
-        expect(text.length, action.kind).toBeLessThanOrEqual(L.confirmText);
+        expect(text.length, `${action.kind} ${sourceKind}`).toBeLessThanOrEqual(L.confirmText);
         expect(`${action.title} ${NAME_60}?`.length).toBeLessThanOrEqual(L.confirmTitle);
       }
     }
   });
 
-  it("asks before Disable and Restrict, asks Keep's reason, and marks only Disable as dangerous", () => {
+  it("asks before the actions that write, asks Keep's reason, and marks the destructive ones as dangerous", () => {
     const confirmed = ACTIONS.filter((a) => actionOf(a.kind).confirm).map((a) => a.kind);
-    expect(confirmed).toEqual(["disable", "restrict"]);
+    expect(confirmed).toEqual(["remove_expired_credential", "disable", "restrict"]);
     expect(ACTIONS.filter((a) => actionOf(a.kind).asksReason).map((a) => a.kind)).toEqual(["keep"]);
     expect(
       ACTIONS.filter((a) => actionOf(a.kind).style).map((a) => [a.kind, actionOf(a.kind).style]),
-    ).toEqual([["disable", "danger"]]);
+    ).toEqual([
+      ["remove_expired_credential", "danger"],
+      ["disable", "danger"],
+    ]);
+  });
+
+  it("words Disable's confirmation for the account's source, ServiceNow's as before", () => {
+    const disable = actionOf("disable");
+    expect(disable.confirm?.("svc_x", {})).toBe(
+      "svc_x will be set inactive and locked out in ServiceNow: every integration using it stops working. You can undo it for 24 hours.",
+    );
+    expect(disable.confirm?.("svc_x", { sourceKind: "servicenow" })).toBe(disable.confirm?.("svc_x", {}));
+    const entra = disable.confirm?.("payroll-sync", { sourceKind: "entra" }) ?? "";
+    expect(entra).toContain("The service principal payroll-sync will be disabled (accountEnabled false)");
+    expect(entra).toContain("sign-ins with its credentials stop");
+    expect(entra).not.toContain("ServiceNow");
+  });
+
+  it("offers Remove expired credential only with an open credential_expired finding, and says it cannot be undone", () => {
+    const entra = { sourceKind: "entra" as const, canLogIntoUi: false };
+    expect(
+      offeredActions({ ...entra, findings: [{ rule: "credential_expired" }, { rule: "no_owner" }] }),
+    ).toEqual(["remove_expired_credential", "disable", "keep", "not_mine"]);
+    expect(offeredActions({ ...entra, findings: [{ rule: "credential_expiring" }] })).toEqual([
+      "disable",
+      "keep",
+      "not_mine",
+    ]);
+    const remove = actionOf("remove_expired_credential");
+    expect(remove.reversible).toBe(false);
+    expect(remove.confirm?.("payroll-sync", entra)).toContain("cannot be undone");
+    expect(intentOfAction("remove_expired_credential")).toEqual({ kind: "remove_expired_credentials" });
   });
 
   it("offers Restrict only to an account that is not web-service-only already, and Undo never as a button", () => {
@@ -74,6 +107,8 @@ describe("the action registry", () => {
       "not_mine",
     ]);
     expect(offeredActions({ canLogIntoUi: false, findings })).toEqual(["disable", "keep", "not_mine"]);
+    // An Entra service principal has no UI login to take away.
+    expect(offeredActions({ sourceKind: "entra", canLogIntoUi: false, findings })).not.toContain("restrict");
   });
 
   it("renders a message's actions in button order, leaving out a kind no action declares", () => {

@@ -16,6 +16,7 @@ import {
   anyOwnerMessage,
   anyText,
 } from "../adapters/slack/view-arbitraries.js";
+import { entraAccount } from "../adapters/slack/view-fixtures.js";
 
 /** Any valid date, the far past and future included (expanded ISO years). */
 const anyDate = fc.date({ noInvalidDate: true });
@@ -223,5 +224,22 @@ describe("the outbox message codec", () => {
         message: "warden knows no outbox message of kind carrier_pigeon",
       }),
     );
+  });
+
+  it("keeps an Entra account's kind of source and its Remove expired credential button; older views read as ServiceNow's", () => {
+    const owner = { id: "o1", userName: "alice", name: "Alice", email: "alice@example.com", active: true };
+    const entra = entraAccount();
+    const message: OutboxMessage = { kind: "owner_message", view: { owner, accounts: [entra] } };
+    const back = roundTrip("teams", message);
+    expect(back.kind === "owner_message" && back.view.accounts[0]).toMatchObject({
+      sourceKind: "entra",
+      actions: ["remove_expired_credential", "disable", "keep", "not_mine"],
+    });
+    const { sourceKind: _, ...legacy } = entra;
+    const old = roundTrip("slack", {
+      kind: "owner_message",
+      view: { owner, accounts: [{ ...legacy, source: "servicenow", actions: ["disable", "keep"] }] },
+    });
+    expect(old.kind === "owner_message" && old.view.accounts[0]?.sourceKind).toBeUndefined();
   });
 });

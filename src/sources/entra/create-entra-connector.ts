@@ -3,9 +3,17 @@ import type { Logger } from "../../logger.js";
 import type { AccountIntent, AccountState, SourceConnector } from "../source-connector.js";
 import { collectEntraInventory, ENTRA_PATHS } from "./collect-entra-inventory.js";
 import { createEntraTokenProvider } from "./entra-token-provider.js";
+import {
+  APPLICATION_CREDENTIAL_FIELDS,
+  applicationByAppIdPath,
+  describeExpiredCredentials,
+  NO_EXPIRED_CREDENTIALS,
+  removeExpiredCredentials,
+} from "./expired-credentials.js";
 import { createGraphClient, type GraphClient } from "./graph-client.js";
 import { GraphError } from "./graph-error.js";
 import { createGraphTransport } from "./graph-transport.js";
+import type { GraphApplication } from "./graph-types.js";
 import {
   DEFAULT_PRIVILEGED_GRAPH_PERMISSIONS,
   DEFAULT_PRIVILEGED_ROLE_TEMPLATES,
@@ -24,7 +32,7 @@ export interface EntraConnectorOptions {
   retries?: number;
   maxRetryAfterMs?: number;
   sleep?: (ms: number) => Promise<void>;
-  /** Clock of the token cache. */
+  /** Clock of the token cache, and of which credentials count as expired (remediation). */
   now?: () => number;
   log?: Logger;
   privilegedGraphPermissions?: readonly string[];
@@ -38,8 +46,10 @@ export interface EntraConnector extends SourceConnector {
 
 /**
  * The Entra ID connector. An identity's id is its service principal's object id; the account
- * value remediation reads and writes is `accountEnabled` (disable: false, undoable by restore;
- * https://learn.microsoft.com/en-us/graph/api/serviceprincipal-update).
+ * values remediation reads and writes are `accountEnabled` (disable: false, undoable by restore;
+ * https://learn.microsoft.com/en-us/graph/api/serviceprincipal-update) and `expiredCredentials`,
+ * the application's credentials expired at the re-read ("none" once they are removed;
+ * expired-credentials.ts).
  */
 export function createEntraConnector(options: EntraConnectorOptions): EntraConnector {
   const transport = createGraphTransport({
@@ -55,24 +65,43 @@ export function createEntraConnector(options: EntraConnectorOptions): EntraConne
   const graph = createGraphClient({ graphUrl: options.config.graphUrl, tokens, transport });
   const name = options.name ?? ENTRA_SOURCE;
 
-  async function readAccount(id: string): Promise<AccountState | undefined> {
+  const clock = options.now ?? Date.now;
+
+  /** The application's expired credentials in words; null when the app registration is gone. */
+  async function readExpiredCredentials(appId: string): Promise<string | null> {
     try {
-      const sp = await graph.get<{
-        id: string;
-        displayName?: string | null;
-        accountEnabled?: boolean | null;
-      }>(`${ENTRA_PATHS.servicePrincipals}/${encodeURIComponent(id)}`, {
-        $select: "id,displayName,accountEnabled",
+      const app = await graph.get<GraphApplication>(applicationByAppIdPath(appId), {
+        $select: APPLICATION_CREDENTIAL_FIELDS,
       });
-      return {
-        id: sp.id,
-        userName: sp.displayName ?? sp.id,
-        values: { accountEnabled: sp.accountEnabled !== false },
-      };
+      return describeExpiredCredentials(app, clock());
+    } catch (error) {
+      if (error instanceof GraphError && error.code === "E_SOURCE_NOT_FOUND") return null;
+      throw error;
+    }
+  }
+
+  /**
+   * The service principal's accountEnabled and its application's credentials expired now (what
+   * Disable and Remove expired credential change; both are recorded before and after a write).
+   */
+  async function readAccount(id: string): Promise<AccountState | undefined> {
+    let sp: { id: string; appId: string; displayName?: string | null; accountEnabled?: boolean | null };
+    try {
+      sp = await graph.get(`${ENTRA_PATHS.servicePrincipals}/${encodeURIComponent(id)}`, {
+        $select: "id,appId,displayName,accountEnabled",
+      });
     } catch (error) {
       if (error instanceof GraphError && error.code === "E_SOURCE_NOT_FOUND") return undefined;
       throw error;
     }
+    return {
+      id: sp.id,
+      userName: sp.displayName ?? sp.id,
+      values: {
+        accountEnabled: sp.accountEnabled !== false,
+        expiredCredentials: await readExpiredCredentials(sp.appId),
+      },
+    };
   }
 
   function intendedValues(intent: AccountIntent) {
@@ -83,6 +112,8 @@ export function createEntraConnector(options: EntraConnectorOptions): EntraConne
         const enabled = intent.values.accountEnabled;
         return typeof enabled === "boolean" ? { accountEnabled: enabled } : undefined;
       }
+      case "remove_expired_credentials":
+        return { expiredCredentials: NO_EXPIRED_CREDENTIALS };
       case "restrict_to_api":
         // A service principal has no interactive login to take away.
         return undefined;
@@ -121,6 +152,15 @@ export function createEntraConnector(options: EntraConnectorOptions): EntraConne
             url: `${ENTRA_PATHS.servicePrincipals}/${id}`,
           },
         );
+      }
+      if (intent.kind === "remove_expired_credentials") {
+        // The application is re-read here, right before the writes: only what is expired now goes.
+        const sp = await graph.get<{ appId: string }>(
+          `${ENTRA_PATHS.servicePrincipals}/${encodeURIComponent(id)}`,
+          { $select: "appId" },
+        );
+        await removeExpiredCredentials(graph, sp.appId, clock());
+        return readAccount(id);
       }
       await graph.write("PATCH", `${ENTRA_PATHS.servicePrincipals}/${encodeURIComponent(id)}`, values);
       return readAccount(id);

@@ -12,8 +12,16 @@ export interface GraphKeyCredential {
   keyId: string;
   displayName?: string | null;
   type?: string | null;
+  usage?: string | null;
   startDateTime?: string | null;
   endDateTime?: string | null;
+  customKeyIdentifier?: string | null;
+  /**
+   * The certificate's public data (Base64): only a single application read with
+   * `$select=keyCredentials` returns it, lists answer null
+   * (https://learn.microsoft.com/en-us/graph/api/resources/keycredential).
+   */
+  key?: string | null;
 }
 
 export interface GraphDirectoryObject {

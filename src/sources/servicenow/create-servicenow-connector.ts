@@ -66,8 +66,17 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
   const name = options.name ?? SERVICENOW_SOURCE;
   const mapping = options.mapping ?? DEFAULT_MAPPING;
   const table = mapping.user.table;
-  const intendedValues = (intent: AccountIntent): AccountValues | undefined =>
-    intent.kind === "restore" ? intent.values : INTENDED[intent.kind];
+  const intendedValues = (intent: AccountIntent): AccountValues | undefined => {
+    switch (intent.kind) {
+      case "restore":
+        return intent.values;
+      case "remove_expired_credentials":
+        // ServiceNow lists no credentials of an account (its passwords are never shown).
+        return undefined;
+      default:
+        return INTENDED[intent.kind];
+    }
+  };
   return {
     kind: "servicenow",
     name,

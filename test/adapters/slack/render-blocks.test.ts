@@ -12,7 +12,16 @@ import { renderLookupBlocks } from "../../../src/adapters/slack/render/render-lo
 import { renderOwnerMessageBlocks } from "../../../src/adapters/slack/render/render-owner-message-blocks.js";
 import { renderUnownedBlocks } from "../../../src/adapters/slack/render/render-unowned-blocks.js";
 import { slackShownText } from "../../helpers/rendered-text.js";
-import { account, decision, digest, LONG, lookupFound, NOW, ownerMessage } from "./view-fixtures.js";
+import {
+  account,
+  decision,
+  digest,
+  entraAccount,
+  LONG,
+  lookupFound,
+  NOW,
+  ownerMessage,
+} from "./view-fixtures.js";
 
 const all = (blocks: types.KnownBlock[]) => JSON.stringify(blocks);
 const buttons = (blocks: types.KnownBlock[]) =>
@@ -127,6 +136,51 @@ describe("renderOwnerMessageBlocks", () => {
     const { text, blocks } = renderOwnerMessageBlocks(ownerMessage(60, long), { now: NOW, maxAccounts: 60 });
     expect(checkBlockKitLimits(blocks, text)).toEqual([]);
     expect(all(blocks)).toContain("more account");
+  });
+
+  it("offers an Entra app Remove expired credential as a confirmed danger button, and Disable worded for Entra", () => {
+    const { text, blocks } = renderOwnerMessageBlocks(
+      { ...ownerMessage(0), accounts: [entraAccount()] },
+      { now: NOW, messageId: 9 },
+    );
+    expect(checkBlockKitLimits(blocks, text)).toEqual([]);
+    const shown = buttons(blocks);
+    expect(shown.map((b) => b.text.text)).toEqual([
+      "Remove expired credential",
+      "Disable",
+      "Keep…",
+      "Not mine",
+    ]);
+    const remove = shown[0]!;
+    expect(remove.action_id).toBe(ACTION_IDS.remove_expired_credential);
+    expect(remove.style).toBe("danger");
+    expect(remove.confirm?.text.text).toContain("payroll-sync");
+    expect(remove.confirm?.text.text).toContain("cannot be undone");
+    expect(decodeActionPayload(remove.value)).toMatchObject({
+      a: "remove_expired_credential",
+      s: "entra",
+      id: entraAccount().accountId,
+      m: 9,
+    });
+    const disable = shown[1]!;
+    expect(disable.confirm?.text.text).toContain(
+      "The service principal payroll-sync will be disabled (accountEnabled false)",
+    );
+    expect(disable.confirm?.text.text).not.toContain("ServiceNow");
+  });
+
+  it("shows a removal without an Undo, and says when nothing was expired any more", () => {
+    const removed = entraAccount({
+      decision: decision({ action: "remove_expired_credential", undoUntil: undefined }),
+    });
+    const { blocks } = renderOwnerMessageBlocks({ ...ownerMessage(0), accounts: [removed] }, { now: NOW });
+    expect(slackShownText({ blocks })).toContain("Expired credentials removed by alice@acme.example");
+    expect(buttons(blocks).map((b) => b.action_id)).not.toContain(ACTION_IDS.undo);
+    const already = entraAccount({
+      decision: decision({ action: "remove_expired_credential", outcome: "already", undoUntil: undefined }),
+    });
+    const second = renderOwnerMessageBlocks({ ...ownerMessage(0), accounts: [already] }, { now: NOW });
+    expect(slackShownText({ blocks: second.blocks })).toContain("No credential was expired any more");
   });
 });
 

@@ -161,3 +161,22 @@ export function lookupFound(size = 3, text = "detail"): LookupView {
     })),
   };
 }
+
+/** An Entra service principal with an expired secret, as an owner message shows it. */
+export function entraAccount(overrides: Partial<OwnerAccountView> = {}): OwnerAccountView {
+  return {
+    source: "entra",
+    sourceKind: "entra",
+    accountId: "5b0c7a1e-2f3d-4e5a-8b6c-7d8e9f0a1b2c",
+    userName: "payroll-sync",
+    name: "payroll-sync",
+    active: true,
+    webServiceAccessOnly: true,
+    findings: [finding("no_owner")],
+    risk: 0.5,
+    uniqueApiCalls7d: [],
+    authMethods30d: undefined,
+    actions: ["remove_expired_credential", "disable", "keep", "not_mine"],
+    ...overrides,
+  };
+}

@@ -15,7 +15,16 @@ import { renderLookupCard } from "../../../src/adapters/teams/render/render-look
 import { renderOwnerMessageCard } from "../../../src/adapters/teams/render/render-owner-message-card.js";
 import { renderUnownedCard } from "../../../src/adapters/teams/render/render-unowned-card.js";
 import { cardShownText } from "../../helpers/rendered-text.js";
-import { account, decision, digest, LONG, lookupFound, NOW, ownerMessage } from "../slack/view-fixtures.js";
+import {
+  account,
+  decision,
+  digest,
+  entraAccount,
+  LONG,
+  lookupFound,
+  NOW,
+  ownerMessage,
+} from "../slack/view-fixtures.js";
 import { parseWithAdaptiveCards } from "./parse-with-adaptivecards.js";
 
 const check = (card: AdaptiveCard) => checkAdaptiveCard(card, { parse: parseWithAdaptiveCards });
@@ -174,6 +183,30 @@ describe("renderOwnerMessageCard", () => {
     expect(check(renderOwnerMessageCard(ownerMessage(100, long), { now: NOW, maxAccounts: 100 }))).toEqual(
       [],
     );
+  });
+
+  it("offers an Entra app Remove expired credential behind a ShowCard with a destructive button", () => {
+    const card = renderOwnerMessageCard(
+      { ...ownerMessage(0), accounts: [entraAccount()] },
+      { now: NOW, messageId: 9 },
+    );
+    expect(check(card)).toEqual([]);
+    const showCards = actions(card).filter((a): a is ShowCardAction => a.type === "Action.ShowCard");
+    expect(showCards.map((a) => a.title)).toEqual(["Remove expired credential…", "Disable…", "Keep…"]);
+    const remove = showCards[0]!;
+    expect(shown(remove.card)).toContain("payroll-sync");
+    expect(shown(remove.card)).toContain("cannot be undone");
+    const confirmButton = remove.card.actions?.[0] as ExecuteAction;
+    expect(confirmButton.verb).toBe(ACTION_IDS.remove_expired_credential);
+    expect(confirmButton.style).toBe("destructive");
+    expect(decodeActionPayload(confirmButton.data)).toMatchObject({
+      a: "remove_expired_credential",
+      s: "entra",
+    });
+    expect(shown(showCards[1]!.card)).toContain("The service principal payroll-sync will be disabled");
+    expect(shown(showCards[1]!.card)).not.toContain("ServiceNow");
+    // Not mine applies at once; Restrict is not offered to a service principal.
+    expect(executes(card).map((a) => a.verb)).not.toContain(ACTION_IDS.restrict);
   });
 });
 

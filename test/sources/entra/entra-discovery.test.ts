@@ -70,6 +70,8 @@ describe("Entra discovery over HTTPS against the simulated tenant", () => {
       name: "Alice Ng",
       email: "alice@example.com",
       active: true,
+      // The object id Teams messages her by.
+      directoryId: alice?.id,
     });
     expect(attrs(payroll).owners.map((o) => o.kind)).toEqual(["user", "user"]);
 

@@ -67,7 +67,7 @@ function button(
     const name = truncateText(account.userName, 60);
     result.confirm = {
       title: { type: "plain_text", text: truncateText(`${action.title} ${name}?`, L.confirmTitle) },
-      text: { type: "plain_text", text: truncateText(action.confirm(name), L.confirmText) },
+      text: { type: "plain_text", text: truncateText(action.confirm(name, account), L.confirmText) },
       confirm: { type: "plain_text", text: action.title },
       deny: { type: "plain_text", text: "Cancel" },
     };

@@ -83,6 +83,8 @@ export interface ExecuteAction {
   title: string;
   verb: string;
   data: ActionData;
+  /** "destructive" shows the button in red (https://adaptivecards.io/explorer/Action.Execute.html). */
+  style?: "default" | "positive" | "destructive";
   fallback?: SubmitAction;
 }
 

@@ -65,8 +65,13 @@ function accountActions(account: OwnerAccountView, messageId: number | undefined
         title: `${action.title}…`,
         card: {
           type: "AdaptiveCard",
-          body: [textBlock(action.confirm(cut(account.userName, 100)))],
-          actions: [executeAction(action.title, action.id, payload(action.kind))],
+          body: [textBlock(action.confirm(cut(account.userName, 100), account))],
+          actions: [
+            {
+              ...executeAction(action.title, action.id, payload(action.kind)),
+              ...(action.style === "danger" ? { style: "destructive" as const } : {}),
+            },
+          ],
         },
       };
     }

@@ -169,14 +169,19 @@ export function generateTenant(options: GenerateTenantOptions): TenantData {
       createdDateTime: iso(-(spec.createdDaysAgo ?? 400)),
       signInAudience: "AzureADMyOrg",
       passwordCredentials: spec.secrets ?? [],
-      keyCredentials: (spec.certs ?? []).map((c) => ({
-        keyId: guid(prng),
-        displayName: `CN=${spec.name.replace(/[^\w.-]/g, "")}`,
-        type: "AsymmetricX509Cert",
-        usage: "Verify",
-        startDateTime: iso(c.startDays),
-        endDateTime: iso(c.endDays),
-      })),
+      keyCredentials: (spec.certs ?? []).map((c) => {
+        const keyId = guid(prng);
+        return {
+          keyId,
+          displayName: `CN=${spec.name.replace(/[^\w.-]/g, "")}`,
+          type: "AsymmetricX509Cert",
+          usage: "Verify",
+          startDateTime: iso(c.startDays),
+          endDateTime: iso(c.endDays),
+          // Stands in for the DER certificate: public data, not a secret.
+          key: Buffer.from(`certificate ${keyId}`).toString("base64"),
+        };
+      }),
       ownerIds: spec.owners ?? [],
     };
     data.applications.push(application);

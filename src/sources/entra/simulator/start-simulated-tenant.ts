@@ -218,7 +218,12 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
     return { "@odata.type": "#microsoft.graph.directoryObject", id };
   }
 
-  function applicationJson(app: SimApplication, url: URL, canReadUsers: boolean): Record<string, unknown> {
+  function applicationJson(
+    app: SimApplication,
+    url: URL,
+    canReadUsers: boolean,
+    single = false,
+  ): Record<string, unknown> {
     const object: Record<string, unknown> = {
       id: app.id,
       appId: app.appId,
@@ -230,7 +235,13 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
         ...p,
         secretText: null,
       })),
-      keyCredentials: app.keyCredentials.map((k) => ({ customKeyIdentifier: "52B8", ...k, key: null })),
+      // `key` "Requires $select to retrieve; only available for single object requests"
+      // (https://learn.microsoft.com/en-us/graph/api/resources/keycredential).
+      keyCredentials: app.keyCredentials.map((k) => ({
+        customKeyIdentifier: "52B8",
+        ...k,
+        key: single && /\bkeyCredentials\b/.test(url.searchParams.get("$select") ?? "") ? k.key : null,
+      })),
     };
     const out = select(url, object);
     const expand = url.searchParams.get("$expand");
@@ -247,6 +258,54 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
       });
     }
     return out;
+  }
+
+  /**
+   * PATCH /applications/{id}: only keyCredentials are writable here (what warden sends); the
+   * collection is replaced by the one sent, and each entry needs its key (a kept certificate is
+   * sent back with the key a single-object $select returned). passwordCredentials cannot be
+   * PATCHed (https://learn.microsoft.com/en-us/graph/api/application-update).
+   */
+  function patchApplication(app: SimApplication, body: unknown): TenantAnswer {
+    const patch = (body ?? {}) as Record<string, unknown>;
+    if ("passwordCredentials" in patch) {
+      return graphError(
+        400,
+        "Request_BadRequest",
+        "Property 'passwordCredentials' is read-only and cannot be set. Use addPassword and removePassword.",
+      );
+    }
+    const keys = patch.keyCredentials;
+    if (!Array.isArray(keys)) {
+      return graphError(400, "Request_BadRequest", "Invalid value specified for property 'keyCredentials'.");
+    }
+    const next: SimApplication["keyCredentials"] = [];
+    for (const entry of keys as Record<string, unknown>[]) {
+      const { keyId, key, type, usage, startDateTime, endDateTime, displayName } = entry ?? {};
+      if (typeof keyId !== "string" || typeof key !== "string" || key === "") {
+        return graphError(
+          400,
+          "Request_BadRequest",
+          "Invalid value specified for property 'key' of resource 'KeyCredential'.",
+        );
+      }
+      const existing = app.keyCredentials.find((k) => k.keyId === keyId);
+      next.push({
+        keyId,
+        key,
+        displayName: typeof displayName === "string" ? displayName : (existing?.displayName ?? null),
+        type: type === "Symmetric" ? "Symmetric" : "AsymmetricX509Cert",
+        usage: usage === "Sign" ? "Sign" : "Verify",
+        startDateTime:
+          typeof startDateTime === "string"
+            ? startDateTime
+            : (existing?.startDateTime ?? now().toISOString()),
+        endDateTime:
+          typeof endDateTime === "string" ? endDateTime : (existing?.endDateTime ?? now().toISOString()),
+      });
+    }
+    app.keyCredentials = next;
+    return { status: 204 };
   }
 
   function graph(method: string, url: URL, client: SimClient, body: unknown): TenantAnswer {
@@ -291,6 +350,23 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
         app.ownerIds.map((id) => select(url, directoryObject(id, canReadUsers))),
         "directoryObjects",
       );
+    }
+    m = new RegExp(`^/(?:v1\\.0|beta)/applications(?:/(${GUID})|\\(appId='(${GUID})'\\))$`).exec(path);
+    if (m) {
+      const [, objectId, appId] = m;
+      const app = data.applications.find((a) => (objectId ? a.id === objectId : a.appId === appId));
+      if (!app) return resourceNotFound(objectId ?? appId ?? "");
+      if (method === "GET") {
+        if (!canRead) return insufficientPrivileges();
+        return {
+          status: 200,
+          json: applicationJson(app, url, has("User.Read.All", "Directory.Read.All"), true),
+        };
+      }
+      if (method === "PATCH") {
+        if (!canWrite) return insufficientPrivileges();
+        return patchApplication(app, body);
+      }
     }
     m = new RegExp(`^/(?:v1\\.0|beta)/servicePrincipals\\(appId='(${GUID})'\\)$`).exec(path);
     if (m) {

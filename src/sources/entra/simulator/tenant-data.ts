@@ -17,6 +17,8 @@ export interface SimKeyCredential {
   usage: "Verify" | "Sign";
   startDateTime: string;
   endDateTime: string;
+  /** The certificate's public data (Base64); Graph returns it only for a single app's $select. */
+  key: string;
 }
 
 export interface SimApplication {
