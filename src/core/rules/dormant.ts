@@ -97,7 +97,7 @@ function judgeEntra(
   if (!sees("sign_ins")) return "undecided";
 
   const appOnly = entra.lastAppOnlySignInAt
-    ? `; as an app with its own credentials ${isoDay(entra.lastAppOnlySignInAt)}`
+    ? `; app-only as a client ${isoDay(entra.lastAppOnlySignInAt)}`
     : "";
   const evidence: Evidence[] = [
     {

@@ -23,16 +23,12 @@ export const noOwner = defineRule({
     if (!seesAll) return "undecided";
     const problem = ownerProblem(identity);
     if (!problem) return undefined;
-    return finding(problem);
+    return finding(problem, [problem]);
   },
 });
 
-function finding(problem: string, details: string[] = []): RuleVerdict {
-  return {
-    severity: "medium",
-    summary: problem,
-    evidence: [problem, ...details].map((detail) => ({ signal: "owners", detail })),
-  };
+function finding(summary: string, details: string[]): RuleVerdict {
+  return { severity: "medium", summary, evidence: details.map((detail) => ({ signal: "owners", detail })) };
 }
 
 function ownerProblem(identity: MachineIdentity): string | undefined {
@@ -53,18 +49,19 @@ function ownerProblem(identity: MachineIdentity): string | undefined {
  */
 function judgeEntra(entra: EntraAttributes, seesAll: boolean): RuleVerdict {
   const users = entra.owners.filter((o) => o.kind === "user");
-  if (entra.owners.length === 0) return finding("No owner is set on the app registration");
+  const each = entra.owners.map((o) => `Owner ${describeOwner(o)}`);
+  if (entra.owners.length === 0) {
+    return finding("No owner is set on the app registration", ["App registration owners: none"]);
+  }
   if (users.length === 0) {
     return finding(
-      `Owned only by ${entra.owners.length === 1 ? "a group or service principal" : "groups or service principals"}, which cannot be asked: ${entra.owners.map(describeOwner).join(", ")}`,
+      `Owned only by ${entra.owners.length === 1 ? "a group or service principal" : "groups or service principals"}, which warden cannot ask`,
+      each,
     );
   }
   if (!seesAll) return "undecided";
   if (users.some((u) => u.enabled === true && u.mail !== undefined)) return undefined;
-  return finding(
-    "No owner is an enabled user with a mail address",
-    entra.owners.map((o) => `Owner ${describeOwner(o)}`),
-  );
+  return finding("No owner is an enabled user with a mail address", each);
 }
 
 const KIND_WORDS: Record<EntraOwner["kind"], string> = {

@@ -148,9 +148,7 @@ describe("a rule added without touching any other file", () => {
     expect(wording.titles.long_lived_token).toBe("Long-lived token");
     expect(wording.opened.long_lived_token).toBe("got a token valid for over a year");
     expect(wording.resolved.long_lived_token).toBe("rotated their long-lived token");
-    expect(wording.remediation.rotate_token).toBe(
-      "Replace the token with a short-lived one",
-    );
+    expect(wording.remediation.rotate_token).toBe("Replace the token with a short-lived one");
     expect(wording.titles.dormant).toBe(RULE_TITLES.dormant);
   });
 });
