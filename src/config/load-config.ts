@@ -1,3 +1,4 @@
+import { DEFAULT_CREDENTIAL_WARN_DAYS } from "../core/credential-limits.js";
 import { ConfigError } from "../errors.js";
 import { normalizeEmail } from "../identity/normalize-email.js";
 import { hasUserInfo, redactUrl } from "../redact-url.js";
@@ -368,7 +369,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     entra,
     entraDormantDays: integer("ENTRA_DORMANT_DAYS", 90, 1, 3650),
-    credentialWarnDays: integer("CREDENTIAL_WARN_DAYS", 30, 1, 3650),
+    credentialWarnDays: integer("CREDENTIAL_WARN_DAYS", DEFAULT_CREDENTIAL_WARN_DAYS, 1, 3650),
     dbPath: get("WARDEN_DB") ?? "./data/warden.db",
     admins,
     userCacheHours: integer("WARDEN_USER_CACHE_HOURS", 24, 1, 720),

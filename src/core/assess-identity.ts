@@ -1,7 +1,8 @@
+import { shortReason } from "./blind-evidence.js";
 import { canAuthenticate } from "./identity-questions.js";
 import { DAY_MS, isoDay } from "./iso-day.js";
 import type { ActivityHistory, BlindSpot, Evidence, Finding, MachineIdentity, Signal } from "./model.js";
-import type { RuleDefinition } from "./rules/rule-definition.js";
+import { type RuleDefinition, remediationFor } from "./rules/rule-definition.js";
 import { type Remediation, RULES, type RuleName } from "./rules/rule-registry.js";
 
 export { latestActivity } from "./latest-activity.js";
@@ -18,6 +19,11 @@ export interface AssessOptions {
   uiLoginLogSince?: Date | undefined;
   /** The oldest OAuth token the source still holds (it drops expired ones). */
   oauthTokensSince?: Date | undefined;
+  /**
+   * A secret or certificate expiring within this many days is reported (CREDENTIAL_WARN_DAYS;
+   * DEFAULT_CREDENTIAL_WARN_DAYS when absent).
+   */
+  credentialWarnDays?: number | undefined;
   /** Ids of accounts whose owner an admin assigned in chat: they have an owner, whatever the source says. */
   assignedOwners?: ReadonlySet<string> | undefined;
 }
@@ -34,12 +40,6 @@ export interface Reading {
   blind: boolean;
   /** It shows API use in the last 30 days. */
   used30d: boolean;
-}
-
-/** A blind spot's reason, short enough for a line of evidence (its first sentence). */
-function shortReason(reason: string): string {
-  const first = reason.split(/(?<=[^.\d])\. /, 1)[0] ?? reason;
-  return first.length > 140 ? `${first.slice(0, 139)}…` : first;
 }
 
 /** What every signal said about one account: the evidence rules cite and decide on. */
@@ -207,10 +207,11 @@ export function judgeIdentity(
   if (isDisabled(identity)) return judgement;
   const blind = new Set(options.blindSpots.map((b) => b.signal));
   const read = readings(identity, options, history);
+  const sees = (...signals: Signal[]) => signals.every((s) => !blind.has(s));
   for (const rule of rules) {
     if (rule.appliesTo && !rule.appliesTo(identity)) continue;
     const seesAll = rule.signals.every((s) => !blind.has(s));
-    const verdict = rule.judge({ identity, history, options, read, seesAll });
+    const verdict = rule.judge({ identity, history, options, read, seesAll, sees });
     if (verdict === "undecided") judgement.undecided.push(rule.name);
     else if (verdict) {
       judgement.findings.push({
@@ -218,7 +219,7 @@ export function judgeIdentity(
         severity: verdict.severity,
         summary: verdict.summary,
         evidence: verdict.evidence,
-        remediation: rule.remediation,
+        remediation: remediationFor(rule, identity).remediation,
       });
     }
   }

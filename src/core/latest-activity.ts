@@ -9,14 +9,21 @@ export function latest(...dates: (Date | undefined)[]): Date | undefined {
 
 /**
  * The latest activity of any kind the scan saw: REST call, UI login, last_login_time, Basic auth
- * last seen, OAuth token issued. It is what warden remembers as the account's history.
+ * last seen, OAuth token issued; for an Entra service principal its sign-ins (any flow, and
+ * app-only as a client) and the latest sign-in with any of its credentials, which is still
+ * readable when the service principal report is not. It is what warden remembers as the
+ * account's history.
  */
 export function latestActivity(identity: MachineIdentity): Date | undefined {
+  const entra = identity.attributes.kind === "entra" ? identity.attributes : undefined;
   return latest(
     identity.lastApiCallAt,
     identity.lastUiLoginAt,
     identity.lastLoginAt,
     identity.lastBasicAuthAt,
     identity.lastOAuthTokenAt,
+    entra?.lastSignInAt,
+    entra?.lastAppOnlySignInAt,
+    ...(identity.credentials ?? []).map((c) => c.lastUsedAt),
   );
 }

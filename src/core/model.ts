@@ -227,7 +227,8 @@ export interface Inventory {
 
 /** A fact a finding rests on, in words, with how far back it reaches. */
 export interface Evidence {
-  signal: Signal | "state" | "history";
+  /** The signal it came from; "credentials" for an application's own secrets and certificates. */
+  signal: Signal | "state" | "history" | "credentials";
   detail: string;
   /** The start of the period this evidence covers, where it is bounded. */
   since?: Date | undefined;

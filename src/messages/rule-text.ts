@@ -1,5 +1,5 @@
 import type { Remediation, RuleName } from "../core/model.js";
-import type { RuleDefinition } from "../core/rules/rule-definition.js";
+import { type RuleDefinition, remediationsOf } from "../core/rules/rule-definition.js";
 import { RULES } from "../core/rules/rule-registry.js";
 
 /** The wording of some rules, by rule name (and by remediation), as the renderers look it up. */
@@ -26,7 +26,7 @@ export function ruleWording<Rule extends string, Fix extends string>(
     titles[rule.name] = rule.title;
     opened[rule.name] = rule.opened;
     resolved[rule.name] = rule.resolved;
-    remediation[rule.remediation] = rule.remediationText;
+    for (const fix of remediationsOf(rule)) remediation[fix.remediation] = fix.remediationText;
   }
   // Every key is set: one entry per rule, one per remediation a rule names.
   return {

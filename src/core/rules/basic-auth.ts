@@ -1,4 +1,5 @@
 import { DAY_MS, isoDay } from "../iso-day.js";
+import { appliesToKinds } from "./applies-to-kinds.js";
 import { defineRule } from "./rule-definition.js";
 
 /** Basic auth (username and password) used for API calls in the last 30 days. */
@@ -11,6 +12,8 @@ export const basicAuth = defineRule({
   remediationText: "Move it to OAuth (client credentials)",
   weight: 0.4,
   signals: ["auth_methods"],
+  // ServiceNow's Basic-auth usage record; an Entra app authenticates with secrets or certificates.
+  appliesTo: appliesToKinds("servicenow"),
   judge({ identity, options, seesAll }) {
     if (!seesAll) return "undecided";
     const basic = identity.authMethods30d?.basic ?? 0;

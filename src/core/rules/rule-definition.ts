@@ -1,5 +1,12 @@
 import type { AssessOptions, SignalReadings } from "../assess-identity.js";
-import type { ActivityHistory, Evidence, MachineIdentity, Severity, Signal } from "../model.js";
+import type {
+  ActivityHistory,
+  Evidence,
+  MachineIdentity,
+  Severity,
+  Signal,
+  SourceAttributes,
+} from "../model.js";
 
 /** What a rule is given to judge one identity; disabled identities never reach a rule. */
 export interface RuleContext {
@@ -11,6 +18,11 @@ export interface RuleContext {
   read: SignalReadings;
   /** Every signal the rule rests on (its `signals`) could be read in this scan. */
   seesAll: boolean;
+  /**
+   * Every one of `signals` could be read in this scan: for a rule resting on different signals for
+   * different sources (dormant: API use in ServiceNow, sign-ins in Entra), the ones of this identity.
+   */
+  sees: (...signals: Signal[]) => boolean;
 }
 
 /** A finding as a rule states it; the assessment adds the rule's name and remediation. */
@@ -45,9 +57,19 @@ export interface RuleDefinition<Name extends string = string, Fix extends string
   readonly remediation: Fix;
   /** The recommendation in words: "Move it to OAuth (client credentials)". */
   readonly remediationText: string;
+  /**
+   * Where one kind of source needs another fix than `remediation` (an Entra app's privileges are
+   * Graph permissions and directory roles, not ServiceNow roles). Its findings carry that one.
+   */
+  readonly remediationByKind?: Readonly<
+    Partial<Record<SourceAttributes["kind"], { remediation: Fix; remediationText: string }>>
+  >;
   /** How much this rule alone makes an account risky, 0..1 (see compute-score.ts). */
   readonly weight: number;
-  /** The signals it rests on: a blind one leaves it undecided unless what is readable settles it. */
+  /**
+   * The signals it rests on, for every source it applies to: a blind one leaves it undecided
+   * unless what is readable settles it.
+   */
   readonly signals: readonly Signal[];
   /**
    * The identities the rule makes sense for, where that depends on the source (a rule about UI
@@ -64,4 +86,23 @@ export function defineRule<const Name extends string, const Fix extends string>(
   rule: RuleDefinition<Name, Fix>,
 ): RuleDefinition<Name, Fix> {
   return rule;
+}
+
+/** The fix a rule recommends for one identity: its kind of source's, else the rule's own. */
+export function remediationFor<Fix extends string>(
+  rule: Pick<RuleDefinition<string, Fix>, "remediation" | "remediationText" | "remediationByKind">,
+  identity: Pick<MachineIdentity, "attributes">,
+): { remediation: Fix; remediationText: string } {
+  return rule.remediationByKind?.[identity.attributes.kind] ?? rule;
+}
+
+/** Every fix a rule may recommend, its own first (the wording tables list each). */
+export function remediationsOf<Fix extends string>(
+  rule: Pick<RuleDefinition<string, Fix>, "remediation" | "remediationText" | "remediationByKind">,
+): { remediation: Fix; remediationText: string }[] {
+  const byKind = Object.values(rule.remediationByKind ?? {}) as {
+    remediation: Fix;
+    remediationText: string;
+  }[];
+  return [{ remediation: rule.remediation, remediationText: rule.remediationText }, ...byKind];
 }

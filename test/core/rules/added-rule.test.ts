@@ -10,16 +10,16 @@ const now = new Date("2026-11-23T12:00:00Z");
 const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
 
 /**
- * A rule the next source brings (client secrets that live too long), declared in the test and
+ * A rule a next source brings (API tokens that live too long; not a registered name), declared in the test and
  * passed to the assessment: nothing outside this definition knows it.
  */
-const longLivedSecret = defineRule({
-  name: "long_lived_secret",
-  title: "Long-lived secret",
-  opened: "got a secret valid for over a year",
-  resolved: "rotated their long-lived secret",
-  remediation: "rotate_secret",
-  remediationText: "Replace the secret with a certificate or a short-lived one",
+const longLivedToken = defineRule({
+  name: "long_lived_token",
+  title: "Long-lived token",
+  opened: "got a token valid for over a year",
+  resolved: "rotated their long-lived token",
+  remediation: "rotate_token",
+  remediationText: "Replace the token with a short-lived one",
   weight: 0.25,
   signals: ["roles"],
   // Only sources that list credentials can be judged.
@@ -40,7 +40,7 @@ const longLivedSecret = defineRule({
     };
   },
 });
-const rules = [...RULES, longLivedSecret];
+const rules = [...RULES, longLivedToken];
 
 function identity(changes: Partial<MachineIdentity> = {}): MachineIdentity {
   return {
@@ -82,12 +82,12 @@ describe("a rule added without touching any other file", () => {
       options,
       rules,
     );
-    expect(judged.findings.map((f) => f.rule)).toEqual(["no_owner", "long_lived_secret"]);
+    expect(judged.findings.map((f) => f.rule)).toEqual(["no_owner", "long_lived_token"]);
     expect(judged.findings[1]).toMatchObject({
-      rule: "long_lived_secret",
+      rule: "long_lived_token",
       severity: "medium",
       summary: "1 secret(s) valid for over a year",
-      remediation: "rotate_secret",
+      remediation: "rotate_token",
       evidence: [
         { signal: "roles", detail: `Secret k1 expires ${daysAgo(-720).toISOString().slice(0, 10)}` },
       ],
@@ -101,11 +101,11 @@ describe("a rule added without touching any other file", () => {
   it("is left undecided when a signal it rests on is blind, and skipped where it does not apply", () => {
     const blind = { ...options, blindSpots: [{ signal: "roles" as const, table: "t", reason: "403: ACL" }] };
     const judged = judgeIdentity(identity({ credentials: [twoYearSecret] }), undefined, blind, rules);
-    expect(judged.undecided).toContain("long_lived_secret");
+    expect(judged.undecided).toContain("long_lived_token");
     expect(judged.findings).toEqual([]);
     // A source that lists no credentials: the rule neither fires nor stays undecided.
     const unlisted = judgeIdentity(identity(), undefined, blind, rules);
-    expect(unlisted.undecided).not.toContain("long_lived_secret");
+    expect(unlisted.undecided).not.toContain("long_lived_token");
   });
 
   it("changes nothing for the registered rules' findings when it does not fire", () => {
@@ -125,15 +125,15 @@ describe("a rule added without touching any other file", () => {
   it("is scored with its weight, and leaves the score of accounts it did not flag as it was", () => {
     const score = computeScore(
       [
-        { disabled: false, rules: ["long_lived_secret"] },
+        { disabled: false, rules: ["long_lived_token"] },
         { disabled: false, rules: [] },
       ],
       rules,
     );
     // One of two accounts at risk 0.25: 100 × (1 − 0.125), rounded.
     expect(score.value).toBe(88);
-    expect(score.byRule.long_lived_secret).toEqual({ accounts: 1, points: 12.5 });
-    expect(accountRisk({ disabled: false, rules: ["long_lived_secret", "dormant"] }, rules)).toBeCloseTo(
+    expect(score.byRule.long_lived_token).toEqual({ accounts: 1, points: 12.5 });
+    expect(accountRisk({ disabled: false, rules: ["long_lived_token", "dormant"] }, rules)).toBeCloseTo(
       1 - 0.75 * 0.4,
     );
     const registered = [
@@ -145,12 +145,10 @@ describe("a rule added without touching any other file", () => {
 
   it("is worded from its definition, next to the registered rules' wording", () => {
     const wording = ruleWording(rules);
-    expect(wording.titles.long_lived_secret).toBe("Long-lived secret");
-    expect(wording.opened.long_lived_secret).toBe("got a secret valid for over a year");
-    expect(wording.resolved.long_lived_secret).toBe("rotated their long-lived secret");
-    expect(wording.remediation.rotate_secret).toBe(
-      "Replace the secret with a certificate or a short-lived one",
-    );
+    expect(wording.titles.long_lived_token).toBe("Long-lived token");
+    expect(wording.opened.long_lived_token).toBe("got a token valid for over a year");
+    expect(wording.resolved.long_lived_token).toBe("rotated their long-lived token");
+    expect(wording.remediation.rotate_token).toBe("Replace the token with a short-lived one");
     expect(wording.titles.dormant).toBe(RULE_TITLES.dormant);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SIGNALS } from "../../../src/core/model.js";
+import { remediationsOf } from "../../../src/core/rules/rule-definition.js";
 import { RULE_NAMES, RULES } from "../../../src/core/rules/rule-registry.js";
 import {
   REMEDIATION_TEXT,
@@ -17,6 +18,9 @@ describe("the rule registry", () => {
       "ui_and_api",
       "no_owner",
       "privileged",
+      "credential_expiring",
+      "credential_expired",
+      "long_lived_secret",
     ]);
   });
 
@@ -34,13 +38,18 @@ describe("the rule registry", () => {
       expect(RULE_OPENED[rule.name]).toBe(rule.opened);
       expect(RULE_RESOLVED[rule.name]).toBe(rule.resolved);
       expect(REMEDIATION_TEXT[rule.remediation]).toBe(rule.remediationText);
+      for (const fix of remediationsOf(rule)) {
+        expect(fix.remediationText.trim(), fix.remediation).not.toBe("");
+        expect(REMEDIATION_TEXT[fix.remediation]).toBe(fix.remediationText);
+      }
     }
   });
 
   it("words a remediation the same whichever rule recommends it", () => {
     const texts = new Map<string, Set<string>>();
     for (const rule of RULES)
-      texts.set(rule.remediation, (texts.get(rule.remediation) ?? new Set()).add(rule.remediationText));
+      for (const fix of remediationsOf(rule))
+        texts.set(fix.remediation, (texts.get(fix.remediation) ?? new Set()).add(fix.remediationText));
     for (const [remediation, wording] of texts) expect([...wording], remediation).toHaveLength(1);
   });
 

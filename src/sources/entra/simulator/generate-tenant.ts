@@ -322,5 +322,38 @@ export function generateTenant(options: GenerateTenantOptions): TenantData {
       ...(prng.chance(0.05) ? { graph: ["Directory.ReadWrite.All"] } : {}),
     });
   }
+  // After the filler, so the apps above (and the bench's) are generated as they always were.
+  // A secret about to expire with its successor already in place (credential_expiring, medium).
+  app({
+    name: "secret-rotating",
+    owners: [alice.id],
+    secrets: [secret(-170, 5, "current"), secret(-2, 150, "next")],
+    signInDaysAgo: 0,
+  });
+  // Dozens of credentials, 14 of them expired (credential_expired names each).
+  app({
+    name: "expired-pile",
+    owners: [bob.id],
+    secrets: [
+      ...Array.from({ length: 12 }, (_, i) => secret(-100 - i, -1 - i, `old-${i}`)),
+      ...Array.from({ length: 12 }, (_, i) => secret(-5, 100 + i, `live-${i}`)),
+    ],
+    certs: [
+      { startDays: -400, endDays: -30 },
+      { startDays: -400, endDays: -60 },
+      { startDays: -10, endDays: 300 },
+    ],
+    signInDaysAgo: 1,
+  });
+  // Privileged by a directory role alone (privileged; undecided when roles cannot be read).
+  app({
+    name: "app-admin-role",
+    owners: [alice.id],
+    secrets: [secret(-10, 100)],
+    signInDaysAgo: 3,
+    roles: ["Cloud Application Administrator"],
+  });
+  // Created ten days ago and never used: too young to be dormant.
+  app({ name: "fresh-app", owners: [bob.id], secrets: [secret(-10, 170)], createdDaysAgo: 10 });
   return data;
 }
