@@ -2,7 +2,7 @@ import type { EntraConfig } from "../../config/load-config.js";
 import type { Logger } from "../../logger.js";
 import type { AccountIntent, AccountState, SourceConnector } from "../source-connector.js";
 import { collectEntraInventory, ENTRA_PATHS } from "./collect-entra-inventory.js";
-import { createEntraTokenProvider } from "./entra-token-provider.js";
+import { createEntraTokenProvider, type EntraTokenProvider } from "./entra-token-provider.js";
 import { createGraphClient, type GraphClient } from "./graph-client.js";
 import { GraphError } from "./graph-error.js";
 import { createGraphTransport } from "./graph-transport.js";
@@ -34,6 +34,8 @@ export interface EntraConnectorOptions {
 export interface EntraConnector extends SourceConnector {
   /** The signed-in Graph client, for the doctor and the actions of later tasks. */
   readonly graph: GraphClient;
+  /** Its token cache: the doctor signs in with it and reads the token's permissions (roles claim). */
+  readonly tokens: EntraTokenProvider;
 }
 
 /**
@@ -92,6 +94,7 @@ export function createEntraConnector(options: EntraConnectorOptions): EntraConne
   return {
     name,
     graph,
+    tokens,
     get requestCount() {
       return transport.requestCount;
     },
