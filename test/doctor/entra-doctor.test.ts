@@ -166,6 +166,18 @@ describe("warden doctor against the simulated Entra tenant", () => {
     expect(report.blindSpots.map((b) => b.signal)).toEqual(["owners"]);
   });
 
+  it("does not wait out a long Retry-After: the throttled listing fails at once, saying why, and the others still run", async () => {
+    const sources = await startSources();
+    sources.tenant.sim.faults.next("/v1.0/applications", { kind: "throttle", retryAfterSeconds: 60 });
+    // Waiting it out would end in a retry that succeeds (the fault is armed once): a FAIL shows it did not wait.
+    const { report } = await entraDoctor(entraConfig(sources), sources.tenant);
+    expect(entraRow(report, "read applications")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("asks to wait 60 s (Retry-After), longer than the 30 s warden waits"),
+    });
+    expect(entraRow(report, "read service principals").status).toBe("pass");
+  });
+
   it("flags remediation permissions as Tier 0: broader than needed, owned-by opted in, or useless in dry-run", async () => {
     const sources = await startSources();
     const client = sources.tenant.sim.data.clients[0]!;

@@ -70,7 +70,7 @@ export async function probeEntraSignal(
           entraCheck(
             probe.name,
             "warn",
-            `${error.status ?? ""}${error.graphCode ? ` ${error.graphCode}` : ""}: this report is not served here (it is a Graph beta API of the global cloud only; check ENTRA_GRAPH_URL).${until}`.trim(),
+            `${error.status ?? ""}${error.graphCode ? ` ${error.graphCode}` : ""}: this report is not served here (a Graph beta API; the service principal report exists in the global cloud only; check ENTRA_GRAPH_URL).${until}`.trim(),
           ),
         ],
         blindSpots: blind("the report is not available in this cloud"),
