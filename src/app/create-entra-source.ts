@@ -21,7 +21,8 @@ export function createEntraSource(
     config: entra,
     ca: options.ca,
     // The Graph transport's own timeout and retry policy, except for the doctor.
-    ...(doctor ? { timeoutMs: 30_000, retries: 1 } : {}),
+    // A Retry-After longer than 30 s fails at once rather than holding the doctor for minutes.
+    ...(doctor ? { timeoutMs: 30_000, retries: 1, maxRetryAfterMs: 30_000 } : {}),
     log: logger.child({ source: "entra" }),
   });
 }

@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: scans a large simulated instance, running as its own process with latency on
+ * `npm run bench`: scans a simulated Entra tenant of 20,000 apps (`--entra-apps`, measure-entra.ts),
+ * then a large simulated instance, running as its own process with latency on
  * every request, then times lookups against the result, and prints warden's figures against the
  * targets. Figures, not assertions: the tests stay fast and deterministic; this is where speed and
  * memory are watched.
@@ -21,6 +22,7 @@ import { openSqliteStore } from "../store/open-sqlite-store.js";
 import { computeLowerBound, LOWER_BOUND_ASSUMPTIONS } from "./compute-lower-bound.js";
 import { benchFanOut } from "./fan-out/bench-fan-out.js";
 import { measureCli } from "./measure-cli.js";
+import { measureEntra } from "./measure-entra.js";
 import { measureFollowUps } from "./measure-follow-ups.js";
 import { measureLookups } from "./measure-lookups.js";
 import { measureServing } from "./measure-serving.js";
@@ -37,6 +39,8 @@ const { values } = parseArgs({
     "page-refusal": { type: "string", default: "cap" },
     /** Scans into this database file and keeps it (default: a temporary one, removed at the end). */
     db: { type: "string" },
+    /** Applications of the simulated Entra tenant scanned first (0: no Entra phase). */
+    "entra-apps": { type: "string", default: "20000" },
   },
 });
 const pageSize = Number(values["page-size"]);
@@ -69,6 +73,15 @@ async function startSimulator(): Promise<{
 }
 
 async function main(): Promise<void> {
+  // Entra first, while this process holds nothing else: its peak RSS is the Entra scan's own.
+  const entraApps = Number(values["entra-apps"]);
+  let entra: Awaited<ReturnType<typeof measureEntra>> | undefined;
+  if (entraApps > 0) {
+    process.stdout.write(
+      `Scanning a simulated Entra tenant of ${entraApps} applications, ${values.latency} ms per answer…\n`,
+    );
+    entra = await measureEntra({ apps: entraApps, latencyMs: Number(values.latency) });
+  }
   process.stdout.write(
     `Generating a simulated instance: ${values.users} users, ${values.machines} machine identities, ${values.transactions} REST calls in 30 days, ${values.latency} ms per request…\n`,
   );
@@ -211,6 +224,11 @@ async function main(): Promise<void> {
       `\nLower bound at ${boundPageSize} rows per page, assuming ${LOWER_BOUND_ASSUMPTIONS}:\n  ${bound.explanation}\n`,
     );
     process.stdout.write(`Phases: ${phases.join("; ")}\n`);
+    if (entra) {
+      process.stdout.write("\nEntra ID (scanned first, in the same process):\n");
+      for (const [name, value] of entra.rows) process.stdout.write(`  ${name.padEnd(28)} ${value}\n`);
+      process.stdout.write(`${entra.notes.join("\n")}\n`);
+    }
     // Fan-out to owners against a Slack enforcing its tiers (alone: npm run bench:fan-out).
     process.stdout.write(`\n${(await benchFanOut({ owners: 1000, week1Scale: 10 })).join("\n")}\n`);
 

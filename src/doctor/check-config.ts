@@ -1,4 +1,4 @@
-import type { Config } from "../config/load-config.js";
+import { type Config, DEFAULT_ENTRA_AUTHORITY_HOST, DEFAULT_ENTRA_GRAPH_URL } from "../config/load-config.js";
 import { redactUrl } from "../redact-url.js";
 import type { DoctorCheck } from "./doctor-types.js";
 
@@ -21,6 +21,14 @@ export function checkConfig(config: Config): DoctorCheck[] {
               ? `Basic auth as ${auth.username}`
               : "no credentials"
         }`;
+  const entra = config.entra
+    ? `Entra ID: tenant ${config.entra.tenantId} as client ${config.entra.clientId}${
+        config.entra.authorityHost === DEFAULT_ENTRA_AUTHORITY_HOST &&
+        config.entra.graphUrl === DEFAULT_ENTRA_GRAPH_URL
+          ? ""
+          : ` (sign-in ${redactUrl(config.entra.authorityHost)}, Graph ${redactUrl(config.entra.graphUrl)})`
+      }`
+    : undefined;
   const chat: string[] = [];
   if (slack.botToken) chat.push(`Slack (${slack.appToken ? "Socket Mode" : "HTTP mode"})`);
   if (teams.enabled) chat.push(teams.appId ? "Teams" : "Teams (emulator mode, no authentication)");
@@ -30,6 +38,7 @@ export function checkConfig(config: Config): DoctorCheck[] {
     status: "pass",
     detail: [
       source,
+      ...(entra ? [entra] : []),
       `mode ${config.mode}${config.mode === "dry-run" ? " (decisions are recorded, never written)" : ""}`,
       `database ${config.dbPath}`,
       `chat: ${chat.length > 0 ? chat.join(", ") : "none (terminal only)"}`,

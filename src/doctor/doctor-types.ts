@@ -4,8 +4,9 @@ import type { Signal } from "../core/model.js";
 import type { ServiceNowClient } from "../sources/servicenow/client-types.js";
 import type { ServiceNowMapping } from "../sources/servicenow/mapping.js";
 import type { Store } from "../store/store.js";
+import type { EntraDoctorSource } from "./entra/entra-check-types.js";
 
-export type DoctorArea = "config" | "servicenow" | "slack" | "teams" | "delivery";
+export type DoctorArea = "config" | "servicenow" | "entra" | "slack" | "teams" | "delivery";
 export type DoctorStatus = "pass" | "warn" | "fail";
 
 /** One line of the doctor's table. */
@@ -18,7 +19,10 @@ export interface DoctorCheck {
   detail: string;
 }
 
-/** A signal the instance does not expose to the bot's account: a scan reports it as a blind spot. */
+/**
+ * A signal a source does not expose to warden's account: a scan reports it as a blind spot. `table`
+ * is the ServiceNow table or the Graph path that refused it.
+ */
 export interface DoctorBlindSpot {
   signal: Signal;
   table: string;
@@ -49,4 +53,9 @@ export interface DoctorDeps {
   botUserName?: string | undefined;
   /** warden's store, opened read-only, when its database exists: undelivered messages are checked. */
   store?: Store | undefined;
+  /**
+   * The Entra ID connector (createEntraSource with purpose "doctor"), when ENTRA_TENANT_ID is set:
+   * its Graph client and token cache.
+   */
+  entra?: EntraDoctorSource | undefined;
 }

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import type { WebClient } from "@slack/web-api";
+import { createEntraSource } from "../app/create-entra-source.js";
 import { createServiceNowSource } from "../app/create-servicenow-source.js";
 import { resolveServiceNow, SIMULATOR_CREDENTIALS } from "../app/resolve-servicenow.js";
 import type { Config } from "../config/load-config.js";
@@ -18,27 +19,41 @@ export interface DoctorCommandOptions {
   json?: boolean;
   /** The process's Slack Web API client (createChatPlatforms); undefined when Slack is not set up. */
   slack?: WebClient | undefined;
+  /**
+   * PEM of extra CAs the Entra connector trusts (the simulated tenant's, in tests), as
+   * createEntraSource takes it; a real tenant needs none.
+   */
+  entraCa?: string | undefined;
 }
 
 /**
  * The doctor's collaborators from the configuration: the ServiceNow client (the simulated
  * instance when SERVICENOW_URL is unset, as openWarden does; built for the doctor by
- * createServiceNowSource), and the process's Slack client, which does not
+ * createServiceNowSource), the Entra ID connector when ENTRA_TENANT_ID is set (createEntraSource
+ * with purpose "doctor": it answers within seconds), and the process's Slack client, which does not
  * retry either. The database is opened read-only when it exists (nothing is created or
  * migrated), for the undelivered messages.
  */
 export async function prepareDoctor(
   config: Config,
-  options: { logger: Logger; now?: (() => Date) | undefined; slack?: WebClient | undefined },
+  options: {
+    logger: Logger;
+    now?: (() => Date) | undefined;
+    slack?: WebClient | undefined;
+    entraCa?: string | undefined;
+  },
 ): Promise<{ deps: DoctorDeps; close(): Promise<void> }> {
   const now = options.now ?? (() => new Date());
   const target = await resolveServiceNow(config, now);
   const close = target.close;
   const botUserName = target.simulated ? SIMULATOR_CREDENTIALS.username : undefined;
   const { client } = createServiceNowSource(config, target, options.logger, { purpose: "doctor" });
+  const entra = config.entra
+    ? createEntraSource(config.entra, options.logger, { purpose: "doctor", ca: options.entraCa })
+    : undefined;
   const store = openReadOnly(config.dbPath, options.logger);
   return {
-    deps: { config, client, slack: options.slack, now, botUserName, store },
+    deps: { config, client, slack: options.slack, now, botUserName, store, entra },
     async close() {
       await store?.close();
       await close();

@@ -4,7 +4,8 @@ import { checkDelivery } from "./check-delivery.js";
 import { checkServiceNow } from "./check-servicenow.js";
 import { checkSlack } from "./check-slack.js";
 import { checkTeams } from "./check-teams.js";
-import type { DoctorCheck, DoctorDeps, DoctorReport, DoctorStatus } from "./doctor-types.js";
+import type { DoctorBlindSpot, DoctorCheck, DoctorDeps, DoctorReport, DoctorStatus } from "./doctor-types.js";
+import { checkEntra } from "./entra/check-entra.js";
 
 export type {
   DoctorArea,
@@ -18,9 +19,10 @@ export type {
 /**
  * `warden doctor`: checks the configuration, the ServiceNow instance (reach, authentication, the
  * bot account, read access to every table warden uses, field presence, write rights judged from
- * roles), Slack (token, scopes, channels), Teams (settings) and, when the database exists, messages
+ * roles), Entra ID when configured (sign-in, the token's application permissions, one small read
+ * of each listing a scan makes), Slack (token, scopes, channels), Teams (settings) and, when the database exists, messages
  * warden could not deliver. Read-only: it sends only GET
- * requests to ServiceNow (plus the OAuth token request) and only read methods to Slack.
+ * requests to ServiceNow and Graph (plus each one's token request) and only read methods to Slack.
  */
 export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   const { config } = deps;
@@ -38,6 +40,20 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     botUserName: deps.botUserName,
   });
   checks.push(...servicenow.checks);
+  const blindSpots: DoctorBlindSpot[] = [...servicenow.blindSpots];
+  if (config.entra) {
+    if (deps.entra) {
+      const entra = await checkEntra({ config, entra: config.entra, source: deps.entra, now: checkedAt });
+      checks.push(...entra.checks);
+      blindSpots.push(...entra.blindSpots);
+    } else
+      checks.push({
+        area: "entra",
+        name: "sign-in",
+        status: "warn",
+        detail: "ENTRA_TENANT_ID is set but no Entra connector was given to the doctor: not checked.",
+      });
+  }
   if (config.slack.botToken) {
     if (deps.slack) checks.push(...(await checkSlack(config, deps.slack)));
     else
@@ -57,7 +73,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
 
   const counts: Record<DoctorStatus, number> = { pass: 0, warn: 0, fail: 0 };
   for (const check of checks) counts[check.status]++;
-  return { checks, blindSpots: servicenow.blindSpots, counts, checkedAt };
+  return { checks, blindSpots, counts, checkedAt };
 }
 
 /** The process exit code for a report: 1 when any check failed, else 0 (warnings do not fail). */

@@ -10,6 +10,7 @@ import { readSignal } from "../servicenow/read-signal.js";
 import type { CollectOptions } from "../source-connector.js";
 import type { GraphClient } from "./graph-client.js";
 import { GRAPH_APP_ID, GRAPH_PAGE_SIZE } from "./graph-constants.js";
+import { GraphError } from "./graph-error.js";
 import type {
   GraphApplication,
   GraphAppRole,
@@ -62,7 +63,8 @@ const EXPAND_LIMIT = 20;
  * 3. Graph's own service principal (its appRoles name the permissions) and one listing of its
  *    appRoleAssignedTo: every application permission on Graph in the tenant;
  * 4. role definitions and one listing of directory role assignments;
- * 5. the two beta sign-in activity reports (AuditLog.Read.All and an Entra ID P1/P2 licence).
+ * 5. the two beta sign-in activity reports (AuditLog.Read.All and an Entra ID P1/P2 licence), in
+ *    pages of 999 (see listReport).
  *
  * The first two are required (without them there is no inventory); the others are signals: a
  * refusal (403, 400, 404) becomes a blind spot, as for ServiceNow's tables, never "no risk".
@@ -156,10 +158,9 @@ export async function collectEntraInventory(
     return byPrincipal;
   });
 
-  // The reports' maximum $top is not documented, so their pages are Graph's default size.
   progress("entra sign-ins");
   const spSignIns = await readSignal(blindSpots, "sign_ins", ENTRA_PATHS.spSignIns, async () => {
-    const rows = await graph.listAll<GraphServicePrincipalSignIn>(ENTRA_PATHS.spSignIns);
+    const rows = await listReport<GraphServicePrincipalSignIn>(graph, ENTRA_PATHS.spSignIns);
     return new Map(rows.map((r) => [r.appId, r]));
   });
   const credentialSignIns = await readSignal(
@@ -167,7 +168,7 @@ export async function collectEntraInventory(
     "credential_sign_ins",
     ENTRA_PATHS.credentialSignIns,
     async () => {
-      const rows = await graph.listAll<GraphCredentialSignIn>(ENTRA_PATHS.credentialSignIns);
+      const rows = await listReport<GraphCredentialSignIn>(graph, ENTRA_PATHS.credentialSignIns);
       const latest = new Map<string, Date>();
       for (const r of rows) {
         const at = parseGraphDate(r.signInActivity?.lastSignInDateTime);
@@ -253,6 +254,22 @@ export async function collectEntraInventory(
     coverage: {},
     requests: graph.requestCount - requestsBefore,
   };
+}
+
+/**
+ * A sign-in activity report in pages of 999. The reports support `$top` but document no maximum
+ * (https://learn.microsoft.com/en-us/graph/api/reportroot-list-serviceprincipalsigninactivities?view=graph-rest-beta),
+ * and at Graph's default page of 100 they cost ten times the requests of every other listing
+ * (16,000 sign-ins: 160 requests instead of 17). A report that refuses the page size (400) is read
+ * again at its default size, so an undocumented limit costs one request, never the signal.
+ */
+async function listReport<T>(graph: GraphClient, path: string): Promise<T[]> {
+  try {
+    return await graph.listAll<T>(path, { $top: top });
+  } catch (error) {
+    if (error instanceof GraphError && error.code === "E_SOURCE_BAD_REQUEST") return graph.listAll<T>(path);
+    throw error;
+  }
 }
 
 const OWNER_KINDS: Record<string, EntraOwner["kind"]> = {

@@ -2,7 +2,7 @@ import type { EntraConfig } from "../../config/load-config.js";
 import type { Logger } from "../../logger.js";
 import type { AccountIntent, AccountState, SourceConnector } from "../source-connector.js";
 import { collectEntraInventory, ENTRA_PATHS } from "./collect-entra-inventory.js";
-import { createEntraTokenProvider } from "./entra-token-provider.js";
+import { createEntraTokenProvider, type EntraTokenProvider } from "./entra-token-provider.js";
 import {
   APPLICATION_CREDENTIAL_FIELDS,
   applicationByAppIdPath,
@@ -42,6 +42,8 @@ export interface EntraConnectorOptions {
 export interface EntraConnector extends SourceConnector {
   /** The signed-in Graph client, for the doctor and the actions of later tasks. */
   readonly graph: GraphClient;
+  /** Its token cache: the doctor signs in with it and reads the token's permissions (roles claim). */
+  readonly tokens: EntraTokenProvider;
 }
 
 /**
@@ -124,6 +126,7 @@ export function createEntraConnector(options: EntraConnectorOptions): EntraConne
     name,
     kind: "entra",
     graph,
+    tokens,
     get requestCount() {
       return transport.requestCount;
     },

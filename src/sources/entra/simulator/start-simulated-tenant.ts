@@ -460,6 +460,10 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
           "Neither tenant is B2C or tenant doesn't have premium license",
         );
       }
+      const askedTop = Number(url.searchParams.get("$top") ?? 0);
+      if (faults.reportTopLimit !== undefined && askedTop > faults.reportTopLimit) {
+        return graphError(400, "Request_BadRequest", `Invalid page size specified: '${askedTop}'.`);
+      }
       if (report[1] === "servicePrincipalSignInActivities") {
         const rows = [...data.spSignIns].map(([appId, s]) => ({
           id: Buffer.from(appId).toString("base64"),
@@ -475,10 +479,12 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
           "reports/servicePrincipalSignInActivities",
         );
       }
+      // The owning app of each credential, found once per request (a scaled tenant has 20,000 apps).
+      const appOfKey = new Map<string, SimApplication>();
+      for (const a of data.applications)
+        for (const c of [...a.passwordCredentials, ...a.keyCredentials]) appOfKey.set(c.keyId, a);
       const rows = [...data.credentialSignIns].map(([keyId, at]) => {
-        const app = data.applications.find((a) =>
-          [...a.passwordCredentials, ...a.keyCredentials].some((c) => c.keyId === keyId),
-        );
+        const app = appOfKey.get(keyId);
         return {
           id: Buffer.from(`${keyId}|application`).toString("base64"),
           keyId,
@@ -581,13 +587,17 @@ export async function startSimulatedTenant(options: SimulatedTenantOptions): Pro
           status: answer.status,
         });
         const text = answer.text ?? (answer.json === undefined ? "" : JSON.stringify(answer.json));
-        res.writeHead(answer.status, {
-          ...(answer.json !== undefined
-            ? { "content-type": "application/json;odata.metadata=minimal;charset=utf-8" }
-            : {}),
-          ...answer.headers,
-        });
-        res.end(text);
+        const send = () => {
+          res.writeHead(answer.status, {
+            ...(answer.json !== undefined
+              ? { "content-type": "application/json;odata.metadata=minimal;charset=utf-8" }
+              : {}),
+            ...answer.headers,
+          });
+          res.end(text);
+        };
+        if (faults.latencyMs > 0) setTimeout(send, faults.latencyMs);
+        else send();
       });
     },
   );

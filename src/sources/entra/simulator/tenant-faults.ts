@@ -22,6 +22,10 @@ export class TenantFaults {
   noPremiumLicence = false;
   /** Paths (prefixes) whose @odata.nextLink points back at the page just served. */
   repeatingNextLink = new Set<string>();
+  /** The largest `$top` the sign-in activity reports accept; a bigger one answers 400 (undocumented limit). */
+  reportTopLimit: number | undefined = undefined;
+  /** Milliseconds added before every answer (the bench's network latency). */
+  latencyMs = 0;
 
   /** Arms `fault` for the next `times` requests under `path` (e.g. "/v1.0/applications"). */
   next(path: string, fault: ScriptedTenantFault, times = 1): void {
@@ -41,5 +45,7 @@ export class TenantFaults {
     this.armed = [];
     this.noPremiumLicence = false;
     this.repeatingNextLink.clear();
+    this.latencyMs = 0;
+    this.reportTopLimit = undefined;
   }
 }
