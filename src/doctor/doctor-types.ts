@@ -39,8 +39,11 @@ export interface DoctorReport {
 
 export interface DoctorDeps {
   config: Config;
-  /** The ServiceNow client the scans use (pointing at the simulated instance when no URL is set). */
-  client: ServiceNowClient;
+  /**
+   * The ServiceNow client the scans use (pointing at the simulated instance when no URL is set);
+   * undefined when ServiceNow is not scanned (ENTRA_TENANT_ID without SERVICENOW_URL).
+   */
+  client: ServiceNowClient | undefined;
   /** Slack Web API client; Slack checks run when it is given and a bot token is configured. */
   slack?: WebClient | undefined;
   now: () => Date;

@@ -44,10 +44,14 @@ export async function prepareDoctor(
   },
 ): Promise<{ deps: DoctorDeps; close(): Promise<void> }> {
   const now = options.now ?? (() => new Date());
-  const target = await resolveServiceNow(config, now);
-  const close = target.close;
-  const botUserName = target.simulated ? SIMULATOR_CREDENTIALS.username : undefined;
-  const { client } = createServiceNowSource(config, target, options.logger, { purpose: "doctor" });
+  // As openWarden: ServiceNow is checked unless Entra ID alone is configured.
+  const scanServiceNow = config.servicenow.url !== undefined || config.entra === undefined;
+  const target = scanServiceNow ? await resolveServiceNow(config, now) : undefined;
+  const close = target?.close ?? (async () => {});
+  const botUserName = target?.simulated ? SIMULATOR_CREDENTIALS.username : undefined;
+  const client = target
+    ? createServiceNowSource(config, target, options.logger, { purpose: "doctor" }).client
+    : undefined;
   const entra = config.entra
     ? createEntraSource(config.entra, options.logger, { purpose: "doctor", ca: options.entraCa })
     : undefined;

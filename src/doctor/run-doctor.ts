@@ -32,15 +32,18 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     user: { ...DEFAULT_MAPPING.user, ownerField: config.servicenow.ownerField },
   };
   const checks: DoctorCheck[] = [...checkConfig(config)];
-  const servicenow = await checkServiceNow({
-    config,
-    client: deps.client,
-    mapping,
-    now: checkedAt,
-    botUserName: deps.botUserName,
-  });
-  checks.push(...servicenow.checks);
-  const blindSpots: DoctorBlindSpot[] = [...servicenow.blindSpots];
+  const blindSpots: DoctorBlindSpot[] = [];
+  if (deps.client) {
+    const servicenow = await checkServiceNow({
+      config,
+      client: deps.client,
+      mapping,
+      now: checkedAt,
+      botUserName: deps.botUserName,
+    });
+    checks.push(...servicenow.checks);
+    blindSpots.push(...servicenow.blindSpots);
+  }
   if (config.entra) {
     if (deps.entra) {
       const entra = await checkEntra({ config, entra: config.entra, source: deps.entra, now: checkedAt });

@@ -48,6 +48,9 @@ describe("warden doctor (the CLI) with ENTRA_* set", () => {
     );
     expect(ok.code).toBe(0);
     expect(`${ok.stdout}${ok.stderr}`).not.toContain(tenant.config.clientSecret);
+    // Entra ID alone is configured: no ServiceNow instance is checked (none is scanned either).
+    expect(rows(ok.stdout, "servicenow")).toEqual([]);
+    expect(ok.stdout.replace(/\s+/g, " ")).toContain("ServiceNow: not scanned");
 
     const wrong = "Wr0ng~cli-secret-value-77";
     const refused = await runWarden(["doctor", "--json"], { ...env, ENTRA_CLIENT_SECRET: wrong }).done;
