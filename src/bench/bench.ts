@@ -27,6 +27,12 @@ import { measureFollowUps } from "./measure-follow-ups.js";
 import { measureLookups } from "./measure-lookups.js";
 import { measureServing } from "./measure-serving.js";
 
+// `npm run bench -- --days N`: the year simulation (src/bench/year/), with its own options.
+if (process.argv.slice(2).some((arg) => arg === "--days" || arg.startsWith("--days="))) {
+  await import("./year/bench-year.js");
+  process.exit(0);
+}
+
 const { values } = parseArgs({
   options: {
     users: { type: "string", default: "200000" },

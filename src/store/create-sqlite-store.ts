@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { StoreError } from "../errors.js";
+import { cacheStatements } from "./cache-statements.js";
 import { SQLITE_QUERIES } from "./sqlite-queries.js";
 import type { Repositories, Store, StoreTx } from "./store.js";
 
@@ -17,7 +18,9 @@ type QueryTable = Record<string, Record<string, Query>>;
  * be rolled back with) someone else's transaction. Other processes are kept out by SQLite's write
  * lock, taken at BEGIN IMMEDIATE (https://www.sqlite.org/lang_transaction.html).
  */
-export function createSqliteStore(db: Database, options: { location?: string } = {}): Store {
+export function createSqliteStore(connection: Database, options: { location?: string } = {}): Store {
+  // Every query prepares its statements on each call; the cache compiles each SQL text once.
+  const db = cacheStatements(connection);
   let open: Promise<void> | undefined;
 
   const bindAll = (wrap: (query: Query) => (...args: never[]) => Promise<unknown>): Repositories => {
@@ -72,11 +75,11 @@ export function createSqliteStore(db: Database, options: { location?: string } =
 
   return {
     ...outside,
-    location: options.location ?? db.name,
+    location: options.location ?? connection.name,
     transaction,
     close: async () => {
       while (open) await open;
-      if (db.open) db.close();
+      if (connection.open) connection.close();
     },
   };
 }

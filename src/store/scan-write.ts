@@ -46,9 +46,18 @@ const UPSERT_ACCOUNT = `
     last_active_at = CASE WHEN last_active_at IS NULL OR excluded.last_active_at > last_active_at
                           THEN coalesce(excluded.last_active_at, last_active_at) ELSE last_active_at END`;
 
+// An account read again exactly as stored (most of them, every day): only the columns every scan
+// moves are written. Its name, user name, owner and snapshot stay, and so do the entries of the
+// indexes on them (lower(user_name), lower(name)), which a full upsert would rewrite. Its activity
+// is in the snapshot, so an unchanged snapshot cannot move last_active_at either.
+const TOUCH_UNCHANGED = `
+  UPDATE accounts SET last_seen_at = ?, last_scan_id = ?
+  WHERE source = ? AND id = ? AND snapshot = ?`;
+
 /**
- * Stores a batch of the scan's accounts (with warden's activity history). Callers pass them in
- * primary-key order: B-tree inserts at the right edge are far cheaper than random ones.
+ * Stores a batch of the scan's accounts (with warden's activity history): an account whose
+ * snapshot did not change gets its scan and time only, any other is upserted whole. Callers pass
+ * them in primary-key order: B-tree inserts at the right edge are far cheaper than random ones.
  */
 export function writeScanAccounts(
   db: Database,
@@ -56,7 +65,10 @@ export function writeScanAccounts(
   identities: readonly MachineIdentity[],
 ): number {
   const upsert = prepared(db, UPSERT_ACCOUNT);
+  const touch = prepared(db, TOUCH_UNCHANGED);
   for (const identity of identities) {
+    const snapshot = identityToJson(identity);
+    if (touch.run(write.at, write.scanId, write.source, identity.id, snapshot).changes > 0) continue;
     upsert.run(
       write.source,
       identity.id,
@@ -64,7 +76,7 @@ export function writeScanAccounts(
       identity.name,
       normalizeEmail(identity.owner?.email) ?? null,
       isDisabled(identity) ? 0 : 1,
-      identityToJson(identity),
+      snapshot,
       write.at,
       write.at,
       // warden's own history: the latest activity in any signal (last_active_at only moves forward).
