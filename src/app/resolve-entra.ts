@@ -24,9 +24,7 @@ export async function resolveEntra(
   if (config.entra) return { config: config.entra, ca: undefined, simulated: false, close: async () => {} };
   if (!options.simulate) return undefined;
   // Imported only when used, as the ServiceNow simulator is.
-  const { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TENANT_ID, generateTenant } = await import(
-    "../sources/entra/simulator/generate-tenant.js"
-  );
+  const { demoEntraConfig, generateTenant } = await import("../sources/entra/simulator/generate-tenant.js");
   const { startSimulatedTenant } = await import("../sources/entra/simulator/start-simulated-tenant.js");
   let tenant: Awaited<ReturnType<typeof startSimulatedTenant>>;
   try {
@@ -41,13 +39,7 @@ export async function resolveEntra(
     return undefined;
   }
   return {
-    config: {
-      tenantId: DEMO_TENANT_ID,
-      clientId: DEMO_CLIENT_ID,
-      clientSecret: DEMO_CLIENT_SECRET,
-      authorityHost: tenant.url,
-      graphUrl: tenant.url,
-    },
+    config: demoEntraConfig(tenant.url),
     ca: tenant.ca,
     simulated: true,
     close: () => tenant.close(),

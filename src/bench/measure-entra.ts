@@ -7,11 +7,7 @@ import { WardenError } from "../errors.js";
 import { silentLogger } from "../logger.js";
 import { runScan } from "../scan/run-scan.js";
 import { createEntraConnector } from "../sources/entra/create-entra-connector.js";
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  DEMO_TENANT_ID,
-} from "../sources/entra/simulator/generate-tenant.js";
+import { demoEntraConfig } from "../sources/entra/simulator/generate-tenant.js";
 import { openSqliteStore } from "../store/open-sqlite-store.js";
 import { computeEntraLowerBound, ENTRA_LOWER_BOUND_ASSUMPTIONS } from "./compute-entra-lower-bound.js";
 import type { EntraTenantDescription } from "./describe-entra-tenant.js";
@@ -56,13 +52,7 @@ export async function measureEntra(options: { apps: number; latencyMs: number })
       description: EntraTenantDescription;
     };
     const connector = createEntraConnector({
-      config: {
-        tenantId: DEMO_TENANT_ID,
-        clientId: DEMO_CLIENT_ID,
-        clientSecret: DEMO_CLIENT_SECRET,
-        authorityHost: tenant.url,
-        graphUrl: tenant.url,
-      },
+      config: demoEntraConfig(tenant.url),
       ca: tenant.ca,
       timeoutMs: 120_000,
     });

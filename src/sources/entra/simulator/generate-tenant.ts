@@ -1,3 +1,4 @@
+import type { EntraConfig } from "../../../config/load-config.js";
 import { createPrng, type Prng } from "../../servicenow/simulator/prng.js";
 import { GRAPH_APP_ID, MICROSOFT_TENANT_ID } from "../graph-constants.js";
 import type {
@@ -14,6 +15,17 @@ export const DEMO_TENANT_ID = "7d3f6c2a-1b4e-4f8a-9c0d-2e5b6a7c8d9e";
 export const DEMO_CLIENT_ID = "0b1c2d3e-4f50-4617-8a9b-0c1d2e3f4a5b";
 export const DEMO_CLIENT_SECRET = "wdn~demo-entra-secret-value";
 /** Read-only scanning permissions (reference: what each listing needs). */
+/** The sign-in of warden's demo app registration on a simulated tenant at `url` (authority and Graph). */
+export function demoEntraConfig(url: string): EntraConfig {
+  return {
+    tenantId: DEMO_TENANT_ID,
+    clientId: DEMO_CLIENT_ID,
+    clientSecret: DEMO_CLIENT_SECRET,
+    authorityHost: url,
+    graphUrl: url,
+  };
+}
+
 export const READ_ONLY_ROLES = [
   "Application.Read.All",
   "User.Read.All",
