@@ -5,19 +5,15 @@
  * targets. Figures, not assertions: the tests stay fast and deterministic; this is where speed and
  * memory are watched.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { WardenError } from "../errors.js";
 import { silentLogger } from "../logger.js";
 import { truncateText } from "../messages/truncate-text.js";
 import { runScan } from "../scan/run-scan.js";
 import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
 import { createServiceNowConnector } from "../sources/servicenow/create-servicenow-connector.js";
-import type { InstanceDescription } from "../sources/servicenow/simulator/describe-instance.js";
 import { openSqliteStore } from "../store/open-sqlite-store.js";
 import { computeLowerBound, LOWER_BOUND_ASSUMPTIONS } from "./compute-lower-bound.js";
 import { benchFanOut } from "./fan-out/bench-fan-out.js";
@@ -26,6 +22,7 @@ import { measureEntra } from "./measure-entra.js";
 import { measureFollowUps } from "./measure-follow-ups.js";
 import { measureLookups } from "./measure-lookups.js";
 import { measureServing } from "./measure-serving.js";
+import { startBenchSimulator } from "./start-bench-simulator.js";
 
 // `npm run bench -- --days N`: the year simulation (src/bench/year/), with its own options.
 if (process.argv.slice(2).some((arg) => arg === "--days" || arg.startsWith("--days="))) {
@@ -51,33 +48,6 @@ const { values } = parseArgs({
 });
 const pageSize = Number(values["page-size"]);
 
-async function startSimulator(): Promise<{
-  description: InstanceDescription & { url: string };
-  stop: () => void;
-}> {
-  const script = join(import.meta.dirname, "../sources/servicenow/simulator/run-simulator.js");
-  const child = spawn(
-    process.execPath,
-    [
-      script,
-      `--users=${values.users}`,
-      `--machines=${values.machines}`,
-      `--transactions=${values.transactions}`,
-      `--latency=${values.latency}`,
-      ...(values["max-page-size"] === undefined
-        ? []
-        : [`--max-page-size=${values["max-page-size"]}`, `--page-refusal=${values["page-refusal"]}`]),
-    ],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const lines = createInterface({ input: child.stdout });
-  for await (const line of lines) {
-    lines.close();
-    return { description: JSON.parse(line), stop: () => child.kill("SIGTERM") };
-  }
-  throw new WardenError("E_BENCH_SIMULATOR", "the simulator exited before it printed its address");
-}
-
 async function main(): Promise<void> {
   // Entra first, while this process holds nothing else: its peak RSS is the Entra scan's own.
   const entraApps = Number(values["entra-apps"]);
@@ -91,7 +61,14 @@ async function main(): Promise<void> {
   process.stdout.write(
     `Generating a simulated instance: ${values.users} users, ${values.machines} machine identities, ${values.transactions} REST calls in 30 days, ${values.latency} ms per request…\n`,
   );
-  const { description, stop } = await startSimulator();
+  const { description, stop } = await startBenchSimulator({
+    users: values.users,
+    machines: values.machines,
+    transactions: values.transactions,
+    latency: values.latency,
+    maxPageSize: values["max-page-size"],
+    pageRefusal: values["page-refusal"],
+  });
   const dir = mkdtempSync(join(tmpdir(), "warden-bench-"));
   try {
     const dbPath = values.db ?? join(dir, "warden.db");

@@ -1,5 +1,6 @@
 import { accountRisk, combineScores, type Score } from "../core/compute-score.js";
 import { type BlindSpot, RULE_NAMES, type RuleName } from "../core/model.js";
+import type { DigestAccount, DigestAccountCursor } from "../store/digest-accounts.js";
 import type { StoredFinding } from "../store/findings.js";
 import type { OutboxKind } from "../store/outbox.js";
 import type { ScanRecord } from "../store/scans.js";
@@ -39,6 +40,21 @@ export interface DigestUndeliveredLine {
   retrying: boolean;
 }
 
+/** The riskiest accounts of a digest: the top few and the count of all with open findings. */
+export interface DigestRiskiest {
+  top: DigestAccountLine[];
+  total: number;
+}
+
+/**
+ * How many riskiest accounts a digest carries: the most any renderer lists (Slack, Teams and the
+ * terminal show 10 lines, fewer when they would not fit). The rest is counted, not carried.
+ */
+export const DIGEST_TOP_ACCOUNTS = 10;
+
+/** Accounts with open findings read per statement while the digest is built. */
+const DIGEST_PAGE = 2000;
+
 /** The weekly digest as a neutral view model; renderers turn it into text, Block Kit or a card. */
 export interface DigestView {
   generatedAt: Date;
@@ -58,8 +74,11 @@ export interface DigestView {
   byRule: { rule: RuleName; accounts: number; points: number }[];
   newFindings: DigestFindingLine[];
   fixedFindings: DigestFindingLine[];
-  /** Riskiest first; all of them (renderers summarise to fit their platform). */
-  riskiest: DigestAccountLine[];
+  /**
+   * The accounts with open findings: the riskiest few (riskiest first, as many as a digest shows:
+   * DIGEST_TOP_ACCOUNTS) and how many there are, for the "… and N more" line.
+   */
+  riskiest: DigestRiskiest;
   /** Owners who have not answered warden's messages (filled by the chat features). */
   unansweredOwners: { owner: string; accounts: number; since: Date }[];
   /**
@@ -76,6 +95,8 @@ export interface BuildDigestOptions {
   staleAfterHours?: number;
   /** WARDEN_DELIVERY_GIVE_UP_DAYS: a message failing this long is listed as undelivered. Default 7. */
   giveUpDays?: number;
+  /** Accounts with open findings read per statement (default 2000); each page is a short block. */
+  pageSize?: number;
 }
 
 /**
@@ -120,7 +141,7 @@ export async function buildDigest(
     byRule: [],
     newFindings: [],
     fixedFindings: [],
-    riskiest: [],
+    riskiest: { top: [], total: 0 },
     unansweredOwners: await unansweredOwners(store, now),
     undelivered: (
       await store.outbox.listUndelivered({ now, giveUpMs: (options.giveUpDays ?? 7) * 86_400_000 })
@@ -138,11 +159,19 @@ export async function buildDigest(
   const score = combineScores(latestBySource.map((scan) => scan.score));
   const trend = await trendOf(store, latestBySource);
 
-  // Only the accounts with open findings, and the names of those whose findings changed: no
-  // snapshot of the whole population is read (the digest answers in well under a second at 100,000).
-  const accounts = await store.accounts.listDigestAccounts();
+  // Only the accounts with open findings, a page at a time with the event loop served between
+  // pages; only the riskiest few are kept, and the names of the accounts whose findings changed.
   const key = (source: string, accountId: string) => `${source}\u0000${accountId}`;
-  const names = new Map(accounts.map((a) => [key(a.source, a.accountId), a.userName]));
+  const names = new Map<string, string>();
+  const wanted = new Set(
+    [...(trend.changes?.opened ?? []), ...(trend.changes?.resolved ?? [])].map((f) =>
+      key(f.source, f.accountId),
+    ),
+  );
+  const riskiest = await readRiskiest(store, options.pageSize ?? DIGEST_PAGE, (account) => {
+    const k = key(account.source, account.accountId);
+    if (wanted.has(k)) names.set(k, account.userName);
+  });
   const changed = [...(trend.changes?.opened ?? []), ...(trend.changes?.resolved ?? [])].filter(
     (f) => !names.has(key(f.source, f.accountId)),
   );
@@ -165,19 +194,63 @@ export async function buildDigest(
     risky: score.riskyAccounts,
   };
   view.byRule = RULE_NAMES.map((rule) => ({ rule, ...score.byRule[rule] })).filter((r) => r.accounts > 0);
-  await yieldToLoop();
-  view.riskiest = accounts
-    .map(({ source, accountId, userName, name, ownerName, rules }) => ({
+  view.riskiest = riskiest;
+  return view;
+}
+
+/**
+ * The DIGEST_TOP_ACCOUNTS riskiest accounts with open findings (riskiest first, then by user name)
+ * and how many there are, read in pages (listDigestAccountsPage) with the event loop served
+ * between them; `onAccount` sees every account on the way. Risk depends only on the set of rules,
+ * so it is computed once per set.
+ */
+async function readRiskiest(
+  store: Pick<Repositories, "accounts">,
+  pageSize: number,
+  onAccount: (account: DigestAccount) => void,
+): Promise<DigestRiskiest> {
+  const riskOf = new Map<string, number>();
+  const top: (DigestAccount & { risk: number })[] = [];
+  const before = (a: { risk: number; userName: string }, b: { risk: number; userName: string }) =>
+    b.risk - a.risk || byName(a.userName, b.userName);
+  let total = 0;
+  let after: DigestAccountCursor | undefined;
+  do {
+    const page = await store.accounts.listDigestAccountsPage({ after, limit: pageSize });
+    for (const account of page.accounts) {
+      onAccount(account);
+      total++;
+      const rulesKey = account.rules.join(",");
+      let risk = riskOf.get(rulesKey);
+      if (risk === undefined) {
+        risk = accountRisk({ disabled: false, rules: account.rules });
+        riskOf.set(rulesKey, risk);
+      }
+      const entry = { ...account, risk };
+      const worst = top.at(-1);
+      if (top.length >= DIGEST_TOP_ACCOUNTS && worst && before(entry, worst) >= 0) continue;
+      // A short sorted list: insert in place, drop the one that falls off.
+      let at = top.length;
+      while (at > 0 && before(entry, top[at - 1] as (typeof top)[number]) < 0) at--;
+      top.splice(at, 0, entry);
+      if (top.length > DIGEST_TOP_ACCOUNTS) top.pop();
+    }
+    after = page.next;
+    if (after) await yieldToLoop();
+  } while (after);
+  const owners = await store.accounts.listDigestOwnerNames(top);
+  return {
+    top: top.map(({ source, accountId, userName, name, rules, risk }) => ({
       source,
       accountId,
       userName,
       name,
-      ownerName,
+      ownerName: owners.get(`${source}\u0000${accountId}`),
       rules,
-      risk: accountRisk({ disabled: false, rules }),
-    }))
-    .sort((a, b) => b.risk - a.risk || byName(a.userName, b.userName));
-  return view;
+      risk,
+    })),
+    total,
+  };
 }
 
 /**

@@ -2,7 +2,12 @@ import { OWNER_ACTIONS } from "../actions/action-registry.js";
 import type { Evidence, Finding } from "../core/model.js";
 import { RULE_NAMES } from "../core/model.js";
 import { OutboxMessageError } from "../errors.js";
-import type { DigestView } from "../messages/build-digest.js";
+import {
+  DIGEST_TOP_ACCOUNTS,
+  type DigestAccountLine,
+  type DigestRiskiest,
+  type DigestView,
+} from "../messages/build-digest.js";
 import type {
   DecisionLineView,
   OwnerAccountView,
@@ -162,6 +167,34 @@ const findingLine = object({
   summary: text,
 });
 
+const accountLine = object<DigestAccountLine>({
+  source: lineSource,
+  accountId: text,
+  userName: text,
+  name: text,
+  ownerName: optional(text),
+  rules: array(oneOf(RULE_NAMES)),
+  risk: number,
+});
+
+const riskiestNow = object<DigestRiskiest>({ top: array(accountLine), total: number });
+
+/**
+ * The digest's riskiest accounts: the top few and their count. Digests queued before that
+ * carried every account with open findings, riskiest first, as a list: read as its first
+ * DIGEST_TOP_ACCOUNTS and its length.
+ */
+const riskiest: Codec<DigestRiskiest> = {
+  encode: (value) => riskiestNow.encode(value),
+  decode(value, path) {
+    if (!Array.isArray(value)) return riskiestNow.decode(value, path);
+    return {
+      top: value.slice(0, DIGEST_TOP_ACCOUNTS).map((line, i) => accountLine.decode(line, `${path}[${i}]`)),
+      total: value.length,
+    };
+  },
+};
+
 const digest = object<DigestView>({
   generatedAt: date,
   lastScan: optional(
@@ -184,17 +217,7 @@ const digest = object<DigestView>({
   byRule: array(object({ rule: oneOf(RULE_NAMES), accounts: number, points: number })),
   newFindings: array(findingLine),
   fixedFindings: array(findingLine),
-  riskiest: array(
-    object({
-      source: lineSource,
-      accountId: text,
-      userName: text,
-      name: text,
-      ownerName: optional(text),
-      rules: array(oneOf(RULE_NAMES)),
-      risk: number,
-    }),
-  ),
+  riskiest,
   unansweredOwners: array(object({ owner: text, accounts: number, since: date })),
   undelivered: optional(
     array(

@@ -51,7 +51,7 @@ import {
   listPendingDecisions,
   recordDecisionBefore,
 } from "./decisions.js";
-import { listDigestAccounts, listLatestUserNames } from "./digest-accounts.js";
+import { listDigestAccountsPage, listDigestOwnerNames, listLatestUserNames } from "./digest-accounts.js";
 import { lastDigestAt, recordDigest } from "./digests.js";
 import { acceptFindings, listAccountFindings, listFindingChanges, listOpenFindings } from "./findings.js";
 import { listDueFollowUps, listFollowUpAccounts, scheduleEscalation, stopFollowUps } from "./follow-ups.js";
@@ -132,7 +132,8 @@ export const SQLITE_QUERIES = {
     listScanAccounts,
     loadActivityHistory,
     suggestAccounts,
-    listDigestAccounts,
+    listDigestAccountsPage,
+    listDigestOwnerNames,
     listLatestUserNames,
     listLatestAccountsPage,
     listLatestAccountNamesPage,

@@ -1,5 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { renderDigestBlocks } from "../../src/adapters/slack/render/render-digest-blocks.js";
+import { renderDigestText } from "../../src/adapters/terminal/render-digest-text.js";
 import type { OwnerAccountView } from "../../src/messages/build-owner-messages.js";
 import type { MessageRef } from "../../src/notify/message-ref.js";
 import {
@@ -194,7 +196,47 @@ describe("the outbox message codec", () => {
     expect(decoded.kind).toBe("digest");
     if (decoded.kind !== "digest") return;
     expect(decoded.view.newFindings[0]?.source).toBe("servicenow");
-    expect(decoded.view.riskiest[0]?.source).toBe("servicenow");
+    expect(decoded.view.riskiest.top[0]?.source).toBe("servicenow");
+  });
+
+  it("reads a digest queued with every risky account as its top few and their count, and renders the rest as a count", () => {
+    const lines = Array.from({ length: 15 }, (_, i) => ({
+      source: "servicenow",
+      accountId: `a${i}`,
+      userName: `svc_${String(i).padStart(2, "0")}`,
+      name: `Account ${i}`,
+      rules: ["dormant"],
+      risk: 0.9 - i / 100,
+    }));
+    const stored = {
+      generatedAt: "2026-11-30T09:00:00.000Z",
+      score: { value: 80, population: 100, risky: 15 },
+      byRule: [],
+      newFindings: [],
+      fixedFindings: [],
+      riskiest: lines,
+      unansweredOwners: [],
+      blindSpots: [],
+    };
+    const decoded = decodeOutboxMessage("slack", "digest", stored);
+    if (decoded.kind !== "digest") throw new Error("not a digest");
+    expect(decoded.view.riskiest.total).toBe(15);
+    expect(decoded.view.riskiest.top.map((a) => a.userName)).toEqual(
+      lines.slice(0, 10).map((a) => a.userName),
+    );
+    const printed = renderDigestText(decoded.view);
+    expect(printed).toContain("svc_00");
+    expect(printed).not.toContain("svc_10");
+    expect(printed).toContain("… and 5 more");
+    const { blocks } = renderDigestBlocks(decoded.view);
+    expect(JSON.stringify(blocks)).toMatch(/… and 5 more/);
+    // Written again, it is in the new form and reads back the same.
+    const again = decodeOutboxMessage(
+      "slack",
+      "digest",
+      JSON.parse(JSON.stringify(encodeOutboxMessage("slack", decoded))),
+    );
+    expect(again).toEqual(decoded);
   });
 
   it("rejects a malformed message with a coded error that names the wrong field", () => {

@@ -28,11 +28,13 @@ export function renderDigestText(view: DigestView, options: { limit?: number } =
       );
     }
   }
-  const list = (title: string, lines: string[]) => {
+  // `total`: the lines are the first few of a longer list (a digest carries its top accounts only).
+  const list = (title: string, lines: string[], total = lines.length) => {
     if (lines.length === 0) return;
     out.push("", `${title}:`);
-    out.push(...lines.slice(0, limit).map((l) => `  - ${l}`));
-    if (lines.length > limit) out.push(`  … and ${lines.length - limit} more`);
+    const shown = lines.slice(0, limit);
+    out.push(...shown.map((l) => `  - ${l}`));
+    if (total > shown.length) out.push(`  … and ${total - shown.length} more`);
   };
   list(
     "New since the previous scan",
@@ -44,10 +46,11 @@ export function renderDigestText(view: DigestView, options: { limit?: number } =
   );
   list(
     "Riskiest accounts",
-    view.riskiest.map(
+    view.riskiest.top.map(
       (a) =>
         `${a.userName} (${a.name}) owner: ${a.ownerName ?? "none"}: ${a.rules.map((r) => RULE_TITLES[r]).join(", ")}`,
     ),
+    view.riskiest.total,
   );
   list(
     "Owners who have not answered",

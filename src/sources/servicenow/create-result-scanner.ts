@@ -1,4 +1,4 @@
-import { forEachResult } from "./for-each-result.js";
+import { findResultValue, forEachResult } from "./for-each-result.js";
 
 /** Feeds a JSON body in pieces; calls onItem with each element of its `result` as it completes. */
 export interface ResultScanner {
@@ -11,6 +11,11 @@ export interface ResultScanner {
    * element was passed on, as such a body was cut off rather than of another shape.
    */
   unread(): string;
+  /**
+   * After `end()` returned true: whether `result` was an array (its elements were passed on) or
+   * an object (passed on once), for a caller that accepts only one of them.
+   */
+  shape(): "array" | "object";
 }
 
 const PREFIX = /^\s*\{\s*"result"\s*:\s*/;
@@ -29,6 +34,7 @@ export function createResultScanner(onItem: (item: unknown) => void): ResultScan
   let depth = 0;
   let inString = false;
   let escaped = false;
+  let shape: "array" | "object" = "array";
 
   const emit = (end: number) => {
     onItem(JSON.parse(buf.slice(start, end)));
@@ -45,6 +51,7 @@ export function createResultScanner(onItem: (item: unknown) => void): ResultScan
           pos++;
         } else if (c === "{") {
           mode = "object";
+          shape = "object";
         } else {
           mode = "failed";
           return;
@@ -128,7 +135,10 @@ export function createResultScanner(onItem: (item: unknown) => void): ResultScan
     },
     end() {
       if (mode === "done") return true;
-      if (mode === "buffer") return forEachResult(buf, onItem);
+      if (mode === "buffer") {
+        shape = buf[findResultValue(buf)] === "{" ? "object" : "array";
+        return forEachResult(buf, onItem);
+      }
       return false;
     },
     unread() {
@@ -137,5 +147,6 @@ export function createResultScanner(onItem: (item: unknown) => void): ResultScan
       if (mode === "failed") return `{"result":${buf.slice(pos)}`;
       return "";
     },
+    shape: () => shape,
   };
 }

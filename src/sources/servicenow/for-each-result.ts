@@ -38,7 +38,7 @@ function skipSpace(text: string, from: number): number {
 }
 
 /** Index of the first character of the top-level `"result"` member's value, or -1. */
-function findResultValue(text: string): number {
+export function findResultValue(text: string): number {
   let i = skipSpace(text, 0);
   if (text[i] !== "{") return -1;
   i = skipSpace(text, i + 1);

@@ -1,3 +1,4 @@
+import { createPacer } from "../../yield-to-loop.js";
 import { isListable } from "./chunk-by-length.js";
 import type { AggregateOptions } from "./client-types.js";
 import { str } from "./parse-values.js";
@@ -64,7 +65,10 @@ export async function readRoles(
     }
   }
   const byUser = new Map<string, string[]>();
+  // One entry per account (50,000 in a big instance): the event loop is given back every few ms.
+  const pace = createPacer();
   for (const [user, ids] of roleIdsByUser) {
+    await pace();
     // A role an ACL hides from the role list cannot be named, as its dot-walked name could not be.
     const roles = [...new Set([...ids].flatMap((id) => names.get(id) ?? []))].sort();
     byUser.set(user, roles);

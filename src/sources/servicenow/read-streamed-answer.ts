@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
+import { yieldToLoop } from "../../yield-to-loop.js";
 import { createResultScanner } from "./create-result-scanner.js";
 import type { HttpAnswer } from "./http-answer.js";
 
@@ -9,6 +10,8 @@ import type { HttpAnswer } from "./http-answer.js";
  */
 export interface StreamedAnswer extends HttpAnswer {
   streamed: boolean;
+  /** When streamed: whether `result` was an array or an object (see ResultScanner.shape). */
+  shape?: "array" | "object";
 }
 
 /**
@@ -57,24 +60,53 @@ export async function readStreamedAnswer(
       idleMs,
     );
   };
+  // An element that is not valid JSON ends the reading: the answer is then reported as not JSON,
+  // as an answer read whole would be (parseJsonAnswer).
+  let invalid = false;
+  const feed = (piece: string) => {
+    try {
+      scanner?.write(piece);
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      invalid = true;
+    }
+  };
   try {
     arm();
     for await (const chunk of stream) {
       arm();
       const piece = decoder.write(chunk as Buffer);
-      if (scanner) scanner.write(piece);
+      if (scanner) feed(piece);
       else text += piece;
+      // Leaving the loop destroys the stream: the rest of a broken body is not worth reading.
+      if (invalid) break;
+      // A turn of the event loop after each chunk: a body already buffered (a 10,000-row page on a
+      // fast link) is otherwise read chunk after chunk with only microtasks in between (libuv reads
+      // a readable socket up to 32 times per event: https://github.com/libuv/libuv/blob/v1.x/src/unix/stream.c),
+      // and nothing else, such as a /healthz answer, is served meanwhile.
+      await yieldToLoop();
     }
     const rest = decoder.end();
-    if (scanner) scanner.write(rest);
-    else text += rest;
+    if (scanner && !invalid) feed(rest);
+    else if (!scanner) text += rest;
   } catch (error) {
     throw new StreamReadError(error, passedOn);
   } finally {
     clearTimeout(timer);
   }
   if (!scanner) return { ...head, body: text, streamed: false };
-  const streamed = scanner.end();
+  let streamed = false;
+  if (!invalid) {
+    try {
+      streamed = scanner.end();
+    } catch (error) {
+      // A body of another shape, read whole at the end (see createResultScanner), that is not JSON.
+      if (!(error instanceof SyntaxError)) throw error;
+      invalid = true;
+    }
+  }
+  if (invalid) return { ...head, body: "", streamed: false };
   // A JSON body that was not streamed is kept, so the caller can say what it was instead.
-  return { ...head, body: streamed ? "" : scanner.unread(), streamed };
+  if (!streamed) return { ...head, body: scanner.unread(), streamed };
+  return { ...head, body: "", streamed, shape: scanner.shape() };
 }

@@ -1,3 +1,4 @@
+import { createPacer } from "../../yield-to-loop.js";
 import { isListable } from "./chunk-by-length.js";
 import type { RawRecord } from "./client-types.js";
 import { OWNER_FIELDS, USER_FIELDS } from "./mapping.js";
@@ -85,11 +86,14 @@ async function readPaged(
 ): Promise<UserRecord[]> {
   const { client, mapping } = reader;
   const users: UserRecord[] = [];
+  // A page holds up to 10,000 records: the event loop is given back every few ms while they are read.
+  const pace = createPacer();
   for await (const page of client.list(mapping.user.table, {
     query,
     fields: userFields(mapping.user.ownerField),
   })) {
     for (const record of page) {
+      await pace();
       const user = toUser(record, mapping.user.ownerField);
       if (user) users.push(user);
     }

@@ -1,9 +1,8 @@
 import type { Readable } from "node:stream";
 import type { AxiosInstance, AxiosResponse } from "axios";
-import { SourceError } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import type { HttpAnswer, RequestContext } from "./http-answer.js";
-import { readStreamedAnswer, StreamReadError } from "./read-streamed-answer.js";
+import { readStreamedAnswer, type StreamedAnswer, StreamReadError } from "./read-streamed-answer.js";
 import { parseRetryAfter, retryDelay } from "./retry-delay.js";
 import type { ServiceNowCall } from "./servicenow-call.js";
 import { retryAfterTooLongError, transportToSourceError } from "./to-source-error.js";
@@ -36,7 +35,7 @@ export const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
 
 /** What one logical request came back with, and the context its errors are reported in. */
 export interface SentRequest {
-  answer: HttpAnswer & { streamed?: boolean };
+  answer: HttpAnswer & Partial<Pick<StreamedAnswer, "streamed" | "shape">>;
   ctx: RequestContext;
 }
 
@@ -106,7 +105,7 @@ export function createRequestWithRetry(settings: RequestWithRetrySettings): Requ
       onAttempt();
       ctx.attempts = attempt + 1;
       const started = performance.now();
-      let answer: HttpAnswer & { streamed?: boolean };
+      let answer: HttpAnswer & Partial<Pick<StreamedAnswer, "streamed" | "shape">>;
       try {
         const response = await http.request<unknown>({
           method: call.method,
@@ -120,17 +119,12 @@ export function createRequestWithRetry(settings: RequestWithRetrySettings): Requ
           ? await readStreamedAnswer(toAnswer(response), response.data as Readable, call.onItem, timeoutMs)
           : toAnswer(response);
       } catch (error) {
-        if (error instanceof StreamReadError && error.cause instanceof SyntaxError) {
-          throw new SourceError(
-            "E_SOURCE_NOT_JSON",
-            `ServiceNow ${call.method} ${call.path} failed: the answer is not valid JSON (${error.message}).`,
-            { method: call.method, url: call.path },
-          );
-        }
         const code = isObject(error) && typeof error.code === "string" ? error.code : undefined;
         const ms = Math.round(performance.now() - started);
-        // Elements already passed on cannot be taken back: such a call is not retried.
-        const replayable = !(error instanceof StreamReadError && error.itemsPassedOn);
+        // Elements already passed on cannot be taken back: such a call is not retried, unless
+        // its caller drops them (restartItems) before the next attempt.
+        const replayable =
+          call.restartItems !== undefined || !(error instanceof StreamReadError && error.itemsPassedOn);
         const retry =
           replayable &&
           attempt < retries &&
@@ -143,6 +137,7 @@ export function createRequestWithRetry(settings: RequestWithRetrySettings): Requ
         );
         if (waitMs === undefined) throw transportToSourceError(ctx, error);
         await sleep(waitMs);
+        call.restartItems?.();
         continue;
       }
       const ms = Math.round(performance.now() - started);

@@ -12,4 +12,11 @@ export interface ServiceNowCall {
   contentType?: string;
   /** Stream the body: each element of a 2xx `result` goes here as it arrives (see aggregateEach). */
   onItem?: (item: unknown) => void;
+  /**
+   * With onItem: the caller holds the elements until the answer is whole (a Table API page), so
+   * an attempt cut off midway may be retried; this is called before each retry to drop what the
+   * failed attempt passed on. Without it, elements already passed on cannot be taken back and
+   * such an attempt is not retried.
+   */
+  restartItems?: () => void;
 }

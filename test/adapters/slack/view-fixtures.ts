@@ -98,15 +98,19 @@ export function digest(
       rule: "dormant" as const,
       summary: "fixed",
     })),
-    riskiest: Array.from({ length: size }, (_, i) => ({
-      source: "servicenow",
-      accountId: `r${i}`,
-      userName: text(i),
-      name: `Riskiest ${i}`,
-      ownerName: i % 2 ? undefined : "Bob",
-      rules: RULES.slice(0, 1 + (i % 6)),
-      risk: 1 - i / (size + 1),
-    })),
+    // A digest carries its riskiest few and the count of all (DIGEST_TOP_ACCOUNTS).
+    riskiest: {
+      top: Array.from({ length: Math.min(size, 10) }, (_, i) => ({
+        source: "servicenow",
+        accountId: `r${i}`,
+        userName: text(i),
+        name: `Riskiest ${i}`,
+        ownerName: i % 2 ? undefined : "Bob",
+        rules: RULES.slice(0, 1 + (i % 6)),
+        risk: 1 - i / (size + 1),
+      })),
+      total: size,
+    },
     unansweredOwners: Array.from({ length: size }, (_, i) => ({
       owner: `owner${i}@acme.example`,
       accounts: i + 1,

@@ -59,7 +59,7 @@ export function renderDigestBlocks(view: DigestView): SlackMessage {
     });
   }
 
-  const list = (title: string, lines: string[], more?: string) => {
+  const list = (title: string, lines: string[], more?: string, total?: number) => {
     if (lines.length === 0) return;
     blocks.push(
       sectionBlock(
@@ -67,6 +67,7 @@ export function renderDigestBlocks(view: DigestView): SlackMessage {
           maxLines: LIST_LINES,
           maxChars: LIST_CHARS,
           ...(more ? { more } : {}),
+          ...(total === undefined ? {} : { total }),
         }),
       ),
     );
@@ -81,11 +82,12 @@ export function renderDigestBlocks(view: DigestView): SlackMessage {
   );
   list(
     "Riskiest accounts",
-    view.riskiest.map(
+    view.riskiest.top.map(
       (a) =>
         `*${ec(a.userName, 80)}* (${ec(a.name, 60)}), owner: ${ec(a.ownerName ?? "none", 60)}: ${a.rules.map((r) => RULE_TITLES[r]).join(", ")}`,
     ),
     "(use `/warden lookup <account>`)",
+    view.riskiest.total,
   );
   list(
     "Owners who have not answered",

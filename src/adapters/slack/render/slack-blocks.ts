@@ -58,7 +58,13 @@ export function contextBlock(texts: readonly string[], max = 500): KnownBlock {
 export function listText(
   title: string,
   lines: readonly string[],
-  options: { maxLines?: number; maxChars?: number; maxLineChars?: number; more?: string } = {},
+  options: {
+    maxLines?: number;
+    maxChars?: number;
+    maxLineChars?: number;
+    more?: string;
+    total?: number;
+  } = {},
 ): string {
   const maxLines = options.maxLines ?? 10;
   const maxChars = Math.min(options.maxChars ?? 2000, L.sectionText);
@@ -77,7 +83,8 @@ export function listText(
     chars += nextChars;
     shown += 1;
   }
-  const rest = lines.length - shown;
+  // `total`: the lines are the first few of a longer list (a digest carries its top accounts only).
+  const rest = (options.total ?? lines.length) - shown;
   if (rest > 0)
     text += `\n… and ${rest.toLocaleString("en-US")} more${options.more ? ` ${options.more}` : ""}`;
   return text;

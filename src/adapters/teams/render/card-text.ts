@@ -106,7 +106,13 @@ export function fact(title: CardText, value: CardText): { title: SafeMarkdown; v
 export function listBlocks(
   title: CardText,
   lines: readonly CardText[],
-  options: { maxLines?: number; maxChars?: number; maxLineChars?: number; more?: CardText } = {},
+  options: {
+    maxLines?: number;
+    maxChars?: number;
+    maxLineChars?: number;
+    more?: CardText;
+    total?: number;
+  } = {},
 ): TextBlock[] {
   if (lines.length === 0) return [];
   const maxLines = options.maxLines ?? 10;
@@ -125,7 +131,8 @@ export function listBlocks(
     shown.push(next);
     chars += next.length + 2;
   }
-  const rest = lines.length - shown.length;
+  // `total`: the lines are the first few of a longer list (a digest carries its top accounts only).
+  const rest = (options.total ?? lines.length) - shown.length;
   if (rest > 0) {
     const more = options.more === undefined ? "" : ` ${cardMarkdown(options.more)}`;
     shown.push(`… and ${rest.toLocaleString("en-US")} more${more}`);

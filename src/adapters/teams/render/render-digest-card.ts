@@ -64,11 +64,11 @@ export function renderDigestCard(view: DigestView): AdaptiveCard {
     ),
     ...listBlocks(
       "Riskiest accounts",
-      view.riskiest.map(
+      view.riskiest.top.map(
         (a) =>
           md`**${cut(a.userName, 80)}** (${cut(a.name, 60)}), owner: ${cut(a.ownerName ?? "none", 60)}: ${a.rules.map((r) => RULE_TITLES[r]).join(", ")}`,
       ),
-      { ...LIST, more: "(send `lookup <account>` to warden)" },
+      { ...LIST, more: "(send `lookup <account>` to warden)", total: view.riskiest.total },
     ),
     ...listBlocks(
       "Owners who have not answered",

@@ -1,0 +1,90 @@
+/**
+ * `npm run bench:serving`: the serving phase of `npm run bench` alone (and `warden digest --print`
+ * timed as an operator runs it), for watching event-loop blocks without the whole bench: a first
+ * scan into a database (kept with `--db FILE`; an existing FILE is used as it is), then
+ * measureServing, then the CLI. `--phases serving,cli` picks what runs after the first scan.
+ */
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { silentLogger } from "../logger.js";
+import { runScan } from "../scan/run-scan.js";
+import { createServiceNowClient } from "../sources/servicenow/create-servicenow-client.js";
+import { createServiceNowConnector } from "../sources/servicenow/create-servicenow-connector.js";
+import { openSqliteStore } from "../store/open-sqlite-store.js";
+import { measureCli } from "./measure-cli.js";
+import { measureServing } from "./measure-serving.js";
+import { startBenchSimulator } from "./start-bench-simulator.js";
+
+const { values } = parseArgs({
+  options: {
+    users: { type: "string", default: "200000" },
+    machines: { type: "string", default: "50000" },
+    transactions: { type: "string", default: "2000000" },
+    latency: { type: "string", default: "20" },
+    "page-size": { type: "string", default: "10000" },
+    db: { type: "string" },
+    phases: { type: "string", default: "serving,cli" },
+  },
+});
+const pageSize = Number(values["page-size"]);
+const phases = new Set((values.phases ?? "").split(","));
+
+const { description, stop } = await startBenchSimulator({
+  users: values.users,
+  machines: values.machines,
+  transactions: values.transactions,
+  latency: values.latency,
+});
+const dir = mkdtempSync(join(tmpdir(), "warden-bench-"));
+try {
+  const dbPath = values.db ?? join(dir, "warden.db");
+  if (!existsSync(dbPath)) {
+    const store = openSqliteStore(dbPath);
+    const client = createServiceNowClient({
+      baseUrl: description.url,
+      auth: { kind: "basic", username: "warden", password: "warden-demo" },
+      pageSize,
+      timeoutMs: 120_000,
+    });
+    const outcome = await runScan({
+      store,
+      connector: createServiceNowConnector({ client }),
+      now: () => new Date(),
+      logger: silentLogger,
+      dormantDays: 100,
+    });
+    await store.close();
+    process.stdout.write(`First scan: ${outcome.inventory.identities.length} identities.\n`);
+  }
+  if (phases.has("serving")) {
+    process.stdout.write("While serving (GET /healthz every 20 ms from another thread):\n");
+    for (const p of await measureServing({
+      dbPath,
+      servicenowUrl: description.url,
+      pageSize,
+      dormantDays: 100,
+    })) {
+      process.stdout.write(
+        `  ${p.name.padEnd(15)} worst /healthz ${p.worstHealthMs.toFixed(0).padStart(5)} ms (target < 100; ${p.polls} polls, ${p.failedPolls} failed), longest event-loop block ${p.longestBlockMs.toFixed(0).padStart(5)} ms (target < 50); ${(p.wallMs / 1000).toFixed(1)} s: ${p.detail}\n`,
+      );
+    }
+  }
+  if (phases.has("cli")) {
+    const [digest] = await measureCli([{ label: "warden digest --print", args: ["digest", "--print"] }], {
+      WARDEN_DB: dbPath,
+      SERVICENOW_URL: description.url,
+      SERVICENOW_USERNAME: "warden",
+      SERVICENOW_PASSWORD: "warden-demo",
+      LOG_LEVEL: "silent",
+    });
+    if (digest)
+      process.stdout.write(
+        `${digest.label}: ${Math.round(digest.medianMs)} ms wall, median of 3 (slowest ${Math.round(digest.slowestMs)} ms, exit ${digest.code}): ${digest.output}\n`,
+      );
+  }
+} finally {
+  stop();
+  rmSync(dir, { recursive: true, force: true });
+}
