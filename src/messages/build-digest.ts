@@ -40,6 +40,14 @@ export interface DigestUndeliveredLine {
   retrying: boolean;
 }
 
+/** One source's score in a digest of several sources. */
+export interface DigestSourceScore {
+  source: string;
+  value: number;
+  population: number;
+  risky: number;
+}
+
 /** The riskiest accounts of a digest: the top few and the count of all with open findings. */
 export interface DigestRiskiest {
   top: DigestAccountLine[];
@@ -72,6 +80,11 @@ export interface DigestView {
       }
     | undefined;
   byRule: { rule: RuleName; accounts: number; points: number }[];
+  /**
+   * Each source's own score when several are scanned (the score above combines them); absent with
+   * one source, and in digests queued before it existed.
+   */
+  bySource?: DigestSourceScore[] | undefined;
   newFindings: DigestFindingLine[];
   fixedFindings: DigestFindingLine[];
   /**
@@ -193,6 +206,14 @@ export async function buildDigest(
     population: score.population,
     risky: score.riskyAccounts,
   };
+  if (latestBySource.length > 1) {
+    view.bySource = latestBySource.map((scan) => ({
+      source: scan.source,
+      value: scan.score.value,
+      population: scan.score.population,
+      risky: scan.score.riskyAccounts,
+    }));
+  }
   view.byRule = RULE_NAMES.map((rule) => ({ rule, ...score.byRule[rule] })).filter((r) => r.accounts > 0);
   view.riskiest = riskiest;
   return view;

@@ -215,6 +215,7 @@ const digest = object<DigestView>({
     }),
   ),
   byRule: array(object({ rule: oneOf(RULE_NAMES), accounts: number, points: number })),
+  bySource: optional(array(object({ source: text, value: number, population: number, risky: number }))),
   newFindings: array(findingLine),
   fixedFindings: array(findingLine),
   riskiest,

@@ -134,6 +134,10 @@ describe("warden scan over every configured source", () => {
     expect(both.stdout).toMatch(/^Scanned the built-in simulated ServiceNow instance: /m);
     expect(both.stdout).toMatch(/^Scanned the built-in simulated Entra tenant: /m);
     expect(both.stdout).toContain("[Entra ID]");
+    // One combined score, and each source's own under it.
+    expect(both.stdout).toMatch(/^Machine Identity Security Score: \d+\/100/m);
+    expect(both.stdout).toMatch(/^ {2}ServiceNow: \d+\/100, \d+ machine identities, \d+ with findings$/m);
+    expect(both.stdout).toMatch(/^ {2}Entra ID: \d+\/100, \d+ machine identities, \d+ with findings$/m);
 
     // No openssl on PATH (a slim container): no certificate for the tenant, the demo goes on.
     const alone = await runWarden(["demo"], { LOG_LEVEL: "warn", PATH: tempDir(), WARDEN_DB: tempDbPath() })

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { renderDigestBlocks } from "../../src/adapters/slack/render/render-digest-blocks.js";
+import { renderDigestCard } from "../../src/adapters/teams/render/render-digest-card.js";
 import { renderDigestText } from "../../src/adapters/terminal/render-digest-text.js";
 import type { OwnerAccountView } from "../../src/messages/build-owner-messages.js";
 import type { MessageRef } from "../../src/notify/message-ref.js";
@@ -197,6 +198,44 @@ describe("the outbox message codec", () => {
     if (decoded.kind !== "digest") return;
     expect(decoded.view.newFindings[0]?.source).toBe("servicenow");
     expect(decoded.view.riskiest.top[0]?.source).toBe("servicenow");
+  });
+
+  it("keeps each source's score in a digest of two sources, and every platform shows it", () => {
+    const stored = {
+      generatedAt: "2026-11-30T09:00:00.000Z",
+      score: { value: 79, population: 48, risky: 24 },
+      byRule: [],
+      bySource: [
+        { source: "servicenow", value: 78, population: 28, risky: 15 },
+        { source: "entra", value: 80, population: 20, risky: 9 },
+      ],
+      newFindings: [],
+      fixedFindings: [],
+      riskiest: { top: [], total: 0 },
+      unansweredOwners: [],
+      blindSpots: [],
+    };
+    const decoded = decodeOutboxMessage("teams", "digest", stored);
+    if (decoded.kind !== "digest") throw new Error("not a digest");
+    const message: OutboxMessage = { kind: "digest", view: decoded.view };
+    const read = roundTrip("teams", message);
+    if (read.kind !== "digest") throw new Error("not a digest");
+    expect(read.view.bySource).toEqual(stored.bySource);
+    const lines = [
+      "ServiceNow: 78/100, 28 machine identities, 15 with findings",
+      "Entra ID: 80/100, 20 machine identities, 9 with findings",
+    ];
+    for (const shown of [
+      renderDigestText(read.view),
+      JSON.stringify(renderDigestBlocks(read.view).blocks),
+      JSON.stringify(renderDigestCard(read.view)),
+    ]) {
+      for (const line of lines) expect(shown).toContain(line);
+    }
+    // A digest of one source (or one queued before) has no breakdown.
+    const single = decodeOutboxMessage("teams", "digest", { ...stored, bySource: undefined });
+    if (single.kind !== "digest") throw new Error("not a digest");
+    expect(renderDigestText(single.view)).not.toContain("ServiceNow: 78/100");
   });
 
   it("reads a digest queued with every risky account as its top few and their count, and renders the rest as a count", () => {

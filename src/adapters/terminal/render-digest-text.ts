@@ -2,6 +2,7 @@ import type { DigestView } from "../../messages/build-digest.js";
 import { describeUndelivered } from "../../messages/describe-undelivered.js";
 import { formatTime } from "../../messages/format-text.js";
 import { plural, RULE_TITLES } from "../../messages/rule-text.js";
+import { sourceScoreLine } from "../../messages/source-label.js";
 
 /** Plain-text digest for the terminal (`warden digest --print`, `npm start`). */
 export function renderDigestText(view: DigestView, options: { limit?: number } = {}): string {
@@ -18,6 +19,9 @@ export function renderDigestText(view: DigestView, options: { limit?: number } =
   out.push(
     `${plural(score.population, "machine identity", "machine identities")}, ${score.risky} with findings`,
   );
+  for (const s of view.bySource ?? []) {
+    out.push(`  ${sourceScoreLine(s)}`);
+  }
   if (view.lastScan) out.push(`Last scan: ${formatTime(view.lastScan.at)} (${view.lastScan.status})`);
 
   if (view.byRule.length > 0) {

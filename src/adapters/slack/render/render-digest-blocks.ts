@@ -3,6 +3,7 @@ import type { DigestView } from "../../../messages/build-digest.js";
 import { describeUndelivered } from "../../../messages/describe-undelivered.js";
 import { formatTime } from "../../../messages/format-text.js";
 import { plural, RULE_TITLES } from "../../../messages/rule-text.js";
+import { sourceScoreLine } from "../../../messages/source-label.js";
 import { truncateText } from "../../../messages/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { contextBlock, headerBlock, listText, mrkdwnText, sectionBlock } from "./slack-blocks.js";
@@ -42,7 +43,8 @@ export function renderDigestBlocks(view: DigestView): SlackMessage {
   blocks.push(
     sectionBlock(
       `*Machine Identity Security Score: ${score.value}/100*\n${ec(trend, 800)}\n` +
-        `${plural(score.population, "machine identity", "machine identities")}, ${score.risky.toLocaleString("en-US")} with findings`,
+        `${plural(score.population, "machine identity", "machine identities")}, ${score.risky.toLocaleString("en-US")} with findings` +
+        (view.bySource ?? []).map((s) => `\n• ${sourceScoreLine(s)}`).join(""),
     ),
   );
   blocks.push(contextBlock([lastScan, `Generated ${formatTime(view.generatedAt)}`]));

@@ -2,6 +2,7 @@ import type { DigestView } from "../../../messages/build-digest.js";
 import { describeUndelivered } from "../../../messages/describe-undelivered.js";
 import { formatTime } from "../../../messages/format-text.js";
 import { plural, RULE_TITLES } from "../../../messages/rule-text.js";
+import { sourceScoreLine } from "../../../messages/source-label.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
 import { cut, fact, listBlocks, md, textBlock } from "./card-text.js";
 
@@ -41,6 +42,7 @@ export function renderDigestCard(view: DigestView): AdaptiveCard {
       `${plural(score.population, "machine identity", "machine identities")}, ${score.risky.toLocaleString("en-US")} with findings`,
       { spacing: "small" },
     ),
+    ...(view.bySource ?? []).map((s) => textBlock(`- ${sourceScoreLine(s)}`, { spacing: "none" })),
     textBlock(`${lastScan}. Generated ${formatTime(view.generatedAt)}`, { isSubtle: true, size: "small" }),
   );
   if (view.byRule.length > 0) {
