@@ -14,7 +14,7 @@ import { createServiceNowClient } from "../sources/servicenow/create-servicenow-
 import { createServiceNowConnector } from "../sources/servicenow/create-servicenow-connector.js";
 import { openSqliteStore } from "../store/open-sqlite-store.js";
 import { measureCli } from "./measure-cli.js";
-import { measureServing } from "./measure-serving.js";
+import { describeServingPhase, measureServing } from "./measure-serving.js";
 import { startBenchSimulator } from "./start-bench-simulator.js";
 
 const { values } = parseArgs({
@@ -66,9 +66,7 @@ try {
       pageSize,
       dormantDays: 100,
     })) {
-      process.stdout.write(
-        `  ${p.name.padEnd(15)} worst /healthz ${p.worstHealthMs.toFixed(0).padStart(5)} ms (target < 100; ${p.polls} polls, ${p.failedPolls} failed), longest event-loop block ${p.longestBlockMs.toFixed(0).padStart(5)} ms (target < 50); ${(p.wallMs / 1000).toFixed(1)} s: ${p.detail}\n`,
-      );
+      process.stdout.write(`${describeServingPhase(p)}\n`);
     }
   }
   if (phases.has("cli")) {

@@ -21,7 +21,7 @@ import { measureCli } from "./measure-cli.js";
 import { measureEntra } from "./measure-entra.js";
 import { measureFollowUps } from "./measure-follow-ups.js";
 import { measureLookups } from "./measure-lookups.js";
-import { measureServing } from "./measure-serving.js";
+import { describeServingPhase, measureServing } from "./measure-serving.js";
 import { startBenchSimulator } from "./start-bench-simulator.js";
 
 // `npm run bench -- --days N`: the year simulation (src/bench/year/), with its own options.
@@ -223,9 +223,7 @@ async function main(): Promise<void> {
       pageSize,
       dormantDays: 100,
     })) {
-      process.stdout.write(
-        `  ${p.name.padEnd(15)} worst /healthz ${p.worstHealthMs.toFixed(0).padStart(5)} ms (target < 100; ${p.polls} polls, ${p.failedPolls} failed), longest event-loop block ${p.longestBlockMs.toFixed(0).padStart(5)} ms (target < 50); ${(p.wallMs / 1000).toFixed(1)} s: ${p.detail}\n`,
-      );
+      process.stdout.write(`${describeServingPhase(p)}\n`);
     }
   } finally {
     stop();

@@ -28,6 +28,11 @@ export interface ServingPhase {
  * (the daily re-scan of 50,000 identities), a message run to the owners (a fake Slack) and a
  * digest. Another thread polls /healthz every 20 ms meanwhile.
  */
+/** One phase's line of the bench report, with the issue's targets beside the figures. */
+export function describeServingPhase(p: ServingPhase): string {
+  return `  ${p.name.padEnd(15)} worst /healthz ${p.worstHealthMs.toFixed(0).padStart(5)} ms (target < 100; ${p.polls} polls, ${p.failedPolls} failed), longest event-loop block ${p.longestBlockMs.toFixed(0).padStart(5)} ms (target < 50); ${(p.wallMs / 1000).toFixed(1)} s: ${p.detail}`;
+}
+
 export async function measureServing(options: {
   dbPath: string;
   servicenowUrl: string;
