@@ -18,6 +18,12 @@ import {
  * What an owner was told: accounts, their rules, and any Keep that expired since (so a finding
  * coming back after its acceptance ran out makes a new message). The same content gives the same key.
  */
+/**
+ * An account the admin channel was shown with no reachable owner is posted again after this many
+ * days if it still has none: a reminder, not a daily repeat of the whole list.
+ */
+export const UNOWNED_REPEAT_DAYS = 30;
+
 function contentKey(accounts: readonly OwnerAccountView[]): string {
   const content = accounts
     .map((a) => `${a.source}:${a.accountId}:${[...findingKeys(a)].sort().join(",")}`)
@@ -82,13 +88,30 @@ export async function enqueueOwnerMessages(
       if (id !== undefined) owners += 1;
     }
     if (unowned.length > 0 && options.adminChannel) {
-      await tx.outbox.enqueue({
+      // Only what the admin channel was not shown lately (an account, or a rule of it, new to the
+      // list, or shown more than UNOWNED_REPEAT_DAYS ago): a changing list is not posted whole
+      // every day. A post still waiting to go out takes the new content instead.
+      const shown = await tx.outbox.listAccountsShownTo({
         platform,
+        kind: "unowned",
         recipient: options.adminChannel,
-        dedupeKey: `${platform}:unowned:${options.adminChannel}:${contentKey(unowned)}`,
-        message: { kind: "unowned", view: { accounts: unowned } },
-        now,
+        since: new Date(now.getTime() - UNOWNED_REPEAT_DAYS * 86_400_000),
       });
+      const fresh = unowned.filter((a) => {
+        const rules = shown.get(`${a.source}:${a.accountId}`);
+        return !rules || a.findings.some((f) => !rules.has(f.rule));
+      });
+      if (fresh.length > 0) {
+        await tx.outbox.enqueue({
+          platform,
+          recipient: options.adminChannel,
+          // The day in the key: the same accounts may be due again as a reminder a month later.
+          dedupeKey: `${platform}:unowned:${options.adminChannel}:${now.toISOString().slice(0, 10)}:${contentKey(fresh)}`,
+          message: { kind: "unowned", view: { accounts: fresh } },
+          now,
+          replacePending: true,
+        });
+      }
     }
   });
   return { owners, unowned: unowned.length };

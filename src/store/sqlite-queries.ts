@@ -11,6 +11,7 @@ import {
   matchAccount,
   resolveAccount,
 } from "./accounts.js";
+import { listAccountsShownTo } from "./accounts-shown-to.js";
 import {
   auditHead,
   listAuditCheckpoints,
@@ -204,6 +205,7 @@ export const SQLITE_QUERIES = {
     outboxMark,
     countQueuedSince,
     hasMessagedBefore,
+    listAccountsShownTo,
     countRetryingDeliveries,
     hasDeliveredTo,
     hasPendingOwnerMessage,
