@@ -6,9 +6,13 @@ import { formatDay, formatTime } from "./format-text.js";
  * The outcome line shown in place of an account's buttons, in plain words (no markup):
  * "Disabled by alice@acme.example at 2026-11-23 10:02 UTC".
  */
-export function describeDecision(decision: DecisionLineView): string {
+export function describeDecision(
+  decision: DecisionLineView,
+  /** Where the account lives, in words (OwnerAccountView.sourceTitle; older views: ServiceNow). */
+  sourceTitle = "ServiceNow",
+): string {
   if (decision.action === "fixed") {
-    return `No longer risky as of ${formatTime(decision.at)}: fixed in ServiceNow directly, nothing left to do.`;
+    return `No longer risky as of ${formatTime(decision.at)}: fixed in ${sourceTitle} directly, nothing left to do.`;
   }
   if (decision.action === "reassigned") {
     return `Assigned to ${decision.reason ?? "another owner"} by ${decision.actor} at ${formatTime(decision.at)}: it is theirs now, nothing left to do here.`;

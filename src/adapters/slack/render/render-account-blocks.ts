@@ -94,7 +94,7 @@ export function renderAccountBlocks(
       : "";
     const icon = decision.outcome === "failed" ? ":x:" : ":white_check_mark:";
     // The outcome leads: it is what changed since the owner last read this message.
-    outcome = `${icon} *${truncateText(describeDecision(decision), 600)}*${undo}\n`;
+    outcome = `${icon} *${truncateText(describeDecision(decision, account.sourceTitle), 600)}*${undo}\n`;
   }
   const blocks: types.KnownBlock[] = [
     sectionBlock(`${outcome}${describeAccountMrkdwn(account)}`),

@@ -127,7 +127,7 @@ export function renderAccountCardItems(
       ? ` Undo possible until ${formatTime(decision.undoUntil)}.`
       : "";
     items.push(
-      textBlock(`${cut(describeDecision(decision), 600)}${undo}`, {
+      textBlock(`${cut(describeDecision(decision, account.sourceTitle), 600)}${undo}`, {
         weight: "bolder",
         color: decision.outcome === "failed" ? "attention" : "good",
       }),
