@@ -21,7 +21,9 @@ export function renderUnownedAccountBlock(
   ];
   if (account.findings.length > 3) lines.push(`… and ${account.findings.length - 3} more findings`);
   if (account.decision)
-    lines.unshift(`:white_check_mark: *${truncateText(describeDecision(account.decision, account.sourceTitle), 400)}*`);
+    lines.unshift(
+      `:white_check_mark: *${truncateText(describeDecision(account.decision, account.sourceTitle), 400)}*`,
+    );
   const block: types.SectionBlock = { ...(sectionBlock(lines.join("\n"), 1200) as types.SectionBlock) };
   const blockId = assignOwnerBlockId({ s: account.source, id: account.accountId, m: options.messageId });
   if (blockId) {

@@ -18,7 +18,9 @@ function renderUnownedItem(account: OwnerAccountView, messageId: number | undefi
   if (account.findings.length > 3) findings.push(`… and ${account.findings.length - 3} more findings`);
   const items: Container["items"] = [];
   if (account.decision)
-    items.push(textBlock(cut(describeDecision(account.decision, account.sourceTitle), 400), { weight: "bolder" }));
+    items.push(
+      textBlock(cut(describeDecision(account.decision, account.sourceTitle), 400), { weight: "bolder" }),
+    );
   items.push(
     textBlock(
       md`**${cut(account.userName, 100)}** (${cut(account.name, 80)}), risk ${Math.round(account.risk * 100)}%: ${rules || "no open finding"}`,
