@@ -11,7 +11,7 @@ import { type ChatPlatforms, createChatPlatforms } from "./create-chat-platforms
 import { createEntraSource } from "./create-entra-source.js";
 import { createServiceNowSource } from "./create-servicenow-source.js";
 import { type EntraTarget, resolveEntra } from "./resolve-entra.js";
-import { resolveServiceNow, type ServiceNowTarget } from "./resolve-servicenow.js";
+import { resolveServiceNow, type ServiceNowTarget, scansServiceNow } from "./resolve-servicenow.js";
 
 /** Everything a command needs, built once from the configuration. */
 export interface Warden {
@@ -74,9 +74,7 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
   let instanceChange: Warden["instanceChange"];
   let target: ServiceNowTarget | undefined;
   let entra: EntraTarget | undefined;
-  // ServiceNow is scanned when SERVICENOW_URL is set, or (simulated) unless Entra ID alone is
-  // configured: ENTRA_TENANT_ID without SERVICENOW_URL scans Entra ID instead of ServiceNow.
-  const scanServiceNow = config.servicenow.url !== undefined || config.entra === undefined;
+  const scanServiceNow = scansServiceNow(config);
   try {
     // Every command here writes (a scan, a message, a click): a database that cannot take a write
     // is one clear line now, not an SQLite error halfway through.

@@ -14,6 +14,15 @@ export interface ServiceNowTarget {
   close(): Promise<void>;
 }
 
+/**
+ * Whether ServiceNow is scanned: when SERVICENOW_URL is set, or (the simulated instance) unless
+ * Entra ID alone is configured: ENTRA_TENANT_ID without SERVICENOW_URL scans Entra ID instead.
+ * openWarden and the doctor both follow it.
+ */
+export function scansServiceNow(config: Config): boolean {
+  return config.servicenow.url !== undefined || config.entra === undefined;
+}
+
 /** With no SERVICENOW_URL, starts the built-in simulated instance with its demo data. */
 export async function resolveServiceNow(config: Config, now: () => Date): Promise<ServiceNowTarget> {
   const { url, auth } = config.servicenow;

@@ -1,3 +1,4 @@
+import { scansServiceNow } from "../app/resolve-servicenow.js";
 import { type Config, DEFAULT_ENTRA_AUTHORITY_HOST, DEFAULT_ENTRA_GRAPH_URL } from "../config/load-config.js";
 import { redactUrl } from "../redact-url.js";
 import type { DoctorCheck } from "./doctor-types.js";
@@ -11,18 +12,17 @@ export function checkConfig(config: Config): DoctorCheck[] {
   const checks: DoctorCheck[] = [];
   const { servicenow, slack, teams } = config;
   const auth = servicenow.auth;
-  const source =
-    servicenow.url === undefined && config.entra
-      ? "ServiceNow: not scanned (SERVICENOW_URL is not set; Entra ID alone is)"
-      : servicenow.url === undefined
-        ? "ServiceNow: the built-in simulated instance (SERVICENOW_URL is not set; demo data, nothing real is scanned)"
-        : `ServiceNow: ${redactUrl(servicenow.url)} with ${
-            auth?.kind === "oauth"
-              ? `OAuth 2.0 client credentials (client id ${auth.clientId})`
-              : auth?.kind === "basic"
-                ? `Basic auth as ${auth.username}`
-                : "no credentials"
-          }`;
+  const source = !scansServiceNow(config)
+    ? "ServiceNow: not scanned (SERVICENOW_URL is not set; Entra ID alone is)"
+    : servicenow.url === undefined
+      ? "ServiceNow: the built-in simulated instance (SERVICENOW_URL is not set; demo data, nothing real is scanned)"
+      : `ServiceNow: ${redactUrl(servicenow.url)} with ${
+          auth?.kind === "oauth"
+            ? `OAuth 2.0 client credentials (client id ${auth.clientId})`
+            : auth?.kind === "basic"
+              ? `Basic auth as ${auth.username}`
+              : "no credentials"
+        }`;
   const entra = config.entra
     ? `Entra ID: tenant ${config.entra.tenantId} as client ${config.entra.clientId}${
         config.entra.authorityHost === DEFAULT_ENTRA_AUTHORITY_HOST &&

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import type { WebClient } from "@slack/web-api";
 import { createEntraSource } from "../app/create-entra-source.js";
 import { createServiceNowSource } from "../app/create-servicenow-source.js";
-import { resolveServiceNow, SIMULATOR_CREDENTIALS } from "../app/resolve-servicenow.js";
+import { resolveServiceNow, SIMULATOR_CREDENTIALS, scansServiceNow } from "../app/resolve-servicenow.js";
 import type { Config } from "../config/load-config.js";
 import type { Logger } from "../logger.js";
 import { openReadOnlyStore } from "../store/open-read-only-store.js";
@@ -45,8 +45,7 @@ export async function prepareDoctor(
 ): Promise<{ deps: DoctorDeps; close(): Promise<void> }> {
   const now = options.now ?? (() => new Date());
   // As openWarden: ServiceNow is checked unless Entra ID alone is configured.
-  const scanServiceNow = config.servicenow.url !== undefined || config.entra === undefined;
-  const target = scanServiceNow ? await resolveServiceNow(config, now) : undefined;
+  const target = scansServiceNow(config) ? await resolveServiceNow(config, now) : undefined;
   const close = target?.close ?? (async () => {});
   const botUserName = target?.simulated ? SIMULATOR_CREDENTIALS.username : undefined;
   const client = target

@@ -2,7 +2,7 @@ import { accountRisk, combineScores, type Score } from "../core/compute-score.js
 import { type BlindSpot, RULE_NAMES, type RuleName } from "../core/model.js";
 import type { DigestAccount, DigestAccountCursor } from "../store/digest-accounts.js";
 import type { StoredFinding } from "../store/findings.js";
-import type { OutboxKind } from "../store/outbox.js";
+import type { UndeliveredMessage } from "../store/outbox.js";
 import type { ScanRecord } from "../store/scans.js";
 import type { Repositories } from "../store/store.js";
 import { yieldToLoop } from "../yield-to-loop.js";
@@ -28,17 +28,7 @@ export interface DigestAccountLine {
 }
 
 /** A message warden could not deliver (plain text: renderers escape it). */
-export interface DigestUndeliveredLine {
-  platform: string;
-  kind: OutboxKind;
-  /** Owner email or channel id. */
-  recipient: string;
-  /** The first failed attempt. */
-  since: Date;
-  lastError: string;
-  /** true: still retried; false: refused for good. */
-  retrying: boolean;
-}
+export type DigestUndeliveredLine = Omit<UndeliveredMessage, "id">;
 
 /** One source's score in a digest of several sources. */
 export interface DigestSourceScore {

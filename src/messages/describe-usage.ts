@@ -1,6 +1,7 @@
 import type { Credential, MachineIdentity } from "../core/model.js";
 import { formatApiCalls, formatAuthMethods, formatDay } from "./format-text.js";
 import { plural } from "./rule-text.js";
+import { SOURCE_KIND_TITLES } from "./source-label.js";
 
 /**
  * One line of "what a change would touch" under an account in owner messages: how it
@@ -14,12 +15,7 @@ export interface UsageFact {
 
 /** The source's name in words, for the line that says where an account lives. */
 export function sourceTitle(identity: Pick<MachineIdentity, "attributes">): string {
-  switch (identity.attributes.kind) {
-    case "servicenow":
-      return "ServiceNow";
-    case "entra":
-      return "Entra ID";
-  }
+  return SOURCE_KIND_TITLES[identity.attributes.kind];
 }
 
 /** What a change to the account would touch, in the words of its kind of source. */

@@ -1,5 +1,4 @@
 import type { EntraConfig } from "../../config/load-config.js";
-import type { Logger } from "../../logger.js";
 import type { AccountIntent, AccountState, SourceConnector } from "../source-connector.js";
 import { collectEntraInventory, ENTRA_PATHS } from "./collect-entra-inventory.js";
 import { createEntraTokenProvider, type EntraTokenProvider } from "./entra-token-provider.js";
@@ -12,7 +11,7 @@ import {
 } from "./expired-credentials.js";
 import { createGraphClient, type GraphClient } from "./graph-client.js";
 import { GraphError } from "./graph-error.js";
-import { createGraphTransport } from "./graph-transport.js";
+import { createGraphTransport, type GraphTransportOptions } from "./graph-transport.js";
 import type { GraphApplication } from "./graph-types.js";
 import {
   DEFAULT_PRIVILEGED_GRAPH_PERMISSIONS,
@@ -22,19 +21,11 @@ import {
 /** The source name Entra identities are stored under by default. */
 export const ENTRA_SOURCE = "entra";
 
-export interface EntraConnectorOptions {
+/** The transport's options (CA, timeouts, retries, clock, log) and what the connector adds. */
+export interface EntraConnectorOptions extends GraphTransportOptions {
   config: EntraConfig;
   /** Source name (default "entra"). */
   name?: string;
-  /** PEM of extra CAs to trust, e.g. the simulated tenant's; TLS verification stays on. */
-  ca?: string | undefined;
-  timeoutMs?: number;
-  retries?: number;
-  maxRetryAfterMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-  /** Clock of the token cache, and of which credentials count as expired (remediation). */
-  now?: () => number;
-  log?: Logger;
   privilegedGraphPermissions?: readonly string[];
   privilegedRoleTemplates?: readonly string[];
 }
@@ -54,15 +45,8 @@ export interface EntraConnector extends SourceConnector {
  * expired-credentials.ts).
  */
 export function createEntraConnector(options: EntraConnectorOptions): EntraConnector {
-  const transport = createGraphTransport({
-    ca: options.ca,
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.retries !== undefined ? { retries: options.retries } : {}),
-    ...(options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: options.maxRetryAfterMs } : {}),
-    ...(options.sleep ? { sleep: options.sleep } : {}),
-    ...(options.now ? { now: options.now } : {}),
-    log: options.log,
-  });
+  // `now` is also the token cache's clock and decides which credentials count as expired.
+  const transport = createGraphTransport(options);
   const tokens = createEntraTokenProvider(options.config, transport, options.now);
   const graph = createGraphClient({ graphUrl: options.config.graphUrl, tokens, transport });
   const name = options.name ?? ENTRA_SOURCE;
