@@ -3,7 +3,9 @@ import { WardenError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { OutboxItem, StoredOutboxItem } from "../store/outbox.js";
 import type { Repositories, StoreTx } from "../store/store.js";
+import { yieldToLoop } from "../yield-to-loop.js";
 import { DeliveryError, UnreachableRecipientError } from "./delivery-error.js";
+import { createLoopSlicer } from "./loop-slicer.js";
 import { encodeMessageRef, type MessageRef } from "./message-ref.js";
 import { RETRY_MAX_MS, retryDelayMs } from "./retry-delay.js";
 import { supersedeOlderMessages } from "./supersede-older-messages.js";
@@ -42,6 +44,8 @@ export interface DeliverDeps {
   adminChannel?: string | undefined;
   /** How many recipients are served at once (DELIVERY_CONCURRENCY). */
   concurrency?: number;
+  /** Due items read and decoded at a time (DELIVERY_PAGE_SIZE). */
+  pageSize?: number;
 }
 
 /**
@@ -49,6 +53,19 @@ export interface DeliverDeps {
  * (src/chat-pacing), so this only has to cover the platform's latency at its allowed rate.
  */
 export const DELIVERY_CONCURRENCY = 16;
+
+/**
+ * Due items read (and decoded) at a time: a page of owner messages decodes in a few milliseconds,
+ * and a page is far more than the platforms let warden send in the seconds it takes.
+ */
+export const DELIVERY_PAGE_SIZE = 200;
+
+/**
+ * The longest stretch the lanes together keep the event loop before letting it turn (serve a
+ * /healthz, a click's ack): a turn of the loop can otherwise run the sync work (the store's
+ * transactions, rendering) of every lane whose call just came back.
+ */
+const DELIVERY_SLICE_MS = 10;
 
 export interface DeliveryResult {
   sent: number;
@@ -98,49 +115,76 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
     result.unknown += 1;
   }
 
-  // Rerouted messages join the queue during the run, so look again until nothing new is due.
-  const tried = new Set<number>();
+  // Due items are read a page at a time in queue order (a keyset on id), so no single read or
+  // decode grows with the queue. Items queued during the run (rerouted accounts, the in-place
+  // updates of superseded messages) have higher ids: later pages find them.
+  const pageSize = deps.pageSize ?? DELIVERY_PAGE_SIZE;
+  // Recipients whose next item had to wait for the pace, with when: their items on later pages
+  // wait with them, so a recipient's messages still go out in queue order.
+  const waiting = new Map<string, Date>();
+  // Shared by every lane: together they hold the loop about `DELIVERY_SLICE_MS` per turn.
+  const pace = createLoopSlicer(DELIVERY_SLICE_MS);
+  let afterId = 0;
+  let first = true;
   for (;;) {
-    const due = await store.outbox.listDueOutbox(sender.platform, deps.now());
-    const fresh = due.filter((item) => !tried.has(item.id));
-    if (fresh.length === 0) break;
-    for (const item of fresh) tried.add(item.id);
-    if (await deliverBatch(fresh)) {
+    const page = await store.outbox.listDueOutbox(sender.platform, deps.now(), {
+      afterId,
+      limit: pageSize,
+    });
+    const last = page.at(-1);
+    if (!last) break;
+    afterId = last.id;
+    if (await deliverPage(page, first)) {
       // The platform refuses warden itself (a revoked token): the rest would be refused the same
       // way, so they wait for the longest backoff instead, still queued, while an operator fixes it.
       const now = deps.now();
       await store.outbox.deferDue(sender.platform, now, new Date(now.getTime() + RETRY_MAX_MS));
       break;
     }
+    first = false;
+    await yieldToLoop();
   }
   return result;
+
+  /** The recipient's items from `index` on wait until `until`, in their order; counted deferred. */
+  async function postponeLane(lane: StoredOutboxItem[], index: number, until: Date): Promise<void> {
+    for (const behind of lane.slice(index)) {
+      await store.outbox.postponeOutboxItem(behind.id, { from: "pending", notBefore: until });
+    }
+    result.deferred += lane.length - index;
+  }
 
   /**
    * Serves up to `concurrency` recipients at once, each recipient's items one after another in queue
    * order (a message before its update, a reminder after its message). Returns true when the run
    * must stop (every further call would be refused the same way).
    */
-  async function deliverBatch(items: StoredOutboxItem[]): Promise<boolean> {
+  async function deliverPage(items: StoredOutboxItem[], first: boolean): Promise<boolean> {
     const lanes = new Map<string, StoredOutboxItem[]>();
     for (const item of items) {
       const lane = lanes.get(item.recipient) ?? [];
       lane.push(item);
       lanes.set(item.recipient, lane);
     }
-    const queue = [...lanes.values()];
+    const queue: StoredOutboxItem[][] = [];
+    for (const [recipient, lane] of lanes) {
+      const until = waiting.get(recipient);
+      if (until) await postponeLane(lane, 0, until);
+      else queue.push(lane);
+    }
     let stop = false;
     const serve = async (): Promise<void> => {
       for (let lane = queue.shift(); lane && !stop; lane = queue.shift()) {
         for (const [index, item] of lane.entries()) {
           if (stop) return;
+          await pace();
           const outcome = await deliverOne(item);
           if (outcome === "stop") stop = true;
           if (outcome instanceof Date) {
             // Paced for later: the recipient's items behind it wait with it, keeping their order.
-            for (const behind of lane.slice(index + 1)) {
-              await store.outbox.postponeOutboxItem(behind.id, { from: "pending", notBefore: outcome });
-            }
-            result.deferred += lane.length - index;
+            waiting.set(item.recipient, outcome);
+            result.deferred += 1;
+            await postponeLane(lane, index + 1, outcome);
             break;
           }
         }
@@ -148,18 +192,17 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
     };
     // One item goes alone first: a platform that refuses warden itself (a revoked token) is found
     // with nothing else in flight, and the rest of the run is not started against it.
-    const first = queue[0];
-    const head = first?.shift();
-    if (first && head) {
-      const outcome = await deliverOne(head);
+    const head = first ? queue[0] : undefined;
+    const item = head?.shift();
+    if (head && item) {
+      const outcome = await deliverOne(item);
       if (outcome === "stop") return true;
       if (outcome instanceof Date) {
-        for (const behind of first) {
-          await store.outbox.postponeOutboxItem(behind.id, { from: "pending", notBefore: outcome });
-        }
-        result.deferred += first.length + 1;
+        waiting.set(item.recipient, outcome);
+        result.deferred += 1;
+        await postponeLane(head, 0, outcome);
         queue.shift();
-      } else if (first.length === 0) queue.shift();
+      } else if (head.length === 0) queue.shift();
     }
     const workers = Math.max(1, Math.min(deps.concurrency ?? DELIVERY_CONCURRENCY, queue.length));
     await Promise.all(Array.from({ length: workers }, serve));
@@ -185,6 +228,8 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
     for (;;) {
       try {
         const { ref } = await sender.send(item);
+        // Answers that came back together are recorded over several turns of the loop, not one.
+        await pace();
         await recordSent(item, ref);
         result.sent += 1;
         return "done";

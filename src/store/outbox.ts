@@ -170,15 +170,25 @@ export function listOutbox(db: Database, status: OutboxStatus, platform?: string
   ).map(toItem);
 }
 
-/** Pending items of a platform whose retry time has come (or that never failed), oldest first. */
-export function listDueOutbox(db: Database, platform: string, now: Date): StoredOutboxItem[] {
+/**
+ * Pending items of a platform whose retry time has come (or that never failed), oldest first: at
+ * most `page.limit` of them after id `page.afterId` (a keyset page on outbox_by_status), so a run
+ * reads and decodes a bounded batch at a time instead of every due message in one synchronous call.
+ */
+export function listDueOutbox(
+  db: Database,
+  platform: string,
+  now: Date,
+  page: { afterId: number; limit: number } = { afterId: 0, limit: -1 },
+): StoredOutboxItem[] {
   return (
     db
       .prepare(
-        `SELECT * FROM outbox WHERE status = 'pending' AND platform = ? AND (not_before IS NULL OR not_before <= ?)
-         ORDER BY id`,
+        `SELECT * FROM outbox WHERE status = 'pending' AND id > ? AND platform = ?
+           AND (not_before IS NULL OR not_before <= ?)
+         ORDER BY id LIMIT ?`,
       )
-      .all(platform, now.toISOString()) as OutboxRow[]
+      .all(page.afterId, platform, now.toISOString(), page.limit) as OutboxRow[]
   ).map(toItem);
 }
 

@@ -1,3 +1,5 @@
+import { createServer, get } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { PacedLaterError } from "../../src/chat-pacing/rate-pacer.js";
 import { silentLogger } from "../../src/logger.js";
@@ -219,6 +221,90 @@ describe("owner messages through the outbox", () => {
     const later = recordingSender();
     await deliverOutbox({ store, sender: later.sender, now: () => slot, logger: silentLogger });
     expect(later.sent.map((i) => i.recipient)).toEqual(["b@acme.example", "b@acme.example"]);
+  });
+
+  it("reads the queue a page at a time; a recipient paced for later keeps their order across pages", async () => {
+    const { db, store } = await scanned();
+    const slot = new Date(NOW.getTime() + 90_000);
+    for (const round of [0, 1, 2]) {
+      for (const recipient of ["a@acme.example", "b@acme.example"]) {
+        enqueue(db, {
+          platform: "slack",
+          recipient,
+          dedupeKey: `test:${recipient}:${round}`,
+          message: { kind: "message_update", view: { outboxId: round } },
+          now: NOW,
+        });
+      }
+    }
+    // b's first item finds no slot; the pace would have one for the next (a slot freed meanwhile):
+    // sending it would put b's second message before the first.
+    let paced = false;
+    const { sender, sent } = recordingSender((item) => {
+      if (item.recipient === "b@acme.example" && !paced) {
+        paced = true;
+        throw new PacedLaterError(slot, "slack:chat.update");
+      }
+    });
+    // Pages of two: each holds one item of a and one of b.
+    const result = await deliverOutbox({
+      store,
+      sender,
+      now: () => NOW,
+      logger: silentLogger,
+      concurrency: 2,
+      pageSize: 2,
+    });
+    expect(result).toMatchObject({ sent: 3, deferred: 3, failed: 0 });
+    expect(sent.map((i) => i.recipient)).toEqual(["a@acme.example", "a@acme.example", "a@acme.example"]);
+    const b = db
+      .prepare("SELECT status, not_before FROM outbox WHERE recipient = ? ORDER BY id")
+      .all("b@acme.example");
+    expect(b).toEqual(
+      Array.from({ length: 3 }, () => ({ status: "pending", not_before: slot.toISOString() })),
+    );
+    const later = recordingSender();
+    await deliverOutbox({ store, sender: later.sender, now: () => slot, logger: silentLogger, pageSize: 2 });
+    expect(later.sent.map((i) => i.dedupeKey)).toEqual([0, 1, 2].map((r) => `test:b@acme.example:${r}`));
+  });
+
+  it("answers HTTP while a long run is in flight, though every send resolves at once", async () => {
+    const { db, store } = await scanned();
+    const total = 1_000;
+    db.transaction(() => {
+      for (let i = 0; i < total; i++) {
+        enqueue(db, {
+          platform: "slack",
+          recipient: `owner-${i}@acme.example`,
+          dedupeKey: `test:many:${i}`,
+          message: { kind: "message_update", view: { outboxId: i } },
+          now: NOW,
+        });
+      }
+    })();
+    // A server in this process, as /healthz is in warden serve's: it can only answer when the
+    // delivery run lets the event loop turn.
+    const server = createServer((_request, response) => response.end("ok"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    let answered: Promise<number> | undefined;
+    const { sender, sent } = recordingSender(() => {
+      answered ??= new Promise((resolve, reject) => {
+        get({ host: "127.0.0.1", port, path: "/healthz", agent: false }, (response) => {
+          response.resume();
+          response.on("end", () => resolve(sent.length));
+        }).on("error", reject);
+      });
+    });
+    try {
+      const result = await deliver(store, sender);
+      expect(result.sent).toBe(total);
+      // Sends that resolve at once never let the loop turn by themselves (no I/O between them):
+      // without the run's own turns the answer would only come after the last message.
+      expect(await answered).toBeLessThan(total);
+    } finally {
+      server.close();
+    }
   });
 
   it("waits out a rate limit instead of dropping the message", async () => {
