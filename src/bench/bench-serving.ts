@@ -26,6 +26,10 @@ const { values } = parseArgs({
     "page-size": { type: "string", default: "10000" },
     db: { type: "string" },
     phases: { type: "string", default: "serving,cli" },
+    /** Within serving: which of scan, messages, digest run. */
+    serving: { type: "string", default: "scan,messages,digest" },
+    /** Owners looked up and DMs opened in the message run, as in a first week (paced by Tier 3). */
+    "first-week": { type: "boolean", default: false },
   },
 });
 const pageSize = Number(values["page-size"]);
@@ -65,6 +69,8 @@ try {
       servicenowUrl: description.url,
       pageSize,
       dormantDays: 100,
+      phases: new Set((values.serving ?? "").split(",")),
+      dmCached: !values["first-week"],
     })) {
       process.stdout.write(`${describeServingPhase(p)}\n`);
     }

@@ -11,6 +11,10 @@ export interface BenchSlack {
   close(): Promise<void>;
 }
 
+/** The user id the bench's Slack gives the owner of `email`: the same for every run. */
+export const benchSlackUserId = (email: string): string =>
+  `U${createHash("sha256").update(email).digest("hex").slice(0, 10).toUpperCase()}`;
+
 /**
  * A minimal fake of Slack's Web API (https://api.slack.com/web) for `npm run bench`, which runs
  * from dist/ without the test helpers: WebClient posts form-encoded arguments to
@@ -32,13 +36,15 @@ export async function startBenchSlack(): Promise<BenchSlack> {
           ? Object.entries(JSON.parse(text || "{}") as Record<string, unknown>)
           : new URLSearchParams(text),
       ) as Record<string, unknown>;
-      const userOf = (email: unknown) =>
-        `U${createHash("sha256").update(String(email)).digest("hex").slice(0, 10).toUpperCase()}`;
       const body: Record<string, unknown> = { ok: true };
       if (method === "auth.test")
         Object.assign(body, { user_id: "UBENCHBOT", team_id: "TBENCH", bot_id: "BBENCH" });
       if (method === "users.lookupByEmail") {
-        body.user = { id: userOf(args.email), profile: { email: args.email }, deleted: false };
+        body.user = {
+          id: benchSlackUserId(String(args.email)),
+          profile: { email: args.email },
+          deleted: false,
+        };
       }
       if (method === "users.info") body.user = { id: args.user, profile: {}, deleted: false };
       if (method === "conversations.open") body.channel = { id: `D${String(args.users).slice(1)}` };
