@@ -55,10 +55,10 @@ export interface DeliverDeps {
 export const DELIVERY_CONCURRENCY = 16;
 
 /**
- * Due items read (and decoded) at a time: a page of owner messages decodes in a few milliseconds,
+ * Due items read (and decoded) at a time: a page of owner messages decodes in under 10 ms,
  * and a page is far more than the platforms let warden send in the seconds it takes.
  */
-export const DELIVERY_PAGE_SIZE = 200;
+export const DELIVERY_PAGE_SIZE = 100;
 
 /**
  * The longest stretch the lanes together keep the event loop before letting it turn (serve a
@@ -126,6 +126,8 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
   const pace = createLoopSlicer(DELIVERY_SLICE_MS);
   let afterId = 0;
   let first = true;
+  // The caller's work just before (queuing the run's messages, its commit) ran in this turn too.
+  await yieldToLoop();
   for (;;) {
     const page = await store.outbox.listDueOutbox(sender.platform, deps.now(), {
       afterId,
@@ -134,6 +136,8 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
     const last = page.at(-1);
     if (!last) break;
     afterId = last.id;
+    // The read and decode of the page was one synchronous call: let the loop turn before sending.
+    await yieldToLoop();
     if (await deliverPage(page, first)) {
       // The platform refuses warden itself (a revoked token): the rest would be refused the same
       // way, so they wait for the longest backoff instead, still queued, while an operator fixes it.
