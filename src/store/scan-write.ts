@@ -36,13 +36,13 @@ function prepared(db: Database, sql: string): Statement {
 }
 
 // Positional parameters: binding by name costs a property lookup per value, 100,000 times over.
-// accounts.snapshot holds '' since migration 17: the JSON is in account_snapshots.
+// accounts.snapshot holds '{}' since migration 17: the JSON is in account_snapshots.
 const UPSERT_ACCOUNT = `
   INSERT INTO accounts (source, id, user_name, name, owner_email, active, snapshot, first_seen_at, last_seen_at,
     last_active_at, last_scan_id)
-  VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?)
+  VALUES (?, ?, ?, ?, ?, ?, '{}', ?, ?, ?, ?)
   ON CONFLICT (source, id) DO UPDATE SET user_name = excluded.user_name, name = excluded.name,
-    owner_email = excluded.owner_email, active = excluded.active, snapshot = '',
+    owner_email = excluded.owner_email, active = excluded.active, snapshot = '{}',
     last_seen_at = excluded.last_seen_at, last_scan_id = excluded.last_scan_id,
     last_active_at = CASE WHEN last_active_at IS NULL OR excluded.last_active_at > last_active_at
                           THEN coalesce(excluded.last_active_at, last_active_at) ELSE last_active_at END`;

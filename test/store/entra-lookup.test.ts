@@ -81,7 +81,7 @@ describe("looking up Entra applications", () => {
     db.exec(MIGRATIONS.find((m) => m.version === 15)?.sql ?? "");
     db.pragma("user_version = 16");
     expect(migrate(db)).toEqual({ from: 16, to: 17 });
-    expect(db.prepare("SELECT count(*) FROM accounts WHERE snapshot <> ''").pluck().get()).toBe(0);
+    expect(db.prepare("SELECT count(*) FROM accounts WHERE snapshot <> '{}'").pluck().get()).toBe(0);
     db.close();
     const reopened = openSqliteStore(dbPath);
     try {
