@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { ActivityHistory } from "../core/model.js";
-import { type AccountRow, type StoredAccount, toStored } from "./accounts.js";
+import { ACCOUNT_COLUMNS, type AccountRow, type StoredAccount, toStored } from "./accounts.js";
 
 /**
  * Accounts read a bounded page at a time, in primary-key order, so a caller can give the event
@@ -22,7 +22,7 @@ function latestScans(db: Database): { source: string; id: number }[] {
 }
 
 /**
- * The rows of `select` (over `accounts a`) in each source's latest scan after `page.after`, source
+ * The rows of `select` (over `accounts a` and its snapshot `s`) in each source's latest scan after `page.after`, source
  * by source: each query walks the primary key from the cursor and stops at the limit (`+` keeps
  * SQLite off the last_scan_id index, which would read the whole scan and sort it for every page).
  */
@@ -33,7 +33,8 @@ function pageOf<Row>(db: Database, page: AccountPage, select: string, where = ""
     const afterId = page.after && scan.source === page.after.source ? page.after.id : "";
     const more = db
       .prepare(
-        `SELECT ${select} FROM accounts a WHERE a.source = ? AND a.id > ? AND +a.last_scan_id = ? ${where}
+        `SELECT ${select} FROM accounts a JOIN account_snapshots s ON s.source = a.source AND s.account_id = a.id
+          WHERE a.source = ? AND a.id > ? AND +a.last_scan_id = ? ${where}
           ORDER BY a.id LIMIT ?`,
       )
       .all(scan.source, afterId, scan.id, page.limit - rows.length) as Row[];
@@ -56,7 +57,7 @@ export function listLatestAccountsPage(
   const risky = page.risky
     ? "AND EXISTS (SELECT 1 FROM findings f WHERE f.source = a.source AND f.account_id = +a.id AND f.resolved_at IS NULL)"
     : "";
-  return pageOf<AccountRow>(db, page, "a.*", risky).map(toStored);
+  return pageOf<AccountRow>(db, page, ACCOUNT_COLUMNS, risky).map(toStored);
 }
 
 /** How the digest names an account: no snapshot is parsed for it. */
@@ -73,7 +74,7 @@ export function listLatestAccountNamesPage(db: Database, page: AccountPage): Acc
   const rows = pageOf<{ source: string; id: string; user_name: string; name: string; owner_name: unknown }>(
     db,
     page,
-    "a.source, a.id, a.user_name, a.name, json_extract(a.snapshot, '$.owner.name') AS owner_name",
+    "a.source, a.id, a.user_name, a.name, json_extract(s.snapshot, '$.owner.name') AS owner_name",
   );
   return rows.map((row) => ({
     source: row.source,

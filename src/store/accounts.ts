@@ -64,6 +64,15 @@ export interface AccountRow {
   last_scan_id: number;
 }
 
+/**
+ * A stored account's row with its snapshot (migration 17 keeps snapshots in a table of their own):
+ * `SELECT ${ACCOUNT_COLUMNS} FROM ${ACCOUNTS_WITH_SNAPSHOTS}`, the join on account_snapshots' key.
+ */
+export const ACCOUNT_COLUMNS =
+  "a.source, a.id, a.user_name, a.name, a.owner_email, a.active, s.snapshot, a.first_seen_at, a.last_seen_at, a.last_active_at, a.last_scan_id";
+export const ACCOUNTS_WITH_SNAPSHOTS =
+  "accounts a JOIN account_snapshots s ON s.source = a.source AND s.account_id = a.id";
+
 export const toStored = (row: AccountRow): StoredAccount => ({
   identity: identityFromJson(row.snapshot),
   firstSeenAt: new Date(row.first_seen_at),
@@ -73,9 +82,9 @@ export const toStored = (row: AccountRow): StoredAccount => ({
 
 /** The account `id` of `source`: ids are unique within a source only, so both are needed. */
 export function findAccount(db: Database, source: string, id: string): StoredAccount | undefined {
-  const row = db.prepare("SELECT * FROM accounts WHERE source = ? AND id = ?").get(source, id) as
-    | AccountRow
-    | undefined;
+  const row = db
+    .prepare(`SELECT ${ACCOUNT_COLUMNS} FROM ${ACCOUNTS_WITH_SNAPSHOTS} WHERE a.source = ? AND a.id = ?`)
+    .get(source, id) as AccountRow | undefined;
   return row ? toStored(row) : undefined;
 }
 
@@ -107,22 +116,27 @@ const QUALIFIED = /^(.+) \(([^()]+)\)$/s;
  */
 export function matchAccount(db: Database, query: string): AccountMatch {
   const byId = db
-    .prepare("SELECT * FROM accounts WHERE id = ? ORDER BY source LIMIT ?")
+    .prepare(
+      `SELECT ${ACCOUNT_COLUMNS} FROM ${ACCOUNTS_WITH_SNAPSHOTS} WHERE a.id = ? ORDER BY a.source LIMIT ?`,
+    )
     .all(query, SEVERAL_LIMIT) as NamedRow[];
   if (byId.length > 0) return oneOrSeveral(byId);
   // lower(user_name) is what the accounts_by_user_name index holds; foldAsciiCase matches it.
   const byUserName = db
-    .prepare("SELECT * FROM accounts WHERE lower(user_name) = ? ORDER BY source, last_scan_id DESC LIMIT ?")
+    .prepare(
+      `SELECT ${ACCOUNT_COLUMNS} FROM ${ACCOUNTS_WITH_SNAPSHOTS}
+        WHERE lower(a.user_name) = ? ORDER BY a.source, a.last_scan_id DESC LIMIT ?`,
+    )
     .all(foldAsciiCase(query), SEVERAL_LIMIT) as NamedRow[];
   const exactCase = byUserName.filter((row) => row.user_name === query);
   if (byUserName.length > 0) return oneOrSeveral(exactCase.length > 0 ? exactCase : byUserName);
-  // An Entra application by its application (client) id, on the partial index of migration 15.
+  // An Entra application by its application (client) id, on the partial index of migration 17.
   const byAppId = db
     .prepare(
-      `SELECT * FROM accounts
-        WHERE json_extract(snapshot, '$.attributes.kind') = 'entra'
-          AND lower(json_extract(snapshot, '$.attributes.appId')) = ?
-        ORDER BY source LIMIT ?`,
+      `SELECT ${ACCOUNT_COLUMNS} FROM ${ACCOUNTS_WITH_SNAPSHOTS}
+        WHERE json_extract(s.snapshot, '$.attributes.kind') = 'entra'
+          AND lower(json_extract(s.snapshot, '$.attributes.appId')) = ?
+        ORDER BY a.source LIMIT ?`,
     )
     .all(foldAsciiCase(query), SEVERAL_LIMIT) as NamedRow[];
   if (byAppId.length > 0) return oneOrSeveral(byAppId);
@@ -131,14 +145,18 @@ export function matchAccount(db: Database, query: string): AccountMatch {
     const [, name = "", source = ""] = qualified;
     const inSource = db
       .prepare(
-        `SELECT * FROM accounts WHERE source = ? AND (id = ? OR lower(user_name) = ?)
-           ORDER BY id = ? DESC, user_name = ? DESC LIMIT 1`,
+        `SELECT ${ACCOUNT_COLUMNS} FROM ${ACCOUNTS_WITH_SNAPSHOTS}
+          WHERE a.source = ? AND (a.id = ? OR lower(a.user_name) = ?)
+          ORDER BY a.id = ? DESC, a.user_name = ? DESC LIMIT 1`,
       )
       .get(source, name, foldAsciiCase(name), name, name) as NamedRow | undefined;
     if (inSource) return { kind: "one", account: toStored(inSource) };
   }
   const byName = db
-    .prepare(`SELECT * FROM accounts WHERE lower(name) = ? ORDER BY last_scan_id DESC, user_name LIMIT ?`)
+    .prepare(
+      `SELECT ${ACCOUNT_COLUMNS} FROM ${ACCOUNTS_WITH_SNAPSHOTS}
+        WHERE lower(a.name) = ? ORDER BY a.last_scan_id DESC, a.user_name LIMIT ?`,
+    )
     .all(foldAsciiCase(query), SEVERAL_LIMIT) as NamedRow[];
   if (byName.length === 0) return { kind: "none" };
   if (byName.length === 1) return { kind: "one", account: toStored(byName[0] as NamedRow) };
@@ -181,8 +199,10 @@ function namesOf(rows: NamedRow[]): string[] {
 export function listLatestAccounts(db: Database): StoredAccount[] {
   const rows = db
     .prepare(
-      `SELECT a.* FROM (SELECT source, max(id) AS id FROM scans WHERE status = 'succeeded' GROUP BY source) l
-         JOIN accounts a ON a.last_scan_id = l.id AND a.source = l.source`,
+      `SELECT ${ACCOUNT_COLUMNS}
+         FROM (SELECT source, max(id) AS id FROM scans WHERE status = 'succeeded' GROUP BY source) l
+         JOIN accounts a ON a.last_scan_id = l.id AND a.source = l.source
+         JOIN account_snapshots s ON s.source = a.source AND s.account_id = a.id`,
     )
     .all() as AccountRow[];
   return rows.map(toStored);
@@ -190,9 +210,11 @@ export function listLatestAccounts(db: Database): StoredAccount[] {
 
 /** The accounts present in a given scan (the population that scan scored). */
 export function listScanAccounts(db: Database, scanId: number): StoredAccount[] {
-  return (db.prepare("SELECT * FROM accounts WHERE last_scan_id = ?").all(scanId) as AccountRow[]).map(
-    toStored,
-  );
+  return (
+    db
+      .prepare(`SELECT ${ACCOUNT_COLUMNS} FROM ${ACCOUNTS_WITH_SNAPSHOTS} WHERE a.last_scan_id = ?`)
+      .all(scanId) as AccountRow[]
+  ).map(toStored);
 }
 
 /** Warden's remembered activity for every account of a source, keyed by account id. */

@@ -92,8 +92,8 @@ export function listDigestOwnerNames(
   if (accounts.length === 0) return new Map();
   const rows = db
     .prepare(
-      `SELECT a.source, a.id, json_extract(a.snapshot, '$.owner.name') AS owner_name FROM json_each(?) j
-         JOIN accounts a ON a.source = j.value ->> '$[0]' AND a.id = j.value ->> '$[1]'`,
+      `SELECT s.source, s.account_id AS id, json_extract(s.snapshot, '$.owner.name') AS owner_name FROM json_each(?) j
+         JOIN account_snapshots s ON s.source = j.value ->> '$[0]' AND s.account_id = j.value ->> '$[1]'`,
     )
     .all(JSON.stringify(accounts.map((a) => [a.source, a.accountId]))) as {
     source: string;

@@ -19,7 +19,12 @@ interface AccountRow {
 
 function stored(path: string) {
   const db = inspectDatabase(path);
-  const accounts = db.prepare("SELECT * FROM accounts ORDER BY id").all() as AccountRow[];
+  const accounts = db
+    .prepare(
+      `SELECT a.*, s.snapshot FROM accounts a JOIN account_snapshots s ON s.source = a.source AND s.account_id = a.id
+        ORDER BY a.id`,
+    )
+    .all() as AccountRow[];
   const findings = db
     .prepare("SELECT account_id, rule, resolved_at, last_scan_id FROM findings ORDER BY id")
     .all() as { account_id: string; rule: string; resolved_at: string | null; last_scan_id: number }[];
@@ -53,7 +58,14 @@ describe("a scan's store write of the accounts that did not change", () => {
     if (!fixed || !renamed) throw new Error("the demo data changed");
     row(fixed.user_name).web_service_access_only = "true";
     row(renamed.user_name).name = "Renamed integration";
+    // Which snapshots the second scan writes, recorded by a trigger of this test's own.
+    const watch = inspectDatabase(path);
+    watch.exec(`CREATE TABLE rewritten (account_id TEXT);
+      CREATE TRIGGER record_rewrite AFTER UPDATE ON account_snapshots
+        BEGIN INSERT INTO rewritten VALUES (new.account_id); END;`);
     const second = await scan();
+    const rewritten = watch.prepare("SELECT account_id FROM rewritten ORDER BY account_id").pluck().all();
+    watch.close();
     await store.close();
     const after = stored(path);
 
@@ -78,6 +90,8 @@ describe("a scan's store write of the accounts that did not change", () => {
     for (const account of unchanged) {
       expect(after.accounts.find((a) => a.id === account.id)?.snapshot).toBe(account.snapshot);
     }
+    // Only the two changed snapshots were written again.
+    expect(rewritten).toEqual([fixed.id, renamed.id].sort());
     // The finding that no longer holds is resolved; every other open one is refreshed by scan 2.
     const resolved = after.findings.find((f) => f.account_id === fixed.id && f.rule === "wsao_disabled");
     expect(resolved?.resolved_at).toBe(NOW.toISOString());

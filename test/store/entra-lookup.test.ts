@@ -3,6 +3,9 @@ import { createLogger } from "../../src/logger.js";
 import { buildLookup } from "../../src/messages/build-lookup.js";
 import { runScan } from "../../src/scan/run-scan.js";
 import { generateTenant } from "../../src/sources/entra/simulator/generate-tenant.js";
+import { ACCOUNT_COLUMNS, ACCOUNTS_WITH_SNAPSHOTS } from "../../src/store/accounts.js";
+import { migrate } from "../../src/store/migrate.js";
+import { MIGRATIONS } from "../../src/store/migrations.js";
 import { openSqliteStore } from "../../src/store/open-sqlite-store.js";
 import { inspectDatabase } from "../helpers/inspect-db.js";
 import { tempDbPath } from "../helpers/temp-db.js";
@@ -55,15 +58,40 @@ describe("looking up Entra applications", () => {
     try {
       const plan = db
         .prepare(
-          `EXPLAIN QUERY PLAN SELECT * FROM accounts
-            WHERE json_extract(snapshot, '$.attributes.kind') = 'entra'
-              AND lower(json_extract(snapshot, '$.attributes.appId')) = ?
-            ORDER BY source LIMIT ?`,
+          `EXPLAIN QUERY PLAN SELECT ${ACCOUNT_COLUMNS} FROM ${ACCOUNTS_WITH_SNAPSHOTS}
+            WHERE json_extract(s.snapshot, '$.attributes.kind') = 'entra'
+              AND lower(json_extract(s.snapshot, '$.attributes.appId')) = ?
+            ORDER BY a.source LIMIT ?`,
         )
         .all("x", 10) as { detail: string }[];
-      expect(plan.map((row) => row.detail).join("\n")).toContain("accounts_by_app_id");
+      expect(plan.map((row) => row.detail).join("\n")).toContain("account_snapshots_by_app_id");
     } finally {
       db.close();
+    }
+  });
+
+  it("still finds an app by its appId in a database scanned before snapshots had a table of their own", async () => {
+    const { data, store, dbPath } = await scannedTenant();
+    await store.close();
+    // Put the database back as migration 16 left it: the JSON in accounts.snapshot, no snapshot table.
+    const db = inspectDatabase(dbPath);
+    db.exec(`UPDATE accounts SET snapshot = (SELECT s.snapshot FROM account_snapshots s
+               WHERE s.source = accounts.source AND s.account_id = accounts.id);
+             DROP TABLE account_snapshots;`);
+    db.exec(MIGRATIONS.find((m) => m.version === 15)?.sql ?? "");
+    db.pragma("user_version = 16");
+    expect(migrate(db)).toEqual({ from: 16, to: 17 });
+    expect(db.prepare("SELECT count(*) FROM accounts WHERE snapshot <> '{}'").pluck().get()).toBe(0);
+    db.close();
+    const reopened = openSqliteStore(dbPath);
+    try {
+      const app = data.applications.find((a) => a.displayName === "legacy-reporting");
+      expect(await buildLookup(reopened, String(app?.appId).toUpperCase())).toMatchObject({
+        found: true,
+        identity: { name: "legacy-reporting", source: "entra" },
+      });
+    } finally {
+      await reopened.close();
     }
   });
 });

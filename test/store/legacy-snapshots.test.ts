@@ -17,12 +17,14 @@ describe("account snapshots stored by an older warden", () => {
     const lookedUp = await buildLookup(store, locked);
 
     // Rewrite every snapshot the way warden stored it before identities were source-neutral.
-    const rows = db.prepare("SELECT source, id, snapshot FROM accounts").all() as {
+    const rows = db.prepare("SELECT source, account_id AS id, snapshot FROM account_snapshots").all() as {
       source: string;
       id: string;
       snapshot: string;
     }[];
-    const update = db.prepare("UPDATE accounts SET snapshot = ? WHERE source = ? AND id = ?");
+    const update = db.prepare(
+      "UPDATE account_snapshots SET snapshot = ? WHERE source = ? AND account_id = ?",
+    );
     for (const row of rows) {
       const { attributes, ...rest } = JSON.parse(row.snapshot) as Record<string, unknown> & {
         attributes: { lockedOut: boolean; webServiceAccessOnly: boolean };
@@ -35,7 +37,10 @@ describe("account snapshots stored by an older warden", () => {
       update.run(JSON.stringify(legacy), row.source, row.id);
     }
     expect(
-      db.prepare("SELECT count(*) FROM accounts WHERE snapshot LIKE '%\"attributes\"%'").pluck().get(),
+      db
+        .prepare("SELECT count(*) FROM account_snapshots WHERE snapshot LIKE '%\"attributes\"%'")
+        .pluck()
+        .get(),
     ).toBe(0);
 
     expect(await buildOwnerMessages(store, { now: NOW })).toEqual(messages);
