@@ -9,6 +9,7 @@ import {
   type OutboxMessageOf,
 } from "../notify/outbox-message.js";
 import { scheduleFollowUps, stopAnsweredFollowUps } from "./follow-ups.js";
+import { packPayload, unpackPayload } from "./packed-payload.js";
 import { writeTransaction } from "./write-transaction.js";
 
 export type { OutboxKind } from "../notify/outbox-message.js";
@@ -104,7 +105,7 @@ export const toItem = (row: OutboxRow): StoredOutboxItem => {
   let ref: MessageRef | undefined;
   try {
     ref = row.message_ref ? readStoredRef(row.platform, row.message_ref) : undefined;
-    const payload = parseStored(row.payload, `the stored ${row.kind} message`);
+    const payload = unpackPayload(parseStored(row.payload, `the stored ${row.kind} message`));
     const message = decodeOutboxMessage(row.platform, row.kind, payload);
     return { ...header, ref, kind: message.kind, message } as OutboxItem;
   } catch (error) {
@@ -132,7 +133,7 @@ export function enqueue(
   },
 ): number | undefined {
   const kind = item.message.kind;
-  const payload = JSON.stringify(encodeOutboxMessage(item.platform, item.message));
+  const payload = packPayload(encodeOutboxMessage(item.platform, item.message));
   return writeTransaction(db, () => {
     if (item.replacePending) {
       if (db.prepare("SELECT 1 FROM outbox WHERE dedupe_key = ?").get(item.dedupeKey)) return undefined;
@@ -438,7 +439,7 @@ export function setOutboxMessage(db: Database, id: number, message: OutboxMessag
   return (
     db
       .prepare("UPDATE outbox SET payload = ? WHERE id = ? AND kind = ?")
-      .run(JSON.stringify(encodeOutboxMessage(platform, message)), id, message.kind).changes === 1
+      .run(packPayload(encodeOutboxMessage(platform, message)), id, message.kind).changes === 1
   );
 }
 

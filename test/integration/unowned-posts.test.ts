@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { notifyOwners } from "../../src/app/post-digest.js";
 import { UNOWNED_REPEAT_DAYS } from "../../src/notify/enqueue-owner-messages.js";
+import { unpackPayload } from "../../src/store/packed-payload.js";
 import { SLACK_ADMIN_CHANNEL, type SlackWarden, startWarden } from "../helpers/start-warden.js";
 
 const RAJ = { id: "URAJ", name: "Raj Patel", email: "raj.patel@acme.example" };
@@ -11,12 +12,16 @@ const DAY = 86_400_000;
  * accounts), oldest first, each with the user names it listed and whether Slack got it.
  */
 function unownedPosts(t: SlackWarden) {
-  const posts = t.db
-    .prepare(
-      `SELECT id, status FROM outbox WHERE kind = 'unowned' AND recipient = ?
-          AND json_extract(payload, '$.unreachableOwner') IS NULL ORDER BY id`,
+  const rows = t.db
+    .prepare("SELECT id, status, payload FROM outbox WHERE kind = 'unowned' AND recipient = ? ORDER BY id")
+    .all(SLACK_ADMIN_CHANNEL) as { id: number; status: string; payload: string }[];
+  const posts = rows
+    .filter(
+      (row) =>
+        (unpackPayload(JSON.parse(row.payload)) as { unreachableOwner?: unknown }).unreachableOwner ===
+        undefined,
     )
-    .all(SLACK_ADMIN_CHANNEL) as { id: number; status: string }[];
+    .map(({ id, status }) => ({ id, status }));
   const names = t.db.prepare(
     `SELECT a.user_name FROM message_accounts m JOIN accounts a ON a.source = m.source AND a.id = m.account_id
       WHERE m.outbox_id = ? ORDER BY a.user_name`,
