@@ -13,6 +13,7 @@ import type {
 import { normalizeEmail } from "../identity/normalize-email.js";
 import type { Repositories } from "../store/store.js";
 import { createPacer, yieldToLoop } from "../yield-to-loop.js";
+import { type AccountLink, accountLink } from "./account-link.js";
 import { describeUsage, sourceTitle, type UsageFact } from "./describe-usage.js";
 
 /** What an owner can do about an account from chat (declared in src/actions/). */
@@ -61,6 +62,8 @@ export interface OwnerAccountView {
    */
   usage?: UsageFact[] | undefined;
   actions: OwnerAction[];
+  /** Where to open the account in its source's console; absent where unknown and in older views. */
+  link?: AccountLink | undefined;
   /** Set once someone acted on the account from this message. */
   decision?: DecisionLineView | undefined;
   /** The account was assigned to this owner in chat: by which admin (email), and when. */
@@ -100,6 +103,7 @@ export function toOwnerAccountView(identity: MachineIdentity, findings: Finding[
     authMethods30d: identity.authMethods30d,
     sourceTitle: sourceTitle(identity),
     usage: describeUsage(identity, { apiCallsShown: 3 }),
+    link: accountLink(identity),
     // Each action says which accounts offer it (src/actions/); Restrict only one that can log into
     // the UI (never an Entra service principal), Remove expired credential one with such a finding.
     actions: offeredActions({
