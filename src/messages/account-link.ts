@@ -10,8 +10,7 @@ export interface AccountLink {
 /**
  * "Open in Entra admin center" for an Entra service principal: the Enterprise application's
  * overview blade, addressed by the service principal's object id and the app id (the form the
- * admin center itself links to). ServiceNow accounts have none here: the view does not know the
- * instance's URL (see README "What it looks like").
+ * admin center itself links to). ServiceNow's needs the instance's origin: linkFor.
  */
 export function accountLink(identity: Pick<MachineIdentity, "id" | "attributes">): AccountLink | undefined {
   if (identity.attributes.kind !== "entra") return undefined;
@@ -23,8 +22,22 @@ export function accountLink(identity: Pick<MachineIdentity, "id" | "attributes">
   };
 }
 
-/** "Open in ServiceNow": the account's sys_user record on `origin` (the instance's https origin). */
+/**
+ * "Open in ServiceNow": the account's sys_user record in the instance's own navigation frame,
+ * on `origin` (the instance's origin as recorded from SERVICENOW_URL: scheme, host, port only).
+ */
 export function serviceNowLink(origin: string, sysId: string): AccountLink {
   const uri = encodeURIComponent(`sys_user.do?sys_id=${sysId}`);
   return { title: "Open in ServiceNow", url: `${new URL(origin).origin}/nav_to.do?uri=${uri}` };
+}
+
+/** The link for any account: Entra's from the identity, ServiceNow's when the instance is known. */
+export function linkFor(
+  identity: Pick<MachineIdentity, "id" | "attributes">,
+  servicenowOrigin: string | undefined,
+): AccountLink | undefined {
+  if (identity.attributes.kind === "servicenow") {
+    return servicenowOrigin === undefined ? undefined : serviceNowLink(servicenowOrigin, identity.id);
+  }
+  return accountLink(identity);
 }

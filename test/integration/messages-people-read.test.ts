@@ -111,6 +111,28 @@ describe("messages people read: the account named, accepted risk marked apart, a
     expect(JSON.stringify(updated)).not.toContain("✅");
   });
 
+  it("Slack and Teams: a ServiceNow account carries an Open in ServiceNow link to its sys_user record", async () => {
+    const s = await startWarden({ platform: "slack", users: [RAJ] });
+    await notifyOwners(s.warden);
+    const dm = s.slack.messages(`D${RAJ.id}`)[0]!;
+    const id = decodeActionPayload(slackButtons(dm).find((b) => b.action_id === "warden_keep")!.value)!.id;
+    const origin = new URL(s.sim.url).origin;
+    const url = `${origin}/nav_to.do?uri=sys_user.do%3Fsys_id%3D${id}`;
+    expect(JSON.stringify(dm.blocks)).toContain(JSON.stringify(`<${url}|Open in ServiceNow>`));
+
+    const t = await startWarden({ platform: "teams" });
+    const raj = t.fake.addMember({ name: RAJ.name, email: RAJ.email });
+    expect((await t.post(teamInstall(t.fake.serviceUrl, raj, raj.tenantId))).status).toBe(200);
+    await notifyOwners(t.warden);
+    const card = cardOf(t.fake.activities(personalConversationId(raj))[0]);
+    const teamsOrigin = new URL(t.sim.url).origin;
+    const teamsId = executeActions(card).find((a) => a.verb === "warden_keep")!.data.id as string;
+    expect(JSON.stringify(card)).toContain(
+      `[Open in ServiceNow](${teamsOrigin}/nav_to.do?uri=sys_user.do%3Fsys_id%3D${teamsId})`,
+    );
+    expect(checkAdaptiveCard(card, { parse: parseWithAdaptiveCards })).toEqual([]);
+  });
+
   it("Slack and Teams: an Entra app carries an Open in Entra admin center link", async () => {
     const slackTenant = tenantOwnedByRaj();
     const s = await startWarden({ platform: "slack", users: [RAJ], entra: slackTenant.data });

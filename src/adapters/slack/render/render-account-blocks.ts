@@ -64,10 +64,11 @@ export function describeImpact(account: OwnerAccountView): string[] {
  * "<https://…|Open in Entra admin center>" as its own context element (mrkdwn link syntax:
  * https://docs.slack.dev/messaging/formatting-message-text#linking-urls). The URL's ids are
  * percent-encoded by accountLink; one read back from an older message is checked again here, so
- * no `|`, `<` or `>` can end the link early. Undefined for anything but an https URL.
+ * no `|`, `<` or `>` can end the link early. Undefined for anything but an http(s) URL (http only
+ * where the instance itself is reached over http: a test or a laptop).
  */
 function slackLink(link: AccountLink): types.MrkdwnElement | undefined {
-  if (!/^https:\/\/[^\s<>|]+$/.test(link.url)) return undefined;
+  if (!/^https?:\/\/[^\s<>|]+$/.test(link.url)) return undefined;
   return { type: "mrkdwn", text: `<${link.url}|${link.title}>`, verbatim: true };
 }
 
