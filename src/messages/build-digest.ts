@@ -7,6 +7,7 @@ import type { ScanRecord } from "../store/scans.js";
 import type { Repositories } from "../store/store.js";
 import { yieldToLoop } from "../yield-to-loop.js";
 import { plural, RULE_OPENED, RULE_RESOLVED } from "./rule-text.js";
+import { SPARKLINE_SCORES } from "./score-sparkline.js";
 
 export interface DigestFindingLine {
   source: string;
@@ -67,6 +68,11 @@ export interface DigestView {
         reason: string | undefined;
         population: number;
         risky: number;
+        /**
+         * The last twelve scores, oldest first, ending with this one (one source's scans; with
+         * several sources, absent: their scans are not taken together). Absent in older digests.
+         */
+        history?: number[] | undefined;
       }
     | undefined;
   byRule: { rule: RuleName; accounts: number; points: number }[];
@@ -186,16 +192,26 @@ export async function buildDigest(
     rule: f.rule,
     summary: f.summary,
   });
-  const { changes, previous } = trend;
+  const { changes, previous, previousPopulation } = trend;
   view.newFindings = (changes?.opened ?? []).filter((f) => !f.resolvedAt).map(line);
   view.fixedFindings = (changes?.resolved ?? []).map(line);
   view.score = {
     value: score.value,
     previous,
-    reason: previous !== undefined ? explainChange(previous, score.value, changes) : undefined,
+    reason:
+      previous !== undefined
+        ? explainChange(previous, score.value, changes, {
+            before: previousPopulation,
+            after: score.population,
+          })
+        : undefined,
     population: score.population,
     risky: score.riskyAccounts,
   };
+  const only = latestBySource.length === 1 ? latestBySource[0] : undefined;
+  if (only) {
+    view.score.history = await store.scans.listScoreHistory({ source: only.source, limit: SPARKLINE_SCORES });
+  }
   if (latestBySource.length > 1) {
     view.bySource = latestBySource.map((scan) => ({
       source: scan.source,
@@ -281,15 +297,27 @@ type FindingChanges = { opened: StoredFinding[]; resolved: StoredFinding[] };
 async function trendOf(
   store: Pick<Repositories, "findings" | "scans">,
   latest: readonly ScanRecord[],
-): Promise<{ previous: number | undefined; changes: FindingChanges | undefined }> {
+): Promise<{
+  previous: number | undefined;
+  /** How many accounts the compared state counted (undefined when unknown). */
+  previousPopulation: number | undefined;
+  changes: FindingChanges | undefined;
+}> {
   const latestId = Math.max(...latest.map((scan) => scan.id));
   const digest = await store.scans.previousDigest(latestId);
-  if (digest)
-    return { previous: digest.score, changes: await store.findings.listFindingChanges(digest.since) };
+  if (digest) {
+    // With one source the digest's scan is the compared state; with several, its count is unknown.
+    const scan = latest.length === 1 ? await store.scans.scanOfPreviousDigest(latestId) : undefined;
+    return {
+      previous: digest.score,
+      previousPopulation: scan?.score?.population,
+      changes: await store.findings.listFindingChanges(digest.since),
+    };
+  }
   const before = (await store.scans.listPreviousScans()).filter((scan) =>
     latest.some((l) => l.source === scan.source),
   );
-  if (before.length === 0) return { previous: undefined, changes: undefined };
+  if (before.length === 0) return { previous: undefined, previousPopulation: undefined, changes: undefined };
   const changes: FindingChanges = { opened: [], resolved: [] };
   for (const scan of before) {
     const since = await store.findings.listFindingChanges(scan.finishedAt ?? scan.startedAt, scan.source);
@@ -298,27 +326,40 @@ async function trendOf(
   }
   // A source scanned only once has not changed since: its latest scan is its previous state too.
   const scores = latest.flatMap((scan) => (before.find((b) => b.source === scan.source) ?? scan).score ?? []);
-  return { previous: combineScores(scores).value, changes };
+  const combined = combineScores(scores);
+  return { previous: combined.value, previousPopulation: combined.population, changes };
 }
 
-/** "72 → 65: 3 accounts started using Basic auth; 1 got an owner". */
+/**
+ * Why the score moved: "72 → 65: new: 3 accounts started using Basic auth; fixed: 1 got an owner;
+ * 4 accounts added". New findings lower it, fixed ones raise it; what moved it in the direction it
+ * moved comes first, and a change in how many accounts there are is said last (clean accounts
+ * added raise the score with no finding changing).
+ */
 function explainChange(
   before: number,
   after: number,
   changes: { opened: StoredFinding[]; resolved: StoredFinding[] } | undefined,
+  population: { before: number | undefined; after: number },
 ): string {
   const head = `${before} → ${after}`;
-  if (!changes) return head;
+  const delta = population.before === undefined ? 0 : population.after - population.before;
+  const accounts =
+    delta > 0 ? `${plural(delta, "account")} added` : delta < 0 ? `${plural(-delta, "account")} removed` : "";
+  if (!changes) return accounts ? `${head}: ${accounts}` : head;
   const count = (list: StoredFinding[]) => {
     const byRule = new Map<RuleName, number>();
     for (const f of list) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
-    return [...byRule].sort((a, b) => b[1] - a[1]);
+    return [...byRule].sort((x, y) => y[1] - x[1]).slice(0, 3);
   };
   const opened = count(changes.opened).map(([rule, n]) => `${plural(n, "account")} ${RULE_OPENED[rule]}`);
   const resolved = count(changes.resolved).map(([rule, n]) => `${n} ${RULE_RESOLVED[rule]}`);
+  const news = opened.length > 0 ? `new: ${opened.join(", ")}` : "";
+  const fixed = resolved.length > 0 ? `fixed: ${resolved.join(", ")}` : "";
   // Lead with what moved the score in the direction it moved.
-  const parts = after < before ? [...opened, ...resolved] : [...resolved, ...opened];
-  if (parts.length > 0) return `${head}: ${parts.slice(0, 3).join("; ")}`;
+  const parts = (after < before ? [news, fixed] : [fixed, news]).filter(Boolean);
+  if (accounts) parts.push(accounts);
+  if (parts.length > 0) return `${head}: ${parts.join("; ")}`;
   return before === after ? `${head}: no change` : `${head}: accounts were added or removed`;
 }
 

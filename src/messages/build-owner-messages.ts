@@ -13,6 +13,7 @@ import type {
 import { normalizeEmail } from "../identity/normalize-email.js";
 import type { Repositories } from "../store/store.js";
 import { createPacer, yieldToLoop } from "../yield-to-loop.js";
+import { type AccountLink, linkFor } from "./account-link.js";
 import { describeUsage, sourceTitle, type UsageFact } from "./describe-usage.js";
 
 /** What an owner can do about an account from chat (declared in src/actions/). */
@@ -61,6 +62,8 @@ export interface OwnerAccountView {
    */
   usage?: UsageFact[] | undefined;
   actions: OwnerAction[];
+  /** Where to open the account in its source's console; absent where unknown and in older views. */
+  link?: AccountLink | undefined;
   /** Set once someone acted on the account from this message. */
   decision?: DecisionLineView | undefined;
   /** The account was assigned to this owner in chat: by which admin (email), and when. */
@@ -85,7 +88,12 @@ export interface OwnerMessages {
 }
 
 /** One risky account as owner and admin messages show it. */
-export function toOwnerAccountView(identity: MachineIdentity, findings: Finding[]): OwnerAccountView {
+export function toOwnerAccountView(
+  identity: MachineIdentity,
+  findings: Finding[],
+  /** The ServiceNow instance's origin, for its "Open in ServiceNow" link (undefined: no link). */
+  servicenowOrigin?: string | undefined,
+): OwnerAccountView {
   return {
     source: identity.source,
     sourceKind: identity.attributes.kind,
@@ -100,6 +108,7 @@ export function toOwnerAccountView(identity: MachineIdentity, findings: Finding[
     authMethods30d: identity.authMethods30d,
     sourceTitle: sourceTitle(identity),
     usage: describeUsage(identity, { apiCallsShown: 3 }),
+    link: linkFor(identity, servicenowOrigin),
     // Each action says which accounts offer it (src/actions/); Restrict only one that can log into
     // the UI (never an Entra service principal), Remove expired credential one with such a finding.
     actions: offeredActions({
@@ -120,9 +129,10 @@ const sameEmailName = (owner: { name: string; email?: string | undefined }) =>
  * goes to the admins.
  */
 export async function buildOwnerMessages(
-  store: Pick<Repositories, "accounts" | "findings" | "ownerOverrides">,
+  store: Pick<Repositories, "accounts" | "findings" | "ownerOverrides" | "settings">,
   options: { now?: Date } = {},
 ): Promise<OwnerMessages> {
+  const servicenowOrigin = await store.settings.getSourceInstance();
   const now = options.now ?? new Date();
   const accountKey = (source: string, accountId: string) => `${source}\u0000${accountId}`;
   const findingsByAccount = new Map<string, Finding[]>();
@@ -163,7 +173,7 @@ export async function buildOwnerMessages(
     const open = findingsByAccount.get(accountKey(identity.source, identity.id));
     const findings = assigned ? open?.filter((f) => f.rule !== "no_owner") : open;
     if (!findings || findings.length === 0) return;
-    const view = toOwnerAccountView(identity, findings);
+    const view = toOwnerAccountView(identity, findings, servicenowOrigin);
     if (assigned) view.assigned = { by: assigned.assignedBy, at: assigned.assignedAt };
     const owner = assigned
       ? {

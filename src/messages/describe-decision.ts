@@ -35,6 +35,18 @@ export function describeDecision(
   }
 }
 
+/**
+ * How a decision is marked, the same on every platform: a fix ("fixed"), a risk accepted for a
+ * while ("accepted": Keep, which changes nothing in the source and comes back when it expires),
+ * or a failure. An accepted risk must not look like a fix.
+ */
+export type DecisionMark = "fixed" | "accepted" | "failed";
+
+export function decisionMark(decision: Pick<DecisionLineView, "action" | "outcome">): DecisionMark {
+  if (decision.outcome === "failed") return "failed";
+  return decision.action === "keep" ? "accepted" : "fixed";
+}
+
 /** True while the Undo button is offered: the decision changed something and its window is open. */
 export function isUndoOpen(decision: DecisionLineView | undefined, now: Date): decision is DecisionLineView {
   return (

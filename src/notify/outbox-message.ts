@@ -115,6 +115,7 @@ const account = object<OwnerAccountView>({
   sourceTitle: optional(text),
   usage: optional(array(object({ label: text, value: text }))),
   actions: array(oneOf(OWNER_ACTIONS)),
+  link: optional(object({ title: text, url: text })),
   decision: optional(decision),
   assigned: optional(object({ by: text, at: date })),
 });
@@ -212,6 +213,7 @@ const digest = object<DigestView>({
       reason: optional(text),
       population: number,
       risky: number,
+      history: optional(array(number)),
     }),
   ),
   byRule: array(object({ rule: oneOf(RULE_NAMES), accounts: number, points: number })),

@@ -153,6 +153,20 @@ export function listLatestScans(db: Database, options: { status?: ScanStatus } =
   return rows.map(toRecord);
 }
 
+/**
+ * The scores of `source`'s last `limit` successful scans, oldest first: the digest's sparkline.
+ * Read from scans_by_status (status, id) newest first and stopped at `limit`.
+ */
+export function listScoreHistory(db: Database, options: { source: string; limit: number }): number[] {
+  const scores = db
+    .prepare(
+      "SELECT score FROM scans WHERE status = 'succeeded' AND source = ? AND score IS NOT NULL ORDER BY id DESC LIMIT ?",
+    )
+    .pluck()
+    .all(options.source, options.limit) as number[];
+  return scores.reverse();
+}
+
 /** Each source's successful scan before its latest successful one, newest first. */
 export function listPreviousScans(db: Database): ScanRecord[] {
   const rows = db

@@ -58,6 +58,15 @@ export function claimSourceInstance(
   });
 }
 
+/**
+ * The origin of the ServiceNow instance this database belongs to (claimSourceInstance), for
+ * "Open in ServiceNow" links; undefined before any claim and for the simulated instance.
+ */
+export function getSourceInstance(db: Database, key: string = SERVICENOW_INSTANCE_KEY): string | undefined {
+  const value = db.prepare("SELECT value FROM settings WHERE key = ?").pluck().get(key) as string | undefined;
+  return value === undefined || value === SIMULATED_INSTANCE ? undefined : value;
+}
+
 /** An instance as a sentence names it. */
 export function describeInstance(instance: string): string {
   return instance === SIMULATED_INSTANCE

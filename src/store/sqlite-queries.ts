@@ -110,12 +110,13 @@ import {
   listLatestScans,
   listPreviousScans,
   listScans,
+  listScoreHistory,
   previousDigest,
   scanOfPreviousDigest,
   startScan,
 } from "./scans.js";
 import { getOrCreateSecret } from "./settings.js";
-import { claimSourceInstance } from "./source-instance.js";
+import { claimSourceInstance, getSourceInstance } from "./source-instance.js";
 import { suggestAccounts } from "./suggest-accounts.js";
 import { incrementalVacuum, truncateWal } from "./vacuum.js";
 
@@ -232,6 +233,7 @@ export const SQLITE_QUERIES = {
     listLatestScans,
     listPreviousScans,
     listScans,
+    listScoreHistory,
     previousDigest,
     completeScan,
     scanOfPreviousDigest,
@@ -244,7 +246,7 @@ export const SQLITE_QUERIES = {
     resumeAutocheckpoint,
     checkpointDatabase,
   },
-  settings: { getOrCreateSecret, claimSourceInstance },
+  settings: { getOrCreateSecret, claimSourceInstance, getSourceInstance },
   retention: { pruneMessages, pruneFindings, pruneAccounts, pruneScans, incrementalVacuum, truncateWal },
   health: { checkDatabaseWritable },
 } as const;

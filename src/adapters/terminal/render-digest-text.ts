@@ -2,6 +2,7 @@ import type { DigestView } from "../../messages/build-digest.js";
 import { describeUndelivered } from "../../messages/describe-undelivered.js";
 import { formatTime } from "../../messages/format-text.js";
 import { plural, RULE_TITLES } from "../../messages/rule-text.js";
+import { scoreSparkline } from "../../messages/score-sparkline.js";
 import { sourceScoreLine } from "../../messages/source-label.js";
 
 /** Plain-text digest for the terminal (`warden digest --print`, `npm start`). */
@@ -16,6 +17,12 @@ export function renderDigestText(view: DigestView, options: { limit?: number } =
   const trend =
     score.reason ?? (score.previous === undefined ? "first scan" : `${score.previous} → ${score.value}`);
   out.push(`Machine Identity Security Score: ${score.value}/100 (${trend})`);
+  const sparkline = scoreSparkline(score.history ?? []);
+  if (sparkline) {
+    out.push(
+      `Last ${plural(score.history?.length ?? 0, "score")}: ${sparkline} (${score.history?.[0]} → ${score.history?.at(-1)})`,
+    );
+  }
   out.push(
     `${plural(score.population, "machine identity", "machine identities")}, ${score.risky} with findings`,
   );

@@ -20,6 +20,8 @@ export const BLOCK_KIT_LIMITS = {
   confirmTitle: 100,
   confirmText: 300,
   confirmButton: 30,
+  /** https://docs.slack.dev/reference/views/modal-views: title is plain_text, at most 24 characters. */
+  modalTitle: 24,
   /**
    * Undocumented: Slack answered `msg_blocks_too_long` at about 13,200 characters of markdown in a
    * few blocks (bolt-js issue #2509), so the whole message's text stays below this.

@@ -3,14 +3,28 @@ import type { ActionDefinition } from "../../../actions/action-definition.js";
 import { encodeActionPayload } from "../../../actions/action-payload.js";
 import { type ActionKind, actionOf, buttonsFor } from "../../../actions/action-registry.js";
 import { buildActionPayload } from "../../../actions/build-action-payload.js";
+import type { AccountLink } from "../../../messages/account-link.js";
 import type { OwnerAccountView } from "../../../messages/build-owner-messages.js";
-import { describeDecision, isUndoOpen, showsActionButtons } from "../../../messages/describe-decision.js";
+import {
+  type DecisionMark,
+  decisionMark,
+  describeDecision,
+  isUndoOpen,
+  showsActionButtons,
+} from "../../../messages/describe-decision.js";
 import { usageOf } from "../../../messages/describe-usage.js";
 import { formatTime } from "../../../messages/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
 import { truncateText } from "../../../messages/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { contextBlock, sectionBlock } from "./slack-blocks.js";
+
+/** ✅ fixed, 🟡 accepted until it expires, ❌ failed (Slack emoji names). */
+const SLACK_MARKS: Record<DecisionMark, string> = {
+  fixed: ":white_check_mark:",
+  accepted: ":large_yellow_circle:",
+  failed: ":x:",
+};
 
 /** Characters for one account's findings: several accounts must fit in one message. */
 const ACCOUNT_CHARS = 1400;
@@ -44,6 +58,18 @@ export function describeAccountMrkdwn(account: OwnerAccountView): string {
 /** What a change would touch, in the source's words (authentication and calls; sign-ins and credentials). */
 export function describeImpact(account: OwnerAccountView): string[] {
   return usageOf(account).map((fact) => `*${fact.label}:* ${truncateText(fact.value, 360)}`);
+}
+
+/**
+ * "<https://…|Open in Entra admin center>" as its own context element (mrkdwn link syntax:
+ * https://docs.slack.dev/messaging/formatting-message-text#linking-urls). The URL's ids are
+ * percent-encoded by accountLink; one read back from an older message is checked again here, so
+ * no `|`, `<` or `>` can end the link early. Undefined for anything but an http(s) URL (http only
+ * where the instance itself is reached over http: a test or a laptop).
+ */
+function slackLink(link: AccountLink): types.MrkdwnElement | undefined {
+  if (!/^https?:\/\/[^\s<>|]+$/.test(link.url)) return undefined;
+  return { type: "mrkdwn", text: `<${link.url}|${link.title}>`, verbatim: true };
 }
 
 /** One button whose value is the encoded payload; undefined when the payload would not fit. */
@@ -92,14 +118,14 @@ export function renderAccountBlocks(
     const undo = isUndoOpen(decision, options.now)
       ? ` Undo possible until ${formatTime(decision.undoUntil)}.`
       : "";
-    const icon = decision.outcome === "failed" ? ":x:" : ":white_check_mark:";
+    const icon = SLACK_MARKS[decisionMark(decision)];
     // The outcome leads: it is what changed since the owner last read this message.
     outcome = `${icon} *${truncateText(describeDecision(decision, account.sourceTitle), 600)}*${undo}\n`;
   }
-  const blocks: types.KnownBlock[] = [
-    sectionBlock(`${outcome}${describeAccountMrkdwn(account)}`),
-    contextBlock(describeImpact(account), 700),
-  ];
+  const impact = contextBlock(describeImpact(account), 700);
+  const link = account.link && slackLink(account.link);
+  if (link && impact.type === "context") impact.elements.push(link);
+  const blocks: types.KnownBlock[] = [sectionBlock(`${outcome}${describeAccountMrkdwn(account)}`), impact];
 
   const elements: types.Button[] = [];
   if (showsActionButtons(account) && !options.superseded) {

@@ -3,6 +3,7 @@ import type { DigestView } from "../../../messages/build-digest.js";
 import { describeUndelivered } from "../../../messages/describe-undelivered.js";
 import { formatTime } from "../../../messages/format-text.js";
 import { plural, RULE_TITLES } from "../../../messages/rule-text.js";
+import { scoreSparkline } from "../../../messages/score-sparkline.js";
 import { sourceScoreLine } from "../../../messages/source-label.js";
 import { truncateText } from "../../../messages/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
@@ -40,9 +41,15 @@ export function renderDigestBlocks(view: DigestView): SlackMessage {
   const { score } = view;
   const trend =
     score.reason ?? (score.previous === undefined ? "first scan" : `${score.previous} → ${score.value}`);
+  const sparkline = scoreSparkline(score.history ?? []);
+  // "Last 12 scores: ▅▅▆▇█ (74 → 81)": the numbers beside the bars, which show only the shape.
+  const history = sparkline
+    ? `Last ${plural(score.history?.length ?? 0, "score")}: ${sparkline} (${score.history?.[0]} → ${score.history?.at(-1)})`
+    : "";
   blocks.push(
     sectionBlock(
       `*Machine Identity Security Score: ${score.value}/100*\n${ec(trend, 800)}\n` +
+        (history ? `${history}\n` : "") +
         `${plural(score.population, "machine identity", "machine identities")}, ${score.risky.toLocaleString("en-US")} with findings` +
         (view.bySource ?? []).map((s) => `\n• ${sourceScoreLine(s)}`).join(""),
     ),

@@ -145,3 +145,13 @@ export function listBlocks(
 
 /** Cuts plain text to `max` characters; re-exported so Teams renderers read like the Slack ones. */
 export const cut = truncateText;
+
+/**
+ * "[Open in Entra admin center](https://…)": warden's own link title and an https URL whose ids
+ * accountLink percent-encoded (http only where the instance is reached over http). Anything that is not such a URL (or would end the link early:
+ * whitespace, parentheses, angle brackets) is shown as plain text instead of a link.
+ */
+export function cardLink(title: string, url: string): CardMarkdown {
+  if (!/^https?:\/\/[^\s()<>]+$/.test(url)) return markdown(escapeCardMarkdown(title));
+  return markdown(`[${escapeCardMarkdown(title)}](${url})`);
+}

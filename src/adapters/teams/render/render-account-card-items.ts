@@ -2,13 +2,26 @@ import { type ActionKind, actionOf, buttonsFor } from "../../../actions/action-r
 import { buildActionPayload } from "../../../actions/build-action-payload.js";
 import { KEEP_DAYS } from "../../../actions/keep-duration.js";
 import type { OwnerAccountView } from "../../../messages/build-owner-messages.js";
-import { describeDecision, isUndoOpen, showsActionButtons } from "../../../messages/describe-decision.js";
+import {
+  type DecisionMark,
+  decisionMark,
+  describeDecision,
+  isUndoOpen,
+  showsActionButtons,
+} from "../../../messages/describe-decision.js";
 import { usageOf } from "../../../messages/describe-usage.js";
 import { formatTime } from "../../../messages/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
 import type { CardAction, CardElement, Container, ExecuteAction } from "./adaptive-card.js";
 import { cardInputId } from "./card-input-id.js";
-import { type CardMarkdown, cut, joinMarkdown, md, textBlock } from "./card-text.js";
+import { type CardMarkdown, cardLink, cut, joinMarkdown, md, textBlock } from "./card-text.js";
+
+/** ✅ fixed (green), 🟡 accepted until it expires (amber), ❌ failed (red): a Keep is not a fix. */
+const TEAMS_MARKS: Record<DecisionMark, { icon: string; color: "good" | "warning" | "attention" }> = {
+  fixed: { icon: "✅", color: "good" },
+  accepted: { icon: "🟡", color: "warning" },
+  failed: { icon: "❌", color: "attention" },
+};
 
 const FINDINGS_SHOWN = 4;
 const EVIDENCE_SHOWN = 2;
@@ -50,6 +63,9 @@ function describeAccount(account: OwnerAccountView): CardElement[] {
       ),
       { isSubtle: true, size: "small", spacing: "small" },
     ),
+    ...(account.link
+      ? [textBlock(cardLink(account.link.title, account.link.url), { size: "small", spacing: "small" })]
+      : []),
   ];
 }
 
@@ -127,10 +143,13 @@ export function renderAccountCardItems(
       ? ` Undo possible until ${formatTime(decision.undoUntil)}.`
       : "";
     items.push(
-      textBlock(`${cut(describeDecision(decision, account.sourceTitle), 600)}${undo}`, {
-        weight: "bolder",
-        color: decision.outcome === "failed" ? "attention" : "good",
-      }),
+      textBlock(
+        `${TEAMS_MARKS[decisionMark(decision)].icon} ${cut(describeDecision(decision, account.sourceTitle), 600)}${undo}`,
+        {
+          weight: "bolder",
+          color: TEAMS_MARKS[decisionMark(decision)].color,
+        },
+      ),
     );
   }
   items.push(...describeAccount(account));

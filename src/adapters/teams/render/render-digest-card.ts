@@ -2,6 +2,7 @@ import type { DigestView } from "../../../messages/build-digest.js";
 import { describeUndelivered } from "../../../messages/describe-undelivered.js";
 import { formatTime } from "../../../messages/format-text.js";
 import { plural, RULE_TITLES } from "../../../messages/rule-text.js";
+import { scoreSparkline } from "../../../messages/score-sparkline.js";
 import { sourceScoreLine } from "../../../messages/source-label.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
 import { cut, fact, listBlocks, md, textBlock } from "./card-text.js";
@@ -32,12 +33,18 @@ export function renderDigestCard(view: DigestView): AdaptiveCard {
   const { score } = view;
   const trend =
     score.reason ?? (score.previous === undefined ? "first scan" : `${score.previous} → ${score.value}`);
+  const sparkline = scoreSparkline(score.history ?? []);
+  // "Last 12 scores: ▅▅▆▇█ (74 → 81)": the numbers beside the bars, which show only the shape.
+  const history = sparkline
+    ? `Last ${plural(score.history?.length ?? 0, "score")}: ${sparkline} (${score.history?.[0]} → ${score.history?.at(-1)})`
+    : "";
   body.push(
     textBlock(`Machine Identity Security Score: ${score.value}/100`, {
       size: "extraLarge",
       weight: "bolder",
     }),
     textBlock(cut(trend, 800), { spacing: "small" }),
+    ...(history ? [textBlock(history, { spacing: "small" })] : []),
     textBlock(
       `${plural(score.population, "machine identity", "machine identities")}, ${score.risky.toLocaleString("en-US")} with findings`,
       { spacing: "small" },

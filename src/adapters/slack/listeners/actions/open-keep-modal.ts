@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import { decodeActionPayload } from "../../../../actions/action-payload.js";
 import { keep } from "../../../../actions/keep.js";
+import { sourceTitle } from "../../../../messages/describe-usage.js";
 import { seal } from "../../../../remediation/seal.js";
 import { renderKeepModal } from "../../render-keep-modal.js";
 import type { SlackListenerContext } from "../listener-context.js";
@@ -22,9 +23,17 @@ export function registerOpenKeepModal(app: App, ctx: SlackListenerContext): void
       ts: container?.message_ts,
       user: body.user.id,
     });
+    // One indexed read (the trigger id lasts 3 seconds): the modal names the account it keeps.
+    const stored = await ctx.store.accounts.findAccount(payload.s, payload.id);
+    const account = stored && {
+      userName: stored.identity.userName,
+      name: stored.identity.name,
+      sourceTitle: sourceTitle(stored.identity),
+      rules: payload.r,
+    };
     await ctx.client.views.open({
       trigger_id: body.trigger_id,
-      view: renderKeepModal({ privateMetadata }),
+      view: renderKeepModal({ privateMetadata, account }),
     });
   });
 }
