@@ -127,9 +127,13 @@ export function createBulkDecider(deps: BulkDeciderDeps) {
         const decision = result.decision;
         if (decision.messageId === request.messageId) {
           recording = recording.then(async () => {
-            latest =
-              (await recordDecisionInMessage(deps.store, actor.platform, request.messageId, decision)) ??
-              latest;
+            try {
+              latest =
+                (await recordDecisionInMessage(deps.store, actor.platform, request.messageId, decision)) ??
+                latest;
+            } catch {
+              // The decision stands (recorded in decisions); only the message's copy misses it.
+            }
           });
           await recording;
         }
@@ -143,7 +147,20 @@ export function createBulkDecider(deps: BulkDeciderDeps) {
     const worker = async () => {
       while (next < targets.length) {
         const index = next++;
-        items[index] = await decideOne(targets[index] as OwnerAccountView);
+        const account = targets[index] as OwnerAccountView;
+        try {
+          items[index] = await decideOne(account);
+        } catch (error) {
+          // One account's unexpected error (the database, say) does not stop the others.
+          items[index] = {
+            userName: account.userName,
+            source: account.source,
+            accountId: account.accountId,
+            outcome: "failed",
+            attempted: true,
+            notice: `warden could not decide it (${error instanceof Error ? error.message : String(error)}). You can try again.`,
+          };
+        }
         await yieldToLoop();
       }
     };
