@@ -190,4 +190,52 @@ describe("Slack: bulk decisions from the Decide for several… modal", () => {
     // The reason is data: escaped in the updated owner message.
     expect(JSON.stringify(dm(t).blocks)).toContain("quarterly &lt;finance&gt; export");
   });
+
+  it("decides a whole finding at once from its box, and refuses the form submitted by another user", async () => {
+    const t = await startWarden({ platform: "slack", users: [OWNER, ADMIN, JAMES] });
+    await notifyOwners(t.warden);
+    const modal = await openBulkModal(t);
+    const dormant = (modal.view.blocks.find((b) => b.block_id === "rules.0")?.element?.options ?? []).find(
+      (o) => o.value === "dormant",
+    );
+    expect(dormant?.text.text).toMatch(/^All \d+ accounts?: Dormant$/);
+    const values = {
+      "rules.0": { rules: { type: "checkboxes", selected_options: [{ value: "dormant" }] } },
+      action: { action: { type: "radio_buttons", selected_option: { value: "disable" } } },
+    };
+    // James submits Raj's sealed form: refused, audited, nothing decided.
+    await t.post(
+      viewSubmissionBody({
+        userId: JAMES.id,
+        callbackId: "warden_bulk",
+        viewId: modal.id,
+        privateMetadata: modal.view.private_metadata,
+        values,
+      }),
+    );
+    await t.slack.until(
+      () => t.db.prepare("SELECT 1 FROM audit_log WHERE event = 'decision.invalid'").get(),
+      "the refusal's audit entry",
+    );
+    expect(t.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
+
+    await t.post(
+      viewSubmissionBody({
+        userId: OWNER.id,
+        callbackId: "warden_bulk",
+        viewId: modal.id,
+        privateMetadata: modal.view.private_metadata,
+        values,
+      }),
+    );
+    await t.slack.until(() => /\d+ done/.test(resultText(t, modal.id)) || undefined, "the result");
+    const dormantCount = Number(/^All (\d+)/.exec(dormant?.text.text ?? "")?.[1]);
+    expect(
+      t.db
+        .prepare("SELECT count(*) FROM decisions WHERE action = 'disable' AND outcome = 'applied'")
+        .pluck()
+        .get(),
+    ).toBe(dormantCount);
+    expect(resultText(t, modal.id)).toContain(`Disable for ${dormantCount} account`);
+  });
 });
