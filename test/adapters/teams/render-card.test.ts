@@ -101,6 +101,8 @@ describe("renderOwnerMessageCard", () => {
       "Disable…",
       "Restrict to API only…",
       "Keep…",
+      // The bulk form over both accounts, last (render-bulk-card.ts).
+      "Decide for several…",
     ]);
     expect(
       executes(card)

@@ -1,7 +1,10 @@
 import type { OwnerMessageView } from "../../../messages/build-owner-messages.js";
 import { describeOwnerIntro, describeSuperseded } from "../../../messages/describe-owner-message.js";
 import { plural } from "../../../messages/rule-text.js";
+import { bulkChoices } from "../../../remediation/bulk-choices.js";
+import { BLOCK_KIT_LIMITS } from "./block-kit-limits.js";
 import { fitAccountBlocks } from "./fit-account-blocks.js";
+import { BULK_OPEN_ACTION_ID } from "./render-bulk-modal.js";
 import { headerBlock, sectionBlock } from "./slack-blocks.js";
 import { type SlackMessage, slackMessage } from "./slack-message.js";
 
@@ -36,6 +39,26 @@ export function renderOwnerMessageBlocks(
     sectionBlock(describeOwnerIntro(message)),
   ];
   const blocks = fitAccountBlocks(head, message.accounts, { ...options, superseded: !!superseded }, "owner");
+  // "Decide for several…" opens the bulk modal (listeners/actions/open-bulk-modal.ts) over every
+  // account of the message, including those summarised in the last line; last, when room is left.
+  if (
+    !superseded &&
+    options.messageId !== undefined &&
+    bulkChoices(message).accounts.length >= 2 &&
+    blocks.length < BLOCK_KIT_LIMITS.blocksPerMessage
+  ) {
+    blocks.push({
+      type: "actions",
+      elements: [
+        {
+          type: "button",
+          action_id: BULK_OPEN_ACTION_ID,
+          text: { type: "plain_text", text: "Decide for several…" },
+          value: JSON.stringify({ m: options.messageId }),
+        },
+      ],
+    });
+  }
   const text = superseded
     ? `warden: ${superseded}`
     : `warden: ${plural(count, "machine identity", "machine identities")} you own ${needs} attention`;

@@ -1,6 +1,8 @@
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, TurnContext } from "botbuilder";
 import { handleTeamsAction } from "../handle-teams-action.js";
+import { BULK_VERB } from "../render/render-bulk-card.js";
 import type { TeamsHandlerContext } from "./handler-context.js";
+import { isBulkData, onBulkAction } from "./on-bulk-action.js";
 
 const CARD = "application/vnd.microsoft.card.adaptive";
 const MESSAGE = "application/vnd.microsoft.activity.message";
@@ -28,6 +30,10 @@ export async function onCardAction(
   invokeValue: AdaptiveCardInvokeValue,
 ): Promise<AdaptiveCardInvokeResponse> {
   const data = (invokeValue.action.data ?? {}) as Record<string, unknown>;
+  if (invokeValue.action.verb === BULK_VERB && isBulkData(data)) {
+    const bulk = await onBulkAction(ctx, context, data);
+    return bulk.card ? invokeAnswer(CARD, bulk.card) : invokeAnswer(MESSAGE, bulk.notice);
+  }
   const { result, card } = await handleTeamsAction(ctx.actions, context, data, invokeValue.action.verb);
   return card ? invokeAnswer(CARD, card) : invokeAnswer(MESSAGE, result.notice);
 }

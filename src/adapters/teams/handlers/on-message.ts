@@ -10,6 +10,7 @@ import {
   renderNoticeCard,
 } from "../render/index.js";
 import type { TeamsHandlerContext } from "./handler-context.js";
+import { isBulkData, onBulkAction } from "./on-bulk-action.js";
 
 /**
  * A message to the bot: an Action.Submit click (the fallback of Action.Execute, its data merged
@@ -19,6 +20,11 @@ import type { TeamsHandlerContext } from "./handler-context.js";
 export async function onMessage(ctx: TeamsHandlerContext, context: TurnContext): Promise<void> {
   const { activity } = context;
   const value = activity.value as Record<string, unknown> | undefined;
+  if (value && typeof value === "object" && isBulkData(value)) {
+    // The bulk form's Action.Submit fallback: the reply is the result.
+    await onBulkAction(ctx, context, value);
+    return;
+  }
   if (value && typeof value === "object") {
     const { result, card } = await handleTeamsAction(ctx.actions, context, value);
     if (result.status !== "done" || !card) await replyNotice(ctx, context, result);

@@ -63,13 +63,15 @@ export interface InputChoiceSet {
   label?: string;
   value?: string;
   style?: "compact" | "expanded";
+  /** Several choices; the value comes back as the picked values joined by commas. */
+  isMultiSelect?: boolean;
   isRequired?: boolean;
   errorMessage?: string;
   choices: { title: string; value: string }[];
 }
 
 /** Data an action carries: the ActionPayload itself, or for owner assignment the account. */
-export type ActionData = ActionPayload | { s: string; id: string; m?: number };
+export type ActionData = ActionPayload | { s: string; id: string; m?: number } | { bulk: true; m: number };
 
 export interface SubmitAction {
   type: "Action.Submit";

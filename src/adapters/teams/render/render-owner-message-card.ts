@@ -4,6 +4,7 @@ import { type AdaptiveCard, createCard } from "./adaptive-card.js";
 import { textBlock } from "./card-text.js";
 import { fitAccountCardItems } from "./fit-account-card-items.js";
 import { renderAccountCardItems } from "./render-account-card-items.js";
+import { appendBulkShowCard } from "./render-bulk-card.js";
 
 /** Options shared by the owner and admin cards. */
 export interface AccountCardOptions {
@@ -30,10 +31,14 @@ export function renderOwnerMessageCard(message: OwnerMessageView, options: Accou
     textBlock(describeOwnerIntro(message)),
   ]);
   const render = { ...options, superseded: !!superseded };
-  return fitAccountCardItems(
+  const fitted = fitAccountCardItems(
     card,
     message.accounts,
     (account) => renderAccountCardItems(account, render),
     options.maxAccounts,
   );
+  // "Decide for several…" (render-bulk-card.ts) over every account of the message, last.
+  return superseded || options.messageId === undefined
+    ? fitted
+    : appendBulkShowCard(fitted, message, options.messageId);
 }
