@@ -1,9 +1,12 @@
 import { DEFAULT_CREDENTIAL_WARN_DAYS } from "../core/credential-limits.js";
+import type { RuleName } from "../core/model.js";
 import { ConfigError } from "../errors.js";
 import { normalizeEmail } from "../identity/normalize-email.js";
 import { hasUserInfo, redactUrl } from "../redact-url.js";
 import type { ServiceNowAuth } from "../sources/servicenow/client-types.js";
 import { DEFAULT_PRIVILEGED_ROLES } from "../sources/servicenow/mapping.js";
+import { readAlertRules } from "./read-alert-rules.js";
+import { readTicketSettings, type TicketSettings } from "./read-ticket-settings.js";
 
 export type WardenMode = "apply" | "dry-run";
 /** Who a chat lookup answers: an account's owner and admins (default), or anyone (WARDEN_LOOKUP). */
@@ -69,6 +72,10 @@ export interface Config {
    */
   retentionDays: number;
   mode: WardenMode;
+  /** SERVICENOW_TICKET_TABLE and SERVICENOW_TICKET_FIELDS: the record ticket mode would open. */
+  tickets: TicketSettings;
+  /** ALERT_RULES: rules whose new findings are posted to the admin channel after a scan (none: []). */
+  alertRules: readonly RuleName[];
   /** WARDEN_LOOKUP: who /warden lookup (Slack) and the Teams lookup answer. */
   lookup: LookupAccess;
   scanSchedule: string;
@@ -161,6 +168,7 @@ export const KNOWN_VARIABLES = [
   "PRIVILEGED_ROLES",
   "PORT",
   "LOG_LEVEL",
+  "ALERT_RULES",
 ] as const;
 
 /** The name of a variable warden reads. */
@@ -376,6 +384,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     deliveryGiveUpDays: integer("WARDEN_DELIVERY_GIVE_UP_DAYS", 7, 1, 365),
     retentionDays: integer("WARDEN_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 30, 36_500),
     mode,
+    tickets: readTicketSettings(get("SERVICENOW_TICKET_TABLE"), get("SERVICENOW_TICKET_FIELDS"), problems),
+    alertRules: readAlertRules(get("ALERT_RULES"), problems),
     lookup,
     scanSchedule: cron("SCAN_SCHEDULE", "0 2 * * *"),
     digestSchedule: cron("DIGEST_SCHEDULE", "0 9 * * 1"),

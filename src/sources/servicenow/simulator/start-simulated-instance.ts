@@ -14,6 +14,7 @@ import { RequestHolds } from "./request-holds.js";
 import { type ScriptedFault, SimulatorFaults } from "./simulator-faults.js";
 import { type ApiContext, getRecord, listRecords, patchRecord } from "./table-api.js";
 import { createViews } from "./table-view.js";
+import { addTicketTables, createTicket } from "./ticket-tables.js";
 
 export interface SimulatedInstanceOptions {
   data: InstanceData;
@@ -134,6 +135,8 @@ export async function startSimulatedInstance(options: SimulatedInstanceOptions):
   const tokens = new TokenStore();
   const faults = new SimulatorFaults();
   const holds = new RequestHolds();
+  // Ticket mode's tables exist on every instance; they start empty here.
+  addTicketTables(data);
   const views = createViews(data);
   const requests: RecordedRequest[] = [];
   const hung = new Set<ServerResponse>();
@@ -172,6 +175,13 @@ export async function startSimulatedInstance(options: SimulatedInstanceOptions):
     const [, version, rawTable = "", rawId] = table!;
     const tableName = decodeURIComponent(rawTable);
     if (rawId === undefined) {
+      if (method === "POST") {
+        return createTicket(data, tableName, body, {
+          contentType: req.headers["content-type"],
+          now: now(),
+          user: credentials.username,
+        });
+      }
       if (method !== "GET") return errorResponse(405, "Method not Supported", null);
       return listRecords(ctx, tableName, path, url.searchParams, version);
     }
