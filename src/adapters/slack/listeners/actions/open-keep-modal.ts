@@ -16,11 +16,14 @@ export function registerOpenKeepModal(app: App, ctx: SlackListenerContext): void
     const payload = decodeActionPayload((action as { value?: string }).value);
     if (!payload || body.type !== "block_actions") return;
     const container = (body as { container?: { channel_id?: string; message_ts?: string } }).container;
+    const view = (body as { view?: { type?: string; private_metadata?: string } }).view;
     const privateMetadata = seal(await ctx.modalKey(), {
       payload,
       channel: container?.channel_id,
       ts: container?.message_ts,
       user: body.user.id,
+      // From the Home tab: its page and filter, to publish it again after the Keep.
+      ...(view?.type === "home" ? { home: view.private_metadata ?? "" } : {}),
     });
     await ctx.client.views.open({
       trigger_id: body.trigger_id,
