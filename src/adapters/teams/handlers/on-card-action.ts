@@ -1,6 +1,8 @@
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, TurnContext } from "botbuilder";
 import { handleTeamsAction } from "../handle-teams-action.js";
+import { MINE_VERB } from "../render/index.js";
 import type { TeamsHandlerContext } from "./handler-context.js";
+import { isFromMineCard, renderMineCardFor } from "./on-mine-action.js";
 
 const CARD = "application/vnd.microsoft.card.adaptive";
 const MESSAGE = "application/vnd.microsoft.activity.message";
@@ -17,7 +19,8 @@ const invokeAnswer = (type: string, value: unknown): AdaptiveCardInvokeResponse 
 });
 
 /**
- * An Action.Execute click (an adaptiveCard/action invoke): the shared action handler decides.
+ * An Action.Execute click (an adaptiveCard/action invoke): the shared action handler decides; the
+ * `mine` card's page buttons draw it again.
  * Teams shows the returned card to the clicker at once; the others see the updateActivity. A
  * message answer is a string shown to the clicker only: not an activity, it carries no mention
  * entities, and the notice is left as the core wrote it.
@@ -28,6 +31,14 @@ export async function onCardAction(
   invokeValue: AdaptiveCardInvokeValue,
 ): Promise<AdaptiveCardInvokeResponse> {
   const data = (invokeValue.action.data ?? {}) as Record<string, unknown>;
+  if (invokeValue.action.verb === MINE_VERB)
+    return invokeAnswer(CARD, await renderMineCardFor(ctx, context, data));
   const { result, card } = await handleTeamsAction(ctx.actions, context, data, invokeValue.action.verb);
+  if (!card && data.m === undefined && isFromMineCard(data)) {
+    // A decision from the `mine` card (no owner message to update): the card is drawn again with
+    // the account's outcome, and anything not done said on top.
+    const notice = result.status === "done" ? undefined : result.notice;
+    return invokeAnswer(CARD, await renderMineCardFor(ctx, context, data, notice));
+  }
   return card ? invokeAnswer(CARD, card) : invokeAnswer(MESSAGE, result.notice);
 }
