@@ -2,6 +2,7 @@ import type { LookupAccess } from "../config/load-config.js";
 import type { Logger } from "../logger.js";
 import { buildDigest, type DigestView } from "../messages/build-digest.js";
 import type { LookupView } from "../messages/build-lookup.js";
+import { buildMineView, type MineView } from "../messages/build-mine-view.js";
 import { accessPolicy, isAdmin } from "../remediation/can-act-on.js";
 import type { Store } from "../store/store.js";
 import { answerLookup } from "./answer-lookup.js";
@@ -11,6 +12,7 @@ import { parseLookupQuery } from "./parse-lookup-query.js";
 export type ChatReply =
   | { kind: "help" }
   | { kind: "lookup"; view: LookupView }
+  | { kind: "mine"; view: MineView }
   | { kind: "score"; view: DigestView }
   | { kind: "scan"; started: boolean; notice: string }
   | { kind: "refused"; notice: string };
@@ -28,8 +30,8 @@ export interface ChatCommandDeps {
 }
 
 /**
- * `/warden <text>` in Slack and the same words to the bot in Teams: `lookup <account>`, `score`,
- * `scan` (admins), `help`. Empty or unknown input gets help. The account is matched literally
+ * `/warden <text>` in Slack and the same words to the bot in Teams: `lookup <account>`, `mine`,
+ * `score`, `scan` (admins), `help`. `mine` lists the asker's own accounts (first page). Empty or unknown input gets help. The account is matched literally
  * (sys_id, user name or display name), never as a query; one too long to be an account is
  * refused with a notice, not searched.
  */
@@ -49,6 +51,11 @@ export async function runChatCommand(
         return parsed.reason === "empty" ? { kind: "help" } : { kind: "refused", notice: parsed.notice };
       return answerLookup({ ...deps, access: deps.lookup }, parsed.query, { email: actorEmail, ...actor });
     }
+    case "mine":
+      return {
+        kind: "mine",
+        view: await buildMineView(deps.store, { email: actorEmail, admins: deps.admins, now: deps.now() }),
+      };
     case "score":
       return { kind: "score", view: await buildDigest(deps.store, { now: deps.now() }) };
     case "scan": {

@@ -498,6 +498,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS account_snapshots_by_app_id
         ON account_snapshots (lower(json_extract(snapshot, '$.attributes.appId')))
         WHERE json_extract(snapshot, '$.attributes.kind') = 'entra';
+      `,
+  },
+  {
+    version: 18,
+    name: "the owner's home: accounts by owner email",
+    sql: `
+      -- The Slack Home tab, /warden mine and Teams' mine list one person's accounts each time they
+      -- are opened (src/store/owned-findings.ts): by the source's owner reference and by the owner
+      -- assigned in chat. Both columns hold normalizeEmail's form. Only a scan's full upsert of a
+      -- changed account writes accounts.owner_email, so the index costs an unchanged account nothing.
+      CREATE INDEX IF NOT EXISTS accounts_by_owner ON accounts (owner_email);
+      CREATE INDEX IF NOT EXISTS owner_overrides_by_owner ON owner_overrides (owner_email);
     `,
   },
 ];

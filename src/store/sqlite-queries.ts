@@ -82,6 +82,7 @@ import {
   setOutboxMessage,
   setOutboxStatus,
 } from "./outbox.js";
+import { listOwnedFindings } from "./owned-findings.js";
 import {
   getOwnerAssignment,
   getOwnerOverride,
@@ -140,6 +141,7 @@ export const SQLITE_QUERIES = {
     listLatestAccountsPage,
     listLatestAccountNamesPage,
     loadActivityHistoryPage,
+    listOwnedFindings,
   },
   audit: {
     appendAudit,

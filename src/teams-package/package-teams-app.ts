@@ -17,6 +17,8 @@ interface TeamsManifest {
   id: string;
   icons: { color: string; outline: string };
   bots?: { botId: string }[];
+  /** The search message extension runs on the same bot. */
+  composeExtensions?: { botId: string }[];
   [field: string]: unknown;
 }
 
@@ -43,7 +45,7 @@ export function packageTeamsApp(options: {
   if (botId) {
     if (!GUID.test(botId))
       throw new TeamsPackageError(`TEAMS_APP_ID must be the bot's Microsoft App ID, a GUID (got "${botId}")`);
-    for (const bot of manifest.bots ?? []) bot.botId = botId;
+    for (const bot of [...(manifest.bots ?? []), ...(manifest.composeExtensions ?? [])]) bot.botId = botId;
   }
   if ((manifest.bots ?? []).some((bot) => bot.botId.toLowerCase() === PLACEHOLDER_BOT_ID)) {
     throw new TeamsPackageError(

@@ -210,3 +210,58 @@ export async function postSlack(
   });
   return { status: response.status, text: await response.text() };
 }
+
+/** An Events API `event_callback` body (JSON) for `app_home_opened` by `userId` on `tab`. */
+export function appHomeOpenedBody(userId: string, tab: "home" | "messages" = "home"): string {
+  const now = Math.floor(Date.now() / 1000);
+  return JSON.stringify({
+    token: "legacy-verification-token",
+    team_id: TEAM.id,
+    api_app_id: API_APP_ID,
+    type: "event_callback",
+    event_id: `Ev${now}${userId}${Math.random().toString(36).slice(2, 8)}`,
+    event_time: now,
+    event: {
+      type: "app_home_opened",
+      user: userId,
+      channel: `D${userId}`,
+      tab,
+      event_ts: `${now}.000100`,
+    },
+  });
+}
+
+export interface HomeActionInput {
+  userId: string;
+  /** The Home view as published (its private_metadata and blocks come back with the click). */
+  view: Record<string, unknown>;
+  action: Record<string, unknown>;
+  triggerId?: string;
+}
+
+/**
+ * A block_actions payload for a control in the Home tab: the container is the view, there is no
+ * channel, message or response_url (https://docs.slack.dev/reference/interaction-payloads/block_actions-payload).
+ */
+export function homeActionsBody(input: HomeActionInput): string {
+  const viewId = `VH${input.userId}`;
+  return payloadBody({
+    type: "block_actions",
+    user: {
+      id: input.userId,
+      username: input.userId.toLowerCase(),
+      name: input.userId.toLowerCase(),
+      team_id: TEAM.id,
+    },
+    api_app_id: API_APP_ID,
+    token: "legacy-verification-token",
+    container: { type: "view", view_id: viewId },
+    trigger_id: input.triggerId ?? "1337.42.trigger",
+    team: TEAM,
+    enterprise: null,
+    is_enterprise_install: false,
+    view: { id: viewId, team_id: TEAM.id, app_id: API_APP_ID, bot_id: "B0WARDEN", ...input.view },
+    state: { values: {} },
+    actions: [{ action_ts: `${Math.floor(Date.now() / 1000)}.000001`, ...input.action }],
+  });
+}

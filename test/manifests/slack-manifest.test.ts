@@ -18,6 +18,15 @@ describe.each(["slack.yaml", "slack-socket-mode.yaml"])("manifests/%s", (file) =
     expect(manifest.settings?.interactivity?.is_enabled).toBe(true);
   });
 
+  it("enables the Home tab and subscribes to app_home_opened, and hints at /warden mine", () => {
+    expect(manifest.features?.app_home?.home_tab_enabled).toBe(true);
+    expect(manifest.settings?.event_subscriptions?.bot_events).toContain("app_home_opened");
+    expect(manifest.features?.slash_commands?.[0]?.usage_hint).toMatch(/\bmine\b/);
+    const url = manifest.settings?.event_subscriptions?.request_url;
+    if (manifest.settings?.socket_mode_enabled) expect(url).toBeUndefined();
+    else expect(url).toMatch(/^https:\/\/.+\/slack\/events$/);
+  });
+
   it("stays within Slack's documented manifest limits", () => {
     expect(manifest.display_information.name.length).toBeLessThanOrEqual(35);
     expect((manifest.display_information.description ?? "").length).toBeLessThanOrEqual(140);

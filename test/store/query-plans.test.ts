@@ -10,7 +10,13 @@ import { buildLookup } from "../../src/messages/build-lookup.js";
 import { buildOwnerMessages } from "../../src/messages/build-owner-messages.js";
 import { runScan } from "../../src/scan/run-scan.js";
 import { recordStatements } from "../helpers/record-statements.js";
-import { blockActionsPayload, payloadBody, viewSubmissionBody } from "../helpers/sign-slack.js";
+import {
+  appHomeOpenedBody,
+  blockActionsPayload,
+  homeActionsBody,
+  payloadBody,
+  viewSubmissionBody,
+} from "../helpers/sign-slack.js";
 import { type SlackWarden, slackButtons, startWarden } from "../helpers/start-warden.js";
 import {
   cardOf,
@@ -230,6 +236,19 @@ async function slackPaths(statements: Set<string>): Promise<Database> {
 
   await t.command(OWNER, `lookup ${disable.accountId}`);
   await t.command(OWNER, "lookup svc_no_such_account");
+  // The owner's home: /warden mine, the Home tab opened, and a filter chosen in it.
+  await t.command(OWNER, "mine");
+  await t.post(appHomeOpenedBody(OWNER.id));
+  const home = await t.slack.until(() => t.slack.home(OWNER.id), "Raj's Home tab");
+  const republished = t.slack.callsTo("views.publish").length;
+  await t.post(
+    homeActionsBody({
+      userId: OWNER.id,
+      view: home.view,
+      action: { type: "static_select", action_id: "warden_home_rule", selected_option: { value: "dormant" } },
+    }),
+  );
+  await t.slack.until(() => t.slack.callsTo("views.publish")[republished], "the filtered Home tab");
   for (const query of [disable.accountId, "svc_sap_1", "SVC_SAP_1 (servicenow)", "nothing-like-it"]) {
     await buildLookup(store, query);
   }
@@ -309,6 +328,7 @@ describe("query plans of every statement warden runs for a command or a click", 
       /DELETE FROM scans/,
       /INSERT INTO audit_checkpoints/,
       /FROM suggest|lower\(user_name\) >= \?/,
+      /WHERE a\.owner_email = @email/,
     ]) {
       expect(ran(pattern), pattern.source).toBe(true);
     }

@@ -1,7 +1,9 @@
 import {
-  ActivityHandler,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type MessagingExtensionQuery,
+  type MessagingExtensionResponse,
+  TeamsActivityHandler,
   type TurnContext,
 } from "botbuilder";
 import type { Request, Response } from "express";
@@ -9,6 +11,7 @@ import type { TeamsBotDeps, TeamsHandlerContext } from "./handlers/handler-conte
 import { onAnyActivity } from "./handlers/on-any-activity.js";
 import { onCardAction } from "./handlers/on-card-action.js";
 import { onMessage } from "./handlers/on-message.js";
+import { onSearchQuery } from "./handlers/on-search-query.js";
 import { readTeamsUserEmail } from "./handlers/read-teams-user-email.js";
 
 export type { TeamsBotDeps } from "./handlers/handler-context.js";
@@ -18,9 +21,11 @@ export type { TeamsBotDeps } from "./handlers/handler-context.js";
  * (in a 1:1 chat, or by @mention in a channel) go to runChatCommand; card clicks (Action.Execute
  * invokes and the Action.Submit fallback) go to the shared action handler. Nothing is decided
  * here; the handlers (handlers/, one per activity kind) turn activities into calls to the core.
+ * TeamsActivityHandler (not ActivityHandler) for the search message extension's
+ * composeExtension/query; every other invoke, adaptiveCard/action included, reaches ActivityHandler.
  * https://learn.microsoft.com/en-us/azure/bot-service/bot-activity-handler-concept
  */
-class WardenTeamsBot extends ActivityHandler {
+class WardenTeamsBot extends TeamsActivityHandler {
   readonly #ctx: TeamsHandlerContext;
 
   constructor(deps: TeamsBotDeps) {
@@ -53,6 +58,13 @@ class WardenTeamsBot extends ActivityHandler {
     invokeValue: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
     return onCardAction(this.#ctx, context, invokeValue);
+  }
+
+  protected override handleTeamsMessagingExtensionQuery(
+    context: TurnContext,
+    query: MessagingExtensionQuery,
+  ): Promise<MessagingExtensionResponse> {
+    return onSearchQuery(this.#ctx, context, query);
   }
 }
 

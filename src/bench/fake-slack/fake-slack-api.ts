@@ -114,6 +114,8 @@ export interface FakeSlackApi {
   ephemerals(channel: string): SlackEphemeralMessage[];
   /** Modals opened with views.open (as last updated). */
   views(): SlackShownView[];
+  /** The Home tab last published for `userId` with views.publish, if any. */
+  home(userId: string): SlackShownView | undefined;
   /**
    * Resolves with `check()`'s first truthy value, checked now and again after every call the fake
    * answers (an event, not a poll); rejects after `timeoutMs` (generous: loaded CI machines).
@@ -315,6 +317,10 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     messages: (channel) => store.messages(channel),
     ephemerals: (channel) => store.ephemerals(channel),
     views: () => [...store.views.values()].map((v) => ({ ...v })),
+    home: (userId) => {
+      const shown = store.homes.get(userId);
+      return shown && { ...shown };
+    },
     until: waiters.until,
     close() {
       return new Promise<void>((resolve, reject) => {

@@ -180,6 +180,21 @@ const viewsUpdate: MethodHandler = ({ args, store }) => {
 };
 
 /**
+ * views.publish: the Home tab of `user_id`, replaced whole on each call (as last published). Slack
+ * refuses a view that is not a Home view or holds more than 100 blocks.
+ */
+const viewsPublish: MethodHandler = ({ args, store }) => {
+  const userId = str(args, "user_id");
+  const view = viewArg(args);
+  if (!userId || !view) return slackError("invalid_arguments");
+  if (view.type !== "home") return slackError("invalid_arguments");
+  if (Array.isArray(view.blocks) && view.blocks.length > 100) return slackError("invalid_blocks");
+  const id = store.homes.get(userId)?.id ?? `VH${userId}`;
+  store.homes.set(userId, { id, externalId: undefined, view, triggerId: undefined });
+  return { ok: true, view: { id, ...view } };
+};
+
+/**
  * conversations.info: any well-formed channel id (C… or G…) exists and the bot is a member; script
  * the fake for `channel_not_found`, a channel without the bot (`is_member: false`) or an archived one.
  */
@@ -211,4 +226,5 @@ export const slackMethods: Readonly<Record<string, MethodHandler>> = {
   "chat.postEphemeral": postEphemeral,
   "views.open": viewsOpen,
   "views.update": viewsUpdate,
+  "views.publish": viewsPublish,
 };

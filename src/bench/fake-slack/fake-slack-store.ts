@@ -60,6 +60,8 @@ export class SlackMessageStore {
   private readonly channels = new Map<string, SlackShownMessage[]>();
   private readonly ephemeral = new Map<string, SlackEphemeralMessage[]>();
   readonly views = new Map<string, SlackShownView>();
+  /** Home tabs published with views.publish, by user id. */
+  readonly homes = new Map<string, SlackShownView>();
 
   /** A fresh unique ts such as "1700000000.000100". */
   nextTs(): string {

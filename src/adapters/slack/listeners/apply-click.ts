@@ -1,20 +1,31 @@
 import { buildLookup } from "../../../messages/build-lookup.js";
+import { buildMineView } from "../../../messages/build-mine-view.js";
 import { recordDecisionInMessage } from "../../../notify/record-decision-in-message.js";
 import type { ActionRequest, ActionResult } from "../../../remediation/handle-action.js";
-import { renderLookupBlocks, renderOwnerMessageBlocks } from "../render/index.js";
+import {
+  readHomeState,
+  renderLookupBlocks,
+  renderMineBlocks,
+  renderOwnerMessageBlocks,
+} from "../render/index.js";
 import { messageArgs, noticeMessage, type SlackMessage } from "../render/slack-message.js";
 import type { SlackListenerContext } from "./listener-context.js";
+import { publishHome } from "./publish-home.js";
 
-/** Where a click came from: the user, and the message its button was in. */
+/** Where a click came from: the user, and the message (or the Home tab) its button was in. */
 export interface SlackClickOrigin {
   user: { id: string };
-  container?: { channel_id?: string; message_ts?: string };
+  container?: { type?: string; channel_id?: string; message_ts?: string; is_ephemeral?: boolean };
+  /** The view the button was in: the Home tab's carries its page and filter (render-mine-blocks.ts). */
+  view?: { type?: string; private_metadata?: string } | undefined;
 }
 
 /**
  * A decision click (a button, or the Keep modal's submission) through the shared action handler:
  * the owner message it came from is updated in place with its decision, and anything but "done"
  * is told to the clicking user only, with the account's current state when the click was stale.
+ * A click from the Home tab or from `/warden mine` has no owner message (no outbox id): the Home
+ * tab is published again with the outcome on top, the private `/warden mine` answer replaced.
  */
 export async function applyClick(
   ctx: SlackListenerContext,
@@ -22,6 +33,8 @@ export async function applyClick(
   request: Omit<ActionRequest, "actor" | "origin">,
   /** Shows `message` to the clicking user only. */
   tell: (message: SlackMessage) => Promise<unknown>,
+  /** Replaces the private message the click came from (a response_url's replace_original), when there is one. */
+  replace?: (message: SlackMessage) => Promise<unknown>,
 ): Promise<ActionResult> {
   const channel = body.container?.channel_id;
   const ts = body.container?.message_ts;
@@ -38,6 +51,22 @@ export async function applyClick(
     result.decision.messageId === request.payload.m
   ) {
     await updateMessage(ctx, result.decision.messageId, channel, ts, result);
+  }
+  const notice = result.status === "done" ? undefined : result.notice;
+  if (body.view?.type === "home") {
+    // No message to update and no response_url: the tab itself shows the outcome.
+    try {
+      await publishHome(ctx, body.user.id, readHomeState(body.view.private_metadata), notice);
+    } catch (error) {
+      ctx.logger.warn({ err: error, user: body.user.id }, "could not publish the Slack Home tab");
+    }
+    return result;
+  }
+  if (replace && body.container?.is_ephemeral && request.payload.m === undefined) {
+    // The buttons of `/warden mine` (ephemeral, no outbox id): the list is drawn again, first page.
+    const view = await buildMineView(ctx.store, { email, admins: ctx.admins, now: ctx.now() });
+    await replace(renderMineBlocks(view, { now: ctx.now(), notice }));
+    return result;
   }
   if (result.status !== "done") {
     const current =

@@ -10,5 +10,12 @@ export { checkBlockKitLimits } from "./check-block-kit-limits.js";
 export { renderDigestBlocks } from "./render-digest-blocks.js";
 export { renderHelpBlocks, SLACK_COMMANDS } from "./render-help-blocks.js";
 export { renderLookupBlocks } from "./render-lookup-blocks.js";
+export {
+  HOME_ACTION_IDS,
+  type HomeState,
+  readHomeState,
+  renderHomeView,
+  renderMineBlocks,
+} from "./render-mine-blocks.js";
 export { type AccountListOptions, renderOwnerMessageBlocks } from "./render-owner-message-blocks.js";
 export { renderUnownedBlocks } from "./render-unowned-blocks.js";

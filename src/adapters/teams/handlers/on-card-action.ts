@@ -1,8 +1,10 @@
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, TurnContext } from "botbuilder";
 import { handleTeamsAction } from "../handle-teams-action.js";
+import { MINE_VERB } from "../render/index.js";
 import { BULK_VERB } from "../render/render-bulk-card.js";
 import type { TeamsHandlerContext } from "./handler-context.js";
 import { isBulkData, onBulkAction } from "./on-bulk-action.js";
+import { isFromMineCard, renderMineCardFor } from "./on-mine-action.js";
 
 const CARD = "application/vnd.microsoft.card.adaptive";
 const MESSAGE = "application/vnd.microsoft.activity.message";
@@ -19,7 +21,8 @@ const invokeAnswer = (type: string, value: unknown): AdaptiveCardInvokeResponse 
 });
 
 /**
- * An Action.Execute click (an adaptiveCard/action invoke): the shared action handler decides.
+ * An Action.Execute click (an adaptiveCard/action invoke): the shared action handler decides; the
+ * `mine` card's page buttons draw it again.
  * Teams shows the returned card to the clicker at once; the others see the updateActivity. A
  * message answer is a string shown to the clicker only: not an activity, it carries no mention
  * entities, and the notice is left as the core wrote it.
@@ -34,6 +37,14 @@ export async function onCardAction(
     const bulk = await onBulkAction(ctx, context, data);
     return bulk.card ? invokeAnswer(CARD, bulk.card) : invokeAnswer(MESSAGE, bulk.notice);
   }
+  if (invokeValue.action.verb === MINE_VERB)
+    return invokeAnswer(CARD, await renderMineCardFor(ctx, context, data));
   const { result, card } = await handleTeamsAction(ctx.actions, context, data, invokeValue.action.verb);
+  if (!card && data.m === undefined && isFromMineCard(data)) {
+    // A decision from the `mine` card (no owner message to update): the card is drawn again with
+    // the account's outcome, and anything not done said on top.
+    const notice = result.status === "done" ? undefined : result.notice;
+    return invokeAnswer(CARD, await renderMineCardFor(ctx, context, data, notice));
+  }
   return card ? invokeAnswer(CARD, card) : invokeAnswer(MESSAGE, result.notice);
 }

@@ -3,14 +3,17 @@ import { runChatCommand } from "../../../chat/run-chat-command.js";
 import { buildLookup } from "../../../messages/build-lookup.js";
 import { handleTeamsAction, type TeamsActionOutcome } from "../handle-teams-action.js";
 import {
+  type AdaptiveCard,
   plainTextActivity,
   renderDigestCard,
   renderHelpCard,
   renderLookupCard,
+  renderMineCard,
   renderNoticeCard,
 } from "../render/index.js";
 import type { TeamsHandlerContext } from "./handler-context.js";
 import { isBulkData, onBulkAction } from "./on-bulk-action.js";
+import { isFromMineCard, renderMineCardFor } from "./on-mine-action.js";
 
 /**
  * A message to the bot: an Action.Submit click (the fallback of Action.Execute, its data merged
@@ -26,7 +29,16 @@ export async function onMessage(ctx: TeamsHandlerContext, context: TurnContext):
     return;
   }
   if (value && typeof value === "object") {
+    if (typeof value.mine === "number") {
+      await showMineCard(context, await renderMineCardFor(ctx, context, value));
+      return;
+    }
     const { result, card } = await handleTeamsAction(ctx.actions, context, value);
+    if (!card && value.m === undefined && isFromMineCard(value)) {
+      const notice = result.status === "done" ? undefined : result.notice;
+      await showMineCard(context, await renderMineCardFor(ctx, context, value, notice));
+      return;
+    }
     if (result.status !== "done" || !card) await replyNotice(ctx, context, result);
     return;
   }
@@ -42,7 +54,7 @@ export async function onMessage(ctx: TeamsHandlerContext, context: TurnContext):
   // Lookups and the score are private, as in Slack: in a channel or a group chat, the answer goes
   // to a 1:1 chat ("personal": https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/conversation-basics).
   if (
-    (reply.kind === "lookup" || reply.kind === "score") &&
+    (reply.kind === "lookup" || reply.kind === "score" || reply.kind === "mine") &&
     activity.conversation.conversationType !== "personal"
   ) {
     await context.sendActivity(
@@ -55,16 +67,29 @@ export async function onMessage(ctx: TeamsHandlerContext, context: TurnContext):
   const card =
     reply.kind === "lookup"
       ? renderLookupCard(reply.view)
-      : reply.kind === "score"
-        ? renderDigestCard(reply.view)
-        : reply.kind === "help"
-          ? renderHelpCard()
-          : undefined;
+      : reply.kind === "mine"
+        ? renderMineCard(reply.view, { now: now() })
+        : reply.kind === "score"
+          ? renderDigestCard(reply.view)
+          : reply.kind === "help"
+            ? renderHelpCard()
+            : undefined;
   await context.sendActivity(
     card
       ? { type: "message", attachments: [CardFactory.adaptiveCard(card)] }
       : plainTextActivity("notice" in reply ? reply.notice : ""),
   );
+}
+
+/**
+ * The `mine` card after an Action.Submit (older clients): the card clicked is replaced in place,
+ * or, if Teams did not say which it was, sent anew.
+ */
+async function showMineCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
+  const attachments = [CardFactory.adaptiveCard(card)];
+  const id = context.activity.replyToId;
+  if (id) await context.updateActivity({ type: "message", id, attachments });
+  else await context.sendActivity({ type: "message", attachments });
 }
 
 async function replyNotice(

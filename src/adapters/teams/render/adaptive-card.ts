@@ -71,7 +71,15 @@ export interface InputChoiceSet {
 }
 
 /** Data an action carries: the ActionPayload itself, or for owner assignment the account. */
-export type ActionData = ActionPayload | { s: string; id: string; m?: number } | { bulk: true; m: number };
+export type ActionData =
+  | ActionPayload
+  | { s: string; id: string; m?: number }
+  | { bulk: true; m: number }
+  | MineCardData;
+/** The `mine` card's own buttons: which page to show (the filters come with the card's inputs). */
+export interface MineCardData {
+  mine: number;
+}
 
 export interface SubmitAction {
   type: "Action.Submit";

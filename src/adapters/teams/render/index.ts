@@ -18,6 +18,7 @@ export { renderDigestCard } from "./render-digest-card.js";
 export { renderFollowUpCard } from "./render-follow-up-card.js";
 export { renderHelpCard, TEAMS_COMMANDS } from "./render-help-card.js";
 export { renderLookupCard } from "./render-lookup-card.js";
+export { MINE_INPUTS, MINE_VERB, renderMineCard } from "./render-mine-card.js";
 export { renderNoticeCard } from "./render-notice-card.js";
 export { type AccountCardOptions, renderOwnerMessageCard } from "./render-owner-message-card.js";
 export { renderUnownedCard } from "./render-unowned-card.js";

@@ -4,6 +4,7 @@ import { fact, textBlock } from "./card-text.js";
 /** The bot commands, as `help` shows them in Teams (sent as a message to warden). */
 export const TEAMS_COMMANDS: readonly { usage: string; does: string }[] = [
   { usage: "lookup <account>", does: "one account: state, findings, owner, activity, decisions" },
+  { usage: "mine", does: "your machine identities, riskiest first, with their actions" },
   { usage: "score", does: "the Machine Identity Security Score and what changed it" },
   { usage: "scan", does: "scan every source now (admins only)" },
   { usage: "help", does: "this list" },

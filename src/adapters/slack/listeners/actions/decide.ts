@@ -23,8 +23,12 @@ export function registerDecide(app: App, ctx: SlackListenerContext): void {
     await ack();
     const payload = decodeActionPayload((action as { value?: string }).value);
     if (!payload || body.type !== "block_actions") return;
-    await applyClick(ctx, body as SlackClickOrigin, { payload }, (message) =>
-      respond({ response_type: "ephemeral", replace_original: false, ...messageArgs(message) }),
+    await applyClick(
+      ctx,
+      body as SlackClickOrigin,
+      { payload },
+      (message) => respond({ response_type: "ephemeral", replace_original: false, ...messageArgs(message) }),
+      (message) => respond({ response_type: "ephemeral", replace_original: true, ...messageArgs(message) }),
     );
   });
 }

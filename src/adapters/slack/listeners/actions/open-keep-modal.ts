@@ -17,11 +17,14 @@ export function registerOpenKeepModal(app: App, ctx: SlackListenerContext): void
     const payload = decodeActionPayload((action as { value?: string }).value);
     if (!payload || body.type !== "block_actions") return;
     const container = (body as { container?: { channel_id?: string; message_ts?: string } }).container;
+    const view = (body as { view?: { type?: string; private_metadata?: string } }).view;
     const privateMetadata = seal(await ctx.modalKey(), {
       payload,
       channel: container?.channel_id,
       ts: container?.message_ts,
       user: body.user.id,
+      // From the Home tab: its page and filter, to publish it again after the Keep.
+      ...(view?.type === "home" ? { home: view.private_metadata ?? "" } : {}),
     });
     // One indexed read (the trigger id lasts 3 seconds): the modal names the account it keeps.
     const stored = await ctx.store.accounts.findAccount(payload.s, payload.id);

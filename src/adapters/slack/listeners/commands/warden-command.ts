@@ -1,6 +1,11 @@
 import type { App } from "@slack/bolt";
 import { runChatCommand } from "../../../../chat/run-chat-command.js";
-import { renderDigestBlocks, renderHelpBlocks, renderLookupBlocks } from "../../render/index.js";
+import {
+  renderDigestBlocks,
+  renderHelpBlocks,
+  renderLookupBlocks,
+  renderMineBlocks,
+} from "../../render/index.js";
 import { messageArgs, noticeMessage } from "../../render/slack-message.js";
 import type { SlackListenerContext } from "../listener-context.js";
 
@@ -28,11 +33,13 @@ export function registerWardenCommand(app: App, ctx: SlackListenerContext): void
     const rendered =
       reply.kind === "lookup"
         ? renderLookupBlocks(reply.view)
-        : reply.kind === "score"
-          ? renderDigestBlocks(reply.view)
-          : reply.kind === "help"
-            ? renderHelpBlocks()
-            : noticeMessage(reply.notice);
+        : reply.kind === "mine"
+          ? renderMineBlocks(reply.view, { now: ctx.now() })
+          : reply.kind === "score"
+            ? renderDigestBlocks(reply.view)
+            : reply.kind === "help"
+              ? renderHelpBlocks()
+              : noticeMessage(reply.notice);
     await respond({ response_type: "ephemeral", ...messageArgs(rendered) });
   });
 }

@@ -21,7 +21,7 @@ export function registerSubmitKeepModal(app: App, ctx: SlackListenerContext): vo
     }
     await ack();
     const meta = unseal(await ctx.modalKey(), view.private_metadata) as
-      | { payload: unknown; channel?: string; ts?: string; user?: string }
+      | { payload: unknown; channel?: string; ts?: string; user?: string; home?: string }
       | undefined;
     const payload = decodeActionPayload(meta?.payload);
     if (!meta || !payload || meta.user !== body.user.id) {
@@ -45,6 +45,7 @@ export function registerSubmitKeepModal(app: App, ctx: SlackListenerContext): vo
           ...(meta.channel ? { channel_id: meta.channel } : {}),
           ...(meta.ts ? { message_ts: meta.ts } : {}),
         },
+        view: typeof meta.home === "string" ? { type: "home", private_metadata: meta.home } : undefined,
       },
       { payload, reason, keepDays: values.expiry?.expiry?.selected_option?.value },
       async (message) => {
