@@ -15,7 +15,7 @@ export interface OwnedFinding {
  * the source's owner reference (the rule of ownerOfRecord). `ownerEmail` is in normalizeEmail's
  * form, as both columns are stored. An assigned account's "no owner" finding is left out, as owner
  * messages do (the next scan resolves it). Reads accounts_by_owner and owner_overrides_by_owner
- * (migration 22), then each account's findings on findings_by_account.
+ * (migration 18), then each account's findings on findings_by_account.
  */
 export function listOwnedFindings(db: Database, ownerEmail: string): OwnedFinding[] {
   const rows = db

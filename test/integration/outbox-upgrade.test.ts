@@ -6,6 +6,7 @@ import { loadConfig } from "../../src/config/load-config.js";
 import { silentLogger } from "../../src/logger.js";
 import { runScan } from "../../src/scan/run-scan.js";
 import { MIGRATIONS } from "../../src/store/migrations.js";
+import { unpackPayload } from "../../src/store/packed-payload.js";
 import { NOW, startDemoSource } from "../helpers/demo-source.js";
 import { startFakeSlackApi } from "../helpers/fake-slack-api.js";
 import { inspectDatabase } from "../helpers/inspect-db.js";
@@ -28,7 +29,8 @@ function downgradeToOldShape(path: string, at: Date): void {
   const row = db
     .prepare("SELECT id, payload, message_ref FROM outbox WHERE kind = 'owner_message' AND status = 'sent'")
     .get() as { id: number; payload: string; message_ref: string };
-  const view = JSON.parse(row.payload) as { accounts: OldAccount[] };
+  // Today's warden packs the payload at rest; the older one wrote it plain, as written back below.
+  const view = unpackPayload(JSON.parse(row.payload)) as { accounts: OldAccount[] };
   for (const account of view.accounts) {
     account.findings = account.findings.map((f, i) => ({
       ...f,
