@@ -117,6 +117,11 @@ export async function previewNotify(warden: Warden): Promise<NotifyPreview> {
 
 function accountsOf({ message }: OutboxItem): PreviewAccount[] {
   if (message.kind === "digest" || message.kind === "message_update") return [];
+  if (message.kind === "alert") {
+    return message.view.rules.flatMap((g) =>
+      g.accounts.map((a) => ({ userName: a.userName, name: a.name, rules: [g.rule] })),
+    );
+  }
   return message.view.accounts.map((a) => ({
     userName: a.userName,
     name: a.name,
@@ -190,6 +195,7 @@ const CHANNEL_POSTS: Partial<Record<OutboxKind, string>> = {
   unowned: "the risky accounts with no reachable owner",
   not_mine: "an account its owner said is not theirs",
   digest: "the digest",
+  alert: "an immediate alert of new findings",
   escalation: "an escalation: an owner has not answered",
 };
 

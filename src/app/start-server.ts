@@ -8,10 +8,12 @@ import { createTeamsSender } from "../adapters/teams/create-teams-sender.js";
 import { WardenError } from "../errors.js";
 import { createActionHandler } from "../remediation/handle-action.js";
 import { createScanRunner } from "../scan/create-scan-runner.js";
+import { succeeded } from "../scan/run-scans.js";
 import { scanSettingsFromConfig } from "../scan/scan-settings.js";
 import { createHttpApp } from "./create-http-app.js";
 import { createWardenScheduler } from "./create-warden-scheduler.js";
 import type { Warden } from "./open-warden.js";
+import { postAlerts } from "./post-alerts.js";
 import { retryDeliveries, startRetryTimer } from "./retry-deliveries.js";
 import { withNotMineRouting } from "./route-not-mine.js";
 import { settleInterruptedDecisions } from "./settle-interrupted-decisions.js";
@@ -65,6 +67,8 @@ export async function startServer(
     now,
     logger: logger.child({ component: "scan" }),
     retentionDays: config.retentionDays,
+    // Immediate alerts of the run's new findings, whatever started it (a schedule, `/warden scan`).
+    afterRun: async (results) => void (await postAlerts(warden, succeeded(results))),
   });
   let stopSocket = async () => {};
   const slackPlatform = await warden.chat.slack();

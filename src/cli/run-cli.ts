@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { renderAlertText } from "../adapters/terminal/render-alert-text.js";
 import { renderDigestText } from "../adapters/terminal/render-digest-text.js";
 import { renderLookupText } from "../adapters/terminal/render-lookup-text.js";
 import { renderNotifyPreviewText } from "../adapters/terminal/render-notify-preview-text.js";
 import { renderOwnerMessagesText } from "../adapters/terminal/render-owner-messages-text.js";
+import { configuredChats } from "../app/chat-targets.js";
 import { createChatPlatforms } from "../app/create-chat-platforms.js";
 import type { Warden } from "../app/open-warden.js";
 import { runAuditCommand } from "../audit/run-audit-command.js";
@@ -13,9 +15,12 @@ import { loadConfig } from "../config/load-config.js";
 import { closest, editDistance } from "../edit-distance.js";
 import { ConfigError, StoreError, UsageError, WardenError } from "../errors.js";
 import { createLogger, type Logger } from "../logger.js";
+import { buildAlert } from "../messages/build-alert.js";
 import { buildDigest } from "../messages/build-digest.js";
 import { buildLookup } from "../messages/build-lookup.js";
 import { buildOwnerMessages } from "../messages/build-owner-messages.js";
+import { plural } from "../messages/rule-text.js";
+import { sourceLabel } from "../messages/source-label.js";
 import { redactUrlsIn } from "../redact-url.js";
 import type { ScanOutcome } from "../scan/run-scan.js";
 import { runScans, type SourceScanResult, succeeded } from "../scan/run-scans.js";
@@ -152,6 +157,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
               ? JSON.stringify(scanJson(warden, outcomes), null, 2)
               : outcomes.map((outcome) => formatScanSummary(warden, outcome)).join("\n"),
           );
+          // The run's new findings of ALERT_RULES, to the admin channels; nothing without a chat.
+          if (configuredChats(warden.config).length > 0) {
+            const { postAlerts } = await import("../app/post-alerts.js");
+            const alerted = await postAlerts(warden, outcomes);
+            if (alerted.view && alerted.posted > 0) {
+              say(`Alert of ${plural(alerted.view.total, "new finding")} posted to the admin channel.`);
+            }
+          }
           return failed > 0 ? 1 : 0;
         }
         case "digest": {
@@ -222,6 +235,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         case "demo": {
           const { outcomes } = await scanWithProgress(warden, io);
           for (const outcome of outcomes) print(formatScanSummary(warden, outcome));
+          print("");
+          print(await demoAlert(warden, outcomes));
           print("");
           print(renderDigestText(await buildDigest(warden.store, { now: warden.now() })));
           print("");
@@ -313,6 +328,27 @@ function formatScanSummary(warden: Warden, outcome: ScanOutcome): string {
   ];
   for (const spot of s.blindSpots) lines.push(`  blind spot: ${spot.signal} (${spot.table}): ${spot.reason}`);
   return lines.join("\n");
+}
+
+/**
+ * The demo's immediate alert, printed where the admin channel would get it: the run's new
+ * findings of ALERT_RULES, or why there is none (a first scan is the baseline).
+ */
+async function demoAlert(warden: Warden, outcomes: readonly ScanOutcome[]): Promise<string> {
+  if (warden.config.alertRules.length === 0) return "Immediate alert: none (ALERT_RULES is none).";
+  const { view, baseline } = await buildAlert(warden.store, {
+    scans: outcomes.map((o) => ({ scanId: o.scanId, source: o.inventory.source })),
+    rules: warden.config.alertRules,
+    now: warden.now(),
+  });
+  if (view) {
+    return `Immediate alert the admin channel would get (no chat platform is configured, so it is printed):\n${renderAlertText(view)}`;
+  }
+  const first =
+    baseline.length > 0
+      ? ` This was the first scan of ${baseline.map(sourceLabel).join(" and ")}: its findings are the baseline, in the digest below.`
+      : "";
+  return `Immediate alert: none, no new finding of ${warden.config.alertRules.join(", ")} in this scan.${first} With a chat platform, a scan that opens one posts it to the admin channel at once.`;
 }
 
 /** `warden <command> --help` or `-h` anywhere before a `--`. */

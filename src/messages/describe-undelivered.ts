@@ -10,6 +10,7 @@ const KIND_WORDS: Readonly<Record<OutboxKind, string>> = {
   escalation: "escalation",
   not_mine: '"Not mine" notice',
   message_update: "message update",
+  alert: "alert",
 };
 
 const PLATFORM_WORDS: Readonly<Record<string, string>> = { slack: "Slack", teams: "Teams" };

@@ -2,6 +2,7 @@ import { OWNER_ACTIONS } from "../actions/action-registry.js";
 import type { Evidence, Finding } from "../core/model.js";
 import { RULE_NAMES } from "../core/model.js";
 import { OutboxMessageError } from "../errors.js";
+import type { AlertLine, AlertRuleGroup, AlertView } from "../messages/build-alert.js";
 import {
   DIGEST_TOP_ACCOUNTS,
   type DigestAccountLine,
@@ -50,6 +51,7 @@ export interface OutboxViews {
   reminder: FollowUpView;
   escalation: FollowUpView;
   message_update: MessageUpdateView;
+  alert: AlertView;
 }
 
 export type OutboxKind = keyof OutboxViews;
@@ -67,6 +69,7 @@ export const OUTBOX_KINDS: readonly OutboxKind[] = [
   "escalation",
   "not_mine",
   "message_update",
+  "alert",
 ];
 
 const evidence = object<Evidence>({
@@ -256,6 +259,33 @@ const followUp = (platform: string) =>
 
 const messageUpdate = object<MessageUpdateView>({ outboxId: number });
 
+const severity = oneOf(["critical", "high", "medium", "low"]);
+
+const alert = object<AlertView>({
+  generatedAt: date,
+  sources: array(text),
+  rules: array(
+    object<AlertRuleGroup>({
+      rule: oneOf(RULE_NAMES),
+      total: number,
+      accounts: array(
+        object<AlertLine>({
+          source: text,
+          accountId: text,
+          userName: text,
+          name: text,
+          ownerName: optional(text),
+          ownerEmail: optional(text),
+          severity,
+          summary: text,
+          evidence: array(text),
+        }),
+      ),
+    }),
+  ),
+  total: number,
+});
+
 const codecs = (platform: string): { [K in OutboxKind]: Codec<OutboxViews[K]> } => ({
   owner_message: ownerMessage,
   unowned: adminAccounts,
@@ -264,6 +294,7 @@ const codecs = (platform: string): { [K in OutboxKind]: Codec<OutboxViews[K]> } 
   reminder: followUp(platform),
   escalation: followUp(platform),
   message_update: messageUpdate,
+  alert,
 });
 
 const isKind = (kind: string): kind is OutboxKind => (OUTBOX_KINDS as readonly string[]).includes(kind);

@@ -5,19 +5,34 @@ import { type RunScansDeps, runScans, type SourceScanResult } from "./run-scans.
  * Runs scans of every registered source, one run at a time in this process: a second trigger (a
  * schedule, `/warden scan`) while one runs is told so instead of starting another.
  */
-export function createScanRunner(deps: Omit<RunScansDeps, "onProgress"> & { logger: Logger }) {
+export function createScanRunner(
+  deps: Omit<RunScansDeps, "onProgress"> & {
+    logger: Logger;
+    /**
+     * Runs after every run, before it is reported done (the immediate alerts). A failure is logged:
+     * the scans stand.
+     */
+    afterRun?: (results: readonly SourceScanResult[]) => Promise<void>;
+  },
+) {
   let current: Promise<SourceScanResult[]> | undefined;
   const run = (): Promise<SourceScanResult[]> => {
     if (current) return current;
     current = (async () => {
       try {
-        const results = await runScans(deps);
+        const { afterRun, ...scanDeps } = deps;
+        const results = await runScans(scanDeps);
         for (const failed of results.filter((r) => !r.ok)) {
           // runScan has recorded the failure; the digest and /readyz report it.
           deps.logger.error(
             { err: failed.error, source: failed.source },
             "scheduled or requested scan failed",
           );
+        }
+        try {
+          await afterRun?.(results);
+        } catch (error) {
+          deps.logger.error({ err: error }, "after the scan: the alert of new findings failed");
         }
         return results;
       } catch (error) {

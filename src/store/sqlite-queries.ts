@@ -63,6 +63,7 @@ import { lastEventAt } from "./last-event-at.js";
 import { listFixedAccountsShown, markShownAccountAnswered } from "./list-fixed-accounts-shown.js";
 import { listLiveOwnerItems } from "./list-live-owner-items.js";
 import { listOpenFindingsPage } from "./list-open-findings-page.js";
+import { hasEarlierScan, listNewFindings } from "./new-findings.js";
 import {
   deferDue,
   enqueue,
@@ -182,6 +183,7 @@ export const SQLITE_QUERIES = {
     listFindingChanges,
     listAccountFindings,
     acceptFindings,
+    listNewFindings,
   },
   outbox: {
     enqueue,
@@ -239,6 +241,7 @@ export const SQLITE_QUERIES = {
     previousDigest,
     completeScan,
     scanOfPreviousDigest,
+    hasEarlierScan,
     saveScanResult,
     writeScanAccounts,
     writeScanFindings,

@@ -13,6 +13,7 @@ import {
 } from "../../src/notify/outbox-message.js";
 import {
   anyAccount,
+  anyAlert,
   anyDecision,
   anyDigest,
   anyFollowUp,
@@ -130,6 +131,9 @@ const anyMessage: fc.Arbitrary<OutboxMessage> = fc.oneof(
       view: { ...view, sentAt, accounts, replyTo: replied ? slackRef : undefined },
     })),
   fc.nat().map((outboxId) => ({ kind: "message_update" as const, view: { outboxId } })),
+  fc
+    .record({ view: anyAlert, generatedAt: anyDate })
+    .map(({ view, generatedAt }) => ({ kind: "alert" as const, view: { ...view, generatedAt } })),
 );
 
 describe("the outbox message codec", () => {

@@ -1,10 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkBlockKitLimits } from "../../../src/adapters/slack/render/check-block-kit-limits.js";
+import { renderAlertBlocks } from "../../../src/adapters/slack/render/render-alert-blocks.js";
 import { renderDigestBlocks } from "../../../src/adapters/slack/render/render-digest-blocks.js";
 import { renderOwnerMessageBlocks } from "../../../src/adapters/slack/render/render-owner-message-blocks.js";
 import { renderUnownedBlocks } from "../../../src/adapters/slack/render/render-unowned-blocks.js";
-import { anyDigest, anyOwnerMessage, NOW } from "./view-arbitraries.js";
+import { anyAlert, anyDigest, anyOwnerMessage, NOW } from "./view-arbitraries.js";
 
 describe("Block Kit limits hold for random views of random sizes", () => {
   it("owner messages and the unowned list", () => {
@@ -28,6 +29,16 @@ describe("Block Kit limits hold for random views of random sizes", () => {
     fc.assert(
       fc.property(anyDigest, (view) => {
         const { blocks, text } = renderDigestBlocks(view);
+        expect(checkBlockKitLimits(blocks, text)).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("immediate alerts", () => {
+    fc.assert(
+      fc.property(anyAlert, (view) => {
+        const { blocks, text } = renderAlertBlocks(view);
         expect(checkBlockKitLimits(blocks, text)).toEqual([]);
       }),
       { numRuns: 60 },

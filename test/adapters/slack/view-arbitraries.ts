@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { RULE_NAMES } from "../../../src/core/model.js";
+import { ALERT_ACCOUNTS_PER_RULE, type AlertView } from "../../../src/messages/build-alert.js";
 import type { DigestView } from "../../../src/messages/build-digest.js";
 import type { LookupView } from "../../../src/messages/build-lookup.js";
 import type {
@@ -112,6 +113,46 @@ export const anyDigest: fc.Arbitrary<DigestView> = fc
           })),
         }
       : { ...view, score: undefined };
+  });
+
+/**
+ * Any alert: every rule with up to ALERT_ACCOUNTS_PER_RULE accounts of random (long, hostile) text,
+ * out of totals up to 100,000, from one or two sources.
+ */
+export const anyAlert: fc.Arbitrary<AlertView> = fc
+  .record({
+    rules: fc.uniqueArray(fc.constantFrom(...RULE_NAMES), { minLength: 1, maxLength: RULE_NAMES.length }),
+    text: anyText,
+    counts: fc.array(fc.nat(100_000), { minLength: RULE_NAMES.length, maxLength: RULE_NAMES.length }),
+    sources: fc.constantFrom(["servicenow"], ["servicenow", "entra"]),
+    evidence: fc.nat(2),
+    owner: fc.boolean(),
+  })
+  .map(({ rules, text, counts, sources, evidence, owner }) => {
+    const groups = rules.map((rule, r) => {
+      const total = Math.max(1, counts[r] ?? 1);
+      return {
+        rule,
+        total,
+        accounts: Array.from({ length: Math.min(total, ALERT_ACCOUNTS_PER_RULE) }, (_, i) => ({
+          source: sources[i % sources.length] ?? "servicenow",
+          accountId: `${text}${i}`,
+          userName: `${text}${i}`,
+          name: text,
+          ownerName: owner ? text : undefined,
+          ownerEmail: owner ? `${text}@acme.example` : undefined,
+          severity: "critical" as const,
+          summary: text,
+          evidence: Array.from({ length: evidence }, () => text),
+        })),
+      };
+    });
+    return {
+      generatedAt: NOW,
+      sources: [...sources],
+      rules: groups,
+      total: groups.reduce((n, g) => n + g.total, 0),
+    };
   });
 
 export { NOW };

@@ -7,6 +7,7 @@ export {
 } from "./assign-owner-block-id.js";
 export { BLOCK_KIT_LIMITS } from "./block-kit-limits.js";
 export { checkBlockKitLimits } from "./check-block-kit-limits.js";
+export { renderAlertBlocks } from "./render-alert-blocks.js";
 export { renderDigestBlocks } from "./render-digest-blocks.js";
 export { renderHelpBlocks, SLACK_COMMANDS } from "./render-help-blocks.js";
 export { renderLookupBlocks } from "./render-lookup-blocks.js";

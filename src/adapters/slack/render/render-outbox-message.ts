@@ -3,6 +3,7 @@ import type { SlackMessageRef } from "../../../notify/message-ref.js";
 import type { OutboxKind, OutboxMessage, OutboxViews } from "../../../notify/outbox-message.js";
 import { renderFollowUpBlocks } from "../render-follow-up-blocks.js";
 import { renderAdminAccountsBlocks } from "./render-admin-accounts-blocks.js";
+import { renderAlertBlocks } from "./render-alert-blocks.js";
 import { renderDigestBlocks } from "./render-digest-blocks.js";
 import { renderOwnerMessageBlocks } from "./render-owner-message-blocks.js";
 import type { SlackDelivery } from "./slack-delivery.js";
@@ -36,6 +37,7 @@ export const SLACK_RENDERERS: SlackRenderers = {
     to: { channel: c.recipient },
   }),
   digest: (view, c) => ({ post: renderDigestBlocks(view), to: { channel: c.recipient } }),
+  alert: (view, c) => ({ post: renderAlertBlocks(view), to: { channel: c.recipient } }),
   reminder: (view) => {
     // A reminder replies in the thread of the message it follows up.
     if (view.replyTo?.platform !== "slack") throw new Error("the reminder's original message is unknown");

@@ -14,6 +14,7 @@ export {
 } from "./card-text.js";
 export { type AdaptiveCardParser, checkAdaptiveCard } from "./check-adaptive-card.js";
 export { plainTextActivity } from "./plain-text-activity.js";
+export { renderAlertCard } from "./render-alert-card.js";
 export { renderDigestCard } from "./render-digest-card.js";
 export { renderFollowUpCard } from "./render-follow-up-card.js";
 export { renderHelpCard, TEAMS_COMMANDS } from "./render-help-card.js";

@@ -2,6 +2,7 @@ import type { OwnerMessageView } from "../../../messages/build-owner-messages.js
 import type { TeamsMessageRef } from "../../../notify/message-ref.js";
 import type { OutboxKind, OutboxMessage, OutboxViews } from "../../../notify/outbox-message.js";
 import { renderAdminAccountsCard } from "./render-admin-accounts-card.js";
+import { renderAlertCard } from "./render-alert-card.js";
 import { renderDigestCard } from "./render-digest-card.js";
 import { renderFollowUpCard } from "./render-follow-up-card.js";
 import { renderOwnerMessageCard } from "./render-owner-message-card.js";
@@ -36,6 +37,7 @@ export const TEAMS_RENDERERS: TeamsRenderers = {
     to: { channel: c.recipient },
   }),
   digest: (view, c) => ({ post: renderDigestCard(view), to: { channel: c.recipient } }),
+  alert: (view, c) => ({ post: renderAlertCard(view), to: { channel: c.recipient } }),
   reminder: (view) => {
     // A reminder goes into the owner's conversation, under the first message.
     if (view.replyTo?.platform !== "teams") throw new Error("the reminder's conversation is unknown");

@@ -1,0 +1,43 @@
+import type { AlertView } from "../../../messages/build-alert.js";
+import {
+  alertOwner,
+  alertRuleHeading,
+  alertSourcePrefix,
+  alertTitle,
+} from "../../../messages/describe-alert.js";
+import { formatTime } from "../../../messages/format-text.js";
+import { type AdaptiveCard, createCard } from "./adaptive-card.js";
+import { cut, listBlocks, md, textBlock } from "./card-text.js";
+
+/**
+ * An immediate alert for the admin channel as an Adaptive Card: a title, then per rule its count
+ * and the first accounts (name, owner, the finding and its evidence), "… and N more" for the
+ * rest. Every piece of data is escaped by `md` and the card helpers (card-text.ts).
+ */
+export function renderAlertCard(view: AlertView): AdaptiveCard {
+  const card = createCard([]);
+  card.body.push(
+    textBlock(`🚨 ${alertTitle(view)}`, { size: "large", weight: "bolder", color: "attention" }),
+  );
+  for (const group of view.rules) {
+    const lines = group.accounts.map((a) => {
+      const evidence = a.evidence.map((e) => md` — _${cut(e, 200)}_`);
+      return md`${alertSourcePrefix(view, a)}**${cut(a.userName, 80)}** (${cut(a.name, 60)}), owner: ${cut(alertOwner(a), 100)}: ${cut(a.summary, 200)}${evidence[0] ?? ""}${evidence[1] ?? ""}`;
+    });
+    card.body.push(
+      ...listBlocks(alertRuleHeading(group), lines, {
+        maxLines: lines.length,
+        maxChars: 2400,
+        maxLineChars: 700,
+        total: group.total,
+      }),
+    );
+  }
+  card.body.push(
+    textBlock(
+      `Found by the scan of ${formatTime(view.generatedAt)}. Send "lookup <account>" to warden for an account; the digest lists every open finding. ALERT_RULES chooses the rules alerted.`,
+      { isSubtle: true, size: "small", separator: true },
+    ),
+  );
+  return card;
+}
