@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkBlockKitLimits } from "../../src/adapters/slack/render/index.js";
 import { postAlerts } from "../../src/app/post-alerts.js";
 import { insertRow } from "../../src/sources/servicenow/simulator/instance-data.js";
+import { slackHttpError } from "../helpers/fake-slack-api.js";
 import { HOSTILE_NAME, slackMarkupProblems, slackShownText } from "../helpers/rendered-text.js";
 import { SLACK_ADMIN_CHANNEL, type SlackWarden, startWarden } from "../helpers/start-warden.js";
 
@@ -90,11 +91,65 @@ describe("immediate alerts to the Slack admin channel", () => {
     expect(alertRows(t)).toEqual(["sent"]);
   });
 
+  it("alerts a finding again when it was resolved and comes back, not while it stays open", async () => {
+    const t = await startWarden({ platform: "slack", users: [ADMIN] });
+    makePrivileged(t, CLEAN_PRIVILEGED);
+    expect((await scanAndAlert(t)).view?.total).toBe(1);
+    // The role is taken away: the finding is resolved; nothing to alert.
+    const grants = t.sim.data.tables.get("sys_user_has_role");
+    const grant = grants?.rows.find((r) => r.sys_id === `a1e27${"0".repeat(27)}`);
+    if (!grant) throw new Error("no grant");
+    grant.user = "";
+    expect((await scanAndAlert(t)).view).toBeUndefined();
+    // Granted again: a new finding, alerted again.
+    grant.user = t.idOf(CLEAN_PRIVILEGED);
+    const again = await scanAndAlert(t);
+    expect(again.view?.rules.map((g) => [g.rule, g.accounts.map((a) => a.userName)])).toEqual([
+      ["privileged", [CLEAN_PRIVILEGED]],
+    ]);
+    expect(alertRows(t)).toEqual(["sent", "sent"]);
+  });
+
+  it("never posts an alert twice: not when its post fails and is retried, nor after a crash while sending", async () => {
+    const t = await startWarden({ platform: "slack", users: [ADMIN] });
+    makePrivileged(t, CLEAN_PRIVILEGED);
+    const toAdmins = { when: { channel: SLACK_ADMIN_CHANNEL } };
+    t.slack.script("chat.postMessage", slackHttpError(503, "upstream busy"), toAdmins);
+    const before = adminPosts(t).length;
+    const failed = await scanAndAlert(t);
+    expect(failed).toMatchObject({ posted: 0, failed: 1 });
+    expect(alertRows(t)).toEqual(["pending"]);
+    // The retry is sent the second time round, once.
+    t.advance(2 * 60_000);
+    await postAlerts(t.warden, [failed.outcome]);
+    expect(alertRows(t)).toEqual(["sent"]);
+    expect(adminPosts(t).slice(before)).toHaveLength(1);
+
+    // Next: the process dies while the alert is being sent (it may or may not have reached Slack).
+    startBasicAuth(t, CLEAN_BASIC);
+    t.slack.script("chat.postMessage", slackHttpError(503, "upstream busy"), toAdmins);
+    const second = await scanAndAlert(t);
+    t.db.prepare("UPDATE outbox SET status = 'sending' WHERE kind = 'alert' AND status = 'pending'").run();
+    t.advance(2 * 60_000);
+    // The run is alerted again (a restart): the interrupted alert is marked unknown, not re-sent.
+    await postAlerts(t.warden, [second.outcome]);
+    expect(alertRows(t)).toEqual(["sent", "unknown"]);
+    expect(adminPosts(t).slice(before)).toHaveLength(1);
+    // The next scan finds the same account still on Basic auth: not new, not alerted.
+    expect((await scanAndAlert(t)).view).toBeUndefined();
+  });
+
   it("posts nothing when ALERT_RULES is none", async () => {
     const t = await startWarden({ platform: "slack", users: [ADMIN], env: { ALERT_RULES: "none" } });
     makePrivileged(t, CLEAN_PRIVILEGED);
     const before = adminPosts(t).length;
     const result = await scanAndAlert(t);
+    // The scan did open the finding the first test alerts.
+    const opened = t.db
+      .prepare("SELECT count(*) FROM findings WHERE rule = 'privileged' AND first_scan_id = ?")
+      .pluck()
+      .get(result.outcome.scanId);
+    expect(opened).toBe(1);
     expect(result.view).toBeUndefined();
     expect(adminPosts(t).length).toBe(before);
     expect(alertRows(t)).toEqual([]);

@@ -16,6 +16,8 @@ describe("warden CLI", () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/Scanned the built-in simulated ServiceNow instance: \d+ machine identities/);
     expect(stdout).toMatch(/Machine Identity Security Score: \d+\/100 \(first scan\)/);
+    // A first scan is the baseline: no immediate alert, and the demo says why.
+    expect(stdout).toMatch(/Immediate alert: none, .* This was the first scan of ServiceNow/);
     expect(stdout).toContain("Riskiest accounts:");
     expect(stdout).toMatch(/── To .+ <.+@acme\.example> ──/);
     expect(stdout).toContain("[Disable]");
