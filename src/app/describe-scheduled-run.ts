@@ -38,3 +38,20 @@ export function describeFollowUps(result: {
 }): string {
   return `follow-ups: ${plural(result.reminders, "reminder", "reminders")}, ${plural(result.escalations, "escalation", "escalations")} (${count(result.sent)} messages sent, ${count(result.failed)} failed)`;
 }
+
+/**
+ * "alert: 3 new findings posted to 1 admin channel", or undefined when the run had nothing to
+ * alert (a first scan, ALERT_RULES none, nothing new).
+ */
+export function describeAlert(result: {
+  view: { total: number } | undefined;
+  posted: number;
+  failed: number;
+}): string | undefined {
+  if (!result.view) return undefined;
+  const findings = plural(result.view.total, "new finding", "new findings");
+  if (result.posted + result.failed === 0)
+    return `alert: ${findings}, not posted: no admin channel is configured`;
+  const failed = result.failed > 0 ? `, ${count(result.failed)} failed (retried, see the log)` : "";
+  return `alert: ${findings} posted to ${plural(result.posted, "admin channel", "admin channels")}${failed}`;
+}

@@ -12,6 +12,7 @@ import { succeeded } from "../scan/run-scans.js";
 import { scanSettingsFromConfig } from "../scan/scan-settings.js";
 import { createHttpApp } from "./create-http-app.js";
 import { createWardenScheduler } from "./create-warden-scheduler.js";
+import { describeAlert } from "./describe-scheduled-run.js";
 import type { Warden } from "./open-warden.js";
 import { postAlerts } from "./post-alerts.js";
 import { retryDeliveries, startRetryTimer } from "./retry-deliveries.js";
@@ -68,7 +69,10 @@ export async function startServer(
     logger: logger.child({ component: "scan" }),
     retentionDays: config.retentionDays,
     // Immediate alerts of the run's new findings, whatever started it (a schedule, `/warden scan`).
-    afterRun: async (results) => void (await postAlerts(warden, succeeded(results))),
+    afterRun: async (results) => {
+      const line = describeAlert(await postAlerts(warden, succeeded(results)));
+      if (line) options.report?.(line);
+    },
   });
   let stopSocket = async () => {};
   const slackPlatform = await warden.chat.slack();

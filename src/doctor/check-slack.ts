@@ -89,7 +89,7 @@ export async function checkSlack(config: Config, slack: WebClient): Promise<Doct
       add(
         name,
         "warn",
-        `${variable} is not set: ${name === "digest channel" ? "digests are not posted to Slack" : "unowned accounts, escalations and reassignments have nowhere to go in Slack"}.`,
+        `${variable} is not set: ${name === "digest channel" ? "digests are not posted to Slack" : "unowned accounts, escalations, reassignments and immediate alerts have nowhere to go in Slack"}.`,
       );
       continue;
     }

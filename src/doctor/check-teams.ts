@@ -54,7 +54,7 @@ export function checkTeams(config: Config): DoctorCheck[] {
       add(
         name,
         "warn",
-        `${variable} is not set: ${name === "digest channel" ? "digests are not posted to Teams" : "unowned accounts, escalations and reassignments have nowhere to go in Teams"}.`,
+        `${variable} is not set: ${name === "digest channel" ? "digests are not posted to Teams" : "unowned accounts, escalations, reassignments and immediate alerts have nowhere to go in Teams"}.`,
       );
     else if (!TEAMS_CHANNEL.test(channel))
       add(
