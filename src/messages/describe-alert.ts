@@ -1,6 +1,7 @@
 import type { AlertLine, AlertRuleGroup, AlertView } from "./build-alert.js";
 import { plural, RULE_OPENED, RULE_TITLES } from "./rule-text.js";
 import { sourceLabel } from "./source-label.js";
+import { truncateText } from "./truncate-text.js";
 
 /** "3 new critical findings after the scan": an alert's title on every surface. */
 export function alertTitle(view: AlertView): string {
@@ -16,6 +17,11 @@ export function alertRuleHeading(group: AlertRuleGroup): string {
 export function alertOwner(line: AlertLine): string {
   if (line.ownerName && line.ownerEmail) return `${line.ownerName} (${line.ownerEmail})`;
   return line.ownerName ?? line.ownerEmail ?? "no owner";
+}
+
+/** " (CMDB Discovery Import)": the display name, when it is not the user name (an Entra app's are one). */
+export function alertDisplayName(line: AlertLine, max: number): string {
+  return line.name === line.userName ? "" : ` (${truncateText(line.name, max)})`;
 }
 
 /** "[Entra ID] " before an account when the alert covers several sources; "" otherwise. */

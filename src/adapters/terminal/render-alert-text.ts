@@ -1,5 +1,6 @@
 import type { AlertView } from "../../messages/build-alert.js";
 import {
+  alertDisplayName,
   alertOwner,
   alertRuleHeading,
   alertSourcePrefix,
@@ -15,7 +16,7 @@ export function renderAlertText(view: AlertView): string {
     out.push("", `${alertRuleHeading(group)}:`);
     for (const a of group.accounts) {
       out.push(
-        `  ${alertSourcePrefix(view, a)}${a.userName} (${a.name}), owner: ${alertOwner(a)}: ${a.summary}`,
+        `  ${alertSourcePrefix(view, a)}${a.userName}${alertDisplayName(a, 200)}, owner: ${alertOwner(a)}: ${a.summary}`,
       );
       for (const e of a.evidence) out.push(`      ${e}`);
     }

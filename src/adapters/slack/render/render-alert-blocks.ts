@@ -1,6 +1,7 @@
 import type { types } from "@slack/bolt";
 import type { AlertView } from "../../../messages/build-alert.js";
 import {
+  alertDisplayName,
   alertOwner,
   alertRuleHeading,
   alertSourcePrefix,
@@ -28,8 +29,9 @@ export function renderAlertBlocks(view: AlertView): SlackMessage {
   const share = Math.min(L.sectionText, Math.floor(RULE_TEXT_BUDGET / Math.max(1, view.rules.length)));
   for (const group of view.rules) {
     const lines = group.accounts.map((a) => {
-      const evidence = a.evidence.map((e) => `\n      _${ec(e, 200)}_`).join("");
-      return `${alertSourcePrefix(view, a)}*${ec(a.userName, 80)}* (${ec(a.name, 60)}), owner: ${ec(alertOwner(a), 100)}: ${ec(a.summary, 200)}${evidence}`;
+      // Not in _italics_: an underscore in the data (snc_platform_rest_api_access) would end them.
+      const evidence = a.evidence.map((e) => `\n      ↳ ${ec(e, 200)}`).join("");
+      return `${alertSourcePrefix(view, a)}*${ec(a.userName, 80)}*${alertDisplayName(a, 60)}, owner: ${ec(alertOwner(a), 100)}: ${ec(a.summary, 200)}${evidence}`;
     });
     blocks.push(
       sectionBlock(

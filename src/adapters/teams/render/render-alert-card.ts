@@ -1,5 +1,6 @@
 import type { AlertView } from "../../../messages/build-alert.js";
 import {
+  alertDisplayName,
   alertOwner,
   alertRuleHeading,
   alertSourcePrefix,
@@ -22,7 +23,7 @@ export function renderAlertCard(view: AlertView): AdaptiveCard {
   for (const group of view.rules) {
     const lines = group.accounts.map((a) => {
       const evidence = a.evidence.map((e) => md` — _${cut(e, 200)}_`);
-      return md`${alertSourcePrefix(view, a)}**${cut(a.userName, 80)}** (${cut(a.name, 60)}), owner: ${cut(alertOwner(a), 100)}: ${cut(a.summary, 200)}${evidence[0] ?? ""}${evidence[1] ?? ""}`;
+      return md`${alertSourcePrefix(view, a)}**${cut(a.userName, 80)}**${alertDisplayName(a, 60)}, owner: ${cut(alertOwner(a), 100)}: ${cut(a.summary, 200)}${evidence[0] ?? ""}${evidence[1] ?? ""}`;
     });
     card.body.push(
       ...listBlocks(alertRuleHeading(group), lines, {
