@@ -92,6 +92,7 @@ import {
 } from "./owner-overrides.js";
 import { postponeOutboxItem } from "./postpone-outbox-item.js";
 import { pruneAccounts } from "./prune-accounts.js";
+import { pruneDeliveredUpdates } from "./prune-delivered-updates.js";
 import { pruneFindings } from "./prune-findings.js";
 import { prunedMessage, pruneMessages } from "./prune-messages.js";
 import { pruneScans } from "./prune-scans.js";
@@ -249,6 +250,14 @@ export const SQLITE_QUERIES = {
     checkpointDatabase,
   },
   settings: { getOrCreateSecret, claimSourceInstance, getSourceInstance },
-  retention: { pruneMessages, pruneFindings, pruneAccounts, pruneScans, incrementalVacuum, truncateWal },
+  retention: {
+    pruneMessages,
+    pruneDeliveredUpdates,
+    pruneFindings,
+    pruneAccounts,
+    pruneScans,
+    incrementalVacuum,
+    truncateWal,
+  },
   health: { checkDatabaseWritable },
 } as const;

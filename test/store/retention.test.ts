@@ -153,6 +153,25 @@ describe("retention after a scan", () => {
     db.close();
   });
 
+  it("removes an in-place update a day after it was delivered, and keeps the message it updated and any update not delivered", async () => {
+    const db = openDatabase(tempDbPath());
+    const seed = seeder(db);
+    const message = seed.message("sent", 30, { accounts: ["live"] });
+    const update = (status: "sent" | "pending" | "failed" | "unknown", days: number) =>
+      seed.message(status, days, { kind: "message_update", payload: JSON.stringify({ outboxId: message }) });
+    const delivered = [update("sent", 2), update("sent", 1.5), update("sent", 29)];
+    const kept = [update("sent", 0.5), update("pending", 3), update("failed", 3), update("unknown", 3)];
+
+    expect(await prune(db, 2)).toMatchObject({ messages: 0, updates: delivered.length });
+
+    expect(idsOf(db, "outbox").sort()).toEqual([message, ...kept].sort());
+    expect(db.prepare("SELECT count(*) FROM message_accounts WHERE outbox_id = ?").pluck().get(message)).toBe(
+      1,
+    );
+    expect(await prune(db)).toMatchObject({ updates: 0 });
+    db.close();
+  });
+
   it("gives the freed room back: the database file shrinks, and the WAL is truncated", async () => {
     const path = tempDbPath();
     const db = openDatabase(path);
