@@ -61,7 +61,7 @@ import { hasMessagedBefore } from "./has-messaged.js";
 import { hasPendingOwnerMessage } from "./has-pending-owner-message.js";
 import { lastEventAt } from "./last-event-at.js";
 import { listFixedAccountsShown, markShownAccountAnswered } from "./list-fixed-accounts-shown.js";
-import { listLiveOwnerItems } from "./list-live-owner-items.js";
+import { listLiveOwnerItems, listLiveOwnerRecipients } from "./list-live-owner-items.js";
 import { listOpenFindingsPage } from "./list-open-findings-page.js";
 import {
   deferDue,
@@ -214,6 +214,7 @@ export const SQLITE_QUERIES = {
     hasDeliveredTo,
     hasPendingOwnerMessage,
     listLiveOwnerItems,
+    listLiveOwnerRecipients,
     listFixedAccountsShown,
     markShownAccountAnswered,
     postponeOutboxItem,
