@@ -172,6 +172,21 @@ describe("retention after a scan", () => {
     db.close();
   });
 
+  it("keeps a delivered update that is the outbox's newest row, so its id (named in the audit log) is never given to another message", async () => {
+    const db = openDatabase(tempDbPath());
+    const seed = seeder(db);
+    const message = seed.message("sent", 30, { accounts: ["live"] });
+    const payload = JSON.stringify({ outboxId: message });
+    const older = seed.message("sent", 3, { kind: "message_update", payload });
+    const newest = seed.message("sent", 2, { kind: "message_update", payload });
+
+    expect(await prune(db)).toMatchObject({ updates: 1 });
+
+    expect(idsOf(db, "outbox").sort()).toEqual([message, newest].sort());
+    expect(seed.message("pending", 0)).toBeGreaterThan(Math.max(older, newest));
+    db.close();
+  });
+
   it("gives the freed room back: the database file shrinks, and the WAL is truncated", async () => {
     const path = tempDbPath();
     const db = openDatabase(path);
