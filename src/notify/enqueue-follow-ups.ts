@@ -1,3 +1,4 @@
+import type { Finding } from "../core/model.js";
 import { buildAccountView } from "../messages/build-account-view.js";
 import type { OwnerAccountView } from "../messages/build-owner-messages.js";
 import type { DueFollowUp } from "../store/follow-ups.js";
@@ -18,6 +19,20 @@ const SLICE_MS = 5;
 /** Due messages read at a time (each then costs a few index lookups and one or two inserts). */
 const BATCH = 20;
 
+/**
+ * An account as a follow-up lists it: its name and the rules still waiting for an answer. A
+ * follow-up has no buttons (the original message's do the work), so it keeps only what it shows,
+ * not the whole account view: kept for the retention period, a year of reminders and escalations
+ * held a copy of every chased account's evidence, usage and actions. (An OwnerAccountView is one.)
+ */
+export interface FollowUpAccount {
+  source: string;
+  accountId: string;
+  userName: string;
+  name: string;
+  findings: Pick<Finding, "rule">[];
+}
+
 /** A reminder in the owner's conversation, or an escalation to the admins. */
 export interface FollowUpView {
   ownerEmail: string;
@@ -25,7 +40,7 @@ export interface FollowUpView {
   replyTo: MessageRef | undefined;
   originalId: number;
   sentAt: Date;
-  accounts: OwnerAccountView[];
+  accounts: FollowUpAccount[];
 }
 
 export interface FollowUpOptions {

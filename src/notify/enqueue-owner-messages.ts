@@ -5,7 +5,7 @@ import {
   type OwnerMessageView,
 } from "../messages/build-owner-messages.js";
 import type { Repositories, StoreTx } from "../store/store.js";
-import { createPacer } from "../yield-to-loop.js";
+import { createPacer, yieldToLoop } from "../yield-to-loop.js";
 import { enqueueMessageUpdate } from "./enqueue-message-update.js";
 import {
   findingKeys,
@@ -23,6 +23,13 @@ import {
  * days if it still has none: a reminder, not a daily repeat of the whole list.
  */
 export const UNOWNED_REPEAT_DAYS = 30;
+
+/**
+ * Owners handled per transaction. At 50,000 identities one transaction for the whole run (about
+ * 4,400 owners) held the event loop for ~310 ms in its COMMIT alone; a batch of this many writes a
+ * few tens of KB (https://nodejs.org/en/learn/asynchronous-work/dont-block-the-event-loop).
+ */
+export const OWNERS_PER_BATCH = 200;
 
 function contentKey(accounts: readonly OwnerAccountView[]): string {
   const content = accounts
@@ -44,76 +51,95 @@ function contentKey(accounts: readonly OwnerAccountView[]): string {
  */
 export async function enqueueOwnerMessages(
   store: StoreTx,
-  options: { platform: string; adminChannel: string | undefined; now: Date },
+  options: {
+    platform: string;
+    adminChannel: string | undefined;
+    now: Date;
+    /** Owners handled per transaction (OWNERS_PER_BATCH). */
+    batchOwners?: number;
+  },
 ): Promise<{ owners: number; unowned: number }> {
   const { platform, now } = options;
   const { messages, unowned } = await buildOwnerMessages(store, { now });
   const latestScanAt = (await store.scans.listScans({ status: "succeeded", limit: 1 }))[0]?.startedAt;
+  // Who owns each risky account now, to tell an owner whose account went to someone else.
+  const currentOwner = new Map<string, { email: string; account: OwnerAccountView }>();
+  for (const message of messages) {
+    for (const account of message.accounts) {
+      currentOwner.set(`${account.source}:${account.accountId}`, { email: message.owner.email, account });
+    }
+  }
+  const byRecipient = new Map(messages.map((m) => [m.owner.email, m]));
+  // Owners with a live message are visited too: their accounts may all have gone (removals).
+  const recipients = [
+    ...new Set([...byRecipient.keys(), ...(await store.outbox.listLiveOwnerRecipients(platform))]),
+  ];
+  const batch = Math.max(1, options.batchOwners ?? OWNERS_PER_BATCH);
   let owners = 0;
-  await store.transaction(async (tx) => {
-    const live = await listLiveOwnerMessages(tx, platform);
-    // Who owns each risky account now, to tell an owner whose account went to someone else.
-    const currentOwner = new Map<string, { email: string; account: OwnerAccountView }>();
-    for (const message of messages) {
-      for (const account of message.accounts) {
-        currentOwner.set(`${account.source}:${account.accountId}`, { email: message.owner.email, account });
+  // Thousands of owners: one transaction each for a bounded batch, the event loop served in
+  // between (and every few ms within), so no COMMIT writes a whole run's messages at once. Each
+  // owner is decided from their live messages as they are in that batch's transaction, and the
+  // dedupe key makes a batch run again after a crash queue nothing twice.
+  for (let from = 0; from < recipients.length; from += batch) {
+    if (from > 0) await yieldToLoop();
+    owners += await store.transaction(async (tx) => {
+      let queued = 0;
+      const pace = createPacer();
+      for (const recipient of recipients.slice(from, from + batch)) {
+        await pace();
+        const message = byRecipient.get(recipient);
+        const theirs = (await listLiveOwnerMessages(tx, platform, recipient)).get(recipient) ?? [];
+        const asksNew = message?.accounts.some((a) => !isAskedAlready(theirs, a, latestScanAt)) ?? false;
+        if (!asksNew) {
+          for (const older of theirs) await updateInPlace(tx, older, message, currentOwner, now);
+        }
+        if (!message || (!asksNew && !(await tx.outbox.hasPendingOwnerMessage(platform, recipient))))
+          continue;
+        // buildOwnerMessages keys owners by their normalised email (normalizeEmail): one recipient each.
+        // The key names the live message it follows, so the same content can be asked again later.
+        const after = theirs.at(-1)?.outboxId ?? 0;
+        const id = await tx.outbox.enqueue({
+          platform,
+          recipient,
+          dedupeKey: `${platform}:owner:${recipient}:${contentKey(message.accounts)}:after:${after}`,
+          message: { kind: "owner_message", view: message },
+          now,
+          // An earlier message that could not be delivered yet takes this content: one message, the latest.
+          replacePending: true,
+        });
+        if (id !== undefined) queued += 1;
       }
-    }
-    const byRecipient = new Map(messages.map((m) => [m.owner.email, m]));
-    const recipients = new Set([...byRecipient.keys(), ...live.keys()]);
-    // Thousands of owners: the event loop is given back every few ms (other store calls wait for
-    // this transaction either way, but /healthz and Slack's acks are answered).
-    const pace = createPacer();
-    for (const recipient of recipients) {
-      await pace();
-      const message = byRecipient.get(recipient);
-      const theirs = live.get(recipient) ?? [];
-      const asksNew = message?.accounts.some((a) => !isAskedAlready(theirs, a, latestScanAt)) ?? false;
-      if (!asksNew) {
-        for (const older of theirs) await updateInPlace(tx, older, message, currentOwner, now);
-      }
-      if (!message || (!asksNew && !(await tx.outbox.hasPendingOwnerMessage(platform, recipient)))) continue;
-      // buildOwnerMessages keys owners by their normalised email (normalizeEmail): one recipient each.
-      // The key names the live message it follows, so the same content can be asked again later.
-      const after = theirs.at(-1)?.outboxId ?? 0;
-      const id = await tx.outbox.enqueue({
-        platform,
-        recipient,
-        dedupeKey: `${platform}:owner:${recipient}:${contentKey(message.accounts)}:after:${after}`,
-        message: { kind: "owner_message", view: message },
-        now,
-        // An earlier message that could not be delivered yet takes this content: one message, the latest.
-        replacePending: true,
-      });
-      if (id !== undefined) owners += 1;
-    }
-    if (unowned.length > 0 && options.adminChannel) {
+      return queued;
+    });
+  }
+  if (unowned.length > 0 && options.adminChannel) {
+    const adminChannel = options.adminChannel;
+    await store.transaction(async (tx) => {
       // Only what the admin channel was not shown lately (an account, or a rule of it, new to the
       // list, or shown more than UNOWNED_REPEAT_DAYS ago): a changing list is not posted whole
       // every day. A post still waiting to go out takes the new content instead.
       const shown = await tx.outbox.listAccountsShownTo({
         platform,
         kind: "unowned",
-        recipient: options.adminChannel,
+        recipient: adminChannel,
         since: new Date(now.getTime() - UNOWNED_REPEAT_DAYS * 86_400_000),
       });
       const fresh = unowned.filter((a) => {
         const rules = shown.get(`${a.source}:${a.accountId}`);
         return !rules || a.findings.some((f) => !rules.has(f.rule));
       });
-      if (fresh.length > 0) {
-        await tx.outbox.enqueue({
-          platform,
-          recipient: options.adminChannel,
-          // The day in the key: the same accounts may be due again as a reminder a month later.
-          dedupeKey: `${platform}:unowned:${options.adminChannel}:${now.toISOString().slice(0, 10)}:${contentKey(fresh)}`,
-          message: { kind: "unowned", view: { accounts: fresh } },
-          now,
-          replacePending: true,
-        });
-      }
-    }
-  });
+      if (fresh.length === 0) return;
+      await tx.outbox.enqueue({
+        platform,
+        recipient: adminChannel,
+        // The day in the key: the same accounts may be due again as a reminder a month later.
+        dedupeKey: `${platform}:unowned:${adminChannel}:${now.toISOString().slice(0, 10)}:${contentKey(fresh)}`,
+        message: { kind: "unowned", view: { accounts: fresh } },
+        now,
+        replacePending: true,
+      });
+    });
+  }
   return { owners, unowned: unowned.length };
 }
 

@@ -16,7 +16,7 @@ import type {
 } from "../messages/build-owner-messages.js";
 import type { DisownedView } from "../messages/describe-disowned.js";
 import type { ReroutedView } from "../messages/describe-reroute.js";
-import type { FollowUpView } from "./enqueue-follow-ups.js";
+import type { FollowUpAccount, FollowUpView } from "./enqueue-follow-ups.js";
 import {
   array,
   boolean,
@@ -248,13 +248,25 @@ const replyTo = (platform: string): Codec<MessageRef> => ({
   decode: (value, path) => decodeMessageRef(platform, value, path),
 });
 
+/**
+ * What a follow-up stores of each account: what it renders. Follow-ups queued before stored the
+ * whole account view; reading one keeps these fields and drops the rest.
+ */
+const followUpAccount = object<FollowUpAccount>({
+  source: text,
+  accountId: text,
+  userName: text,
+  name: text,
+  findings: array(object<FollowUpAccount["findings"][number]>({ rule: oneOf(RULE_NAMES) })),
+});
+
 const followUp = (platform: string) =>
   object<FollowUpView>({
     ownerEmail: text,
     replyTo: optional(replyTo(platform)),
     originalId: number,
     sentAt: date,
-    accounts: array(account),
+    accounts: array(followUpAccount),
   });
 
 const messageUpdate = object<MessageUpdateView>({ outboxId: number });

@@ -14,6 +14,8 @@ export interface PruneOptions {
 
 export interface PruneSummary {
   messages: number;
+  /** Delivered in-place updates removed (after UPDATES_KEPT_DAYS, not the retention). */
+  updates: number;
   findings: number;
   accounts: number;
   scans: number;
@@ -23,6 +25,11 @@ export interface PruneSummary {
 }
 
 const DAY = 86_400_000;
+/**
+ * A delivered in-place update (message_update) is kept this long, not the retention: nothing reads
+ * it once delivered (src/store/prune-delivered-updates.ts); a day leaves it to look at for a while.
+ */
+export const UPDATES_KEPT_DAYS = 1;
 
 /**
  * Lets the event loop answer what waits (a click, `/healthz`) between two batches: awaiting a
@@ -33,7 +40,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 /**
  * Retention, after a successful scan: removes sent and failed messages, resolved findings,
- * identities gone from their source and old scans older than `retentionDays`, in batches of a few
+ * identities gone from their source and old scans older than `retentionDays` (delivered in-place
+ * updates after UPDATES_KEPT_DAYS), in batches of a few
  * hundred rows (one short transaction each, the event loop served in between), then gives the
  * freed pages back to the file system in steps (incremental vacuum) and truncates the WAL.
  * Decisions and the audit log are never pruned here. Stopped at any point (a crash, a full disk),
@@ -44,10 +52,13 @@ export async function pruneExpired(store: Store, options: PruneOptions): Promise
   const before = new Date(options.now.getTime() - options.retentionDays * DAY);
   // 500 rows: a batch of messages with their accounts (payloads of a few KB) takes about 10-25 ms.
   const batch = options.batch ?? 500;
-  const drain = async (step: (before: Date, limit: number) => Promise<number>): Promise<number> => {
+  const drain = async (
+    step: (before: Date, limit: number) => Promise<number>,
+    olderThan = before,
+  ): Promise<number> => {
     let total = 0;
     for (;;) {
-      const removed = await step(before, batch);
+      const removed = await step(olderThan, batch);
       total += removed;
       // Each batch's pages copied into the database file now, a little at a time: one checkpoint of
       // everything at the end would copy the whole WAL in one go.
@@ -60,6 +71,10 @@ export async function pruneExpired(store: Store, options: PruneOptions): Promise
   // Messages first (they name accounts), then findings, then accounts (with their findings), and
   // scans last: a scan is removed only once nothing refers to it any more.
   const messages = await drain(retention.pruneMessages);
+  const updates = await drain(
+    retention.pruneDeliveredUpdates,
+    new Date(Math.max(before.getTime(), options.now.getTime() - UPDATES_KEPT_DAYS * DAY)),
+  );
   const findings = await drain(retention.pruneFindings);
   const accounts = await drain(retention.pruneAccounts);
   const scans = await drain(retention.pruneScans);
@@ -75,6 +90,7 @@ export async function pruneExpired(store: Store, options: PruneOptions): Promise
   const walTruncated = await retention.truncateWal();
   const summary = {
     messages,
+    updates,
     findings,
     accounts,
     scans,

@@ -26,3 +26,19 @@ export function listLiveOwnerItems(
     .map(toItem)
     .filter((item): item is OutboxItem<"owner_message"> => item.message?.kind === "owner_message");
 }
+
+/**
+ * Who holds a live owner message on `platform` (as listLiveOwnerItems, only the recipients, none
+ * of the messages read), so a run can visit each in a transaction of its own.
+ */
+export function listLiveOwnerRecipients(db: Database, platform: string): string[] {
+  return db
+    .prepare(
+      `SELECT DISTINCT recipient FROM outbox
+        WHERE platform = ? AND kind = 'owner_message' AND status = 'sent'
+          AND json_valid(payload) AND json_extract(payload, '$.supersededBy') IS NULL
+        ORDER BY recipient`,
+    )
+    .pluck()
+    .all(platform) as string[];
+}

@@ -512,4 +512,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS owner_overrides_by_owner ON owner_overrides (owner_email);
     `,
   },
+  {
+    version: 21,
+    name: "delivered in-place updates pruned after a day, on an index of their own",
+    sql: `
+      -- Retention removes a message_update once delivered a day ago (src/store/prune-delivered-updates.ts).
+      -- Partial: it holds only those rows, which are removed daily, so finding them reads nothing else
+      -- (outbox_by_sent would walk every older sent message first) and the index stays small.
+      CREATE INDEX IF NOT EXISTS outbox_updates_by_sent ON outbox (sent_at)
+        WHERE kind = 'message_update' AND status = 'sent';
+    `,
+  },
 ];

@@ -61,7 +61,7 @@ import { hasMessagedBefore } from "./has-messaged.js";
 import { hasPendingOwnerMessage } from "./has-pending-owner-message.js";
 import { lastEventAt } from "./last-event-at.js";
 import { listFixedAccountsShown, markShownAccountAnswered } from "./list-fixed-accounts-shown.js";
-import { listLiveOwnerItems } from "./list-live-owner-items.js";
+import { listLiveOwnerItems, listLiveOwnerRecipients } from "./list-live-owner-items.js";
 import { listOpenFindingsPage } from "./list-open-findings-page.js";
 import { hasEarlierScan, listNewFindings } from "./new-findings.js";
 import {
@@ -93,6 +93,7 @@ import {
 } from "./owner-overrides.js";
 import { postponeOutboxItem } from "./postpone-outbox-item.js";
 import { pruneAccounts } from "./prune-accounts.js";
+import { pruneDeliveredUpdates } from "./prune-delivered-updates.js";
 import { pruneFindings } from "./prune-findings.js";
 import { prunedMessage, pruneMessages } from "./prune-messages.js";
 import { pruneScans } from "./prune-scans.js";
@@ -215,6 +216,7 @@ export const SQLITE_QUERIES = {
     hasDeliveredTo,
     hasPendingOwnerMessage,
     listLiveOwnerItems,
+    listLiveOwnerRecipients,
     listFixedAccountsShown,
     markShownAccountAnswered,
     postponeOutboxItem,
@@ -252,6 +254,14 @@ export const SQLITE_QUERIES = {
     checkpointDatabase,
   },
   settings: { getOrCreateSecret, claimSourceInstance, getSourceInstance },
-  retention: { pruneMessages, pruneFindings, pruneAccounts, pruneScans, incrementalVacuum, truncateWal },
+  retention: {
+    pruneMessages,
+    pruneDeliveredUpdates,
+    pruneFindings,
+    pruneAccounts,
+    pruneScans,
+    incrementalVacuum,
+    truncateWal,
+  },
   health: { checkDatabaseWritable },
 } as const;

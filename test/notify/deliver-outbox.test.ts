@@ -70,6 +70,63 @@ describe("owner messages through the outbox", () => {
     expect(listOutbox(db, "pending")).toHaveLength(queued.length);
   });
 
+  it("queues a run in batches of owners, serving the event loop between them; after a crash mid-run, each owner gets one message", async () => {
+    const { db, store } = await scanned();
+    const ownersOf = () =>
+      listOutbox(db, "pending")
+        .filter((i) => i.kind === "owner_message")
+        .map((i) => i.recipient);
+    // The process dies in the third batch (one owner each): its transaction never commits.
+    let batches = 0;
+    let enqueued = 0;
+    let servedInBatch: number | undefined;
+    const crashing: Store = {
+      ...store,
+      transaction: (fn) =>
+        store.transaction((tx) => {
+          batches += 1;
+          // Something waits on the event loop (a click, /healthz) from the first batch on.
+          if (batches === 1)
+            setImmediate(() => {
+              servedInBatch = batches;
+            });
+          return fn({
+            ...tx,
+            outbox: {
+              ...tx.outbox,
+              enqueue: async (item) => {
+                if (++enqueued === 3) throw new Error("killed");
+                return tx.outbox.enqueue(item);
+              },
+            },
+          });
+        }),
+    };
+    const options = { platform: "slack", adminChannel: "C_ADMIN", now: NOW, batchOwners: 1 };
+    await expect(enqueueOwnerMessages(crashing, options)).rejects.toThrow("killed");
+    expect(ownersOf()).toHaveLength(2);
+    // A click or /healthz waiting meanwhile was served between two batches, not after the run.
+    expect(servedInBatch).toBeLessThan(3);
+
+    const rerun = await enqueueOwnerMessages(store, options);
+    const owners = ownersOf();
+    expect(rerun.owners).toBe(owners.length - 2);
+    expect(new Set(owners).size).toBe(owners.length);
+    // The same owners as one run in a single batch would have messaged.
+    const fresh = await scanned();
+    await enqueueOwnerMessages(fresh.store, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });
+    const once = listOutbox(fresh.db, "pending").filter((i) => i.kind === "owner_message");
+    expect([...owners].sort()).toEqual(once.map((i) => i.recipient).sort());
+    expect(owners.length).toBeGreaterThan(3);
+
+    // Delivered, then run again in batches: nobody is asked twice.
+    const { sender, sent } = recordingSender();
+    await deliver(store, sender);
+    expect(sent.filter((i) => i.kind === "owner_message")).toHaveLength(owners.length);
+    expect((await enqueueOwnerMessages(store, { ...options, batchOwners: 2 })).owners).toBe(0);
+    expect(listOutbox(db, "pending")).toHaveLength(0);
+  });
+
   it("sends each queued message once and records what it showed", async () => {
     const { db, store } = await scanned();
     await enqueueOwnerMessages(store, { platform: "slack", adminChannel: "C_ADMIN", now: NOW });

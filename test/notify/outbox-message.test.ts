@@ -1,9 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { renderDigestBlocks } from "../../src/adapters/slack/render/render-digest-blocks.js";
+import { renderFollowUpBlocks } from "../../src/adapters/slack/render-follow-up-blocks.js";
 import { renderDigestCard } from "../../src/adapters/teams/render/render-digest-card.js";
 import { renderDigestText } from "../../src/adapters/terminal/render-digest-text.js";
 import type { OwnerAccountView } from "../../src/messages/build-owner-messages.js";
+import type { FollowUpView } from "../../src/notify/enqueue-follow-ups.js";
 import type { MessageRef } from "../../src/notify/message-ref.js";
 import {
   decodeOutboxMessage,
@@ -128,7 +130,19 @@ const anyMessage: fc.Arbitrary<OutboxMessage> = fc.oneof(
     })
     .map(({ kind, view, sentAt, accounts, replied }) => ({
       kind,
-      view: { ...view, sentAt, accounts, replyTo: replied ? slackRef : undefined },
+      view: {
+        ...view,
+        sentAt,
+        // What a follow-up keeps of an account: what it shows.
+        accounts: [...accounts, ...view.accounts].map((a) => ({
+          source: a.source,
+          accountId: a.accountId,
+          userName: a.userName,
+          name: a.name,
+          findings: a.findings.map((f) => ({ rule: f.rule })),
+        })),
+        replyTo: replied ? slackRef : undefined,
+      },
     })),
   fc.nat().map((outboxId) => ({ kind: "message_update" as const, view: { outboxId } })),
   fc
@@ -159,6 +173,46 @@ describe("the outbox message codec", () => {
     ).toMatchObject({
       replyTo: { channel: "DRAJ", ts: "1700000000.000100" },
     });
+  });
+
+  it("stores of a follow-up's accounts only what it shows; one stored with whole account views reads the same", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("reminder" as const, "escalation" as const),
+        fc.array(datedAccount, { minLength: 1, maxLength: 5 }),
+        (kind, accounts) => {
+          const view = {
+            ownerEmail: "raj.patel@acme.example",
+            originalId: 3,
+            sentAt: new Date(0),
+            replyTo: slackRef,
+          };
+          // The follow-up pass hands over whole account views, as follow-ups stored them before.
+          const whole = { kind, view: { ...view, accounts } } as OutboxMessage;
+          const stored = encodeOutboxMessage("slack", whole) as { accounts: Record<string, unknown>[] };
+          for (const a of stored.accounts) {
+            expect(Object.keys(a).sort()).toEqual(["accountId", "findings", "name", "source", "userName"]);
+            expect(
+              (a.findings as Record<string, unknown>[]).every((f) => Object.keys(f).join() === "rule"),
+            ).toBe(true);
+          }
+          const asBefore = {
+            ...view,
+            replyTo: { channel: "DRAJ", ts: "1700000000.000100" },
+            sentAt: "1970-01-01T00:00:00.000Z",
+            accounts,
+          };
+          const old = decodeOutboxMessage("slack", kind, JSON.parse(JSON.stringify(asBefore)));
+          const now = decodeOutboxMessage("slack", kind, JSON.parse(JSON.stringify(stored)));
+          expect(old).toEqual(now);
+          if (old.kind !== "reminder" && old.kind !== "escalation") throw new Error("not a follow-up");
+          expect(renderFollowUpBlocks(old.kind, old.view)).toEqual(
+            renderFollowUpBlocks(kind, whole.view as FollowUpView),
+          );
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 
   it("stores a finding as a message shows it, not the findings table's copy of it", () => {

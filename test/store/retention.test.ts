@@ -153,6 +153,40 @@ describe("retention after a scan", () => {
     db.close();
   });
 
+  it("removes an in-place update a day after it was delivered, and keeps the message it updated and any update not delivered", async () => {
+    const db = openDatabase(tempDbPath());
+    const seed = seeder(db);
+    const message = seed.message("sent", 30, { accounts: ["live"] });
+    const update = (status: "sent" | "pending" | "failed" | "unknown", days: number) =>
+      seed.message(status, days, { kind: "message_update", payload: JSON.stringify({ outboxId: message }) });
+    const delivered = [update("sent", 2), update("sent", 1.5), update("sent", 29)];
+    const kept = [update("sent", 0.5), update("pending", 3), update("failed", 3), update("unknown", 3)];
+
+    expect(await prune(db, 2)).toMatchObject({ messages: 0, updates: delivered.length });
+
+    expect(idsOf(db, "outbox").sort()).toEqual([message, ...kept].sort());
+    expect(db.prepare("SELECT count(*) FROM message_accounts WHERE outbox_id = ?").pluck().get(message)).toBe(
+      1,
+    );
+    expect(await prune(db)).toMatchObject({ updates: 0 });
+    db.close();
+  });
+
+  it("keeps a delivered update that is the outbox's newest row, so its id (named in the audit log) is never given to another message", async () => {
+    const db = openDatabase(tempDbPath());
+    const seed = seeder(db);
+    const message = seed.message("sent", 30, { accounts: ["live"] });
+    const payload = JSON.stringify({ outboxId: message });
+    const older = seed.message("sent", 3, { kind: "message_update", payload });
+    const newest = seed.message("sent", 2, { kind: "message_update", payload });
+
+    expect(await prune(db)).toMatchObject({ updates: 1 });
+
+    expect(idsOf(db, "outbox").sort()).toEqual([message, newest].sort());
+    expect(seed.message("pending", 0)).toBeGreaterThan(Math.max(older, newest));
+    db.close();
+  });
+
   it("gives the freed room back: the database file shrinks, and the WAL is truncated", async () => {
     const path = tempDbPath();
     const db = openDatabase(path);

@@ -54,7 +54,7 @@ export function seeder(db: Database) {
     message(
       status: "pending" | "sending" | "sent" | "failed" | "unknown",
       days: number,
-      options: { payload?: string; accounts?: string[] } = {},
+      options: { payload?: string; accounts?: string[]; kind?: "owner_message" | "message_update" } = {},
     ): number {
       const at = daysAgo(days);
       const id = Number(
@@ -62,9 +62,10 @@ export function seeder(db: Database) {
           .prepare(
             `INSERT INTO outbox (platform, kind, recipient, dedupe_key, payload, status, attempts, created_at,
                sent_at, last_attempt_at, message_ref)
-             VALUES ('slack', 'owner_message', 'U1', ?, ?, ?, 1, ?, ?, ?, ?)`,
+             VALUES ('slack', ?, 'U1', ?, ?, ?, 1, ?, ?, ?, ?)`,
           )
           .run(
+            options.kind ?? "owner_message",
             `key-${Math.random()}`,
             options.payload ?? "{}",
             status,

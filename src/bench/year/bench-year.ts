@@ -36,6 +36,7 @@ const identities = Number(values.identities);
 const days = Number(values.days);
 const churnScale = Number(values.churn);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const kb = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString("en-US")} KB`;
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function main(): Promise<void> {
@@ -118,6 +119,31 @@ function summary(year: readonly YearDay[], wallMs: number): string[] {
     lines.push(
       `  database size               after week 1 ${mb(week1.dbBytes)}, after day ${last.day} ${mb(last.dbBytes)}: ${(last.dbBytes / week1.dbBytes).toFixed(2)}× (target < 2×)`,
     );
+  }
+  const weekTables = week1?.breakdown;
+  const lastTables = last?.breakdown;
+  if (lastTables) {
+    const before = new Map(weekTables?.tables.map((t) => [t.table, t]) ?? []);
+    lines.push(`  where the bytes are (table + its indexes; after week 1 → after day ${last?.day}):`);
+    for (const t of lastTables.tables) {
+      const w = before.get(t.table);
+      if (t.tableBytes + t.indexBytes < 16 * 1024) continue;
+      lines.push(
+        `    ${t.table.padEnd(22)} ${w ? `${kb(w.tableBytes + w.indexBytes)} (${w.rows} rows) → ` : ""}${kb(t.tableBytes + t.indexBytes)} (${t.rows} rows; indexes ${kb(t.indexBytes)})`,
+      );
+    }
+    lines.push(
+      `    free pages             ${weekTables ? `${kb(weekTables.freeBytes)} → ` : ""}${kb(lastTables.freeBytes)}`,
+      `    WAL                    ${week1 ? `${kb(week1.walBytes)} → ` : ""}${kb(last?.walBytes ?? 0)}`,
+    );
+    const kinds = new Map(weekTables?.outboxKinds.map((k) => [k.kind, k]) ?? []);
+    lines.push("  outbox payloads by kind (stored bytes):");
+    for (const k of lastTables.outboxKinds) {
+      const w = kinds.get(k.kind);
+      lines.push(
+        `    ${k.kind.padEnd(22)} ${w ? `${kb(w.payloadBytes)} (${w.rows}) → ` : ""}${kb(k.payloadBytes)} (${k.rows})`,
+      );
+    }
   }
   return lines;
 }

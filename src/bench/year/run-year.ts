@@ -26,6 +26,7 @@ import { startFakeSlackApi } from "../fake-slack/fake-slack-api.js";
 import { SLACK_TIER_LIMITS, type SlackTierLimits } from "../fake-slack/slack-tier-gate.js";
 import { peakRatio } from "../fan-out/measure-calls.js";
 import { type ChurnRates, type ChurnSummary, churnInstance } from "./churn-instance.js";
+import { type DatabaseBreakdown, measureTables } from "./measure-tables.js";
 
 /** One simulated day's figures. */
 export interface YearDay {
@@ -65,6 +66,10 @@ export interface YearDay {
   peakRss: number;
   /** Database file plus its WAL, in bytes, at the end of the day. */
   dbBytes: number;
+  /** The WAL's part of dbBytes (its size stays at its largest since the last truncating checkpoint). */
+  walBytes: number;
+  /** Where the bytes are, per table: measured after day 7 and after the last day only. */
+  breakdown: DatabaseBreakdown | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -203,7 +208,11 @@ export async function runYear(options: {
         outcome.inventory.collectedAt,
       );
       const pruned = outcome.pruned
-        ? outcome.pruned.messages + outcome.pruned.findings + outcome.pruned.accounts + outcome.pruned.scans
+        ? outcome.pruned.messages +
+          outcome.pruned.updates +
+          outcome.pruned.findings +
+          outcome.pruned.accounts +
+          outcome.pruned.scans
         : 0;
 
       // The message run at 09:00: owner messages, the follow-up pass, delivery.
@@ -259,7 +268,8 @@ export async function runYear(options: {
       slack.callTimes.length = 0;
       slack.rateLimited.length = 0;
 
-      const dbBytes = sizeOf(options.dbPath) + sizeOf(`${options.dbPath}-wal`);
+      const walBytes = sizeOf(`${options.dbPath}-wal`);
+      const dbBytes = sizeOf(options.dbPath) + walBytes;
       const t = outcome.timings;
       const result: YearDay = {
         day: day + 1,
@@ -294,6 +304,8 @@ export async function runYear(options: {
         digestMs,
         peakRss: Math.max(dayPeak, process.memoryUsage().rss),
         dbBytes,
+        walBytes,
+        breakdown: day === 6 || day === options.days - 1 ? measureTables(options.dbPath) : undefined,
       };
       days.push(result);
       options.onDay(result);
