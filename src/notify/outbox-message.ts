@@ -92,6 +92,7 @@ const decision = object<DecisionLineView>({
   decisionId: number,
   action: textAs<DecisionLineView["action"]>(),
   actor: text,
+  actorRef: optional(object({ platform: text, id: text })),
   at: date,
   outcome: oneOf(["applied", "dry_run", "already", "failed"]),
   reason: optional(text),

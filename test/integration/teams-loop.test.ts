@@ -130,13 +130,15 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.card.adaptive" });
     const returned = (answer.body as { value: unknown }).value;
-    expect(JSON.stringify(returned)).toMatch(/Disabled by raj\.patel@acme\.example/);
+    expect(JSON.stringify(returned)).toMatch(/Disabled by <at>raj\.patel@acme\.example<\/at>/);
     expect(checkAdaptiveCard(returned, { parse: parseWithAdaptiveCards })).toEqual([]);
     expect(isActive(t, dormantId)).toBe("false");
     const update = t.fake.requestsOf("updateActivity");
     expect(update).toHaveLength(1);
     expect(update[0]?.activityId).toBe(card.activityId);
-    expect(JSON.stringify(cardOf(t.fake.activities(card.conversationId)[0]))).toMatch(/Disabled by raj/);
+    expect(JSON.stringify(cardOf(t.fake.activities(card.conversationId)[0]))).toMatch(
+      /Disabled by <at>raj\.patel@acme\.example<\/at>/,
+    );
     expect(t.db.prepare("SELECT action, outcome, actor_email FROM decisions").all()).toEqual([
       { action: "disable", outcome: "applied", actor_email: "raj.patel@acme.example" },
     ]);

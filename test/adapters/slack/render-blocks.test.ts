@@ -101,7 +101,15 @@ describe("renderOwnerMessageBlocks", () => {
       );
 
     const applied = render(decision());
-    expect(all(applied.blocks)).toContain("Disabled by alice@acme.example at 2026-11-23 10:02 UTC");
+    // The time as Slack's date token (each reader's time zone), its fallback in UTC; no known Slack
+    // user behind the decision, so the actor is written as their email.
+    const decidedAt = Date.parse("2026-11-23T10:02:00Z") / 1000;
+    expect(all(applied.blocks)).toContain(
+      `Disabled by alice@acme.example at <!date^${decidedAt}^{date_short_pretty} {time}|2026-11-23 10:02 UTC>.`,
+    );
+    expect(all(applied.blocks)).toContain(
+      `Undo possible until <!date^${decidedAt + 86_400}^{date_short_pretty} {time}|2026-11-24 10:02 UTC>.`,
+    );
     expect(buttons(applied.blocks).map((b) => b.action_id)).toEqual([ACTION_IDS.undo]);
     expect(decodeActionPayload(buttons(applied.blocks)[0]!.value)).toMatchObject({ a: "undo", d: 42, m: 3 });
 
