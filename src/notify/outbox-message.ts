@@ -249,6 +249,7 @@ const replyTo = (platform: string): Codec<MessageRef> => ({
 const followUp = (platform: string) =>
   object<FollowUpView>({
     ownerEmail: text,
+    ownerRef: optional(object({ platform: text, id: text })),
     replyTo: optional(replyTo(platform)),
     originalId: number,
     sentAt: date,

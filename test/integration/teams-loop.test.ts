@@ -6,7 +6,7 @@ import { getConversationRef } from "../../src/store/conversation-refs.js";
 import { parseWithAdaptiveCards } from "../adapters/teams/parse-with-adaptivecards.js";
 import { NOW } from "../helpers/demo-source.js";
 import { connectorForbidden, connectorNotInRoster } from "../helpers/fake-bot-connector.js";
-import { cardShownText } from "../helpers/rendered-text.js";
+import { cardMarkupProblems, cardMentions, cardShownText } from "../helpers/rendered-text.js";
 import { startWarden, TEAMS_ADMIN_CHANNEL, TEAMS_DIGEST_CHANNEL } from "../helpers/start-warden.js";
 import {
   cardOf,
@@ -291,9 +291,18 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
       .activities(TEAMS_ADMIN_CHANNEL)
       .map((a) => JSON.stringify(a))
       .filter((a) => a.includes("Escalation"));
+    // The owner is mentioned (an entity with their Teams id), the day a DATE function.
+    const mention = "<at>raj.patel@acme.example</at>";
     expect(
-      escalations.filter((a) => a.includes("Escalation: raj.patel@acme.example has not answered")),
+      escalations.filter((a) => a.includes(`Escalation: ${mention} has not answered since {{DATE(`)),
     ).toHaveLength(1);
+    const card = cardOf(
+      t.fake
+        .activities(TEAMS_ADMIN_CHANNEL)
+        .find((a) => JSON.stringify(a).includes(`Escalation: ${mention}`)),
+    );
+    expect(cardMentions(card)).toEqual([{ text: mention, id: t.raj.id, name: "raj.patel@acme.example" }]);
+    expect(cardMarkupProblems(card, { mentions: [t.raj.id] })).toEqual([]);
   });
 
   it("lets an admin assign an owner from the admin card, and refuses others", async () => {

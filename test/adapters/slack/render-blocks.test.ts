@@ -38,7 +38,11 @@ describe("renderDigestBlocks", () => {
     expect(json).toContain("Riskiest accounts");
     expect(json).toContain("Owners who have not answered");
     expect(json).toContain("Blind spots");
-    expect(json).toContain("Last scan: 2026-11-20 02:00 UTC (succeeded)");
+    // A date token: each reader of the digest channel sees their own time zone.
+    const scanned = Date.parse("2026-11-20T02:00:00Z") / 1000;
+    expect(json).toContain(
+      `Last scan: <!date^${scanned}^{date_short_pretty} {time}|2026-11-20 02:00 UTC> (succeeded)`,
+    );
     expect(text).toContain("65/100");
   });
 
