@@ -12,6 +12,8 @@ type KnownBlock = types.KnownBlock;
  * errors) in as it is. Only `mrkdwnText` below turns such a string into a Block Kit text object,
  * and it escapes the whole string: a renderer cannot forget to escape a name, because it never
  * escapes anything. Fallback `text` goes through `slackMessage` (slack-message.ts) the same way.
+ * The one exception is warden's own `<!date>` and `<@U…>` tokens: `slackRichText` builds them from
+ * a timestamp and a Slack user id (never from text), and a text given as parts carries them whole.
  */
 
 /**
