@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { renderOwnerMessageBlocks } from "../../src/adapters/slack/render/index.js";
+import { renderLookupBlocks } from "../../src/adapters/slack/render/render-lookup-blocks.js";
 import { sectionBlock } from "../../src/adapters/slack/render/slack-blocks.js";
 import { slackRichText } from "../../src/adapters/slack/render/slack-rich-text.js";
 import { cardRichText, teamsMention, withMentions } from "../../src/adapters/teams/render/card-rich-text.js";
 import { textBlock } from "../../src/adapters/teams/render/card-text.js";
 import { createCard, renderOwnerMessageCard } from "../../src/adapters/teams/render/index.js";
+import { renderLookupCard } from "../../src/adapters/teams/render/render-lookup-card.js";
 import { describeDecision } from "../../src/messages/describe-decision.js";
 import { dayOf, person, timeAt } from "../../src/messages/rich-text.js";
 import {
@@ -15,7 +17,7 @@ import {
   slackMarkupProblems,
   slackShownText,
 } from "../helpers/rendered-text.js";
-import { account, decision, NOW, ownerMessage } from "./slack/view-fixtures.js";
+import { account, decision, lookupFound, NOW, ownerMessage } from "./slack/view-fixtures.js";
 
 const AT = new Date("2026-11-23T10:02:00Z");
 const UNIX = AT.getTime() / 1000;
@@ -73,6 +75,27 @@ describe("Slack: times as <!date> tokens, people as mentions only when warden kn
   });
 });
 
+describe("lookups: each decision dated in the reader's time zone", () => {
+  it("Slack: a date token first, the rest of the line escaped, whole lines only", () => {
+    const found = lookupFound(2, "a_b");
+    if (!found.found) throw new Error("the fixture finds the account");
+    const one = { ...found, decisions: found.decisions.map((d) => ({ ...d, reason: "a & <!here>" })) };
+    const message = renderLookupBlocks(one);
+    const unix = NOW.getTime() / 1000;
+    expect(JSON.stringify(message.blocks)).toContain(
+      JSON.stringify(
+        `• <!date^${unix}^{date_short_pretty} {time}|${NOW.toISOString().slice(0, 16).replace("T", " ")} UTC> alice@acme.example: keep → applied (a &amp; &lt;!here&gt;)`,
+      ).slice(1, -1),
+    );
+    expect(slackMarkupProblems(message)).toEqual([]);
+    // Many decisions: as many whole lines as fit, then a count.
+    const many = { ...found, decisions: Array.from({ length: 200 }, () => found.decisions[0]!) };
+    const long = renderLookupBlocks(many);
+    expect(slackShownText(long)).toMatch(/… and \d+ more/);
+    expect(slackMarkupProblems(long)).toEqual([]);
+  });
+});
+
 describe("Teams: times as DATE/TIME functions, people as <at> mentions with an entity", () => {
   it("writes a time and a day as the card's date functions with an RFC 3339 time", () => {
     expect(cardRichText(["at ", timeAt(AT)]).markdown).toBe(
@@ -124,5 +147,17 @@ describe("Teams: times as DATE/TIME functions, people as <at> mentions with an e
     expect(cardMarkupProblems(card)).toEqual([]);
     expect(cardMentions(card)).toEqual([]);
     expect(cardShownText(card)).toContain(describeDecision(d));
+  });
+  it("dates each decision of a lookup with DATE/TIME, the rest of the line escaped", () => {
+    const card = renderLookupCard(lookupFound(2, "a_b"));
+    const iso = `${NOW.toISOString().slice(0, 19)}Z`;
+    const decisions = JSON.stringify(card);
+    expect(decisions).toContain(
+      JSON.stringify(`• {{DATE(${iso}, SHORT)}} {{TIME(${iso})}} alice@acme.example: keep → applied`).slice(
+        1,
+        -1,
+      ),
+    );
+    expect(cardMarkupProblems(card)).toEqual([]);
   });
 });

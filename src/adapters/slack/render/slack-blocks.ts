@@ -120,6 +120,30 @@ export function listText(
   return text;
 }
 
+/**
+ * `listText` for lines that carry warden's tokens (slackRichText): each line whole or not at all,
+ * as many as fit in `maxChars` (counted as sent) and `maxLines`, then how many were left out.
+ */
+export function listMrkdwn(
+  title: string,
+  lines: readonly SlackMrkdwn[],
+  options: { maxLines?: number; maxChars?: number } = {},
+): SlackText {
+  const maxLines = options.maxLines ?? 10;
+  const maxChars = Math.min(options.maxChars ?? 2000, L.sectionText);
+  const out: (string | SlackMrkdwn)[] = [title];
+  let chars = escapeMrkdwn(title).length;
+  let shown = 0;
+  for (const line of lines) {
+    if (shown >= maxLines || chars + 3 + line.mrkdwn.length > maxChars - 40) break;
+    out.push("\n• ", line);
+    chars += 3 + line.mrkdwn.length;
+    shown += 1;
+  }
+  if (lines.length > shown) out.push(`\n… and ${(lines.length - shown).toLocaleString("en-US")} more`);
+  return out;
+}
+
 /** Characters of text a set of blocks carries, as `checkBlockKitLimits` counts them. */
 export function countBlockText(blocks: readonly KnownBlock[]): number {
   let total = 0;
