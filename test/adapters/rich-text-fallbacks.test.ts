@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { renderOwnerMessageBlocks } from "../../src/adapters/slack/render/index.js";
+import { renderDigestBlocks } from "../../src/adapters/slack/render/render-digest-blocks.js";
 import { renderLookupBlocks } from "../../src/adapters/slack/render/render-lookup-blocks.js";
 import { sectionBlock } from "../../src/adapters/slack/render/slack-blocks.js";
 import { slackRichText } from "../../src/adapters/slack/render/slack-rich-text.js";
 import { cardRichText, teamsMention, withMentions } from "../../src/adapters/teams/render/card-rich-text.js";
 import { textBlock } from "../../src/adapters/teams/render/card-text.js";
 import { createCard, renderOwnerMessageCard } from "../../src/adapters/teams/render/index.js";
+import { renderDigestCard } from "../../src/adapters/teams/render/render-digest-card.js";
 import { renderLookupCard } from "../../src/adapters/teams/render/render-lookup-card.js";
 import { describeDecision } from "../../src/messages/describe-decision.js";
 import { dayOf, person, timeAt } from "../../src/messages/rich-text.js";
@@ -17,7 +19,7 @@ import {
   slackMarkupProblems,
   slackShownText,
 } from "../helpers/rendered-text.js";
-import { account, decision, lookupFound, NOW, ownerMessage } from "./slack/view-fixtures.js";
+import { account, decision, digest, lookupFound, NOW, ownerMessage } from "./slack/view-fixtures.js";
 
 const AT = new Date("2026-11-23T10:02:00Z");
 const UNIX = AT.getTime() / 1000;
@@ -93,6 +95,27 @@ describe("lookups: each decision dated in the reader's time zone", () => {
     const long = renderLookupBlocks(many);
     expect(slackShownText(long)).toMatch(/… and \d+ more/);
     expect(slackMarkupProblems(long)).toEqual([]);
+  });
+});
+
+describe("the digest: times in the reader's time zone, owners named, never mentioned", () => {
+  const since = Date.parse("2026-11-01T00:00:00Z") / 1000;
+  it("Slack", () => {
+    const message = renderDigestBlocks(digest(3));
+    const json = JSON.stringify(message.blocks);
+    expect(json).toContain(
+      `owner1@acme.example: 2 accounts since <!date^${since}^{date_short_pretty} {time}|2026-11-01 00:00 UTC>`,
+    );
+    expect(json).not.toContain("<@");
+    expect(slackMarkupProblems(message)).toEqual([]);
+  });
+  it("Teams", () => {
+    const card = renderDigestCard(digest(3));
+    expect(JSON.stringify(card)).toContain(
+      "owner1@acme.example: 2 accounts since {{DATE(2026-11-01T00:00:00Z, SHORT)}} {{TIME(2026-11-01T00:00:00Z)}}",
+    );
+    expect(cardMentions(card)).toEqual([]);
+    expect(cardMarkupProblems(card)).toEqual([]);
   });
 });
 

@@ -1,6 +1,5 @@
 import type { DigestView } from "../../../messages/build-digest.js";
 import { describeUndelivered } from "../../../messages/describe-undelivered.js";
-import { formatTime } from "../../../messages/format-text.js";
 import { type RichText, timeAt } from "../../../messages/rich-text.js";
 import { plural, RULE_TITLES } from "../../../messages/rule-text.js";
 import { scoreSparkline } from "../../../messages/score-sparkline.js";
@@ -87,10 +86,12 @@ export function renderDigestCard(view: DigestView): AdaptiveCard {
     ),
     ...listBlocks(
       "Owners who have not answered",
-      view.unansweredOwners.map(
-        (o) => `${cut(o.owner, 100)}: ${plural(o.accounts, "account")} since ${formatTime(o.since)}`,
+      // Since when, as DATE/TIME functions; names only, no mention: a channel post must not notify
+      // every owner it lists. Room for the whole line, so no cut goes through a function.
+      view.unansweredOwners.map((o) =>
+        cardRichText([`${cut(o.owner, 100)}: ${plural(o.accounts, "account")} since `, timeAt(o.since)]),
       ),
-      LIST,
+      { ...LIST, maxLineChars: 400 },
     ),
     ...listBlocks(
       "Undelivered messages",
