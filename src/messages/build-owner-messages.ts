@@ -29,6 +29,8 @@ export interface DecisionLineView {
   action: ActionKind | "fixed" | "reassigned";
   /** Who acted: email, or chat user id when no email is known. */
   actor: string;
+  /** The actor's chat user, so the platform they acted on can mention them (absent in older views). */
+  actorRef?: { platform: string; id: string } | undefined;
   at: Date;
   outcome: "applied" | "dry_run" | "already" | "failed";
   /** For keep: the reason and until when. */

@@ -1,6 +1,7 @@
 import { actionOf } from "../actions/action-registry.js";
 import type { DecisionLineView, OwnerAccountView } from "./build-owner-messages.js";
-import { formatDay, formatTime } from "./format-text.js";
+import { dayOf, person, plainRichText, type RichText, timeAt } from "./rich-text.js";
+import { truncateText } from "./truncate-text.js";
 
 /**
  * The outcome line shown in place of an account's buttons, in plain words (no markup):
@@ -11,27 +12,53 @@ export function describeDecision(
   /** Where the account lives, in words (OwnerAccountView.sourceTitle; older views: ServiceNow). */
   sourceTitle = "ServiceNow",
 ): string {
+  return plainRichText(describeDecisionParts(decision, sourceTitle));
+}
+
+/**
+ * The outcome line as parts: who acted (a person the platform can mention) and when (a time each
+ * reader sees in their own time zone). Data (reason, error, the actor's email) is cut here, so a
+ * renderer never has to cut through a date or mention token.
+ */
+export function describeDecisionParts(decision: DecisionLineView, sourceTitle = "ServiceNow"): RichText {
+  const at = timeAt(decision.at);
+  const actor = person({
+    display: truncateText(decision.actor, 120),
+    platform: decision.actorRef?.platform,
+    id: decision.actorRef?.id,
+  });
   if (decision.action === "fixed") {
-    return `No longer risky as of ${formatTime(decision.at)}: fixed in ${sourceTitle} directly, nothing left to do.`;
+    return ["No longer risky as of ", at, `: fixed in ${sourceTitle} directly, nothing left to do.`];
   }
   if (decision.action === "reassigned") {
-    return `Assigned to ${decision.reason ?? "another owner"} by ${decision.actor} at ${formatTime(decision.at)}: it is theirs now, nothing left to do here.`;
+    const to = truncateText(decision.reason ?? "another owner", 160);
+    return [`Assigned to ${to} by `, actor, " at ", at, ": it is theirs now, nothing left to do here."];
   }
   const action = actionOf(decision.action);
-  const by = `by ${decision.actor} at ${formatTime(decision.at)}`;
-  const keep =
+  const by: RichText = ["by ", actor, " at ", at];
+  const keep: RichText =
     decision.action === "keep"
-      ? `${decision.reason ? `: "${decision.reason}"` : ""}${decision.expiresAt ? `, until ${formatDay(decision.expiresAt)}` : ""}`
-      : "";
+      ? [
+          decision.reason ? `: "${truncateText(decision.reason, 300)}"` : "",
+          ...(decision.expiresAt ? [", until ", dayOf(decision.expiresAt)] : []),
+        ]
+      : [];
+  const error = truncateText(decision.error ?? "unknown error", 300);
   switch (decision.outcome) {
     case "applied":
-      return `${action.done} ${by}${keep}.`;
+      return [`${action.done} `, ...by, ...keep, "."];
     case "dry_run":
-      return `Requested ${by}: ${action.wouldHave} (dry run); nothing was written${keep}.`;
+      return ["Requested ", ...by, `: ${action.wouldHave} (dry run); nothing was written`, ...keep, "."];
     case "already":
-      return `${action.already ?? "Already in the wanted state"} when ${decision.actor} acted at ${formatTime(decision.at)}; nothing was written.`;
+      return [
+        `${action.already ?? "Already in the wanted state"} when `,
+        actor,
+        " acted at ",
+        at,
+        "; nothing was written.",
+      ];
     case "failed":
-      return `${action.failed} failed (${decision.actor} at ${formatTime(decision.at)}): ${decision.error ?? "unknown error"}. You can try again.`;
+      return [`${action.failed} failed (`, actor, " at ", at, `): ${error}. You can try again.`];
   }
 }
 

@@ -1,5 +1,5 @@
 import type { OwnerMessageView } from "./build-owner-messages.js";
-import { formatTime } from "./format-text.js";
+import { plainRichText, type RichText, timeAt } from "./rich-text.js";
 import { plural } from "./rule-text.js";
 import { truncateText } from "./truncate-text.js";
 
@@ -43,6 +43,16 @@ function joinAnd(names: readonly string[]): string {
  * "Superseded by warden's message of 2026-12-02 02:00 UTC: use that one (the buttons here were removed)."
  */
 export function describeSuperseded(message: OwnerMessageView): string | undefined {
+  const parts = describeSupersededParts(message);
+  return parts && plainRichText(parts);
+}
+
+/** The same line as parts: the newer message's time in each reader's own time zone. */
+export function describeSupersededParts(message: OwnerMessageView): RichText | undefined {
   if (!message.supersededBy) return undefined;
-  return `Superseded by warden's message of ${formatTime(new Date(message.supersededBy.sentAt))}: use that one. The buttons here were removed.`;
+  return [
+    "Superseded by warden's message of ",
+    timeAt(new Date(message.supersededBy.sentAt)),
+    ": use that one. The buttons here were removed.",
+  ];
 }

@@ -10,6 +10,7 @@ export function toDecisionLineView(decision: DecisionRecord): DecisionLineView {
     decisionId: decision.id,
     action: decision.action as ActionKind,
     actor: decision.actorEmail ?? decision.actorId,
+    actorRef: { platform: decision.actorPlatform, id: decision.actorId },
     at: decision.decidedAt,
     outcome: decision.outcome === "pending" ? "failed" : decision.outcome,
     reason: decision.reason,

@@ -36,6 +36,11 @@ export interface FollowUpAccount {
 /** A reminder in the owner's conversation, or an escalation to the admins. */
 export interface FollowUpView {
   ownerEmail: string;
+  /**
+   * The owner's chat user (from the lookup that delivered the original message), so an escalation
+   * mentions them: the point of an escalation is attention. Absent in reminders and older views.
+   */
+  ownerRef?: { platform: string; id: string } | undefined;
   /** The original message: where to reply, and since when it waits. */
   replyTo: MessageRef | undefined;
   originalId: number;
@@ -123,11 +128,13 @@ export async function enqueueFollowUps(
     }
     const adminChannel = options.adminChannels[message.platform];
     if (adminChannel) {
+      const owner = await tx.chatUsers.getCachedChatUser(message.platform, message.ownerEmail);
+      const ownerRef = owner?.userId ? { platform: message.platform, id: owner.userId } : undefined;
       const escalated = await tx.outbox.enqueue({
         platform: message.platform,
         recipient: adminChannel,
         dedupeKey: `${message.platform}:escalation:${message.outboxId}`,
-        message: { kind: "escalation", view },
+        message: { kind: "escalation", view: { ...view, ownerRef } },
         now,
       });
       if (escalated !== undefined) counts.escalations += 1;

@@ -95,6 +95,7 @@ const decision = object<DecisionLineView>({
   decisionId: number,
   action: textAs<DecisionLineView["action"]>(),
   actor: text,
+  actorRef: optional(object({ platform: text, id: text })),
   at: date,
   outcome: oneOf(["applied", "dry_run", "already", "failed"]),
   reason: optional(text),
@@ -263,6 +264,7 @@ const followUpAccount = object<FollowUpAccount>({
 const followUp = (platform: string) =>
   object<FollowUpView>({
     ownerEmail: text,
+    ownerRef: optional(object({ platform: text, id: text })),
     replyTo: optional(replyTo(platform)),
     originalId: number,
     sentAt: date,

@@ -69,7 +69,7 @@ describe("one owner of ServiceNow accounts and Entra apps", () => {
     expect(answer.status).toBe(200);
     expect(sp.accountEnabled).toBe(false);
     const returned = (answer.body as { value: unknown }).value;
-    expect(JSON.stringify(returned)).toMatch(/Disabled by raj\.patel@acme\.example/);
+    expect(JSON.stringify(returned)).toMatch(/Disabled by <at>raj\.patel@acme\.example<\/at>/);
 
     const undo = executeActions(returned).find((a) => a.verb === "warden_undo" && a.data.id === sp.id);
     expect(undo).toBeDefined();

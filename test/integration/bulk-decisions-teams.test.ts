@@ -96,7 +96,7 @@ describe("Teams: bulk decisions from the Decide for several… form", () => {
     expect(active(reassigned)).toBe("true");
     // The card was updated in place with every decision.
     const updated = JSON.stringify(cardOf(t.fake.activities(t.card.conversationId)[0]));
-    expect(updated.match(/Disabled by raj\.patel@acme\.example/g)?.length).toBe(others.length + 1);
+    expect(updated.match(/Disabled by <at>raj\.patel@acme\.example<\/at>/g)?.length).toBe(others.length + 1);
     const applied = t.db.prepare("SELECT count(*) FROM decisions WHERE outcome = 'applied'").pluck().get();
     expect(applied).toBe(others.length + 1);
     expect(

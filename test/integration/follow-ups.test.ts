@@ -51,7 +51,15 @@ describe("reminders, escalation and expired Keeps (injected clock)", () => {
     await notifyOwners(t.warden, { followUps: true });
     await notifyOwners(t.warden, { followUps: true });
     expect(t.escalations()).toHaveLength(1);
+    // The notification preview names the owner by email; the message mentions them (their Slack
+    // id from the lookup that delivered the DM) and dates the DM in each admin's time zone.
     expect(String(t.escalations()[0]?.text)).toContain(OWNER.email);
+    const sent = Math.floor(NOW.getTime() / 1000);
+    expect(JSON.stringify(t.escalations()[0]?.blocks)).toContain(
+      `Escalation: <@${OWNER.id}> has not answered since <!date^${sent}^{date_short_pretty}|${NOW.toISOString().slice(0, 10)}> about 3 risky machine identities.`,
+    );
+    // The reminder goes to the owner: no mention, the day as a date token.
+    expect(JSON.stringify(replies[0]?.blocks)).toContain(`(asked on <!date^${sent}^{date_short_pretty}|`);
   });
 
   it("stops chasing an account the owner answered, and brings a Keep back when it expires", async () => {

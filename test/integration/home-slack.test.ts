@@ -196,7 +196,7 @@ describe("Slack Home tab and /warden mine: the viewer's own machine identities",
       actor_email: OWNER.email,
       message_id: null,
     });
-    expect(text(after.blocks)).toMatch(/Disabled by raj\.patel@acme\.example/);
+    expect(text(after.blocks)).toMatch(/Disabled by <@URAJ> at <!date\^\d+\^/);
     const undo = slackButtons(after).find(
       (b) => b.action_id === "warden_undo" && decodeActionPayload(b.value)?.id === accountId,
     );
@@ -250,7 +250,7 @@ describe("Slack Home tab and /warden mine: the viewer's own machine identities",
       "the answer to be replaced",
     );
     expect(replaced.args.replace_original).toBe(true);
-    expect(text(replaced.args.blocks as Block[])).toMatch(/Disabled by raj\.patel@acme\.example/);
+    expect(text(replaced.args.blocks as Block[])).toMatch(/Disabled by <@URAJ> at <!date\^\d+\^/);
     expect(t.db.prepare("SELECT account_id FROM decisions WHERE outcome = 'applied'").pluck().get()).toBe(
       accountId,
     );

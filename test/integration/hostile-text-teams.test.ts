@@ -138,7 +138,10 @@ describe("Teams: hostile names from ServiceNow and users mention nobody and link
       const { type, value } = answer as { type: string; value: unknown };
       if (type === "application/vnd.microsoft.card.adaptive") cards.push(value);
     }
-    for (const card of cards) expect(cardMarkupProblems(card), JSON.stringify(card)).toEqual([]);
+    // warden mentions the members who acted (an `<at>` with its entity); nobody else.
+    const people = [t.raj.id, t.james.id, t.vera.id, t.mallory.id];
+    for (const card of cards)
+      expect(cardMarkupProblems(card, { mentions: people }), JSON.stringify(card)).toEqual([]);
 
     // The data is shown, as typed: nothing was dropped to make it safe.
     const shown = [...cards.map(cardShownText), ...bodies.map((b) => b.text ?? "")].join("\n");
@@ -149,7 +152,8 @@ describe("Teams: hostile names from ServiceNow and users mention nobody and link
       stale.userName,
       t.hostile.ownerName,
       REASON,
-      `Escalation: ${VERA_EMAIL} has not answered`,
+      // Vera is mentioned: inside `<at>`, where escapes would show, the markup characters are dropped.
+      `Escalation: ${VERA_EMAIL.replace(/[<>]/g, "")} has not answered`,
       `Only ${dormant.userName}'s owner`,
       `${stale.userName} changed since this message was sent`,
       "Reminder: ",

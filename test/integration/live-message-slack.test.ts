@@ -152,6 +152,11 @@ describe("Slack: one live message per owner", () => {
     expect(slackShownText(old!)).toContain(
       "Superseded by warden's message of 2026-11-23 04:00 UTC: use that one",
     );
+    // As sent: a date token, so each reader sees the newer message's time in their own zone.
+    const newer = Date.parse("2026-11-23T04:00:00Z") / 1000;
+    expect(JSON.stringify(old!.blocks)).toContain(
+      `Superseded by warden's message of <!date^${newer}^{date_short_pretty} {time}|2026-11-23 04:00 UTC>: use that one`,
+    );
     expect(accountsWithTwoLiveMessages(t.slack, [RAJ_DM])).toEqual([]);
 
     // A client still showing the old buttons: the click is refused as stale, nothing is written.

@@ -109,6 +109,10 @@ describe("Teams: one live message per owner", () => {
     expect(cardShownText(cardOf(old))).toContain(
       "Superseded by warden's message of 2026-11-23 04:00 UTC: use that one",
     );
+    // As sent: the card's date functions, so each reader sees their own time zone.
+    expect(JSON.stringify(cardOf(old))).toContain(
+      "Superseded by warden's message of {{DATE(2026-11-23T04:00:00Z, SHORT)}} {{TIME(2026-11-23T04:00:00Z)}}: use that one",
+    );
     expect(accountsWithTwoLiveMessages(t, [t.raj])).toEqual([]);
 
     // The old card's action, from a client that still shows it: refused, nothing written.

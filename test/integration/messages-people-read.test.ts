@@ -106,7 +106,7 @@ describe("messages people read: the account named, accepted risk marked apart, a
       body: { type: string; items?: { text?: string; color?: string }[] }[];
     };
     const outcome = updated.body.find((e) => e.type === "Container")?.items?.[0];
-    expect(outcome?.text).toMatch(/^🟡 Kept \\\(risk accepted\\\) by raj\.patel@acme\.example/);
+    expect(outcome?.text).toMatch(/^🟡 Kept \\\(risk accepted\\\) by <at>raj\.patel@acme\.example<\/at>/);
     expect(outcome?.color).toBe("warning");
     expect(JSON.stringify(updated)).not.toContain("✅");
   });

@@ -134,8 +134,11 @@ describe("an outbox written by an older warden", () => {
     // The sent message is updated in place from its old stored view, the Keep and its dates shown.
     const shown = slack.messages(`D${OWNER.id}`).find((m) => m.ts === original.ts)!;
     expect(shown.edits).toBe(1);
+    // A view stored before decision lines knew the actor's chat user: the email, not a mention.
+    const at = Date.parse("2026-11-23T02:00:00Z") / 1000;
+    const until = Date.parse("2026-12-23T02:00:00Z") / 1000;
     expect(JSON.stringify(shown.blocks)).toContain(
-      'Kept (risk accepted) by raj.patel@acme.example at 2026-11-23 02:00 UTC: \\"month-end batch\\", until 2026-12-23',
+      `Kept (risk accepted) by raj.patel@acme.example at <!date^${at}^{date_short_pretty} {time}|2026-11-23 02:00 UTC>: \\"month-end batch\\", until <!date^${until}^{date_short_pretty}|2026-12-23>`,
     );
     // The reminder replies under the original message, through the reference the upgrade converted.
     const replies = slack.messages(`D${OWNER.id}`).filter((m) => m.threadTs === original.ts);

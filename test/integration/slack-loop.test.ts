@@ -66,7 +66,7 @@ describe("Slack: scan → owner DM → click → ServiceNow → SQLite → messa
     );
     expect(updated).toBeGreaterThan(0);
     expect(JSON.stringify(t.slack.messages(`D${OWNER.id}`)[0]?.blocks)).toMatch(
-      /Disabled by raj\.patel@acme\.example/,
+      /Disabled by <@URAJ> at <!date\^\d+\^/,
     );
     const decision = t.db.prepare("SELECT action, outcome, actor_email FROM decisions").get();
     expect(decision).toEqual({ action: "disable", outcome: "applied", actor_email: OWNER.email });

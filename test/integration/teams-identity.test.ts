@@ -46,13 +46,13 @@ describe("Teams: a cached user email expires (WARDEN_USER_CACHE_HOURS)", () => {
 
     // Raj acts as the owner.
     const first = await t.post(executeInvoke(t.fake.serviceUrl, t.raj, card, a));
-    expect(JSON.stringify(first.body)).toMatch(/Disabled by raj\.patel@acme\.example/);
+    expect(JSON.stringify(first.body)).toMatch(/Disabled by <at>raj\.patel@acme\.example<\/at>/);
 
     // His email changes in the tenant. Within the lifetime warden uses what it read (documented).
     changeTeamsEmail(t.fake, t.raj, "raj.patel.new@acme.example");
     t.advance(HOUR);
     const second = await t.post(executeInvoke(t.fake.serviceUrl, t.raj, card, b));
-    expect(JSON.stringify(second.body)).toMatch(/Disabled by raj\.patel@acme\.example/);
+    expect(JSON.stringify(second.body)).toMatch(/Disabled by <at>raj\.patel@acme\.example<\/at>/);
     expect(getMember()).toHaveLength(0);
     const written = patches(t);
 

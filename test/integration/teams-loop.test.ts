@@ -6,7 +6,7 @@ import { getConversationRef } from "../../src/store/conversation-refs.js";
 import { parseWithAdaptiveCards } from "../adapters/teams/parse-with-adaptivecards.js";
 import { NOW } from "../helpers/demo-source.js";
 import { connectorForbidden, connectorNotInRoster } from "../helpers/fake-bot-connector.js";
-import { cardShownText } from "../helpers/rendered-text.js";
+import { cardMarkupProblems, cardMentions, cardShownText } from "../helpers/rendered-text.js";
 import { startWarden, TEAMS_ADMIN_CHANNEL, TEAMS_DIGEST_CHANNEL } from "../helpers/start-warden.js";
 import {
   cardOf,
@@ -130,13 +130,15 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ statusCode: 200, type: "application/vnd.microsoft.card.adaptive" });
     const returned = (answer.body as { value: unknown }).value;
-    expect(JSON.stringify(returned)).toMatch(/Disabled by raj\.patel@acme\.example/);
+    expect(JSON.stringify(returned)).toMatch(/Disabled by <at>raj\.patel@acme\.example<\/at>/);
     expect(checkAdaptiveCard(returned, { parse: parseWithAdaptiveCards })).toEqual([]);
     expect(isActive(t, dormantId)).toBe("false");
     const update = t.fake.requestsOf("updateActivity");
     expect(update).toHaveLength(1);
     expect(update[0]?.activityId).toBe(card.activityId);
-    expect(JSON.stringify(cardOf(t.fake.activities(card.conversationId)[0]))).toMatch(/Disabled by raj/);
+    expect(JSON.stringify(cardOf(t.fake.activities(card.conversationId)[0]))).toMatch(
+      /Disabled by <at>raj\.patel@acme\.example<\/at>/,
+    );
     expect(t.db.prepare("SELECT action, outcome, actor_email FROM decisions").all()).toEqual([
       { action: "disable", outcome: "applied", actor_email: "raj.patel@acme.example" },
     ]);
@@ -289,9 +291,18 @@ describe("Teams: install → owner card → Action.Execute → ServiceNow → SQ
       .activities(TEAMS_ADMIN_CHANNEL)
       .map((a) => JSON.stringify(a))
       .filter((a) => a.includes("Escalation"));
+    // The owner is mentioned (an entity with their Teams id), the day a DATE function.
+    const mention = "<at>raj.patel@acme.example</at>";
     expect(
-      escalations.filter((a) => a.includes("Escalation: raj.patel@acme.example has not answered")),
+      escalations.filter((a) => a.includes(`Escalation: ${mention} has not answered since {{DATE(`)),
     ).toHaveLength(1);
+    const card = cardOf(
+      t.fake
+        .activities(TEAMS_ADMIN_CHANNEL)
+        .find((a) => JSON.stringify(a).includes(`Escalation: ${mention}`)),
+    );
+    expect(cardMentions(card)).toEqual([{ text: mention, id: t.raj.id, name: "raj.patel@acme.example" }]);
+    expect(cardMarkupProblems(card, { mentions: [t.raj.id] })).toEqual([]);
   });
 
   it("lets an admin assign an owner from the admin card, and refuses others", async () => {

@@ -36,16 +36,19 @@ function everyMessage(data: {
 
 describe("Slack: text from sources and users is data, never markup", () => {
   it("shows each hostile name, reason and error as typed, in every message kind, pinging nobody", () => {
-    // One hostile token per field, so each must appear whole in what Slack shows.
+    // One hostile token per field, so each must appear whole in what Slack shows. One finding
+    // each, so all twelve accounts fit in one message beside their decision lines' date tokens.
     const accounts = HOSTILE.map((token, i) =>
       account(i, {
         userName: token,
         name: `${token} display`,
-        findings: account(i).findings.map((f) => ({
-          ...f,
-          summary: `summary ${token}`,
-          evidence: [{ signal: "state" as const, detail: `evidence ${token}` }],
-        })),
+        findings: account(i)
+          .findings.slice(0, 1)
+          .map((f) => ({
+            ...f,
+            summary: `summary ${token}`,
+            evidence: [{ signal: "state" as const, detail: `evidence ${token}` }],
+          })),
         decision:
           i % 2 === 0
             ? decision({ action: "keep", actor: `${token}@acme.example`, reason: `reason ${token}` })

@@ -38,7 +38,11 @@ describe("renderDigestBlocks", () => {
     expect(json).toContain("Riskiest accounts");
     expect(json).toContain("Owners who have not answered");
     expect(json).toContain("Blind spots");
-    expect(json).toContain("Last scan: 2026-11-20 02:00 UTC (succeeded)");
+    // A date token: each reader of the digest channel sees their own time zone.
+    const scanned = Date.parse("2026-11-20T02:00:00Z") / 1000;
+    expect(json).toContain(
+      `Last scan: <!date^${scanned}^{date_short_pretty} {time}|2026-11-20 02:00 UTC> (succeeded)`,
+    );
     expect(text).toContain("65/100");
   });
 
@@ -101,7 +105,15 @@ describe("renderOwnerMessageBlocks", () => {
       );
 
     const applied = render(decision());
-    expect(all(applied.blocks)).toContain("Disabled by alice@acme.example at 2026-11-23 10:02 UTC");
+    // The time as Slack's date token (each reader's time zone), its fallback in UTC; no known Slack
+    // user behind the decision, so the actor is written as their email.
+    const decidedAt = Date.parse("2026-11-23T10:02:00Z") / 1000;
+    expect(all(applied.blocks)).toContain(
+      `Disabled by alice@acme.example at <!date^${decidedAt}^{date_short_pretty} {time}|2026-11-23 10:02 UTC>.`,
+    );
+    expect(all(applied.blocks)).toContain(
+      `Undo possible until <!date^${decidedAt + 86_400}^{date_short_pretty} {time}|2026-11-24 10:02 UTC>.`,
+    );
     expect(buttons(applied.blocks).map((b) => b.action_id)).toEqual([ACTION_IDS.undo]);
     expect(decodeActionPayload(buttons(applied.blocks)[0]!.value)).toMatchObject({ a: "undo", d: 42, m: 3 });
 

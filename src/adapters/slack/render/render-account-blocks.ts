@@ -8,16 +8,17 @@ import type { OwnerAccountView } from "../../../messages/build-owner-messages.js
 import {
   type DecisionMark,
   decisionMark,
-  describeDecision,
+  describeDecisionParts,
   isUndoOpen,
   showsActionButtons,
 } from "../../../messages/describe-decision.js";
 import { usageOf } from "../../../messages/describe-usage.js";
-import { formatTime } from "../../../messages/format-text.js";
+import { timeAt } from "../../../messages/rich-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
 import { truncateText } from "../../../messages/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { contextBlock, sectionBlock } from "./slack-blocks.js";
+import { type SlackMrkdwn, slackRichText } from "./slack-rich-text.js";
 
 /** ✅ fixed, 🟡 accepted until it expires, ❌ failed (Slack emoji names). */
 const SLACK_MARKS: Record<DecisionMark, string> = {
@@ -113,19 +114,20 @@ export function renderAccountBlocks(
   options: { messageId?: number | undefined; now: Date; superseded?: boolean | undefined },
 ): types.KnownBlock[] {
   const decision = account.decision;
-  let outcome = "";
+  const outcome: (string | SlackMrkdwn)[] = [];
   if (decision) {
-    const undo = isUndoOpen(decision, options.now)
-      ? ` Undo possible until ${formatTime(decision.undoUntil)}.`
-      : "";
     const icon = SLACK_MARKS[decisionMark(decision)];
-    // The outcome leads: it is what changed since the owner last read this message.
-    outcome = `${icon} *${truncateText(describeDecision(decision, account.sourceTitle), 600)}*${undo}\n`;
+    // The outcome leads: it is what changed since the owner last read this message. Its times are
+    // `<!date>` tokens (each reader's own time zone) and the person who acted a mention.
+    outcome.push(`${icon} *`, slackRichText(describeDecisionParts(decision, account.sourceTitle)), "*");
+    if (isUndoOpen(decision, options.now) && decision.undoUntil)
+      outcome.push(slackRichText([" Undo possible until ", timeAt(decision.undoUntil), "."]));
+    outcome.push("\n");
   }
   const impact = contextBlock(describeImpact(account), 700);
   const link = account.link && slackLink(account.link);
   if (link && impact.type === "context") impact.elements.push(link);
-  const blocks: types.KnownBlock[] = [sectionBlock(`${outcome}${describeAccountMrkdwn(account)}`), impact];
+  const blocks: types.KnownBlock[] = [sectionBlock([...outcome, describeAccountMrkdwn(account)]), impact];
 
   const elements: types.Button[] = [];
   if (showsActionButtons(account) && !options.superseded) {

@@ -1,14 +1,15 @@
 import type { types } from "@slack/bolt";
 import type { DigestView } from "../../../messages/build-digest.js";
 import { describeUndelivered } from "../../../messages/describe-undelivered.js";
-import { formatTime } from "../../../messages/format-text.js";
+import { timeAt } from "../../../messages/rich-text.js";
 import { plural, RULE_TITLES } from "../../../messages/rule-text.js";
 import { scoreSparkline } from "../../../messages/score-sparkline.js";
 import { sourceScoreLine } from "../../../messages/source-label.js";
 import { truncateText } from "../../../messages/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
-import { contextBlock, headerBlock, listText, mrkdwnText, sectionBlock } from "./slack-blocks.js";
+import { contextBlock, headerBlock, listMrkdwn, listText, mrkdwnText, sectionBlock } from "./slack-blocks.js";
 import { type SlackMessage, slackMessage } from "./slack-message.js";
+import { slackRichText } from "./slack-rich-text.js";
 
 /** Lines per list: a digest is read in a minute, the rest is one `/warden lookup` away. */
 const LIST_LINES = 10;
@@ -30,11 +31,14 @@ export function renderDigestBlocks(view: DigestView): SlackMessage {
   if (warning) blocks.push(sectionBlock(`:warning: *${ec(warning, 600)}*`));
   blocks.push(headerBlock("warden: machine identity digest"));
 
-  const lastScan = view.lastScan
-    ? `Last scan: ${formatTime(view.lastScan.at)} (${view.lastScan.status})`
-    : "Last scan: never";
+  // Times as date tokens: a channel's readers each see their own time zone.
+  const lastScan = slackRichText(
+    view.lastScan
+      ? ["Last scan: ", timeAt(view.lastScan.at), ` (${view.lastScan.status})`]
+      : ["Last scan: never"],
+  );
   if (!view.score) {
-    blocks.push(contextBlock([lastScan]));
+    blocks.push(contextBlock([[lastScan]]));
     return slackMessage(warning || "warden digest: no score yet", blocks);
   }
 
@@ -54,7 +58,7 @@ export function renderDigestBlocks(view: DigestView): SlackMessage {
         (view.bySource ?? []).map((s) => `\n• ${sourceScoreLine(s)}`).join(""),
     ),
   );
-  blocks.push(contextBlock([lastScan, `Generated ${formatTime(view.generatedAt)}`]));
+  blocks.push(contextBlock([[lastScan], [slackRichText(["Generated ", timeAt(view.generatedAt)])]]));
 
   if (view.byRule.length > 0) {
     blocks.push({
@@ -98,12 +102,21 @@ export function renderDigestBlocks(view: DigestView): SlackMessage {
     "(use `/warden lookup <account>`)",
     view.riskiest.total,
   );
-  list(
-    "Owners who have not answered",
-    view.unansweredOwners.map(
-      (o) => `${ec(o.owner, 100)}: ${plural(o.accounts, "account")} since ${formatTime(o.since)}`,
-    ),
-  );
+  if (view.unansweredOwners.length > 0) {
+    // Since when, as date tokens; names only, no mention: a channel post must not notify every
+    // owner it lists.
+    blocks.push(
+      sectionBlock(
+        listMrkdwn(
+          "*Owners who have not answered*",
+          view.unansweredOwners.map((o) =>
+            slackRichText([`${ec(o.owner, 100)}: ${plural(o.accounts, "account")} since `, timeAt(o.since)]),
+          ),
+          { maxLines: LIST_LINES, maxChars: LIST_CHARS },
+        ),
+      ),
+    );
+  }
   list(
     "Undelivered messages",
     (view.undelivered ?? []).map((u) => ec(describeUndelivered(u), 400)),

@@ -2,10 +2,12 @@ import type { types } from "@slack/bolt";
 import type { LookupView } from "../../../messages/build-lookup.js";
 import { describeIdentityFacts } from "../../../messages/describe-identity-facts.js";
 import { describeAccountState, formatDay, formatTime } from "../../../messages/format-text.js";
+import { timeAt } from "../../../messages/rich-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
 import { truncateText } from "../../../messages/truncate-text.js";
-import { fieldText, headerBlock, listText, sectionBlock } from "./slack-blocks.js";
+import { fieldText, headerBlock, listMrkdwn, listText, sectionBlock } from "./slack-blocks.js";
 import { type SlackMessage, slackMessage } from "./slack-message.js";
+import { slackRichText } from "./slack-rich-text.js";
 
 /** Characters per list: five lists and the facts stay under the message's text budget. */
 const LIST_CHARS = 1800;
@@ -77,11 +79,14 @@ export function renderLookupBlocks(view: LookupView): SlackMessage {
   blocks.push(
     sectionBlock(
       view.decisions.length > 0
-        ? listText(
+        ? listMrkdwn(
             "*Decisions*",
-            view.decisions.map(
-              (d) =>
-                `${formatTime(d.decidedAt)} ${ec(d.actor, 100)}: ${ec(d.action, 30)} → ${ec(d.outcome, 30)}${d.reason ? ` (${ec(d.reason, 150)})` : ""}`,
+            // The time as a date token: the reader's own time zone.
+            view.decisions.map((d) =>
+              slackRichText([
+                timeAt(d.decidedAt),
+                ` ${ec(d.actor, 100)}: ${ec(d.action, 30)} → ${ec(d.outcome, 30)}${d.reason ? ` (${ec(d.reason, 150)})` : ""}`,
+              ]),
             ),
             { maxChars: LIST_CHARS },
           )

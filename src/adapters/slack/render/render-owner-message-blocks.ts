@@ -1,5 +1,5 @@
 import type { OwnerMessageView } from "../../../messages/build-owner-messages.js";
-import { describeOwnerIntro, describeSuperseded } from "../../../messages/describe-owner-message.js";
+import { describeOwnerIntro, describeSupersededParts } from "../../../messages/describe-owner-message.js";
 import { plural } from "../../../messages/rule-text.js";
 import { bulkChoices } from "../../../remediation/bulk-choices.js";
 import { BLOCK_KIT_LIMITS } from "./block-kit-limits.js";
@@ -7,6 +7,7 @@ import { fitAccountBlocks } from "./fit-account-blocks.js";
 import { BULK_OPEN_ACTION_ID } from "./render-bulk-modal.js";
 import { headerBlock, sectionBlock } from "./slack-blocks.js";
 import { type SlackMessage, slackMessage } from "./slack-message.js";
+import { slackRichText } from "./slack-rich-text.js";
 
 /** Options shared by the owner and admin renderers. */
 export interface AccountListOptions {
@@ -31,11 +32,11 @@ export function renderOwnerMessageBlocks(
 ): SlackMessage {
   const count = message.accounts.length;
   const needs = count === 1 ? "needs" : "need";
-  const superseded = describeSuperseded(message);
+  const superseded = describeSupersededParts(message);
   const head = [
     headerBlock("Machine identities that need your attention"),
     // A superseded message says so first: the owner acts from the newer one.
-    ...(superseded ? [sectionBlock(`:arrow_down: *${superseded}*`)] : []),
+    ...(superseded ? [sectionBlock([":arrow_down: *", slackRichText(superseded), "*"])] : []),
     sectionBlock(describeOwnerIntro(message)),
   ];
   const blocks = fitAccountBlocks(head, message.accounts, { ...options, superseded: !!superseded }, "owner");

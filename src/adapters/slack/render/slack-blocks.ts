@@ -2,6 +2,7 @@ import type { types } from "@slack/bolt";
 import { truncateText } from "../../../messages/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { escapeMrkdwn } from "./escape-mrkdwn.js";
+import { type SlackMrkdwn, slackMrkdwnOf } from "./slack-rich-text.js";
 
 type KnownBlock = types.KnownBlock;
 
@@ -11,6 +12,8 @@ type KnownBlock = types.KnownBlock;
  * errors) in as it is. Only `mrkdwnText` below turns such a string into a Block Kit text object,
  * and it escapes the whole string: a renderer cannot forget to escape a name, because it never
  * escapes anything. Fallback `text` goes through `slackMessage` (slack-message.ts) the same way.
+ * The one exception is warden's own `<!date>` and `<@U…>` tokens: `slackRichText` builds them from
+ * a timestamp and a Slack user id (never from text), and a text given as parts carries them whole.
  */
 
 /**
@@ -19,8 +22,35 @@ type KnownBlock = types.KnownBlock;
  * channel names or `@here` in data into links or mentions
  * (https://docs.slack.dev/reference/block-kit/composition-objects/text-object).
  */
-export function mrkdwnText(text: string, max: number): types.MrkdwnElement {
-  return { type: "mrkdwn", text: escapeMrkdwn(text, max) || " ", verbatim: true };
+export function mrkdwnText(text: SlackText, max: number): types.MrkdwnElement {
+  return { type: "mrkdwn", text: fitMrkdwn(text, max) || " ", verbatim: true };
+}
+
+/**
+ * Plain text (escaped when sent), or parts of it where warden's own `<!date>` and `<@U…>` tokens
+ * (slackRichText) sit between plain strings.
+ */
+export type SlackText = string | readonly (string | SlackMrkdwn)[];
+
+/**
+ * The mrkdwn of `text` in at most `max` characters: plain parts escaped and cut without splitting
+ * an entity, a trusted part whole or not at all (a cut `<!date…>` token would show as garbage).
+ */
+function fitMrkdwn(text: SlackText, max: number): string {
+  if (typeof text === "string") return escapeMrkdwn(text, max);
+  const whole = text.map(slackMrkdwnOf).join("");
+  if (whole.length <= max) return whole;
+  let out = "";
+  for (const part of text) {
+    const room = max - out.length;
+    if (typeof part === "string") {
+      const escaped = escapeMrkdwn(part, room);
+      out += escaped;
+      if (escaped.length < escapeMrkdwn(part).length) return out;
+    } else if (part.mrkdwn.length <= room - 1) out += part.mrkdwn;
+    else return `${out}…`;
+  }
+  return out;
 }
 
 /** A header block, cut to its 150 characters. plain_text shows text as it is: nothing to escape. */
@@ -32,7 +62,7 @@ export function headerBlock(text: string): KnownBlock {
 }
 
 /** A mrkdwn section of plain `text` (see above), cut to `max` characters (at most 3000). */
-export function sectionBlock(text: string, max: number = L.sectionText): KnownBlock {
+export function sectionBlock(text: SlackText, max: number = L.sectionText): KnownBlock {
   return { type: "section", text: mrkdwnText(text, Math.min(max, L.sectionText)) };
 }
 
@@ -42,7 +72,7 @@ export function fieldText(title: string, value: string, max = 600): types.Mrkdwn
 }
 
 /** A context block of up to 10 mrkdwn elements, each cut to `max` characters. */
-export function contextBlock(texts: readonly string[], max = 500): KnownBlock {
+export function contextBlock(texts: readonly SlackText[], max = 500): KnownBlock {
   const elements = texts
     .filter(Boolean)
     .slice(0, L.contextElements)
@@ -88,6 +118,30 @@ export function listText(
   if (rest > 0)
     text += `\n… and ${rest.toLocaleString("en-US")} more${options.more ? ` ${options.more}` : ""}`;
   return text;
+}
+
+/**
+ * `listText` for lines that carry warden's tokens (slackRichText): each line whole or not at all,
+ * as many as fit in `maxChars` (counted as sent) and `maxLines`, then how many were left out.
+ */
+export function listMrkdwn(
+  title: string,
+  lines: readonly SlackMrkdwn[],
+  options: { maxLines?: number; maxChars?: number } = {},
+): SlackText {
+  const maxLines = options.maxLines ?? 10;
+  const maxChars = Math.min(options.maxChars ?? 2000, L.sectionText);
+  const out: (string | SlackMrkdwn)[] = [title];
+  let chars = escapeMrkdwn(title).length;
+  let shown = 0;
+  for (const line of lines) {
+    if (shown >= maxLines || chars + 3 + line.mrkdwn.length > maxChars - 40) break;
+    out.push("\n• ", line);
+    chars += 3 + line.mrkdwn.length;
+    shown += 1;
+  }
+  if (lines.length > shown) out.push(`\n… and ${(lines.length - shown).toLocaleString("en-US")} more`);
+  return out;
 }
 
 /** Characters of text a set of blocks carries, as `checkBlockKitLimits` counts them. */

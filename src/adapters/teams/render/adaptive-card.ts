@@ -111,6 +111,15 @@ export interface AdaptiveCard {
   version: "1.5";
   body: CardElement[];
   actions?: CardAction[];
+  /** Teams' extensions: the mention entities that `<at>…</at>` texts of the card refer to. */
+  msteams?: { entities?: MentionEntity[] };
+}
+
+/** A user mentioned in a card: `text` appears in a TextBlock; `mentioned.id` is their Teams id. */
+export interface MentionEntity {
+  type: "mention";
+  text: string;
+  mentioned: { id: string; name: string };
 }
 
 /** Limits warden keeps to. */

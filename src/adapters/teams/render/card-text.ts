@@ -28,16 +28,17 @@ const markdown = (text: string): CardMarkdown => ({ markdown: text }) as unknown
 
 /**
  * Backslash-escapes what Markdown would read as formatting in text from a source or a user: the
- * punctuation \ ` * _ ~ [ ] ( ) < > # | anywhere, and a list marker ("- ", "+ ", "1. ", "1) ") at
+ * punctuation \ ` * _ ~ [ ] ( ) < > # | { anywhere, and a list marker ("- ", "+ ", "1. ", "1) ") at
  * the start of a line. Any ASCII punctuation may be backslash-escaped (CommonMark "Backslash
  * escapes", https://spec.commonmark.org/0.31.2/#backslash-escapes), so the text shows as typed:
- * `<at>Raj</at>` mentions nobody and `[Verify](https://evil)` is not a link.
+ * `<at>Raj</at>` mentions nobody, `[Verify](https://evil)` is not a link and `{{DATE(…)}}` is not
+ * a date function (card-rich-text.ts writes warden's own).
  *
  * @example escapeCardMarkdown("**svc_x**") // "\\*\\*svc\\_x\\*\\*"
  */
 export function escapeCardMarkdown(text: string): string {
   return text
-    .replace(/[\\`*_~[\]()<>#|]/g, "\\$&")
+    .replace(/[\\`*_~[\]()<>#|{]/g, "\\$&")
     .replace(/^([ \t]*)([-+])(?=[ \t]|$)/gm, "$1\\$2")
     .replace(/^([ \t]*\d+)([.)])/gm, "$1\\$2");
 }

@@ -5,15 +5,16 @@ import type { OwnerAccountView } from "../../../messages/build-owner-messages.js
 import {
   type DecisionMark,
   decisionMark,
-  describeDecision,
+  describeDecisionParts,
   isUndoOpen,
   showsActionButtons,
 } from "../../../messages/describe-decision.js";
 import { usageOf } from "../../../messages/describe-usage.js";
-import { formatTime } from "../../../messages/format-text.js";
+import { timeAt } from "../../../messages/rich-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
 import type { CardAction, CardElement, Container, ExecuteAction } from "./adaptive-card.js";
 import { cardInputId } from "./card-input-id.js";
+import { cardRichText } from "./card-rich-text.js";
 import { type CardMarkdown, cardLink, cut, joinMarkdown, md, textBlock } from "./card-text.js";
 
 /** ✅ fixed (green), 🟡 accepted until it expires (amber), ❌ failed (red): a Keep is not a fix. */
@@ -139,16 +140,16 @@ export function renderAccountCardItems(
   const items: CardElement[] = [];
   const decision = account.decision;
   if (decision) {
-    const undo = isUndoOpen(decision, options.now)
-      ? ` Undo possible until ${formatTime(decision.undoUntil)}.`
-      : "";
+    // Times as DATE/TIME functions (each reader's own time zone), the person who acted mentioned.
+    const undo =
+      isUndoOpen(decision, options.now) && decision.undoUntil
+        ? [" Undo possible until ", timeAt(decision.undoUntil), "."]
+        : [];
+    const mark = TEAMS_MARKS[decisionMark(decision)];
     items.push(
       textBlock(
-        `${TEAMS_MARKS[decisionMark(decision)].icon} ${cut(describeDecision(decision, account.sourceTitle), 600)}${undo}`,
-        {
-          weight: "bolder",
-          color: TEAMS_MARKS[decisionMark(decision)].color,
-        },
+        cardRichText([`${mark.icon} `, ...describeDecisionParts(decision, account.sourceTitle), ...undo]),
+        { weight: "bolder", color: mark.color },
       ),
     );
   }

@@ -1,10 +1,11 @@
 import type { DigestView } from "../../../messages/build-digest.js";
 import { describeUndelivered } from "../../../messages/describe-undelivered.js";
-import { formatTime } from "../../../messages/format-text.js";
+import { type RichText, timeAt } from "../../../messages/rich-text.js";
 import { plural, RULE_TITLES } from "../../../messages/rule-text.js";
 import { scoreSparkline } from "../../../messages/score-sparkline.js";
 import { sourceScoreLine } from "../../../messages/source-label.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
+import { cardRichText } from "./card-rich-text.js";
 import { cut, fact, listBlocks, md, textBlock } from "./card-text.js";
 
 const LIST = { maxLines: 10, maxChars: 1600 } as const;
@@ -23,11 +24,12 @@ export function renderDigestCard(view: DigestView): AdaptiveCard {
   // First, so a stale score is never read as today's.
   if (warning) body.push(textBlock(`⚠️ ${cut(warning, 600)}`, { color: "attention", weight: "bolder" }));
   body.push(textBlock("warden: machine identity digest", { size: "large", weight: "bolder" }));
-  const lastScan = view.lastScan
-    ? `Last scan: ${formatTime(view.lastScan.at)} (${view.lastScan.status})`
-    : "Last scan: never";
+  // Times as DATE/TIME functions: a channel's readers each see their own time zone.
+  const lastScan: RichText = view.lastScan
+    ? ["Last scan: ", timeAt(view.lastScan.at), ` (${view.lastScan.status})`]
+    : ["Last scan: never"];
   if (!view.score) {
-    body.push(textBlock(lastScan, { isSubtle: true }));
+    body.push(textBlock(cardRichText(lastScan), { isSubtle: true }));
     return card;
   }
   const { score } = view;
@@ -50,7 +52,10 @@ export function renderDigestCard(view: DigestView): AdaptiveCard {
       { spacing: "small" },
     ),
     ...(view.bySource ?? []).map((s) => textBlock(`- ${sourceScoreLine(s)}`, { spacing: "none" })),
-    textBlock(`${lastScan}. Generated ${formatTime(view.generatedAt)}`, { isSubtle: true, size: "small" }),
+    textBlock(cardRichText([...lastScan, ". Generated ", timeAt(view.generatedAt)]), {
+      isSubtle: true,
+      size: "small",
+    }),
   );
   if (view.byRule.length > 0) {
     body.push(textBlock("Findings per rule", { weight: "bolder", separator: true, spacing: "medium" }), {
@@ -81,10 +86,12 @@ export function renderDigestCard(view: DigestView): AdaptiveCard {
     ),
     ...listBlocks(
       "Owners who have not answered",
-      view.unansweredOwners.map(
-        (o) => `${cut(o.owner, 100)}: ${plural(o.accounts, "account")} since ${formatTime(o.since)}`,
+      // Since when, as DATE/TIME functions; names only, no mention: a channel post must not notify
+      // every owner it lists. Room for the whole line, so no cut goes through a function.
+      view.unansweredOwners.map((o) =>
+        cardRichText([`${cut(o.owner, 100)}: ${plural(o.accounts, "account")} since `, timeAt(o.since)]),
       ),
-      LIST,
+      { ...LIST, maxLineChars: 400 },
     ),
     ...listBlocks(
       "Undelivered messages",

@@ -1,8 +1,10 @@
 import type { LookupView } from "../../../messages/build-lookup.js";
 import { describeIdentityFacts } from "../../../messages/describe-identity-facts.js";
 import { describeAccountState, formatDay, formatTime } from "../../../messages/format-text.js";
+import { timeAt } from "../../../messages/rich-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
+import { cardRichText } from "./card-rich-text.js";
 import { cut, fact, listBlocks, md, textBlock } from "./card-text.js";
 
 /**
@@ -66,9 +68,13 @@ export function renderLookupCard(view: LookupView): AdaptiveCard {
     card.body.push(
       ...listBlocks(
         "Decisions",
-        view.decisions.map(
-          (d) =>
-            `${formatTime(d.decidedAt)} ${cut(d.actor, 100)}: ${cut(d.action, 30)} → ${cut(d.outcome, 30)}${d.reason ? ` (${cut(d.reason, 150)})` : ""}`,
+        // The time first, as DATE/TIME functions (the reader's own zone): a line cut for length
+        // is cut at its end, never through them.
+        view.decisions.map((d) =>
+          cardRichText([
+            timeAt(d.decidedAt),
+            ` ${cut(d.actor, 100)}: ${cut(d.action, 30)} → ${cut(d.outcome, 30)}${d.reason ? ` (${cut(d.reason, 150)})` : ""}`,
+          ]),
         ),
         { maxChars: 1800 },
       ),

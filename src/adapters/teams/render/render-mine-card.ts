@@ -8,9 +8,11 @@ import {
   mineSourceOptions,
 } from "../../../messages/describe-mine.js";
 import { type AdaptiveCard, type CardAction, type CardElement, createCard } from "./adaptive-card.js";
+import { withMentions } from "./card-rich-text.js";
 import { textBlock } from "./card-text.js";
 import { fitAccountCardItems } from "./fit-account-card-items.js";
 import { executeAction, renderAccountCardItems } from "./render-account-card-items.js";
+import { decisionActors } from "./render-owner-message-card.js";
 
 /** The verb of the `mine` card's Show / Previous / Next buttons (handlers/on-mine-action.ts). */
 export const MINE_VERB = "warden_mine";
@@ -88,5 +90,6 @@ export function renderMineCard(
   const notes = describeMineNotes(view);
   if (view.pageCount > 1) notes.unshift(describeMinePage(view));
   for (const note of notes) card.body.push(textBlock(note, { isSubtle: true, size: "small" }));
-  return card;
+  // A decision line mentions who acted: its entity goes with the card.
+  return withMentions(card, decisionActors(view.accounts));
 }

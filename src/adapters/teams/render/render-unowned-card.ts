@@ -1,14 +1,15 @@
 import { assignOwnerControl } from "../../../actions/assign-owner.js";
 import type { OwnerAccountView } from "../../../messages/build-owner-messages.js";
-import { describeDecision } from "../../../messages/describe-decision.js";
+import { describeDecisionParts } from "../../../messages/describe-decision.js";
 import { plural, RULE_TITLES } from "../../../messages/rule-text.js";
 import { summariseRules } from "../../../messages/summarise-rules.js";
 import { type AdaptiveCard, type Container, createCard } from "./adaptive-card.js";
 import { cardInputId } from "./card-input-id.js";
+import { cardRichText, withMentions } from "./card-rich-text.js";
 import { cut, md, textBlock } from "./card-text.js";
 import { fitAccountCardItems } from "./fit-account-card-items.js";
 import { executeAction } from "./render-account-card-items.js";
-import type { AccountCardOptions } from "./render-owner-message-card.js";
+import { type AccountCardOptions, decisionActors } from "./render-owner-message-card.js";
 
 /** One unowned account: its risk summary, an email input and "Assign owner". */
 function renderUnownedItem(account: OwnerAccountView, messageId: number | undefined): Container {
@@ -19,7 +20,9 @@ function renderUnownedItem(account: OwnerAccountView, messageId: number | undefi
   const items: Container["items"] = [];
   if (account.decision)
     items.push(
-      textBlock(cut(describeDecision(account.decision, account.sourceTitle), 400), { weight: "bolder" }),
+      textBlock(cardRichText(describeDecisionParts(account.decision, account.sourceTitle)), {
+        weight: "bolder",
+      }),
     );
   items.push(
     textBlock(
@@ -70,10 +73,11 @@ export function renderUnownedCard(
         "Enter an owner for each: warden will message them about it.",
     ),
   ]);
-  return fitAccountCardItems(
+  const fitted = fitAccountCardItems(
     card,
     accounts,
     (a) => renderUnownedItem(a, options.messageId),
     options.maxAccounts,
   );
+  return withMentions(fitted, decisionActors(accounts));
 }
