@@ -23,13 +23,14 @@ export function describeDecision(
     decision.action === "keep"
       ? `${decision.reason ? `: "${decision.reason}"` : ""}${decision.expiresAt ? `, until ${formatDay(decision.expiresAt)}` : ""}`
       : "";
+  const detail = decision.detail ? ` (${decision.detail})` : "";
   switch (decision.outcome) {
     case "applied":
-      return `${action.done} ${by}${keep}.`;
+      return `${action.done} ${by}${keep}${detail}.`;
     case "dry_run":
       return `Requested ${by}: ${action.wouldHave} (dry run); nothing was written${keep}.`;
     case "already":
-      return `${action.already ?? "Already in the wanted state"} when ${decision.actor} acted at ${formatTime(decision.at)}; nothing was written.`;
+      return `${action.already ?? "Already in the wanted state"} when ${decision.actor} acted at ${formatTime(decision.at)}${detail}; nothing was written.`;
     case "failed":
       return `${action.failed} failed (${decision.actor} at ${formatTime(decision.at)}): ${decision.error ?? "unknown error"}. You can try again.`;
   }
