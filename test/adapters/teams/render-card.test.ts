@@ -212,6 +212,27 @@ describe("renderOwnerMessageCard", () => {
   });
 });
 
+describe("renderOwnerMessageCard: recommended and destructive actions", () => {
+  it("makes Remove privileged role the positive button of a privileged account, and says what uses it now", () => {
+    const privileged = account(0, {
+      findings: [{ ...account(0).findings[0]!, rule: "privileged", remediation: "reduce_roles" }],
+      actions: ["remove_privileged_role", "disable", "keep", "not_mine"],
+    });
+    const card = renderOwnerMessageCard({ ...ownerMessage(0), accounts: [privileged] }, { now: NOW });
+    expect(check(card)).toEqual([]);
+    const showCards = actions(card).filter((a): a is ShowCardAction => a.type === "Action.ShowCard");
+    expect(showCards.map((a) => [a.title, a.style])).toEqual([
+      ["Remove privileged role…", "positive"],
+      ["Disable…", "destructive"],
+      ["Keep…", undefined],
+    ]);
+    const remove = showCards[0]!;
+    expect(shown(remove.card)).toContain("roles inherited from a group stay");
+    expect(shown(remove.card)).toContain("GET /api/now/table/incident (120×)");
+    expect((remove.card.actions?.[0] as ExecuteAction | undefined)?.style).toBe("destructive");
+  });
+});
+
 describe("renderUnownedCard, renderLookupCard, renderHelpCard", () => {
   it("asks admins for an owner's email per account", () => {
     const card = renderUnownedCard(

@@ -1,7 +1,13 @@
-import { type ActionKind, actionOf, buttonsFor } from "../../../actions/action-registry.js";
+import {
+  type ActionKind,
+  actionOf,
+  buttonsFor,
+  recommendedActionOf,
+} from "../../../actions/action-registry.js";
 import { buildActionPayload } from "../../../actions/build-action-payload.js";
 import { KEEP_DAYS } from "../../../actions/keep-duration.js";
 import type { OwnerAccountView } from "../../../messages/build-owner-messages.js";
+import { describeAtStake } from "../../../messages/describe-at-stake.js";
 import {
   type DecisionMark,
   decisionMark,
@@ -73,15 +79,32 @@ function describeAccount(account: OwnerAccountView): CardElement[] {
 function accountActions(account: OwnerAccountView, messageId: number | undefined): CardAction[] {
   const payload = (kind: ActionKind) => buildActionPayload(kind, account, messageId);
   const target = { s: account.source, id: account.accountId };
+  const recommended = recommendedActionOf(account);
   return buttonsFor(account).map((action): CardAction => {
+    const danger = action.style === "danger";
+    // The recommended fix "positive"; other destructive buttons red (the confirming button stays red).
+    const style =
+      action.kind === recommended
+        ? { style: "positive" as const }
+        : danger
+          ? { style: "destructive" as const }
+          : {};
     if (action.confirm) {
-      // Adaptive Cards 1.5 has no confirm dialog: the ShowCard is the "are you sure?" step.
+      // Adaptive Cards 1.5 has no confirm dialog: the ShowCard is the "are you sure?" step. A
+      // destructive one says what uses the account now, from what the scan saw.
+      const stake = danger ? describeAtStake(account) : "";
       return {
         type: "Action.ShowCard",
         title: `${action.title}…`,
+        ...style,
         card: {
           type: "AdaptiveCard",
-          body: [textBlock(action.confirm(cut(account.userName, 100), account))],
+          // The stake is short: the card lists the account's usage in full, and a card's bytes are few.
+          body: [
+            textBlock(
+              `${action.confirm(cut(account.userName, 100), account)}${stake ? ` ${cut(stake, 110)}` : ""}`,
+            ),
+          ],
           actions: [
             {
               ...executeAction(action.title, action.id, payload(action.kind)),
@@ -91,7 +114,8 @@ function accountActions(account: OwnerAccountView, messageId: number | undefined
         },
       };
     }
-    if (!action.asksReason) return executeAction(action.title, action.id, payload(action.kind));
+    if (!action.asksReason)
+      return { ...executeAction(action.title, action.id, payload(action.kind)), ...style };
     // Keep, the one action that asks why and for how long.
     return {
       type: "Action.ShowCard",
