@@ -17,11 +17,6 @@ export interface ActionTarget {
   /** The account can still log into the source's UI (see core/identity-questions.ts canLogIntoUi). */
   canLogIntoUi: boolean;
   findings: readonly { rule: string }[];
-  /**
-   * The source holds a per-account Basic-auth decision warden can set (ServiceNow's Basic Auth
-   * Exception table, read at the scan). Absent: it does not, or the view predates it.
-   */
-  basicAuthDecision?: boolean | undefined;
 }
 
 /**

@@ -87,17 +87,27 @@ export function intentOf(kind: string): SourceIntent | undefined {
   return isActionKind(kind) ? actionOf(kind).intent : undefined;
 }
 
+/** Riskiest first; a severity not listed sorts last. */
+const SEVERITY_ORDER = ["critical", "high", "medium", "low"];
+const rank = (severity: string | undefined) => {
+  const i = SEVERITY_ORDER.indexOf(severity ?? "");
+  return i < 0 ? SEVERITY_ORDER.length : i;
+};
+
 /**
- * The account's recommended fix among its buttons: the first of its findings (riskiest first, as
- * views list them) whose remediation one of the offered actions carries out. Undefined when no
- * button fixes any finding (Keep and Not mine never do).
+ * The account's recommended fix among its buttons: the action that carries out the remediation of
+ * its riskiest finding (by severity, then in the order the view lists them) that one of the offered
+ * actions carries out. Undefined when no button fixes any finding (Keep and Not mine never do).
  */
 export function recommendedActionOf(account: {
   actions: readonly string[];
-  findings: readonly { remediation: string }[];
+  findings: readonly { remediation: string; severity?: string | undefined }[];
 }): OwnerAction | undefined {
   const offered = buttonsFor(account);
-  for (const finding of account.findings) {
+  const riskiest = account.findings
+    .map((finding, i) => ({ finding, i }))
+    .sort((a, b) => rank(a.finding.severity) - rank(b.finding.severity) || a.i - b.i);
+  for (const { finding } of riskiest) {
     const action = offered.find((a) => a.fixes?.includes(finding.remediation));
     if (action) return action.kind;
   }

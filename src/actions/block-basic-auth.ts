@@ -14,11 +14,13 @@ export const BASIC_AUTH_ADVICE = {
 } as const;
 
 /**
- * Sets the account's decision in ServiceNow's Basic Auth Exception table to deny ("no_grant"):
- * once the restriction is enforced, its Basic-auth API calls are refused
- * (../shared/reference/servicenow.md §9 item 8). Undo puts the previous decision back. Offered only
- * where the scan read a decision for the account; elsewhere the finding says what to do instead
- * (BASIC_AUTH_ADVICE).
+ * Sets the account's decision in ServiceNow's Basic Auth Exception table to deny ("no_grant",
+ * sources/servicenow/basic-auth-decision.ts): once the restriction is enforced, its Basic-auth API
+ * calls are refused. Undo puts the previous decision back. Offered on a ServiceNow account whose
+ * Basic-auth finding came from that table and that can log into the UI: the restriction lets a
+ * Web Service Access Only account through whatever its decision
+ * (https://www.servicenow.com/docs/r/australia/platform-security/authentication/basic-auth-restriction.html),
+ * so there the finding's advice stands instead (BASIC_AUTH_ADVICE).
  */
 export const blockBasicAuth = {
   kind: "block_basic_auth",
@@ -27,10 +29,12 @@ export const blockBasicAuth = {
   style: "danger",
   fixes: ["move_to_oauth"],
   confirm: (userName) =>
-    `Basic auth will be denied for ${userName} in ServiceNow's Basic Auth Exception table: integrations that call with its username and password are refused once the restriction is enforced; OAuth keeps working. You can undo it for 24 hours.`,
+    `Basic auth will be denied for ${userName} (Basic Auth Exception: no_grant): calls with its username and password are refused once the restriction is enforced; OAuth keeps working. You can undo it for 24 hours.`,
   reversible: true,
   offeredFor: (account) =>
-    account.basicAuthDecision === true && account.findings.some((f) => f.rule === BASIC_AUTH_RULE),
+    (account.sourceKind ?? "servicenow") === "servicenow" &&
+    account.canLogIntoUi &&
+    account.findings.some((f) => f.rule === BASIC_AUTH_RULE),
   intent: "block_basic_auth",
   done: "Basic auth blocked",
   wouldHave: "would have had Basic auth blocked",

@@ -133,16 +133,17 @@ describe("the action registry", () => {
     expect(offeredActions({ sourceKind: "entra", canLogIntoUi: false, findings })).not.toContain(
       "remove_privileged_role",
     );
-    // Block Basic auth only where the scan read a per-account decision warden can set.
+    // Block Basic auth only where the decision blocks: the restriction lets WSAO accounts through.
     const basic = [{ rule: "basic_auth" }];
     expect(offeredActions({ canLogIntoUi: false, findings: basic })).not.toContain("block_basic_auth");
-    expect(offeredActions({ canLogIntoUi: false, findings: basic, basicAuthDecision: true })).toContain(
-      "block_basic_auth",
-    );
+    expect(offeredActions({ canLogIntoUi: true, findings: basic })).toContain("block_basic_auth");
   });
 
   it("names the account's recommended fix: the first finding an offered button carries out", () => {
-    const account = (findings: { remediation: string }[], actions: string[]) => ({ findings, actions });
+    const account = (findings: { remediation: string; severity?: string }[], actions: string[]) => ({
+      findings,
+      actions,
+    });
     expect(
       recommendedActionOf(
         account(
@@ -159,6 +160,18 @@ describe("the action registry", () => {
         ),
       ),
     ).toBe("restrict");
+    // The riskiest finding decides, whatever order the findings come in.
+    expect(
+      recommendedActionOf(
+        account(
+          [
+            { remediation: "restrict", severity: "high" },
+            { remediation: "reduce_roles", severity: "critical" },
+          ],
+          ["remove_privileged_role", "disable", "restrict", "keep"],
+        ),
+      ),
+    ).toBe("remove_privileged_role");
     // Move to OAuth with no Block Basic auth button offered: nothing to recommend among the buttons.
     expect(recommendedActionOf(account([{ remediation: "move_to_oauth" }], ["disable", "keep"]))).toBe(
       undefined,

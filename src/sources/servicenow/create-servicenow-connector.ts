@@ -1,4 +1,5 @@
 import type { AccountIntent, AccountState, AccountValues, SourceConnector } from "../source-connector.js";
+import { DENY_BASIC_AUTH, readBasicAuthDecision, writeBasicAuthDecision } from "./basic-auth-decision.js";
 import type { RawRecord, ServiceNowClient } from "./client-types.js";
 import { collectInventory } from "./collect-inventory.js";
 import { DEFAULT_MAPPING, DEFAULT_PRIVILEGED_ROLES, type ServiceNowMapping } from "./mapping.js";
@@ -84,7 +85,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
       case "remove_privileged_roles":
         return { directPrivilegedRoles: NO_DIRECT_GRANTS };
       case "block_basic_auth":
-        return undefined;
+        return { basicAuthDecision: DENY_BASIC_AUTH };
       default:
         return INTENDED[intent.kind];
     }
@@ -98,7 +99,8 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
     const state = toState(await client.get(table, id, STATE_FIELDS));
     if (!state) return undefined;
     const grants = await readPrivilegedGrants(client, mapping, state.id, privilegedRoles);
-    return { ...state, values: { ...state.values, ...grantValues(grants) } };
+    const basicAuthDecision = await readBasicAuthDecision(client, mapping, state.id);
+    return { ...state, values: { ...state.values, ...grantValues(grants), basicAuthDecision } };
   };
 
   /**
@@ -146,11 +148,19 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
         await removeDirectGrants(id);
         return readAccount(id);
       }
+      if (intent.kind === "block_basic_auth") {
+        await writeBasicAuthDecision(client, mapping, id, DENY_BASIC_AUTH);
+        return readAccount(id);
+      }
       const wanted = intendedValues(intent) ?? {};
       const values = toRecordValues(wanted);
       if (Object.keys(values).length > 0) await client.patch(table, id, values, STATE_FIELDS);
       if (intent.kind === "restore" && "directPrivilegedRoles" in wanted) {
         await regrant(id, wanted.directPrivilegedRoles);
+      }
+      if (intent.kind === "restore" && "basicAuthDecision" in wanted) {
+        const previous = wanted.basicAuthDecision;
+        await writeBasicAuthDecision(client, mapping, id, typeof previous === "string" ? previous : null);
       }
       // Read back rather than trust the echo: without field rights ServiceNow omits fields silently.
       return readAccount(id);
