@@ -76,10 +76,15 @@ export function slackMarkupProblems(message: { text?: unknown; blocks?: unknown 
   return problems;
 }
 
-/** "<https://…|Open in ServiceNow>": the one link warden itself puts in a message (its URL carries no text). */
-const WARDEN_SLACK_LINK = /^<https?:\/\/[^\s<>|&]+\|Open in (ServiceNow|Entra admin center)>$/;
+/**
+ * "<https://…|Open in ServiceNow>" and "<https://…|ServiceNow: Basic authentication restriction>":
+ * the links warden itself puts in a message (their URLs carry no text).
+ */
+const WARDEN_SLACK_LINK =
+  /^<https?:\/\/[^\s<>|&]+\|(Open in (ServiceNow|Entra admin center)|ServiceNow: Basic authentication restriction)>$/;
 /** The same link in a card's markdown: a TextBlock of that link only. */
-const WARDEN_CARD_LINK = /^\[Open in (ServiceNow|Entra admin center)\]\(https?:\/\/[^\s()<>]+\)$/;
+const WARDEN_CARD_LINK =
+  /^\[(Open in (ServiceNow|Entra admin center)|ServiceNow: Basic authentication restriction)\]\(https?:\/\/[^\s()<>]+\)$/;
 
 /** What a reader sees of Slack mrkdwn: the three entities decoded (Slack's formatting aside). */
 export function slackShown(text: string): string {

@@ -215,6 +215,22 @@ describe("renderOwnerMessageBlocks", () => {
     ]);
   });
 
+  it("makes Block Basic auth the primary button of an account whose riskiest finding is Basic auth", () => {
+    const basic = {
+      ...account(0).findings[1]!,
+      rule: "basic_auth" as const,
+      remediation: "move_to_oauth" as const,
+    };
+    const blockable = account(1, { findings: [basic], actions: ["block_basic_auth", "disable", "keep"] });
+    const rendered = renderOwnerMessageBlocks({ ...ownerMessage(0), accounts: [blockable] }, { now: NOW });
+    expect(buttons(rendered.blocks).map((b) => [b.text.text, b.style])).toEqual([
+      ["Block Basic auth", "primary"],
+      ["Disable", "danger"],
+      ["Keep…", undefined],
+    ]);
+    expect(buttons(rendered.blocks)[0]?.confirm?.text.text).toContain("OAuth keeps working");
+  });
+
   it("shows what Remove privileged role removed and what it left alone", () => {
     const removed = account(0, {
       decision: decision({

@@ -6,6 +6,7 @@ import {
 } from "../../../actions/action-registry.js";
 import { buildActionPayload } from "../../../actions/build-action-payload.js";
 import { KEEP_DAYS } from "../../../actions/keep-duration.js";
+import { adviceLinkFor } from "../../../messages/advice-link-for.js";
 import type { OwnerAccountView } from "../../../messages/build-owner-messages.js";
 import { describeAtStake } from "../../../messages/describe-at-stake.js";
 import {
@@ -40,6 +41,7 @@ export function executeAction(title: string, verb: string, data: ExecuteAction["
 /** The account's findings with evidence and the recommended fix, as card text. */
 function describeAccount(account: OwnerAccountView): CardElement[] {
   const lines: CardMarkdown[] = [];
+  const advice = adviceLinkFor(account);
   for (const finding of account.findings.slice(0, FINDINGS_SHOWN)) {
     const evidence = finding.evidence.slice(0, EVIDENCE_SHOWN).map((e) => cut(e.detail, 160));
     if (finding.evidence.length > EVIDENCE_SHOWN)
@@ -72,6 +74,8 @@ function describeAccount(account: OwnerAccountView): CardElement[] {
     ...(account.link
       ? [textBlock(cardLink(account.link.title, account.link.url), { size: "small", spacing: "small" })]
       : []),
+    // What to do where no button does it, and where the source says how.
+    ...(advice ? [textBlock(cardLink(advice.title, advice.url), { size: "small", spacing: "small" })] : []),
   ];
 }
 
