@@ -9,6 +9,7 @@ import {
   NO_DIRECT_GRANTS,
   parseDirectGrants,
   readPrivilegedGrants,
+  roleFieldOf,
 } from "./read-privileged-grants.js";
 import { SERVICENOW_SOURCE } from "./servicenow-source.js";
 
@@ -120,7 +121,11 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
     );
     for (const grant of parseDirectGrants(recorded)) {
       if (held.has(grant.roleId)) continue;
-      await client.create(roleTable, { [mapping.userRole.userField]: id, role: grant.roleId }, ["sys_id"]);
+      await client.create(
+        roleTable,
+        { [mapping.userRole.userField]: id, [roleFieldOf(mapping)]: grant.roleId },
+        ["sys_id"],
+      );
       held.add(grant.roleId);
     }
   };

@@ -31,14 +31,23 @@ export interface PrivilegedGrants {
  * (https://www.servicenow.com/docs/r/zurich/platform-security/access-control/Role-Mgmt-V2.html), so an
  * instance may leave it empty and the role is then named "inherited" without a group.
  */
-const GRANT_FIELDS = ["sys_id", "role", "role.name", "inherited", "granted_by", "granted_by.name"] as const;
+const grantFields = (roleField: string, roleNameField: string) =>
+  ["sys_id", roleField, roleNameField, "inherited", "granted_by", "granted_by.name"] as const;
+
+/** The m2m's role reference field, from its dot-walked name field (`role.name` → `role`). */
+export const roleFieldOf = (mapping: ServiceNowMapping): string =>
+  mapping.userRole.roleNameField.slice(0, Math.max(0, mapping.userRole.roleNameField.indexOf(".")));
 
 /** A reference's sys_id ({link,value} or plain), "" when empty. */
 const refValue = (value: unknown): string => str(value) ?? "";
 
-function toGrant(row: RawRecord): { inherited: boolean; direct: DirectGrant; group: string } | undefined {
-  const role = str(row["role.name"]);
-  const roleId = refValue(row.role);
+function toGrant(
+  row: RawRecord,
+  roleField: string,
+  roleNameField: string,
+): { inherited: boolean; direct: DirectGrant; group: string } | undefined {
+  const role = str(row[roleNameField]);
+  const roleId = refValue(row[roleField]);
   const rowId = str(row.sys_id);
   if (!role || !roleId || !rowId) return undefined;
   return {
@@ -64,9 +73,10 @@ export async function readPrivilegedGrants(
   // A sys_id is letters and digits: anything else could change the encoded query, so it is not sent.
   if (roles.length === 0 || !/^[\w-]+$/.test(userId)) return grants;
   const query = `${userField}=${userId}^${roleNameField}IN${roles.join(",")}`;
-  for await (const page of client.list(table, { query, fields: GRANT_FIELDS })) {
+  const roleField = roleFieldOf(mapping);
+  for await (const page of client.list(table, { query, fields: grantFields(roleField, roleNameField) })) {
     for (const row of page) {
-      const grant = toGrant(row);
+      const grant = toGrant(row, roleField, roleNameField);
       if (!grant) continue;
       if (grant.inherited) grants.inherited.push({ role: grant.direct.role, group: grant.group });
       else grants.direct.push(grant.direct);
