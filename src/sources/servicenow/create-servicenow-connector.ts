@@ -1,3 +1,4 @@
+import { SourceError } from "../../errors.js";
 import type { AccountIntent, AccountState, AccountValues, SourceConnector } from "../source-connector.js";
 import { DENY_BASIC_AUTH, readBasicAuthDecision, writeBasicAuthDecision } from "./basic-auth-decision.js";
 import type { RawRecord, ServiceNowClient } from "./client-types.js";
@@ -68,6 +69,13 @@ function toRecordValues(values: AccountValues): Record<string, string> {
   return out;
 }
 
+/** Answers of a table warden cannot read (absent, or refused by an ACL). */
+const UNREADABLE: ReadonlySet<string> = new Set([
+  "E_SOURCE_BAD_REQUEST",
+  "E_SOURCE_FORBIDDEN",
+  "E_SOURCE_NOT_FOUND",
+]);
+
 /** ServiceNow behind the source-connector port. */
 export function createServiceNowConnector(options: ServiceNowConnectorOptions): SourceConnector {
   const { client } = options;
@@ -99,9 +107,15 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
   const readAccount = async (id: string): Promise<AccountState | undefined> => {
     const state = toState(await client.get(table, id, STATE_FIELDS));
     if (!state) return undefined;
-    const grants = await readPrivilegedGrants(client, mapping, state.id, privilegedRoles);
     const basicAuthDecision = await readBasicAuthDecision(client, mapping, state.id);
-    return { ...state, values: { ...state.values, ...grantValues(grants), basicAuthDecision } };
+    let roles: AccountValues = { directPrivilegedRoles: null, inheritedPrivilegedRoles: null };
+    try {
+      roles = grantValues(await readPrivilegedGrants(client, mapping, state.id, privilegedRoles));
+    } catch (error) {
+      // Roles warden may not read are unknown (null), not a reason to refuse a Disable.
+      if (!(error instanceof SourceError && UNREADABLE.has(error.code))) throw error;
+    }
+    return { ...state, values: { ...state.values, ...roles, basicAuthDecision } };
   };
 
   /**

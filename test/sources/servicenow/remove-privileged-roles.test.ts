@@ -128,4 +128,32 @@ describe("Remove privileged role on ServiceNow (over the Table API)", () => {
     expect(restored.error).toMatch(/changed in the source since/);
     expect(heldRoles(t.sim.data, ACCOUNT).direct).toEqual(["admin", "itil"]);
   });
+
+  it("still disables an account whose roles warden may not read; removing them then fails and says why", async () => {
+    const t = await setup();
+    t.sim.faults.forbiddenTables.add("sys_user_has_role");
+    const removed = await applyAccountChange(
+      t.connector,
+      t.id,
+      { kind: "remove_privileged_roles" },
+      {
+        dryRun: false,
+        recordBefore: async () => {},
+      },
+    );
+    expect(removed.outcome).toBe("failed");
+    expect(removed.error).toMatch(/403|Insufficient rights|role/i);
+    expect(heldRoles(t.sim.data, ACCOUNT).direct).toEqual(["admin", "itil"]);
+    const disabled = await applyAccountChange(
+      t.connector,
+      t.id,
+      { kind: "disable" },
+      {
+        dryRun: false,
+        recordBefore: async () => {},
+      },
+    );
+    expect(disabled.outcome).toBe("applied");
+    expect(disabled.before).toMatchObject({ active: true, directPrivilegedRoles: null });
+  });
 });
