@@ -30,8 +30,19 @@ export interface ActionDefinition<K extends string = string> {
   id: string;
   /** Button title, the same on Slack and Teams (the terminal shows it in brackets). */
   title: string;
-  /** Slack button style (https://docs.slack.dev/reference/block-kit/block-elements/button-element). */
-  style?: "primary" | "danger" | undefined;
+  /**
+   * "danger": destructive (something that works now may stop), red on Slack
+   * (https://docs.slack.dev/reference/block-kit/block-elements/button-element) and "destructive"
+   * on Teams, always with a confirmation. The account's recommended fix is shown "primary"
+   * (Teams "positive") instead, its confirmation still marked dangerous (recommendedActionOf).
+   */
+  style?: "danger" | undefined;
+  /**
+   * The remediations (Finding.remediation) this action carries out: the first finding of an
+   * account whose remediation one of its offered actions carries out makes that action the
+   * account's primary button.
+   */
+  fixes?: readonly string[] | undefined;
   /**
    * What confirming does to the account, in its source's terms, for Slack's confirm dialog (≤ 300
    * characters, so the user name comes in shortened) and Teams' "Disable…" card. Absent: the click
@@ -60,4 +71,14 @@ export interface ActionDefinition<K extends string = string> {
    * Absent: "Already in the wanted state".
    */
   already?: string | undefined;
+  /**
+   * What exactly was changed (or left alone), from the values recorded before and after, added
+   * to the outcome line: "removed admin; left alone: security_admin (inherited from group X)".
+   */
+  detail?:
+    | ((
+        before: Readonly<Record<string, unknown>> | undefined,
+        after: Readonly<Record<string, unknown>> | undefined,
+      ) => string | undefined)
+    | undefined;
 }

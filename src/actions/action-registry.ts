@@ -1,8 +1,10 @@
 import type { ActionDefinition, ActionTarget, SourceIntent } from "./action-definition.js";
+import { blockBasicAuth } from "./block-basic-auth.js";
 import { disable } from "./disable.js";
 import { keep } from "./keep.js";
 import { notMine } from "./not-mine.js";
 import { removeExpiredCredential } from "./remove-expired-credential.js";
+import { removePrivilegedRole } from "./remove-privileged-role.js";
 import { restrict } from "./restrict.js";
 import { undo } from "./undo.js";
 
@@ -12,7 +14,16 @@ import { undo } from "./undo.js";
  * in the source's connector (today remediation/account-change.ts). The renderers, the Slack
  * listeners' action_id pattern, Teams' verbs, the decision line and the terminal preview follow.
  */
-export const ACTIONS = [removeExpiredCredential, disable, restrict, keep, notMine, undo] as const;
+export const ACTIONS = [
+  removeExpiredCredential,
+  removePrivilegedRole,
+  blockBasicAuth,
+  disable,
+  restrict,
+  keep,
+  notMine,
+  undo,
+] as const;
 
 /** What an owner (or admin) can do from a chat button. */
 export type ActionKind = (typeof ACTIONS)[number]["kind"];
@@ -74,4 +85,31 @@ export function isReversible(kind: string): boolean {
  */
 export function intentOf(kind: string): SourceIntent | undefined {
   return isActionKind(kind) ? actionOf(kind).intent : undefined;
+}
+
+/** Riskiest first; a severity not listed sorts last. */
+const SEVERITY_ORDER = ["critical", "high", "medium", "low"];
+const rank = (severity: string | undefined) => {
+  const i = SEVERITY_ORDER.indexOf(severity ?? "");
+  return i < 0 ? SEVERITY_ORDER.length : i;
+};
+
+/**
+ * The account's recommended fix among its buttons: the action that carries out the remediation of
+ * its riskiest finding (by severity, then in the order the view lists them) that one of the offered
+ * actions carries out. Undefined when no button fixes any finding (Keep and Not mine never do).
+ */
+export function recommendedActionOf(account: {
+  actions: readonly string[];
+  findings: readonly { remediation: string; severity?: string | undefined }[];
+}): OwnerAction | undefined {
+  const offered = buttonsFor(account);
+  const riskiest = account.findings
+    .map((finding, i) => ({ finding, i }))
+    .sort((a, b) => rank(a.finding.severity) - rank(b.finding.severity) || a.i - b.i);
+  for (const { finding } of riskiest) {
+    const action = offered.find((a) => a.fixes?.includes(finding.remediation));
+    if (action) return action.kind;
+  }
+  return undefined;
 }

@@ -11,6 +11,7 @@ export const disable = {
   id: "warden_disable",
   title: "Disable",
   style: "danger",
+  fixes: ["disable"],
   confirm: (userName, account) =>
     account.sourceKind === "entra"
       ? `The service principal ${userName} will be disabled (accountEnabled false): sign-ins with its credentials stop and no new tokens are issued; tokens already issued work until they expire (60 to 90 minutes). You can undo it for 24 hours.`

@@ -15,6 +15,7 @@ export const removeExpiredCredential = {
   id: "warden_remove_expired_credential",
   title: "Remove expired credential",
   style: "danger",
+  fixes: ["remove_credential"],
   confirm: (userName) =>
     `The expired secrets and certificates of ${userName} will be deleted from its app registration; valid ones stay. Expired credentials no longer sign in, so nothing that works now stops. This cannot be undone.`,
   reversible: false,

@@ -5,6 +5,7 @@ export const restrict = {
   kind: "restrict",
   id: "warden_restrict",
   title: "Restrict to API only",
+  fixes: ["restrict", "split_or_restrict"],
   confirm: (userName) =>
     `${userName} will be set to Web Service Access Only: it can no longer log into the UI, API calls keep working. You can undo it for 24 hours.`,
   reversible: true,

@@ -1,4 +1,5 @@
 import type { ActionDefinition } from "./action-definition.js";
+import { addedRoles } from "./describe-role-grants.js";
 
 /** How long after a reversible action its Undo is offered and accepted. */
 export const UNDO_WINDOW_MS = 86_400_000;
@@ -16,4 +17,9 @@ export const undo = {
   done: "Undone (previous values restored)",
   wouldHave: "would have been undone",
   failed: "Undo",
+  // An undone Remove privileged role names the roles granted again.
+  detail: (before, after) => {
+    const granted = addedRoles(before?.directPrivilegedRoles, after?.directPrivilegedRoles);
+    return granted.length > 0 ? `granted again: ${granted.join(", ")}` : undefined;
+  },
 } as const satisfies ActionDefinition<"undo">;

@@ -39,6 +39,11 @@ export interface DecisionLineView {
   error?: string | undefined;
   /** Until when the Undo button is offered (24 hours after a disable or restrict). */
   undoUntil?: Date | undefined;
+  /**
+   * What exactly was changed or left alone, from the values recorded before and after (the
+   * action's `detail`): "removed admin; left alone: security_admin (inherited from group …)".
+   */
+  detail?: string | undefined;
 }
 
 export interface OwnerAccountView {

@@ -44,9 +44,10 @@ export function describeDecisionParts(decision: DecisionLineView, sourceTitle = 
         ]
       : [];
   const error = truncateText(decision.error ?? "unknown error", 300);
+  const detail = decision.detail ? ` (${truncateText(decision.detail, 300)})` : "";
   switch (decision.outcome) {
     case "applied":
-      return [`${action.done} `, ...by, ...keep, "."];
+      return [`${action.done} `, ...by, ...keep, `${detail}.`];
     case "dry_run":
       return ["Requested ", ...by, `: ${action.wouldHave} (dry run); nothing was written`, ...keep, "."];
     case "already":
@@ -55,7 +56,7 @@ export function describeDecisionParts(decision: DecisionLineView, sourceTitle = 
         actor,
         " acted at ",
         at,
-        "; nothing was written.",
+        `${detail}; nothing was written.`,
       ];
     case "failed":
       return [`${action.failed} failed (`, actor, " at ", at, `): ${error}. You can try again.`];

@@ -102,6 +102,7 @@ const decision = object<DecisionLineView>({
   expiresAt: optional(date),
   error: optional(text),
   undoUntil: optional(date),
+  detail: optional(text),
 });
 
 const account = object<OwnerAccountView>({

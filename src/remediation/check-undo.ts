@@ -35,7 +35,11 @@ export async function checkUndo(
     };
   }
   if (!isReversible(undone.action) || undone.outcome !== "applied" || !undone.before) {
-    return { ok: false, problem: "Only an applied Disable or Restrict can be undone." };
+    return {
+      ok: false,
+      problem:
+        "Only an applied change that can be reversed (Disable, Restrict, Remove privileged role, Block Basic auth) can be undone.",
+    };
   }
   if (now.getTime() - undone.decidedAt.getTime() > UNDO_WINDOW_MS) {
     return { ok: false, problem: "Undo is only possible for 24 hours after the action." };

@@ -36,6 +36,13 @@ export type AccountIntent =
    * Only sources that list credentials have it (Entra); others answer undefined.
    */
   | { kind: "remove_expired_credentials" }
+  /**
+   * Delete the privileged roles granted directly to the account (not the inherited ones, which
+   * its groups would grant again), as re-read before the write. Only ServiceNow has it.
+   */
+  | { kind: "remove_privileged_roles" }
+  /** Deny the account Basic auth in the source's per-account decision, where it has one (ServiceNow). */
+  | { kind: "block_basic_auth" }
   | { kind: "restore"; values: AccountValues };
 
 export type AccountIntentKind = AccountIntent["kind"];

@@ -8,6 +8,7 @@ import {
   buttonsFor,
   isReversible,
   offeredActions,
+  recommendedActionOf,
 } from "../../src/actions/action-registry.js";
 import { assignOwnerControl } from "../../src/actions/assign-owner.js";
 import { BLOCK_KIT_LIMITS as L } from "../../src/adapters/slack/render/block-kit-limits.js";
@@ -20,6 +21,8 @@ describe("the action registry", () => {
     // These values are in stored messages: changing one would break every button already sent.
     expect(ACTION_IDS).toEqual({
       remove_expired_credential: "warden_remove_expired_credential",
+      remove_privileged_role: "warden_remove_privileged_role",
+      block_basic_auth: "warden_block_basic_auth",
       disable: "warden_disable",
       restrict: "warden_restrict",
       keep: "warden_keep",
@@ -60,12 +63,20 @@ describe("the action registry", () => {
 
   it("asks before the actions that write, asks Keep's reason, and marks the destructive ones as dangerous", () => {
     const confirmed = ACTIONS.filter((a) => actionOf(a.kind).confirm).map((a) => a.kind);
-    expect(confirmed).toEqual(["remove_expired_credential", "disable", "restrict"]);
+    expect(confirmed).toEqual([
+      "remove_expired_credential",
+      "remove_privileged_role",
+      "block_basic_auth",
+      "disable",
+      "restrict",
+    ]);
     expect(ACTIONS.filter((a) => actionOf(a.kind).asksReason).map((a) => a.kind)).toEqual(["keep"]);
     expect(
       ACTIONS.filter((a) => actionOf(a.kind).style).map((a) => [a.kind, actionOf(a.kind).style]),
     ).toEqual([
       ["remove_expired_credential", "danger"],
+      ["remove_privileged_role", "danger"],
+      ["block_basic_auth", "danger"],
       ["disable", "danger"],
     ]);
   });
@@ -111,6 +122,62 @@ describe("the action registry", () => {
     expect(offeredActions({ sourceKind: "entra", canLogIntoUi: false, findings })).not.toContain("restrict");
   });
 
+  it("offers Remove privileged role on a ServiceNow account with a privileged finding, never on Entra", () => {
+    const findings = [{ rule: "privileged" }];
+    expect(offeredActions({ canLogIntoUi: false, findings })).toEqual([
+      "remove_privileged_role",
+      "disable",
+      "keep",
+      "not_mine",
+    ]);
+    expect(offeredActions({ sourceKind: "entra", canLogIntoUi: false, findings })).not.toContain(
+      "remove_privileged_role",
+    );
+    // Block Basic auth only where the decision blocks: the restriction lets WSAO accounts through.
+    const basic = [{ rule: "basic_auth" }];
+    expect(offeredActions({ canLogIntoUi: false, findings: basic })).not.toContain("block_basic_auth");
+    expect(offeredActions({ canLogIntoUi: true, findings: basic })).toContain("block_basic_auth");
+  });
+
+  it("names the account's recommended fix: the first finding an offered button carries out", () => {
+    const account = (findings: { remediation: string; severity?: string }[], actions: string[]) => ({
+      findings,
+      actions,
+    });
+    expect(
+      recommendedActionOf(
+        account(
+          [{ remediation: "reduce_roles" }, { remediation: "disable" }],
+          ["remove_privileged_role", "disable", "keep"],
+        ),
+      ),
+    ).toBe("remove_privileged_role");
+    expect(
+      recommendedActionOf(
+        account(
+          [{ remediation: "assign_owner" }, { remediation: "split_or_restrict" }],
+          ["disable", "restrict", "keep"],
+        ),
+      ),
+    ).toBe("restrict");
+    // The riskiest finding decides, whatever order the findings come in.
+    expect(
+      recommendedActionOf(
+        account(
+          [
+            { remediation: "restrict", severity: "high" },
+            { remediation: "reduce_roles", severity: "critical" },
+          ],
+          ["remove_privileged_role", "disable", "restrict", "keep"],
+        ),
+      ),
+    ).toBe("remove_privileged_role");
+    // Move to OAuth with no Block Basic auth button offered: nothing to recommend among the buttons.
+    expect(recommendedActionOf(account([{ remediation: "move_to_oauth" }], ["disable", "keep"]))).toBe(
+      undefined,
+    );
+  });
+
   it("renders a message's actions in button order, leaving out a kind no action declares", () => {
     const kinds = buttonsFor({ actions: ["not_mine", "retired_action", "keep", "disable"] }).map(
       (a) => a.kind,
@@ -122,13 +189,15 @@ describe("the action registry", () => {
     for (const action of ACTIONS) {
       const change = intentOfAction(action.kind);
       expect(isReversible(action.kind), action.kind).toBe(
-        action.kind === "disable" || action.kind === "restrict",
+        ["disable", "restrict", "remove_privileged_role", "block_basic_auth"].includes(action.kind),
       );
       // A reversible action must ask for a known intent, or Undo would not know what to put back.
       if (isReversible(action.kind)) expect(change, action.kind).toBeDefined();
     }
     expect(intentOfAction("disable")).toEqual({ kind: "disable" });
     expect(intentOfAction("restrict")).toEqual({ kind: "restrict_to_api" });
+    expect(intentOfAction("remove_privileged_role")).toEqual({ kind: "remove_privileged_roles" });
+    expect(intentOfAction("block_basic_auth")).toEqual({ kind: "block_basic_auth" });
     expect(intentOfAction("keep")).toBeUndefined();
     expect(intentOfAction("undo")).toBeUndefined();
     expect(isReversible("assign_owner")).toBe(false);

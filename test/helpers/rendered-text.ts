@@ -102,10 +102,15 @@ function withoutWardenTokens(text: string, mentions: Set<string>, problems: stri
     .replace(SLACK_MENTION, (token, id: string) => (mentions.has(id) ? `@${id}` : token));
 }
 
-/** "<https://…|Open in ServiceNow>": the one link warden itself puts in a message (its URL carries no text). */
-const WARDEN_SLACK_LINK = /^<https?:\/\/[^\s<>|&]+\|Open in (ServiceNow|Entra admin center)>$/;
+/**
+ * "<https://…|Open in ServiceNow>" and "<https://…|ServiceNow: Basic authentication restriction>":
+ * the links warden itself puts in a message (their URLs carry no text).
+ */
+const WARDEN_SLACK_LINK =
+  /^<https?:\/\/[^\s<>|&]+\|(Open in (ServiceNow|Entra admin center)|ServiceNow: Basic authentication restriction)>$/;
 /** The same link in a card's markdown: a TextBlock of that link only. */
-const WARDEN_CARD_LINK = /^\[Open in (ServiceNow|Entra admin center)\]\(https?:\/\/[^\s()<>]+\)$/;
+const WARDEN_CARD_LINK =
+  /^\[(Open in (ServiceNow|Entra admin center)|ServiceNow: Basic authentication restriction)\]\(https?:\/\/[^\s()<>]+\)$/;
 
 /**
  * What a reader sees of Slack mrkdwn: warden's date tokens as their UTC fallback (what a reader in

@@ -84,9 +84,16 @@ describe("decisions across real processes", () => {
     await startServe(t.env);
     await t.slack.until(() => /Disabled by/.test(t.shown()), "the DM to show the settled decision");
     const db = t.db();
-    expect(db.prepare("SELECT outcome, after_values FROM decisions").get()).toEqual({
-      outcome: "applied",
-      after_values: JSON.stringify({ active: false, lockedOut: true, webServiceAccessOnly: false }),
+    const settled = db.prepare("SELECT outcome, after_values FROM decisions").get() as {
+      outcome: string;
+      after_values: string;
+    };
+    expect(settled.outcome).toBe("applied");
+    // The account as re-read (its privileged roles and Basic-auth decision are recorded too).
+    expect(JSON.parse(settled.after_values)).toMatchObject({
+      active: false,
+      lockedOut: true,
+      webServiceAccessOnly: false,
     });
     expect(
       db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.recovered'").pluck().get(),

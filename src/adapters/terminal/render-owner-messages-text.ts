@@ -1,4 +1,5 @@
-import { buttonsFor } from "../../actions/action-registry.js";
+import { buttonsFor, recommendedActionOf } from "../../actions/action-registry.js";
+import { adviceLinkFor } from "../../messages/advice-link-for.js";
 import type { OwnerAccountView, OwnerMessages } from "../../messages/build-owner-messages.js";
 import { usageOf } from "../../messages/describe-usage.js";
 import { plural, REMEDIATION_TEXT, RULE_TITLES } from "../../messages/rule-text.js";
@@ -12,7 +13,13 @@ function renderAccount(account: OwnerAccountView): string[] {
     out.push(`        recommended: ${REMEDIATION_TEXT[finding.remediation]}`);
   }
   for (const fact of usageOf(account)) out.push(`      ${fact.label}: ${fact.value}`);
-  const buttons = buttonsFor(account).map((a) => `[${a.title}]`);
+  const advice = adviceLinkFor(account);
+  if (advice) out.push(`      ${advice.title}: ${advice.url}`);
+  // The recommended fix is marked, as chat shows it as the primary button.
+  const recommended = recommendedActionOf(account);
+  const buttons = buttonsFor(account).map((a) =>
+    a.kind === recommended ? `[${a.title} (recommended)]` : `[${a.title}]`,
+  );
   out.push(`      ${buttons.join(" ")}`);
   return out;
 }

@@ -103,6 +103,10 @@ export function createEntraConnector(options: EntraConnectorOptions): EntraConne
       case "restrict_to_api":
         // A service principal has no interactive login to take away.
         return undefined;
+      case "remove_privileged_roles":
+      case "block_basic_auth":
+        // Graph permissions are reviewed, not removed by a button; there is no Basic auth.
+        return undefined;
     }
   }
 

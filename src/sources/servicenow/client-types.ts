@@ -94,6 +94,16 @@ export interface ServiceNowClient {
     values: Record<string, string>,
     fields: readonly string[],
   ): Promise<RawRecord>;
+  /**
+   * POST one record (https://www.servicenow.com/docs/r/zurich/api-reference/rest-apis/c_TableAPI.html,
+   * "POST /now/table/{tableName}": 201 with the record); returns the created record.
+   */
+  create(table: string, values: Record<string, string>, fields: readonly string[]): Promise<RawRecord>;
+  /**
+   * DELETE one record ("DELETE /now/table/{tableName}/{sys_id}": 204). False when it was not
+   * there (404: deleted already, or an ACL hides it).
+   */
+  remove(table: string, sysId: string): Promise<boolean>;
   /** HTTP requests made so far (token requests and retries included). */
   readonly requestCount: number;
 }

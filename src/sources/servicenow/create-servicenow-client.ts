@@ -303,6 +303,35 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
       return answer.result;
     },
 
+    async create(table, values, fields) {
+      const path = tablePath(table);
+      const answer = await result({
+        method: "POST",
+        path,
+        table,
+        write: true,
+        params: { sysparm_fields: fieldList(fields), sysparm_exclude_reference_link: "true" },
+        data: JSON.stringify(values),
+        contentType: "application/json",
+      });
+      if (!isObject(answer?.result)) {
+        throw new SourceError(
+          "E_SOURCE_HTTP",
+          `ServiceNow POST ${path} failed: the answer has no created record.`,
+          { status: answer?.answer.status, method: "POST", url: path },
+        );
+      }
+      return answer.result;
+    },
+
+    async remove(table, sysId) {
+      const path = `${tablePath(table)}/${encodeURIComponent(sysId)}`;
+      const { answer, ctx } = await authorized({ method: "DELETE", path, table, write: true });
+      if (answer.status === 404) return false;
+      if (answer.status < 200 || answer.status >= 300) throw answerToSourceError(ctx, answer);
+      return true;
+    },
+
     get requestCount() {
       return requestCount;
     },

@@ -1,8 +1,17 @@
+import { SourceError } from "../../errors.js";
 import type { AccountIntent, AccountState, AccountValues, SourceConnector } from "../source-connector.js";
+import { DENY_BASIC_AUTH, readBasicAuthDecision, writeBasicAuthDecision } from "./basic-auth-decision.js";
 import type { RawRecord, ServiceNowClient } from "./client-types.js";
 import { collectInventory } from "./collect-inventory.js";
 import { DEFAULT_MAPPING, DEFAULT_PRIVILEGED_ROLES, type ServiceNowMapping } from "./mapping.js";
 import { parseBool, str } from "./parse-values.js";
+import {
+  grantValues,
+  NO_DIRECT_GRANTS,
+  parseDirectGrants,
+  readPrivilegedGrants,
+  roleFieldOf,
+} from "./read-privileged-grants.js";
 import { SERVICENOW_SOURCE } from "./servicenow-source.js";
 
 export interface ServiceNowConnectorOptions {
@@ -60,12 +69,21 @@ function toRecordValues(values: AccountValues): Record<string, string> {
   return out;
 }
 
+/** Answers of a table warden cannot read (absent, or refused by an ACL). */
+const UNREADABLE: ReadonlySet<string> = new Set([
+  "E_SOURCE_BAD_REQUEST",
+  "E_SOURCE_FORBIDDEN",
+  "E_SOURCE_NOT_FOUND",
+]);
+
 /** ServiceNow behind the source-connector port. */
 export function createServiceNowConnector(options: ServiceNowConnectorOptions): SourceConnector {
   const { client } = options;
   const name = options.name ?? SERVICENOW_SOURCE;
   const mapping = options.mapping ?? DEFAULT_MAPPING;
   const table = mapping.user.table;
+  const privilegedRoles = options.privilegedRoles ?? DEFAULT_PRIVILEGED_ROLES;
+  const roleTable = mapping.userRole.table;
   const intendedValues = (intent: AccountIntent): AccountValues | undefined => {
     switch (intent.kind) {
       case "restore":
@@ -73,8 +91,56 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
       case "remove_expired_credentials":
         // ServiceNow lists no credentials of an account (its passwords are never shown).
         return undefined;
+      case "remove_privileged_roles":
+        return { directPrivilegedRoles: NO_DIRECT_GRANTS };
+      case "block_basic_auth":
+        return { basicAuthDecision: DENY_BASIC_AUTH };
       default:
         return INTENDED[intent.kind];
+    }
+  };
+
+  /**
+   * The sys_user fields remediation writes, and the privileged roles held directly and inherited
+   * (read-privileged-grants.ts): what every decision records before and after.
+   */
+  const readAccount = async (id: string): Promise<AccountState | undefined> => {
+    const state = toState(await client.get(table, id, STATE_FIELDS));
+    if (!state) return undefined;
+    const basicAuthDecision = await readBasicAuthDecision(client, mapping, state.id);
+    let roles: AccountValues = { directPrivilegedRoles: null, inheritedPrivilegedRoles: null };
+    try {
+      roles = grantValues(await readPrivilegedGrants(client, mapping, state.id, privilegedRoles));
+    } catch (error) {
+      // Roles warden may not read are unknown (null), not a reason to refuse a Disable.
+      if (!(error instanceof SourceError && UNREADABLE.has(error.code))) throw error;
+    }
+    return { ...state, values: { ...state.values, ...roles, basicAuthDecision } };
+  };
+
+  /**
+   * Deletes the privileged roles granted directly, as they are right now (read again here, right
+   * before the deletes); inherited rows are never touched: the role engine would put them back from
+   * the group, and the group's other members share them.
+   */
+  const removeDirectGrants = async (id: string) => {
+    const grants = await readPrivilegedGrants(client, mapping, id, privilegedRoles);
+    for (const grant of grants.direct) await client.remove(roleTable, grant.rowId);
+  };
+
+  /** Grants again each recorded direct role the account does not hold directly now (an Undo). */
+  const regrant = async (id: string, recorded: unknown) => {
+    const held = new Set(
+      (await readPrivilegedGrants(client, mapping, id, privilegedRoles)).direct.map((g) => g.roleId),
+    );
+    for (const grant of parseDirectGrants(recorded)) {
+      if (held.has(grant.roleId)) continue;
+      await client.create(
+        roleTable,
+        { [mapping.userRole.userField]: id, [roleFieldOf(mapping)]: grant.roleId },
+        ["sys_id"],
+      );
+      held.add(grant.roleId);
     }
   };
   return {
@@ -94,13 +160,29 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
         },
         collect,
       ),
-    readAccount: async (id) => toState(await client.get(table, id, STATE_FIELDS)),
+    readAccount,
     intendedValues,
     apply: async (id, intent) => {
-      const values = toRecordValues(intendedValues(intent) ?? {});
-      await client.patch(table, id, values, STATE_FIELDS);
+      if (intent.kind === "remove_privileged_roles") {
+        await removeDirectGrants(id);
+        return readAccount(id);
+      }
+      if (intent.kind === "block_basic_auth") {
+        await writeBasicAuthDecision(client, mapping, id, DENY_BASIC_AUTH);
+        return readAccount(id);
+      }
+      const wanted = intendedValues(intent) ?? {};
+      const values = toRecordValues(wanted);
+      if (Object.keys(values).length > 0) await client.patch(table, id, values, STATE_FIELDS);
+      if (intent.kind === "restore" && "directPrivilegedRoles" in wanted) {
+        await regrant(id, wanted.directPrivilegedRoles);
+      }
+      if (intent.kind === "restore" && "basicAuthDecision" in wanted) {
+        const previous = wanted.basicAuthDecision;
+        await writeBasicAuthDecision(client, mapping, id, typeof previous === "string" ? previous : null);
+      }
       // Read back rather than trust the echo: without field rights ServiceNow omits fields silently.
-      return toState(await client.get(table, id, STATE_FIELDS));
+      return readAccount(id);
     },
   };
 }

@@ -80,7 +80,7 @@ function toAnswer(response: AxiosResponse<unknown>): HttpAnswer {
  * The client's retry policy: one logical request, every HTTP attempt counted and logged, retried
  * on transient failures with backoff honouring Retry-After (see retryDelay).
  *
- * A write (PATCH) is sent again only when it certainly did not reach the instance: a refused
+ * A write (PATCH, or a call marked `write`: a record's POST or DELETE) is sent again only when it certainly did not reach the instance: a refused
  * connection, or a 429 (the rate limiter answers before the request is handled). After a timeout,
  * a reset or a 5xx it may have been applied, so the caller re-reads the record instead.
  */
@@ -88,6 +88,7 @@ export function createRequestWithRetry(settings: RequestWithRetrySettings): Requ
   const { http, authKind, host, timeoutMs, retries, maxRetryAfterMs, sleep, now, log, onAttempt } = settings;
 
   return async function requestWithRetry(call, authorization) {
+    const isWrite = call.method === "PATCH" || call.write === true;
     const ctx: RequestContext = {
       method: call.method,
       path: call.path,
@@ -129,7 +130,7 @@ export function createRequestWithRetry(settings: RequestWithRetrySettings): Requ
           replayable &&
           attempt < retries &&
           code !== undefined &&
-          (call.method === "PATCH" ? code === "ECONNREFUSED" : RETRYABLE_NETWORK_CODES.has(code));
+          (isWrite ? code === "ECONNREFUSED" : RETRYABLE_NETWORK_CODES.has(code));
         const waitMs = retry ? retryDelay(attempt, undefined, now()) : undefined;
         log.debug(
           { method: call.method, path: call.path, error: code, ms, attempt, retryInMs: waitMs },
@@ -141,8 +142,7 @@ export function createRequestWithRetry(settings: RequestWithRetrySettings): Requ
         continue;
       }
       const ms = Math.round(performance.now() - started);
-      const retryable =
-        call.method === "PATCH" ? answer.status === 429 : RETRYABLE_STATUSES.has(answer.status);
+      const retryable = isWrite ? answer.status === 429 : RETRYABLE_STATUSES.has(answer.status);
       // A wait longer than allowed is not worth a retry, nor a report blaming "every retry".
       const askedMs = retryable ? parseRetryAfter(answer.headers["retry-after"], now()) : undefined;
       const tooLong = askedMs !== undefined && askedMs > maxRetryAfterMs;

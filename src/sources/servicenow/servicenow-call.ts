@@ -1,5 +1,5 @@
 /** The HTTP methods warden sends to ServiceNow: reads, the OAuth token request, and writes. */
-export type ServiceNowMethod = "GET" | "POST" | "PATCH";
+export type ServiceNowMethod = "GET" | "POST" | "PATCH" | "DELETE";
 
 /** One logical request to the instance, before credentials are added and retries are made. */
 export interface ServiceNowCall {
@@ -7,6 +7,11 @@ export interface ServiceNowCall {
   path: string;
   table?: string;
   params?: Record<string, string>;
+  /**
+   * A write to a record (PATCH, a record's POST or DELETE): sent again only when it certainly did
+   * not reach the instance (see createRequestWithRetry). PATCH always counts as one.
+   */
+  write?: boolean;
   /** Already serialised body (JSON or form). */
   data?: string;
   contentType?: string;

@@ -78,7 +78,9 @@ describe("renderOwnerMessageBlocks", () => {
     const { blocks } = renderOwnerMessageBlocks(ownerMessage(2), { now: NOW, messageId: 7 });
     const all = buttons(blocks);
     const disable = all.find((b) => b.action_id === ACTION_IDS.disable)!;
-    expect(disable.style).toBe("danger");
+    // Account 0 is dormant: Disable is its recommended fix, its dialog still red.
+    expect(disable.style).toBe("primary");
+    expect(disable.confirm?.style).toBe("danger");
     expect(disable.confirm?.text.text).toContain("svc_account_0");
     expect(decodeActionPayload(disable.value)).toEqual({
       a: "disable",
@@ -166,6 +168,7 @@ describe("renderOwnerMessageBlocks", () => {
     const remove = shown[0]!;
     expect(remove.action_id).toBe(ACTION_IDS.remove_expired_credential);
     expect(remove.style).toBe("danger");
+    expect(remove.confirm?.style).toBe("danger");
     expect(remove.confirm?.text.text).toContain("payroll-sync");
     expect(remove.confirm?.text.text).toContain("cannot be undone");
     expect(decodeActionPayload(remove.value)).toMatchObject({
@@ -179,6 +182,79 @@ describe("renderOwnerMessageBlocks", () => {
       "The service principal payroll-sync will be disabled (accountEnabled false)",
     );
     expect(disable.confirm?.text.text).not.toContain("ServiceNow");
+  });
+
+  it("makes the recommended fix the primary button; destructive ones stay red and confirm what stops working", () => {
+    const privileged = account(0, {
+      webServiceAccessOnly: true,
+      findings: [
+        { ...account(0).findings[0]!, rule: "privileged", remediation: "reduce_roles" },
+        { ...account(0).findings[0]!, rule: "dormant", remediation: "disable" },
+      ],
+      actions: ["remove_privileged_role", "disable", "keep", "not_mine"],
+    });
+    const { text, blocks } = renderOwnerMessageBlocks(
+      { ...ownerMessage(0), accounts: [privileged] },
+      { now: NOW, messageId: 9 },
+    );
+    expect(checkBlockKitLimits(blocks, text)).toEqual([]);
+    const shown = buttons(blocks);
+    expect(shown.map((b) => [b.text.text, b.style])).toEqual([
+      ["Remove privileged role", "primary"],
+      ["Disable", "danger"],
+      ["Keep…", undefined],
+      ["Not mine", undefined],
+    ]);
+    const remove = shown[0]!;
+    // Recommended, yet destructive: the dialog's confirm button is red.
+    expect(remove.confirm?.style).toBe("danger");
+    const confirm = remove.confirm?.text.text ?? "";
+    expect(confirm).toContain("roles inherited from a group stay");
+    // What uses the account now, from the evidence of the scan.
+    expect(confirm).toContain("GET /api/now/table/incident (120×)");
+    expect(confirm.length).toBeLessThanOrEqual(300);
+    expect(shown[1]!.confirm?.text.text).toContain("In use now:");
+    // A dormant account's recommended fix is Disable.
+    const dormant = account(0, {
+      findings: [account(0).findings[0]!],
+      actions: ["disable", "restrict", "keep"],
+    });
+    const second = renderOwnerMessageBlocks({ ...ownerMessage(0), accounts: [dormant] }, { now: NOW });
+    expect(buttons(second.blocks).map((b) => [b.text.text, b.style])).toEqual([
+      ["Disable", "primary"],
+      ["Restrict to API only", undefined],
+      ["Keep…", undefined],
+    ]);
+  });
+
+  it("makes Block Basic auth the primary button of an account whose riskiest finding is Basic auth", () => {
+    const basic = {
+      ...account(0).findings[1]!,
+      rule: "basic_auth" as const,
+      remediation: "move_to_oauth" as const,
+    };
+    const blockable = account(1, { findings: [basic], actions: ["block_basic_auth", "disable", "keep"] });
+    const rendered = renderOwnerMessageBlocks({ ...ownerMessage(0), accounts: [blockable] }, { now: NOW });
+    expect(buttons(rendered.blocks).map((b) => [b.text.text, b.style])).toEqual([
+      ["Block Basic auth", "primary"],
+      ["Disable", "danger"],
+      ["Keep…", undefined],
+    ]);
+    expect(buttons(rendered.blocks)[0]?.confirm?.text.text).toContain("OAuth keeps working");
+  });
+
+  it("shows what Remove privileged role removed and what it left alone", () => {
+    const removed = account(0, {
+      decision: decision({
+        action: "remove_privileged_role",
+        detail: "removed admin; left alone: security_admin (inherited from group Platform Admins)",
+      }),
+    });
+    const { blocks } = renderOwnerMessageBlocks({ ...ownerMessage(0), accounts: [removed] }, { now: NOW });
+    expect(slackShownText({ blocks })).toContain(
+      "Privileged roles removed by alice@acme.example at 2026-11-23 10:02 UTC (removed admin; left alone: security_admin (inherited from group Platform Admins))",
+    );
+    expect(buttons(blocks).map((b) => b.action_id)).toEqual([ACTION_IDS.undo]);
   });
 
   it("shows a removal without an Undo, and says when nothing was expired any more", () => {

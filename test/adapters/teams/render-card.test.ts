@@ -212,6 +212,46 @@ describe("renderOwnerMessageCard", () => {
   });
 });
 
+describe("renderOwnerMessageCard: recommended and destructive actions", () => {
+  it("makes Remove privileged role the positive button of a privileged account, and says what uses it now", () => {
+    const privileged = account(0, {
+      findings: [{ ...account(0).findings[0]!, rule: "privileged", remediation: "reduce_roles" }],
+      actions: ["remove_privileged_role", "disable", "keep", "not_mine"],
+    });
+    const card = renderOwnerMessageCard({ ...ownerMessage(0), accounts: [privileged] }, { now: NOW });
+    expect(check(card)).toEqual([]);
+    const showCards = actions(card).filter((a): a is ShowCardAction => a.type === "Action.ShowCard");
+    expect(showCards.map((a) => [a.title, a.style])).toEqual([
+      ["Remove privileged role…", "positive"],
+      ["Disable…", "destructive"],
+      ["Keep…", undefined],
+    ]);
+    const remove = showCards[0]!;
+    expect(shown(remove.card)).toContain("roles inherited from a group stay");
+    expect(shown(remove.card)).toContain("GET /api/now/table/incident (120×)");
+    expect((remove.card.actions?.[0] as ExecuteAction | undefined)?.style).toBe("destructive");
+  });
+});
+
+describe("renderOwnerMessageCard: advice where no button fixes it", () => {
+  it("links ServiceNow's Basic Auth Restriction page where no button blocks Basic auth, and not where one does", () => {
+    const url =
+      "https://www.servicenow.com/docs/r/australia/platform-security/authentication/basic-auth-restriction.html";
+    const basic = {
+      ...account(0).findings[1]!,
+      rule: "basic_auth" as const,
+      remediation: "move_to_oauth" as const,
+    };
+    const wsao = account(0, { findings: [basic], actions: ["disable", "keep", "not_mine"] });
+    const card = renderOwnerMessageCard({ ...ownerMessage(0), accounts: [wsao] }, { now: NOW });
+    expect(check(card)).toEqual([]);
+    expect(JSON.stringify(card)).toContain(`[ServiceNow: Basic authentication restriction](${url})`);
+    const blockable = account(1, { findings: [basic], actions: ["block_basic_auth", "disable", "keep"] });
+    const other = renderOwnerMessageCard({ ...ownerMessage(0), accounts: [blockable] }, { now: NOW });
+    expect(JSON.stringify(other)).not.toContain(url);
+  });
+});
+
 describe("renderUnownedCard, renderLookupCard, renderHelpCard", () => {
   it("asks admins for an owner's email per account", () => {
     const card = renderUnownedCard(

@@ -1,10 +1,16 @@
 import type { types } from "@slack/bolt";
 import type { ActionDefinition } from "../../../actions/action-definition.js";
 import { encodeActionPayload } from "../../../actions/action-payload.js";
-import { type ActionKind, actionOf, buttonsFor } from "../../../actions/action-registry.js";
+import {
+  type ActionKind,
+  actionOf,
+  buttonsFor,
+  recommendedActionOf,
+} from "../../../actions/action-registry.js";
 import { buildActionPayload } from "../../../actions/build-action-payload.js";
 import type { AccountLink } from "../../../messages/account-link.js";
 import type { OwnerAccountView } from "../../../messages/build-owner-messages.js";
+import { confirmWithStake, describeAtStake } from "../../../messages/describe-at-stake.js";
 import {
   type DecisionMark,
   decisionMark,
@@ -26,6 +32,12 @@ const SLACK_MARKS: Record<DecisionMark, string> = {
   accepted: ":large_yellow_circle:",
   failed: ":x:",
 };
+
+/**
+ * Characters of a confirmation's "In use now: …": the dialog's text counts towards the message's
+ * text budget, and several accounts must fit in one message.
+ */
+const STAKE_CHARS = 110;
 
 /** Characters for one account's findings: several accounts must fit in one message. */
 const ACCOUNT_CHARS = 1400;
@@ -79,6 +91,7 @@ function button(
   account: OwnerAccountView,
   messageId: number | undefined,
   decisionId?: number,
+  recommended = false,
 ): types.Button | undefined {
   const value = encodeActionPayload(buildActionPayload(action.kind, account, messageId, decisionId));
   // An id too long for a button value cannot be acted on from chat; lookup still shows the account.
@@ -92,14 +105,28 @@ function button(
   // https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object
   if (action.confirm) {
     const name = truncateText(account.userName, 60);
+    const danger = action.style === "danger";
+    // A destructive action says what stops working, from what the scan saw the account do.
+    const text = danger
+      ? confirmWithStake(
+          action.confirm(name, account),
+          truncateText(describeAtStake(account), STAKE_CHARS),
+          L.confirmText,
+        )
+      : truncateText(action.confirm(name, account), L.confirmText);
     result.confirm = {
       title: { type: "plain_text", text: truncateText(`${action.title} ${name}?`, L.confirmTitle) },
-      text: { type: "plain_text", text: truncateText(action.confirm(name, account), L.confirmText) },
+      text: { type: "plain_text", text },
       confirm: { type: "plain_text", text: action.title },
       deny: { type: "plain_text", text: "Cancel" },
+      // The dialog's confirm button red: it stays marked dangerous when the button itself is the
+      // account's (green) recommended fix.
+      ...(danger ? { style: "danger" as const } : {}),
     };
   }
-  if (action.style) result.style = action.style;
+  // One button per account is the recommended fix ("primary"); other destructive ones are red.
+  if (recommended) result.style = "primary";
+  else if (action.style) result.style = action.style;
   return result;
 }
 
@@ -131,8 +158,9 @@ export function renderAccountBlocks(
 
   const elements: types.Button[] = [];
   if (showsActionButtons(account) && !options.superseded) {
+    const recommended = recommendedActionOf(account);
     for (const action of buttonsFor(account)) {
-      const b = button(action, account, options.messageId);
+      const b = button(action, account, options.messageId, undefined, action.kind === recommended);
       if (b) elements.push(b);
     }
   }

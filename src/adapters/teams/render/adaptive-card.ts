@@ -101,6 +101,8 @@ export interface ExecuteAction {
 export interface ShowCardAction {
   type: "Action.ShowCard";
   title: string;
+  /** As on Action.Execute: "positive" marks the recommended fix (https://adaptivecards.io/explorer/Action.ShowCard.html). */
+  style?: "default" | "positive" | "destructive";
   card: { type: "AdaptiveCard"; body: CardElement[]; actions?: CardAction[] };
 }
 

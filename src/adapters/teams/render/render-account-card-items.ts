@@ -1,7 +1,14 @@
-import { type ActionKind, actionOf, buttonsFor } from "../../../actions/action-registry.js";
+import {
+  type ActionKind,
+  actionOf,
+  buttonsFor,
+  recommendedActionOf,
+} from "../../../actions/action-registry.js";
 import { buildActionPayload } from "../../../actions/build-action-payload.js";
 import { KEEP_DAYS } from "../../../actions/keep-duration.js";
+import { adviceLinkFor } from "../../../messages/advice-link-for.js";
 import type { OwnerAccountView } from "../../../messages/build-owner-messages.js";
+import { describeAtStake } from "../../../messages/describe-at-stake.js";
 import {
   type DecisionMark,
   decisionMark,
@@ -35,6 +42,7 @@ export function executeAction(title: string, verb: string, data: ExecuteAction["
 /** The account's findings with evidence and the recommended fix, as card text. */
 function describeAccount(account: OwnerAccountView): CardElement[] {
   const lines: CardMarkdown[] = [];
+  const advice = adviceLinkFor(account);
   for (const finding of account.findings.slice(0, FINDINGS_SHOWN)) {
     const evidence = finding.evidence.slice(0, EVIDENCE_SHOWN).map((e) => cut(e.detail, 160));
     if (finding.evidence.length > EVIDENCE_SHOWN)
@@ -67,6 +75,8 @@ function describeAccount(account: OwnerAccountView): CardElement[] {
     ...(account.link
       ? [textBlock(cardLink(account.link.title, account.link.url), { size: "small", spacing: "small" })]
       : []),
+    // What to do where no button does it, and where the source says how.
+    ...(advice ? [textBlock(cardLink(advice.title, advice.url), { size: "small", spacing: "small" })] : []),
   ];
 }
 
@@ -74,15 +84,32 @@ function describeAccount(account: OwnerAccountView): CardElement[] {
 function accountActions(account: OwnerAccountView, messageId: number | undefined): CardAction[] {
   const payload = (kind: ActionKind) => buildActionPayload(kind, account, messageId);
   const target = { s: account.source, id: account.accountId };
+  const recommended = recommendedActionOf(account);
   return buttonsFor(account).map((action): CardAction => {
+    const danger = action.style === "danger";
+    // The recommended fix "positive"; other destructive buttons red (the confirming button stays red).
+    const style =
+      action.kind === recommended
+        ? { style: "positive" as const }
+        : danger
+          ? { style: "destructive" as const }
+          : {};
     if (action.confirm) {
-      // Adaptive Cards 1.5 has no confirm dialog: the ShowCard is the "are you sure?" step.
+      // Adaptive Cards 1.5 has no confirm dialog: the ShowCard is the "are you sure?" step. A
+      // destructive one says what uses the account now, from what the scan saw.
+      const stake = danger ? describeAtStake(account) : "";
       return {
         type: "Action.ShowCard",
         title: `${action.title}…`,
+        ...style,
         card: {
           type: "AdaptiveCard",
-          body: [textBlock(action.confirm(cut(account.userName, 100), account))],
+          // The stake is short: the card lists the account's usage in full, and a card's bytes are few.
+          body: [
+            textBlock(
+              `${action.confirm(cut(account.userName, 100), account)}${stake ? ` ${cut(stake, 110)}` : ""}`,
+            ),
+          ],
           actions: [
             {
               ...executeAction(action.title, action.id, payload(action.kind)),
@@ -92,7 +119,8 @@ function accountActions(account: OwnerAccountView, messageId: number | undefined
         },
       };
     }
-    if (!action.asksReason) return executeAction(action.title, action.id, payload(action.kind));
+    if (!action.asksReason)
+      return { ...executeAction(action.title, action.id, payload(action.kind)), ...style };
     // Keep, the one action that asks why and for how long.
     return {
       type: "Action.ShowCard",

@@ -101,7 +101,12 @@ export class InstanceBuilder {
   grant(userId: string, role: string): void {
     const roleId = this.roleIds.get(role);
     if (!roleId) throw new Error(`Unknown role ${role}`);
-    insertRow(this.table("sys_user_has_role"), { sys_id: this.rng.sysId(), user: userId, role: roleId });
+    insertRow(this.table("sys_user_has_role"), {
+      sys_id: this.rng.sysId(),
+      user: userId,
+      role: roleId,
+      inherited: "false",
+    });
   }
 
   addLogin(userId: string, daysAgo: number, type: "DB" | "SSO"): void {

@@ -105,10 +105,15 @@ export const ROW_TABLE_SCHEMAS: Readonly<
     references: { manager: "sys_user" },
   },
   sys_user_role: { fields: ["sys_id", "name", "elevated_privilege"], references: {} },
+  /**
+   * `inherited` is true for a role that comes from a group (`granted_by`, deprecated by Role
+   * Management V2 but still filled here) or a containing role; direct grants have it false.
+   */
   sys_user_has_role: {
-    fields: ["sys_id", "user", "role"],
-    references: { user: "sys_user", role: "sys_user_role" },
+    fields: ["sys_id", "user", "role", "inherited", "granted_by"],
+    references: { user: "sys_user", role: "sys_user_role", granted_by: "sys_user_group" },
   },
+  sys_user_group: { fields: ["sys_id", "name"], references: {} },
   sys_user_login_history: {
     fields: ["sys_id", "user", "sys_created_on", "status", "type"],
     references: { user: "sys_user" },

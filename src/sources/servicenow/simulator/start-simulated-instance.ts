@@ -10,6 +10,7 @@ import { type ApiResponse, errorResponse, HIBERNATION_PAGE, notAuthenticated } f
 import type { InstanceData } from "./instance-data.js";
 import { dropKeyset, malformAnswer } from "./malform-answer.js";
 import { handleTokenRequest, type OAuthClient, TokenStore } from "./oauth-token-endpoint.js";
+import { createRecord, deleteRecord, WRITABLE_TABLES } from "./record-writes.js";
 import { RequestHolds } from "./request-holds.js";
 import { type ScriptedFault, SimulatorFaults } from "./simulator-faults.js";
 import { type ApiContext, getRecord, listRecords, patchRecord } from "./table-api.js";
@@ -65,7 +66,7 @@ export interface SimulatedInstance {
   /** Requests to hold until the test releases them (see RequestHolds). */
   readonly holds: RequestHolds;
   /**
-   * The live data; PATCH requests modify it. Later requests see any write into it (and appended
+   * The live data; PATCH, POST and DELETE requests modify it. Later requests see any write into it (and appended
    * rows): the query caches check themselves against the records. Only sys_ids must not change.
    */
   readonly data: InstanceData;
@@ -137,7 +138,8 @@ export async function startSimulatedInstance(options: SimulatedInstanceOptions):
   const holds = new RequestHolds();
   // Ticket mode's tables exist on every instance; they start empty here.
   addTicketTables(data);
-  const views = createViews(data);
+  // Rebuilt after a DELETE: the views index rows by position.
+  let views = createViews(data);
   const requests: RecordedRequest[] = [];
   const hung = new Set<ServerResponse>();
   const timers = new Set<NodeJS.Timeout>();
@@ -175,6 +177,9 @@ export async function startSimulatedInstance(options: SimulatedInstanceOptions):
     const [, version, rawTable = "", rawId] = table!;
     const tableName = decodeURIComponent(rawTable);
     if (rawId === undefined) {
+      if (method === "POST" && WRITABLE_TABLES.has(tableName)) {
+        return createRecord(ctx, data, tableName, url.searchParams, req.headers["content-type"], body);
+      }
       if (method === "POST") {
         return createTicket(data, tableName, body, {
           contentType: req.headers["content-type"],
@@ -187,6 +192,11 @@ export async function startSimulatedInstance(options: SimulatedInstanceOptions):
     }
     const sysId = decodeURIComponent(rawId);
     if (method === "GET") return getRecord(ctx, tableName, sysId, url.searchParams);
+    if (method === "DELETE") {
+      const answer = deleteRecord(ctx, data, tableName, sysId);
+      if (answer.status === 204) views = createViews(data);
+      return answer;
+    }
     if (method === "PATCH" || method === "PUT") {
       return patchRecord(
         ctx,

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { decodeActionPayload } from "../../src/actions/action-payload.js";
+import { notifyOwners } from "../../src/app/post-digest.js";
+import { type SlackWarden, slackButtons, startWarden } from "../helpers/start-warden.js";
+
+const OWNER = { id: "UPAULA", name: "Paula Garcia", email: "paula.garcia@acme.example" };
+/** Uses Basic auth for its API calls and can log into the UI (the demo's basic_auth_only scenario: SOAP). */
+const ACCOUNT = "svc_billing_soap";
+const TABLE = "sys_user_basic_auth_exception";
+const DM = `D${OWNER.id}`;
+
+async function setup() {
+  const t = await startWarden({ platform: "slack", users: [OWNER] });
+  await notifyOwners(t.warden);
+  return t;
+}
+
+function dmButton(t: SlackWarden, actionId: string) {
+  const [message] = t.slack.messages(DM);
+  if (!message) throw new Error("Paula got no DM");
+  const id = t.idOf(ACCOUNT);
+  const button = slackButtons(message).find(
+    (b) => b.action_id === actionId && decodeActionPayload(b.value)?.id === id,
+  );
+  if (!button) throw new Error(`no ${actionId} button for ${ACCOUNT}`);
+  return { message, button };
+}
+
+/** The account's decision in the simulated instance's Basic Auth Exception table. */
+const decisionOf = (t: SlackWarden) =>
+  t.sim.data.tables.get(TABLE)?.rows.find((r) => r.user === t.idOf(ACCOUNT))?.decision;
+const outcomes = (t: SlackWarden) =>
+  t.db
+    .prepare("SELECT action || ':' || outcome FROM decisions WHERE outcome != 'pending' ORDER BY id")
+    .pluck()
+    .all();
+const shown = (t: SlackWarden) => JSON.stringify(t.slack.messages(DM)[0]?.blocks);
+
+describe("Slack: Block Basic auth through ServiceNow's Basic Auth Exception table", () => {
+  it("sets the account's decision to no_grant, and Undo puts the previous decision back", async () => {
+    const t = await setup();
+    expect(decisionOf(t)).toBe("global");
+    const { message, button } = dmButton(t, "warden_block_basic_auth");
+    const confirm = (button as { confirm?: { text: { text: string } } }).confirm?.text.text;
+    expect(confirm).toContain(`Basic auth will be denied for ${ACCOUNT}`);
+
+    await t.click(OWNER, { channel: DM, ts: message.ts }, button);
+    await t.slack.until(() => (outcomes(t).length === 1 ? true : undefined), "the decision");
+    expect(outcomes(t)).toEqual(["block_basic_auth:applied"]);
+    expect(decisionOf(t)).toBe("no_grant");
+    const patch = t.sim.requests.find((r) => r.method === "PATCH" && r.path.includes(TABLE));
+    expect(patch?.status).toBe(200);
+    await t.slack.until(
+      () => (shown(t).includes("Basic auth blocked by paula.garcia@acme.example") ? true : undefined),
+      "the DM to show the outcome",
+    );
+
+    const undo = dmButton(t, "warden_undo").button;
+    await t.click(OWNER, { channel: DM, ts: message.ts }, undo);
+    await t.slack.until(() => (outcomes(t).length === 2 ? true : undefined), "the undo");
+    expect(outcomes(t)).toEqual(["block_basic_auth:applied", "undo:applied"]);
+    expect(decisionOf(t)).toBe("global");
+  });
+
+  it("answers clearly, with what to do and ServiceNow's page, when the instance has no such table", async () => {
+    const t = await setup();
+    const { message, button } = dmButton(t, "warden_block_basic_auth");
+    // The table is gone (or warden's account lost access to it) since the scan.
+    t.sim.faults.missingTables.add(TABLE);
+
+    await t.click(OWNER, { channel: DM, ts: message.ts }, button);
+    const notice = await t.slack.until(() => t.slack.ephemerals(DM)[0], "the answer");
+    expect(notice.text).toContain("no Basic Auth Exception table warden can use");
+    expect(notice.text).toContain("Move the integration to OAuth");
+    expect(notice.text).toContain(
+      "https://www.servicenow.com/docs/r/australia/platform-security/authentication/basic-auth-restriction.html",
+    );
+    expect(outcomes(t)).toEqual(["block_basic_auth:failed"]);
+    expect(t.sim.requests.filter((r) => r.method !== "GET" && r.path.includes(TABLE))).toEqual([]);
+    // The finding's buttons stay: once the table is back, the owner can try again.
+    t.sim.faults.missingTables.delete(TABLE);
+    expect(shown(t)).toContain("warden_block_basic_auth");
+  });
+});
