@@ -94,6 +94,11 @@ export interface ServiceNowClient {
     values: Record<string, string>,
     fields: readonly string[],
   ): Promise<RawRecord>;
+  /**
+   * POST one new record (a ticket) with string values; returns the created record. Sent at most
+   * once (ServiceNowCall.once): a create that fails without a clear answer is not sent again.
+   */
+  create(table: string, values: Record<string, string>, fields: readonly string[]): Promise<RawRecord>;
   /** HTTP requests made so far (token requests and retries included). */
   readonly requestCount: number;
 }

@@ -303,6 +303,27 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
       return answer.result;
     },
 
+    async create(table, values, fields) {
+      const path = tablePath(table);
+      const answer = await result({
+        method: "POST",
+        path,
+        table,
+        params: { sysparm_fields: fieldList(fields), sysparm_exclude_reference_link: "true" },
+        data: JSON.stringify(values),
+        contentType: "application/json",
+        once: true,
+      });
+      if (!isObject(answer?.result)) {
+        throw new SourceError(
+          "E_SOURCE_MALFORMED",
+          `ServiceNow POST ${path} answered without the created record; look in ${table} before trying again, one may have been created.`,
+          { status: answer?.answer.status, method: "POST", url: path },
+        );
+      }
+      return answer.result;
+    },
+
     get requestCount() {
       return requestCount;
     },

@@ -80,9 +80,11 @@ function toAnswer(response: AxiosResponse<unknown>): HttpAnswer {
  * The client's retry policy: one logical request, every HTTP attempt counted and logged, retried
  * on transient failures with backoff honouring Retry-After (see retryDelay).
  *
- * A write (PATCH) is sent again only when it certainly did not reach the instance: a refused
- * connection, or a 429 (the rate limiter answers before the request is handled). After a timeout,
- * a reset or a 5xx it may have been applied, so the caller re-reads the record instead.
+ * A write (PATCH, or a call marked `once`: a POST creating a ticket) is sent again only when it
+ * certainly did not reach the instance: a refused connection, or a 429 (the rate limiter answers
+ * before the request is handled). After a timeout, a reset or a 5xx it may have been applied, so
+ * the caller re-reads the record instead (a PATCH), or reports that it may exist (a ticket: sent
+ * twice, it would open two).
  */
 export function createRequestWithRetry(settings: RequestWithRetrySettings): RequestWithRetry {
   const { http, authKind, host, timeoutMs, retries, maxRetryAfterMs, sleep, now, log, onAttempt } = settings;
@@ -101,6 +103,7 @@ export function createRequestWithRetry(settings: RequestWithRetrySettings): Requ
     if (authorization !== undefined) headers.Authorization = authorization;
     if (call.contentType !== undefined) headers["Content-Type"] = call.contentType;
 
+    const writesOnce = call.method === "PATCH" || call.once === true;
     for (let attempt = 0; ; attempt++) {
       onAttempt();
       ctx.attempts = attempt + 1;
@@ -129,7 +132,7 @@ export function createRequestWithRetry(settings: RequestWithRetrySettings): Requ
           replayable &&
           attempt < retries &&
           code !== undefined &&
-          (call.method === "PATCH" ? code === "ECONNREFUSED" : RETRYABLE_NETWORK_CODES.has(code));
+          (writesOnce ? code === "ECONNREFUSED" : RETRYABLE_NETWORK_CODES.has(code));
         const waitMs = retry ? retryDelay(attempt, undefined, now()) : undefined;
         log.debug(
           { method: call.method, path: call.path, error: code, ms, attempt, retryInMs: waitMs },
@@ -141,8 +144,7 @@ export function createRequestWithRetry(settings: RequestWithRetrySettings): Requ
         continue;
       }
       const ms = Math.round(performance.now() - started);
-      const retryable =
-        call.method === "PATCH" ? answer.status === 429 : RETRYABLE_STATUSES.has(answer.status);
+      const retryable = writesOnce ? answer.status === 429 : RETRYABLE_STATUSES.has(answer.status);
       // A wait longer than allowed is not worth a retry, nor a report blaming "every retry".
       const askedMs = retryable ? parseRetryAfter(answer.headers["retry-after"], now()) : undefined;
       const tooLong = askedMs !== undefined && askedMs > maxRetryAfterMs;

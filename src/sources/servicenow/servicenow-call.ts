@@ -10,6 +10,12 @@ export interface ServiceNowCall {
   /** Already serialised body (JSON or form). */
   data?: string;
   contentType?: string;
+  /**
+   * Sent at most once (a POST that creates a record): retried only when it certainly did not
+   * reach the instance (a refused connection, a 429), as a PATCH is. After a timeout, a reset or a
+   * 5xx the record may exist already, and sending the POST again would create a second one.
+   */
+  once?: boolean;
   /** Stream the body: each element of a 2xx `result` goes here as it arrives (see aggregateEach). */
   onItem?: (item: unknown) => void;
   /**
