@@ -51,6 +51,7 @@ export async function startServer(
     admins: config.admins,
     mode: config.mode,
     logger: logger.child({ component: "remediation" }),
+    ticketing: warden.ticketing,
   });
   const handleAction: typeof applyAction = (request) => {
     const work = applyAction(request);

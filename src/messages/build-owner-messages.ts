@@ -30,7 +30,10 @@ export interface DecisionLineView {
   /** Who acted: email, or chat user id when no email is known. */
   actor: string;
   at: Date;
-  outcome: "applied" | "dry_run" | "already" | "failed";
+  /** "ticketed": ticket mode opened `ticket`, asking for the change; warden wrote nothing. */
+  outcome: "applied" | "dry_run" | "already" | "failed" | "ticketed";
+  /** The ticket a ticketed decision opened, and when a later scan found the change made. */
+  ticket?: { number: string; url: string; doneAt?: Date | undefined } | undefined;
   /** For keep: the reason and until when. */
   reason?: string | undefined;
   expiresAt?: Date | undefined;

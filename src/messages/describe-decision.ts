@@ -32,18 +32,30 @@ export function describeDecision(
       return `${action.already ?? "Already in the wanted state"} when ${decision.actor} acted at ${formatTime(decision.at)}; nothing was written.`;
     case "failed":
       return `${action.failed} failed (${decision.actor} at ${formatTime(decision.at)}): ${decision.error ?? "unknown error"}. You can try again.`;
+    case "ticketed": {
+      const number = decision.ticket?.number ?? "a ticket";
+      if (decision.ticket?.doneAt) {
+        return `Done in ${number}: no longer risky as of ${formatTime(decision.ticket.doneAt)} (${action.title} requested ${by}).`;
+      }
+      return `Ticket ${number} opened ${by}: ${action.title} requested in ${sourceTitle}. warden changes nothing itself and shows here when it is done.`;
+    }
   }
 }
 
 /**
  * How a decision is marked, the same on every platform: a fix ("fixed"), a risk accepted for a
  * while ("accepted": Keep, which changes nothing in the source and comes back when it expires),
- * or a failure. An accepted risk must not look like a fix.
+ * a change asked for in a ticket not yet done ("ticketed"), or a failure. An accepted risk or an
+ * open ticket must not look like a fix.
  */
-export type DecisionMark = "fixed" | "accepted" | "failed";
+export type DecisionMark = "fixed" | "accepted" | "failed" | "ticketed";
 
-export function decisionMark(decision: Pick<DecisionLineView, "action" | "outcome">): DecisionMark {
+/** A ticket still open is neither a fix nor a failure ("ticketed"); once done, it is a fix. */
+export function decisionMark(
+  decision: Pick<DecisionLineView, "action" | "outcome" | "ticket">,
+): DecisionMark {
   if (decision.outcome === "failed") return "failed";
+  if (decision.outcome === "ticketed") return decision.ticket?.doneAt ? "fixed" : "ticketed";
   return decision.action === "keep" ? "accepted" : "fixed";
 }
 

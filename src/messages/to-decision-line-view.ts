@@ -16,5 +16,8 @@ export function toDecisionLineView(decision: DecisionRecord): DecisionLineView {
     expiresAt: decision.expiresAt,
     error: decision.error,
     undoUntil: undoable ? new Date(decision.decidedAt.getTime() + UNDO_WINDOW_MS) : undefined,
+    ticket: decision.ticket
+      ? { number: decision.ticket.number, url: decision.ticket.url, doneAt: decision.ticket.doneAt }
+      : undefined,
   };
 }

@@ -44,6 +44,13 @@ import {
 import { countQueuedSince, outboxMark } from "./count-queued-since.js";
 import { countRetryingDeliveries } from "./count-retrying-deliveries.js";
 import {
+  findOpenTicket,
+  getDecisionTicket,
+  listDoneOpenTickets,
+  markTicketDone,
+  recordDecisionTicket,
+} from "./decision-tickets.js";
+import {
   claimDecision,
   completeDecision,
   getDecision,
@@ -176,6 +183,7 @@ export const SQLITE_QUERIES = {
     listPendingDecisions,
     completeDecision,
   },
+  tickets: { recordDecisionTicket, getDecisionTicket, findOpenTicket, listDoneOpenTickets, markTicketDone },
   findings: {
     listOpenFindings,
     listOpenFindingsPage,

@@ -17,12 +17,14 @@ import { formatTime } from "../../../messages/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
 import { truncateText } from "../../../messages/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
+import { escapeMrkdwn } from "./escape-mrkdwn.js";
 import { contextBlock, sectionBlock } from "./slack-blocks.js";
 
-/** ✅ fixed, 🟡 accepted until it expires, ❌ failed (Slack emoji names). */
+/** ✅ fixed, 🟡 accepted until it expires, 🎫 a ticket is open, ❌ failed (Slack emoji names). */
 const SLACK_MARKS: Record<DecisionMark, string> = {
   fixed: ":white_check_mark:",
   accepted: ":large_yellow_circle:",
+  ticketed: ":ticket:",
   failed: ":x:",
 };
 
@@ -69,7 +71,8 @@ export function describeImpact(account: OwnerAccountView): string[] {
  */
 function slackLink(link: AccountLink): types.MrkdwnElement | undefined {
   if (!/^https?:\/\/[^\s<>|]+$/.test(link.url)) return undefined;
-  return { type: "mrkdwn", text: `<${link.url}|${link.title}>`, verbatim: true };
+  // The title is escaped too: a ticket number comes from the instance (checked when it was opened).
+  return { type: "mrkdwn", text: `<${link.url}|${escapeMrkdwn(link.title, 100)}>`, verbatim: true };
 }
 
 /** One button whose value is the encoded payload; undefined when the payload would not fit. */
@@ -125,6 +128,10 @@ export function renderAccountBlocks(
   const impact = contextBlock(describeImpact(account), 700);
   const link = account.link && slackLink(account.link);
   if (link && impact.type === "context") impact.elements.push(link);
+  // The ticket a ticket-mode decision opened, where the owner can follow it.
+  const ticket =
+    decision?.ticket && slackLink({ title: `Open ${decision.ticket.number}`, url: decision.ticket.url });
+  if (ticket && impact.type === "context") impact.elements.unshift(ticket);
   const blocks: types.KnownBlock[] = [sectionBlock(`${outcome}${describeAccountMrkdwn(account)}`), impact];
 
   const elements: types.Button[] = [];

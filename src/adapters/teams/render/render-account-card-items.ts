@@ -16,10 +16,17 @@ import type { CardAction, CardElement, Container, ExecuteAction } from "./adapti
 import { cardInputId } from "./card-input-id.js";
 import { type CardMarkdown, cardLink, cut, joinMarkdown, md, textBlock } from "./card-text.js";
 
-/** ✅ fixed (green), 🟡 accepted until it expires (amber), ❌ failed (red): a Keep is not a fix. */
-const TEAMS_MARKS: Record<DecisionMark, { icon: string; color: "good" | "warning" | "attention" }> = {
+/**
+ * ✅ fixed (green), 🟡 accepted until it expires (amber), 🎫 a ticket is open (accent), ❌ failed
+ * (red): a Keep or an open ticket is not a fix.
+ */
+const TEAMS_MARKS: Record<
+  DecisionMark,
+  { icon: string; color: "good" | "warning" | "attention" | "accent" }
+> = {
   fixed: { icon: "✅", color: "good" },
   accepted: { icon: "🟡", color: "warning" },
+  ticketed: { icon: "🎫", color: "accent" },
   failed: { icon: "❌", color: "attention" },
 };
 
@@ -151,6 +158,15 @@ export function renderAccountCardItems(
         },
       ),
     );
+    // The ticket a ticket-mode decision opened, where the owner can follow it (cardLink escapes).
+    if (decision.ticket) {
+      items.push(
+        textBlock(cardLink(`Open ${decision.ticket.number}`, decision.ticket.url), {
+          size: "small",
+          spacing: "small",
+        }),
+      );
+    }
   }
   items.push(...describeAccount(account));
   // A superseded message shows no action buttons: they live in the newer message.
