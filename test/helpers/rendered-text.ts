@@ -76,10 +76,12 @@ export function slackMarkupProblems(message: { text?: unknown; blocks?: unknown 
   return problems;
 }
 
-/** "<https://…|Open in ServiceNow>": the one link warden itself puts in a message (its URL carries no text). */
-const WARDEN_SLACK_LINK = /^<https?:\/\/[^\s<>|&]+\|Open in (ServiceNow|Entra admin center)>$/;
+/** "<https://…|Open in ServiceNow>", "<https://…|Open INC0010001>": the links warden itself puts in a message (their URLs carry no text). */
+const WARDEN_SLACK_LINK =
+  /^<https?:\/\/[^\s<>|&]+\|Open (in (ServiceNow|Entra admin center)|[A-Z][A-Z0-9]{1,11}[0-9]{4,12})>$/;
 /** The same link in a card's markdown: a TextBlock of that link only. */
-const WARDEN_CARD_LINK = /^\[Open in (ServiceNow|Entra admin center)\]\(https?:\/\/[^\s()<>]+\)$/;
+const WARDEN_CARD_LINK =
+  /^\[Open (in (ServiceNow|Entra admin center)|[A-Z][A-Z0-9]{1,11}[0-9]{4,12})\]\(https?:\/\/[^\s()<>]+\)$/;
 
 /** What a reader sees of Slack mrkdwn: the three entities decoded (Slack's formatting aside). */
 export function slackShown(text: string): string {
