@@ -20,6 +20,9 @@ export type TicketOpener = (fields: Record<string, string>) => Promise<OpenedTic
  * of letters and digits. It is shown in chat messages and links, so nothing else gets through.
  */
 const NUMBER = /^[A-Z][A-Z0-9]{1,11}[0-9]{4,12}$/;
+
+/** Whether `text` is a ticket number of that form (renderers link only those). */
+export const isTicketNumber = (text: string): boolean => NUMBER.test(text);
 const SYS_ID = /^[0-9a-f]{32}$/;
 
 /**

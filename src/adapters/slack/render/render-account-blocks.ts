@@ -16,6 +16,7 @@ import { usageOf } from "../../../messages/describe-usage.js";
 import { formatTime } from "../../../messages/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
 import { truncateText } from "../../../messages/truncate-text.js";
+import { isTicketNumber } from "../../../tickets/open-ticket.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { escapeMrkdwn } from "./escape-mrkdwn.js";
 import { contextBlock, sectionBlock } from "./slack-blocks.js";
@@ -130,7 +131,9 @@ export function renderAccountBlocks(
   if (link && impact.type === "context") impact.elements.push(link);
   // The ticket a ticket-mode decision opened, where the owner can follow it.
   const ticket =
-    decision?.ticket && slackLink({ title: `Open ${decision.ticket.number}`, url: decision.ticket.url });
+    decision?.ticket &&
+    isTicketNumber(decision.ticket.number) &&
+    slackLink({ title: `Open ${decision.ticket.number}`, url: decision.ticket.url });
   if (ticket && impact.type === "context") impact.elements.unshift(ticket);
   const blocks: types.KnownBlock[] = [sectionBlock(`${outcome}${describeAccountMrkdwn(account)}`), impact];
 

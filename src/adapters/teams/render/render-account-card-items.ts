@@ -12,6 +12,7 @@ import {
 import { usageOf } from "../../../messages/describe-usage.js";
 import { formatTime } from "../../../messages/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
+import { isTicketNumber } from "../../../tickets/open-ticket.js";
 import type { CardAction, CardElement, Container, ExecuteAction } from "./adaptive-card.js";
 import { cardInputId } from "./card-input-id.js";
 import { type CardMarkdown, cardLink, cut, joinMarkdown, md, textBlock } from "./card-text.js";
@@ -159,7 +160,7 @@ export function renderAccountCardItems(
       ),
     );
     // The ticket a ticket-mode decision opened, where the owner can follow it (cardLink escapes).
-    if (decision.ticket) {
+    if (decision.ticket && isTicketNumber(decision.ticket.number)) {
       items.push(
         textBlock(cardLink(`Open ${decision.ticket.number}`, decision.ticket.url), {
           size: "small",
