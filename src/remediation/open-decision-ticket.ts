@@ -2,6 +2,7 @@ import { actionOf } from "../actions/action-registry.js";
 import type { MachineIdentity } from "../core/model.js";
 import { linkFor } from "../messages/account-link.js";
 import { sourceTitle } from "../messages/describe-usage.js";
+import { RULE_TITLES } from "../messages/rule-text.js";
 import type { AccountIntent, SourceConnector } from "../sources/source-connector.js";
 import type { Repositories } from "../store/store.js";
 import { buildTicketRecord } from "../tickets/build-ticket-record.js";
@@ -59,7 +60,11 @@ export async function openDecisionTicket(
   const fields = buildTicketRecord(
     {
       account: { userName: account.userName, name: account.name, sourceTitle: sourceTitle(account) },
-      findings: findings.map((f) => ({ rule: f.rule, summary: f.summary, evidence: f.evidence })),
+      findings: findings.map((f) => ({
+        rule: RULE_TITLES[f.rule],
+        summary: f.summary,
+        evidence: f.evidence,
+      })),
       change: context.change,
       requestedBy: context.requestedBy,
       at: context.at,

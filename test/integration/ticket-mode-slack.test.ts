@@ -59,7 +59,9 @@ describe("Slack: WARDEN_MODE=ticket", () => {
     expect(incident.number).toBe("INC0010001");
     expect(incident.short_description).toBe(`Disable (active=false, lockedOut=true): ${userName} (warden)`);
     expect(incident.description).toContain(`Requested by: ${OWNER.email}`);
-    expect(incident.description).toMatch(/Findings and evidence:\n- dormant: /);
+    expect(incident.description).toMatch(
+      /Findings and evidence:\n- Dormant: No API use or login for \d+ days/,
+    );
     expect(incident.assignment_group).toBe("Identity & Access");
     expect(incident.urgency).toBe("2");
     // The account itself is untouched: no PATCH was sent, sys_user is as it was.
