@@ -106,6 +106,7 @@ async function notifyOwnersNow(
       platform: target.platform,
       adminChannel: target.adminChannel,
       now: warden.now(),
+      ticketMode: warden.config.mode === "ticket",
     });
     if (options.followUps) {
       // The daily pass: one reminder after 3 days, the admins after 7. A Keep that expired brings

@@ -67,6 +67,8 @@ export interface OwnerAccountView {
   actions: OwnerAction[];
   /** Where to open the account in its source's console; absent where unknown and in older views. */
   link?: AccountLink | undefined;
+  /** Sent in ticket mode (WARDEN_MODE=ticket): a change button opens a ticket instead of writing. */
+  ticketMode?: boolean | undefined;
   /** Set once someone acted on the account from this message. */
   decision?: DecisionLineView | undefined;
   /** The account was assigned to this owner in chat: by which admin (email), and when. */

@@ -44,10 +44,17 @@ function contentKey(accounts: readonly OwnerAccountView[]): string {
  */
 export async function enqueueOwnerMessages(
   store: StoreTx,
-  options: { platform: string; adminChannel: string | undefined; now: Date },
+  options: {
+    platform: string;
+    adminChannel: string | undefined;
+    now: Date;
+    /** WARDEN_MODE=ticket: the buttons say they open a ticket (OwnerAccountView.ticketMode). */
+    ticketMode?: boolean | undefined;
+  },
 ): Promise<{ owners: number; unowned: number }> {
   const { platform, now } = options;
   const { messages, unowned } = await buildOwnerMessages(store, { now });
+  if (options.ticketMode) for (const m of messages) for (const a of m.accounts) a.ticketMode = true;
   const latestScanAt = (await store.scans.listScans({ status: "succeeded", limit: 1 }))[0]?.startedAt;
   let owners = 0;
   await store.transaction(async (tx) => {

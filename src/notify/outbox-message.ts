@@ -117,6 +117,7 @@ const account = object<OwnerAccountView>({
   usage: optional(array(object({ label: text, value: text }))),
   actions: array(oneOf(OWNER_ACTIONS)),
   link: optional(object({ title: text, url: text })),
+  ticketMode: optional(boolean),
   decision: optional(decision),
   assigned: optional(object({ by: text, at: date })),
 });

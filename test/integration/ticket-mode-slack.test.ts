@@ -49,6 +49,10 @@ describe("Slack: WARDEN_MODE=ticket", () => {
     const { message, button, accountId } = disableButton(t);
     const userName = userRow(t, accountId).user_name;
     const before = { ...userRow(t, accountId) };
+    // The confirmation says what the click does here: a ticket, not a change with an Undo.
+    const confirm = (button as { confirm?: { text: { text: string } } }).confirm?.text.text;
+    expect(confirm).toMatch(/^warden opens a ServiceNow ticket asking for this change \(Disable\)/);
+    expect(confirm).not.toMatch(/undo/i);
 
     expect((await t.click(OWNER, { channel: DM, ts: message.ts }, button)).status).toBe(200);
     await t.slack.until(() => shown(t.slack).edits || undefined, "the DM to be updated");

@@ -26,6 +26,11 @@ describe("Teams: WARDEN_MODE=ticket", () => {
     );
     expect(action).toBeDefined();
     const card = { conversationId, activityId: message!.id };
+    // The Disable… ShowCard confirms that a ticket is opened, not that the account changes.
+    expect(cardShownText(cardOf(message))).toContain(
+      "warden opens a ServiceNow ticket asking for this change (Disable)",
+    );
+    expect(cardShownText(cardOf(message))).not.toMatch(/You can undo it for 24 hours/);
 
     const answer = await t.post(executeInvoke(t.fake.serviceUrl, raj, card, action!));
     expect(answer.status).toBe(200);

@@ -15,6 +15,7 @@ import {
 import { usageOf } from "../../../messages/describe-usage.js";
 import { formatTime } from "../../../messages/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
+import { ticketConfirmText } from "../../../messages/ticket-confirm-text.js";
 import { truncateText } from "../../../messages/truncate-text.js";
 import { isTicketNumber } from "../../../tickets/open-ticket.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
@@ -97,7 +98,15 @@ function button(
     const name = truncateText(account.userName, 60);
     result.confirm = {
       title: { type: "plain_text", text: truncateText(`${action.title} ${name}?`, L.confirmTitle) },
-      text: { type: "plain_text", text: truncateText(action.confirm(name, account), L.confirmText) },
+      text: {
+        type: "plain_text",
+        text: truncateText(
+          account.ticketMode && action.intent !== undefined
+            ? ticketConfirmText(action.title, name)
+            : action.confirm(name, account),
+          L.confirmText,
+        ),
+      },
       confirm: { type: "plain_text", text: action.title },
       deny: { type: "plain_text", text: "Cancel" },
     };

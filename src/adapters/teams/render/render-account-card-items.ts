@@ -12,6 +12,7 @@ import {
 import { usageOf } from "../../../messages/describe-usage.js";
 import { formatTime } from "../../../messages/format-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
+import { ticketConfirmText } from "../../../messages/ticket-confirm-text.js";
 import { isTicketNumber } from "../../../tickets/open-ticket.js";
 import type { CardAction, CardElement, Container, ExecuteAction } from "./adaptive-card.js";
 import { cardInputId } from "./card-input-id.js";
@@ -89,7 +90,13 @@ function accountActions(account: OwnerAccountView, messageId: number | undefined
         title: `${action.title}…`,
         card: {
           type: "AdaptiveCard",
-          body: [textBlock(action.confirm(cut(account.userName, 100), account))],
+          body: [
+            textBlock(
+              account.ticketMode && action.intent !== undefined
+                ? ticketConfirmText(action.title, cut(account.userName, 100))
+                : action.confirm(cut(account.userName, 100), account),
+            ),
+          ],
           actions: [
             {
               ...executeAction(action.title, action.id, payload(action.kind)),
