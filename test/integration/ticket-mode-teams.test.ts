@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { checkAdaptiveCard } from "../../src/adapters/teams/render/index.js";
 import { notifyOwners } from "../../src/app/post-digest.js";
+import { generateTenant } from "../../src/sources/entra/simulator/generate-tenant.js";
 import { parseWithAdaptiveCards } from "../adapters/teams/parse-with-adaptivecards.js";
+import { NOW } from "../helpers/demo-source.js";
 import { cardMarkupProblems, cardShownText } from "../helpers/rendered-text.js";
 import { startWarden } from "../helpers/start-warden.js";
 import {
@@ -59,5 +61,49 @@ describe("Teams: WARDEN_MODE=ticket", () => {
     expect((await t.post(executeInvoke(t.fake.serviceUrl, raj, card, action!))).status).toBe(200);
     expect(incidents).toHaveLength(1);
     expect(t.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(1);
+  });
+
+  it("opens the ticket for an Entra app in the ServiceNow instance, and leaves the app enabled", async () => {
+    const data = generateTenant({ now: NOW });
+    data.clients[0]?.roles.push("Application.ReadWrite.All");
+    const owner = data.users.find((u) => u.displayName === "Bob Stone")!;
+    Object.assign(owner, {
+      displayName: "Raj Patel",
+      mail: "raj.patel@acme.example",
+      userPrincipalName: "raj.patel@acme.example",
+    });
+    const app = data.applications.find((a) => a.displayName === "legacy-reporting")!;
+    const sp = data.servicePrincipals.find((s) => s.appId === app.appId)!;
+    const t = await startWarden({ platform: "teams", entra: data, env: { WARDEN_MODE: "ticket" } });
+    const raj = t.fake.addMember({
+      name: "Raj Patel",
+      email: "raj.patel@acme.example",
+      aadObjectId: owner.id,
+    });
+    expect((await t.post(teamInstall(t.fake.serviceUrl, raj, raj.tenantId))).status).toBe(200);
+    await notifyOwners(t.warden);
+    const conversationId = personalConversationId(raj);
+    const [message] = t.fake.activities(conversationId);
+    const disable = executeActions(cardOf(message)).find(
+      (a) => a.verb === "warden_disable" && a.data.id === sp.id,
+    );
+    expect(disable).toBeDefined();
+
+    const answer = await t.post(
+      executeInvoke(t.fake.serviceUrl, raj, { conversationId, activityId: message!.id }, disable!),
+    );
+    expect(answer.status).toBe(200);
+    expect(sp.accountEnabled).toBe(true);
+    const incidents = (t.sim.data.tables.get("incident") as { rows: Record<string, string>[] }).rows;
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]!.short_description).toBe("Disable (accountEnabled=false): legacy-reporting (warden)");
+    expect(incidents[0]!.description).toContain("in Entra ID.");
+    expect(incidents[0]!.description).toContain("Account: https://entra.microsoft.com/");
+    expect(cardShownText((answer.body as { value: unknown }).value)).toContain(
+      "Ticket INC0010001 opened by raj.patel@acme.example",
+    );
+    expect(t.db.prepare("SELECT source, outcome FROM decisions").all()).toEqual([
+      { source: "entra", outcome: "ticketed" },
+    ]);
   });
 });
