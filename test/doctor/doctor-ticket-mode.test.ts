@@ -17,6 +17,9 @@ describe("warden doctor in ticket mode", () => {
       status: "pass",
       detail: expect.stringContaining("WARDEN_MODE=ticket: warden never writes sys_user"),
     });
+    expect(check(report, "configuration")?.detail).toContain(
+      "mode ticket (an approved change opens a ServiceNow ticket; warden writes nothing itself)",
+    );
     expect(writes(sim)).toEqual([]);
     expect(sim.requests.filter((r) => r.method === "POST")).toEqual([]);
 
