@@ -63,7 +63,7 @@ export interface MineQuery {
  * (or a Keep still running), so a click from the Home tab shows its outcome and Undo.
  */
 export async function buildMineView(
-  store: Pick<Repositories, "accounts" | "findings" | "decisions">,
+  store: Pick<Repositories, "accounts" | "findings" | "decisions" | "tickets">,
   query: MineQuery,
 ): Promise<MineView> {
   const viewer = normalizeEmail(query.email);
@@ -142,6 +142,10 @@ export async function buildMineView(
     ) {
       view.decision = toDecisionLineView(decision);
     }
+    // Ticket mode: an open ticket is the account's state until a scan finds the change made.
+    const ticket = await store.tickets.findOpenTicket(entry.source, entry.id);
+    const ticketed = ticket && (await store.decisions.getDecision(ticket.decisionId));
+    if (ticketed) view.decision = toDecisionLineView(ticketed);
     accounts.push(view);
   }
   return {

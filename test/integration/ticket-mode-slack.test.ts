@@ -3,6 +3,7 @@ import { decodeActionPayload } from "../../src/actions/action-payload.js";
 import { notifyOwners } from "../../src/app/post-digest.js";
 import type { FakeSlackApi } from "../helpers/fake-slack-api.js";
 import { slackMarkupProblems, slackShownText } from "../helpers/rendered-text.js";
+import { appHomeOpenedBody } from "../helpers/sign-slack.js";
 import { type SlackWarden, slackButtons, startWarden } from "../helpers/start-warden.js";
 
 const OWNER = { id: "URAJ", name: "Raj Patel", email: "raj.patel@acme.example" };
@@ -94,6 +95,14 @@ describe("Slack: WARDEN_MODE=ticket", () => {
       .all() as string[];
     expect(audited).toHaveLength(1);
     expect(JSON.parse(audited[0]!)).toMatchObject({ ticket: "INC0010001", ticketTable: "incident" });
+
+    // The Home tab shows the open ticket for that account too, not its buttons.
+    expect((await t.post(appHomeOpenedBody(OWNER.id))).status).toBe(200);
+    const home = await t.slack.until(() => t.slack.home(OWNER.id), "the Home tab to be published");
+    expect(slackShownText(home.view as { blocks: unknown })).toContain(
+      "Ticket INC0010001 opened by raj.patel@acme.example",
+    );
+    expect(JSON.stringify(home.view)).toContain(`<${link}|Open INC0010001>`);
 
     // A second click (a stale client, a retried delivery) opens no second ticket and says so.
     expect((await t.click(OWNER, { channel: DM, ts: message.ts }, button)).status).toBe(200);
