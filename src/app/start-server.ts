@@ -88,6 +88,7 @@ export async function startServer(
         userCacheMs,
         startScan: scans.start,
         lookup: config.lookup,
+        ticketMode: config.mode === "ticket",
         handleAction: withNotMineRouting(handleAction, {
           store: warden.store,
           now,
@@ -116,6 +117,7 @@ export async function startServer(
       userCacheMs,
       startScan: scans.start,
       lookup: config.lookup,
+      ticketMode: config.mode === "ticket",
       // An install or conversationUpdate may be what waiting messages need: retry them now.
       onConversationSeen: () => {
         retryDeliveries(warden, "teams", { causeCleared: true }).catch((error: unknown) =>

@@ -52,6 +52,8 @@ export interface MineQuery {
   page?: number | undefined;
   pageSize?: number | undefined;
   now: Date;
+  /** WARDEN_MODE=ticket: the accounts' buttons say they open a ticket (OwnerAccountView.ticketMode). */
+  ticketMode?: boolean | undefined;
 }
 
 /**
@@ -146,6 +148,7 @@ export async function buildMineView(
     const ticket = await store.tickets.findOpenTicket(entry.source, entry.id);
     const ticketed = ticket && (await store.decisions.getDecision(ticket.decisionId));
     if (ticketed) view.decision = toDecisionLineView(ticketed);
+    if (query.ticketMode) view.ticketMode = true;
     accounts.push(view);
   }
   return {

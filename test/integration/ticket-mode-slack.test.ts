@@ -103,6 +103,11 @@ describe("Slack: WARDEN_MODE=ticket", () => {
       "Ticket INC0010001 opened by raj.patel@acme.example",
     );
     expect(JSON.stringify(home.view)).toContain(`<${link}|Open INC0010001>`);
+    const homeConfirms = slackButtons(home.view as { blocks: unknown })
+      .filter((b) => b.action_id === "warden_disable")
+      .map((b) => (b as { confirm?: { text: { text: string } } }).confirm?.text.text);
+    expect(homeConfirms.length).toBeGreaterThan(0);
+    for (const text of homeConfirms) expect(text).toMatch(/^warden opens a ServiceNow ticket/);
 
     // A second click (a stale client, a retried delivery) opens no second ticket and says so.
     expect((await t.click(OWNER, { channel: DM, ts: message.ts }, button)).status).toBe(200);
