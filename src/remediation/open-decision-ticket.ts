@@ -35,7 +35,8 @@ export function describeRequestedChange(
   intent: AccountIntent | undefined,
 ): string {
   const values = connector && intent ? connector.intendedValues(intent) : undefined;
-  const fields = values ? Object.entries(values).map(([field, value]) => `${field}=${asText(value)}`) : [];
+  const named = values && (connector?.sourceFields?.(values) ?? values);
+  const fields = named ? Object.entries(named).map(([field, value]) => `${field}=${asText(value)}`) : [];
   return `${actionOf(action).title}${fields.length > 0 ? ` (${fields.join(", ")})` : ""}`;
 }
 

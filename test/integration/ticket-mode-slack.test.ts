@@ -62,7 +62,7 @@ describe("Slack: WARDEN_MODE=ticket", () => {
     expect(incidents(t)).toHaveLength(1);
     const incident = incidents(t)[0]!;
     expect(incident.number).toBe("INC0010001");
-    expect(incident.short_description).toBe(`Disable (active=false, lockedOut=true): ${userName} (warden)`);
+    expect(incident.short_description).toBe(`Disable (active=false, locked_out=true): ${userName} (warden)`);
     expect(incident.description).toContain(`Requested by: ${OWNER.email}`);
     expect(incident.description).toMatch(
       /Findings and evidence:\n- Dormant: No API use or login for \d+ days/,

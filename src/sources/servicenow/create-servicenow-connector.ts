@@ -96,6 +96,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
       ),
     readAccount: async (id) => toState(await client.get(table, id, STATE_FIELDS)),
     intendedValues,
+    sourceFields: toRecordValues,
     apply: async (id, intent) => {
       const values = toRecordValues(intendedValues(intent) ?? {});
       await client.patch(table, id, values, STATE_FIELDS);
