@@ -162,10 +162,14 @@ type Finish = (
 async function ticketDecision(claimed: ClaimedDecision, finish: Finish): Promise<ActionResult> {
   const { store, request, account, change, ticketing, logger, decisionId } = claimed;
   const { userName } = account;
-  const fail = async (error: string, status: "failed" | "duplicate" = "failed") => {
+  /** Closes the claim as failed; `shown` is the decision the message shows instead (an open ticket's). */
+  const fail = async (error: string, shown?: { id: number }): Promise<ActionResult> => {
     try {
       const decision = await finish({ outcome: "failed", error });
-      return { status, userName, decision, notice: `${userName}: ${error}.` } satisfies ActionResult;
+      const instead = shown && (await store.decisions.getDecision(shown.id));
+      return instead
+        ? { status: "duplicate", userName, decision: instead, notice: `${userName}: ${error}.` }
+        : { status: "failed", userName, decision, notice: `${userName}: ${error}.` };
     } catch (dbError) {
       return claimed.unavailable(`the database refused the write: ${messageOf(dbError)}`);
     }
@@ -176,10 +180,9 @@ async function ticketDecision(claimed: ClaimedDecision, finish: Finish): Promise
   try {
     const open = await store.tickets.findOpenTicket(account.source, account.id);
     if (open) {
-      return fail(
-        `ticket ${open.number} is already open for it, so no second ticket was opened`,
-        "duplicate",
-      );
+      return fail(`ticket ${open.number} is already open for it, so no second ticket was opened`, {
+        id: open.decisionId,
+      });
     }
   } catch (error) {
     return claimed.unavailable(`the database refused the read: ${messageOf(error)}`);

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { ActionPayload } from "../../src/actions/action-payload.js";
 import { silentLogger } from "../../src/logger.js";
+import { applyDecision } from "../../src/remediation/apply-decision.js";
 import { createActionHandler } from "../../src/remediation/handle-action.js";
 import { resolvePendingDecisions } from "../../src/remediation/resolve-pending-decisions.js";
 import { createServiceNowClient } from "../../src/sources/servicenow/create-servicenow-client.js";
@@ -27,6 +28,12 @@ async function setup(options: { dbDir?: string; timeoutMs?: number } = {}) {
     sleep: async () => {},
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
+  const ticketing = {
+    open: createTicketOpener(client, { instanceUrl: source.sim.url, table: "incident" }),
+    table: "incident",
+    fields: {},
+    instanceUrl: source.sim.url,
+  };
   const handle = createActionHandler({
     store,
     connectors: source.connectors,
@@ -34,12 +41,7 @@ async function setup(options: { dbDir?: string; timeoutMs?: number } = {}) {
     admins: [],
     mode: "ticket",
     logger: silentLogger,
-    ticketing: {
-      open: createTicketOpener(client, { instanceUrl: source.sim.url, table: "incident" }),
-      table: "incident",
-      fields: {},
-      instanceUrl: source.sim.url,
-    },
+    ticketing,
   });
   const identity = outcome.inventory.identities.find(
     (i) => i.userName === source.sim.data.scenarios.dormant?.[0],
@@ -54,7 +56,7 @@ async function setup(options: { dbDir?: string; timeoutMs?: number } = {}) {
   const incidents = () => (source.sim.data.tables.get("incident") as { rows: unknown[] }).rows.length;
   const posts = () => source.sim.requests.filter((r) => r.method === "POST").length;
   const column = (sql: string) => db.prepare(sql).pluck().all();
-  return { ...source, db, store, click, incidents, posts, column };
+  return { ...source, db, store, click, incidents, posts, column, identity, ticketing };
 }
 
 describe("ticket mode's decisions", () => {
@@ -104,5 +106,45 @@ describe("ticket mode's decisions", () => {
     expect(t.sim.requests.filter((r) => r.method === "PATCH")).toHaveLength(0);
     expect(t.posts()).toBe(1);
     expect(verifyAuditChain(t.db).ok).toBe(true);
+  });
+
+  it("a click claimed just after another one opened the account's ticket opens none", async () => {
+    const t = await setup();
+    expect((await t.click("disable")).status).toBe("done");
+    // A second click that passed the handler's check before the first finished, claimed only now.
+    const actor = { platform: "slack", id: "U2", email: t.identity.owner!.email! };
+    const claim = await t.store.decisions.claimDecision({
+      source: "servicenow",
+      accountId: t.identity.id,
+      action: "disable",
+      actorPlatform: actor.platform,
+      actorId: actor.id,
+      actorEmail: actor.email,
+      decidedAt: NOW,
+      mode: "ticket",
+    });
+    const request = { actor, payload: { a: "disable" as const, s: "servicenow", id: t.identity.id, r: [] } };
+    const result = await applyDecision({
+      store: t.store,
+      change: { connector: t.connector, intent: { kind: "disable" }, requires: undefined },
+      now: () => NOW,
+      mode: "ticket",
+      logger: silentLogger,
+      request,
+      account: t.identity,
+      decisionId: claim.id!,
+      keepDays: undefined,
+      audit: (tx, event, _request, detail) =>
+        tx.audit.appendAudit({ at: NOW, event, actor: "slack:U2", subject: t.identity.id, detail }),
+      unavailable: async (notice) => ({ status: "unavailable", notice }),
+      ticketing: t.ticketing,
+    });
+    expect(result.status).toBe("duplicate");
+    expect(result.notice).toMatch(/ticket INC0010001 is already open for it, so no second ticket was opened/);
+    // The message keeps showing the open ticket's decision, not this click's failure.
+    expect(result.status === "duplicate" && result.decision.outcome).toBe("ticketed");
+    expect(t.posts()).toBe(1);
+    expect(t.incidents()).toBe(1);
+    expect(t.column("SELECT outcome FROM decisions ORDER BY id")).toEqual(["ticketed", "failed"]);
   });
 });
