@@ -35,7 +35,7 @@ export function describeDecision(
     case "ticketed": {
       const number = decision.ticket?.number ?? "a ticket";
       if (decision.ticket?.doneAt) {
-        return `Done in ${number}: no longer risky as of ${formatTime(decision.ticket.doneAt)} (${action.title} requested ${by}).`;
+        return `Done in ${number}: seen done at ${formatTime(decision.ticket.doneAt)} (${action.title} requested ${by}).`;
       }
       return `Ticket ${number} opened ${by}: ${action.title} requested in ${sourceTitle}. warden changes nothing itself and shows here when it is done.`;
     }

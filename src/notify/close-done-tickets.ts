@@ -1,18 +1,42 @@
+import type { MachineIdentity } from "../core/model.js";
+import type { DecisionRecord } from "../store/decisions.js";
 import type { Store } from "../store/store.js";
 import { enqueueMessageUpdate } from "./enqueue-message-update.js";
 import { recordDecisionInMessage } from "./record-decision-in-message.js";
 
 /**
- * Ticket mode's done-check, after a scan: an open ticket whose account has no open finding left
- * asked for a change that was made (the account was disabled or restricted as requested, or fixed
- * another way). The ticket is marked done, audited, and the owner message the click came from is
- * updated in place ("Done in INC0010001"). warden never closes the ticket itself: the people who
- * worked it do. Returns how many tickets were found done.
+ * Whether the last scan shows the change a ticket asked for: a Disable once the account cannot
+ * log in (inactive, or locked out in ServiceNow), a Restrict once it is Web Service Access Only.
+ * Other actions are judged by their findings alone.
+ */
+function showsChange(identity: MachineIdentity, action: DecisionRecord["action"]): boolean {
+  const { attributes } = identity;
+  if (action === "disable")
+    return !identity.active || (attributes.kind === "servicenow" && attributes.lockedOut);
+  if (action === "restrict") return attributes.kind === "servicenow" && attributes.webServiceAccessOnly;
+  return false;
+}
+
+/**
+ * Ticket mode's done-check, after a scan: an open ticket is done once the scan shows the change it
+ * asked for (showsChange), or its account has no open finding left (fixed another way, or gone
+ * from the source). The ticket is marked done, audited, and the owner message the click came from
+ * is updated in place ("Done in INC0010001"). warden never closes the ticket itself: the people
+ * who worked it do. Returns how many tickets were found done.
  */
 export async function closeDoneTickets(store: Store, now: Date): Promise<number> {
-  const done = await store.tickets.listDoneOpenTickets();
   let closed = 0;
-  for (const ticket of done) {
+  for (const ticket of await store.tickets.listOpenTickets()) {
+    const decision = await store.decisions.getDecision(ticket.decisionId);
+    const stored = await store.accounts.findAccount(ticket.source, ticket.accountId);
+    const open = await store.findings.listOpenFindings({
+      source: ticket.source,
+      accountId: ticket.accountId,
+    });
+    const done =
+      open.length === 0 ||
+      (stored !== undefined && decision !== undefined && showsChange(stored.identity, decision.action));
+    if (!done) continue;
     await store.transaction(async (tx) => {
       if (!(await tx.tickets.markTicketDone(ticket.decisionId, now))) return;
       closed++;
@@ -23,11 +47,11 @@ export async function closeDoneTickets(store: Store, now: Date): Promise<number>
         subject: `${ticket.source}:${ticket.accountId}`,
         detail: { decisionId: ticket.decisionId, ticket: ticket.number, table: ticket.table },
       });
-      const decision = await tx.decisions.getDecision(ticket.decisionId);
-      if (decision?.messageId === undefined) return;
-      const platform = (await tx.outbox.getOutboxItem(decision.messageId))?.platform;
-      if (platform && (await recordDecisionInMessage(tx, platform, decision.messageId, decision))) {
-        await enqueueMessageUpdate(tx, decision.messageId, now);
+      const current = await tx.decisions.getDecision(ticket.decisionId);
+      if (current?.messageId === undefined) return;
+      const platform = (await tx.outbox.getOutboxItem(current.messageId))?.platform;
+      if (platform && (await recordDecisionInMessage(tx, platform, current.messageId, current))) {
+        await enqueueMessageUpdate(tx, current.messageId, now);
       }
     });
   }

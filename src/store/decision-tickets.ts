@@ -72,19 +72,10 @@ export function findOpenTicket(db: Database, source: string, accountId: string):
   return row ? toTicket(row) : undefined;
 }
 
-/**
- * Open tickets whose account has no open finding left: the change they asked for was made (or the
- * account went away from the scan's view), so they are done. Oldest first.
- */
-export function listDoneOpenTickets(db: Database): DecisionTicket[] {
+/** Every open ticket, oldest first (a handful: one per account at most, until a scan finds it done). */
+export function listOpenTickets(db: Database): DecisionTicket[] {
   const rows = db
-    .prepare(
-      `SELECT t.* FROM decision_tickets t
-        WHERE t.done_at IS NULL
-          AND NOT EXISTS (SELECT 1 FROM findings f WHERE f.source = t.source AND f.account_id = t.account_id
-                           AND f.resolved_at IS NULL)
-        ORDER BY t.decision_id`,
-    )
+    .prepare("SELECT * FROM decision_tickets WHERE done_at IS NULL ORDER BY decision_id")
     .all() as TicketRow[];
   return rows.map(toTicket);
 }

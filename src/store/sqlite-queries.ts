@@ -46,7 +46,7 @@ import { countRetryingDeliveries } from "./count-retrying-deliveries.js";
 import {
   findOpenTicket,
   getDecisionTicket,
-  listDoneOpenTickets,
+  listOpenTickets,
   markTicketDone,
   recordDecisionTicket,
 } from "./decision-tickets.js";
@@ -183,7 +183,7 @@ export const SQLITE_QUERIES = {
     listPendingDecisions,
     completeDecision,
   },
-  tickets: { recordDecisionTicket, getDecisionTicket, findOpenTicket, listDoneOpenTickets, markTicketDone },
+  tickets: { recordDecisionTicket, getDecisionTicket, findOpenTicket, listOpenTickets, markTicketDone },
   findings: {
     listOpenFindings,
     listOpenFindingsPage,

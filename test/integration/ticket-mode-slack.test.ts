@@ -123,9 +123,49 @@ describe("Slack: WARDEN_MODE=ticket", () => {
     const edits = shown(t.slack).edits ?? 0;
     await notifyOwners(t.warden);
     await t.slack.until(() => ((shown(t.slack).edits ?? 0) > edits ? true : undefined), "the done update");
-    expect(slackShownText(shown(t.slack))).toContain("Done in INC0010001: no longer risky as of");
+    expect(slackShownText(shown(t.slack))).toContain(
+      "Done in INC0010001: seen done at 2026-11-23 03:00 UTC (Disable requested by raj.patel@acme.example",
+    );
     expect(t.db.prepare("SELECT done_at FROM decision_tickets").pluck().get()).toBe(t.now().toISOString());
     expect(t.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'ticket.done'").pluck().get()).toBe(1);
+  });
+
+  it("marks a Restrict ticket done once the account is Web Service Access Only, though another finding stays", async () => {
+    const t = await setup();
+    await notifyOwners(t.warden);
+    const [message] = t.slack.messages(DM);
+    const accountId = t.idOf("alice.nguyen");
+    const restrict = slackButtons(message!).find(
+      (b) => b.action_id === "warden_restrict" && decodeActionPayload(b.value)?.id === accountId,
+    );
+    expect(restrict).toBeDefined();
+    expect((await t.click(OWNER, { channel: DM, ts: message!.ts }, restrict!)).status).toBe(200);
+    await t.slack.until(() => shown(t.slack).edits || undefined, "the DM to be updated");
+    expect(incidents(t)[0]!.short_description).toBe(
+      "Restrict to API only (web_service_access_only=true): alice.nguyen (warden)",
+    );
+    expect(userRow(t, accountId).web_service_access_only).toBe("false");
+
+    // Nothing done yet: a scan leaves the ticket open.
+    t.advance(HOUR);
+    await t.scan();
+    await notifyOwners(t.warden);
+    expect(t.db.prepare("SELECT done_at FROM decision_tickets").pluck().get()).toBeNull();
+
+    await t.warden.connectors.get("servicenow").apply(accountId, { kind: "restrict_to_api" });
+    t.advance(HOUR);
+    await t.scan();
+    // The privileged role is still there: the account is still risky, but the ticket's change was made.
+    expect(
+      t.db
+        .prepare("SELECT rule FROM findings WHERE account_id = ? AND resolved_at IS NULL")
+        .pluck()
+        .all(accountId),
+    ).toContain("privileged");
+    const edits = shown(t.slack).edits ?? 0;
+    await notifyOwners(t.warden);
+    await t.slack.until(() => ((shown(t.slack).edits ?? 0) > edits ? true : undefined), "the done update");
+    expect(slackShownText(shown(t.slack))).toContain("Done in INC0010001: seen done at 2026-11-23 04:00 UTC");
   });
 
   it("leaves the decision failed with a clear message when the ticket cannot be opened, and nothing half-recorded", async () => {
