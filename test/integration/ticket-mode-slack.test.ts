@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { decodeActionPayload } from "../../src/actions/action-payload.js";
 import { notifyOwners } from "../../src/app/post-digest.js";
 import type { FakeSlackApi } from "../helpers/fake-slack-api.js";
+import { hostileInstance } from "../helpers/hostile-instance.js";
 import { slackMarkupProblems, slackShownText } from "../helpers/rendered-text.js";
 import { appHomeOpenedBody } from "../helpers/sign-slack.js";
 import { type SlackWarden, slackButtons, startWarden } from "../helpers/start-warden.js";
@@ -195,5 +196,28 @@ describe("Slack: WARDEN_MODE=ticket", () => {
       "the ticket on retry",
     );
     expect(incidents(t)).toHaveLength(1);
+  });
+
+  it("keeps hostile account names as data: the ticket line has no markup from the source, the ticket holds the name as typed", async () => {
+    const hostile = hostileInstance();
+    const t = await startWarden({
+      platform: "slack",
+      instance: hostile.data,
+      users: [OWNER],
+      env: { WARDEN_MODE: "ticket", SLACK_DIGEST_CHANNEL: undefined },
+    });
+    await notifyOwners(t.warden);
+    const userName = hostile.renamed.get("svc_legacy_backup")!;
+    const accountId = t.idOf(userName);
+    const message = t.slack.messages(DM).find((m) => !m.threadTs)!;
+    const disable = slackButtons(message).find(
+      (b) => b.action_id === "warden_disable" && decodeActionPayload(b.value)?.id === accountId,
+    );
+    expect((await t.click(OWNER, { channel: DM, ts: message.ts }, disable!)).status).toBe(200);
+    const current = () => t.slack.messages(DM).find((m) => m.ts === message.ts)!;
+    await t.slack.until(() => current().edits || undefined, "the DM to be updated");
+    expect(slackShownText(current())).toContain("Ticket INC0010001 opened by raj.patel@acme.example");
+    expect(slackMarkupProblems(current())).toEqual([]);
+    expect(incidents(t)[0]!.short_description).toContain(userName);
   });
 });
