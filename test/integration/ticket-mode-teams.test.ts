@@ -61,6 +61,20 @@ describe("Teams: WARDEN_MODE=ticket", () => {
     expect((await t.post(executeInvoke(t.fake.serviceUrl, raj, card, action!))).status).toBe(200);
     expect(incidents).toHaveLength(1);
     expect(t.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(1);
+
+    // The account is disabled in ServiceNow; after the next scan the card says the ticket is done.
+    await t.warden.connectors.get("servicenow").apply(dormantId, { kind: "disable" });
+    t.advance(3_600_000);
+    await t.scan();
+    const updates = t.fake.requestsOf("updateActivity").length;
+    await notifyOwners(t.warden);
+    await t.fake.until(
+      () => (t.fake.requestsOf("updateActivity").length > updates ? true : undefined),
+      "the card to be updated",
+    );
+    expect(cardShownText(cardOf(t.fake.activities(conversationId)[0]))).toContain(
+      "Done in INC0010001: seen done at 2026-11-23 03:00 UTC",
+    );
   });
 
   it("opens the ticket for an Entra app in the ServiceNow instance, and leaves the app enabled", async () => {
