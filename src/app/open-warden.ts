@@ -2,11 +2,13 @@ import type { Config } from "../config/load-config.js";
 import { StoreError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { redactUrl } from "../redact-url.js";
+import type { Ticketing } from "../remediation/open-decision-ticket.js";
 import { type ConnectorRegistry, createConnectorRegistry } from "../sources/connector-registry.js";
 import type { SourceConnector } from "../sources/source-connector.js";
 import { openSqliteStore } from "../store/open-sqlite-store.js";
 import { describeInstance, instanceIdentity } from "../store/source-instance.js";
 import type { Store } from "../store/store.js";
+import { createTicketOpener } from "../tickets/open-ticket.js";
 import { type ChatPlatforms, createChatPlatforms } from "./create-chat-platforms.js";
 import { createEntraSource } from "./create-entra-source.js";
 import { createServiceNowSource } from "./create-servicenow-source.js";
@@ -30,6 +32,8 @@ export interface Warden {
   sourceUrl: string;
   /** Every scanned source is a built-in simulated one (the no-configuration demo). */
   simulated: boolean;
+  /** Ticket mode (WARDEN_MODE=ticket): where changes are asked for; undefined in other modes. */
+  ticketing?: Ticketing | undefined;
   /** Set when WARDEN_ALLOW_INSTANCE_CHANGE let this start move the database to another instance. */
   instanceChange?: { from: string; to: string } | undefined;
   close(): Promise<void>;
@@ -116,6 +120,7 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
     );
   }
   const connectors: SourceConnector[] = [];
+  let ticketing: Ticketing | undefined;
   const sources = new Map<string, SourceDescription>();
   if (target) {
     if (target.simulated) {
@@ -124,8 +129,18 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
         "SERVICENOW_URL is not set: using the built-in simulated ServiceNow instance",
       );
     }
-    const { connector } = createServiceNowSource(config, target, logger);
+    const { client, connector } = createServiceNowSource(config, target, logger);
     connectors.push(connector);
+    if (config.mode === "ticket") {
+      // Tickets go to this instance, for every source's accounts (Entra's too).
+      const { table, fields } = config.tickets;
+      ticketing = {
+        open: createTicketOpener(client, { instanceUrl: target.baseUrl, table }),
+        table,
+        fields,
+        instanceUrl: target.baseUrl,
+      };
+    }
     sources.set(connector.name, {
       label: target.simulated
         ? "the built-in simulated ServiceNow instance"
@@ -157,6 +172,7 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
     sourceUrl: config.servicenow.url === undefined ? "simulated" : redactUrl(config.servicenow.url),
     simulated: [...sources.values()].every((source) => source.simulated),
     instanceChange,
+    ticketing,
     async close() {
       await target?.close();
       await entra?.close();

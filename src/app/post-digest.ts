@@ -1,5 +1,6 @@
 import { UsageError } from "../errors.js";
 import { buildDigest } from "../messages/build-digest.js";
+import { closeDoneTickets } from "../notify/close-done-tickets.js";
 import { type DeliveryResult, deliverOutbox } from "../notify/deliver-outbox.js";
 import { inDeliveryLane } from "../notify/delivery-lane.js";
 import { enqueueFollowUps } from "../notify/enqueue-follow-ups.js";
@@ -95,6 +96,8 @@ async function notifyOwnersNow(
     now: warden.now,
     logger: warden.logger.child({ component: "remediation" }),
   });
+  // Ticket mode: tickets whose change the last scan found made are shown done in their messages.
+  await closeDoneTickets(warden.store, warden.now());
   const results = [];
   for (const target of targets) {
     // Accounts fixed in ServiceNow since their message: shown as fixed, and no longer chased.
@@ -103,6 +106,7 @@ async function notifyOwnersNow(
       platform: target.platform,
       adminChannel: target.adminChannel,
       now: warden.now(),
+      ticketMode: warden.config.mode === "ticket",
     });
     if (options.followUps) {
       // The daily pass: one reminder after 3 days, the admins after 7. A Keep that expired brings

@@ -54,6 +54,7 @@ export async function startServer(
     admins: config.admins,
     mode: config.mode,
     logger: logger.child({ component: "remediation" }),
+    ticketing: warden.ticketing,
   });
   const handleAction: typeof applyAction = (request) => {
     const work = applyAction(request);
@@ -95,6 +96,7 @@ export async function startServer(
         userCacheMs,
         startScan: scans.start,
         lookup: config.lookup,
+        ticketMode: config.mode === "ticket",
         handleAction: withNotMineRouting(handleAction, {
           store: warden.store,
           now,
@@ -123,6 +125,7 @@ export async function startServer(
       userCacheMs,
       startScan: scans.start,
       lookup: config.lookup,
+      ticketMode: config.mode === "ticket",
       // An install or conversationUpdate may be what waiting messages need: retry them now.
       onConversationSeen: () => {
         retryDeliveries(warden, "teams", { causeCleared: true }).catch((error: unknown) =>

@@ -15,4 +15,6 @@ export interface ChatAdapterDeps {
   startScan?: ChatCommandDeps["startScan"];
   /** WARDEN_LOOKUP (default "owners"). */
   lookup?: ChatCommandDeps["lookup"];
+  /** WARDEN_MODE=ticket: the Home views' buttons say they open a ticket. */
+  ticketMode?: boolean | undefined;
 }

@@ -27,6 +27,8 @@ export interface ChatCommandDeps {
   /** WARDEN_LOOKUP: who a lookup answers (default "owners": the account's owner and admins). */
   lookup?: LookupAccess;
   logger?: Logger;
+  /** WARDEN_MODE=ticket: `mine`'s buttons say they open a ticket. */
+  ticketMode?: boolean | undefined;
 }
 
 /**
@@ -54,7 +56,12 @@ export async function runChatCommand(
     case "mine":
       return {
         kind: "mine",
-        view: await buildMineView(deps.store, { email: actorEmail, admins: deps.admins, now: deps.now() }),
+        view: await buildMineView(deps.store, {
+          email: actorEmail,
+          admins: deps.admins,
+          now: deps.now(),
+          ticketMode: deps.ticketMode,
+        }),
       };
     case "score":
       return { kind: "score", view: await buildDigest(deps.store, { now: deps.now() }) };

@@ -8,7 +8,11 @@ import { DEFAULT_PRIVILEGED_ROLES } from "../sources/servicenow/mapping.js";
 import { readAlertRules } from "./read-alert-rules.js";
 import { readTicketSettings, type TicketSettings } from "./read-ticket-settings.js";
 
-export type WardenMode = "apply" | "dry-run";
+/**
+ * apply: decisions are written to the source; dry-run: recorded, never written; ticket: a
+ * ServiceNow ticket asks for the change (SERVICENOW_TICKET_*), warden writes nothing itself.
+ */
+export type WardenMode = "apply" | "dry-run" | "ticket";
 /** Who a chat lookup answers: an account's owner and admins (default), or anyone (WARDEN_LOOKUP). */
 export type LookupAccess = "owners" | "everyone";
 
@@ -282,8 +286,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
 
   const mode = (get("WARDEN_MODE") ?? "apply") as WardenMode;
-  if (mode !== "apply" && mode !== "dry-run") {
-    problems.push(`WARDEN_MODE must be "apply" or "dry-run" (got "${mode}").`);
+  if (mode !== "apply" && mode !== "dry-run" && mode !== "ticket") {
+    problems.push(`WARDEN_MODE must be "apply", "dry-run" or "ticket" (got "${mode}").`);
+  }
+  if (mode === "ticket" && !get("SERVICENOW_URL") && get("ENTRA_TENANT_ID")) {
+    // Tickets go to ServiceNow, for Entra accounts too; an Entra-only warden has nowhere to open them.
+    problems.push(
+      "WARDEN_MODE=ticket opens its tickets in ServiceNow: set SERVICENOW_URL (and its credentials), or use another mode.",
+    );
   }
 
   const rawLookup = get("WARDEN_LOOKUP");

@@ -3,11 +3,19 @@ import { type Config, DEFAULT_ENTRA_AUTHORITY_HOST, DEFAULT_ENTRA_GRAPH_URL } fr
 import { redactUrl } from "../redact-url.js";
 import type { DoctorCheck } from "./doctor-types.js";
 
+/** What each mode does with an approved change, for the configuration line. */
+const MODE_NOTES: Record<Config["mode"], string> = {
+  apply: "",
+  "dry-run": " (decisions are recorded, never written)",
+  ticket: " (an approved change opens a ServiceNow ticket; warden writes nothing itself)",
+};
+
 /**
  * Configuration summary. loadConfig has already refused an invalid environment (a ConfigError
  * lists every problem before the doctor runs), so this says what the valid one means, and warns
  * about settings that are legal but probably not what an operator wants. Never prints a secret.
  */
+
 export function checkConfig(config: Config): DoctorCheck[] {
   const checks: DoctorCheck[] = [];
   const { servicenow, slack, teams } = config;
@@ -41,7 +49,7 @@ export function checkConfig(config: Config): DoctorCheck[] {
     detail: [
       source,
       ...(entra ? [entra] : []),
-      `mode ${config.mode}${config.mode === "dry-run" ? " (decisions are recorded, never written)" : ""}`,
+      `mode ${config.mode}${MODE_NOTES[config.mode]}`,
       `database ${config.dbPath}`,
       `chat: ${chat.length > 0 ? chat.join(", ") : "none (terminal only)"}`,
       `scan "${config.scanSchedule}", digest "${config.digestSchedule}"${config.timeZone ? ` (TZ ${config.timeZone})` : " (the server's time zone; TZ unset)"}`,

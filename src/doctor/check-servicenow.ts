@@ -5,6 +5,7 @@ import { probeAuthentication } from "./servicenow/probe-authentication.js";
 import { probeBotAccount } from "./servicenow/probe-bot-account.js";
 import { probeReach } from "./servicenow/probe-reach.js";
 import { probeTable } from "./servicenow/probe-table.js";
+import { probeTicketTable } from "./servicenow/probe-ticket-table.js";
 import { probeWriteAccess } from "./servicenow/probe-write-access.js";
 import type { ServiceNowCheckInput, ServiceNowCheckResult } from "./servicenow/servicenow-check-types.js";
 import { summariseBlindSpots } from "./servicenow/summarise-blind-spots.js";
@@ -44,6 +45,9 @@ export async function checkServiceNow(input: ServiceNowCheckInput): Promise<Serv
 
   // 4. Write access to sys_user, judged from roles.
   checks.push(await probeWriteAccess(input, { bot, botVisible, botName, who }));
+  // 4b. Ticket mode: the table its tickets go to.
+  const tickets = await probeTicketTable(client, config);
+  if (tickets) checks.push(tickets);
 
   // 5. Read access to every table, then the fields warden reads from each.
   const ago = (days: number) => formatDateTime(new Date(input.now.getTime() - days * DAY));

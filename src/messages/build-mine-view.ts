@@ -52,6 +52,8 @@ export interface MineQuery {
   page?: number | undefined;
   pageSize?: number | undefined;
   now: Date;
+  /** WARDEN_MODE=ticket: the accounts' buttons say they open a ticket (OwnerAccountView.ticketMode). */
+  ticketMode?: boolean | undefined;
 }
 
 /**
@@ -63,7 +65,7 @@ export interface MineQuery {
  * (or a Keep still running), so a click from the Home tab shows its outcome and Undo.
  */
 export async function buildMineView(
-  store: Pick<Repositories, "accounts" | "findings" | "decisions">,
+  store: Pick<Repositories, "accounts" | "findings" | "decisions" | "tickets">,
   query: MineQuery,
 ): Promise<MineView> {
   const viewer = normalizeEmail(query.email);
@@ -142,6 +144,11 @@ export async function buildMineView(
     ) {
       view.decision = toDecisionLineView(decision);
     }
+    // Ticket mode: an open ticket is the account's state until a scan finds the change made.
+    const ticket = await store.tickets.findOpenTicket(entry.source, entry.id);
+    const ticketed = ticket && (await store.decisions.getDecision(ticket.decisionId));
+    if (ticketed) view.decision = toDecisionLineView(ticketed);
+    if (query.ticketMode) view.ticketMode = true;
     accounts.push(view);
   }
   return {

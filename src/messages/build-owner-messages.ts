@@ -32,7 +32,10 @@ export interface DecisionLineView {
   /** The actor's chat user, so the platform they acted on can mention them (absent in older views). */
   actorRef?: { platform: string; id: string } | undefined;
   at: Date;
-  outcome: "applied" | "dry_run" | "already" | "failed";
+  /** "ticketed": ticket mode opened `ticket`, asking for the change; warden wrote nothing. */
+  outcome: "applied" | "dry_run" | "already" | "failed" | "ticketed";
+  /** The ticket a ticketed decision opened, and when a later scan found the change made. */
+  ticket?: { number: string; url: string; doneAt?: Date | undefined } | undefined;
   /** For keep: the reason and until when. */
   reason?: string | undefined;
   expiresAt?: Date | undefined;
@@ -71,6 +74,8 @@ export interface OwnerAccountView {
   actions: OwnerAction[];
   /** Where to open the account in its source's console; absent where unknown and in older views. */
   link?: AccountLink | undefined;
+  /** Sent in ticket mode (WARDEN_MODE=ticket): a change button opens a ticket instead of writing. */
+  ticketMode?: boolean | undefined;
   /** Set once someone acted on the account from this message. */
   decision?: DecisionLineView | undefined;
   /** The account was assigned to this owner in chat: by which admin (email), and when. */

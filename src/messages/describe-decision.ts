@@ -60,18 +60,40 @@ export function describeDecisionParts(decision: DecisionLineView, sourceTitle = 
       ];
     case "failed":
       return [`${action.failed} failed (`, actor, " at ", at, `): ${error}. You can try again.`];
+    case "ticketed": {
+      const number = truncateText(decision.ticket?.number ?? "a ticket", 40);
+      if (decision.ticket?.doneAt) {
+        return [
+          `Done in ${number}: seen done at `,
+          timeAt(decision.ticket.doneAt),
+          ` (${action.title} requested `,
+          ...by,
+          ").",
+        ];
+      }
+      return [
+        `Ticket ${number} opened `,
+        ...by,
+        `: ${action.title} requested in ${sourceTitle}. warden changes nothing itself and shows here when it is done.`,
+      ];
+    }
   }
 }
 
 /**
  * How a decision is marked, the same on every platform: a fix ("fixed"), a risk accepted for a
  * while ("accepted": Keep, which changes nothing in the source and comes back when it expires),
- * or a failure. An accepted risk must not look like a fix.
+ * a change asked for in a ticket not yet done ("ticketed"), or a failure. An accepted risk or an
+ * open ticket must not look like a fix.
  */
-export type DecisionMark = "fixed" | "accepted" | "failed";
+export type DecisionMark = "fixed" | "accepted" | "failed" | "ticketed";
 
-export function decisionMark(decision: Pick<DecisionLineView, "action" | "outcome">): DecisionMark {
+/** A ticket still open is neither a fix nor a failure ("ticketed"); once done, it is a fix. */
+export function decisionMark(
+  decision: Pick<DecisionLineView, "action" | "outcome" | "ticket">,
+): DecisionMark {
   if (decision.outcome === "failed") return "failed";
+  if (decision.outcome === "ticketed") return decision.ticket?.doneAt ? "fixed" : "ticketed";
   return decision.action === "keep" ? "accepted" : "fixed";
 }
 

@@ -23,5 +23,8 @@ export function toDecisionLineView(decision: DecisionRecord): DecisionLineView {
     error: decision.error,
     undoUntil: undoable ? new Date(decision.decidedAt.getTime() + UNDO_WINDOW_MS) : undefined,
     ...(detail ? { detail } : {}),
+    ticket: decision.ticket
+      ? { number: decision.ticket.number, url: decision.ticket.url, doneAt: decision.ticket.doneAt }
+      : undefined,
   };
 }

@@ -57,10 +57,13 @@ export async function enqueueOwnerMessages(
     now: Date;
     /** Owners handled per transaction (OWNERS_PER_BATCH). */
     batchOwners?: number;
+    /** WARDEN_MODE=ticket: the buttons say they open a ticket (OwnerAccountView.ticketMode). */
+    ticketMode?: boolean | undefined;
   },
 ): Promise<{ owners: number; unowned: number }> {
   const { platform, now } = options;
   const { messages, unowned } = await buildOwnerMessages(store, { now });
+  if (options.ticketMode) for (const m of messages) for (const a of m.accounts) a.ticketMode = true;
   const latestScanAt = (await store.scans.listScans({ status: "succeeded", limit: 1 }))[0]?.startedAt;
   // Who owns each risky account now, to tell an owner whose account went to someone else.
   const currentOwner = new Map<string, { email: string; account: OwnerAccountView }>();

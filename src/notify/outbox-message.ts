@@ -97,7 +97,8 @@ const decision = object<DecisionLineView>({
   actor: text,
   actorRef: optional(object({ platform: text, id: text })),
   at: date,
-  outcome: oneOf(["applied", "dry_run", "already", "failed"]),
+  outcome: oneOf(["applied", "dry_run", "already", "failed", "ticketed"]),
+  ticket: optional(object({ number: text, url: text, doneAt: optional(date) })),
   reason: optional(text),
   expiresAt: optional(date),
   error: optional(text),
@@ -121,6 +122,7 @@ const account = object<OwnerAccountView>({
   usage: optional(array(object({ label: text, value: text }))),
   actions: array(oneOf(OWNER_ACTIONS)),
   link: optional(object({ title: text, url: text })),
+  ticketMode: optional(boolean),
   decision: optional(decision),
   assigned: optional(object({ by: text, at: date })),
 });

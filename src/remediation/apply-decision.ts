@@ -8,6 +8,7 @@ import type { DecisionRecord } from "../store/decisions.js";
 import type { Repositories, StoreTx } from "../store/store.js";
 import type { ActionRequest, ActionResult } from "./action-request.js";
 import { applyAccountChange, type ChangeOutcome } from "./apply-account-change.js";
+import { describeRequestedChange, openDecisionTicket, type Ticketing } from "./open-decision-ticket.js";
 
 const DAY = 86_400_000;
 
@@ -40,6 +41,8 @@ export interface ClaimedDecision {
   ) => Promise<unknown>;
   /** The answer when the database refuses a write: nothing more is changed in the source. */
   unavailable: (problem: string) => Promise<ActionResult>;
+  /** Ticket mode: where a change goes instead of the source (undefined: not configured). */
+  ticketing?: Ticketing | undefined;
 }
 
 /**
@@ -101,6 +104,7 @@ export async function applyDecision(claimed: ClaimedDecision): Promise<ActionRes
   }
 
   if (!change) return unavailable(`${account.source} has nothing to write for ${payload.a}`);
+  if (claimed.mode === "ticket") return ticketDecision(claimed, finish);
   let result: ChangeOutcome;
   try {
     result = await applyAccountChange(change.connector, account.id, change.intent, {
@@ -141,6 +145,95 @@ export async function applyDecision(claimed: ClaimedDecision): Promise<ActionRes
     decision,
     notice: noticeFor(decision, userName, actionOf(payload.a).already),
   };
+}
+
+type Finish = (
+  result: ChangeOutcome,
+  extra?: Record<string, unknown>,
+  also?: (tx: StoreTx) => Promise<unknown>,
+) => Promise<DecisionRecord>;
+
+/**
+ * Ticket mode (WARDEN_MODE=ticket): the change is asked for in a ServiceNow ticket instead of
+ * being written. At most one ticket is open per account: a click that finds one (another click
+ * finished between this one's check and its claim) opens none. The ticket is recorded with the
+ * decision in one transaction; a failed POST leaves the decision failed and no ticket recorded.
+ */
+async function ticketDecision(claimed: ClaimedDecision, finish: Finish): Promise<ActionResult> {
+  const { store, request, account, change, ticketing, logger, decisionId } = claimed;
+  const { userName } = account;
+  /** Closes the claim as failed; `shown` is the decision the message shows instead (an open ticket's). */
+  const fail = async (error: string, shown?: { id: number }): Promise<ActionResult> => {
+    try {
+      const decision = await finish({ outcome: "failed", error });
+      const instead = shown && (await store.decisions.getDecision(shown.id));
+      return instead
+        ? { status: "duplicate", userName, decision: instead, notice: `${userName}: ${error}.` }
+        : { status: "failed", userName, decision, notice: `${userName}: ${error}.` };
+    } catch (dbError) {
+      return claimed.unavailable(`the database refused the write: ${messageOf(dbError)}`);
+    }
+  };
+  if (!ticketing) {
+    return fail("ticket mode needs a ServiceNow instance to open tickets in, and none is configured");
+  }
+  try {
+    const open = await store.tickets.findOpenTicket(account.source, account.id);
+    if (open) {
+      return fail(`ticket ${open.number} is already open for it, so no second ticket was opened`, {
+        id: open.decisionId,
+      });
+    }
+  } catch (error) {
+    return claimed.unavailable(`the database refused the read: ${messageOf(error)}`);
+  }
+  const attempt = await openDecisionTicket(store, ticketing, {
+    request,
+    account,
+    change: describeRequestedChange(request.payload.a, change?.connector, change?.intent),
+    requestedBy: request.actor.email ?? `${request.actor.platform} user ${request.actor.id}`,
+    at: claimed.now(),
+  });
+  if (!attempt.ok) {
+    logger.warn(
+      { account: account.id, action: request.payload.a, error: attempt.error },
+      "ticket not opened",
+    );
+    return fail(attempt.error);
+  }
+  const { ticket } = attempt;
+  try {
+    const decision = await finish(
+      { outcome: "ticketed" },
+      { ticket: ticket.number, ticketTable: ticket.table, ticketSysId: ticket.sysId },
+      (tx) =>
+        tx.tickets.recordDecisionTicket({
+          decisionId,
+          source: account.source,
+          accountId: account.id,
+          table: ticket.table,
+          sysId: ticket.sysId,
+          number: ticket.number,
+          url: ticket.url,
+          openedAt: claimed.now(),
+        }),
+    );
+    return {
+      status: "done",
+      userName,
+      decision,
+      notice: `Ticket ${ticket.number} opened for ${userName}: ${ticket.url} (warden changes nothing itself).`,
+    };
+  } catch (error) {
+    // The ticket exists, but the decision stays pending: the next start settles it as failed and
+    // says to look for the ticket (resolve-pending-decisions.ts).
+    logger.error({ err: error, decisionId, ticket: ticket.number }, "could not record an opened ticket");
+    return {
+      status: "unavailable",
+      userName,
+      notice: `${userName}: ticket ${ticket.number} was opened (${ticket.url}), but warden could not record it (${messageOf(error)}).`,
+    };
+  }
 }
 
 function noticeFor(decision: DecisionRecord, userName: string, already: string | undefined): string {

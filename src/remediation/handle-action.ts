@@ -14,6 +14,7 @@ import { checkKeepRequest } from "./check-keep-request.js";
 import { checkRepeat } from "./check-repeat.js";
 import { checkStale } from "./check-stale.js";
 import { duplicateRefusal } from "./duplicate-refusal.js";
+import type { Ticketing } from "./open-decision-ticket.js";
 import { verifyOrigin } from "./verify-origin.js";
 
 export type { ActionRequest, ActionResult, Actor } from "./action-request.js";
@@ -33,6 +34,8 @@ export interface ActionHandlerDeps {
    * `health.checkDatabaseWritable`.
    */
   databaseProblem?: () => Promise<string | undefined>;
+  /** Ticket mode (WARDEN_MODE=ticket): where a change is asked for instead of written. */
+  ticketing?: Ticketing | undefined;
 }
 
 const DAY = 86_400_000;
@@ -169,6 +172,23 @@ export function createActionHandler(deps: ActionHandlerDeps) {
         notice: `${identity.source} is not configured in this warden, so it cannot change ${userName}. Nothing was changed.`,
       };
     }
+    if (writes && deps.mode === "ticket") {
+      // Ticket mode: one open ticket per account; a second click says so and opens none.
+      const open = await store.tickets.findOpenTicket(identity.source, identity.id);
+      const opened = open && (await store.decisions.getDecision(open.decisionId));
+      if (open && opened) {
+        await auditRefusal("decision.duplicate", request, {
+          decisionId: open.decisionId,
+          ticket: open.number,
+        });
+        return {
+          status: "duplicate",
+          userName,
+          decision: opened,
+          notice: `Ticket ${open.number} is already open for ${userName} (${open.url}); no second ticket was opened.`,
+        };
+      }
+    }
     // Undo restores the recorded previous values of exactly the fields the action changed, and
     // only while the account still holds what that action wrote.
     let intent: AccountIntent | undefined;
@@ -214,6 +234,7 @@ export function createActionHandler(deps: ActionHandlerDeps) {
       keepDays,
       audit,
       unavailable,
+      ticketing: deps.ticketing,
     });
   };
 }

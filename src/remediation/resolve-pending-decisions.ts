@@ -95,6 +95,14 @@ async function settle(deps: ResolveDeps, pending: PendingDecision): Promise<Chan
     // These change only warden's own records, in the same transaction that completes them.
     return { outcome: "failed", error: "interrupted before it was recorded; nothing was changed" };
   }
+  if (pending.mode === "ticket") {
+    // Nothing was written to the account; a ticket may have been opened before the process died.
+    return {
+      outcome: "failed",
+      error:
+        "interrupted while opening a ticket; whether one was opened is unknown: look in ServiceNow before trying again",
+    };
+  }
   if (!pending.before) {
     return {
       outcome: "failed",

@@ -66,6 +66,11 @@ export interface SourceConnector {
    * (e.g. no "restrict to API" for an account that never logs in interactively).
    */
   intendedValues(intent: AccountIntent): AccountValues | undefined;
+  /**
+   * `values` under the source's own field names, as a ticket asking for the change should name
+   * them (ServiceNow: locked_out, not lockedOut). Absent: warden's names are the source's.
+   */
+  sourceFields?(values: AccountValues): Record<string, string>;
   /** Writes the intent and returns the state read back after it. */
   apply(id: string, intent: AccountIntent): Promise<AccountState | undefined>;
   /** HTTP requests made so far. */

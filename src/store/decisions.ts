@@ -3,6 +3,7 @@ import type { Database } from "better-sqlite3";
 import type { ActionKind } from "../actions/action-registry.js";
 import type { AccountValues } from "../core/model.js";
 import { StoreError } from "../errors.js";
+import { type DecisionTicket, getDecisionTicket } from "./decision-tickets.js";
 
 /** A remediation decision as lookups and exports show it. */
 export interface DecisionSummary {
@@ -40,7 +41,8 @@ export function listAccountDecisions(db: Database, source: string, accountId: st
 /** The account fields a remediation reads and writes, as recorded before and after. */
 export type { AccountValues } from "../core/model.js";
 
-export type DecisionOutcome = "pending" | "applied" | "dry_run" | "already" | "failed";
+/** "ticketed": ticket mode opened a ticket asking for the change; warden wrote nothing itself. */
+export type DecisionOutcome = "pending" | "applied" | "dry_run" | "already" | "failed" | "ticketed";
 
 /** One row of `decisions`. */
 export interface DecisionRecord {
@@ -53,7 +55,7 @@ export interface DecisionRecord {
   actorId: string;
   actorEmail: string | undefined;
   decidedAt: Date;
-  mode: "apply" | "dry-run";
+  mode: "apply" | "dry-run" | "ticket";
   outcome: DecisionOutcome;
   before: AccountValues | undefined;
   after: AccountValues | undefined;
@@ -64,6 +66,8 @@ export interface DecisionRecord {
   /** The owner message (outbox id) the decision was taken from, when it came from one. */
   messageId: number | undefined;
   error: string | undefined;
+  /** The ticket a 'ticketed' decision opened (read by getDecision; absent from lists). */
+  ticket?: DecisionTicket | undefined;
 }
 
 interface DecisionRow {
@@ -110,7 +114,9 @@ const toRecord = (row: DecisionRow): DecisionRecord => ({
 
 export function getDecision(db: Database, id: number): DecisionRecord | undefined {
   const row = db.prepare("SELECT * FROM decisions WHERE id = ?").get(id) as DecisionRow | undefined;
-  return row ? toRecord(row) : undefined;
+  if (!row) return undefined;
+  const ticket = row.outcome === "ticketed" ? getDecisionTicket(db, id) : undefined;
+  return ticket ? { ...toRecord(row), ticket } : toRecord(row);
 }
 
 export type NewDecision = Pick<

@@ -513,7 +513,69 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 21,
+    version: 19,
+    name: "ticket mode: decisions that open a ServiceNow ticket, and the tickets they opened",
+    sql: `
+      -- WARDEN_MODE=ticket records a decision with mode 'ticket' and outcome 'ticketed' (a ticket
+      -- asks for the change; warden writes nothing itself). Both are CHECKed, which SQLite cannot
+      -- change in place (https://www.sqlite.org/lang_altertable.html#otheralter): the table is
+      -- rebuilt as in migration 16, replay-safe the same way.
+      DROP TABLE IF EXISTS decisions_v19;
+      CREATE TABLE decisions_v19 (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        actor_platform TEXT NOT NULL,
+        actor_id TEXT NOT NULL,
+        actor_email TEXT,
+        decided_at TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('apply', 'dry-run', 'ticket')),
+        outcome TEXT NOT NULL CHECK (outcome IN ('pending', 'applied', 'dry_run', 'already', 'failed', 'ticketed')),
+        before_values TEXT,
+        after_values TEXT,
+        reason TEXT,
+        expires_at TEXT,
+        undoes_decision_id INTEGER REFERENCES decisions_v19 (id),
+        idempotency_key TEXT UNIQUE,
+        error TEXT,
+        claimed_pid INTEGER,
+        claimed_host TEXT,
+        message_id INTEGER
+      );
+      INSERT INTO decisions_v19 (id, source, account_id, action, actor_platform, actor_id, actor_email,
+          decided_at, mode, outcome, before_values, after_values, reason, expires_at, undoes_decision_id,
+          idempotency_key, error, claimed_pid, claimed_host, message_id)
+        SELECT id, source, account_id, action, actor_platform, actor_id, actor_email,
+          decided_at, mode, outcome, before_values, after_values, reason, expires_at, undoes_decision_id,
+          idempotency_key, error, claimed_pid, claimed_host, message_id
+          FROM decisions ORDER BY id;
+      DROP TABLE decisions;
+      ALTER TABLE decisions_v19 RENAME TO decisions;
+      CREATE INDEX IF NOT EXISTS decisions_by_account ON decisions (source, account_id);
+      CREATE UNIQUE INDEX IF NOT EXISTS decisions_one_pending ON decisions (source, account_id) WHERE outcome = 'pending';
+      CREATE INDEX IF NOT EXISTS decisions_pending ON decisions (outcome) WHERE outcome = 'pending';
+      -- One row per ticket a decision opened. No foreign key to decisions: a replay of the rebuild
+      -- above drops decisions, which a reference from here would forbid. done_at is set when a
+      -- later scan finds the account's findings resolved (closeDoneTickets).
+      CREATE TABLE IF NOT EXISTS decision_tickets (
+        decision_id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        ticket_table TEXT NOT NULL,
+        sys_id TEXT NOT NULL,
+        number TEXT NOT NULL,
+        url TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        done_at TEXT
+      );
+      -- At most one open ticket per account: a second click finds it instead of opening another.
+      CREATE UNIQUE INDEX IF NOT EXISTS decision_tickets_one_open
+        ON decision_tickets (source, account_id) WHERE done_at IS NULL;
+    `,
+  },
+  {
+    version: 20,
     name: "delivered in-place updates pruned after a day, on an index of their own",
     sql: `
       -- Retention removes a message_update once delivered a day ago (src/store/prune-delivered-updates.ts).

@@ -16,7 +16,7 @@ export function pruneDeliveredUpdates(db: Database, before: Date, limit: number)
   return writeTransaction(db, () => {
     const newest = db.prepare("SELECT max(id) FROM outbox").pluck().get() as number | null;
     if (newest === null) return 0;
-    // outbox_updates_by_sent (migration 21) holds only these rows: the range reads no other
+    // outbox_updates_by_sent (migration 20) holds only these rows: the range reads no other
     // (`+id`: the planner must not walk the primary key instead).
     return db
       .prepare(

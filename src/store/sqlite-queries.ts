@@ -44,6 +44,13 @@ import {
 import { countQueuedSince, outboxMark } from "./count-queued-since.js";
 import { countRetryingDeliveries } from "./count-retrying-deliveries.js";
 import {
+  findOpenTicket,
+  getDecisionTicket,
+  listOpenTickets,
+  markTicketDone,
+  recordDecisionTicket,
+} from "./decision-tickets.js";
+import {
   claimDecision,
   completeDecision,
   getDecision,
@@ -178,6 +185,7 @@ export const SQLITE_QUERIES = {
     listPendingDecisions,
     completeDecision,
   },
+  tickets: { recordDecisionTicket, getDecisionTicket, findOpenTicket, listOpenTickets, markTicketDone },
   findings: {
     listOpenFindings,
     listOpenFindingsPage,

@@ -62,3 +62,28 @@ describe("ALERT_RULES", () => {
     );
   });
 });
+
+describe("WARDEN_MODE=ticket", () => {
+  it("is accepted, with ServiceNow configured or simulated", () => {
+    expect(loadConfig({ WARDEN_MODE: "ticket" }).mode).toBe("ticket");
+    expect(
+      loadConfig({
+        WARDEN_MODE: "ticket",
+        SERVICENOW_URL: "https://acme.service-now.com",
+        SERVICENOW_USERNAME: "warden",
+        SERVICENOW_PASSWORD: "x",
+      }).mode,
+    ).toBe("ticket");
+  });
+
+  it("is refused for an Entra-only warden: tickets are opened in ServiceNow", () => {
+    expect(() =>
+      loadConfig({
+        WARDEN_MODE: "ticket",
+        ENTRA_TENANT_ID: "contoso.onmicrosoft.com",
+        ENTRA_CLIENT_ID: "c",
+        ENTRA_CLIENT_SECRET: "s",
+      }),
+    ).toThrow(/WARDEN_MODE=ticket opens its tickets in ServiceNow: set SERVICENOW_URL/);
+  });
+});

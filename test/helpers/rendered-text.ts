@@ -103,14 +103,15 @@ function withoutWardenTokens(text: string, mentions: Set<string>, problems: stri
 }
 
 /**
- * "<https://…|Open in ServiceNow>" and "<https://…|ServiceNow: Basic authentication restriction>":
- * the links warden itself puts in a message (their URLs carry no text).
+ * "<https://…|Open in ServiceNow>", "<https://…|Open INC0010001>" (a ticket) and
+ * "<https://…|ServiceNow: Basic authentication restriction>": the links warden itself puts in a
+ * message (their URLs carry no text).
  */
 const WARDEN_SLACK_LINK =
-  /^<https?:\/\/[^\s<>|&]+\|(Open in (ServiceNow|Entra admin center)|ServiceNow: Basic authentication restriction)>$/;
+  /^<https?:\/\/[^\s<>|&]+\|(Open (in (ServiceNow|Entra admin center)|[A-Z][A-Z0-9]{1,11}[0-9]{4,12})|ServiceNow: Basic authentication restriction)>$/;
 /** The same link in a card's markdown: a TextBlock of that link only. */
 const WARDEN_CARD_LINK =
-  /^\[(Open in (ServiceNow|Entra admin center)|ServiceNow: Basic authentication restriction)\]\(https?:\/\/[^\s()<>]+\)$/;
+  /^\[(Open (in (ServiceNow|Entra admin center)|[A-Z][A-Z0-9]{1,11}[0-9]{4,12})|ServiceNow: Basic authentication restriction)\]\(https?:\/\/[^\s()<>]+\)$/;
 
 /**
  * What a reader sees of Slack mrkdwn: warden's date tokens as their UTC fallback (what a reader in

@@ -100,7 +100,7 @@ describe("warden CLI", () => {
     expect(stderr).toContain("SERVICENOW_URL must be an http(s) URL");
     expect(stderr).toContain("SERVICENOW_USERNAME and SERVICENOW_PASSWORD must be set together");
     expect(stderr).toContain("DORMANT_DAYS must be a whole number");
-    expect(stderr).toContain('WARDEN_MODE must be "apply" or "dry-run"');
+    expect(stderr).toContain('WARDEN_MODE must be "apply", "dry-run" or "ticket"');
   });
 
   it("fails a scan with one clear line and exit 1 on a wrong password, without printing it", async () => {

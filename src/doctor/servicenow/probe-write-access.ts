@@ -33,13 +33,14 @@ export async function probeWriteAccess(
     };
   }
   const { table, userField, roleNameField } = mapping.userRole;
-  const dryRun = config.mode === "dry-run";
+  // dry-run and ticket mode never write sys_user (ticket mode asks for the change in a ticket).
+  const neverWrites = config.mode === "dry-run" || config.mode === "ticket";
   const unverified = (why: string): DoctorCheck => ({
     area: "servicenow",
     name: "write sys_user",
-    status: dryRun ? "pass" : "warn",
-    detail: dryRun
-      ? `WARDEN_MODE=dry-run: warden never writes. For apply mode ${who} needs user_admin (${why}).`
+    status: neverWrites ? "pass" : "warn",
+    detail: neverWrites
+      ? `WARDEN_MODE=${config.mode}: warden never writes sys_user. For apply mode ${who} needs user_admin (${why}).`
       : `Cannot verify write access: needs user_admin to disable or restrict accounts (${why}). Nothing was written to check.`,
   });
 

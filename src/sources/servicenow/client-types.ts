@@ -96,7 +96,8 @@ export interface ServiceNowClient {
   ): Promise<RawRecord>;
   /**
    * POST one record (https://www.servicenow.com/docs/r/zurich/api-reference/rest-apis/c_TableAPI.html,
-   * "POST /now/table/{tableName}": 201 with the record); returns the created record.
+   * "POST /now/table/{tableName}": 201 with the record); returns the created record. Sent
+   * at most once (ServiceNowCall.write): a create that fails without a clear answer is not sent again.
    */
   create(table: string, values: Record<string, string>, fields: readonly string[]): Promise<RawRecord>;
   /**

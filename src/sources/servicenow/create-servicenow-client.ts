@@ -316,8 +316,8 @@ export function createServiceNowClient(options: ServiceNowClientOptions): Servic
       });
       if (!isObject(answer?.result)) {
         throw new SourceError(
-          "E_SOURCE_HTTP",
-          `ServiceNow POST ${path} failed: the answer has no created record.`,
+          "E_SOURCE_MALFORMED",
+          `ServiceNow POST ${path} answered without the created record; look in ${table} before trying again, one may have been created.`,
           { status: answer?.answer.status, method: "POST", url: path },
         );
       }

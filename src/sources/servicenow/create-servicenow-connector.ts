@@ -162,6 +162,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
       ),
     readAccount,
     intendedValues,
+    sourceFields: toRecordValues,
     apply: async (id, intent) => {
       if (intent.kind === "remove_privileged_roles") {
         await removeDirectGrants(id);

@@ -80,9 +80,11 @@ function toAnswer(response: AxiosResponse<unknown>): HttpAnswer {
  * The client's retry policy: one logical request, every HTTP attempt counted and logged, retried
  * on transient failures with backoff honouring Retry-After (see retryDelay).
  *
- * A write (PATCH, or a call marked `write`: a record's POST or DELETE) is sent again only when it certainly did not reach the instance: a refused
- * connection, or a 429 (the rate limiter answers before the request is handled). After a timeout,
- * a reset or a 5xx it may have been applied, so the caller re-reads the record instead.
+ * A write (PATCH, or a call marked `write`: a record's POST or DELETE, a ticket's POST) is sent
+ * again only when it certainly did not reach the instance: a refused connection, or a 429 (the
+ * rate limiter answers before the request is handled). After a timeout, a reset or a 5xx it may
+ * have been applied, so the caller re-reads the record instead (a PATCH), or reports that it may
+ * exist (a ticket: sent twice, it would open two).
  */
 export function createRequestWithRetry(settings: RequestWithRetrySettings): RequestWithRetry {
   const { http, authKind, host, timeoutMs, retries, maxRetryAfterMs, sleep, now, log, onAttempt } = settings;

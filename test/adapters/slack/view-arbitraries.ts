@@ -41,7 +41,21 @@ export const anyDecision: fc.Arbitrary<DecisionLineView | undefined> = fc.option
     action: fc.constantFrom("disable", "restrict", "keep", "not_mine", "undo"),
     actor: anyText,
     at: date,
-    outcome: fc.constantFrom("applied", "dry_run", "already", "failed"),
+    outcome: fc.constantFrom("applied", "dry_run", "already", "failed", "ticketed"),
+    // A ticket number and link as stored: the instance's, or anything a tampered view could hold.
+    ticket: fc.option(
+      fc.record({
+        number: fc.oneof(fc.constantFrom("INC0010001", "CHG0030002", "SCTASK0010003"), anyText),
+        url: fc.oneof(
+          fc.constant(
+            "https://acme.service-now.com/nav_to.do?uri=incident.do?sys_id=0123456789abcdef0123456789abcdef",
+          ),
+          anyText,
+        ),
+        doneAt: fc.option(date, { nil: undefined }),
+      }),
+      { nil: undefined },
+    ),
     reason: fc.option(anyText, { nil: undefined }),
     expiresAt: fc.option(date, { nil: undefined }),
     error: fc.option(anyText, { nil: undefined }),

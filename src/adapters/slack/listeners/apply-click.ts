@@ -64,7 +64,12 @@ export async function applyClick(
   }
   if (replace && body.container?.is_ephemeral && request.payload.m === undefined) {
     // The buttons of `/warden mine` (ephemeral, no outbox id): the list is drawn again, first page.
-    const view = await buildMineView(ctx.store, { email, admins: ctx.admins, now: ctx.now() });
+    const view = await buildMineView(ctx.store, {
+      email,
+      admins: ctx.admins,
+      now: ctx.now(),
+      ticketMode: ctx.ticketMode,
+    });
     await replace(renderMineBlocks(view, { now: ctx.now(), notice }));
     return result;
   }

@@ -19,6 +19,7 @@ export async function publishHome(
     filter: { rule: state.rule, source: state.source },
     page: state.page,
     now: ctx.now(),
+    ticketMode: ctx.ticketMode,
   });
   await ctx.client.views.publish({ user_id: userId, view: renderHomeView(view, { now: ctx.now(), notice }) });
 }

@@ -21,15 +21,19 @@ import {
 import { usageOf } from "../../../messages/describe-usage.js";
 import { timeAt } from "../../../messages/rich-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
+import { ticketConfirmText } from "../../../messages/ticket-confirm-text.js";
 import { truncateText } from "../../../messages/truncate-text.js";
+import { isTicketNumber } from "../../../tickets/open-ticket.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
+import { escapeMrkdwn } from "./escape-mrkdwn.js";
 import { contextBlock, sectionBlock } from "./slack-blocks.js";
 import { type SlackMrkdwn, slackRichText } from "./slack-rich-text.js";
 
-/** ✅ fixed, 🟡 accepted until it expires, ❌ failed (Slack emoji names). */
+/** ✅ fixed, 🟡 accepted until it expires, 🎫 a ticket is open, ❌ failed (Slack emoji names). */
 const SLACK_MARKS: Record<DecisionMark, string> = {
   fixed: ":white_check_mark:",
   accepted: ":large_yellow_circle:",
+  ticketed: ":ticket:",
   failed: ":x:",
 };
 
@@ -82,7 +86,8 @@ export function describeImpact(account: OwnerAccountView): string[] {
  */
 function slackLink(link: AccountLink): types.MrkdwnElement | undefined {
   if (!/^https?:\/\/[^\s<>|]+$/.test(link.url)) return undefined;
-  return { type: "mrkdwn", text: `<${link.url}|${link.title}>`, verbatim: true };
+  // The title is escaped too: a ticket number comes from the instance (checked when it was opened).
+  return { type: "mrkdwn", text: `<${link.url}|${escapeMrkdwn(link.title, 100)}>`, verbatim: true };
 }
 
 /** One button whose value is the encoded payload; undefined when the payload would not fit. */
@@ -107,13 +112,17 @@ function button(
     const name = truncateText(account.userName, 60);
     const danger = action.style === "danger";
     // A destructive action says what stops working, from what the scan saw the account do.
-    const text = danger
-      ? confirmWithStake(
-          action.confirm(name, account),
-          truncateText(describeAtStake(account), STAKE_CHARS),
-          L.confirmText,
-        )
-      : truncateText(action.confirm(name, account), L.confirmText);
+    // In ticket mode a change's confirmation says a ticket is opened, not what is written.
+    const text =
+      account.ticketMode && action.intent !== undefined
+        ? truncateText(ticketConfirmText(action.title, name), L.confirmText)
+        : danger
+          ? confirmWithStake(
+              action.confirm(name, account),
+              truncateText(describeAtStake(account), STAKE_CHARS),
+              L.confirmText,
+            )
+          : truncateText(action.confirm(name, account), L.confirmText);
     result.confirm = {
       title: { type: "plain_text", text: truncateText(`${action.title} ${name}?`, L.confirmTitle) },
       text: { type: "plain_text", text },
@@ -154,6 +163,12 @@ export function renderAccountBlocks(
   const impact = contextBlock(describeImpact(account), 700);
   const link = account.link && slackLink(account.link);
   if (link && impact.type === "context") impact.elements.push(link);
+  // The ticket a ticket-mode decision opened, where the owner can follow it.
+  const ticket =
+    decision?.ticket &&
+    isTicketNumber(decision.ticket.number) &&
+    slackLink({ title: `Open ${decision.ticket.number}`, url: decision.ticket.url });
+  if (ticket && impact.type === "context") impact.elements.unshift(ticket);
   const blocks: types.KnownBlock[] = [sectionBlock([...outcome, describeAccountMrkdwn(account)]), impact];
 
   const elements: types.Button[] = [];

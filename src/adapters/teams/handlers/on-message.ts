@@ -43,10 +43,18 @@ export async function onMessage(ctx: TeamsHandlerContext, context: TurnContext):
     return;
   }
   const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? "";
-  const { store, now, admins, startScan, lookup, logger } = ctx;
+  const { store, now, admins, startScan, lookup, logger, ticketMode } = ctx;
   const email = await ctx.emailOf(context);
   const reply = await runChatCommand(
-    { store, now, admins, logger, ...(startScan ? { startScan } : {}), ...(lookup ? { lookup } : {}) },
+    {
+      store,
+      now,
+      admins,
+      logger,
+      ticketMode,
+      ...(startScan ? { startScan } : {}),
+      ...(lookup ? { lookup } : {}),
+    },
     text.replace(/<[^>]+>/g, ""),
     email,
     { platform: "teams", id: activity.from.id },

@@ -30,6 +30,7 @@ export async function renderMineCardFor(
     }),
     page: Number.isFinite(asked) ? asked : 1,
     now: ctx.now(),
+    ticketMode: ctx.ticketMode,
   });
   return renderMineCard(view, { now: ctx.now(), notice });
 }

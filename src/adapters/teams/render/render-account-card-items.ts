@@ -19,15 +19,24 @@ import {
 import { usageOf } from "../../../messages/describe-usage.js";
 import { timeAt } from "../../../messages/rich-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
+import { ticketConfirmText } from "../../../messages/ticket-confirm-text.js";
+import { isTicketNumber } from "../../../tickets/open-ticket.js";
 import type { CardAction, CardElement, Container, ExecuteAction } from "./adaptive-card.js";
 import { cardInputId } from "./card-input-id.js";
 import { cardRichText } from "./card-rich-text.js";
 import { type CardMarkdown, cardLink, cut, joinMarkdown, md, textBlock } from "./card-text.js";
 
-/** ✅ fixed (green), 🟡 accepted until it expires (amber), ❌ failed (red): a Keep is not a fix. */
-const TEAMS_MARKS: Record<DecisionMark, { icon: string; color: "good" | "warning" | "attention" }> = {
+/**
+ * ✅ fixed (green), 🟡 accepted until it expires (amber), 🎫 a ticket is open (accent), ❌ failed
+ * (red): a Keep or an open ticket is not a fix.
+ */
+const TEAMS_MARKS: Record<
+  DecisionMark,
+  { icon: string; color: "good" | "warning" | "attention" | "accent" }
+> = {
   fixed: { icon: "✅", color: "good" },
   accepted: { icon: "🟡", color: "warning" },
+  ticketed: { icon: "🎫", color: "accent" },
   failed: { icon: "❌", color: "attention" },
 };
 
@@ -107,7 +116,9 @@ function accountActions(account: OwnerAccountView, messageId: number | undefined
           // The stake is short: the card lists the account's usage in full, and a card's bytes are few.
           body: [
             textBlock(
-              `${action.confirm(cut(account.userName, 100), account)}${stake ? ` ${cut(stake, 110)}` : ""}`,
+              account.ticketMode && action.intent !== undefined
+                ? ticketConfirmText(action.title, cut(account.userName, 100))
+                : `${action.confirm(cut(account.userName, 100), account)}${stake ? ` ${cut(stake, 110)}` : ""}`,
             ),
           ],
           actions: [
@@ -180,6 +191,15 @@ export function renderAccountCardItems(
         { weight: "bolder", color: mark.color },
       ),
     );
+    // The ticket a ticket-mode decision opened, where the owner can follow it (cardLink escapes).
+    if (decision.ticket && isTicketNumber(decision.ticket.number)) {
+      items.push(
+        textBlock(cardLink(`Open ${decision.ticket.number}`, decision.ticket.url), {
+          size: "small",
+          spacing: "small",
+        }),
+      );
+    }
   }
   items.push(...describeAccount(account));
   // A superseded message shows no action buttons: they live in the newer message.

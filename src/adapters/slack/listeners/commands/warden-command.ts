@@ -25,6 +25,7 @@ export function registerWardenCommand(app: App, ctx: SlackListenerContext): void
         logger: ctx.logger,
         ...(ctx.startScan ? { startScan: ctx.startScan } : {}),
         ...(ctx.lookup ? { lookup: ctx.lookup } : {}),
+        ticketMode: ctx.ticketMode,
       },
       command.text ?? "",
       email,
