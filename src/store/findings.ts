@@ -28,6 +28,14 @@ export interface FindingRow {
   accepted_until: string | null;
 }
 
+/** A finding's stored evidence (JSON text, its dates as ISO strings) as the rules wrote it. */
+export function parseEvidence(text: string): Evidence[] {
+  return (JSON.parse(text) as Evidence[]).map((e) => ({
+    ...e,
+    since: e.since ? new Date(e.since as unknown as string) : undefined,
+  }));
+}
+
 export const toFinding = (row: FindingRow): StoredFinding => ({
   id: row.id,
   source: row.source,
@@ -35,10 +43,7 @@ export const toFinding = (row: FindingRow): StoredFinding => ({
   rule: row.rule,
   severity: row.severity,
   summary: row.summary,
-  evidence: (JSON.parse(row.evidence) as Evidence[]).map((e) => ({
-    ...e,
-    since: e.since ? new Date(e.since as unknown as string) : undefined,
-  })),
+  evidence: parseEvidence(row.evidence),
   remediation: row.remediation,
   firstSeenAt: new Date(row.first_seen_at),
   lastSeenAt: new Date(row.last_seen_at),

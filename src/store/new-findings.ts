@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { Evidence, RuleName, Severity } from "../core/model.js";
+import { parseEvidence } from "./findings.js";
 
 /** A finding a scan opened, with the account it is about (an immediate alert's line). */
 export interface NewFinding {
@@ -63,10 +64,7 @@ export function listNewFindings(
     rule: row.rule,
     severity: row.severity,
     summary: row.summary,
-    evidence: (JSON.parse(row.evidence) as Evidence[]).map((e) => ({
-      ...e,
-      since: e.since ? new Date(e.since as unknown as string) : undefined,
-    })),
+    evidence: parseEvidence(row.evidence),
   }));
 }
 

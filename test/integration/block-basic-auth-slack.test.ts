@@ -51,7 +51,7 @@ describe("Slack: Block Basic auth through ServiceNow's Basic Auth Exception tabl
     const patch = t.sim.requests.find((r) => r.method === "PATCH" && r.path.includes(TABLE));
     expect(patch?.status).toBe(200);
     await t.slack.until(
-      () => (shown(t).includes("Basic auth blocked by paula.garcia@acme.example") ? true : undefined),
+      () => (shown(t).includes(`Basic auth blocked by <@${OWNER.id}>`) ? true : undefined),
       "the DM to show the outcome",
     );
 

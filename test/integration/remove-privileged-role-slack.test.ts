@@ -59,7 +59,7 @@ describe("Slack: Remove privileged role, from the button to ServiceNow's sys_use
 
     expect((await t.click(OWNER, { channel: `D${OWNER.id}`, ts: message.ts }, button)).status).toBe(200);
     await t.slack.until(
-      () => (shown(t).includes("Privileged roles removed by raj.patel@acme.example") ? true : undefined),
+      () => (shown(t).includes(`Privileged roles removed by <@${OWNER.id}>`) ? true : undefined),
       "the DM to show the outcome",
     );
     expect(heldRoles(t.sim.data, ACCOUNT)).toEqual({ direct: ["itil"], inherited: ["security_admin"] });

@@ -76,10 +76,10 @@ describe("Slack: WARDEN_MODE=ticket", () => {
 
     // The message shows the ticket's number and its link, and no buttons for that account.
     const text = slackShownText(shown(t.slack));
-    expect(text).toContain("Ticket INC0010001 opened by raj.patel@acme.example");
+    expect(text).toContain("Ticket INC0010001 opened by @URAJ");
     const link = `${t.sim.url}/nav_to.do?uri=incident.do?sys_id=${incident.sys_id}`;
     expect(JSON.stringify(shown(t.slack).blocks)).toContain(`<${link}|Open INC0010001>`);
-    expect(slackMarkupProblems(shown(t.slack))).toEqual([]);
+    expect(slackMarkupProblems(shown(t.slack), { mentions: [OWNER.id] })).toEqual([]);
     expect(
       slackButtons(shown(t.slack)).filter((b) => decodeActionPayload(b.value)?.id === accountId),
     ).toEqual([]);
@@ -100,9 +100,7 @@ describe("Slack: WARDEN_MODE=ticket", () => {
     // The Home tab shows the open ticket for that account too, not its buttons.
     expect((await t.post(appHomeOpenedBody(OWNER.id))).status).toBe(200);
     const home = await t.slack.until(() => t.slack.home(OWNER.id), "the Home tab to be published");
-    expect(slackShownText(home.view as { blocks: unknown })).toContain(
-      "Ticket INC0010001 opened by raj.patel@acme.example",
-    );
+    expect(slackShownText(home.view as { blocks: unknown })).toContain("Ticket INC0010001 opened by @URAJ");
     expect(JSON.stringify(home.view)).toContain(`<${link}|Open INC0010001>`);
     const homeConfirms = slackButtons(home.view as { blocks: unknown })
       .filter((b) => b.action_id === "warden_disable")
@@ -125,7 +123,7 @@ describe("Slack: WARDEN_MODE=ticket", () => {
     await notifyOwners(t.warden);
     await t.slack.until(() => ((shown(t.slack).edits ?? 0) > edits ? true : undefined), "the done update");
     expect(slackShownText(shown(t.slack))).toContain(
-      "Done in INC0010001: seen done at 2026-11-23 03:00 UTC (Disable requested by raj.patel@acme.example",
+      "Done in INC0010001: seen done at 2026-11-23 03:00 UTC (Disable requested by @URAJ",
     );
     expect(t.db.prepare("SELECT done_at FROM decision_tickets").pluck().get()).toBe(t.now().toISOString());
     expect(t.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'ticket.done'").pluck().get()).toBe(1);
@@ -178,7 +176,7 @@ describe("Slack: WARDEN_MODE=ticket", () => {
     expect((await t.click(OWNER, { channel: DM, ts: message.ts }, button)).status).toBe(200);
     await t.slack.until(() => shown(t.slack).edits || undefined, "the DM to be updated");
     expect(slackShownText(shown(t.slack))).toMatch(
-      /Disabled failed \(raj\.patel@acme\.example at .*\): no ticket was opened \(.*403/,
+      /Disabled failed \(@URAJ at .*\): no ticket was opened \(.*403/,
     );
     expect(incidents(t)).toHaveLength(0);
     expect(t.db.prepare("SELECT outcome FROM decisions").pluck().all()).toEqual(["failed"]);
@@ -216,8 +214,8 @@ describe("Slack: WARDEN_MODE=ticket", () => {
     expect((await t.click(OWNER, { channel: DM, ts: message.ts }, disable!)).status).toBe(200);
     const current = () => t.slack.messages(DM).find((m) => m.ts === message.ts)!;
     await t.slack.until(() => current().edits || undefined, "the DM to be updated");
-    expect(slackShownText(current())).toContain("Ticket INC0010001 opened by raj.patel@acme.example");
-    expect(slackMarkupProblems(current())).toEqual([]);
+    expect(slackShownText(current())).toContain("Ticket INC0010001 opened by @URAJ");
+    expect(slackMarkupProblems(current(), { mentions: [OWNER.id] })).toEqual([]);
     expect(incidents(t)[0]!.short_description).toContain(userName);
   });
 });
