@@ -140,7 +140,11 @@ export function createActionHandler(deps: ActionHandlerDeps) {
     const stale = await checkStale(store, identity, payload);
     if (stale) return refuse(request, stale);
 
-    const repeat = await checkRepeat(store, identity, payload, origin.sentAt, deps.now);
+    // A click from no message (the Home tab, `mine`) asks about the account as the last scan saw it:
+    // a decision older than that scan was followed by the account turning risky again (re-enabled
+    // in the source, say), so the same action is a new question, as build-mine-view shows it.
+    const askedAt = payload.m === undefined ? stored.lastSeenAt : origin.sentAt;
+    const repeat = await checkRepeat(store, identity, payload, askedAt, deps.now);
     if (!repeat.ok) {
       return refuse(
         request,

@@ -222,6 +222,43 @@ describe("Slack Home tab and /warden mine: the viewer's own machine identities",
     ).toBeGreaterThan(0);
   });
 
+  it("applies a second Disable from the Home tab when the account was enabled again in the source and scanned", async () => {
+    const t = await setup();
+    const home = await openHome(t, OWNER);
+    const disable = slackButtons(home).find((b) => b.action_id === "warden_disable") as SlackButton;
+    const accountId = decodeActionPayload(disable.value)?.id as string;
+    const press = (button: SlackButton) =>
+      clickHome(t, OWNER, {
+        type: "button",
+        action_id: button.action_id,
+        block_id: "actions",
+        value: button.value,
+      });
+    await press(disable);
+    const users = t.sim.data.tables.get("sys_user");
+    const row = () => users?.rows[users.indexById.get(accountId) as number];
+    expect(row()?.active).toBe("false");
+
+    // Someone turns it back on in ServiceNow; the next scan finds it risky again and the tab offers Disable again.
+    await t.warden.connectors
+      .get("servicenow")
+      .apply(accountId, { kind: "restore", values: { active: true, lockedOut: false } });
+    t.advance(60 * 60 * 1000);
+    await t.scan();
+    const reopened = await openHome(t, OWNER);
+    const again = slackButtons(reopened).find(
+      (b) => b.action_id === "warden_disable" && decodeActionPayload(b.value)?.id === accountId,
+    );
+    expect(again).toBeDefined();
+    const after = await press(again as SlackButton);
+    expect(row()?.active).toBe("false");
+    expect(t.db.prepare("SELECT action || ':' || outcome FROM decisions ORDER BY id").pluck().all()).toEqual([
+      "disable:applied",
+      "disable:applied",
+    ]);
+    expect(text(after.blocks)).not.toContain("already done");
+  });
+
   it("answers /warden mine privately with the first page, and a click there replaces the answer", async () => {
     const t = await setup();
     const raj = riskyUserNames(t, RAJS);
