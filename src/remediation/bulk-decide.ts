@@ -7,7 +7,7 @@ import type { Repositories } from "../store/store.js";
 import { yieldToLoop } from "../yield-to-loop.js";
 import type { ActionRequest, ActionResult, Actor } from "./action-request.js";
 import { bulkChoices } from "./bulk-choices.js";
-import type { ClickOrigin } from "./verify-origin.js";
+import { type ClickOrigin, verifyOrigin } from "./verify-origin.js";
 
 /** At most this many decisions in flight: a bulk of 100 must not starve other owners' clicks. */
 export const BULK_CONCURRENCY = 4;
@@ -68,18 +68,52 @@ export interface BulkDeciderDeps {
 export function createBulkDecider(deps: BulkDeciderDeps) {
   return async function bulkDecide(request: BulkRequest): Promise<BulkOutcome> {
     const { actor } = request;
+    /** A refused form, audited like a refused click (every attempt is), naming no account. */
+    const refuse = async (reason: string, notice: string): Promise<BulkOutcome> => {
+      await deps.store.audit.appendAudit({
+        at: deps.now(),
+        event: "decision.invalid",
+        actor: `${actor.platform}:${actor.id}${actor.email ? ` <${actor.email}>` : ""}`,
+        subject: `message:${request.messageId}`,
+        detail: {
+          action: "bulk",
+          requested: typeof request.action === "string" ? request.action : null,
+          reason,
+        },
+      });
+      return { ok: false, notice };
+    };
     const item = await deps.store.outbox.getOutboxItem(request.messageId);
     if (item?.message?.kind !== "owner_message" || item.platform !== actor.platform) {
-      return {
-        ok: false,
-        notice: "warden does not know the message this form came from. Nothing was changed.",
-      };
+      return refuse(
+        "the form names no owner message of this platform",
+        "warden does not know the message this form came from. Nothing was changed.",
+      );
+    }
+    const view = item.message.view;
+    // Card data is whatever the client sent (verifyOrigin): the form must come from the very
+    // message it names, or its accounts' names and decisions would be told to whoever asked.
+    const first = view.accounts[0];
+    if (!first)
+      return refuse("the message lists no account", "Pick at least one account. Nothing was changed.");
+    const origin = await verifyOrigin(
+      deps.store,
+      actor.platform,
+      { a: "keep", m: request.messageId, s: first.source, id: first.accountId },
+      request.origin,
+    );
+    if (!origin.ok) {
+      return refuse(
+        origin.reason,
+        origin.supersededAt
+          ? "This message was replaced by a newer one: use the form in that one. Nothing was changed."
+          : "This form does not belong to the message it was sent from, so warden ignored it. Nothing was changed.",
+      );
     }
     if (!isActionKind(request.action) || request.action === "undo") {
-      return { ok: false, notice: "Choose what to do with the accounts. Nothing was changed." };
+      return refuse("no action chosen", "Choose what to do with the accounts. Nothing was changed.");
     }
     const action = request.action;
-    const view = item.message.view;
     const choices = bulkChoices(view);
     const picked = new Set(request.accounts.filter((i) => Number.isInteger(i)));
     for (const group of choices.groups) {
@@ -90,7 +124,7 @@ export function createBulkDecider(deps: BulkDeciderDeps) {
       .map((index) => view.accounts[index])
       .filter((a): a is OwnerAccountView => a !== undefined);
     if (targets.length === 0) {
-      return { ok: false, notice: "Pick at least one account. Nothing was changed." };
+      return refuse("no account picked", "Pick at least one account. Nothing was changed.");
     }
     const title = actionOf(action).title.replace(/…$/, "");
     // Decisions are written into the stored message one at a time: each is a read-modify-write.

@@ -16,7 +16,7 @@ import {
 async function setup() {
   const t = await startWarden({ platform: "teams" });
   const raj = t.fake.addMember({ name: "Raj Patel", email: "raj.patel@acme.example" });
-  t.fake.addMember({ name: "James Okafor", email: "james.okafor@acme.example" });
+  const james = t.fake.addMember({ name: "James Okafor", email: "james.okafor@acme.example" });
   expect((await t.post(teamInstall(t.fake.serviceUrl, raj, raj.tenantId))).status).toBe(200);
   await notifyOwners(t.warden);
   const conversationId = personalConversationId(raj);
@@ -41,7 +41,7 @@ async function setup() {
   walk(content);
   const card = { conversationId, activityId: message.id };
   const replies = () => t.fake.activities(conversationId).map((a) => String(a.text ?? ""));
-  return Object.assign(t, { raj, bulk, accounts, card, replies });
+  return Object.assign(t, { raj, james, bulk, accounts, card, replies });
 }
 
 const patches = (t: { sim: { requests: { method: string }[] } }) =>
@@ -121,6 +121,34 @@ describe("Teams: bulk decisions from the Decide for several… form", () => {
     expect(t.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.bulk'").pluck().get()).toBe(
       2,
     );
+  });
+
+  it("refuses a form sent from another conversation naming Raj's message, and names none of his accounts", async () => {
+    const t = await setup();
+    const { james } = t;
+    expect((await t.post(teamInstall(t.fake.serviceUrl, james, james.tenantId))).status).toBe(200);
+    const forged = { conversationId: personalConversationId(james), activityId: "1700000000000" };
+    const data = {
+      ...t.bulk.data,
+      "bulk.accounts": [...t.accounts.values()].join(","),
+      "bulk.action": "keep",
+      "bulk.reason": "just looking",
+    };
+    const before = patches(t);
+    const answer = await t.post(
+      executeInvoke(t.fake.serviceUrl, james, forged, { verb: "warden_bulk", data }),
+    );
+    expect(answer.status).toBe(200);
+    const said = JSON.stringify(answer.body);
+    expect(said).toContain("does not belong to the message");
+    for (const name of t.accounts.keys()) expect(said).not.toContain(name);
+    expect(patches(t)).toBe(before);
+    expect(t.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
+    const audit = t.db
+      .prepare("SELECT actor, detail FROM audit_log WHERE event = 'decision.invalid' AND subject = ?")
+      .all(`message:${t.bulk.data.m}`) as { actor: string; detail: string }[];
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.actor).toContain("james.okafor@acme.example");
   });
 
   it("keeps every account with one finding for 30 days, with one reason", async () => {
