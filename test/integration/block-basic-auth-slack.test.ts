@@ -81,4 +81,22 @@ describe("Slack: Block Basic auth through ServiceNow's Basic Auth Exception tabl
     t.sim.faults.missingTables.delete(TABLE);
     expect(shown(t)).toContain("warden_block_basic_auth");
   });
+
+  it("links ServiceNow's Basic Auth Restriction page where no button can block Basic auth (Web Service Access Only)", async () => {
+    const james = { id: "UJAMES", name: "James Okafor", email: "james.okafor@acme.example" };
+    const t = await startWarden({ platform: "slack", users: [OWNER, james] });
+    await notifyOwners(t.warden);
+    // svc_jira_bridge uses Basic auth but is Web Service Access Only: the restriction lets it through.
+    const [message] = t.slack.messages(`D${james.id}`);
+    if (!message) throw new Error("James got no DM");
+    const jira = t.idOf("svc_jira_bridge");
+    const jiraButtons = slackButtons(message).filter((b) => decodeActionPayload(b.value)?.id === jira);
+    expect(jiraButtons.length).toBeGreaterThan(0);
+    expect(jiraButtons.map((b) => b.action_id)).not.toContain("warden_block_basic_auth");
+    const link =
+      "<https://www.servicenow.com/docs/r/australia/platform-security/authentication/basic-auth-restriction.html|ServiceNow: Basic authentication restriction>";
+    expect(JSON.stringify(message.blocks).split(link)).toHaveLength(2);
+    // Paula's account can be blocked from its button: her DM has no such link.
+    expect(JSON.stringify(t.slack.messages(DM)[0]?.blocks)).not.toContain("basic-auth-restriction");
+  });
 });

@@ -11,7 +11,7 @@ import { renderHelpBlocks } from "../../../src/adapters/slack/render/render-help
 import { renderLookupBlocks } from "../../../src/adapters/slack/render/render-lookup-blocks.js";
 import { renderOwnerMessageBlocks } from "../../../src/adapters/slack/render/render-owner-message-blocks.js";
 import { renderUnownedBlocks } from "../../../src/adapters/slack/render/render-unowned-blocks.js";
-import { slackShownText } from "../../helpers/rendered-text.js";
+import { slackMarkupProblems, slackShownText } from "../../helpers/rendered-text.js";
 import {
   account,
   decision,
@@ -225,6 +225,44 @@ describe("renderOwnerMessageBlocks", () => {
       ["Restrict to API only", undefined],
       ["Keep…", undefined],
     ]);
+  });
+
+  it("links ServiceNow's Basic Auth Restriction page once where no button blocks Basic auth, without showing fewer accounts", () => {
+    const url =
+      "https://www.servicenow.com/docs/r/australia/platform-security/authentication/basic-auth-restriction.html";
+    const link = `<${url}|ServiceNow: Basic authentication restriction>`;
+    const linksIn = (blocks: types.KnownBlock[]) => all(blocks).split(link).length - 1;
+    const shownAccounts = (blocks: types.KnownBlock[]) => all(blocks).match(/\*svc_account_\d+\*/g)?.length;
+    // Every fixture account has a Basic-auth finding and no Block Basic auth button (a Web Service
+    // Access Only account, or a source without the Basic Auth Exception table).
+    const advised = renderOwnerMessageBlocks(ownerMessage(10), { now: NOW, messageId: 7 });
+    expect(checkBlockKitLimits(advised.blocks, advised.text)).toEqual([]);
+    expect(linksIn(advised.blocks)).toBe(1);
+    expect(slackShownText({ blocks: advised.blocks })).toContain(
+      "Basic auth where no button above blocks it:",
+    );
+    // The link is warden's own: nothing else in the message links or pings.
+    expect(slackMarkupProblems({ blocks: advised.blocks })).toEqual([]);
+    // All ten fit, as without the link (one link per account would have pushed one out).
+    expect(shownAccounts(advised.blocks)).toBe(10);
+    // Where Block Basic auth is offered, no link.
+    const blockable = renderOwnerMessageBlocks(
+      ownerMessage(10, (i) =>
+        account(i, { actions: ["block_basic_auth", ...(account(i).actions ?? [])] as never }),
+      ),
+      { now: NOW, messageId: 7 },
+    );
+    expect(linksIn(blockable.blocks)).toBe(0);
+    // Accounts without a Basic-auth finding get no link either.
+    const dormant = renderOwnerMessageBlocks(
+      ownerMessage(3, (i) => account(i, { findings: [account(0).findings[0]!] })),
+      { now: NOW, messageId: 7 },
+    );
+    expect(linksIn(dormant.blocks)).toBe(0);
+    // 500 such accounts: one link, still within the limits.
+    const many = renderOwnerMessageBlocks(ownerMessage(500), { now: NOW, messageId: 7 });
+    expect(checkBlockKitLimits(many.blocks, many.text)).toEqual([]);
+    expect(linksIn(many.blocks)).toBe(1);
   });
 
   it("makes Block Basic auth the primary button of an account whose riskiest finding is Basic auth", () => {
