@@ -4,6 +4,7 @@ import { cardShownText } from "../helpers/rendered-text.js";
 import { startWarden } from "../helpers/start-warden.js";
 import {
   cardOf,
+  channelMention,
   executeActions,
   executeInvoke,
   personalConversationId,
@@ -143,5 +144,19 @@ describe("Teams: mine and the search message extension", () => {
     expect(t.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'lookup.refused'").pluck().get()).toBe(
       1,
     );
+  });
+  it("does not draw mine over a channel card: a forged Submit there gets a pointer to the 1:1 chat", async () => {
+    const t = await setup();
+    const { raj } = userNames(t);
+    const { text: _text, entities: _entities, ...channel } = channelMention(t.fake.serviceUrl, t.raj, "");
+    const updates = t.fake.requestsOf("updateActivity").length;
+    const sends = t.fake.requestsOf("sendActivity").length;
+    const submit = { ...channel, replyToId: "1700000000001", value: { mine: 1 } };
+    expect((await t.post(submit)).status).toBe(200);
+    const reply = await t.fake.until(() => t.fake.requestsOf("sendActivity")[sends], "the reply");
+    const said = JSON.stringify(reply.body);
+    expect(said).toContain("1:1 chat with warden");
+    for (const name of raj) expect(said).not.toContain(name);
+    expect(t.fake.requestsOf("updateActivity")).toHaveLength(updates);
   });
 });

@@ -94,6 +94,16 @@ export async function onMessage(ctx: TeamsHandlerContext, context: TurnContext):
  * or, if Teams did not say which it was, sent anew.
  */
 async function showMineCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
+  // Submit data is whatever the client sent: `mine` data from a card in a channel (a digest, an
+  // alert) must neither replace that card for everyone nor show the clicker's accounts there.
+  if (context.activity.conversation?.conversationType !== "personal") {
+    await context.sendActivity({
+      type: "message",
+      textFormat: "plain",
+      text: "Your machine identities are shown in your 1:1 chat with warden: send mine there.",
+    });
+    return;
+  }
   const attachments = [CardFactory.adaptiveCard(card)];
   const id = context.activity.replyToId;
   if (id) await context.updateActivity({ type: "message", id, attachments });
