@@ -125,8 +125,36 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
    */
   const removeDirectGrants = async (id: string) => {
     const grants = await readPrivilegedGrants(client, mapping, id, privilegedRoles);
-    for (const grant of grants.direct) await client.remove(roleTable, grant.rowId);
+    const removed: typeof grants.direct = [];
+    try {
+      for (const grant of grants.direct) {
+        await client.remove(roleTable, grant.rowId);
+        removed.push(grant);
+      }
+    } catch (error) {
+      // Refused (or cut off) after some rows went: the decision fails, and a failed decision has no
+      // Undo, so the roles already removed are granted back here rather than lost to the owner.
+      const notBack: string[] = [];
+      for (const grant of removed) {
+        try {
+          await grantRole(id, grant.roleId);
+        } catch {
+          notBack.push(grant.role);
+        }
+      }
+      if (notBack.length === 0 || !(error instanceof SourceError)) throw error;
+      throw new SourceError(
+        error.code,
+        `${error.message} The roles removed before it could not all be granted back: ${notBack.join(", ")}; grant them again in ServiceNow if the account needs them.`,
+        { status: error.status, method: error.method, url: error.url, cause: error },
+      );
+    }
   };
+
+  const grantRole = (id: string, roleId: string) =>
+    client.create(roleTable, { [mapping.userRole.userField]: id, [roleFieldOf(mapping)]: roleId }, [
+      "sys_id",
+    ]);
 
   /** Grants again each recorded direct role the account does not hold directly now (an Undo). */
   const regrant = async (id: string, recorded: unknown) => {
@@ -135,11 +163,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
     );
     for (const grant of parseDirectGrants(recorded)) {
       if (held.has(grant.roleId)) continue;
-      await client.create(
-        roleTable,
-        { [mapping.userRole.userField]: id, [roleFieldOf(mapping)]: grant.roleId },
-        ["sys_id"],
-      );
+      await grantRole(id, grant.roleId);
       held.add(grant.roleId);
     }
   };

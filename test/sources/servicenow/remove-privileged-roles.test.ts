@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { undoIntent } from "../../../src/remediation/account-change.js";
 import { applyAccountChange } from "../../../src/remediation/apply-account-change.js";
 import { generateInstance } from "../../../src/sources/servicenow/simulator/generate-instance.js";
+import { insertRow } from "../../../src/sources/servicenow/simulator/instance-data.js";
 import { NOW, startDemoSource } from "../../helpers/demo-source.js";
 import { grantThroughGroup, heldRoles } from "../../helpers/group-grant.js";
 
@@ -155,5 +156,33 @@ describe("Remove privileged role on ServiceNow (over the Table API)", () => {
     );
     expect(disabled.outcome).toBe("applied");
     expect(disabled.before).toMatchObject({ active: true, directPrivilegedRoles: null });
+  });
+  it("grants back the roles it removed when a later delete is refused, so a failed decision leaves them as they were", async () => {
+    const data = generateInstance({ now: NOW, seed: 1 });
+    const user = data.tables.get("sys_user")!.rows.find((r) => r.user_name === ACCOUNT)!;
+    const role = data.tables.get("sys_user_role")!.rows.find((r) => r.name === "security_admin")!;
+    // A second direct privileged grant; deletes go in role-name order, so admin goes first.
+    const second = "f".repeat(32);
+    insertRow(data.tables.get("sys_user_has_role")!, {
+      sys_id: second,
+      user: user.sys_id ?? "",
+      role: role.sys_id ?? "",
+      inherited: "false",
+      granted_by: "",
+    });
+    const t = await startDemoSource({ data });
+    expect(heldRoles(t.sim.data, ACCOUNT).direct).toEqual(["admin", "itil", "security_admin"]);
+    t.sim.faults.script({ response: 403, method: "DELETE", path: second });
+
+    const removed = await applyAccountChange(
+      t.connector,
+      t.idOf(ACCOUNT),
+      { kind: "remove_privileged_roles" },
+      { dryRun: false, recordBefore: async () => {} },
+    );
+    expect(removed.outcome).toBe("failed");
+    expect(t.sim.requests.filter((r) => r.method === "DELETE").map((r) => r.status)).toEqual([204, 403]);
+    // admin was deleted, then granted back when security_admin's delete was refused.
+    expect(heldRoles(t.sim.data, ACCOUNT).direct).toEqual(["admin", "itil", "security_admin"]);
   });
 });
