@@ -73,14 +73,20 @@ export async function buildAlert(
       baseline.push(source);
       continue;
     }
-    const found = await store.findings.listNewFindings({ scanId, rules: options.rules });
-    for (const finding of found) {
-      if (finding.rule === "credential_expired" && !finding.active) continue;
-      const group = groups.get(finding.rule);
+    const { findings, counts } = await store.findings.listNewFindings({
+      scanId,
+      rules: options.rules,
+      perRule: ALERT_ACCOUNTS_PER_RULE,
+    });
+    for (const { rule, source: from, count } of counts) {
+      const group = groups.get(rule);
       if (!group) continue;
-      group.total += 1;
-      if (!sources.includes(finding.source)) sources.push(finding.source);
-      if (group.accounts.length >= ALERT_ACCOUNTS_PER_RULE) continue;
+      group.total += count;
+      if (!sources.includes(from)) sources.push(from);
+    }
+    for (const finding of findings) {
+      const group = groups.get(finding.rule);
+      if (!group || group.accounts.length >= ALERT_ACCOUNTS_PER_RULE) continue;
       group.accounts.push({
         source: finding.source,
         accountId: finding.accountId,

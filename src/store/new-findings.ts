@@ -18,29 +18,58 @@ export interface NewFinding {
   evidence: Evidence[];
 }
 
+/** A scan's new findings of one rule in one source, however many were listed. */
+export interface NewFindingCount {
+  rule: RuleName;
+  source: string;
+  count: number;
+}
+
+// An expired credential counts only on an enabled application: an expired secret on a disabled
+// app is clutter, not an incident (build-alert.ts).
+const ALERTABLE = `f.first_scan_id = ? AND f.resolved_at IS NULL AND f.rule IN (SELECT value FROM json_each(?))
+          AND NOT (f.rule = 'credential_expired' AND a.active = 0)`;
+
 /**
  * The findings scan `scanId` opened (first_scan_id, on findings_by_first_scan) of the given
- * rules and still open, oldest first, with their accounts and owners (read out of the stored
- * snapshot: https://www.sqlite.org/json1.html#jex). A finding refreshed by a later scan is not
- * new in it; one that was resolved and came back is a new row, opened by the scan that saw it again.
+ * rules and still open: how many per rule and source, and the oldest `perRule` of each rule with
+ * their accounts and owners (read out of the stored snapshot only for those:
+ * https://www.sqlite.org/json1.html#jex). A rule change can open thousands in one scan, and an
+ * alert lists a few, so the rest are counted, never read. A finding refreshed by a later scan is
+ * not new in it; one that was resolved and came back is a new row, opened by the scan that saw it again.
  */
 export function listNewFindings(
   db: Database,
-  options: { scanId: number; rules: readonly RuleName[] },
-): NewFinding[] {
-  if (options.rules.length === 0) return [];
-  const rows = db
+  options: { scanId: number; rules: readonly RuleName[]; perRule: number },
+): { findings: NewFinding[]; counts: NewFindingCount[] } {
+  if (options.rules.length === 0) return { findings: [], counts: [] };
+  const rules = JSON.stringify(options.rules);
+  const counts = db
     .prepare(
-      `SELECT f.source, f.account_id, a.user_name, a.name, a.active, f.rule, f.severity, f.summary, f.evidence,
-              json_extract(s.snapshot, '$.owner.name') AS owner_name,
-              json_extract(s.snapshot, '$.owner.email') AS owner_email
+      `SELECT f.rule, f.source, count(*) AS count
          FROM findings f
          JOIN accounts a ON a.source = f.source AND a.id = f.account_id
-         LEFT JOIN account_snapshots s ON s.source = f.source AND s.account_id = f.account_id
-        WHERE f.first_scan_id = ? AND f.resolved_at IS NULL AND f.rule IN (SELECT value FROM json_each(?))
-        ORDER BY f.id`,
+        WHERE ${ALERTABLE}
+        GROUP BY f.rule, f.source`,
     )
-    .all(options.scanId, JSON.stringify(options.rules)) as {
+    .all(options.scanId, rules) as NewFindingCount[];
+  const rows = db
+    .prepare(
+      `WITH picked AS (
+         SELECT f.id, f.source, f.account_id, a.user_name, a.name, a.active, f.rule, f.severity, f.summary,
+                f.evidence, row_number() OVER (PARTITION BY f.rule ORDER BY f.id) AS n
+           FROM findings f
+           JOIN accounts a ON a.source = f.source AND a.id = f.account_id
+          WHERE ${ALERTABLE})
+       SELECT p.source, p.account_id, p.user_name, p.name, p.active, p.rule, p.severity, p.summary, p.evidence,
+              json_extract(s.snapshot, '$.owner.name') AS owner_name,
+              json_extract(s.snapshot, '$.owner.email') AS owner_email
+         FROM picked p
+         LEFT JOIN account_snapshots s ON s.source = p.source AND s.account_id = p.account_id
+        WHERE p.n <= ?
+        ORDER BY p.id`,
+    )
+    .all(options.scanId, rules, options.perRule) as {
     source: string;
     account_id: string;
     user_name: string;
@@ -53,7 +82,7 @@ export function listNewFindings(
     owner_name: unknown;
     owner_email: unknown;
   }[];
-  return rows.map((row) => ({
+  const findings = rows.map((row) => ({
     source: row.source,
     accountId: row.account_id,
     userName: row.user_name,
@@ -66,6 +95,7 @@ export function listNewFindings(
     summary: row.summary,
     evidence: parseEvidence(row.evidence),
   }));
+  return { findings, counts };
 }
 
 /**

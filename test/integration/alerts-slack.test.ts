@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkBlockKitLimits } from "../../src/adapters/slack/render/index.js";
 import { postAlerts } from "../../src/app/post-alerts.js";
+import { ALERT_ACCOUNTS_PER_RULE, buildAlert } from "../../src/messages/build-alert.js";
 import { insertRow } from "../../src/sources/servicenow/simulator/instance-data.js";
 import { slackHttpError } from "../helpers/fake-slack-api.js";
 import { HOSTILE_NAME, slackMarkupProblems, slackShownText } from "../helpers/rendered-text.js";
@@ -199,5 +200,37 @@ describe("immediate alerts to the Slack admin channel", () => {
     expect(slackShownText(alert)).toContain("(evil <!everyone> <!channel> <!here> <@U123> <#C123>");
     expect(slackShownText(alert)).toContain("owner: Raj evil <!everyone>");
     expect(checkBlockKitLimits(alert.blocks as unknown[], alert.text)).toEqual([]);
+  });
+  it("counts every new finding of a rule but reads only the accounts it names", async () => {
+    const t = await startWarden({ platform: "slack", users: [ADMIN] });
+    const clean = t.db
+      .prepare(
+        `SELECT a.user_name FROM accounts a WHERE a.active = 1 AND NOT EXISTS (
+           SELECT 1 FROM findings f WHERE f.source = a.source AND f.account_id = a.id AND f.rule = 'privileged'
+         ) ORDER BY a.user_name LIMIT 12`,
+      )
+      .pluck()
+      .all() as string[];
+    expect(clean).toHaveLength(12);
+    const role = t.sim.data.tables.get("sys_user_role")?.rows.find((r) => r.name === "admin");
+    const grants = t.sim.data.tables.get("sys_user_has_role");
+    for (const [i, name] of clean.entries()) {
+      insertRow(grants!, {
+        sys_id: `a1e28${String(i).padStart(27, "0")}`,
+        user: t.idOf(name),
+        role: role!.sys_id!,
+      });
+    }
+    t.advance(DAY);
+    const outcome = await t.scan();
+    const { view } = await buildAlert(t.warden.store, {
+      scans: [{ scanId: outcome.scanId, source: "servicenow" }],
+      rules: ["privileged"],
+      now: t.now(),
+    });
+    const group = view?.rules.find((g) => g.rule === "privileged");
+    expect(group?.total).toBe(12);
+    expect(group?.accounts).toHaveLength(ALERT_ACCOUNTS_PER_RULE);
+    expect(group?.accounts.every((a) => clean.includes(a.userName))).toBe(true);
   });
 });
