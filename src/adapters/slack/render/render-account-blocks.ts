@@ -21,7 +21,7 @@ import {
 import { usageOf } from "../../../messages/describe-usage.js";
 import { timeAt } from "../../../messages/rich-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
-import { ticketConfirmText } from "../../../messages/ticket-confirm-text.js";
+import { confirmationOf } from "../../../messages/ticket-confirm-text.js";
 import { truncateText } from "../../../messages/truncate-text.js";
 import { isTicketNumber } from "../../../tickets/open-ticket.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
@@ -108,21 +108,20 @@ function button(
     value,
   };
   // https://docs.slack.dev/reference/block-kit/composition-objects/confirmation-dialog-object
-  if (action.confirm) {
-    const name = truncateText(account.userName, 60);
+  const name = truncateText(account.userName, 60);
+  const confirmation = confirmationOf(action, account, name);
+  if (confirmation) {
     const danger = action.style === "danger";
-    // A destructive action says what stops working, from what the scan saw the account do.
-    // In ticket mode a change's confirmation says a ticket is opened, not what is written.
+    // A destructive action says what stops working, from what the scan saw the account do (not
+    // in ticket mode: the click only asks for the change).
     const text =
-      account.ticketMode && action.intent !== undefined
-        ? truncateText(ticketConfirmText(action.title, name), L.confirmText)
-        : danger
-          ? confirmWithStake(
-              action.confirm(name, account),
-              truncateText(describeAtStake(account), STAKE_CHARS),
-              L.confirmText,
-            )
-          : truncateText(action.confirm(name, account), L.confirmText);
+      danger && !confirmation.opensTicket
+        ? confirmWithStake(
+            confirmation.text,
+            truncateText(describeAtStake(account), STAKE_CHARS),
+            L.confirmText,
+          )
+        : truncateText(confirmation.text, L.confirmText);
     result.confirm = {
       title: { type: "plain_text", text: truncateText(`${action.title} ${name}?`, L.confirmTitle) },
       text: { type: "plain_text", text },

@@ -19,7 +19,7 @@ import {
 import { usageOf } from "../../../messages/describe-usage.js";
 import { timeAt } from "../../../messages/rich-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
-import { ticketConfirmText } from "../../../messages/ticket-confirm-text.js";
+import { confirmationOf } from "../../../messages/ticket-confirm-text.js";
 import { isTicketNumber } from "../../../tickets/open-ticket.js";
 import type { CardAction, CardElement, Container, ExecuteAction } from "./adaptive-card.js";
 import { cardInputId } from "./card-input-id.js";
@@ -103,10 +103,11 @@ function accountActions(account: OwnerAccountView, messageId: number | undefined
         : danger
           ? { style: "destructive" as const }
           : {};
-    if (action.confirm) {
+    const confirmation = confirmationOf(action, account, cut(account.userName, 100));
+    if (confirmation) {
       // Adaptive Cards 1.5 has no confirm dialog: the ShowCard is the "are you sure?" step. A
       // destructive one says what uses the account now, from what the scan saw.
-      const stake = danger ? describeAtStake(account) : "";
+      const stake = danger && !confirmation.opensTicket ? describeAtStake(account) : "";
       return {
         type: "Action.ShowCard",
         title: `${action.title}…`,
@@ -114,13 +115,7 @@ function accountActions(account: OwnerAccountView, messageId: number | undefined
         card: {
           type: "AdaptiveCard",
           // The stake is short: the card lists the account's usage in full, and a card's bytes are few.
-          body: [
-            textBlock(
-              account.ticketMode && action.intent !== undefined
-                ? ticketConfirmText(action.title, cut(account.userName, 100))
-                : `${action.confirm(cut(account.userName, 100), account)}${stake ? ` ${cut(stake, 110)}` : ""}`,
-            ),
-          ],
+          body: [textBlock(`${confirmation.text}${stake ? ` ${cut(stake, 110)}` : ""}`)],
           actions: [
             {
               ...executeAction(action.title, action.id, payload(action.kind)),
