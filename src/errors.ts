@@ -70,3 +70,9 @@ export class UsageError extends WardenError {
  * item failed with this reason instead of sending something wrong. Code E_OUTBOX_MALFORMED.
  */
 export class OutboxMessageError extends WardenError {}
+
+/**
+ * An access review cannot do what was asked: E_REVIEW_OPEN (a campaign covering the same source
+ * is open), E_REVIEW_NO_SCAN (nothing scanned yet to review), E_REVIEW_NOT_FOUND (no such campaign).
+ */
+export class ReviewError extends WardenError {}

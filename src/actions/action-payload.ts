@@ -21,6 +21,11 @@ export interface ActionPayload {
   m?: number | undefined;
   /** For undo: the decision it reverses. */
   d?: number | undefined;
+  /**
+   * The access review campaign the message asks about the account in: its answer does not depend on
+   * the findings shown, so such a click is never stale because they changed.
+   */
+  c?: number | undefined;
 }
 
 /** Slack action_id / Teams verb of the admin channel's "assign an owner" control. */
@@ -53,5 +58,6 @@ export function decodeActionPayload(value: unknown): ActionPayload | undefined {
     r: p.r as RuleName[],
     m: typeof p.m === "number" ? p.m : undefined,
     d: typeof p.d === "number" ? p.d : undefined,
+    c: typeof p.c === "number" ? p.c : undefined,
   };
 }

@@ -1,5 +1,6 @@
 import type { ActionDefinition, ActionTarget, SourceIntent } from "./action-definition.js";
 import { blockBasicAuth } from "./block-basic-auth.js";
+import { certify } from "./certify.js";
 import { disable } from "./disable.js";
 import { keep } from "./keep.js";
 import { notMine } from "./not-mine.js";
@@ -15,6 +16,7 @@ import { undo } from "./undo.js";
  * listeners' action_id pattern, Teams' verbs, the decision line and the terminal preview follow.
  */
 export const ACTIONS = [
+  certify,
   removeExpiredCredential,
   removePrivilegedRole,
   blockBasicAuth,

@@ -8,7 +8,7 @@ import type { ActionKind, ActionPayload } from "./action-payload.js";
  */
 export function buildActionPayload(
   action: ActionKind,
-  account: Pick<OwnerAccountView, "source" | "accountId" | "findings">,
+  account: Pick<OwnerAccountView, "source" | "accountId" | "findings" | "campaignId">,
   messageId: number | undefined,
   decisionId?: number,
 ): ActionPayload {
@@ -17,5 +17,6 @@ export function buildActionPayload(
   const payload: ActionPayload = { a: action, s: account.source, id: account.accountId, r: rules };
   if (messageId !== undefined) payload.m = messageId;
   if (decisionId !== undefined) payload.d = decisionId;
+  if (account.campaignId !== undefined) payload.c = account.campaignId;
   return payload;
 }

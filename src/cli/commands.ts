@@ -126,6 +126,33 @@ the hash chain verifiable; it prints the head hash, to keep outside the database
     positionals: false,
   },
   {
+    name: "review",
+    usage:
+      "warden review start [--source S] [--days N] | review status [--campaign N] [--json] | review report [--campaign N] [--format csv|json|md]",
+    summary: "access reviews: start a campaign, show its progress, write the auditor's report",
+    details: `start: opens an access review campaign over every active machine identity (of --source only, if
+given), each asked of its owner: Still needed (with a reason), Disable, or Not mine, due in --days
+(default REVIEW_DAYS, 14). With a chat platform configured, the owners' messages are sent at once.
+status: each open campaign (or the last one) with its accounts certified, disabled, reassigned,
+pending and overdue, by owner. report: every account of the campaign (default: the open or last
+one) with its reviewer, answer, reason, time, decision id and findings, on stdout (md by default).`,
+    optionHelp: [
+      ["--source S", "start: only this source's accounts (servicenow, entra)"],
+      ["--days N", "start: days until the campaign is due (1 to 90; default REVIEW_DAYS, 14)"],
+      ["--campaign N", "status, report: this campaign instead of the open (or last) one"],
+      ["--format csv|json|md", "report: Markdown (default), CSV, or JSON lines"],
+      ["--json", "status: print the progress as JSON"],
+    ],
+    options: {
+      ...json,
+      source: { type: "string" },
+      days: { type: "string" },
+      campaign: { type: "string" },
+      format: { type: "string" },
+    },
+    positionals: true,
+  },
+  {
     name: "migrate",
     usage: "warden migrate",
     summary: "apply database migrations and exit (a one-off job before a rollout)",

@@ -79,6 +79,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       archive?: string;
       before?: string;
       "verify-archive"?: string;
+      source?: string;
+      days?: string;
+      campaign?: string;
     };
     for (const { name, suggestion } of findUnknownVariables(io.env)) {
       say(`warden: warning: ${name} is not a warden variable and is ignored; did you mean ${suggestion}?`);
@@ -231,6 +234,26 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           else if (view.found) print(renderLookupText(view));
           else say(`warden: ${renderLookupText(view)}`);
           return view.found ? 0 : 1;
+        }
+        case "review": {
+          if (positionals.length > 1) {
+            throw new UsageError(
+              `warden review takes one of start, status, report. Run \`warden review --help\`.`,
+            );
+          }
+          const { runReviewCommand } = await import("../reviews/run-review-command.js");
+          return await runReviewCommand(
+            warden,
+            positionals[0],
+            {
+              source: values.source,
+              days: values.days,
+              format: values.format,
+              campaign: values.campaign,
+              json: values.json,
+            },
+            { print, say, write: (chunk) => io.stdout.write(chunk) },
+          );
         }
         case "demo": {
           const { outcomes } = await scanWithProgress(warden, io);

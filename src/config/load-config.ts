@@ -84,6 +84,8 @@ export interface Config {
   lookup: LookupAccess;
   scanSchedule: string;
   digestSchedule: string;
+  /** Access reviews (src/reviews/): REVIEW_SCHEDULE, REVIEW_DEFAULT, REVIEW_DAYS, REVIEW_REMINDER_DAYS. */
+  reviews: ReviewConfig;
   timeZone: string | undefined;
   dormantDays: number;
   privilegedRoles: readonly string[];
@@ -94,6 +96,18 @@ export interface Config {
    * the one it was created for (it then records the new one). Default false: refused.
    */
   allowInstanceChange: boolean;
+}
+
+/** How access review campaigns run. */
+export interface ReviewConfig {
+  /** REVIEW_SCHEDULE: a cron expression that starts a campaign over every source; undefined (default): off. */
+  schedule: string | undefined;
+  /** REVIEW_DEFAULT: what happens to accounts not certified by the due date ("none", default, or "disable"). */
+  defaultDecision: "none" | "disable";
+  /** REVIEW_DAYS: how long a scheduled campaign gives owners (default 14; `review start --days` overrides). */
+  days: number;
+  /** REVIEW_REMINDER_DAYS: an owner with accounts left unanswered is reminded this often (default 3). */
+  reminderDays: number;
 }
 
 /** The Entra app registration warden signs in as, and where (national clouds and tests set the hosts). */
@@ -156,6 +170,8 @@ export const KNOWN_VARIABLES = [
   "CREDENTIAL_WARN_DAYS",
   "REVIEW_SCHEDULE",
   "REVIEW_DEFAULT",
+  "REVIEW_DAYS",
+  "REVIEW_REMINDER_DAYS",
   "WARDEN_DB",
   "WARDEN_DATABASE_URL",
   "WARDEN_ADMINS",
@@ -399,6 +415,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     lookup,
     scanSchedule: cron("SCAN_SCHEDULE", "0 2 * * *"),
     digestSchedule: cron("DIGEST_SCHEDULE", "0 9 * * 1"),
+    reviews: {
+      schedule: get("REVIEW_SCHEDULE") === undefined ? undefined : cron("REVIEW_SCHEDULE", ""),
+      defaultDecision: readReviewDefault(get("REVIEW_DEFAULT"), problems),
+      days: integer("REVIEW_DAYS", 14, 1, 90),
+      reminderDays: integer("REVIEW_REMINDER_DAYS", 3, 1, 30),
+    },
     timeZone: get("TZ"),
     dormantDays: integer("DORMANT_DAYS", 100, 1, 3650),
     privilegedRoles,
@@ -408,6 +430,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** REVIEW_DEFAULT: "none" (default) or "disable" (opt-in: accounts not certified by the due date are disabled). */
+function readReviewDefault(raw: string | undefined, problems: string[]): ReviewConfig["defaultDecision"] {
+  const value = raw?.trim().toLowerCase();
+  if (value === undefined || value === "" || value === "none") return "none";
+  if (value === "disable") return "disable";
+  problems.push(`REVIEW_DEFAULT must be "none" or "disable" (got "${raw}").`);
+  return "none";
 }
 
 /**

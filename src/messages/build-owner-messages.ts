@@ -80,6 +80,12 @@ export interface OwnerAccountView {
   decision?: DecisionLineView | undefined;
   /** The account was assigned to this owner in chat: by which admin (email), and when. */
   assigned?: { by: string; at: Date } | undefined;
+  /**
+   * In an access review message: the campaign that asks about the account (its buttons carry it,
+   * see buildActionPayload), and its latest certification, if any.
+   */
+  campaignId?: number | undefined;
+  certified?: { by: string; at: Date; reason: string } | undefined;
 }
 
 export interface OwnerMessageView {

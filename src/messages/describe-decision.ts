@@ -36,8 +36,9 @@ export function describeDecisionParts(decision: DecisionLineView, sourceTitle = 
   }
   const action = actionOf(decision.action);
   const by: RichText = ["by ", actor, " at ", at];
+  // Keep and Still needed carry the owner's reason (and Keep its end): the line shows it.
   const keep: RichText =
-    decision.action === "keep"
+    decision.action === "keep" || decision.action === "certify"
       ? [
           decision.reason ? `: "${truncateText(decision.reason, 300)}"` : "",
           ...(decision.expiresAt ? [", until ", dayOf(decision.expiresAt)] : []),

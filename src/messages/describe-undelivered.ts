@@ -11,6 +11,7 @@ const KIND_WORDS: Readonly<Record<OutboxKind, string>> = {
   not_mine: '"Not mine" notice',
   message_update: "message update",
   alert: "alert",
+  review_request: "access review message",
 };
 
 const PLATFORM_WORDS: Readonly<Record<string, string>> = { slack: "Slack", teams: "Teams" };

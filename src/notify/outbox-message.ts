@@ -16,6 +16,7 @@ import type {
 } from "../messages/build-owner-messages.js";
 import type { DisownedView } from "../messages/describe-disowned.js";
 import type { ReroutedView } from "../messages/describe-reroute.js";
+import type { ReviewCampaignRef, ReviewMessageView } from "../messages/review-message-view.js";
 import type { FollowUpAccount, FollowUpView } from "./enqueue-follow-ups.js";
 import {
   array,
@@ -35,6 +36,8 @@ import { decodeMessageRef, encodeMessageRef, type MessageRef } from "./message-r
 /** The admin channel's list of accounts: unowned ones, an unreachable owner's (rerouted), or a disowned one. */
 export interface AdminAccountsView extends ReroutedView, DisownedView {
   accounts: OwnerAccountView[];
+  /** The access review whose accounts nobody reachable owns: assigned owners are then asked to certify them. */
+  review?: ReviewCampaignRef | undefined;
 }
 
 /** An in-place update of sent owner message `outboxId`, re-rendered from its stored view. */
@@ -52,6 +55,7 @@ export interface OutboxViews {
   escalation: FollowUpView;
   message_update: MessageUpdateView;
   alert: AlertView;
+  review_request: ReviewMessageView;
 }
 
 export type OutboxKind = keyof OutboxViews;
@@ -70,6 +74,7 @@ export const OUTBOX_KINDS: readonly OutboxKind[] = [
   "not_mine",
   "message_update",
   "alert",
+  "review_request",
 ];
 
 const evidence = object<Evidence>({
@@ -125,6 +130,8 @@ const account = object<OwnerAccountView>({
   ticketMode: optional(boolean),
   decision: optional(decision),
   assigned: optional(object({ by: text, at: date })),
+  campaignId: optional(number),
+  certified: optional(object({ by: text, at: date, reason: text })),
 });
 
 const ownerMessage = object<OwnerMessageView>({
@@ -142,8 +149,23 @@ const ownerMessage = object<OwnerMessageView>({
 
 type Disowned = NonNullable<DisownedView["disowned"]>;
 
+const reviewCampaign = object<ReviewCampaignRef>({
+  id: number,
+  startedAt: date,
+  dueAt: date,
+  defaultDecision: oneOf(["none", "disable"]),
+  source: optional(text),
+});
+
+const reviewRequest = object<ReviewMessageView>({
+  campaign: reviewCampaign,
+  owner: object<ReviewMessageView["owner"]>({ email: text, name: text, directoryId: optional(text) }),
+  accounts: array(account),
+});
+
 const adminAccounts = object<AdminAccountsView>({
   accounts: array(account),
+  review: optional(reviewCampaign),
   unreachableOwner: optional(text),
   reason: optional(text),
   ownerRetried: optional(boolean),
@@ -312,6 +334,7 @@ const codecs = (platform: string): { [K in OutboxKind]: Codec<OutboxViews[K]> } 
   escalation: followUp(platform),
   message_update: messageUpdate,
   alert,
+  review_request: reviewRequest,
 });
 
 const isKind = (kind: string): kind is OutboxKind => (OUTBOX_KINDS as readonly string[]).includes(kind);

@@ -64,9 +64,20 @@ export async function applyDecision(claimed: ClaimedDecision): Promise<ActionRes
     store.transaction(async (tx) => {
       await also?.(tx);
       const decision = await tx.decisions.completeDecision(decisionId, result);
-      // A decision taken is an answer: the owner is not reminded about this account again.
       if (result.outcome !== "failed") {
-        await tx.outbox.markAccountAnswered(account.source, account.id, claimed.now());
+        if (payload.a === "certify") {
+          // Still needed answers the review message only: the account's findings, if any, still
+          // wait for an answer in the owner's risk message.
+          if (payload.m !== undefined) {
+            await tx.outbox.markShownAccountAnswered(
+              { outboxId: payload.m, source: account.source, accountId: account.id },
+              claimed.now(),
+            );
+          }
+        } else {
+          // A decision taken is an answer: the owner is not reminded about this account again.
+          await tx.outbox.markAccountAnswered(account.source, account.id, claimed.now());
+        }
       }
       await claimed.audit(tx, `decision.${result.outcome}`, request, {
         decisionId,
@@ -88,6 +99,18 @@ export async function applyDecision(claimed: ClaimedDecision): Promise<ActionRes
         userName,
         decision,
         notice: `${userName} is kept until ${until.toISOString().slice(0, 10)}.`,
+      };
+    }
+    if (payload.a === "certify") {
+      const decision = await finish(
+        { outcome: "applied" },
+        { reason: request.reason, campaignId: payload.c },
+      );
+      return {
+        status: "done",
+        userName,
+        decision,
+        notice: `Thanks: ${userName} is certified as still needed.`,
       };
     }
     if (payload.a === "not_mine") {

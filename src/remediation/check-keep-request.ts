@@ -3,8 +3,26 @@ import type { ActionRequest, Refusal } from "./action-request.js";
 
 export type KeepCheck = { ok: true; keepDays: number | undefined } | { ok: false; refusal: Refusal };
 
-/** A Keep needs a reason and a duration in range; any other action passes with no duration. */
+/**
+ * A Keep needs a reason and a duration in range; a Still needed (certify) a reason; any other
+ * action passes with no duration.
+ */
 export function checkKeepRequest(request: ActionRequest, userName: string): KeepCheck {
+  if (request.payload.a === "certify") {
+    if (request.reason?.trim()) return { ok: true, keepDays: undefined };
+    return {
+      ok: false,
+      refusal: {
+        event: "decision.invalid",
+        detail: { reason: "certification without a reason" },
+        result: {
+          status: "invalid",
+          userName,
+          notice: `Saying ${userName} is still needed needs a reason: what uses it, and why. Nothing was recorded.`,
+        },
+      },
+    };
+  }
   if (request.payload.a !== "keep") return { ok: true, keepDays: undefined };
   if (!request.reason?.trim()) {
     return {

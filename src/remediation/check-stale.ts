@@ -9,7 +9,9 @@ const sameRules = (a: readonly string[], b: readonly string[]) =>
 /**
  * A button from an old message: the account changed since (fixed, disabled, new findings), so the
  * findings the message showed (`payload.r`) are not its open findings any more. Undo and Not mine
- * do not depend on the findings and are never stale. Undefined when the click is current.
+ * do not depend on the findings and are never stale, nor is any answer to an access review (`c`):
+ * it is about whether the account is still needed, not about its findings. Undefined when the
+ * click is current.
  */
 export async function checkStale(
   store: Pick<Repositories, "findings">,
@@ -19,7 +21,12 @@ export async function checkStale(
   const currentRules = (
     await store.findings.listOpenFindings({ source: account.source, accountId: account.id })
   ).map((f) => f.rule);
-  if (payload.a === "undo" || payload.a === "not_mine" || sameRules(payload.r, currentRules))
+  if (
+    payload.a === "undo" ||
+    payload.a === "not_mine" ||
+    payload.c !== undefined ||
+    sameRules(payload.r, currentRules)
+  )
     return undefined;
   const { userName } = account;
   const now =

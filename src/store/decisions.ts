@@ -4,6 +4,7 @@ import type { ActionKind } from "../actions/action-registry.js";
 import type { AccountValues } from "../core/model.js";
 import { StoreError } from "../errors.js";
 import { type DecisionTicket, getDecisionTicket } from "./decision-tickets.js";
+import { answerReviewItems } from "./reviews.js";
 
 /** A remediation decision as lookups and exports show it. */
 export interface DecisionSummary {
@@ -259,5 +260,21 @@ export function completeDecision(
     result.error ?? null,
     id,
   );
-  return getDecision(db, id) as DecisionRecord;
+  const decision = getDecision(db, id) as DecisionRecord;
+  // Every path that completes a decision (a click, the settling of one a crash left pending) answers
+  // the open access reviews that ask about the account: Still needed, Disable, Not mine; an Undo
+  // reopens them.
+  if (decision.outcome !== "failed" && decision.outcome !== "pending") {
+    answerReviewItems(db, {
+      id: decision.id,
+      source: decision.source,
+      accountId: decision.accountId,
+      action: decision.action,
+      reviewer: decision.actorEmail ?? `${decision.actorPlatform}:${decision.actorId}`,
+      reason: decision.reason,
+      decidedAt: decision.decidedAt,
+      undoesDecisionId: decision.undoesDecisionId,
+    });
+  }
+  return decision;
 }

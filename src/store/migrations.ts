@@ -585,4 +585,58 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE kind = 'message_update' AND status = 'sent';
     `,
   },
+  {
+    version: 21,
+    name: "access review campaigns and their items",
+    sql: `
+      -- An access review campaign: every active machine identity of its source (NULL: every source)
+      -- when it started, each asked of its owner until due_at (src/reviews/).
+      CREATE TABLE IF NOT EXISTS review_campaigns (
+        id INTEGER PRIMARY KEY,
+        source TEXT,
+        started_at TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        started_by TEXT NOT NULL,
+        default_decision TEXT NOT NULL CHECK (default_decision IN ('none', 'disable')),
+        -- Set once every account is added (in several short transactions): a campaign without it
+        -- was interrupted while starting, is never shown, and is removed by the next start.
+        ready_at TEXT,
+        closed_at TEXT
+      );
+      CREATE INDEX IF NOT EXISTS review_campaigns_open ON review_campaigns (closed_at, id);
+      -- One row per account a campaign asks about: who is asked (owner_email, NULL while nobody is
+      -- reachable), its answer (the decision that gave it: certify, disable, not_mine), and the rules
+      -- of its open findings at the start, then when it was answered (the auditor's evidence).
+      CREATE TABLE IF NOT EXISTS review_items (
+        campaign_id INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        user_name TEXT NOT NULL,
+        name TEXT NOT NULL,
+        owner_email TEXT,
+        findings TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending'
+          CHECK (status IN ('pending', 'certified', 'disabled', 'reassigned')),
+        decision_id INTEGER,
+        reviewer TEXT,
+        reason TEXT,
+        decided_at TEXT,
+        reminded_at TEXT,
+        warned_at TEXT,
+        escalated_at TEXT,
+        PRIMARY KEY (campaign_id, source, account_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS review_items_by_account ON review_items (source, account_id);
+      CREATE INDEX IF NOT EXISTS review_items_by_owner ON review_items (campaign_id, owner_email, status);
+      -- The messages that asked a campaign's accounts (an owner's, or the admin channel's list of
+      -- accounts nobody owns), per platform: with message_accounts they say who was asked what.
+      CREATE TABLE IF NOT EXISTS review_messages (
+        campaign_id INTEGER NOT NULL,
+        platform TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        outbox_id INTEGER NOT NULL,
+        PRIMARY KEY (campaign_id, platform, recipient, outbox_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -104,6 +104,28 @@ import { pruneDeliveredUpdates } from "./prune-delivered-updates.js";
 import { pruneFindings } from "./prune-findings.js";
 import { prunedMessage, pruneMessages } from "./prune-messages.js";
 import { pruneScans } from "./prune-scans.js";
+import {
+  addReviewItems,
+  answerReviewItems,
+  closeReviewCampaign,
+  countReviewItems,
+  discardUnreadyCampaigns,
+  getReviewCampaign,
+  getReviewItem,
+  latestCertification,
+  listOwnerReviewItems,
+  listPendingReviewOwners,
+  listReviewCampaigns,
+  listReviewItemsPage,
+  listReviewMessages,
+  listReviewReportPage,
+  listUnaskedReviewItems,
+  markReviewCampaignReady,
+  markReviewFollowUp,
+  openReviewCampaign,
+  recordReviewMessage,
+  setReviewItemOwner,
+} from "./reviews.js";
 import { finishScanWrite, saveScanResult } from "./save-scan-result.js";
 import {
   pauseAutocheckpoint,
@@ -260,6 +282,28 @@ export const SQLITE_QUERIES = {
     pauseAutocheckpoint,
     resumeAutocheckpoint,
     checkpointDatabase,
+  },
+  reviews: {
+    openReviewCampaign,
+    addReviewItems,
+    markReviewCampaignReady,
+    discardUnreadyCampaigns,
+    getReviewCampaign,
+    listReviewCampaigns,
+    closeReviewCampaign,
+    answerReviewItems,
+    listReviewItemsPage,
+    listOwnerReviewItems,
+    getReviewItem,
+    setReviewItemOwner,
+    countReviewItems,
+    markReviewFollowUp,
+    latestCertification,
+    listUnaskedReviewItems,
+    listPendingReviewOwners,
+    recordReviewMessage,
+    listReviewMessages,
+    listReviewReportPage,
   },
   settings: { getOrCreateSecret, claimSourceInstance, getSourceInstance },
   retention: {

@@ -20,6 +20,7 @@ describe("the action registry", () => {
   it("keeps the Slack action_ids / Teams verbs that messages already sent carry", () => {
     // These values are in stored messages: changing one would break every button already sent.
     expect(ACTION_IDS).toEqual({
+      certify: "warden_certify",
       remove_expired_credential: "warden_remove_expired_credential",
       remove_privileged_role: "warden_remove_privileged_role",
       block_basic_auth: "warden_block_basic_auth",
@@ -70,7 +71,11 @@ describe("the action registry", () => {
       "disable",
       "restrict",
     ]);
-    expect(ACTIONS.filter((a) => actionOf(a.kind).asksReason).map((a) => a.kind)).toEqual(["keep"]);
+    // Keep asks why and for how long; Still needed (access reviews) asks what still uses the account.
+    expect(ACTIONS.filter((a) => actionOf(a.kind).asksReason).map((a) => a.kind)).toEqual([
+      "certify",
+      "keep",
+    ]);
     expect(
       ACTIONS.filter((a) => actionOf(a.kind).style).map((a) => [a.kind, actionOf(a.kind).style]),
     ).toEqual([

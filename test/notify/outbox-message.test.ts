@@ -144,6 +144,27 @@ const anyMessage: fc.Arbitrary<OutboxMessage> = fc.oneof(
         replyTo: replied ? slackRef : undefined,
       },
     })),
+  fc
+    .record({
+      accounts: fc.array(datedAccount, { maxLength: 5 }),
+      startedAt: anyDate,
+      dueAt: anyDate,
+      certifiedAt: anyDate,
+      reason: anyText,
+      defaultDecision: fc.constantFrom("none" as const, "disable" as const),
+    })
+    .map(({ accounts, startedAt, dueAt, certifiedAt, reason, defaultDecision }) => ({
+      kind: "review_request" as const,
+      view: {
+        campaign: { id: 3, startedAt, dueAt, defaultDecision, source: "servicenow" },
+        owner: { email: "raj.patel@acme.example", name: reason },
+        accounts: accounts.map((a) => ({
+          ...a,
+          campaignId: 3,
+          certified: { by: "carol@acme.example", at: certifiedAt, reason },
+        })),
+      },
+    })),
   fc.nat().map((outboxId) => ({ kind: "message_update" as const, view: { outboxId } })),
   fc
     .record({ view: anyAlert, generatedAt: anyDate })

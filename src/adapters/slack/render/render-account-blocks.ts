@@ -18,6 +18,7 @@ import {
   isUndoOpen,
   showsActionButtons,
 } from "../../../messages/describe-decision.js";
+import { describeCertifiedParts } from "../../../messages/describe-review-message.js";
 import { usageOf } from "../../../messages/describe-usage.js";
 import { timeAt } from "../../../messages/rich-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
@@ -168,7 +169,14 @@ export function renderAccountBlocks(
     isTicketNumber(decision.ticket.number) &&
     slackLink({ title: `Open ${decision.ticket.number}`, url: decision.ticket.url });
   if (ticket && impact.type === "context") impact.elements.unshift(ticket);
-  const blocks: types.KnownBlock[] = [sectionBlock([...outcome, describeAccountMrkdwn(account)]), impact];
+  // In an access review: its latest certification, which this review renews or not.
+  const certified = account.certified
+    ? ["\n_", slackRichText(describeCertifiedParts(account.certified)), "_"]
+    : [];
+  const blocks: types.KnownBlock[] = [
+    sectionBlock([...outcome, describeAccountMrkdwn(account), ...certified]),
+    impact,
+  ];
 
   const elements: types.Button[] = [];
   if (showsActionButtons(account) && !options.superseded) {

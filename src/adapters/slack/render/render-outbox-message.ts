@@ -6,6 +6,7 @@ import { renderAdminAccountsBlocks } from "./render-admin-accounts-blocks.js";
 import { renderAlertBlocks } from "./render-alert-blocks.js";
 import { renderDigestBlocks } from "./render-digest-blocks.js";
 import { renderOwnerMessageBlocks } from "./render-owner-message-blocks.js";
+import { renderReviewRequestBlocks } from "./render-review-request-blocks.js";
 import type { SlackDelivery } from "./slack-delivery.js";
 
 export interface SlackRenderContext {
@@ -44,6 +45,10 @@ export const SLACK_RENDERERS: SlackRenderers = {
     return { post: renderFollowUpBlocks("reminder", view), to: { thread: view.replyTo } };
   },
   escalation: (view, c) => ({ post: renderFollowUpBlocks("escalation", view), to: { channel: c.recipient } }),
+  review_request: (view, c) => ({
+    post: renderReviewRequestBlocks(view, { messageId: c.messageId, now: c.now }),
+    to: { owner: c.recipient },
+  }),
   message_update: ({ outboxId }, c) => {
     // Re-render a sent owner message from its stored view, in place.
     const original = c.sentOwnerMessage(outboxId);

@@ -16,6 +16,7 @@ import {
   isUndoOpen,
   showsActionButtons,
 } from "../../../messages/describe-decision.js";
+import { describeCertifiedParts } from "../../../messages/describe-review-message.js";
 import { usageOf } from "../../../messages/describe-usage.js";
 import { timeAt } from "../../../messages/rich-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
@@ -81,6 +82,16 @@ function describeAccount(account: OwnerAccountView): CardElement[] {
       ),
       { isSubtle: true, size: "small", spacing: "small" },
     ),
+    // In an access review: its latest certification, which this review renews or not.
+    ...(account.certified
+      ? [
+          textBlock(cardRichText(describeCertifiedParts(account.certified)), {
+            isSubtle: true,
+            size: "small",
+            spacing: "small",
+          }),
+        ]
+      : []),
     ...(account.link
       ? [textBlock(cardLink(account.link.title, account.link.url), { size: "small", spacing: "small" })]
       : []),

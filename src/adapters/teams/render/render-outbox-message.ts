@@ -6,6 +6,7 @@ import { renderAlertCard } from "./render-alert-card.js";
 import { renderDigestCard } from "./render-digest-card.js";
 import { renderFollowUpCard } from "./render-follow-up-card.js";
 import { renderOwnerMessageCard } from "./render-owner-message-card.js";
+import { renderReviewRequestCard } from "./render-review-request-card.js";
 import type { TeamsDelivery } from "./teams-delivery.js";
 
 export interface TeamsRenderContext {
@@ -44,6 +45,10 @@ export const TEAMS_RENDERERS: TeamsRenderers = {
     return { post: renderFollowUpCard("reminder", view), to: { conversationOf: view.replyTo } };
   },
   escalation: (view, c) => ({ post: renderFollowUpCard("escalation", view), to: { channel: c.recipient } }),
+  review_request: (view, c) => ({
+    post: renderReviewRequestCard(view, { messageId: c.messageId, now: c.now }),
+    to: { owner: c.recipient, directoryId: view.owner.directoryId },
+  }),
   message_update: ({ outboxId }, c) => {
     // Re-render a sent owner card from its stored view, in place.
     const original = c.sentOwnerMessage(outboxId);
