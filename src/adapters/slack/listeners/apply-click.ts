@@ -1,6 +1,6 @@
 import { buildLookup } from "../../../messages/build-lookup.js";
 import { buildMineView } from "../../../messages/build-mine-view.js";
-import { recordDecisionInMessage } from "../../../notify/record-decision-in-message.js";
+import { recordDecisionInDecidable } from "../../../notify/record-decision-in-message.js";
 import type { ActionRequest, ActionResult } from "../../../remediation/handle-action.js";
 import {
   readHomeState,
@@ -8,6 +8,7 @@ import {
   renderMineBlocks,
   renderOwnerMessageBlocks,
 } from "../render/index.js";
+import { renderReviewRequestBlocks } from "../render/render-review-request-blocks.js";
 import { messageArgs, noticeMessage, type SlackMessage } from "../render/slack-message.js";
 import type { SlackListenerContext } from "./listener-context.js";
 import { publishHome } from "./publish-home.js";
@@ -83,7 +84,7 @@ export async function applyClick(
   return result;
 }
 
-/** Updates the owner message in place after a decision on one of its accounts. */
+/** Updates the owner (or access review) message in place after a decision on one of its accounts. */
 async function updateMessage(
   ctx: SlackListenerContext,
   outboxId: number | undefined,
@@ -92,8 +93,12 @@ async function updateMessage(
   result: ActionResult,
 ): Promise<void> {
   if (outboxId === undefined || !channel || !ts || !("decision" in result)) return;
-  const view = await recordDecisionInMessage(ctx.store, "slack", outboxId, result.decision);
-  if (!view) return;
-  const message = renderOwnerMessageBlocks(view, { messageId: outboxId, now: ctx.now() });
+  const recorded = await recordDecisionInDecidable(ctx.store, "slack", outboxId, result.decision);
+  if (!recorded) return;
+  const options = { messageId: outboxId, now: ctx.now() };
+  const message =
+    recorded.kind === "review_request"
+      ? renderReviewRequestBlocks(recorded.view, options)
+      : renderOwnerMessageBlocks(recorded.view, options);
   await ctx.client.chat.update({ channel, ts, ...messageArgs(message) });
 }
