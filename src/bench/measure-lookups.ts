@@ -23,7 +23,7 @@ export interface LookupTiming {
  * slowest of those is the figure.
  */
 export async function measureLookups(
-  store: Pick<Repositories, "accounts" | "findings" | "decisions">,
+  store: Pick<Repositories, "accounts" | "findings" | "decisions" | "reviews">,
   identities: readonly MachineIdentity[],
   rounds = 5,
 ): Promise<LookupTiming> {

@@ -16,7 +16,7 @@ export interface LookupAsker {
 }
 
 export interface LookupAccessDeps {
-  store: Pick<Repositories, "accounts" | "findings" | "decisions" | "ownerOverrides" | "audit">;
+  store: Pick<Repositories, "accounts" | "findings" | "decisions" | "ownerOverrides" | "audit" | "reviews">;
   now: () => Date;
   admins: readonly string[];
   /** WARDEN_LOOKUP; "owners" unless told otherwise. */

@@ -1,5 +1,6 @@
 import { accountRisk, combineScores, type Score } from "../core/compute-score.js";
 import { type BlindSpot, RULE_NAMES, type RuleName } from "../core/model.js";
+import { reviewProgress } from "../reviews/build-review-status.js";
 import type { DigestAccount, DigestAccountCursor } from "../store/digest-accounts.js";
 import type { StoredFinding } from "../store/findings.js";
 import type { UndeliveredMessage } from "../store/outbox.js";
@@ -95,7 +96,39 @@ export interface DigestView {
    * good within it, oldest first. Optional: digests queued by an older warden have none.
    */
   undelivered?: DigestUndeliveredLine[] | undefined;
+  /** The open access review campaigns' progress (absent: none open, or a digest queued before reviews). */
+  reviews?: DigestReviewLine[] | undefined;
   blindSpots: BlindSpot[];
+}
+
+/** One open access review campaign as the digest shows its progress. */
+export interface DigestReviewLine {
+  id: number;
+  source?: string | undefined;
+  dueAt: Date;
+  total: number;
+  certified: number;
+  disabled: number;
+  reassigned: number;
+  pending: number;
+  overdue: number;
+}
+
+/** Each open campaign's progress (one grouped read per campaign, on review_items_by_owner). */
+async function openReviews(store: Pick<Repositories, "reviews">, now: Date): Promise<DigestReviewLine[]> {
+  const lines: DigestReviewLine[] = [];
+  for (const campaign of await store.reviews.listReviewCampaigns({ open: true })) {
+    const { counts, total, overdue } = await reviewProgress(store, campaign, now);
+    lines.push({
+      id: campaign.id,
+      source: campaign.source,
+      dueAt: campaign.dueAt,
+      total,
+      ...counts,
+      overdue,
+    });
+  }
+  return lines;
 }
 
 export interface BuildDigestOptions {
@@ -114,7 +147,7 @@ export interface BuildDigestOptions {
  * sources the score is their combined one (combineScores) and a problem names its source.
  */
 export async function buildDigest(
-  store: Pick<Repositories, "accounts" | "findings" | "outbox" | "scans">,
+  store: Pick<Repositories, "accounts" | "findings" | "outbox" | "scans" | "reviews">,
   options: BuildDigestOptions,
 ): Promise<DigestView> {
   const { now } = options;
@@ -164,6 +197,8 @@ export async function buildDigest(
     })),
     blindSpots: latestBySource.flatMap((scan) => scan.blindSpots),
   };
+  const reviews = await openReviews(store, now);
+  if (reviews.length > 0) view.reviews = reviews;
   if (latestBySource.length === 0) return view;
   const score = combineScores(latestBySource.map((scan) => scan.score));
   const trend = await trendOf(store, latestBySource);

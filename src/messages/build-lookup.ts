@@ -13,6 +13,8 @@ export type LookupView =
       openFindings: StoredFinding[];
       resolvedFindings: StoredFinding[];
       decisions: DecisionSummary[];
+      /** Its latest access review certification ("still needed"): who, when, why; absent if never. */
+      certified?: { campaignId: number; by: string; at: Date; reason: string } | undefined;
     }
   | { found: false; query: string; suggestions: string[] };
 
@@ -23,7 +25,7 @@ export type LookupView =
  * this guard covers the other callers (a stale button's value).
  */
 export async function buildLookup(
-  store: Pick<Repositories, "accounts" | "findings" | "decisions">,
+  store: Pick<Repositories, "accounts" | "findings" | "decisions" | "reviews">,
   raw: string,
 ): Promise<LookupView> {
   const parsed = parseLookupQuery(raw);
@@ -37,6 +39,7 @@ export async function buildLookup(
   const { identity } = account;
   const findings = await store.findings.listAccountFindings(identity.source, identity.id);
   const decisions = await store.decisions.listAccountDecisions(identity.source, identity.id);
+  const last = await store.reviews.latestCertification(identity.source, identity.id);
   return {
     found: true,
     identity,
@@ -45,5 +48,8 @@ export async function buildLookup(
     openFindings: findings.filter((f) => !f.resolvedAt),
     resolvedFindings: findings.filter((f) => f.resolvedAt),
     decisions,
+    ...(last
+      ? { certified: { campaignId: last.campaignId, by: last.reviewer, at: last.at, reason: last.reason } }
+      : {}),
   };
 }

@@ -1,3 +1,4 @@
+import type { DigestReviewLine } from "./build-digest.js";
 import type { ReviewMessageView } from "./review-message-view.js";
 import { dayOf, plainRichText, type RichText } from "./rich-text.js";
 import { plural } from "./rule-text.js";
@@ -38,5 +39,19 @@ export function describeCertifiedParts(certified: { by: string; at: Date; reason
     `Last certified by ${truncateText(certified.by, 100)} on `,
     dayOf(certified.at),
     `: ${truncateText(certified.reason, 200)}`,
+  ];
+}
+
+/**
+ * "Access review #3 (every source, due 2026-12-16): 40 of 52 answered: 35 certified, 3 disabled,
+ * 2 reassigned; 12 pending (5 overdue)", as parts (the due date in each reader's time zone).
+ */
+export function describeReviewProgressParts(line: DigestReviewLine): RichText {
+  const answered = line.certified + line.disabled + line.reassigned;
+  const overdue = line.overdue > 0 ? ` (${line.overdue} overdue)` : "";
+  return [
+    `Access review #${line.id} (${line.source ?? "every source"}, due `,
+    dayOf(line.dueAt),
+    `): ${answered} of ${line.total} answered: ${line.certified} certified, ${line.disabled} disabled, ${line.reassigned} reassigned; ${line.pending} pending${overdue}`,
   ];
 }

@@ -6,6 +6,7 @@ import type { AlertLine, AlertRuleGroup, AlertView } from "../messages/build-ale
 import {
   DIGEST_TOP_ACCOUNTS,
   type DigestAccountLine,
+  type DigestReviewLine,
   type DigestRiskiest,
   type DigestView,
 } from "../messages/build-digest.js";
@@ -260,6 +261,21 @@ const digest = object<DigestView>({
         since: date,
         lastError: text,
         retrying: boolean,
+      }),
+    ),
+  ),
+  reviews: optional(
+    array(
+      object<DigestReviewLine>({
+        id: number,
+        source: optional(text),
+        dueAt: date,
+        total: number,
+        certified: number,
+        disabled: number,
+        reassigned: number,
+        pending: number,
+        overdue: number,
       }),
     ),
   ),

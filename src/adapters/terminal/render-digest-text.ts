@@ -1,6 +1,8 @@
 import type { DigestView } from "../../messages/build-digest.js";
+import { describeReviewProgressParts } from "../../messages/describe-review-message.js";
 import { describeUndelivered } from "../../messages/describe-undelivered.js";
 import { formatTime } from "../../messages/format-text.js";
+import { plainRichText } from "../../messages/rich-text.js";
 import { plural, RULE_TITLES } from "../../messages/rule-text.js";
 import { scoreSparkline } from "../../messages/score-sparkline.js";
 import { sourceScoreLine } from "../../messages/source-label.js";
@@ -70,6 +72,10 @@ export function renderDigestText(view: DigestView, options: { limit?: number } =
     ),
   );
   list("Undelivered messages", (view.undelivered ?? []).map(describeUndelivered));
+  list(
+    "Access reviews",
+    (view.reviews ?? []).map((r) => plainRichText(describeReviewProgressParts(r))),
+  );
   list(
     "Blind spots (signals this instance does not expose: not the same as no risk)",
     view.blindSpots.map((b) => `${b.signal} (${b.table}): ${b.reason}`),

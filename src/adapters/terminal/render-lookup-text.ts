@@ -1,6 +1,8 @@
 import type { LookupView } from "../../messages/build-lookup.js";
 import { describeIdentityFacts } from "../../messages/describe-identity-facts.js";
+import { describeCertifiedParts } from "../../messages/describe-review-message.js";
 import { describeAccountState, formatDay, formatTime } from "../../messages/format-text.js";
+import { plainRichText } from "../../messages/rich-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../messages/rule-text.js";
 
 /** One account for `warden lookup`. */
@@ -33,6 +35,7 @@ export function renderLookupText(view: LookupView): string {
     for (const f of view.resolvedFindings)
       out.push(`    ${RULE_TITLES[f.rule]} resolved ${formatDay(f.resolvedAt)}`);
   }
+  if (view.certified) out.push(`  certified: ${plainRichText(describeCertifiedParts(view.certified))}`);
   out.push(view.decisions.length > 0 ? "  decisions:" : "  decisions: none");
   for (const d of view.decisions) {
     out.push(

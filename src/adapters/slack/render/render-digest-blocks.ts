@@ -1,5 +1,6 @@
 import type { types } from "@slack/bolt";
 import type { DigestView } from "../../../messages/build-digest.js";
+import { describeReviewProgressParts } from "../../../messages/describe-review-message.js";
 import { describeUndelivered } from "../../../messages/describe-undelivered.js";
 import { timeAt } from "../../../messages/rich-text.js";
 import { plural, RULE_TITLES } from "../../../messages/rule-text.js";
@@ -121,6 +122,18 @@ export function renderDigestBlocks(view: DigestView): SlackMessage {
     "Undelivered messages",
     (view.undelivered ?? []).map((u) => ec(describeUndelivered(u), 400)),
   );
+  if (view.reviews && view.reviews.length > 0) {
+    // Each open campaign's progress, its due date a date token.
+    blocks.push(
+      sectionBlock(
+        listMrkdwn(
+          "*Access reviews*",
+          view.reviews.map((r) => slackRichText(describeReviewProgressParts(r))),
+          { maxLines: LIST_LINES, maxChars: LIST_CHARS },
+        ),
+      ),
+    );
+  }
   list(
     "Blind spots (signals this instance does not expose: not the same as no risk)",
     view.blindSpots.map((b) => `${b.signal} (${ec(b.table, 60)}): ${ec(b.reason, 160)}`),

@@ -1,6 +1,7 @@
 import type { types } from "@slack/bolt";
 import type { LookupView } from "../../../messages/build-lookup.js";
 import { describeIdentityFacts } from "../../../messages/describe-identity-facts.js";
+import { describeCertifiedParts } from "../../../messages/describe-review-message.js";
 import { describeAccountState, formatDay, formatTime } from "../../../messages/format-text.js";
 import { timeAt } from "../../../messages/rich-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
@@ -76,6 +77,8 @@ export function renderLookupBlocks(view: LookupView): SlackMessage {
       ),
     );
   }
+  // Its latest access review certification, the date a token.
+  if (view.certified) blocks.push(sectionBlock([slackRichText(describeCertifiedParts(view.certified))]));
   blocks.push(
     sectionBlock(
       view.decisions.length > 0

@@ -1,4 +1,5 @@
 import type { DigestView } from "../../../messages/build-digest.js";
+import { describeReviewProgressParts } from "../../../messages/describe-review-message.js";
 import { describeUndelivered } from "../../../messages/describe-undelivered.js";
 import { type RichText, timeAt } from "../../../messages/rich-text.js";
 import { plural, RULE_TITLES } from "../../../messages/rule-text.js";
@@ -97,6 +98,11 @@ export function renderDigestCard(view: DigestView): AdaptiveCard {
       "Undelivered messages",
       (view.undelivered ?? []).map((u) => cut(describeUndelivered(u), 400)),
       LIST,
+    ),
+    ...listBlocks(
+      "Access reviews",
+      (view.reviews ?? []).map((r) => cardRichText(describeReviewProgressParts(r))),
+      { ...LIST, maxLineChars: 400 },
     ),
     ...listBlocks(
       "Blind spots (signals this instance does not expose: not the same as no risk)",

@@ -1,5 +1,6 @@
 import type { LookupView } from "../../../messages/build-lookup.js";
 import { describeIdentityFacts } from "../../../messages/describe-identity-facts.js";
+import { describeCertifiedParts } from "../../../messages/describe-review-message.js";
 import { describeAccountState, formatDay, formatTime } from "../../../messages/format-text.js";
 import { timeAt } from "../../../messages/rich-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
@@ -64,6 +65,8 @@ export function renderLookupCard(view: LookupView): AdaptiveCard {
       { maxChars: 1000 },
     ),
   );
+  // Its latest access review certification, the date a DATE function.
+  if (view.certified) card.body.push(textBlock(cardRichText(describeCertifiedParts(view.certified))));
   if (view.decisions.length > 0) {
     card.body.push(
       ...listBlocks(
