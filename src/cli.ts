@@ -2,6 +2,12 @@
 import { runCli } from "./cli/run-cli.js";
 
 const args = process.argv.slice(2);
+// `warden audit | head`, `warden review report | head`: the reader closed the pipe. That is the
+// reader's choice, not a failure: stop quietly (as cat and grep do) instead of an unhandled EPIPE.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
 const code = await runCli(args, {
   stdout: process.stdout,
   stderr: process.stderr,
