@@ -604,6 +604,7 @@ export const MIGRATIONS: readonly Migration[] = [
         closed_at TEXT
       );
       CREATE INDEX IF NOT EXISTS review_campaigns_open ON review_campaigns (closed_at, id);
+      CREATE INDEX IF NOT EXISTS review_campaigns_unready ON review_campaigns (id) WHERE ready_at IS NULL;
       -- One row per account a campaign asks about: who is asked (owner_email, NULL while nobody is
       -- reachable), its answer (the decision that gave it: certify, disable, not_mine), and the rules
       -- of its open findings at the start, then when it was answered (the auditor's evidence).
