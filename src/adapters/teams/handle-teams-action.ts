@@ -54,14 +54,17 @@ export async function handleTeamsAction(
   }
   const { activity } = context;
   const email = await deps.emailOf(context);
-  // The core checks the duration against the one Keep policy, whatever the card sent.
+  // The core checks the reason and the duration against the one Keep policy, and a Still needed's
+  // reason, whatever the card sent.
   const keep: Pick<ActionRequest, "reason" | "keepDays"> =
     payload.a === "keep"
       ? {
           reason: readCardInput(data, "reason", payload),
           keepDays: readCardInput(data, "expiresInDays", payload),
         }
-      : {};
+      : payload.a === "certify"
+        ? { reason: readCardInput(data, "reason", payload) }
+        : {};
   const result = await deps.handleAction({
     ...keep,
     payload,

@@ -9,11 +9,15 @@ import type {
 } from "../../../src/adapters/teams/render/adaptive-card.js";
 import { cardInputId, readCardInput } from "../../../src/adapters/teams/render/card-input-id.js";
 import { checkAdaptiveCard } from "../../../src/adapters/teams/render/check-adaptive-card.js";
+import { renderAdminAccountsCard } from "../../../src/adapters/teams/render/render-admin-accounts-card.js";
 import { renderDigestCard } from "../../../src/adapters/teams/render/render-digest-card.js";
 import { renderHelpCard } from "../../../src/adapters/teams/render/render-help-card.js";
 import { renderLookupCard } from "../../../src/adapters/teams/render/render-lookup-card.js";
 import { renderOwnerMessageCard } from "../../../src/adapters/teams/render/render-owner-message-card.js";
+import { renderReviewRequestCard } from "../../../src/adapters/teams/render/render-review-request-card.js";
 import { renderUnownedCard } from "../../../src/adapters/teams/render/render-unowned-card.js";
+import type { OwnerAccountView } from "../../../src/messages/build-owner-messages.js";
+import type { ReviewMessageView } from "../../../src/messages/review-message-view.js";
 import { cardShownText } from "../../helpers/rendered-text.js";
 import {
   account,
@@ -299,5 +303,71 @@ describe("checkAdaptiveCard", () => {
     expect(problems).toMatch(/duplicate id "a"/);
     expect(problems).toMatch(/without verb/);
     expect(problems).toMatch(/adaptivecards: DuplicateId/);
+  });
+});
+
+describe("renderReviewRequestCard", () => {
+  const review = (accounts: OwnerAccountView[]): ReviewMessageView => ({
+    campaign: {
+      id: 3,
+      startedAt: NOW,
+      dueAt: new Date("2026-12-07T10:30:00Z"),
+      defaultDecision: "none",
+    },
+    owner: { email: "alice@acme.example", name: "Alice Example" },
+    accounts: accounts.map((a) => ({ ...a, campaignId: 3, actions: ["certify", "disable", "not_mine"] })),
+  });
+
+  it("asks Still needed…'s reason alone, and offers Still needed for all… while two or more are unanswered", () => {
+    const card = renderReviewRequestCard(review([account(1), account(2)]), { messageId: 9, now: NOW });
+    expect(check(card)).toEqual([]);
+    const certify = actions(card).filter(
+      (a): a is ShowCardAction => a.type === "Action.ShowCard" && a.title === "Still needed…",
+    );
+    expect(certify).toHaveLength(2);
+    const inputs = certify[0]!.card.body.filter((e) => e.type.startsWith("Input."));
+    expect(inputs).toEqual([
+      expect.objectContaining({
+        type: "Input.Text",
+        id: cardInputId("reason", { s: "servicenow", id: account(1).accountId }),
+        isRequired: true,
+        errorMessage: "Say what still uses this account.",
+      }),
+    ]);
+    const all = card.actions?.find((a) => a.title === "Still needed for all…") as ShowCardAction;
+    expect(all.card.body.filter((e) => e.type.startsWith("Input."))).toEqual([
+      expect.objectContaining({ id: "bulk.reason", isRequired: true }),
+    ]);
+    expect(executes(all.card as AdaptiveCard)[0]?.data).toEqual({
+      bulk: true,
+      m: 9,
+      "bulk.action": "certify",
+      "bulk.accounts": "0,1",
+    });
+
+    // One answered: the other has its own button, and the form is gone.
+    const answered = review([account(1), account(2)]);
+    answered.accounts[0]!.decision = decision({ action: "certify", undoUntil: undefined, reason: "nightly" });
+    const after = renderReviewRequestCard(answered, { messageId: 9, now: NOW });
+    expect(after.actions?.some((a) => a.title === "Still needed for all…") ?? false).toBe(false);
+    // Keep, on an owner card, still asks its reason and duration.
+    expect(json(renderOwnerMessageCard(ownerMessage(1), { messageId: 1, now: NOW }))).toContain(
+      "expiresInDays",
+    );
+  });
+
+  it("names the review and its due date on the admin channel's list of accounts nobody owns", () => {
+    const { campaign } = review([]);
+    const card = renderAdminAccountsCard(
+      { accounts: [account(1), account(2)], review: campaign },
+      { messageId: 4, now: NOW },
+    );
+    expect(check(card)).toEqual([]);
+    expect(shown(card)).toContain(
+      "Access review #3, due 2026-12-07: 2 machine identities have no active owner with an email, so nobody was asked about them. Assign an owner to each: warden sends that owner the account in their access review message, to certify",
+    );
+    expect(shown(renderAdminAccountsCard({ accounts: [account(1)] }, { messageId: 4, now: NOW }))).toContain(
+      "Machine identities with no reachable owner",
+    );
   });
 });

@@ -2,6 +2,7 @@ import { CardFactory, type TurnContext } from "botbuilder";
 import { createBulkDecider, describeBulkOutcome } from "../../../remediation/bulk-decide.js";
 import { type AdaptiveCard, plainTextActivity, renderOwnerMessageCard } from "../render/index.js";
 import { BULK_INPUTS } from "../render/render-bulk-card.js";
+import { renderReviewRequestCard } from "../render/render-review-request-card.js";
 import type { TeamsHandlerContext } from "./handler-context.js";
 
 /** A multi-select ChoiceSet's value: the picked values joined by commas. */
@@ -12,7 +13,8 @@ const picked = (value: unknown) =>
 export const isBulkData = (data: Record<string, unknown>) => data.bulk === true && typeof data.m === "number";
 
 /**
- * The owner card's "Decide for several…" form: each picked account is decided through the one
+ * The owner card's "Decide for several…" form (and an access review card's "Still needed for
+ * all…", the same form with action certify): each picked account is decided through the one
  * action handler as if its button had been clicked in this card (the click's replyToId is the
  * origin each decision is checked against), then the card is updated in place once with every
  * decision, and a reply lists what was done and skipped (plain text: names are data).
@@ -42,8 +44,13 @@ export async function onBulkAction(
     return { card: undefined, notice: outcome.notice };
   }
   let card: AdaptiveCard | undefined;
-  if (outcome.view) {
-    card = renderOwnerMessageCard(outcome.view, { messageId, now: ctx.now() });
+  const recorded = outcome.recorded;
+  if (recorded) {
+    const options = { messageId, now: ctx.now() };
+    card =
+      recorded.kind === "review_request"
+        ? renderReviewRequestCard(recorded.view, options)
+        : renderOwnerMessageCard(recorded.view, options);
     if (activity.replyToId) {
       try {
         await context.updateActivity({

@@ -75,6 +75,8 @@ export type ActionData =
   | ActionPayload
   | { s: string; id: string; m?: number }
   | { bulk: true; m: number }
+  /** An access review's "Still needed for all…": the bulk form with its action and accounts set. */
+  | { bulk: true; m: number; "bulk.action": "certify"; "bulk.accounts": string }
   | MineCardData;
 /** The `mine` card's own buttons: which page to show (the filters come with the card's inputs). */
 export interface MineCardData {

@@ -100,6 +100,36 @@ function describeAccount(account: OwnerAccountView): CardElement[] {
   ];
 }
 
+/**
+ * Still needed… in an access review: a ShowCard asking what still uses the account (required; the
+ * core refuses an empty one too, whatever the client sent), and the button that certifies it.
+ */
+function certifyShowCard(account: OwnerAccountView, data: ExecuteAction["data"]): CardAction {
+  const action = actionOf("certify");
+  return {
+    type: "Action.ShowCard",
+    title: action.title,
+    card: {
+      type: "AdaptiveCard",
+      body: [
+        textBlock(
+          "Your answer and reason go into the access review's evidence, with your name; the account is not changed.",
+        ),
+        {
+          type: "Input.Text",
+          id: cardInputId("reason", { s: account.source, id: account.accountId }),
+          label: "What still uses it, and why?",
+          isRequired: true,
+          isMultiline: true,
+          maxLength: 500,
+          errorMessage: "Say what still uses this account.",
+        },
+      ],
+      actions: [executeAction(action.title.replace(/…$/, ""), action.id, data)],
+    },
+  };
+}
+
 /** The buttons for one account: ShowCards that confirm Disable/Restrict and ask Keep's reason. */
 function accountActions(account: OwnerAccountView, messageId: number | undefined): CardAction[] {
   const payload = (kind: ActionKind) => buildActionPayload(kind, account, messageId);
@@ -138,6 +168,7 @@ function accountActions(account: OwnerAccountView, messageId: number | undefined
     }
     if (!action.asksReason)
       return { ...executeAction(action.title, action.id, payload(action.kind)), ...style };
+    if (action.kind === "certify") return certifyShowCard(account, payload(action.kind));
     // Keep, the one action that asks why and for how long.
     return {
       type: "Action.ShowCard",

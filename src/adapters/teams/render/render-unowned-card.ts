@@ -3,7 +3,7 @@ import type { OwnerAccountView } from "../../../messages/build-owner-messages.js
 import { describeDecisionParts } from "../../../messages/describe-decision.js";
 import { plural, RULE_TITLES } from "../../../messages/rule-text.js";
 import { summariseRules } from "../../../messages/summarise-rules.js";
-import { type AdaptiveCard, type Container, createCard } from "./adaptive-card.js";
+import { type AdaptiveCard, type CardElement, type Container, createCard } from "./adaptive-card.js";
 import { cardInputId } from "./card-input-id.js";
 import { cardRichText, withMentions } from "./card-rich-text.js";
 import { cut, md, textBlock } from "./card-text.js";
@@ -57,22 +57,26 @@ function renderUnownedItem(account: OwnerAccountView, messageId: number | undefi
 /**
  * The admin channel's card of risky accounts with no reachable owner: each with its risk summary,
  * an email input (id "ownerEmail.<source>.<id>") and an Action.Execute `warden_assign_owner`.
+ * `heading` replaces the title and intro (an access review's list says which review).
  */
 export function renderUnownedCard(
   accounts: readonly OwnerAccountView[],
   options: AccountCardOptions,
+  heading?: CardElement[],
 ): AdaptiveCard {
   if (accounts.length === 0) {
     return createCard([textBlock("Every risky machine identity has a reachable owner: nothing to assign.")]);
   }
   const count = plural(accounts.length, "risky machine identity", "risky machine identities");
-  const card = createCard([
-    textBlock("Machine identities with no reachable owner", { size: "large", weight: "bolder" }),
-    textBlock(
-      `${count} ${accounts.length === 1 ? "has" : "have"} no active owner with an email (${summariseRules(accounts)}). ` +
-        "Enter an owner for each: warden will message them about it.",
-    ),
-  ]);
+  const card = createCard(
+    heading ?? [
+      textBlock("Machine identities with no reachable owner", { size: "large", weight: "bolder" }),
+      textBlock(
+        `${count} ${accounts.length === 1 ? "has" : "have"} no active owner with an email (${summariseRules(accounts)}). ` +
+          "Enter an owner for each: warden will message them about it.",
+      ),
+    ],
+  );
   const fitted = fitAccountCardItems(
     card,
     accounts,
