@@ -585,4 +585,38 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE kind = 'message_update' AND status = 'sent';
     `,
   },
+  {
+    version: 22,
+    name: "message accounts: without rowid, rules as a bit set",
+    sql: `
+      -- A row per account per message sent, kept for the retention (400 days): after a year it was
+      -- the fourth biggest table, its primary key stored twice (the rowid table and the key's
+      -- automatic index). WITHOUT ROWID keeps the rows in the key's own b-tree
+      -- (https://www.sqlite.org/withoutrowid.html), appended in outbox id order; the rules each
+      -- showed are one integer (src/store/rule-bits.ts) instead of a JSON list; a rule not listed
+      -- here keeps no bit (every rule of this version is).
+      DROP TABLE IF EXISTS message_accounts_v22;
+      CREATE TABLE message_accounts_v22 (
+        outbox_id INTEGER NOT NULL REFERENCES outbox (id),
+        source TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        rules INTEGER NOT NULL,
+        answered_at TEXT,
+        PRIMARY KEY (outbox_id, source, account_id)
+      ) WITHOUT ROWID;
+      INSERT INTO message_accounts_v22 (outbox_id, source, account_id, rules, answered_at)
+        SELECT outbox_id, source, account_id,
+            coalesce((SELECT sum(CASE r.value
+                WHEN 'dormant' THEN 1 WHEN 'basic_auth' THEN 2 WHEN 'wsao_disabled' THEN 4
+                WHEN 'ui_and_api' THEN 8 WHEN 'no_owner' THEN 16 WHEN 'privileged' THEN 32
+                WHEN 'credential_expiring' THEN 64 WHEN 'credential_expired' THEN 128
+                WHEN 'long_lived_secret' THEN 256 ELSE 0 END)
+              FROM (SELECT DISTINCT value FROM json_each(CASE WHEN json_valid(rules) THEN rules ELSE '[]' END)) r), 0),
+            answered_at
+          FROM message_accounts ORDER BY outbox_id, source, account_id;
+      DROP TABLE message_accounts;
+      ALTER TABLE message_accounts_v22 RENAME TO message_accounts;
+      CREATE INDEX IF NOT EXISTS message_accounts_by_account ON message_accounts (source, account_id);
+    `,
+  },
 ];
