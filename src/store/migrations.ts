@@ -587,7 +587,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 22,
-    name: "message accounts: without rowid, rules as a bit set",
+    name: "message accounts: without rowid, rules as a bit set; superseded owner messages compacted",
     sql: `
       -- A row per account per message sent, kept for the retention (400 days): after a year it was
       -- the fourth biggest table, its primary key stored twice (the rowid table and the key's
@@ -617,6 +617,22 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE message_accounts;
       ALTER TABLE message_accounts_v22 RENAME TO message_accounts;
       CREATE INDEX IF NOT EXISTS message_accounts_by_account ON message_accounts (source, account_id);
+
+      -- A superseded owner message's stored view shrinks once no Undo is left on it
+      -- (src/store/message-compactions.ts): one row per message still to compact, due when its Undo
+      -- window closes, so retention reads only those. Backfilled with every superseded message,
+      -- due a day after it was superseded (UNDO_WINDOW_MS; one with an Undo still open then is
+      -- put off again).
+      CREATE TABLE IF NOT EXISTS message_compactions (
+        outbox_id INTEGER PRIMARY KEY REFERENCES outbox (id) ON DELETE CASCADE,
+        due_at TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS message_compactions_due ON message_compactions (due_at);
+      INSERT OR IGNORE INTO message_compactions (outbox_id, due_at)
+      SELECT id, strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(payload, '$.supersededBy.sentAt'), '+1 day')
+        FROM outbox
+       WHERE kind = 'owner_message' AND status = 'sent' AND json_valid(payload)
+         AND json_extract(payload, '$.supersededBy.sentAt') IS NOT NULL;
     `,
   },
 ];
