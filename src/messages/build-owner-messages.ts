@@ -94,7 +94,8 @@ export interface OwnerMessageView {
   accounts: OwnerAccountView[];
   /**
    * Set once a newer message to the same owner on the same platform was delivered: this one
-   * keeps its text, loses its buttons and points to the newer one (see deliverOutbox).
+   * keeps its text, loses its buttons and points to the newer one (see deliverOutbox). Once no
+   * Undo is left on it, retention compacts what is stored of it (compactOwnerMessageView).
    */
   supersededBy?: { outboxId: number; sentAt: Date } | undefined;
 }

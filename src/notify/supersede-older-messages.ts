@@ -1,5 +1,7 @@
+import { UNDO_WINDOW_MS } from "../actions/undo.js";
 import type { OutboxItem } from "../store/outbox.js";
 import type { Repositories } from "../store/store.js";
+import { lastUndoUntil } from "./compact-owner-message-view.js";
 import { enqueueMessageUpdate } from "./enqueue-message-update.js";
 import { listLiveOwnerMessages } from "./live-owner-messages.js";
 
@@ -9,7 +11,8 @@ import { listLiveOwnerMessages } from "./live-owner-messages.js";
  * in-place update is queued that removes its buttons and points to the new message. An Undo still
  * open stays only for an account the new message does not list (it shows no decisions of the old
  * one). Run after delivery, never at enqueue: an undelivered message must not take the live one's
- * buttons; it is not reminded or escalated any more. Returns how many messages were superseded.
+ * buttons; it is not reminded or escalated any more, and its stored view is compacted once no Undo
+ * is left on it (at the latest UNDO_WINDOW_MS on). Returns how many messages were superseded.
  */
 export async function supersedeOlderMessages(
   store: Pick<Repositories, "outbox">,
@@ -29,6 +32,11 @@ export async function supersedeOlderMessages(
     await store.outbox.setOutboxMessage(message.outboxId, { kind: "owner_message", view: message.view });
     // The newer message is the one chased now.
     await store.outbox.stopFollowUps(message.outboxId);
+    // Once no Undo is left on it, retention shrinks its stored view (compactOwnerMessageView).
+    await store.outbox.scheduleCompaction(
+      message.outboxId,
+      lastUndoUntil(message.view, sentAt) ?? new Date(sentAt.getTime() + UNDO_WINDOW_MS),
+    );
     await enqueueMessageUpdate(store, message.outboxId, sentAt);
   }
   return older.length;

@@ -16,6 +16,8 @@ export interface PruneSummary {
   messages: number;
   /** Delivered in-place updates removed (after UPDATES_KEPT_DAYS, not the retention). */
   updates: number;
+  /** Superseded owner messages compacted (their Undo window closed), or put off while one is open. */
+  compacted: number;
   findings: number;
   accounts: number;
   scans: number;
@@ -41,7 +43,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /**
  * Retention, after a successful scan: removes sent and failed messages, resolved findings,
  * identities gone from their source and old scans older than `retentionDays` (delivered in-place
- * updates after UPDATES_KEPT_DAYS), in batches of a few
+ * updates after UPDATES_KEPT_DAYS), and compacts superseded owner messages once no Undo is left on
+ * them, in batches of a few
  * hundred rows (one short transaction each, the event loop served in between), then gives the
  * freed pages back to the file system in steps (incremental vacuum) and truncates the WAL.
  * Decisions and the audit log are never pruned here. Stopped at any point (a crash, a full disk),
@@ -75,6 +78,7 @@ export async function pruneExpired(store: Store, options: PruneOptions): Promise
     retention.pruneDeliveredUpdates,
     new Date(Math.max(before.getTime(), options.now.getTime() - UPDATES_KEPT_DAYS * DAY)),
   );
+  const compacted = await drain(retention.compactSupersededMessages, options.now);
   const findings = await drain(retention.pruneFindings);
   const accounts = await drain(retention.pruneAccounts);
   const scans = await drain(retention.pruneScans);
@@ -91,6 +95,7 @@ export async function pruneExpired(store: Store, options: PruneOptions): Promise
   const summary = {
     messages,
     updates,
+    compacted,
     findings,
     accounts,
     scans,

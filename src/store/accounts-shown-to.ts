@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { decodeRuleBits } from "./rule-bits.js";
 
 /**
  * The accounts (and their rules) that sent messages of `kind` to `recipient` showed since
@@ -23,13 +24,13 @@ export function listAccountsShownTo(
     .all(query.platform, query.kind, query.recipient, query.since.toISOString()) as {
     source: string;
     account_id: string;
-    rules: string;
+    rules: number;
   }[];
   const shown = new Map<string, Set<string>>();
   for (const row of rows) {
     const key = `${row.source}:${row.account_id}`;
     const rules = shown.get(key) ?? new Set<string>();
-    for (const rule of JSON.parse(row.rules) as string[]) rules.add(rule);
+    for (const rule of decodeRuleBits(row.rules)) rules.add(rule);
     shown.set(key, rules);
   }
   return shown;

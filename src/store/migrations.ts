@@ -640,4 +640,54 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 22,
+    name: "message accounts: without rowid, rules as a bit set; superseded owner messages compacted",
+    sql: `
+      -- A row per account per message sent, kept for the retention (400 days): after a year it was
+      -- the fourth biggest table, its primary key stored twice (the rowid table and the key's
+      -- automatic index). WITHOUT ROWID keeps the rows in the key's own b-tree
+      -- (https://www.sqlite.org/withoutrowid.html), appended in outbox id order; the rules each
+      -- showed are one integer (src/store/rule-bits.ts) instead of a JSON list; a rule not listed
+      -- here keeps no bit (every rule of this version is).
+      DROP TABLE IF EXISTS message_accounts_v22;
+      CREATE TABLE message_accounts_v22 (
+        outbox_id INTEGER NOT NULL REFERENCES outbox (id),
+        source TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        rules INTEGER NOT NULL,
+        answered_at TEXT,
+        PRIMARY KEY (outbox_id, source, account_id)
+      ) WITHOUT ROWID;
+      INSERT INTO message_accounts_v22 (outbox_id, source, account_id, rules, answered_at)
+        SELECT outbox_id, source, account_id,
+            coalesce((SELECT sum(CASE r.value
+                WHEN 'dormant' THEN 1 WHEN 'basic_auth' THEN 2 WHEN 'wsao_disabled' THEN 4
+                WHEN 'ui_and_api' THEN 8 WHEN 'no_owner' THEN 16 WHEN 'privileged' THEN 32
+                WHEN 'credential_expiring' THEN 64 WHEN 'credential_expired' THEN 128
+                WHEN 'long_lived_secret' THEN 256 ELSE 0 END)
+              FROM (SELECT DISTINCT value FROM json_each(CASE WHEN json_valid(rules) THEN rules ELSE '[]' END)) r), 0),
+            answered_at
+          FROM message_accounts ORDER BY outbox_id, source, account_id;
+      DROP TABLE message_accounts;
+      ALTER TABLE message_accounts_v22 RENAME TO message_accounts;
+      CREATE INDEX IF NOT EXISTS message_accounts_by_account ON message_accounts (source, account_id);
+
+      -- A superseded owner message's stored view shrinks once no Undo is left on it
+      -- (src/store/message-compactions.ts): one row per message still to compact, due when its Undo
+      -- window closes, so retention reads only those. Backfilled with every superseded message,
+      -- due a day after it was superseded (UNDO_WINDOW_MS; one with an Undo still open then is
+      -- put off again).
+      CREATE TABLE IF NOT EXISTS message_compactions (
+        outbox_id INTEGER PRIMARY KEY REFERENCES outbox (id) ON DELETE CASCADE,
+        due_at TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS message_compactions_due ON message_compactions (due_at);
+      INSERT OR IGNORE INTO message_compactions (outbox_id, due_at)
+      SELECT id, strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(payload, '$.supersededBy.sentAt'), '+1 day')
+        FROM outbox
+       WHERE kind = 'owner_message' AND status = 'sent' AND json_valid(payload)
+         AND json_extract(payload, '$.supersededBy.sentAt') IS NOT NULL;
+    `,
+  },
 ];

@@ -10,6 +10,7 @@ import {
 } from "../notify/outbox-message.js";
 import { scheduleFollowUps, stopAnsweredFollowUps } from "./follow-ups.js";
 import { packPayload, unpackPayload } from "./packed-payload.js";
+import { encodeRuleBits } from "./rule-bits.js";
 import { writeTransaction } from "./write-transaction.js";
 
 export type { OutboxKind } from "../notify/outbox-message.js";
@@ -384,7 +385,7 @@ export function recordMessageAccounts(
   const insert = db.prepare(
     "INSERT OR REPLACE INTO message_accounts (outbox_id, source, account_id, rules) VALUES (?, ?, ?, ?)",
   );
-  for (const a of accounts) insert.run(outboxId, a.source, a.accountId, JSON.stringify(a.rules));
+  for (const a of accounts) insert.run(outboxId, a.source, a.accountId, encodeRuleBits(a.rules));
 }
 
 /** A sent message that listed an account, and where it landed. */

@@ -70,6 +70,7 @@ import { lastEventAt } from "./last-event-at.js";
 import { listFixedAccountsShown, markShownAccountAnswered } from "./list-fixed-accounts-shown.js";
 import { listLiveOwnerItems, listLiveOwnerRecipients } from "./list-live-owner-items.js";
 import { listOpenFindingsPage } from "./list-open-findings-page.js";
+import { compactSupersededMessages, scheduleCompaction } from "./message-compactions.js";
 import { hasEarlierScan, listNewFindings } from "./new-findings.js";
 import {
   deferDue,
@@ -251,6 +252,7 @@ export const SQLITE_QUERIES = {
     markShownAccountAnswered,
     postponeOutboxItem,
     prunedMessage,
+    scheduleCompaction,
   },
   ownerOverrides: {
     getOwnerOverride,
@@ -309,6 +311,7 @@ export const SQLITE_QUERIES = {
   retention: {
     pruneMessages,
     pruneDeliveredUpdates,
+    compactSupersededMessages,
     pruneFindings,
     pruneAccounts,
     pruneScans,

@@ -77,7 +77,7 @@ export function seeder(db: Database) {
       );
       for (const account of options.accounts ?? []) {
         db.prepare(
-          "INSERT INTO message_accounts (outbox_id, source, account_id, rules) VALUES (?, 'servicenow', ?, '[\"dormant\"]')",
+          "INSERT INTO message_accounts (outbox_id, source, account_id, rules) VALUES (?, 'servicenow', ?, 1)",
         ).run(id, account);
       }
       return id;

@@ -129,7 +129,7 @@ function summary(year: readonly YearDay[], wallMs: number): string[] {
       const w = before.get(t.table);
       if (t.tableBytes + t.indexBytes < 16 * 1024) continue;
       lines.push(
-        `    ${t.table.padEnd(22)} ${w ? `${kb(w.tableBytes + w.indexBytes)} (${w.rows} rows) → ` : ""}${kb(t.tableBytes + t.indexBytes)} (${t.rows} rows; indexes ${kb(t.indexBytes)})`,
+        `    ${t.table.padEnd(22)} ${w ? `${kb(w.tableBytes + w.indexBytes)} (${w.rows} rows) → ` : ""}${kb(t.tableBytes + t.indexBytes)} (${t.rows} rows; indexes ${kb(t.indexBytes)}; unused ${kb(t.unusedBytes)})`,
       );
     }
     lines.push(

@@ -6,6 +6,11 @@ export interface TableSize {
   rows: number;
   tableBytes: number;
   indexBytes: number;
+  /**
+   * Bytes of its pages (table and indexes) holding nothing: a row rewritten smaller or removed
+   * leaves a hole that later rows (appended at the end) do not fill, until a VACUUM.
+   */
+  unusedBytes: number;
 }
 
 /** Where the bytes of a database file are: per table, and the free pages not yet given back. */
@@ -33,16 +38,26 @@ export function measureTables(path: string): DatabaseBreakdown {
       .all() as { name: string; type: string; tableName: string }[];
     const pages = new Map(
       (
-        db.prepare("SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name").all() as {
+        db
+          .prepare("SELECT name, sum(pgsize) AS bytes, sum(unused) AS unused FROM dbstat GROUP BY name")
+          .all() as {
           name: string;
           bytes: number;
+          unused: number;
         }[]
-      ).map((r) => [r.name, r.bytes]),
+      ).map((r) => [r.name, r]),
     );
     const sizes = new Map<string, TableSize>();
     for (const o of objects) {
-      const size = sizes.get(o.tableName) ?? { table: o.tableName, rows: 0, tableBytes: 0, indexBytes: 0 };
-      const bytes = pages.get(o.name) ?? 0;
+      const size = sizes.get(o.tableName) ?? {
+        table: o.tableName,
+        rows: 0,
+        tableBytes: 0,
+        indexBytes: 0,
+        unusedBytes: 0,
+      };
+      const bytes = pages.get(o.name)?.bytes ?? 0;
+      size.unusedBytes += pages.get(o.name)?.unused ?? 0;
       if (o.type === "table") {
         size.tableBytes += bytes;
         // Names come from the database's own schema, not from input.

@@ -1,5 +1,6 @@
 import type { OwnerMessageView } from "../../../messages/build-owner-messages.js";
 import { describeOwnerIntro, describeSupersededParts } from "../../../messages/describe-owner-message.js";
+import { plainRichText } from "../../../messages/rich-text.js";
 import { plural } from "../../../messages/rule-text.js";
 import { bulkChoices } from "../../../remediation/bulk-choices.js";
 import { BLOCK_KIT_LIMITS } from "./block-kit-limits.js";
@@ -61,7 +62,7 @@ export function renderOwnerMessageBlocks(
     });
   }
   const text = superseded
-    ? `warden: ${superseded}`
+    ? `warden: ${plainRichText(superseded)}`
     : `warden: ${plural(count, "machine identity", "machine identities")} you own ${needs} attention`;
   return slackMessage(text, blocks);
 }
