@@ -2,7 +2,7 @@ import { type ActionKind, actionOf, isActionKind } from "../actions/action-regis
 import { buildActionPayload } from "../actions/build-action-payload.js";
 import type { OwnerAccountView, OwnerMessageView } from "../messages/build-owner-messages.js";
 import { describeDecision, showsActionButtons } from "../messages/describe-decision.js";
-import { recordDecisionInMessage } from "../notify/record-decision-in-message.js";
+import { type DecidableMessage, recordDecisionInDecidable } from "../notify/record-decision-in-message.js";
 import type { Repositories } from "../store/store.js";
 import { yieldToLoop } from "../yield-to-loop.js";
 import type { ActionRequest, ActionResult, Actor } from "./action-request.js";
@@ -15,7 +15,7 @@ export const BULK_CONCURRENCY = 4;
 /** A "Decide for several…" submission, as an adapter read it from its form. */
 export interface BulkRequest {
   actor: Actor;
-  /** The owner message the form was opened from (outbox id). */
+  /** The owner (or access review) message the form was opened from (outbox id). */
   messageId: number;
   /** Where that message is, as the platform reported it: each decision's origin check uses it. */
   origin: ClickOrigin | undefined;
@@ -50,6 +50,8 @@ export type BulkOutcome =
       items: BulkItem[];
       /** The owner message's view with every decision recorded: the adapter re-renders it in place. */
       view: OwnerMessageView | undefined;
+      /** The message with every decision recorded, of either kind (an access review's too). */
+      message: DecidableMessage | undefined;
     };
 
 export interface BulkDeciderDeps {
@@ -84,7 +86,12 @@ export function createBulkDecider(deps: BulkDeciderDeps) {
       return { ok: false, notice };
     };
     const item = await deps.store.outbox.getOutboxItem(request.messageId);
-    if (item?.message?.kind !== "owner_message" || item.platform !== actor.platform) {
+    const kind = item?.message?.kind;
+    if (
+      !item?.message ||
+      (kind !== "owner_message" && kind !== "review_request") ||
+      item.platform !== actor.platform
+    ) {
       return refuse(
         "the form names no owner message of this platform",
         "warden does not know the message this form came from. Nothing was changed.",
@@ -129,7 +136,7 @@ export function createBulkDecider(deps: BulkDeciderDeps) {
     const title = actionOf(action).title.replace(/…$/, "");
     // Decisions are written into the stored message one at a time: each is a read-modify-write.
     let recording: Promise<unknown> = Promise.resolve();
-    let latest: OwnerMessageView | undefined;
+    let latest: DecidableMessage | undefined;
 
     const decideOne = async (account: OwnerAccountView): Promise<BulkItem> => {
       const base = { userName: account.userName, source: account.source, accountId: account.accountId };
@@ -163,7 +170,7 @@ export function createBulkDecider(deps: BulkDeciderDeps) {
           recording = recording.then(async () => {
             try {
               latest =
-                (await recordDecisionInMessage(deps.store, actor.platform, request.messageId, decision)) ??
+                (await recordDecisionInDecidable(deps.store, actor.platform, request.messageId, decision)) ??
                 latest;
             } catch {
               // The decision stands (recorded in decisions); only the message's copy misses it.
@@ -216,7 +223,13 @@ export function createBulkDecider(deps: BulkDeciderDeps) {
           .map((i) => `${i.source}:${i.accountId}`),
       },
     });
-    return { ok: true, action, items, view: latest };
+    return {
+      ok: true,
+      action,
+      items,
+      view: latest?.kind === "owner_message" ? latest.view : undefined,
+      message: latest,
+    };
   };
 }
 
