@@ -3,6 +3,7 @@ import { buildAccountView } from "../messages/build-account-view.js";
 import type { DisownedView } from "../messages/describe-disowned.js";
 import { deliverOutbox, type OutboxSender } from "../notify/deliver-outbox.js";
 import type { ActionRequest, ActionResult } from "../remediation/handle-action.js";
+import { campaignRef } from "../reviews/enqueue-review-messages.js";
 import type { Repositories, StoreTx } from "../store/store.js";
 
 type HandleAction = (request: ActionRequest) => Promise<ActionResult>;
@@ -10,7 +11,8 @@ type HandleAction = (request: ActionRequest) => Promise<ActionResult>;
 /**
  * Wraps the shared action handler for one platform: after a "Not mine", the account is queued to
  * that platform's admin channel for reassignment (through the outbox, so it is sent once), saying
- * who disowned it, when, and who was its owner of record, and the outbox is flushed. The same for
+ * who disowned it, when, and who was its owner of record (and, from an access review message, which
+ * review: the owner assigned is asked to certify it), and the outbox is flushed. The same for
  * Slack and Teams.
  */
 export function withNotMineRouting(
@@ -38,11 +40,14 @@ export function withNotMineRouting(
         ...(await ownerOfRecord(store, request.payload.s, request.payload.id)),
       },
     };
+    const campaign =
+      request.payload.c === undefined ? undefined : await store.reviews.getReviewCampaign(request.payload.c);
+    const review = campaign && !campaign.closedAt ? { review: campaignRef(campaign) } : {};
     await store.outbox.enqueue({
       platform,
       recipient: adminChannel,
       dedupeKey: `${platform}:not_mine:${result.decision.id}`,
-      message: { kind: "not_mine", view: { accounts: [view], ...disowned } },
+      message: { kind: "not_mine", view: { accounts: [view], ...disowned, ...review } },
       now: now(),
     });
     await deliverOutbox({ store, sender: options.sender(), now, logger: options.logger });

@@ -23,9 +23,9 @@ export interface BulkChoices {
 }
 
 /**
- * The choices of a bulk form for one owner (or access review) message: built from the message's own view, so the
- * form lists exactly what the message is about, and the actions come from the registry (an
- * action added there is offered here too).
+ * The choices of a bulk form for one owner (or access review) message: built from the message's
+ * own view, so the form lists exactly what the message is about, and the actions come from the
+ * registry (an action added there is offered here too).
  */
 export function bulkChoices(view: Pick<OwnerMessageView, "accounts">): BulkChoices {
   const accounts: BulkAccountChoice[] = [];

@@ -32,7 +32,7 @@ export function renderKeepModal(target: {
   });
   return {
     type: "modal",
-    // The view listener (listeners/views/submit-keep-modal.ts) matches it by this id.
+    // The view listener (listeners/views/submit-reason-modal.ts) matches it by this id.
     callback_id: keep.id,
     private_metadata: target.privateMetadata,
     // plain_text: shown as written, nothing to escape; a modal title is at most 24 characters.

@@ -132,7 +132,11 @@ export function renderBulkModal(choices: BulkChoices, privateMetadata: string): 
 }
 
 /** The modal after a submission: what was done and skipped, and why (text from sources escaped). */
-export function renderBulkResultModal(summary: string, lines: readonly string[]): View {
+export function renderBulkResultModal(
+  summary: string,
+  lines: readonly string[],
+  title = "Decide for several",
+): View {
   const blocks: KnownBlock[] = [sectionBlock(`*${summary}*`)];
   // Section text holds 3,000 characters: the lines are spread over as many sections as they need.
   let current: string[] = [];
@@ -150,7 +154,7 @@ export function renderBulkResultModal(summary: string, lines: readonly string[])
   return {
     type: "modal",
     callback_id: `${BULK_MODAL_CALLBACK_ID}_done`,
-    title: plain("Decide for several", 24),
+    title: plain(title, 24),
     close: plain("Close", 24),
     blocks: blocks.slice(0, MODAL_BLOCKS),
   };

@@ -3,6 +3,7 @@ import { plural } from "../../../messages/rule-text.js";
 import { summariseRules } from "../../../messages/summarise-rules.js";
 import { fitAccountBlocks } from "./fit-account-blocks.js";
 import type { AccountListOptions } from "./render-owner-message-blocks.js";
+import type { SlackText } from "./slack-blocks.js";
 import { headerBlock, sectionBlock } from "./slack-blocks.js";
 import { type SlackMessage, slackMessage } from "./slack-message.js";
 
@@ -14,8 +15,14 @@ import { type SlackMessage, slackMessage } from "./slack-message.js";
 export function renderUnownedBlocks(
   accounts: readonly OwnerAccountView[],
   options: AccountListOptions,
+  /** Another title and opening (an access review's list): its accounts need not be risky. */
+  intro?: { header: string; text: SlackText; fallback: string } | undefined,
 ): SlackMessage {
   const count = plural(accounts.length, "risky machine identity", "risky machine identities");
+  if (intro) {
+    const head = [headerBlock(intro.header), sectionBlock(intro.text, 1000)];
+    return slackMessage(intro.fallback, fitAccountBlocks(head, accounts, options, "unowned"));
+  }
   if (accounts.length === 0) {
     return slackMessage("warden: every risky machine identity has a reachable owner", [
       sectionBlock("Every risky machine identity has a reachable owner: nothing to assign."),
