@@ -354,8 +354,12 @@ describe("Teams: an access review, from the owner's card to the report", () => {
     const due = new Date(t.now().getTime() + 10 * DAY).toISOString().slice(0, 10);
     const shown = cardShownText(content);
     expect(shown).toContain("Access review: machine identities with no reachable owner");
-    expect(shown).toContain(`Access review #${t.started.campaign.id}, due ${due}: `);
-    expect(shown).toContain("warden sends that owner the account in their access review message, to certify");
+    expect(shown).toContain(
+      `Access review #${t.started.campaign.id} asks each owner to confirm their machine identities by ${due}. `,
+    );
+    expect(shown).toContain(
+      "pick an owner for each, and warden sends that owner the account to certify in this review",
+    );
     const [orphan] = unowned as [(typeof unowned)[0]];
     const assign = executeActions(content).find(
       (a) => a.verb === "warden_assign_owner" && a.data.id === orphan.account_id,

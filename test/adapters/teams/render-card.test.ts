@@ -364,7 +364,7 @@ describe("renderReviewRequestCard", () => {
     );
     expect(check(card)).toEqual([]);
     expect(shown(card)).toContain(
-      "Access review #3, due 2026-12-07: 2 machine identities have no active owner with an email, so nobody was asked about them. Assign an owner to each: warden sends that owner the account in their access review message, to certify",
+      "Access review #3 asks each owner to confirm their machine identities by 2026-12-07. 2 machine identities have no reachable owner: pick an owner for each, and warden sends that owner the account to certify in this review",
     );
     expect(shown(renderAdminAccountsCard({ accounts: [account(1)] }, { messageId: 4, now: NOW }))).toContain(
       "Machine identities with no reachable owner",
