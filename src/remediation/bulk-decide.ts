@@ -27,6 +27,11 @@ export interface BulkRequest {
   rules?: readonly string[] | undefined;
   reason?: string | undefined;
   keepDays?: unknown;
+  /**
+   * Called once the form was accepted, before the first decision, with how many accounts it
+   * picked: an adapter that must answer the click soon (a Teams invoke) answers then.
+   */
+  onStart?: (start: { count: number; action: ActionKind }) => void;
 }
 
 /** One picked account and what became of it. */
@@ -127,6 +132,7 @@ export function createBulkDecider(deps: BulkDeciderDeps) {
       return refuse("no account picked", "Pick at least one account. Nothing was changed.");
     }
     const title = actionOf(action).title.replace(/…$/, "");
+    request.onStart?.({ count: targets.length, action });
     // Decisions are written into the stored message one at a time: each is a read-modify-write.
     let recording: Promise<unknown> = Promise.resolve();
     let latest: OwnerMessageView | undefined;

@@ -34,8 +34,8 @@ export async function onCardAction(
 ): Promise<AdaptiveCardInvokeResponse> {
   const data = (invokeValue.action.data ?? {}) as Record<string, unknown>;
   if (invokeValue.action.verb === BULK_VERB && isBulkData(data)) {
-    const bulk = await onBulkAction(ctx, context, data);
-    return bulk.card ? invokeAnswer(CARD, bulk.card) : invokeAnswer(MESSAGE, bulk.notice);
+    // Answered before the decisions run; the card is updated when they are done (onBulkAction).
+    return invokeAnswer(MESSAGE, (await onBulkAction(ctx, context, data)).notice);
   }
   if (invokeValue.action.verb === MINE_VERB)
     return invokeAnswer(CARD, await renderMineCardFor(ctx, context, data));
