@@ -68,7 +68,11 @@ import { hasMessagedBefore } from "./has-messaged.js";
 import { hasPendingOwnerMessage } from "./has-pending-owner-message.js";
 import { lastEventAt } from "./last-event-at.js";
 import { listFixedAccountsShown, markShownAccountAnswered } from "./list-fixed-accounts-shown.js";
-import { listLiveOwnerItems, listLiveOwnerRecipients } from "./list-live-owner-items.js";
+import {
+  listLiveMessagesShowing,
+  listLiveOwnerItems,
+  listLiveOwnerRecipients,
+} from "./list-live-owner-items.js";
 import { listOpenFindingsPage } from "./list-open-findings-page.js";
 import { hasEarlierScan, listNewFindings } from "./new-findings.js";
 import {
@@ -225,6 +229,7 @@ export const SQLITE_QUERIES = {
     hasPendingOwnerMessage,
     listLiveOwnerItems,
     listLiveOwnerRecipients,
+    listLiveMessagesShowing,
     listFixedAccountsShown,
     markShownAccountAnswered,
     postponeOutboxItem,
