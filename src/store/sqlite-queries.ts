@@ -22,6 +22,7 @@ import {
 } from "./audit-archive.js";
 import { readAuditExportRows } from "./audit-export-rows.js";
 import { appendAudit, verifyAuditChain } from "./audit-log.js";
+import { getUserTimeZone, saveUserTimeZone } from "./chat-user-time-zones.js";
 import {
   chatUserCacheExpiresAt,
   forgetChatUser,
@@ -170,6 +171,8 @@ export const SQLITE_QUERIES = {
   },
   digests: { recordDigest, lastDigestAt },
   chatUsers: {
+    getUserTimeZone,
+    saveUserTimeZone,
     getChatUserId,
     getChatUserEmail,
     chatUserCacheExpiresAt,

@@ -23,5 +23,9 @@ export interface TeamsBotDeps extends ChatAdapterDeps {
 export interface TeamsHandlerContext extends TeamsBotDeps {
   /** The acting user's email, normalised (see readTeamsUserEmail). */
   emailOf(context: TurnContext): Promise<string | undefined>;
+  /** The acting user's IANA time zone, when their client reported one (see readTeamsTimeZone). */
+  timeZoneOf(context: TurnContext): Promise<string | undefined>;
+  /** Saves the time zone an activity reports for its sender. */
+  rememberTimeZone(context: TurnContext): Promise<void>;
   actions: TeamsActionDeps;
 }

@@ -69,19 +69,19 @@ export async function onBulkAction(
     start.then((notice) => ({ notice })),
     decided.then((outcome) => ({ outcome })),
   ]);
+  // The submitter's zone, read now: the proactive turn below has no activity of theirs.
+  const timeZone = await ctx.timeZoneOf(context);
+  const shown = { messageId, replyToId: activity.replyToId, timeZone };
   if ("outcome" in first) {
     const notice = first.outcome.ok ? describeBulkOutcome(first.outcome).summary : first.outcome.notice;
-    await showOutcome(ctx, context, messageId, activity.replyToId, first.outcome);
+    await showOutcome(ctx, context, shown, first.outcome);
     return { notice };
   }
   // The turn's context is revoked once the click is answered: the rest runs in a turn of its own.
   const reference = TurnContext.getConversationReference(activity);
-  const replyToId = activity.replyToId;
   const work = decided
     .then((outcome) =>
-      runProactiveTurn(ctx.adapter, ctx.appId, reference, (turn) =>
-        showOutcome(ctx, turn, messageId, replyToId, outcome),
-      ),
+      runProactiveTurn(ctx.adapter, ctx.appId, reference, (turn) => showOutcome(ctx, turn, shown, outcome)),
     )
     .catch((error: unknown) => {
       // The decisions stand (each recorded and audited); only telling the owner failed.
@@ -99,10 +99,10 @@ export async function onBulkAction(
 async function showOutcome(
   ctx: TeamsHandlerContext,
   context: TurnContext,
-  messageId: number,
-  replyToId: string | undefined,
+  shown: { messageId: number; replyToId: string | undefined; timeZone: string | undefined },
   outcome: BulkOutcome,
 ): Promise<void> {
+  const { messageId, replyToId, timeZone } = shown;
   if (!outcome.ok) {
     await context.sendActivity(plainTextActivity(outcome.notice));
     return;
@@ -120,6 +120,7 @@ async function showOutcome(
       ctx.logger.warn({ err: error }, "could not update the Teams card after a bulk decision");
     }
   }
-  const { summary, lines } = describeBulkOutcome(outcome);
+  // Plain text renders no DATE/TIME function: times in the submitter's zone, or UTC, saying so.
+  const { summary, lines } = describeBulkOutcome(outcome, { timeZone });
   await context.sendActivity(plainTextActivity([summary, ...lines].join("\n")));
 }
