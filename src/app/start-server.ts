@@ -118,6 +118,11 @@ export async function startServer(
     const { adapter, appId } = teamsPlatform;
     const teams = createTeamsBot({
       adapter,
+      appId,
+      background: (work) => {
+        inFlight.add(work);
+        void work.finally(() => inFlight.delete(work)).catch(() => {});
+      },
       store: warden.store,
       now,
       logger: logger.child({ platform: "teams" }),

@@ -1,4 +1,4 @@
-import { formatDay, formatTime } from "./format-text.js";
+import { formatDayIn, formatTimeIn } from "./format-time-in-zone.js";
 
 /**
  * A person a message names: what to show (email or name) and, when warden knows it, their user id
@@ -31,12 +31,20 @@ export const person = (ref: PersonRef): RichPart => ({ person: ref });
 
 export const isRichTime = (part: RichPart): part is RichTime => typeof part === "object" && "time" in part;
 
-/** "2026-11-23 10:02 UTC" and emails: the line as one plain string, the same for every reader. */
-export function plainRichText(parts: RichText): string {
+/**
+ * "2026-11-23 10:02 UTC" and emails: the line as one plain string, the same for every reader; or,
+ * for one reader whose time zone is known (`timeZone`, an IANA name), their times in that zone,
+ * named ("2026-11-23 11:02 Europe/Berlin").
+ */
+export function plainRichText(parts: RichText, options: { timeZone?: string | undefined } = {}): string {
+  const { timeZone } = options;
   return parts
     .map((part) => {
       if (typeof part === "string") return part;
-      if (isRichTime(part)) return part.show === "day" ? formatDay(part.time) : formatTime(part.time);
+      if (isRichTime(part)) {
+        // Without a zone these write UTC, saying so (formatTime, formatDay).
+        return part.show === "day" ? formatDayIn(part.time, timeZone) : formatTimeIn(part.time, timeZone);
+      }
       return part.person.display;
     })
     .join("");

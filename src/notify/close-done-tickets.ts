@@ -20,9 +20,11 @@ function showsChange(identity: MachineIdentity, action: DecisionRecord["action"]
 /**
  * Ticket mode's done-check, after a scan: an open ticket is done once the scan shows the change it
  * asked for (showsChange), or its account has no open finding left (fixed another way, or gone
- * from the source). The ticket is marked done, audited, and the owner message the click came from
- * is updated in place ("Done in INC0010001"). warden never closes the ticket itself: the people
- * who worked it do. Returns how many tickets were found done.
+ * from the source). The ticket is marked done, audited, and every owner message showing the
+ * account is updated in place ("Done in INC0010001"): the one the click came from, and each live
+ * one (the owner's message on the other platform, a newer message that replaced the clicked one),
+ * so none still offers buttons for a change already made. warden never closes the ticket itself:
+ * the people who worked it do. Returns how many tickets were found done.
  */
 export async function closeDoneTickets(store: Store, now: Date): Promise<number> {
   let closed = 0;
@@ -48,10 +50,16 @@ export async function closeDoneTickets(store: Store, now: Date): Promise<number>
         detail: { decisionId: ticket.decisionId, ticket: ticket.number, table: ticket.table },
       });
       const current = await tx.decisions.getDecision(ticket.decisionId);
-      if (current?.messageId === undefined) return;
-      const platform = (await tx.outbox.getOutboxItem(current.messageId))?.platform;
-      if (platform && (await recordDecisionInMessage(tx, platform, current.messageId, current))) {
-        await enqueueMessageUpdate(tx, current.messageId, now);
+      if (!current) return;
+      // The message the click came from, and every live one showing the account: the owner's
+      // message on the other platform, or a newer one that replaced the clicked one.
+      const messages = new Set(await tx.outbox.listLiveMessagesShowing(ticket.source, ticket.accountId));
+      if (current.messageId !== undefined) messages.add(current.messageId);
+      for (const messageId of messages) {
+        const platform = (await tx.outbox.getOutboxItem(messageId))?.platform;
+        if (platform && (await recordDecisionInMessage(tx, platform, messageId, current))) {
+          await enqueueMessageUpdate(tx, messageId, now);
+        }
       }
     });
   }

@@ -1,5 +1,6 @@
 import type { ActionPayload } from "../actions/action-payload.js";
 import type { RuleName } from "../core/model.js";
+import type { RichText } from "../messages/rich-text.js";
 import type { DecisionRecord } from "../store/decisions.js";
 import type { ClickOrigin } from "./verify-origin.js";
 
@@ -23,14 +24,21 @@ export interface ActionRequest {
 }
 
 /** What happened, in words for the person who clicked, plus what the adapter needs to update the message. */
-export type ActionResult =
+export type ActionResult = (
   | { status: "done" | "failed" | "duplicate"; notice: string; decision: DecisionRecord; userName: string }
   | {
       status: "refused" | "stale" | "invalid" | "unavailable";
       notice: string;
       userName?: string | undefined;
       currentRules?: RuleName[];
-    };
+    }
+) & {
+  /**
+   * The notice as parts, when it names a time: an adapter answering one person writes it in their
+   * time zone (plainRichText with `timeZone`); `notice` is the same in UTC.
+   */
+  noticeParts?: RichText | undefined;
+};
 
 /**
  * A click turned down before anything is claimed: the answer for the person who clicked, and the

@@ -1,7 +1,8 @@
 import { type ActionKind, actionOf, isActionKind } from "../actions/action-registry.js";
 import { buildActionPayload } from "../actions/build-action-payload.js";
 import type { OwnerAccountView, OwnerMessageView } from "../messages/build-owner-messages.js";
-import { describeDecision, showsActionButtons } from "../messages/describe-decision.js";
+import { describeDecisionParts, showsActionButtons } from "../messages/describe-decision.js";
+import { plainRichText, type RichText } from "../messages/rich-text.js";
 import { type DecidableMessage, recordDecisionInDecidable } from "../notify/record-decision-in-message.js";
 import type { Repositories } from "../store/store.js";
 import { yieldToLoop } from "../yield-to-loop.js";
@@ -27,6 +28,11 @@ export interface BulkRequest {
   rules?: readonly string[] | undefined;
   reason?: string | undefined;
   keepDays?: unknown;
+  /**
+   * Called once the form was accepted, before the first decision, with how many accounts it
+   * picked: an adapter that must answer the click soon (a Teams invoke) answers then.
+   */
+  onStart?: (start: { count: number; action: ActionKind }) => void;
 }
 
 /** One picked account and what became of it. */
@@ -38,6 +44,8 @@ export interface BulkItem {
   outcome: "done" | "failed" | "skipped";
   /** Why, in words for the person who submitted (the core's notice, or why it was not attempted). */
   notice: string;
+  /** The notice as parts when it names a time (see ActionResult.noticeParts). */
+  noticeParts?: RichText | undefined;
   /** Sent to the action handler (false: skipped before, e.g. already decided in this message). */
   attempted: boolean;
 }
@@ -142,6 +150,7 @@ export function createBulkDecider(deps: BulkDeciderDeps) {
       return refuse("no account picked", "Pick at least one account. Nothing was changed.");
     }
     const title = actionOf(action).title.replace(/…$/, "");
+    request.onStart?.({ count: targets.length, action });
     // Decisions are written into the stored message one at a time: each is a read-modify-write.
     let recording: Promise<unknown> = Promise.resolve();
     let latest: DecidableMessage | undefined;
@@ -150,11 +159,16 @@ export function createBulkDecider(deps: BulkDeciderDeps) {
       const base = { userName: account.userName, source: account.source, accountId: account.accountId };
       // Decided from this message already (its buttons are gone): the form was older than that.
       if (account.decision && !showsActionButtons(account)) {
+        const noticeParts: RichText = [
+          "Already decided in this message: ",
+          ...describeDecisionParts(account.decision, account.sourceTitle),
+        ];
         return {
           ...base,
           outcome: "skipped",
           attempted: false,
-          notice: `Already decided in this message: ${describeDecision(account.decision, account.sourceTitle)}`,
+          notice: plainRichText(noticeParts),
+          noticeParts,
         };
       }
       if (!account.actions.includes(action as never)) {
@@ -188,7 +202,7 @@ export function createBulkDecider(deps: BulkDeciderDeps) {
         }
       }
       const outcome = result.status === "done" ? "done" : result.status === "failed" ? "failed" : "skipped";
-      return { ...base, outcome, attempted: true, notice: result.notice };
+      return { ...base, outcome, attempted: true, notice: result.notice, noticeParts: result.noticeParts };
     };
 
     const items: BulkItem[] = new Array(targets.length);
@@ -241,8 +255,14 @@ export function createBulkDecider(deps: BulkDeciderDeps) {
   };
 }
 
-/** "Disable: 12 done, 1 failed, 2 skipped" and a line per account, in plain words (renderers escape). */
-export function describeBulkOutcome(outcome: Extract<BulkOutcome, { ok: true }>): {
+/**
+ * "Disable: 12 done, 1 failed, 2 skipped" and a line per account, in plain words (renderers
+ * escape); times in `timeZone` (the submitter's, named) when given, else in UTC, saying so.
+ */
+export function describeBulkOutcome(
+  outcome: Extract<BulkOutcome, { ok: true }>,
+  options: { timeZone?: string | undefined } = {},
+): {
   summary: string;
   lines: string[];
 } {
@@ -252,7 +272,8 @@ export function describeBulkOutcome(outcome: Extract<BulkOutcome, { ok: true }>)
   const mark = { done: "✓", failed: "✗", skipped: "–" } as const;
   const lines = outcome.items.map((i) => {
     // The core's notices often start with the account's name ("svc_x: done."): not said twice.
-    const notice = i.notice.startsWith(`${i.userName}: `) ? i.notice.slice(i.userName.length + 2) : i.notice;
+    const said = i.noticeParts ? plainRichText(i.noticeParts, options) : i.notice;
+    const notice = said.startsWith(`${i.userName}: `) ? said.slice(i.userName.length + 2) : said;
     const why = notice === "done." ? "" : ` ${notice.charAt(0).toUpperCase()}${notice.slice(1)}`;
     return `${mark[i.outcome]} ${i.userName}: ${i.outcome}.${why}`;
   });

@@ -1,7 +1,7 @@
 import { intentOf } from "../actions/action-registry.js";
 import type { WardenMode } from "../config/load-config.js";
 import type { Logger } from "../logger.js";
-import { formatTime } from "../messages/format-text.js";
+import { plainRichText, type RichText, timeAt } from "../messages/rich-text.js";
 import type { ConnectorRegistry } from "../sources/connector-registry.js";
 import type { AccountIntent, AccountValues } from "../sources/source-connector.js";
 import type { Repositories, Store } from "../store/store.js";
@@ -110,15 +110,23 @@ export function createActionHandler(deps: ActionHandlerDeps) {
       // A stale button from a message a newer one replaced (the newer one is where to act), or from
       // one so old that retention removed it: answered with the account's current state.
       await auditRefusal("decision.stale", request, { reason: origin.reason, messageId: payload.m ?? null });
+      const noticeParts: RichText = origin.supersededAt
+        ? [
+            "This message was replaced by warden's message of ",
+            timeAt(origin.supersededAt),
+            `: use that one. Nothing was changed; here is ${userName}'s current state.`,
+          ]
+        : [
+            `This message is older than warden keeps messages (WARDEN_RETENTION_DAYS), so its buttons no longer work. Nothing was changed; here is ${userName}'s current state.`,
+          ];
       return {
         status: "stale",
         userName,
         currentRules: (
           await store.findings.listOpenFindings({ source: identity.source, accountId: identity.id })
         ).map((f) => f.rule),
-        notice: origin.supersededAt
-          ? `This message was replaced by warden's message of ${formatTime(origin.supersededAt)}: use that one. Nothing was changed; here is ${userName}'s current state.`
-          : `This message is older than warden keeps messages (WARDEN_RETENTION_DAYS), so its buttons no longer work. Nothing was changed; here is ${userName}'s current state.`,
+        notice: plainRichText(noticeParts),
+        noticeParts,
       };
     }
     if (!origin.ok) {

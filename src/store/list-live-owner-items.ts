@@ -42,3 +42,19 @@ export function listLiveOwnerRecipients(db: Database, platform: string): string[
     .pluck()
     .all(platform) as string[];
 }
+
+/**
+ * The live owner messages (delivered, not superseded) that show account (`source`, `accountId`),
+ * on every platform: the owner's message on each, oldest first, whatever the account's decision.
+ */
+export function listLiveMessagesShowing(db: Database, source: string, accountId: string): number[] {
+  return db
+    .prepare(
+      `SELECT o.id FROM outbox o JOIN message_accounts m ON m.outbox_id = o.id
+        WHERE m.source = ? AND m.account_id = ? AND o.kind = 'owner_message' AND o.status = 'sent'
+          AND json_valid(o.payload) AND json_extract(o.payload, '$.supersededBy') IS NULL
+        ORDER BY o.id`,
+    )
+    .pluck()
+    .all(source, accountId) as number[];
+}

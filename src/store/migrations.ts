@@ -690,4 +690,20 @@ export const MIGRATIONS: readonly Migration[] = [
          AND json_extract(payload, '$.supersededBy.sentAt') IS NOT NULL;
     `,
   },
+  {
+    version: 23,
+    name: "chat users' time zones",
+    sql: `
+      -- The IANA time zone a chat user's client last reported (Teams activities' localTimezone),
+      -- so times warden writes out for them (a plain-text notice, a card's FactSet) are in their
+      -- zone; one row per user, replaced when the client reports another.
+      CREATE TABLE IF NOT EXISTS chat_user_time_zones (
+        platform TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        time_zone TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (platform, user_id)
+      );
+    `,
+  },
 ];

@@ -22,6 +22,7 @@ import {
 } from "./audit-archive.js";
 import { readAuditExportRows } from "./audit-export-rows.js";
 import { appendAudit, verifyAuditChain } from "./audit-log.js";
+import { getUserTimeZone, saveUserTimeZone } from "./chat-user-time-zones.js";
 import {
   chatUserCacheExpiresAt,
   forgetChatUser,
@@ -68,7 +69,11 @@ import { hasMessagedBefore } from "./has-messaged.js";
 import { hasPendingOwnerMessage } from "./has-pending-owner-message.js";
 import { lastEventAt } from "./last-event-at.js";
 import { listFixedAccountsShown, markShownAccountAnswered } from "./list-fixed-accounts-shown.js";
-import { listLiveOwnerItems, listLiveOwnerRecipients } from "./list-live-owner-items.js";
+import {
+  listLiveMessagesShowing,
+  listLiveOwnerItems,
+  listLiveOwnerRecipients,
+} from "./list-live-owner-items.js";
 import { listOpenFindingsPage } from "./list-open-findings-page.js";
 import { compactSupersededMessages, scheduleCompaction } from "./message-compactions.js";
 import { hasEarlierScan, listNewFindings } from "./new-findings.js";
@@ -189,6 +194,8 @@ export const SQLITE_QUERIES = {
   },
   digests: { recordDigest, lastDigestAt },
   chatUsers: {
+    getUserTimeZone,
+    saveUserTimeZone,
     getChatUserId,
     getChatUserEmail,
     chatUserCacheExpiresAt,
@@ -248,6 +255,7 @@ export const SQLITE_QUERIES = {
     hasPendingOwnerMessage,
     listLiveOwnerItems,
     listLiveOwnerRecipients,
+    listLiveMessagesShowing,
     listFixedAccountsShown,
     markShownAccountAnswered,
     postponeOutboxItem,

@@ -110,7 +110,16 @@ describe("Teams: bulk decisions from the Decide for several… form", () => {
     const afterFirst = patches(t);
     const count = t.replies().length;
     expect((await t.post(submitMessage(t.fake.serviceUrl, t.raj, t.card, data))).status).toBe(200);
-    const second = await t.fake.until(() => t.replies()[count], "the second reply");
+    // Answered at once ("Applying…"), then the result.
+    expect(t.replies()[count]).toMatch(/^Applying Disable to \d+ accounts…/);
+    const second = await t.fake.until(
+      () =>
+        t
+          .replies()
+          .slice(count)
+          .find((r) => r.startsWith("Disable for")),
+      "the second result",
+    );
     expect(second).toContain(
       `Disable for ${names.length} accounts: 0 done, 0 failed, ${names.length} skipped.`,
     );
@@ -120,6 +129,50 @@ describe("Teams: bulk decisions from the Decide for several… form", () => {
     );
     expect(t.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.bulk'").pluck().get()).toBe(
       2,
+    );
+  });
+
+  it("answers a bulk at once, while its decisions still run, and updates the card with every decision when they are done", async () => {
+    const t = await setup();
+    const names = [...t.accounts.keys()];
+    const data = {
+      ...t.bulk.data,
+      "bulk.accounts": [...t.accounts.values()].join(","),
+      "bulk.action": "disable",
+    };
+    // The first ServiceNow write is held: no decision can finish the bulk before it is let go.
+    const held = t.sim.holds.next({ method: "PATCH" });
+    const answer = await t.post(
+      executeInvoke(t.fake.serviceUrl, t.raj, t.card, { verb: "warden_bulk", data }),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      statusCode: 200,
+      type: "application/vnd.microsoft.activity.message",
+    });
+    expect(String((answer.body as { value: unknown }).value)).toMatch(
+      new RegExp(`^Applying Disable to ${names.length} accounts…`),
+    );
+    const patch = await held;
+    // Still running: no result yet, and the card shows no decision.
+    expect(t.replies().some((r) => r.startsWith("Disable for"))).toBe(false);
+    expect(JSON.stringify(cardOf(t.fake.activities(t.card.conversationId)[0]))).not.toContain("Disabled by");
+    await patch.release();
+    const reply = await t.fake.until(
+      () => t.replies().find((r) => r.startsWith("Disable for")),
+      "the bulk result",
+    );
+    expect(reply).toContain(
+      `Disable for ${names.length} accounts: ${names.length} done, 0 failed, 0 skipped.`,
+    );
+    for (const name of names) expect(reply).toContain(`✓ ${name}: done.`);
+    // The card was updated in place, once, with every decision, before the result was posted.
+    const updates = t.fake.requestsOf("updateActivity").filter((r) => r.activityId === t.card.activityId);
+    expect(updates).toHaveLength(1);
+    const updated = JSON.stringify(cardOf(t.fake.activities(t.card.conversationId)[0]));
+    expect(updated.match(/Disabled by <at>raj\.patel@acme\.example<\/at>/g)?.length).toBe(names.length);
+    expect(t.db.prepare("SELECT count(*) FROM decisions WHERE outcome = 'applied'").pluck().get()).toBe(
+      names.length,
     );
   });
 

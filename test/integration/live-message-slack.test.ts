@@ -164,6 +164,10 @@ describe("Slack: one live message per owner", () => {
     expect((await click(t, RAJ, RAJ_DM, first!.ts, staleDisable)).status).toBe(200);
     const notice = await t.slack.until(() => t.slack.ephemerals(RAJ_DM)[0], "the stale notice");
     expect(notice.text).toMatch(/replaced by warden's message of 2026-11-23 04:00 UTC: use that one/);
+    // Shown as a date token: the clicker sees the newer message's time in their own zone.
+    expect(JSON.stringify(notice.blocks)).toContain(
+      `replaced by warden's message of <!date^${newer}^{date_short_pretty} {time}|2026-11-23 04:00 UTC>: use that one`,
+    );
     expect(t.sim.requests.filter((r) => r.method === "PATCH").length).toBe(patches);
     expect(t.db.prepare("SELECT count(*) FROM decisions").pluck().get()).toBe(0);
 

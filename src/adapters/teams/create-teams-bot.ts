@@ -12,6 +12,7 @@ import { onAnyActivity } from "./handlers/on-any-activity.js";
 import { onCardAction } from "./handlers/on-card-action.js";
 import { onMessage } from "./handlers/on-message.js";
 import { onSearchQuery } from "./handlers/on-search-query.js";
+import { readTeamsTimeZone } from "./handlers/read-teams-time-zone.js";
 import { readTeamsUserEmail } from "./handlers/read-teams-user-email.js";
 
 export type { TeamsBotDeps } from "./handlers/handler-context.js";
@@ -31,9 +32,12 @@ class WardenTeamsBot extends TeamsActivityHandler {
   constructor(deps: TeamsBotDeps) {
     super();
     const emailOf = readTeamsUserEmail(deps);
+    const zones = readTeamsTimeZone(deps);
     this.#ctx = {
       ...deps,
       emailOf,
+      timeZoneOf: zones.timeZoneOf,
+      rememberTimeZone: zones.remember,
       actions: {
         store: deps.store,
         now: deps.now,

@@ -20,6 +20,7 @@ import type { Repositories } from "../../store/store.js";
 import type { AdaptiveCard } from "./render/index.js";
 import { renderOutboxMessage } from "./render/render-outbox-message.js";
 import type { TeamsDelivery } from "./render/teams-delivery.js";
+import { runProactiveTurn } from "./run-proactive-turn.js";
 import { toOutboxError } from "./to-outbox-error.js";
 
 export interface TeamsSenderDeps {
@@ -63,25 +64,11 @@ export function createTeamsSender(deps: TeamsSenderDeps): OutboxSender {
     return pacer.take(conversationId ? rules : rules.slice(0, 1));
   };
 
-  /**
-   * Runs `logic` in a proactive turn and returns its value. Errors are carried out of the turn
-   * by hand: the adapter's onTurnError would otherwise log and swallow them, and the outbox
-   * would mark a message sent that Teams refused.
-   */
+  /** Runs `logic` in a proactive turn (runProactiveTurn), paced. */
   async function inTurn<T>(reference: Reference, logic: (context: TurnContext) => Promise<T>): Promise<T> {
-    let outcome: { value: T } | { error: unknown } | undefined;
     // Each turn here makes one Bot Connector call (a roster read, a send, an update).
     await pace(reference.conversation?.id);
-    await adapter.continueConversationAsync(appId, reference, async (context) => {
-      try {
-        outcome = { value: await logic(context) };
-      } catch (error) {
-        outcome = { error };
-      }
-    });
-    if (outcome === undefined) throw new Error("the Teams turn did not run");
-    if ("error" in outcome) throw outcome.error;
-    return outcome.value;
+    return runProactiveTurn(adapter, appId, reference, logic);
   }
 
   /**

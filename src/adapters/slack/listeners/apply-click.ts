@@ -79,7 +79,7 @@ export async function applyClick(
       result.status === "stale"
         ? renderLookupBlocks(await buildLookup(ctx.store, request.payload.id)).blocks
         : undefined;
-    await tell(noticeMessage(result.notice, current));
+    await tell(noticeMessage(result.notice, current, result.noticeParts));
   }
   return result;
 }

@@ -8,11 +8,12 @@ import {
   alertSummary,
   alertTitle,
 } from "../../../messages/describe-alert.js";
-import { formatTime } from "../../../messages/format-text.js";
+import { timeAt } from "../../../messages/rich-text.js";
 import { truncateText as ec } from "../../../messages/truncate-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { contextBlock, headerBlock, listText, sectionBlock } from "./slack-blocks.js";
 import { type SlackMessage, slackMessage } from "./slack-message.js";
+import { slackRichText } from "./slack-rich-text.js";
 
 /** Room left for the rule sections once the header and context blocks are counted. */
 const RULE_TEXT_BUDGET = L.totalText - 1500;
@@ -46,7 +47,11 @@ export function renderAlertBlocks(view: AlertView): SlackMessage {
   }
   blocks.push(
     contextBlock([
-      `Found by the scan of ${formatTime(view.generatedAt)}. \`/warden lookup <account>\` shows an account; the digest lists every open finding. ALERT_RULES chooses the rules alerted.`,
+      [
+        "Found by the scan of ",
+        slackRichText([timeAt(view.generatedAt)]),
+        ". `/warden lookup <account>` shows an account; the digest lists every open finding. ALERT_RULES chooses the rules alerted.",
+      ],
     ]),
   );
   return slackMessage(alertSummary(view), blocks);

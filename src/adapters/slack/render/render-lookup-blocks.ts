@@ -2,11 +2,18 @@ import type { types } from "@slack/bolt";
 import type { LookupView } from "../../../messages/build-lookup.js";
 import { describeIdentityFacts } from "../../../messages/describe-identity-facts.js";
 import { describeCertifiedParts } from "../../../messages/describe-review-message.js";
-import { describeAccountState, formatDay, formatTime } from "../../../messages/format-text.js";
+import { describeAccountState, formatDay } from "../../../messages/format-text.js";
 import { timeAt } from "../../../messages/rich-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
 import { truncateText } from "../../../messages/truncate-text.js";
-import { fieldText, headerBlock, listMrkdwn, listText, sectionBlock } from "./slack-blocks.js";
+import {
+  fieldText,
+  headerBlock,
+  listMrkdwn,
+  listText,
+  type SlackText,
+  sectionBlock,
+} from "./slack-blocks.js";
 import { type SlackMessage, slackMessage } from "./slack-message.js";
 import { slackRichText } from "./slack-rich-text.js";
 
@@ -32,7 +39,7 @@ export function renderLookupBlocks(view: LookupView): SlackMessage {
     ? `${ec(i.owner.name, 100)} <${ec(i.owner.email ?? "no email", 120)}>${i.owner.active ? "" : " (inactive)"}`
     : "none";
   const facts = describeIdentityFacts(i);
-  const field = (title: string, value: string) => fieldText(title, value);
+  const field = (title: string, value: SlackText) => fieldText(title, value);
   const ids = facts.ids.map(([label, value]) => `${label} \`${ec(value, 100)}\``).join(", ");
   const blocks: types.KnownBlock[] = [
     headerBlock(i.userName),
@@ -43,7 +50,13 @@ export function renderLookupBlocks(view: LookupView): SlackMessage {
         field("State", state.join(", ")),
         field("Owner", owner),
         ...facts.facts.map((fact) => field(fact.label, ec(fact.value, 700))),
-        field("Seen by warden", `first ${formatTime(view.firstSeenAt)}\nlast ${formatTime(view.lastSeenAt)}`),
+        // <!date> tokens: each reader sees the times in their own zone (the fallback says UTC).
+        field("Seen by warden", [
+          "first ",
+          slackRichText([timeAt(view.firstSeenAt)]),
+          "\nlast ",
+          slackRichText([timeAt(view.lastSeenAt)]),
+        ]),
       ].slice(0, 10),
     },
     sectionBlock(

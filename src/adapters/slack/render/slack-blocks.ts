@@ -67,8 +67,9 @@ export function sectionBlock(text: SlackText, max: number = L.sectionText): Know
 }
 
 /** A section field: "*Title*\nvalue", cut to `max` characters. */
-export function fieldText(title: string, value: string, max = 600): types.MrkdwnElement {
-  return mrkdwnText(`*${title}*\n${value}`, Math.min(max, L.fieldText));
+export function fieldText(title: string, value: SlackText, max = 600): types.MrkdwnElement {
+  const text: SlackText = typeof value === "string" ? `*${title}*\n${value}` : [`*${title}*\n`, ...value];
+  return mrkdwnText(text, Math.min(max, L.fieldText));
 }
 
 /** A context block of up to 10 mrkdwn elements, each cut to `max` characters. */

@@ -1,7 +1,9 @@
 import type { types } from "@slack/bolt";
+import type { RichText } from "../../../messages/rich-text.js";
 import { BLOCK_KIT_LIMITS as L } from "./block-kit-limits.js";
 import { escapeMrkdwn } from "./escape-mrkdwn.js";
 import { sectionBlock } from "./slack-blocks.js";
+import { slackRichText } from "./slack-rich-text.js";
 
 declare const escaped: unique symbol;
 /** A notification `text` already escaped for Slack: only `slackMessage` makes one. */
@@ -25,10 +27,16 @@ export function slackMessage(fallback: string, blocks: types.KnownBlock[]): Slac
 
 /**
  * A plain-text notice from the core (refusal, stale, duplicate, failure, command answer), which
- * may name accounts and people: shown in a verbatim section, followed by any `more` blocks.
+ * may name accounts and people: shown in a verbatim section, followed by any `more` blocks. A
+ * notice that names a time comes as `parts` too: its times become `<!date>` tokens, so each
+ * reader sees them in their own zone (the fallback text keeps UTC, saying so).
  */
-export function noticeMessage(notice: string, more: readonly types.KnownBlock[] = []): SlackMessage {
-  return slackMessage(notice, [sectionBlock(notice), ...more]);
+export function noticeMessage(
+  notice: string,
+  more: readonly types.KnownBlock[] = [],
+  parts?: RichText,
+): SlackMessage {
+  return slackMessage(notice, [sectionBlock(parts ? [slackRichText(parts)] : notice), ...more]);
 }
 
 /**

@@ -4,12 +4,13 @@ import type { TeamsHandlerContext } from "./handler-context.js";
 
 /**
  * Runs first for every activity (messages, invokes, conversationUpdate, installationUpdate): its
- * conversation reference is saved (proactive messages need it), and an install or conversation
- * event retries what waits for it.
+ * conversation reference is saved (proactive messages need it), the sender's time zone when it
+ * reports one, and an install or conversation event retries what waits for it.
  * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/conversations/send-proactive-messages
  */
 export async function onAnyActivity(ctx: TeamsHandlerContext, context: TurnContext): Promise<void> {
   await saveReference(ctx, context);
+  await ctx.rememberTimeZone(context);
   if (context.activity.type === "conversationUpdate" || context.activity.type === "installationUpdate") {
     await onConversationSeen(ctx, context);
   }

@@ -5,6 +5,7 @@ import { BULK_VERB } from "../render/render-bulk-card.js";
 import type { TeamsHandlerContext } from "./handler-context.js";
 import { isBulkData, onBulkAction } from "./on-bulk-action.js";
 import { isFromMineCard, renderMineCardFor } from "./on-mine-action.js";
+import { readerNotice } from "./reader-notice.js";
 
 const CARD = "application/vnd.microsoft.card.adaptive";
 const MESSAGE = "application/vnd.microsoft.activity.message";
@@ -34,8 +35,8 @@ export async function onCardAction(
 ): Promise<AdaptiveCardInvokeResponse> {
   const data = (invokeValue.action.data ?? {}) as Record<string, unknown>;
   if (invokeValue.action.verb === BULK_VERB && isBulkData(data)) {
-    const bulk = await onBulkAction(ctx, context, data);
-    return bulk.card ? invokeAnswer(CARD, bulk.card) : invokeAnswer(MESSAGE, bulk.notice);
+    // Answered before the decisions run; the card is updated when they are done (onBulkAction).
+    return invokeAnswer(MESSAGE, (await onBulkAction(ctx, context, data)).notice);
   }
   if (invokeValue.action.verb === MINE_VERB)
     return invokeAnswer(CARD, await renderMineCardFor(ctx, context, data));
@@ -43,8 +44,8 @@ export async function onCardAction(
   if (!card && data.m === undefined && isFromMineCard(data)) {
     // A decision from the `mine` card (no owner message to update): the card is drawn again with
     // the account's outcome, and anything not done said on top.
-    const notice = result.status === "done" ? undefined : result.notice;
+    const notice = result.status === "done" ? undefined : await readerNotice(ctx, context, result);
     return invokeAnswer(CARD, await renderMineCardFor(ctx, context, data, notice));
   }
-  return card ? invokeAnswer(CARD, card) : invokeAnswer(MESSAGE, result.notice);
+  return card ? invokeAnswer(CARD, card) : invokeAnswer(MESSAGE, await readerNotice(ctx, context, result));
 }

@@ -14,6 +14,7 @@ import {
 import type { TeamsHandlerContext } from "./handler-context.js";
 import { isBulkData, onBulkAction } from "./on-bulk-action.js";
 import { isFromMineCard, renderMineCardFor } from "./on-mine-action.js";
+import { readerNotice } from "./reader-notice.js";
 
 /**
  * A message to the bot: an Action.Submit click (the fallback of Action.Execute, its data merged
@@ -35,7 +36,7 @@ export async function onMessage(ctx: TeamsHandlerContext, context: TurnContext):
     }
     const { result, card } = await handleTeamsAction(ctx.actions, context, value);
     if (!card && value.m === undefined && isFromMineCard(value)) {
-      const notice = result.status === "done" ? undefined : result.notice;
+      const notice = result.status === "done" ? undefined : await readerNotice(ctx, context, result);
       await showMineCard(context, await renderMineCardFor(ctx, context, value, notice));
       return;
     }
@@ -74,7 +75,7 @@ export async function onMessage(ctx: TeamsHandlerContext, context: TurnContext):
   }
   const card =
     reply.kind === "lookup"
-      ? renderLookupCard(reply.view)
+      ? renderLookupCard(reply.view, { timeZone: await ctx.timeZoneOf(context) })
       : reply.kind === "mine"
         ? renderMineCard(reply.view, { now: now() })
         : reply.kind === "score"
@@ -115,17 +116,19 @@ async function replyNotice(
   context: TurnContext,
   result: TeamsActionOutcome["result"],
 ): Promise<void> {
+  const timeZone = await ctx.timeZoneOf(context);
   const current =
     result.status === "stale"
-      ? renderLookupCard(await buildLookup(ctx.store, decodeTarget(context.activity.value)))
+      ? renderLookupCard(await buildLookup(ctx.store, decodeTarget(context.activity.value)), { timeZone })
       : undefined;
+  const notice = await readerNotice(ctx, context, result);
   await context.sendActivity(
     current
       ? {
           type: "message",
-          attachments: [CardFactory.adaptiveCard(renderNoticeCard(result.notice, current))],
+          attachments: [CardFactory.adaptiveCard(renderNoticeCard(notice, current))],
         }
-      : plainTextActivity(result.notice),
+      : plainTextActivity(notice),
   );
 }
 

@@ -6,8 +6,9 @@ import {
   alertSourcePrefix,
   alertTitle,
 } from "../../../messages/describe-alert.js";
-import { formatTime } from "../../../messages/format-text.js";
+import { timeAt } from "../../../messages/rich-text.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
+import { cardRichText } from "./card-rich-text.js";
 import { cut, listBlocks, md, textBlock } from "./card-text.js";
 
 /**
@@ -36,7 +37,11 @@ export function renderAlertCard(view: AlertView): AdaptiveCard {
   }
   card.body.push(
     textBlock(
-      `Found by the scan of ${formatTime(view.generatedAt)}. Send "lookup <account>" to warden for an account; the digest lists every open finding. ALERT_RULES chooses the rules alerted.`,
+      cardRichText([
+        "Found by the scan of ",
+        timeAt(view.generatedAt),
+        '. Send "lookup <account>" to warden for an account; the digest lists every open finding. ALERT_RULES chooses the rules alerted.',
+      ]),
       { isSubtle: true, size: "small", separator: true },
     ),
   );

@@ -1,7 +1,8 @@
 import type { LookupView } from "../../../messages/build-lookup.js";
 import { describeIdentityFacts } from "../../../messages/describe-identity-facts.js";
 import { describeCertifiedParts } from "../../../messages/describe-review-message.js";
-import { describeAccountState, formatDay, formatTime } from "../../../messages/format-text.js";
+import { describeAccountState, formatDay } from "../../../messages/format-text.js";
+import { formatTimeIn } from "../../../messages/format-time-in-zone.js";
 import { timeAt } from "../../../messages/rich-text.js";
 import { REMEDIATION_TEXT, RULE_TITLES } from "../../../messages/rule-text.js";
 import { type AdaptiveCard, createCard } from "./adaptive-card.js";
@@ -10,9 +11,15 @@ import { cut, fact, listBlocks, md, textBlock } from "./card-text.js";
 
 /**
  * One account for the `lookup` command: state, owner, roles, activity, how it authenticates, its
- * API calls, findings with evidence, resolved findings and decisions.
+ * API calls, findings with evidence, resolved findings and decisions. Times in text blocks are
+ * DATE/TIME functions (each reader's own zone); "Seen by warden" is a FactSet value, where those
+ * are not documented to render, so it is written in `timeZone`, the reader's (the card is an
+ * answer to one person), or in UTC, saying so, when none is known.
  */
-export function renderLookupCard(view: LookupView): AdaptiveCard {
+export function renderLookupCard(
+  view: LookupView,
+  options: { timeZone?: string | undefined } = {},
+): AdaptiveCard {
   if (!view.found) {
     const suggestions = view.suggestions.slice(0, 10).map((s) => cut(s, 80));
     const more = view.suggestions.length > 10 ? ` and ${view.suggestions.length - 10} more` : "";
@@ -38,7 +45,10 @@ export function renderLookupCard(view: LookupView): AdaptiveCard {
         fact("State", state.join(", ")),
         fact("Owner", owner),
         ...facts.facts.map((f) => fact(f.label, cut(f.value, 700))),
-        fact("Seen by warden", `first ${formatTime(view.firstSeenAt)}, last ${formatTime(view.lastSeenAt)}`),
+        fact(
+          "Seen by warden",
+          `first ${formatTimeIn(view.firstSeenAt, options.timeZone)}, last ${formatTimeIn(view.lastSeenAt, options.timeZone)}`,
+        ),
       ],
     },
   ]);
