@@ -8,9 +8,11 @@ import {
   describeFollowUps,
   describeOwnerMessages,
   describeScan,
+  describeScheduledReview,
 } from "./describe-scheduled-run.js";
 import type { Warden } from "./open-warden.js";
 import { notifyOwners, postDigest } from "./post-digest.js";
+import { startScheduledReview } from "./start-scheduled-review.js";
 
 /** When the daily follow-up pass runs (in TZ). */
 export const FOLLOW_UP_SCHEDULE = "0 8 * * *";
@@ -22,7 +24,8 @@ export interface WardenSchedulerOptions {
 
 /**
  * The schedules of `warden serve`: scan then send owners their messages on SCAN_SCHEDULE, the
- * digest on DIGEST_SCHEDULE, in TZ. Scans share the server's runner, so a schedule and
+ * digest on DIGEST_SCHEDULE, an access review on REVIEW_SCHEDULE (when set), in TZ; the daily
+ * follow-up pass (reminders, escalations, the access reviews' follow-ups and defaults). Scans share the server's runner, so a schedule and
  * `/warden scan` never run two at once.
  *
  * First start: on a database from which warden has never messaged anyone, the catch-up at start
@@ -124,6 +127,23 @@ export function createWardenScheduler(
           });
         },
       },
+      // REVIEW_SCHEDULE (default off): an access review over every source, its messages sent.
+      ...(config.reviews.schedule
+        ? [
+            {
+              name: "review",
+              cron: config.reviews.schedule,
+              lastRunAt: () => store.audit.lastEventAt("review.scheduled"),
+              run: async (trigger: JobTrigger) => {
+                // A first start does not open a campaign, which would message every owner at once.
+                if (holdBack(trigger, "the access review", "review")) return;
+                await reported("review", async () =>
+                  describeScheduledReview(await startScheduledReview(warden)),
+                );
+              },
+            },
+          ]
+        : []),
     ],
     { timeZone: config.timeZone, now: warden.now, logger: warden.logger.child({ component: "scheduler" }) },
   );

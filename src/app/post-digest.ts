@@ -6,7 +6,9 @@ import { inDeliveryLane } from "../notify/delivery-lane.js";
 import { enqueueFollowUps } from "../notify/enqueue-follow-ups.js";
 import { enqueueOwnerMessages } from "../notify/enqueue-owner-messages.js";
 import { markFixedAccounts } from "../notify/mark-fixed-accounts.js";
+import { createDefaultDecider } from "../remediation/decide-by-default.js";
 import { resolvePendingDecisions } from "../remediation/resolve-pending-decisions.js";
+import { type ReviewPassResult, runReviewFollowUps } from "../reviews/run-review-follow-ups.js";
 import { chatTargets } from "./chat-targets.js";
 import type { Warden } from "./open-warden.js";
 
@@ -74,17 +76,14 @@ async function postDigestNow(warden: Warden): Promise<{ sent: number; failed: nu
  * `warden notify`: queues owner messages for open findings and sends them, on every configured
  * platform, with every queued message whose retry time has come (see deliverOutbox).
  */
-export function notifyOwners(
-  warden: Warden,
-  options: { followUps?: boolean } = {},
-): Promise<{ queued: number } & DeliveryResult> {
+export function notifyOwners(warden: Warden, options: { followUps?: boolean } = {}): Promise<NotifyResult> {
   return inDeliveryLane(warden.store, () => notifyOwnersNow(warden, options));
 }
 
-async function notifyOwnersNow(
-  warden: Warden,
-  options: { followUps?: boolean },
-): Promise<{ queued: number } & DeliveryResult> {
+/** What `warden notify` (or the daily pass) queued and sent; `reviews`: the access reviews' follow-ups. */
+export type NotifyResult = { queued: number } & DeliveryResult & { reviews?: ReviewPassResult | undefined };
+
+async function notifyOwnersNow(warden: Warden, options: { followUps?: boolean }): Promise<NotifyResult> {
   const targets = await chatTargets(warden);
   if (targets.length === 0) {
     throw new UsageError("No chat platform is configured: set SLACK_BOT_TOKEN or TEAMS_APP_ID (see README).");
@@ -98,6 +97,26 @@ async function notifyOwnersNow(
   });
   // Ticket mode: tickets whose change the last scan found made are shown done in their messages.
   await closeDoneTickets(warden.store, warden.now());
+  // The daily pass: the access reviews' reminders, warnings and, at a due date, the escalation,
+  // the default (REVIEW_DEFAULT=disable) and the close; delivered below with everything else.
+  const reviews = options.followUps
+    ? await runReviewFollowUps({
+        store: warden.store,
+        now: warden.now,
+        logger: warden.logger.child({ component: "reviews" }),
+        targets,
+        reminderDays: warden.config.reviews.reminderDays,
+        mode: warden.config.mode,
+        decide: createDefaultDecider({
+          store: warden.store,
+          connectors: warden.connectors,
+          now: warden.now,
+          mode: warden.config.mode,
+          logger: warden.logger.child({ component: "remediation" }),
+          ticketing: warden.ticketing,
+        }),
+      })
+    : undefined;
   const results = [];
   for (const target of targets) {
     // Accounts fixed in ServiceNow since their message: shown as fixed, and no longer chased.
@@ -125,5 +144,14 @@ async function notifyOwnersNow(
     });
     results.push({ queued: queued.owners, ...result });
   }
-  return sum(results, { queued: 0, sent: 0, failed: 0, unknown: 0, rerouted: 0, retrying: 0, deferred: 0 });
+  const total = sum(results, {
+    queued: 0,
+    sent: 0,
+    failed: 0,
+    unknown: 0,
+    rerouted: 0,
+    retrying: 0,
+    deferred: 0,
+  });
+  return reviews ? { ...total, reviews } : total;
 }

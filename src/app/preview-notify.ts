@@ -122,6 +122,12 @@ function accountsOf({ message }: OutboxItem): PreviewAccount[] {
       g.accounts.map((a) => ({ userName: a.userName, name: a.name, rules: [g.rule] })),
     );
   }
+  if (message.kind === "review_follow_up") {
+    // Asked about whether they are still needed, not about findings.
+    return message.view.owners.flatMap((o) =>
+      o.accounts.map((a) => ({ userName: a.userName, name: a.name, rules: [] })),
+    );
+  }
   return message.view.accounts.map((a) => ({
     userName: a.userName,
     name: a.name,
@@ -166,6 +172,13 @@ async function routeOf(
         : teamsOwnerRoute(store, item.recipient, freshness, reroute, admin);
     case "reminder":
       return { route: "thread", detail: `a reply under the message ${item.recipient} got earlier` };
+    case "review_follow_up":
+      if (message.view.stage !== "escalation")
+        return { route: "thread", detail: `a reply under the access review message ${item.recipient} got` };
+      return {
+        route: "channel",
+        detail: `an access review escalation: owners did not answer by the due date, posted to the channel ${item.recipient}`,
+      };
     case "message_update": {
       const original = await store.outbox.getOutboxItem(message.view.outboxId);
       return {

@@ -12,6 +12,7 @@ const KIND_WORDS: Readonly<Record<OutboxKind, string>> = {
   message_update: "message update",
   alert: "alert",
   review_request: "access review message",
+  review_follow_up: "access review reminder or escalation",
 };
 
 const PLATFORM_WORDS: Readonly<Record<string, string>> = { slack: "Slack", teams: "Teams" };

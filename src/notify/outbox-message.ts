@@ -17,6 +17,11 @@ import type {
 } from "../messages/build-owner-messages.js";
 import type { DisownedView } from "../messages/describe-disowned.js";
 import type { ReroutedView } from "../messages/describe-reroute.js";
+import {
+  REVIEW_FOLLOW_UP_STAGES,
+  type ReviewFollowUpOwner,
+  type ReviewFollowUpView,
+} from "../messages/review-follow-up-view.js";
 import type { ReviewCampaignRef, ReviewMessageView } from "../messages/review-message-view.js";
 import type { FollowUpAccount, FollowUpView } from "./enqueue-follow-ups.js";
 import {
@@ -57,6 +62,7 @@ export interface OutboxViews {
   message_update: MessageUpdateView;
   alert: AlertView;
   review_request: ReviewMessageView;
+  review_follow_up: ReviewFollowUpView;
 }
 
 export type OutboxKind = keyof OutboxViews;
@@ -76,6 +82,7 @@ export const OUTBOX_KINDS: readonly OutboxKind[] = [
   "message_update",
   "alert",
   "review_request",
+  "review_follow_up",
 ];
 
 const evidence = object<Evidence>({
@@ -163,6 +170,24 @@ const reviewRequest = object<ReviewMessageView>({
   owner: object<ReviewMessageView["owner"]>({ email: text, name: text, directoryId: optional(text) }),
   accounts: array(account),
 });
+
+const reviewFollowUp = (platform: string) =>
+  object<ReviewFollowUpView>({
+    stage: oneOf(REVIEW_FOLLOW_UP_STAGES),
+    campaign: reviewCampaign,
+    replyTo: optional(replyTo(platform)),
+    owners: array(
+      object<ReviewFollowUpOwner>({
+        email: optional(text),
+        ref: optional(object({ platform: text, id: text })),
+        accounts: array(object({ source: text, accountId: text, userName: text, name: text })),
+        total: number,
+        disabling: optional(number),
+      }),
+    ),
+    totalOwners: number,
+    mode: optional(oneOf(["apply", "dry-run", "ticket"])),
+  });
 
 const adminAccounts = object<AdminAccountsView>({
   accounts: array(account),
@@ -351,6 +376,7 @@ const codecs = (platform: string): { [K in OutboxKind]: Codec<OutboxViews[K]> } 
   message_update: messageUpdate,
   alert,
   review_request: reviewRequest,
+  review_follow_up: reviewFollowUp(platform),
 });
 
 const isKind = (kind: string): kind is OutboxKind => (OUTBOX_KINDS as readonly string[]).includes(kind);

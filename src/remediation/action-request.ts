@@ -13,6 +13,12 @@ export interface Actor {
   email?: string | undefined;
 }
 
+/**
+ * The platform of warden's own decisions (no chat platform is called "warden"): an access review's
+ * default on silence is taken by { platform: "warden", id: "review default" }.
+ */
+export const WARDEN_ACTOR_PLATFORM = "warden";
+
 export interface ActionRequest {
   actor: Actor;
   payload: ActionPayload;

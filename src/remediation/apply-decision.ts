@@ -6,7 +6,7 @@ import type { Logger } from "../logger.js";
 import type { AccountIntent, AccountValues, SourceConnector } from "../sources/source-connector.js";
 import type { DecisionRecord } from "../store/decisions.js";
 import type { Repositories, StoreTx } from "../store/store.js";
-import type { ActionRequest, ActionResult } from "./action-request.js";
+import { type ActionRequest, type ActionResult, WARDEN_ACTOR_PLATFORM } from "./action-request.js";
 import { applyAccountChange, type ChangeOutcome } from "./apply-account-change.js";
 import { describeRequestedChange, openDecisionTicket, type Ticketing } from "./open-decision-ticket.js";
 
@@ -214,7 +214,12 @@ async function ticketDecision(claimed: ClaimedDecision, finish: Finish): Promise
     request,
     account,
     change: describeRequestedChange(request.payload.a, change?.connector, change?.intent),
-    requestedBy: request.actor.email ?? `${request.actor.platform} user ${request.actor.id}`,
+    // warden's own decisions (an access review's default) are asked for by "warden (review default)".
+    requestedBy:
+      request.actor.email ??
+      (request.actor.platform === WARDEN_ACTOR_PLATFORM
+        ? `warden (${request.actor.id})`
+        : `${request.actor.platform} user ${request.actor.id}`),
     at: claimed.now(),
   });
   if (!attempt.ok) {

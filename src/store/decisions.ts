@@ -270,7 +270,12 @@ export function completeDecision(
       source: decision.source,
       accountId: decision.accountId,
       action: decision.action,
-      reviewer: decision.actorEmail ?? `${decision.actorPlatform}:${decision.actorId}`,
+      // warden's own decisions (platform "warden", an access review's default) read "warden (review default)".
+      reviewer:
+        decision.actorEmail ??
+        (decision.actorPlatform === "warden"
+          ? `warden (${decision.actorId})`
+          : `${decision.actorPlatform}:${decision.actorId}`),
       reason: decision.reason,
       decidedAt: decision.decidedAt,
       undoesDecisionId: decision.undoesDecisionId,

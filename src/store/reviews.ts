@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { decodeMessageRef, type MessageRef } from "../notify/message-ref.js";
 
 /** Where an account of a campaign stands: asked, or answered by a decision. */
 export type ReviewStatus = "pending" | "certified" | "disabled" | "reassigned";
@@ -439,6 +440,44 @@ export function listReviewMessages(
     )
     .pluck()
     .all(query.campaignId, query.platform, query.recipient) as number[];
+}
+
+/** A review message that reached its recipient: where it landed, to reply under it. */
+export interface SentReviewMessage {
+  outboxId: number;
+  platform: string;
+  sentAt: Date;
+  ref: MessageRef;
+}
+
+/**
+ * The campaign's review messages sent to `recipient` (any platform), oldest first: the follow-ups
+ * reply under the first one of each platform. On review_messages' key, then the outbox's.
+ */
+export function listSentReviewMessages(
+  db: Database,
+  campaignId: number,
+  recipient: string,
+): SentReviewMessage[] {
+  const rows = db
+    .prepare(
+      `SELECT o.id, o.platform, o.sent_at, o.message_ref FROM review_messages r
+         JOIN outbox o ON o.id = r.outbox_id
+        WHERE r.campaign_id = ? AND r.recipient = ? AND o.kind = 'review_request' AND o.status = 'sent'
+          AND o.sent_at IS NOT NULL AND o.message_ref IS NOT NULL
+        ORDER BY o.id`,
+    )
+    .all(campaignId, recipient) as { id: number; platform: string; sent_at: string; message_ref: string }[];
+  const sent: SentReviewMessage[] = [];
+  for (const row of rows) {
+    try {
+      const ref = decodeMessageRef(row.platform, JSON.parse(row.message_ref));
+      sent.push({ outboxId: row.id, platform: row.platform, sentAt: new Date(row.sent_at), ref });
+    } catch {
+      // An unreadable reference: nothing to reply under on that message.
+    }
+  }
+  return sent;
 }
 
 /** One account of a campaign's report: its item with the decision that answered it. */

@@ -165,6 +165,39 @@ const anyMessage: fc.Arbitrary<OutboxMessage> = fc.oneof(
         })),
       },
     })),
+  fc
+    .record({
+      stage: fc.constantFrom("reminder" as const, "warning" as const, "escalation" as const),
+      dueAt: anyDate,
+      startedAt: anyDate,
+      name: anyText,
+      total: fc.nat(),
+      disabling: fc.option(fc.nat(), { nil: undefined }),
+      mentioned: fc.boolean(),
+      mode: fc.constantFrom(undefined, "apply" as const, "dry-run" as const, "ticket" as const),
+      defaultDecision: fc.constantFrom("none" as const, "disable" as const),
+    })
+    .map(({ stage, dueAt, startedAt, name, total, disabling, mentioned, mode, defaultDecision }) => ({
+      kind: "review_follow_up" as const,
+      view: {
+        stage,
+        campaign: { id: 4, startedAt, dueAt, defaultDecision },
+        ...(stage === "escalation" ? {} : { replyTo: slackRef }),
+        owners: [
+          {
+            email: "raj.patel@acme.example",
+            ...(mentioned ? { ref: { platform: "slack", id: "URAJ" } } : {}),
+            accounts: [{ source: "servicenow", accountId: "a1", userName: name, name }],
+            total,
+            ...(disabling === undefined ? {} : { disabling }),
+          },
+          // Accounts nobody reachable owns: no email.
+          { accounts: [], total: 2 },
+        ],
+        totalOwners: 2,
+        ...(mode ? { mode } : {}),
+      },
+    })),
   fc.nat().map((outboxId) => ({ kind: "message_update" as const, view: { outboxId } })),
   fc
     .record({ view: anyAlert, generatedAt: anyDate })

@@ -20,7 +20,9 @@ function renderMessage(message: PreviewMessage): string[] {
     );
   }
   for (const account of message.accounts.slice(0, ACCOUNTS_SHOWN)) {
-    out.push(`      • ${account.userName} (${account.name}): ${account.rules.map(ruleTitle).join(", ")}`);
+    // An access review follow-up names accounts without findings: it asks whether they are still needed.
+    const rules = account.rules.length > 0 ? `: ${account.rules.map(ruleTitle).join(", ")}` : "";
+    out.push(`      • ${account.userName} (${account.name})${rules}`);
   }
   if (message.accounts.length > ACCOUNTS_SHOWN) {
     out.push(`      … and ${message.accounts.length - ACCOUNTS_SHOWN} more`);

@@ -6,6 +6,7 @@ import { renderAdminAccountsBlocks } from "./render-admin-accounts-blocks.js";
 import { renderAlertBlocks } from "./render-alert-blocks.js";
 import { renderDigestBlocks } from "./render-digest-blocks.js";
 import { renderOwnerMessageBlocks } from "./render-owner-message-blocks.js";
+import { renderReviewFollowUpBlocks } from "./render-review-follow-up-blocks.js";
 import { renderReviewRequestBlocks } from "./render-review-request-blocks.js";
 import type { SlackDelivery } from "./slack-delivery.js";
 
@@ -49,6 +50,13 @@ export const SLACK_RENDERERS: SlackRenderers = {
     post: renderReviewRequestBlocks(view, { messageId: c.messageId, now: c.now }),
     to: { owner: c.recipient },
   }),
+  review_follow_up: (view, c) => {
+    // The escalation goes to the admin channel; a reminder or warning replies under the review message.
+    if (view.stage === "escalation")
+      return { post: renderReviewFollowUpBlocks(view), to: { channel: c.recipient } };
+    if (view.replyTo?.platform !== "slack") throw new Error("the review message to reply under is unknown");
+    return { post: renderReviewFollowUpBlocks(view), to: { thread: view.replyTo } };
+  },
   message_update: ({ outboxId }, c) => {
     // Re-render a sent owner message from its stored view, in place.
     const original = c.sentOwnerMessage(outboxId);

@@ -6,6 +6,7 @@ import { renderAlertCard } from "./render-alert-card.js";
 import { renderDigestCard } from "./render-digest-card.js";
 import { renderFollowUpCard } from "./render-follow-up-card.js";
 import { renderOwnerMessageCard } from "./render-owner-message-card.js";
+import { renderReviewFollowUpCard } from "./render-review-follow-up-card.js";
 import { renderReviewRequestCard } from "./render-review-request-card.js";
 import type { TeamsDelivery } from "./teams-delivery.js";
 
@@ -49,6 +50,13 @@ export const TEAMS_RENDERERS: TeamsRenderers = {
     post: renderReviewRequestCard(view, { messageId: c.messageId, now: c.now }),
     to: { owner: c.recipient, directoryId: view.owner.directoryId },
   }),
+  review_follow_up: (view, c) => {
+    // The escalation goes to the admin channel; a reminder or warning into the owner's conversation.
+    if (view.stage === "escalation")
+      return { post: renderReviewFollowUpCard(view), to: { channel: c.recipient } };
+    if (view.replyTo?.platform !== "teams") throw new Error("the review message's conversation is unknown");
+    return { post: renderReviewFollowUpCard(view), to: { conversationOf: view.replyTo } };
+  },
   message_update: ({ outboxId }, c) => {
     // Re-render a sent owner card from its stored view, in place.
     const original = c.sentOwnerMessage(outboxId);
