@@ -14,7 +14,15 @@ const RAJ = { id: "URAJ", name: "Raj Patel", email: "raj.patel@acme.example" };
 
 /** A campaign of 10 days over the demo instance, its review messages sent; Raj is on Slack. */
 async function setup(env: Record<string, string> = {}) {
-  const t = await startWarden({ platform: "slack", users: [RAJ], serve: false, env });
+  // The owners Slack does not know are looked up once: with a day's cache each pass would ask
+  // again, and a simulated fortnight's passes run within seconds, past users.lookupByEmail's real
+  // per-minute budget (the pacer would wait it out).
+  const t = await startWarden({
+    platform: "slack",
+    users: [RAJ],
+    serve: false,
+    env: { WARDEN_USER_CACHE_HOURS: "720", ...env },
+  });
   await startReview(t.warden.store, {
     days: 10,
     now: t.now(),
@@ -26,7 +34,8 @@ async function setup(env: Record<string, string> = {}) {
   const review = dm().find((m) => String(m.text).startsWith("warden: access review #1"));
   if (!review) throw new Error("Raj got no review message");
   const replies = () => dm().filter((m) => m.threadTs === review.ts);
-  const admin = () => t.slack.messages("CADMIN").filter((m) => String(m.text).startsWith("Escalation"));
+  const admin = () =>
+    t.slack.messages("CADMIN").filter((m) => String(m.text).startsWith("Escalation: access review"));
   const rajs = t.db
     .prepare("SELECT user_name FROM review_items WHERE owner_email = ? ORDER BY user_name")
     .pluck()
@@ -82,6 +91,35 @@ async function report(t: SlackWarden) {
 }
 
 describe("access review follow-ups on Slack (injected clock)", () => {
+  it("reminds an owner in the review message's thread every REVIEW_REMINDER_DAYS, once a day at most, then escalates at the due date and closes the review", async () => {
+    const t = await setup();
+    await certifyFirst(t, t.review);
+    const due = new Date(NOW.getTime() + 10 * DAY).toISOString().slice(0, 10);
+    const reminders = () => t.replies().filter((m) => String(m.text).startsWith("Reminder"));
+    await t.pass(1);
+    expect(t.replies().map((m) => m.text)).toEqual([]);
+    await t.pass(2); // day 3
+    expect(reminders()).toHaveLength(1);
+    expect(String(reminders()[0]?.text)).toContain(due);
+    await t.pass(0); // the same day again
+    expect(reminders()).toHaveLength(1);
+    await t.pass(3); // day 6
+    expect(reminders()).toHaveLength(2);
+    expect(t.admin()).toEqual([]);
+    await t.pass(4); // day 10: due
+    expect(t.admin()).toHaveLength(1);
+    expect(String(t.admin()[0]?.text)).toContain(`was due ${due}`);
+    // The owners are listed, mentioned where their chat user is known.
+    expect(JSON.stringify(t.admin()[0]?.blocks)).toContain(`<@${RAJ.id}>`);
+    expect(await t.warden.store.reviews.listReviewCampaigns({ open: true })).toEqual([]);
+    const closed = t.db.prepare("SELECT count(*) FROM audit_log WHERE event = 'review.closed'").pluck().get();
+    expect(closed).toBe(1);
+    const after = t.replies().length;
+    await t.pass(3);
+    expect(t.replies().length).toBe(after);
+    expect(t.admin()).toHaveLength(1);
+  });
+
   it("with REVIEW_DEFAULT=disable, warns two days before and disables exactly the accounts left unanswered, as decisions by the review default", async () => {
     const t = await setup({ REVIEW_DEFAULT: "disable" });
     const certified = await certifyFirst(t, t.review);
