@@ -22,7 +22,7 @@ export interface ScanRecord {
   requests: number | undefined;
 }
 
-interface ScanRow {
+export interface ScanRow {
   id: number;
   source: string;
   started_at: string;
@@ -40,7 +40,7 @@ interface ScanRow {
 
 const toDate = (value: string | null | undefined): Date | undefined => (value ? new Date(value) : undefined);
 
-function toRecord(row: ScanRow): ScanRecord {
+export function toScanRecord(row: ScanRow): ScanRecord {
   const coverage = row.coverage ? (JSON.parse(row.coverage) as Record<string, string | undefined>) : {};
   return {
     id: row.id,
@@ -78,7 +78,7 @@ export function findRunningScan(db: Database): ScanRecord | undefined {
     host: string | null;
   })[];
   const live = rows.find((row) => row.host === hostname() && row.pid !== null && isProcessAlive(row.pid));
-  return live ? toRecord(live) : undefined;
+  return live ? toScanRecord(live) : undefined;
 }
 
 /** Marks a scan failed with its reason; earlier results stay as they were. */
@@ -126,7 +126,7 @@ export function listScans(db: Database, options: { status?: ScanStatus; limit?: 
           .all(options.status, options.limit ?? 10)
       : db.prepare("SELECT * FROM scans ORDER BY id DESC LIMIT ?").all(options.limit ?? 10)
   ) as ScanRow[];
-  return rows.map(toRecord);
+  return rows.map(toScanRecord);
 }
 
 /**
@@ -150,7 +150,7 @@ export function listLatestScans(db: Database, options: { status?: ScanStatus } =
           )
           .all()
   ) as ScanRow[];
-  return rows.map(toRecord);
+  return rows.map(toScanRecord);
 }
 
 /**
@@ -179,7 +179,7 @@ export function listPreviousScans(db: Database): ScanRecord[] {
        ORDER BY id DESC`,
     )
     .all() as ScanRow[];
-  return rows.map(toRecord);
+  return rows.map(toScanRecord);
 }
 
 /** Writes the summary columns of a finished scan (inside saveScanResult's transaction). */
@@ -223,7 +223,7 @@ export function previousDigest(
     )
     .get(latestId) as (ScanRow & { digest_score: number | null }) | undefined;
   if (!row) return undefined;
-  const scan = toRecord(row);
+  const scan = toScanRecord(row);
   return { since: scan.finishedAt ?? scan.startedAt, score: row.digest_score ?? scan.score?.value };
 }
 
@@ -238,5 +238,5 @@ export function scanOfPreviousDigest(db: Database, latestId: number): ScanRecord
         WHERE s.status = 'succeeded' AND s.id < ? ORDER BY d.id DESC LIMIT 1`,
     )
     .get(latestId) as ScanRow | undefined;
-  return row ? toRecord(row) : undefined;
+  return row ? toScanRecord(row) : undefined;
 }
