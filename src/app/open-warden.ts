@@ -5,7 +5,7 @@ import { redactUrl } from "../redact-url.js";
 import type { Ticketing } from "../remediation/open-decision-ticket.js";
 import { type ConnectorRegistry, createConnectorRegistry } from "../sources/connector-registry.js";
 import type { SourceConnector } from "../sources/source-connector.js";
-import { openSqliteStore } from "../store/open-sqlite-store.js";
+import { openConfiguredStore } from "../store/open-configured-store.js";
 import { describeInstance, instanceIdentity } from "../store/source-instance.js";
 import type { Store } from "../store/store.js";
 import { createTicketOpener } from "../tickets/open-ticket.js";
@@ -74,7 +74,7 @@ export interface SourceDescription {
 export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<Warden> {
   const now = deps.now ?? (() => new Date());
   const logger = deps.logger;
-  const store = deps.store ?? openSqliteStore(config.dbPath);
+  const store = deps.store ?? (await openConfiguredStore(config)).store;
   let instanceChange: Warden["instanceChange"];
   let target: ServiceNowTarget | undefined;
   let entra: EntraTarget | undefined;

@@ -156,9 +156,10 @@ one) with its reviewer, answer, reason, time, decision id and findings, on stdou
     name: "migrate",
     usage: "warden migrate",
     summary: "apply database migrations and exit (a one-off job before a rollout)",
-    details: `Brings the database at WARDEN_DB (created if missing) up to this warden's schema and prints the
-schema version before and after on stdout. Every other command migrates on its own as well; run
-this one before a rollout to do it once, ahead of the new version's start.`,
+    details: `Brings the database at WARDEN_DB (created if missing), or the PostgreSQL database at
+WARDEN_DATABASE_URL when set, up to this warden's schema and prints the schema version before and
+after on stdout. Every other command migrates on its own as well; run this one before a rollout to
+do it once, ahead of the new version's start (replicas starting together wait for each other).`,
     optionHelp: [],
     options: {},
     positionals: false,

@@ -26,7 +26,7 @@ import type { ScanOutcome } from "../scan/run-scan.js";
 import { runScans, type SourceScanResult, succeeded } from "../scan/run-scans.js";
 import { scanSettingsFromConfig } from "../scan/scan-settings.js";
 import { SERVICENOW_SOURCE } from "../sources/servicenow/servicenow-source.js";
-import { openAndMigrateStore, openSqliteStore } from "../store/open-sqlite-store.js";
+import { openConfiguredStore } from "../store/open-configured-store.js";
 import { describeInstance } from "../store/source-instance.js";
 import { COMMANDS, type CommandSpec, commandHelp, findCommand, globalHelp } from "./commands.js";
 import { createProgressLine } from "./progress-line.js";
@@ -89,19 +89,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const config = loadConfig(io.env);
     if (command === "migrate") {
       // Only the database: no source, no simulated instance.
-      const { store, migrated } = openAndMigrateStore(config.dbPath);
+      const { store, migrated, described } = await openConfiguredStore(config, { schemaOnly: true });
       await store.close();
       print(
-        `Database ${config.dbPath}: schema version ${migrated.from} → ${migrated.to}${migrated.from === migrated.to ? " (already up to date)" : ""}.`,
+        `${described}: schema version ${migrated.from} → ${migrated.to}${migrated.from === migrated.to ? " (already up to date)" : ""}.`,
       );
       return 0;
     }
     if (command === "audit") {
       // The audit log needs only the database: no source, no simulated instance.
-      if (config.dbPath !== ":memory:" && !existsSync(config.dbPath)) {
+      if (config.databaseUrl === undefined && config.dbPath !== ":memory:" && !existsSync(config.dbPath)) {
         throw new UsageError(`There is no warden database at ${config.dbPath} (WARDEN_DB).`);
       }
-      const store = openSqliteStore(config.dbPath);
+      const { store } = await openConfiguredStore(config);
       try {
         return await runAuditCommand(
           store.audit,

@@ -57,6 +57,11 @@ export interface Config {
   /** CREDENTIAL_WARN_DAYS: a secret or certificate expiring within this many days is reported (default 30). */
   credentialWarnDays: number;
   dbPath: string;
+  /**
+   * WARDEN_DATABASE_URL (`postgres://…`): PostgreSQL instead of the SQLite file at WARDEN_DB, for
+   * replicas; undefined when unset. Never printed whole: it may hold a password (redactUrl).
+   */
+  databaseUrl: string | undefined;
   /** Emails allowed to act on any account, normalised (normalizeEmail). */
   admins: readonly string[];
   /**
@@ -405,6 +410,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     entraDormantDays: integer("ENTRA_DORMANT_DAYS", 90, 1, 3650),
     credentialWarnDays: integer("CREDENTIAL_WARN_DAYS", DEFAULT_CREDENTIAL_WARN_DAYS, 1, 3650),
     dbPath: get("WARDEN_DB") ?? "./data/warden.db",
+    databaseUrl: readDatabaseUrl(get("WARDEN_DATABASE_URL"), problems),
     admins,
     userCacheHours: integer("WARDEN_USER_CACHE_HOURS", 24, 1, 720),
     deliveryGiveUpDays: integer("WARDEN_DELIVERY_GIVE_UP_DAYS", 7, 1, 365),
@@ -499,4 +505,22 @@ function readEntra(
   const graphUrl = host("ENTRA_GRAPH_URL", DEFAULT_ENTRA_GRAPH_URL);
   if (problems.length > start || clientId === undefined || clientSecret === undefined) return undefined;
   return { tenantId, clientId, clientSecret, authorityHost, graphUrl };
+}
+
+/** WARDEN_DATABASE_URL: a postgres:// or postgresql:// URL (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-URIS). */
+function readDatabaseUrl(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined) return undefined;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== "postgres:" && protocol !== "postgresql:") {
+    problems.push(
+      `WARDEN_DATABASE_URL must be a PostgreSQL URL such as postgres://warden:…@db.internal:5432/warden (got ${redactUrl(raw)}).`,
+    );
+    return undefined;
+  }
+  return raw;
 }

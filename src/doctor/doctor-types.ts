@@ -6,7 +6,7 @@ import type { ServiceNowMapping } from "../sources/servicenow/mapping.js";
 import type { Store } from "../store/store.js";
 import type { EntraDoctorSource } from "./entra/entra-check-types.js";
 
-export type DoctorArea = "config" | "servicenow" | "entra" | "slack" | "teams" | "delivery";
+export type DoctorArea = "config" | "database" | "servicenow" | "entra" | "slack" | "teams" | "delivery";
 export type DoctorStatus = "pass" | "warn" | "fail";
 
 /** One line of the doctor's table. */

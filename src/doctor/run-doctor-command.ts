@@ -54,7 +54,8 @@ export async function prepareDoctor(
   const entra = config.entra
     ? createEntraSource(config.entra, options.logger, { purpose: "doctor", ca: options.entraCa })
     : undefined;
-  const store = openReadOnly(config.dbPath, options.logger);
+  // On PostgreSQL the delivery check waits for that store's outbox queries (checkPostgresDatabase says so).
+  const store = config.databaseUrl ? undefined : openReadOnly(config.dbPath, options.logger);
   return {
     deps: { config, client, slack: options.slack, now, botUserName, store, entra },
     async close() {

@@ -1,5 +1,6 @@
 import { DEFAULT_MAPPING } from "../sources/servicenow/mapping.js";
 import { checkConfig } from "./check-config.js";
+import { checkPostgresDatabase } from "./check-database.js";
 import { checkDelivery } from "./check-delivery.js";
 import { checkServiceNow } from "./check-servicenow.js";
 import { checkSlack } from "./check-slack.js";
@@ -19,7 +20,7 @@ export type {
 /**
  * `warden doctor`: checks the configuration, the ServiceNow instance (reach, authentication, the
  * bot account, read access to every table warden uses, field presence, write rights judged from
- * roles), Entra ID when configured (sign-in, the token's application permissions, one small read
+ * roles), the PostgreSQL database when WARDEN_DATABASE_URL is set, Entra ID when configured (sign-in, the token's application permissions, one small read
  * of each listing a scan makes), Slack (token, scopes, channels), Teams (settings) and, when the database exists, messages
  * warden could not deliver. Read-only: it sends only GET
  * requests to ServiceNow and Graph (plus each one's token request) and only read methods to Slack.
@@ -32,6 +33,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     user: { ...DEFAULT_MAPPING.user, ownerField: config.servicenow.ownerField },
   };
   const checks: DoctorCheck[] = [...checkConfig(config)];
+  if (config.databaseUrl) checks.push(...(await checkPostgresDatabase(config.databaseUrl)));
   const blindSpots: DoctorBlindSpot[] = [];
   if (deps.client) {
     const servicenow = await checkServiceNow({

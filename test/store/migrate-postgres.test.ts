@@ -19,6 +19,7 @@ describe("PostgreSQL migrations", () => {
   }
   function pool(url: string) {
     const p = new pg.Pool({ connectionString: url, max: 2 });
+    p.on("error", () => {});
     cleanups.push(() => p.end());
     return p;
   }

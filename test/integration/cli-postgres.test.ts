@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MIGRATIONS } from "../../src/store/migrations.js";
+import { createTestDatabase } from "../helpers/postgres-database.js";
+import { runWarden } from "../helpers/run-warden.js";
+
+const latest = MIGRATIONS.at(-1)?.version;
+const quiet = { LOG_LEVEL: "silent" };
+
+describe("warden on PostgreSQL (WARDEN_DATABASE_URL), the real binary", () => {
+  let database: { url: string; drop: () => Promise<void> };
+  /** The database's URL with a password in it, as a Secret would hold it (the test server trusts 127.0.0.1). */
+  let withPassword: string;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const url = new URL(database.url);
+    url.password = "s3cret-pw";
+    withPassword = url.toString();
+  });
+  afterAll(() => database.drop());
+
+  it("migrates the database as a one-off job, and again finds it up to date, never printing the password", async () => {
+    const first = await runWarden(["migrate"], { ...quiet, WARDEN_DATABASE_URL: withPassword }).done;
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(
+      new RegExp(
+        `^PostgreSQL database postgres://\\[redacted\\]@127\\.0\\.0\\.1:\\d+/warden_\\w+: schema version 0 → ${latest}\\.\\n$`,
+      ),
+    );
+    const again = await runWarden(["migrate"], { ...quiet, WARDEN_DATABASE_URL: withPassword }).done;
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`schema version ${latest} → ${latest} (already up to date)`);
+    expect(first.stdout + again.stdout).not.toContain("s3cret-pw");
+  });
+
+  it("refuses a scan with one clear line while the PostgreSQL store is incomplete, writing nothing to SQLite", async () => {
+    const run = await runWarden(["scan"], {
+      ...quiet,
+      WARDEN_DATABASE_URL: withPassword,
+      WARDEN_DB: "/nonexistent/dir/never-created.db",
+    }).done;
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain("PostgreSQL store is not complete yet");
+    expect(run.stderr).toContain("unset WARDEN_DATABASE_URL");
+    expect(run.stderr).not.toContain("s3cret-pw");
+  });
+
+  it("says what is wrong with a URL that is not PostgreSQL's, hiding its password", async () => {
+    const run = await runWarden(["migrate"], {
+      ...quiet,
+      WARDEN_DATABASE_URL: "mysql://root:hunter2@db/warden",
+    }).done;
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain("WARDEN_DATABASE_URL must be a PostgreSQL URL");
+    expect(run.stderr).not.toContain("hunter2");
+  });
+});
