@@ -5,6 +5,8 @@ import { renderAlertCard } from "../../../src/adapters/teams/render/render-alert
 import { renderDigestCard } from "../../../src/adapters/teams/render/render-digest-card.js";
 import { renderOwnerMessageCard } from "../../../src/adapters/teams/render/render-owner-message-card.js";
 import { renderUnownedCard } from "../../../src/adapters/teams/render/render-unowned-card.js";
+import { RULE_NAMES } from "../../../src/core/model.js";
+import { ALERT_ACCOUNTS_PER_RULE, type AlertView } from "../../../src/messages/build-alert.js";
 import { anyAlert, anyDigest, anyOwnerMessage, NOW } from "../slack/view-arbitraries.js";
 import { parseWithAdaptiveCards } from "./parse-with-adaptivecards.js";
 
@@ -44,5 +46,34 @@ describe("Adaptive Card limits hold for random views of random sizes", () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it("an alert on every rule with long multi-byte names stays within 28 KB and still counts every account", () => {
+    const text = "😀&<_é".repeat(800);
+    const view: AlertView = {
+      generatedAt: NOW,
+      sources: ["servicenow"],
+      rules: RULE_NAMES.map((rule) => ({
+        rule,
+        total: 500,
+        accounts: Array.from({ length: ALERT_ACCOUNTS_PER_RULE }, (_, i) => ({
+          source: "servicenow",
+          accountId: `a${i}`,
+          userName: `${text}${i}`,
+          name: text,
+          ownerName: text,
+          ownerEmail: "owner@acme.example",
+          severity: "critical" as const,
+          summary: text,
+          evidence: [text, text],
+        })),
+      })),
+      total: 500 * RULE_NAMES.length,
+    };
+    const card = renderAlertCard(view);
+    expect(check(card)).toEqual([]);
+    const shown = JSON.stringify(card);
+    // Every rule is still there with the count of the accounts it left out.
+    expect(shown.match(/… and \d+ more/g)?.length).toBe(RULE_NAMES.length);
   });
 });
