@@ -10,13 +10,15 @@ export interface CacheFreshness {
   maxAgeMs: number;
 }
 
-interface ChatUserRow {
+/** A chat_users row as both backends read it. */
+export interface ChatUserRow {
   email: string;
   user_id: string | null;
   resolved_at: string;
 }
 
-const isFresh = (row: ChatUserRow, freshness: CacheFreshness): boolean =>
+/** Whether a cached answer is young enough to be used. */
+export const isFresh = (row: ChatUserRow, freshness: CacheFreshness): boolean =>
   freshness.now.getTime() - Date.parse(row.resolved_at) < freshness.maxAgeMs;
 
 /**

@@ -24,7 +24,8 @@ export interface ConversationRef {
   updatedAt: Date;
 }
 
-interface ConversationRefRow {
+/** A conversation_refs row as both backends read it. */
+export interface ConversationRefRow {
   platform: string;
   conversation_id: string;
   kind: ConversationKind;
@@ -37,7 +38,7 @@ interface ConversationRefRow {
   updated_at: string;
 }
 
-const toRef = (row: ConversationRefRow): ConversationRef => ({
+export const toRef = (row: ConversationRefRow): ConversationRef => ({
   platform: row.platform,
   conversationId: row.conversation_id,
   kind: row.kind,
@@ -134,6 +135,11 @@ export function listTeamRefs(db: Database, platform: string): ConversationRef[] 
        ORDER BY updated_at DESC, rowid DESC`,
     )
     .all(platform) as ConversationRefRow[];
+  return firstRefPerTeam(rows);
+}
+
+/** The first of `rows` (most recently seen first) of each team, as references. */
+export function firstRefPerTeam(rows: readonly ConversationRefRow[]): ConversationRef[] {
   const seen = new Set<string>();
   return rows.map(toRef).filter((ref) => {
     if (seen.has(ref.teamId ?? "")) return false;

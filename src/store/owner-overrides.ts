@@ -62,7 +62,8 @@ export interface OwnerAssignment {
   assignedAt: Date;
 }
 
-interface AssignmentRow {
+/** An owner_overrides row as both backends read it. */
+export interface AssignmentRow {
   source: string;
   account_id: string;
   owner_email: string;
@@ -71,9 +72,9 @@ interface AssignmentRow {
   assigned_at: string;
 }
 
-const ASSIGNMENT_COLUMNS = "source, account_id, owner_email, owner_name, assigned_by, assigned_at";
+export const ASSIGNMENT_COLUMNS = "source, account_id, owner_email, owner_name, assigned_by, assigned_at";
 
-const toAssignment = (r: AssignmentRow): OwnerAssignment => ({
+export const toAssignment = (r: AssignmentRow): OwnerAssignment => ({
   ownerEmail: normalizeEmail(r.owner_email) ?? r.owner_email,
   ownerName: r.owner_name ?? undefined,
   assignedBy: r.assigned_by,

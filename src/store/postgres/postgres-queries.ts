@@ -1,5 +1,9 @@
 import { appendAudit, auditHead, lastEventAt, verifyAuditChain } from "./audit-log.js";
+import { CHAT_USERS_PG } from "./chat-users.js";
+import { CONVERSATIONS_PG } from "./conversation-refs.js";
 import type { PostgresQueries } from "./create-postgres-store.js";
+import { DIGESTS_PG } from "./digests.js";
+import { OWNER_OVERRIDES_PG } from "./owner-overrides.js";
 import { claimScan, failScan, findRunningScan, recordScanFailure, startScan } from "./scans.js";
 import { claimSourceInstance, getOrCreateSecret, getSourceInstance } from "./settings.js";
 
@@ -10,14 +14,14 @@ import { claimSourceInstance, getOrCreateSecret, getSourceInstance } from "./set
 export const POSTGRES_QUERIES: PostgresQueries = {
   accounts: {},
   audit: { appendAudit, verifyAuditChain, auditHead, lastEventAt },
-  digests: {},
-  chatUsers: {},
-  conversations: {},
+  digests: DIGESTS_PG,
+  chatUsers: CHAT_USERS_PG,
+  conversations: CONVERSATIONS_PG,
   decisions: {},
   tickets: {},
   findings: {},
   outbox: {},
-  ownerOverrides: {},
+  ownerOverrides: OWNER_OVERRIDES_PG,
   scans: { claimScan, recordScanFailure, startScan, findRunningScan, failScan },
   reviews: {},
   settings: { getOrCreateSecret, claimSourceInstance, getSourceInstance },
