@@ -1,6 +1,7 @@
 import { redactUrlsIn } from "../redact-url.js";
 import type { createScanRunner } from "../scan/create-scan-runner.js";
 import { createScheduler, type JobTrigger } from "../scheduler/create-scheduler.js";
+import { createSlotLedger } from "../scheduler/create-slot-ledger.js";
 import { nextRun } from "../scheduler/next-run.js";
 import { configuredChats } from "./chat-targets.js";
 import {
@@ -145,7 +146,12 @@ export function createWardenScheduler(
           ]
         : []),
     ],
-    { timeZone: config.timeZone, now: warden.now, logger: warden.logger.child({ component: "scheduler" }) },
+    {
+      timeZone: config.timeZone,
+      now: warden.now,
+      logger: warden.logger.child({ component: "scheduler" }),
+      slots: createSlotLedger(store, warden.now),
+    },
   );
 
   return {

@@ -67,6 +67,7 @@ import { listDueFollowUps, listFollowUpAccounts, scheduleEscalation, stopFollowU
 import { hasDeliveredTo } from "./has-delivered-to.js";
 import { hasMessagedBefore } from "./has-messaged.js";
 import { hasPendingOwnerMessage } from "./has-pending-owner-message.js";
+import { claimJobSlot, finishJobSlot, listAbandonedJobSlots, renewJobSlot } from "./job-slots.js";
 import { lastEventAt } from "./last-event-at.js";
 import { listFixedAccountsShown, markShownAccountAnswered } from "./list-fixed-accounts-shown.js";
 import {
@@ -329,4 +330,5 @@ export const SQLITE_QUERIES = {
     truncateWal,
   },
   health: { checkDatabaseWritable },
+  schedule: { claimJobSlot, renewJobSlot, finishJobSlot, listAbandonedJobSlots },
 } as const;

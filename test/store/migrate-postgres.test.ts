@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../../src/store/migrations.js";
 import { migratePostgres } from "../../src/store/postgres/migrate-postgres.js";
 import { openPostgresStore } from "../../src/store/postgres/open-postgres-store.js";
+import { POSTGRES_MIGRATIONS } from "../../src/store/postgres/postgres-migrations.js";
 import { createTestDatabase } from "../helpers/postgres-database.js";
 
 const latest = MIGRATIONS.at(-1)?.version ?? 0;
@@ -30,7 +31,8 @@ describe("PostgreSQL migrations", () => {
     expect(results.filter((r) => r.from === 0)).toHaveLength(1);
     expect(results.filter((r) => r.from === latest)).toHaveLength(2);
     const { rows } = await pool(db.url).query("SELECT version FROM warden_schema ORDER BY version");
-    expect(rows.map((r) => r.version)).toEqual([latest]);
+    // Each migration once: the whole schema (23), then one row per later version.
+    expect(rows.map((r) => r.version)).toEqual(POSTGRES_MIGRATIONS.map((m) => m.version));
   });
 
   it("refuses a database a newer warden migrated, naming WARDEN_DATABASE_URL", async () => {

@@ -330,4 +330,27 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 24,
+    name: "schedule slots and scan heartbeats, for replicas",
+    sql: `
+      -- One row per run of a scheduled job (src/store/job-slots.ts): the replica that inserts it
+      -- runs that slot, the others skip it; the holder renews its lease while the job runs, and a
+      -- slot whose lease ran out unfinished (its replica died) is taken over by another replica.
+      CREATE TABLE job_slots (
+        job text NOT NULL,
+        slot text NOT NULL,
+        holder text NOT NULL,
+        claimed_at text NOT NULL,
+        lease_until text NOT NULL,
+        finished_at text,
+        PRIMARY KEY (job, slot)
+      );
+      CREATE INDEX job_slots_unfinished ON job_slots (lease_until) WHERE finished_at IS NULL;
+
+      -- A running scan's last sign of life: a scan of another machine (another replica, whose
+      -- process id cannot be checked) counts as running while it beats.
+      ALTER TABLE scans ADD COLUMN heartbeat_at text;
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import { CHAT_USERS_PG } from "./chat-users.js";
 import { CONVERSATIONS_PG } from "./conversation-refs.js";
 import type { PostgresQueries } from "./create-postgres-store.js";
 import { DIGESTS_PG } from "./digests.js";
+import { SCHEDULE_PG } from "./job-slots.js";
 import { OWNER_OVERRIDES_PG } from "./owner-overrides.js";
 import { claimScan, failScan, findRunningScan, recordScanFailure, startScan } from "./scans.js";
 import { claimSourceInstance, getOrCreateSecret, getSourceInstance } from "./settings.js";
@@ -27,4 +28,5 @@ export const POSTGRES_QUERIES: PostgresQueries = {
   settings: { getOrCreateSecret, claimSourceInstance, getSourceInstance },
   retention: {},
   health: {},
+  schedule: SCHEDULE_PG,
 };
