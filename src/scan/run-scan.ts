@@ -7,6 +7,7 @@ import type { Logger } from "../logger.js";
 import { redactUrlsIn } from "../redact-url.js";
 import type { CollectProgress, SourceConnector } from "../sources/source-connector.js";
 import type { SaveSummary } from "../store/save-scan-result.js";
+import { SCAN_HEARTBEAT_MS } from "../store/scans.js";
 import type { Store } from "../store/store.js";
 import { createPacer, yieldToLoop } from "../yield-to-loop.js";
 import { type PruneSummary, pruneExpired } from "./prune-expired.js";
@@ -61,6 +62,13 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
   const scanId = claim.id;
   const log = logger.child({ job: "scan", scanId, source: connector.name });
   log.info({}, "scan started");
+  // Replicas on other machines cannot check this process: the scan's heartbeat tells them it runs.
+  const heartbeat = setInterval(() => {
+    store.scans
+      .beatScan(scanId, deps.now())
+      .catch((error: unknown) => log.warn({ err: error }, "could not record the scan's heartbeat"));
+  }, SCAN_HEARTBEAT_MS);
+  heartbeat.unref();
   try {
     const t0 = performance.now();
     const inventory = await connector.collectInventory({
@@ -133,6 +141,8 @@ export async function runScan(deps: RunScanDeps): Promise<ScanOutcome> {
     await store.scans.recordScanFailure({ scanId, source: connector.name, at: finishedAt, reason });
     log.error({ err: error }, "scan failed");
     throw error;
+  } finally {
+    clearInterval(heartbeat);
   }
 }
 

@@ -14,7 +14,7 @@ export function claimScan(
   startedAt: Date,
 ): { id: number; running?: undefined } | { id?: undefined; running: ScanRecord } {
   return writeTransaction(db, () => {
-    const running = findRunningScan(db);
+    const running = findRunningScan(db, startedAt);
     return running ? { running } : { id: startScan(db, source, startedAt) };
   });
 }

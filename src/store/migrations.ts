@@ -725,8 +725,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS job_slots_unfinished ON job_slots (lease_until) WHERE finished_at IS NULL;
 
       -- A running scan's last sign of life: a scan of another machine (another replica, whose
-      -- process id cannot be checked) counts as running while it beats.
-      ALTER TABLE scans ADD COLUMN heartbeat_at TEXT;
+      -- process id cannot be checked) counts as running while it beats. A table of its own, not
+      -- a column of scans: replayed on a rewound database, this migration changes nothing.
+      CREATE TABLE IF NOT EXISTS scan_heartbeats (
+        scan_id INTEGER PRIMARY KEY REFERENCES scans (id) ON DELETE CASCADE,
+        beat_at TEXT NOT NULL
+      );
     `,
   },
 ];

@@ -66,18 +66,59 @@ export function startScan(db: Database, source: string, startedAt: Date): number
   const result = db
     .prepare("INSERT INTO scans (source, started_at, status, pid, host) VALUES (?, ?, 'running', ?, ?)")
     .run(source, startedAt.toISOString(), process.pid, hostname());
-  return Number(result.lastInsertRowid);
+  const id = Number(result.lastInsertRowid);
+  beatScan(db, id, startedAt);
+  return id;
 }
 
-/** A scan in progress in a live process, if any (another `warden` may be scanning right now). */
-export function findRunningScan(db: Database): ScanRecord | undefined {
-  const rows = db
-    .prepare("SELECT * FROM scans WHERE status = 'running' ORDER BY id DESC")
-    .all() as (ScanRow & {
-    pid: number | null;
-    host: string | null;
-  })[];
-  const live = rows.find((row) => row.host === hostname() && row.pid !== null && isProcessAlive(row.pid));
+/** How often a running scan says it is alive (src/scan/run-scan.ts), and how long one beat counts. */
+export const SCAN_HEARTBEAT_MS = 20_000;
+export const SCAN_HEARTBEAT_LIVE_MS = 90_000;
+
+/** A running scan's row as the liveness checks read it. */
+export type RunningScanRow = ScanRow & {
+  pid: number | null;
+  host: string | null;
+  heartbeat_at: string | null;
+};
+
+/**
+ * Whether a running scan's process may still be scanning: on this machine, while its process
+ * lives; on another (a replica), while it beats. A scan recorded before heartbeats (schema 24)
+ * is judged by its age, as it was then.
+ */
+export function isScanLive(row: RunningScanRow, now: Date): boolean {
+  if (row.host !== hostname() && row.heartbeat_at !== null) {
+    return now.getTime() - Date.parse(row.heartbeat_at) <= SCAN_HEARTBEAT_LIVE_MS;
+  }
+  return isClaimLive({ pid: row.pid, host: row.host, since: new Date(row.started_at) }, now, 6 * 3_600_000);
+}
+
+/** Running scans with their last heartbeat, newest first (SQL for both backends). */
+export const RUNNING_SCANS_SQL = `SELECT s.*, h.beat_at AS heartbeat_at FROM scans s
+  LEFT JOIN scan_heartbeats h ON h.scan_id = s.id WHERE s.status = 'running' ORDER BY s.id DESC`;
+
+/** A running scan's heartbeat; `$1` the time, `$2` the scan (both backends: each once, in order). */
+export const BEAT_SCAN_SQL = `INSERT INTO scan_heartbeats (scan_id, beat_at)
+  SELECT id, CAST($1 AS TEXT) FROM scans WHERE id = $2 AND status = 'running'
+  ON CONFLICT (scan_id) DO UPDATE SET beat_at = excluded.beat_at`;
+
+/** Notes that a scan is still going (its replica is alive). */
+export function beatScan(db: Database, scanId: number, at: Date): void {
+  db.prepare(BEAT_SCAN_SQL.replace(/\$\d/g, "?")).run(at.toISOString(), scanId);
+}
+
+/**
+ * A scan in progress in a live process, if any: another `warden` (or replica) may be scanning
+ * right now. A scan of another machine without heartbeats cannot be judged yet and does not count.
+ */
+export function findRunningScan(db: Database, now: Date): ScanRecord | undefined {
+  const rows = db.prepare(RUNNING_SCANS_SQL).all() as RunningScanRow[];
+  const live = rows.find((row) =>
+    row.host === hostname()
+      ? row.pid !== null && isProcessAlive(row.pid)
+      : row.heartbeat_at !== null && isScanLive(row, now),
+  );
   return live ? toScanRecord(live) : undefined;
 }
 
@@ -93,26 +134,14 @@ export function failScan(db: Database, scanId: number, finishedAt: Date, error: 
  * they are recorded as failed so the digest and /readyz say so.
  */
 export function failInterruptedScans(db: Database, now: Date): number {
-  const running = db
-    .prepare("SELECT id, pid, host, started_at FROM scans WHERE status = 'running'")
-    .all() as {
-    id: number;
-    pid: number | null;
-    host: string | null;
-    started_at: string;
-  }[];
+  const running = db.prepare(RUNNING_SCANS_SQL).all() as RunningScanRow[];
   const fail = db.prepare(
     "UPDATE scans SET status = 'failed', finished_at = ?, error = 'interrupted: warden stopped before the scan finished' WHERE id = ?",
   );
   let failed = 0;
   for (const scan of running) {
-    // A live process on this machine is still scanning; on another machine only age can tell.
-    const dead = !isClaimLive(
-      { pid: scan.pid, host: scan.host, since: new Date(scan.started_at) },
-      now,
-      6 * 3_600_000,
-    );
-    if (dead) failed += fail.run(now.toISOString(), scan.id).changes;
+    // A live process on this machine is still scanning; on another, one that still beats.
+    if (!isScanLive(scan, now)) failed += fail.run(now.toISOString(), scan.id).changes;
   }
   return failed;
 }

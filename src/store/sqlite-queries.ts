@@ -143,6 +143,7 @@ import {
   writeScanFindings,
 } from "./scan-write.js";
 import {
+  beatScan,
   completeScan,
   failInterruptedScans,
   failScan,
@@ -272,6 +273,7 @@ export const SQLITE_QUERIES = {
     listOwnerAssignments,
   },
   scans: {
+    beatScan,
     claimScan,
     recordScanFailure,
     startScan,

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { openDatabase } from "../../src/store/open-database.js";
 import { openPostgresStore } from "../../src/store/postgres/open-postgres-store.js";
@@ -11,6 +12,11 @@ import { tempDbPath } from "./temp-db.js";
  */
 export interface BackendDatabase {
   connect(): Promise<Store>;
+  /**
+   * One statement straight on the database, for what no store method writes (a row another
+   * machine left): PostgreSQL's `$n` placeholders, each used once and in order.
+   */
+  sql(text: string, params?: readonly unknown[]): Promise<void>;
   /** Closes every store connect() opened, and removes the database. */
   close(): Promise<void>;
 }
@@ -33,6 +39,14 @@ export const STORE_BACKENDS: readonly StoreBackend[] = [
           stores.push(store);
           return store;
         },
+        sql: async (text, params = []) => {
+          const db = openDatabase(path);
+          try {
+            db.prepare(text.replace(/\$\d+/g, "?")).run(...params);
+          } finally {
+            db.close();
+          }
+        },
         close: async () => {
           for (const store of stores) await store.close();
         },
@@ -50,6 +64,15 @@ export const STORE_BACKENDS: readonly StoreBackend[] = [
           const { store } = await openPostgresStore(db.url, { allowIncomplete: true });
           stores.push(store);
           return store;
+        },
+        sql: async (text, params = []) => {
+          const client = new pg.Client({ connectionString: db.url });
+          await client.connect();
+          try {
+            await client.query(text, [...params]);
+          } finally {
+            await client.end();
+          }
         },
         close: async () => {
           for (const store of stores) await store.close();

@@ -40,6 +40,21 @@ describe("scans in other processes", () => {
     expect(outcome.inventory.identities.length).toBeGreaterThan(0);
   });
 
+  it("judges a replica's scan by its heartbeat: failed once it stops beating for 90 seconds, not before", () => {
+    const db = openTempDb();
+    const beat = (seconds: number) => new Date(NOW.getTime() - seconds * 1000).toISOString();
+    const insert = (id: number, startedAt: string, beatAt: string) => {
+      db.prepare(
+        "INSERT INTO scans (id, source, started_at, status, pid, host) VALUES (?, 'servicenow', ?, 'running', 1, 'replica-b')",
+      ).run(id, startedAt);
+      db.prepare("INSERT INTO scan_heartbeats (scan_id, beat_at) VALUES (?, ?)").run(id, beatAt);
+    };
+    insert(1, beat(3600), beat(30)); // started an hour ago, beat 30 s ago: still scanning
+    insert(2, beat(600), beat(120)); // silent for two minutes: its replica died
+    expect(failInterruptedScans(db, NOW)).toBe(1);
+    expect(listScans(db).map((s) => s.status)).toEqual(["failed", "running"]);
+  });
+
   it("runs one of two scans started together on one store and refuses the other", async () => {
     const { connector } = await startDemoSource();
     const db = openTempDb();

@@ -51,11 +51,33 @@ describe.each(STORE_BACKENDS)("the store port on $name", (backend) => {
     expect(refused?.running).toMatchObject({ id: started[0]?.id, status: "running", source: "servicenow" });
     const scanId = started[0]?.id ?? 0;
     await b.scans.recordScanFailure({ scanId, source: "servicenow", at, reason: "instance hibernating" });
-    expect(await a.scans.findRunningScan()).toBeUndefined();
+    expect(await a.scans.findRunningScan(at)).toBeUndefined();
     expect(await a.audit.lastEventAt("scan.failed")).toEqual(at);
     // With nothing running, the next claim starts a new scan.
     const next = await a.scans.claimScan("servicenow", at);
     expect(next.id).toBeGreaterThan(scanId);
+  });
+
+  it("counts a scan on another machine as running while it beats, and claims past it once it stops", async () => {
+    const [a] = await two();
+    const later = (seconds: number) => new Date(at.getTime() + seconds * 1000);
+    // Another replica's scan: its process id means nothing here, only its heartbeat does.
+    await database?.sql(
+      "INSERT INTO scans (source, started_at, status, pid, host) VALUES ($1, $2, 'running', 1, $3)",
+      ["servicenow", at.toISOString(), "replica-elsewhere"],
+    );
+    await database?.sql("INSERT INTO scan_heartbeats (scan_id, beat_at) SELECT max(id), $1 FROM scans", [
+      at.toISOString(),
+    ]);
+    const refused = await a.scans.claimScan("servicenow", later(60));
+    expect(refused.running?.startedAt).toEqual(at);
+    const id = refused.running?.id ?? 0;
+    await a.scans.beatScan(id, later(80));
+    expect((await a.scans.claimScan("servicenow", later(160))).running?.id).toBe(id);
+    // No beat for more than 90 seconds: that replica died; a new scan may start.
+    expect(await a.scans.findRunningScan(later(175))).toBeUndefined();
+    const claimed = await a.scans.claimScan("servicenow", later(175));
+    expect(claimed.id).toBeGreaterThan(id);
   });
 
   it("gives every connection the same secret, created once", async () => {
@@ -107,7 +129,7 @@ describe.each(STORE_BACKENDS)("the store port on $name", (backend) => {
       }),
     ).rejects.toThrow("the source refused");
     expect(await b.audit.lastEventAt("test.three")).toBeUndefined();
-    expect(await b.scans.findRunningScan()).toBeUndefined();
+    expect(await b.scans.findRunningScan(at)).toBeUndefined();
     const late = leaked?.appendAudit({ at, event: "test.late", detail: {} });
     await expect(late).rejects.toBeInstanceOf(StoreError);
     await expect(late).rejects.toMatchObject({ code: "E_STORE_TX_ENDED" });

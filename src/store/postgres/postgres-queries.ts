@@ -5,7 +5,7 @@ import type { PostgresQueries } from "./create-postgres-store.js";
 import { DIGESTS_PG } from "./digests.js";
 import { SCHEDULE_PG } from "./job-slots.js";
 import { OWNER_OVERRIDES_PG } from "./owner-overrides.js";
-import { claimScan, failScan, findRunningScan, recordScanFailure, startScan } from "./scans.js";
+import { beatScan, claimScan, failScan, findRunningScan, recordScanFailure, startScan } from "./scans.js";
 import { claimSourceInstance, getOrCreateSecret, getSourceInstance } from "./settings.js";
 
 /**
@@ -23,7 +23,7 @@ export const POSTGRES_QUERIES: PostgresQueries = {
   findings: {},
   outbox: {},
   ownerOverrides: OWNER_OVERRIDES_PG,
-  scans: { claimScan, recordScanFailure, startScan, findRunningScan, failScan },
+  scans: { beatScan, claimScan, recordScanFailure, startScan, findRunningScan, failScan },
   reviews: {},
   settings: { getOrCreateSecret, claimSourceInstance, getSourceInstance },
   retention: {},

@@ -1,6 +1,13 @@
 import { hostname } from "node:os";
 import { isProcessAlive } from "../process-liveness.js";
-import { type ScanRecord, type ScanRow, toScanRecord } from "../scans.js";
+import {
+  BEAT_SCAN_SQL,
+  isScanLive,
+  RUNNING_SCANS_SQL,
+  type RunningScanRow,
+  type ScanRecord,
+  toScanRecord,
+} from "../scans.js";
 import { appendAudit } from "./audit-log.js";
 import type { PgDb } from "./pg-db.js";
 
@@ -13,16 +20,25 @@ export async function startScan(db: PgDb, source: string, startedAt: Date): Prom
     "INSERT INTO scans (source, started_at, status, pid, host) VALUES ($1, $2, 'running', $3, $4) RETURNING id",
     [source, startedAt.toISOString(), process.pid, hostname()],
   );
-  return Number(row?.id);
+  const id = Number(row?.id);
+  await beatScan(db, id, startedAt);
+  return id;
 }
 
-/** src/store/scans.ts findRunningScan: a scan in progress in a live process of this machine. */
-export async function findRunningScan(db: PgDb): Promise<ScanRecord | undefined> {
-  const rows = await db.query<ScanRow & { pid: number | null; host: string | null }>(
-    "SELECT * FROM scans WHERE status = 'running' ORDER BY id DESC",
+/** src/store/scans.ts findRunningScan: in a live process of this machine, or beating on another. */
+export async function findRunningScan(db: PgDb, now: Date): Promise<ScanRecord | undefined> {
+  const rows = await db.query<RunningScanRow>(RUNNING_SCANS_SQL);
+  const live = rows.find((row) =>
+    row.host === hostname()
+      ? row.pid !== null && isProcessAlive(row.pid)
+      : row.heartbeat_at !== null && isScanLive(row, now),
   );
-  const live = rows.find((row) => row.host === hostname() && row.pid !== null && isProcessAlive(row.pid));
   return live ? toScanRecord(live) : undefined;
+}
+
+/** src/store/scans.ts beatScan. */
+export async function beatScan(db: PgDb, scanId: number, at: Date): Promise<void> {
+  await db.execute(BEAT_SCAN_SQL, [at.toISOString(), scanId]);
 }
 
 /** src/store/scans.ts failScan. */
@@ -44,7 +60,7 @@ export async function claimScan(
 ): Promise<{ id: number; running?: undefined } | { id?: undefined; running: ScanRecord }> {
   return db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1)", [SCAN_CLAIM_LOCK]);
-    const running = await findRunningScan(tx);
+    const running = await findRunningScan(tx, startedAt);
     return running ? { running } : { id: await startScan(tx, source, startedAt) };
   });
 }
