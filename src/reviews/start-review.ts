@@ -30,6 +30,14 @@ export interface StartedReview {
   unowned: number;
 }
 
+/** Why a campaign cannot start: `open` covers (some of) the same accounts. */
+export function reviewStillOpen(open: ReviewCampaign): ReviewError {
+  return new ReviewError(
+    "E_REVIEW_OPEN",
+    `Access review #${open.id}${open.source ? ` of ${open.source}` : ""} is still open (due ${open.dueAt.toISOString().slice(0, 10)}): see \`warden review status\`. A new one starts once it is closed.`,
+  );
+}
+
 /**
  * Opens an access review campaign over every active machine identity in each source's latest
  * scan, risky or not, each asked of its owner of record. Refused while a campaign covering the same
@@ -48,12 +56,7 @@ export async function startReview(store: Store, options: StartReviewOptions): Pr
   const open = (await store.reviews.listReviewCampaigns({ open: true })).find(
     (c) => c.source === undefined || options.source === undefined || c.source === options.source,
   );
-  if (open) {
-    throw new ReviewError(
-      "E_REVIEW_OPEN",
-      `Access review #${open.id}${open.source ? ` of ${open.source}` : ""} is still open (due ${open.dueAt.toISOString().slice(0, 10)}): see \`warden review status\`. A new one starts once it is closed.`,
-    );
-  }
+  if (open) throw reviewStillOpen(open);
   const scans = await store.scans.listLatestScans({ status: "succeeded" });
   const covered = scans.filter((s) => options.source === undefined || s.source === options.source);
   if (covered.length === 0) {

@@ -42,7 +42,7 @@ export interface ReviewItem {
   escalatedAt: Date | undefined;
 }
 
-interface CampaignRow {
+export interface CampaignRow {
   id: number;
   source: string | null;
   started_at: string;
@@ -52,7 +52,7 @@ interface CampaignRow {
   closed_at: string | null;
 }
 
-interface ItemRow {
+export interface ItemRow {
   campaign_id: number;
   source: string;
   account_id: string;
@@ -72,7 +72,7 @@ interface ItemRow {
 
 const dateOf = (value: string | null) => (value === null ? undefined : new Date(value));
 
-const toCampaign = (row: CampaignRow): ReviewCampaign => ({
+export const toCampaign = (row: CampaignRow): ReviewCampaign => ({
   id: row.id,
   source: row.source ?? undefined,
   startedAt: new Date(row.started_at),
@@ -82,7 +82,7 @@ const toCampaign = (row: CampaignRow): ReviewCampaign => ({
   closedAt: dateOf(row.closed_at),
 });
 
-const toItem = (row: ItemRow): ReviewItem => ({
+export const toItem = (row: ItemRow): ReviewItem => ({
   campaignId: row.campaign_id,
   source: row.source,
   accountId: row.account_id,
@@ -201,7 +201,7 @@ export function closeReviewCampaign(db: Database, id: number, at: Date): void {
 }
 
 /** What a decision means for a campaign's account: the actions that answer a review. */
-const STATUS_OF: Readonly<Record<string, ReviewStatus>> = {
+export const STATUS_OF: Readonly<Record<string, ReviewStatus>> = {
   certify: "certified",
   disable: "disabled",
   not_mine: "reassigned",
@@ -467,7 +467,20 @@ export function listSentReviewMessages(
           AND o.sent_at IS NOT NULL AND o.message_ref IS NOT NULL
         ORDER BY o.id`,
     )
-    .all(campaignId, recipient) as { id: number; platform: string; sent_at: string; message_ref: string }[];
+    .all(campaignId, recipient) as SentReviewMessageRow[];
+  return toSentReviewMessages(rows);
+}
+
+/** A review_messages row joined with its sent outbox row. */
+export interface SentReviewMessageRow {
+  id: number;
+  platform: string;
+  sent_at: string;
+  message_ref: string;
+}
+
+/** The sent messages whose reference reads back (listSentReviewMessages). */
+export function toSentReviewMessages(rows: readonly SentReviewMessageRow[]): SentReviewMessage[] {
   const sent: SentReviewMessage[] = [];
   for (const row of rows) {
     try {
@@ -502,13 +515,15 @@ export function listReviewReportPage(
         WHERE i.campaign_id = ? AND (i.source, i.account_id) > (?, ?)
         ORDER BY i.source, i.account_id LIMIT ?`,
     )
-    .all(campaignId, after.source, after.accountId, page.limit) as (ItemRow & {
-    outcome: string | null;
-    ticket: string | null;
-  })[];
-  return rows.map((row) => ({
-    ...toItem(row),
-    outcome: row.outcome ?? undefined,
-    ticket: row.ticket ?? undefined,
-  }));
+    .all(campaignId, after.source, after.accountId, page.limit) as ReviewReportDbRow[];
+  return rows.map(toReviewReportRow);
 }
+
+/** A review_items row with its answering decision's outcome and ticket number. */
+export type ReviewReportDbRow = ItemRow & { outcome: string | null; ticket: string | null };
+
+export const toReviewReportRow = (row: ReviewReportDbRow): ReviewReportRow => ({
+  ...toItem(row),
+  outcome: row.outcome ?? undefined,
+  ticket: row.ticket ?? undefined,
+});

@@ -5,6 +5,7 @@ import type { PostgresQueries } from "./create-postgres-store.js";
 import { DIGESTS_PG } from "./digests.js";
 import { SCHEDULE_PG } from "./job-slots.js";
 import { OWNER_OVERRIDES_PG } from "./owner-overrides.js";
+import { REVIEWS_PG } from "./reviews.js";
 import { beatScan, claimScan, failScan, findRunningScan, recordScanFailure, startScan } from "./scans.js";
 import { claimSourceInstance, getOrCreateSecret, getSourceInstance } from "./settings.js";
 
@@ -24,7 +25,7 @@ export const POSTGRES_QUERIES: PostgresQueries = {
   outbox: {},
   ownerOverrides: OWNER_OVERRIDES_PG,
   scans: { beatScan, claimScan, recordScanFailure, startScan, findRunningScan, failScan },
-  reviews: {},
+  reviews: { ...REVIEWS_PG },
   settings: { getOrCreateSecret, claimSourceInstance, getSourceInstance },
   retention: {},
   health: {},
