@@ -423,7 +423,7 @@ export function findMessageShowing(
 }
 
 /** Where a stored reference says a message landed; undefined when there is none or it cannot be read. */
-function messageLocation(platform: string, ref: string | null): MessageShowing["location"] {
+export function messageLocation(platform: string, ref: string | null): MessageShowing["location"] {
   const decoded = ref ? readRef(platform, ref) : undefined;
   return decoded && refLocation(decoded);
 }
@@ -510,7 +510,7 @@ export function listUnansweredMessages(db: Database, sentBefore: Date, now: Date
 }
 
 /** A reference read where a bad one only means "unknown" (the item itself is decoded elsewhere). */
-function readRef(platform: string, ref: string): MessageRef | undefined {
+export function readRef(platform: string, ref: string): MessageRef | undefined {
   try {
     return readStoredRef(platform, ref);
   } catch {

@@ -1,10 +1,17 @@
 import { appendAudit, auditHead, lastEventAt, verifyAuditChain } from "./audit-log.js";
 import { CHAT_USERS_PG } from "./chat-users.js";
 import { CONVERSATIONS_PG } from "./conversation-refs.js";
+import { countQueuedSince, outboxMark } from "./count-queued-since.js";
+import { countRetryingDeliveries } from "./count-retrying-deliveries.js";
 import type { PostgresQueries } from "./create-postgres-store.js";
 import { DIGESTS_PG } from "./digests.js";
+import { hasDeliveredTo } from "./has-delivered-to.js";
+import { hasMessagedBefore } from "./has-messaged.js";
+import { hasPendingOwnerMessage } from "./has-pending-owner-message.js";
 import { SCHEDULE_PG } from "./job-slots.js";
+import { OUTBOX_PG } from "./outbox.js";
 import { OWNER_OVERRIDES_PG } from "./owner-overrides.js";
+import { postponeOutboxItem } from "./postpone-outbox-item.js";
 import { REVIEWS_PG } from "./reviews.js";
 import { beatScan, claimScan, failScan, findRunningScan, recordScanFailure, startScan } from "./scans.js";
 import { claimSourceInstance, getOrCreateSecret, getSourceInstance } from "./settings.js";
@@ -22,7 +29,16 @@ export const POSTGRES_QUERIES: PostgresQueries = {
   decisions: {},
   tickets: {},
   findings: {},
-  outbox: {},
+  outbox: {
+    ...OUTBOX_PG,
+    postponeOutboxItem,
+    outboxMark,
+    countQueuedSince,
+    countRetryingDeliveries,
+    hasDeliveredTo,
+    hasMessagedBefore,
+    hasPendingOwnerMessage,
+  },
   ownerOverrides: OWNER_OVERRIDES_PG,
   scans: { beatScan, claimScan, recordScanFailure, startScan, findRunningScan, failScan },
   reviews: { ...REVIEWS_PG },
