@@ -201,7 +201,7 @@ describe.each(STORE_BACKENDS)("the outbox on $name", (backend) => {
 
   it("queues a key once when a replacement and a plain enqueue of it race", async () => {
     const [a, b] = await two();
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < 10; round++) {
       const waiting = await a.outbox.enqueue({
         platform: "slack",
         recipient: `C${round}`,
@@ -209,6 +209,7 @@ describe.each(STORE_BACKENDS)("the outbox on $name", (backend) => {
         message: update(1),
         now: at,
       });
+      // The plain one to another recipient: only the key is shared.
       const ids = await Promise.all([
         a.outbox.enqueue({
           platform: "slack",
@@ -220,7 +221,7 @@ describe.each(STORE_BACKENDS)("the outbox on $name", (backend) => {
         }),
         b.outbox.enqueue({
           platform: "slack",
-          recipient: `C${round}`,
+          recipient: `D${round}`,
           dedupeKey: `k${round}`,
           message: update(3),
           now: at,
@@ -228,12 +229,38 @@ describe.each(STORE_BACKENDS)("the outbox on $name", (backend) => {
       ]);
       expect(ids.filter((id) => id !== undefined)).toHaveLength(1);
       // Either the waiting message took the key, or the plain one was queued first.
-      const pending = (await a.outbox.listOutbox("pending", "slack")).filter(
-        (i) => i.recipient === `C${round}`,
+      const keyed = (await a.outbox.listOutbox("pending", "slack")).filter(
+        (i) => i.dedupeKey === `k${round}`,
       );
-      const keyed = pending.filter((i) => i.dedupeKey === `k${round}`);
       expect(keyed).toHaveLength(1);
       expect(keyed[0]?.id === waiting ? ids[0] : ids[1]).toBe(keyed[0]?.id);
+    }
+  });
+
+  it("queues one message to a recipient when two connections queue replacements at once with nothing waiting", async () => {
+    const [a, b] = await two();
+    for (let round = 0; round < 10; round++) {
+      const ids = await Promise.all(
+        [a, b].map((store, i) =>
+          store.outbox.enqueue({
+            platform: "slack",
+            recipient: `R${round}`,
+            dedupeKey: `r${round}:${i}`,
+            message: update(i),
+            now: at,
+            replacePending: true,
+          }),
+        ),
+      );
+      // The second replaced the first: one message, with the content of its key.
+      expect(ids[0]).toBeDefined();
+      expect(ids[1]).toBe(ids[0]);
+      const pending = (await b.outbox.listOutbox("pending", "slack")).filter(
+        (i) => i.recipient === `R${round}`,
+      );
+      expect(pending).toHaveLength(1);
+      const n = pending[0]?.dedupeKey === `r${round}:1` ? 1 : 0;
+      expect(pending[0]?.message).toEqual(update(n));
     }
   });
 
