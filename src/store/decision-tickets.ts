@@ -15,7 +15,8 @@ export interface DecisionTicket {
   doneAt: Date | undefined;
 }
 
-interface TicketRow {
+/** A row of `decision_tickets` (exported for the PostgreSQL store). */
+export interface TicketRow {
   decision_id: number;
   source: string;
   account_id: string;
@@ -27,7 +28,7 @@ interface TicketRow {
   done_at: string | null;
 }
 
-const toTicket = (row: TicketRow): DecisionTicket => ({
+export const toTicket = (row: TicketRow): DecisionTicket => ({
   decisionId: row.decision_id,
   source: row.source,
   accountId: row.account_id,

@@ -71,7 +71,8 @@ export interface DecisionRecord {
   ticket?: DecisionTicket | undefined;
 }
 
-interface DecisionRow {
+/** A row of `decisions` as both backends read it (exported for the PostgreSQL store). */
+export interface DecisionRow {
   id: number;
   source: string;
   account_id: string;
@@ -92,7 +93,7 @@ interface DecisionRow {
   error: string | null;
 }
 
-const toRecord = (row: DecisionRow): DecisionRecord => ({
+export const toRecord = (row: DecisionRow): DecisionRecord => ({
   id: row.id,
   source: row.source,
   accountId: row.account_id,

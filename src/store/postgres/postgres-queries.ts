@@ -4,6 +4,8 @@ import { CONVERSATIONS_PG } from "./conversation-refs.js";
 import { countQueuedSince, outboxMark } from "./count-queued-since.js";
 import { countRetryingDeliveries } from "./count-retrying-deliveries.js";
 import type { PostgresQueries } from "./create-postgres-store.js";
+import { TICKETS_PG } from "./decision-tickets.js";
+import { DECISIONS_PG } from "./decisions.js";
 import { DIGESTS_PG } from "./digests.js";
 import { hasDeliveredTo } from "./has-delivered-to.js";
 import { hasMessagedBefore } from "./has-messaged.js";
@@ -26,8 +28,8 @@ export const POSTGRES_QUERIES: PostgresQueries = {
   digests: DIGESTS_PG,
   chatUsers: CHAT_USERS_PG,
   conversations: CONVERSATIONS_PG,
-  decisions: {},
-  tickets: {},
+  decisions: DECISIONS_PG,
+  tickets: TICKETS_PG,
   findings: {},
   outbox: {
     ...OUTBOX_PG,
