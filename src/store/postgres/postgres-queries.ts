@@ -7,11 +7,14 @@ import type { PostgresQueries } from "./create-postgres-store.js";
 import { TICKETS_PG } from "./decision-tickets.js";
 import { DECISIONS_PG } from "./decisions.js";
 import { DIGESTS_PG } from "./digests.js";
+import { FINDINGS_PG } from "./findings.js";
 import { hasDeliveredTo } from "./has-delivered-to.js";
 import { hasMessagedBefore } from "./has-messaged.js";
 import { hasPendingOwnerMessage } from "./has-pending-owner-message.js";
 import { SCHEDULE_PG } from "./job-slots.js";
+import { hasEarlierScan } from "./new-findings.js";
 import { OUTBOX_PG } from "./outbox.js";
+import { listOwnedFindings } from "./owned-findings.js";
 import { OWNER_OVERRIDES_PG } from "./owner-overrides.js";
 import { postponeOutboxItem } from "./postpone-outbox-item.js";
 import { REVIEWS_PG } from "./reviews.js";
@@ -23,14 +26,13 @@ import { claimSourceInstance, getOrCreateSecret, getSourceInstance } from "./set
  * The port is under way: what is missing is listed by missingPostgresQueries.
  */
 export const POSTGRES_QUERIES: PostgresQueries = {
-  accounts: {},
+  accounts: { listOwnedFindings },
   audit: { appendAudit, verifyAuditChain, auditHead, lastEventAt },
   digests: DIGESTS_PG,
   chatUsers: CHAT_USERS_PG,
   conversations: CONVERSATIONS_PG,
   decisions: DECISIONS_PG,
   tickets: TICKETS_PG,
-  findings: {},
   outbox: {
     ...OUTBOX_PG,
     postponeOutboxItem,
@@ -42,8 +44,9 @@ export const POSTGRES_QUERIES: PostgresQueries = {
     hasPendingOwnerMessage,
   },
   ownerOverrides: OWNER_OVERRIDES_PG,
-  scans: { beatScan, claimScan, recordScanFailure, startScan, findRunningScan, failScan },
+  scans: { beatScan, claimScan, recordScanFailure, startScan, findRunningScan, failScan, hasEarlierScan },
   reviews: { ...REVIEWS_PG },
+  findings: FINDINGS_PG,
   settings: { getOrCreateSecret, claimSourceInstance, getSourceInstance },
   retention: {},
   health: {},
