@@ -77,6 +77,22 @@ describe.each(SQL_STORE_BACKENDS)("decisions and tickets on $name", (backend) =>
     expect(await b.decisions.listPendingDecisions()).toEqual([]);
   });
 
+  it("lets a transaction go on after its claim lost, and refuses a key another account's decision holds", async () => {
+    const [a, b] = await two();
+    const held = await claimedId(b, click("a1", { idempotencyKey: "delivery-1" }));
+    const inside = await a.transaction(async (tx) => {
+      const lost = await tx.decisions.claimDecision(click("a1"));
+      // The statement that lost did not abort the transaction: it claims another account.
+      const other = await tx.decisions.claimDecision(click("a2"));
+      return { lost, other };
+    });
+    expect(inside.lost.busy?.id).toBe(held);
+    expect((await b.decisions.getDecision(inside.other.id ?? 0))?.outcome).toBe("pending");
+    // The key is unique; an account with no decision has no winner to show, and nothing is claimed.
+    await expect(a.decisions.claimDecision(click("a3", { idempotencyKey: "delivery-1" }))).rejects.toThrow();
+    expect((await b.decisions.listPendingDecisions()).map((d) => d.accountId)).toEqual(["a1", "a2"]);
+  });
+
   it("reads a decision back field by field, pending with its claimer, then completed", async () => {
     const [a, b] = await two();
     const undone = await claimedId(a, click("a0"));
