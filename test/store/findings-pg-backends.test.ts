@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Store } from "../../src/store/store.js";
-import { SQL_STORE_BACKENDS, type SqlBackendDatabase } from "../helpers/sql-store-backends.js";
+import { type BackendDatabase, STORE_BACKENDS } from "../helpers/store-backends.js";
 
 const t0 = new Date("2026-11-01T09:00:00Z");
 const t1 = new Date("2026-11-15T09:00:00Z");
@@ -10,8 +10,8 @@ const since = new Date("2026-11-20T00:00:00Z");
 
 const evidence = [{ signal: "history", detail: "no login for 120 days", since: t0 }];
 
-describe.each(SQL_STORE_BACKENDS)("findings on $name", (backend) => {
-  let database: SqlBackendDatabase | undefined;
+describe.each(STORE_BACKENDS)("findings on $name", (backend) => {
+  let database: BackendDatabase | undefined;
   afterEach(async () => {
     await database?.close();
     database = undefined;

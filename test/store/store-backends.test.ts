@@ -63,10 +63,10 @@ describe.each(STORE_BACKENDS)("the store port on $name", (backend) => {
     const later = (seconds: number) => new Date(at.getTime() + seconds * 1000);
     // Another replica's scan: its process id means nothing here, only its heartbeat does.
     await database?.sql(
-      "INSERT INTO scans (source, started_at, status, pid, host) VALUES ($1, $2, 'running', 1, $3)",
+      "INSERT INTO scans (source, started_at, status, pid, host) VALUES (?, ?, 'running', 1, ?)",
       ["servicenow", at.toISOString(), "replica-elsewhere"],
     );
-    await database?.sql("INSERT INTO scan_heartbeats (scan_id, beat_at) SELECT max(id), $1 FROM scans", [
+    await database?.sql("INSERT INTO scan_heartbeats (scan_id, beat_at) SELECT max(id), ? FROM scans", [
       at.toISOString(),
     ]);
     const refused = await a.scans.claimScan("servicenow", later(60));

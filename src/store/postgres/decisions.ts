@@ -10,10 +10,10 @@ import {
   type PendingDecision,
   toRecord,
 } from "../decisions.js";
-import { answerReviewItems } from "./answer-review-items.js";
 import type { PostgresQueries } from "./create-postgres-store.js";
 import { getDecisionTicket } from "./decision-tickets.js";
 import type { PgDb } from "./pg-db.js";
+import { answerReviewItems } from "./reviews.js";
 
 /** src/store/decisions.ts listAccountDecisions: newest first. */
 export async function listAccountDecisions(
