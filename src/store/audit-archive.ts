@@ -25,7 +25,8 @@ export interface AuditCheckpoint {
   createdAt: Date;
 }
 
-interface CheckpointRow {
+/** An audit_checkpoints row as stored (exported for the PostgreSQL store, which reads the same). */
+export interface CheckpointRow {
   id: number;
   first_id: number;
   through_id: number;
@@ -36,7 +37,7 @@ interface CheckpointRow {
   created_at: string;
 }
 
-const toCheckpoint = (row: CheckpointRow): AuditCheckpoint => ({
+export const toCheckpoint = (row: CheckpointRow): AuditCheckpoint => ({
   id: row.id,
   firstId: row.first_id,
   throughId: row.through_id,

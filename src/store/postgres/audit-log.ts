@@ -7,7 +7,7 @@ import type { PgDb } from "./pg-db.js";
  * (the unique index on prev_hash refuses a fork all the same).
  * https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADVISORY-LOCKS
  */
-const AUDIT_LOCK = 0x7761756474;
+export const AUDIT_LOCK = 0x7761756474;
 
 /** src/store/audit-log.ts appendAudit: in the caller's transaction, or its own. */
 export async function appendAudit(db: PgDb, entry: AuditEntry): Promise<number> {

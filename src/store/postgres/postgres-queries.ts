@@ -1,3 +1,5 @@
+import { AUDIT_ARCHIVE_PG } from "./audit-archive.js";
+import { AUDIT_EXPORT_ROWS_PG } from "./audit-export-rows.js";
 import { appendAudit, auditHead, lastEventAt, verifyAuditChain } from "./audit-log.js";
 import { CHAT_USERS_PG } from "./chat-users.js";
 import { CONVERSATIONS_PG } from "./conversation-refs.js";
@@ -27,7 +29,14 @@ import { claimSourceInstance, getOrCreateSecret, getSourceInstance } from "./set
  */
 export const POSTGRES_QUERIES: PostgresQueries = {
   accounts: { listOwnedFindings },
-  audit: { appendAudit, verifyAuditChain, auditHead, lastEventAt },
+  audit: {
+    appendAudit,
+    verifyAuditChain,
+    auditHead,
+    lastEventAt,
+    ...AUDIT_ARCHIVE_PG,
+    ...AUDIT_EXPORT_ROWS_PG,
+  },
   digests: DIGESTS_PG,
   chatUsers: CHAT_USERS_PG,
   conversations: CONVERSATIONS_PG,
