@@ -115,12 +115,27 @@ describe.each(SQL_BACKENDS)("the audit export's rows on $name", (backend) => {
     expect(since.entries.map((e) => e.id)).toEqual(Array.from({ length: ENTRIES - 700 }, (_, i) => i + 701));
     expect((await read(store, new Date(day("2026-11-22")))).entries).toEqual([]);
 
+    // Inside a caller's transaction the export joins it (and sees what it wrote).
+    const joined = await store.transaction(async (tx) => {
+      await tx.audit.appendAudit({ at: new Date(day("2026-11-23")), event: "in.transaction", detail: {} });
+      const rows: number[] = [];
+      await tx.audit.readAuditExportRows(new Date(day("2026-11-23")), {
+        decision: () => {},
+        entry: (row) => rows.push(row.id),
+      });
+      await tx.audit.readAuditEntries({ firstId: ENTRIES, throughId: ENTRIES + 1 }, (row) =>
+        rows.push(row.id),
+      );
+      return rows;
+    });
+    expect(joined).toEqual([ENTRIES + 1, ENTRIES, ENTRIES + 1]);
+
     const out: string[] = [];
     expect(await exportAudit(store.audit, { format: "csv" }, (chunk) => out.push(chunk))).toEqual({
       decisions: 3,
-      entries: ENTRIES,
+      entries: ENTRIES + 1,
     });
-    expect(out.join("").trimEnd().split("\n")).toHaveLength(1 + 3 + ENTRIES);
+    expect(out.join("").trimEnd().split("\n")).toHaveLength(1 + 3 + ENTRIES + 1);
   });
 
   it("is one snapshot: what another connection commits while the export is read is not in it", async () => {
