@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { archiveAudit } from "../../src/audit/archive-audit.js";
 import { verifyAuditArchive } from "../../src/audit/verify-archive.js";
 import type { Store } from "../../src/store/store.js";
-import { SQL_BACKENDS, type SqlDatabase } from "../helpers/sql-backends.js";
+import { type BackendDatabase, STORE_BACKENDS } from "../helpers/store-backends.js";
 import { tempDir } from "../helpers/temp-db.js";
 
 const day = (d: string) => new Date(`${d}T10:00:00.000Z`);
@@ -19,7 +19,7 @@ const SEED = [
   { at: day("2026-12-01"), event: "scan.succeeded", subject: "servicenow:scan" },
 ];
 
-async function seed(store: Store, database: SqlDatabase): Promise<void> {
+async function seed(store: Store, database: BackendDatabase): Promise<void> {
   await database.sql(
     "INSERT INTO scans (id, source, started_at, finished_at, status) VALUES (1, 'servicenow', ?, ?, 'succeeded')",
     ["2026-11-01T02:00:00.000Z", "2026-11-01T02:01:00.000Z"],
@@ -34,16 +34,16 @@ async function seed(store: Store, database: SqlDatabase): Promise<void> {
   }
 }
 
-const ids = async (database: SqlDatabase) =>
+const ids = async (database: BackendDatabase) =>
   (await database.sql("SELECT id FROM audit_log ORDER BY id")).map((r) => Number(r.id));
 
-describe.each(SQL_BACKENDS)("audit archives on $name", (backend) => {
-  let database: SqlDatabase | undefined;
+describe.each(STORE_BACKENDS)("audit archives on $name", (backend) => {
+  let database: BackendDatabase | undefined;
   afterEach(async () => {
     await database?.close();
     database = undefined;
   });
-  async function open(): Promise<SqlDatabase> {
+  async function open(): Promise<BackendDatabase> {
     database = await backend.database();
     return database;
   }

@@ -2,13 +2,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { exportAudit } from "../../src/audit/export-audit.js";
 import type { AuditExportRow, DecisionExportRow } from "../../src/store/audit-export-rows.js";
 import type { Store } from "../../src/store/store.js";
-import { SQL_BACKENDS, type SqlDatabase } from "../helpers/sql-backends.js";
+import { type BackendDatabase, STORE_BACKENDS } from "../helpers/store-backends.js";
 
 const day = (d: string) => `${d}T10:00:00.000Z`;
 /** More entries than one page of the PostgreSQL export (1,000), so it reads several. */
 const ENTRIES = 1_234;
 
-async function seed(store: Store, db: SqlDatabase): Promise<void> {
+async function seed(store: Store, db: BackendDatabase): Promise<void> {
   await db.sql(
     "INSERT INTO scans (id, source, started_at, finished_at, status) VALUES (1, 'servicenow', ?, ?, 'succeeded')",
     [day("2026-11-01"), day("2026-11-01")],
@@ -51,8 +51,8 @@ async function read(store: Store, since?: Date) {
   return { decisions, entries };
 }
 
-describe.each(SQL_BACKENDS)("the audit export's rows on $name", (backend) => {
-  let database: SqlDatabase | undefined;
+describe.each(STORE_BACKENDS)("the audit export's rows on $name", (backend) => {
+  let database: BackendDatabase | undefined;
   afterEach(async () => {
     await database?.close();
     database = undefined;
