@@ -122,7 +122,7 @@ export function stopAnsweredFollowUps(db: Database, source: string, accountId: s
 }
 
 /** A stored reference where a bad one only means "unknown" (the reminder then posts on its own). */
-function readRef(platform: string, ref: string): MessageRef | undefined {
+export function readRef(platform: string, ref: string): MessageRef | undefined {
   try {
     return decodeMessageRef(platform, JSON.parse(ref));
   } catch {

@@ -7,7 +7,7 @@ import { migratePostgres } from "./migrate-postgres.js";
 
 /** int8 (OID 20) as a JavaScript number: warden's ids and counts stay far below 2^53. */
 const INT8 = 20;
-const types = {
+export const PG_TYPES = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
     oid === INT8
       ? (value: string) => Number(value)
@@ -37,7 +37,7 @@ export async function openPostgresStore(
       `WARDEN_DATABASE_URL is set, but this warden's PostgreSQL store is not complete yet (${missing.length} store queries are still SQLite-only, e.g. ${missing.slice(0, 3).join(", ")}): unset WARDEN_DATABASE_URL to use the SQLite file (WARDEN_DB).`,
     );
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types });
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types: PG_TYPES });
   // An idle connection that breaks (the server restarted) is reported here instead of crashing the process.
   pool.on("error", () => {});
   try {

@@ -1,3 +1,4 @@
+import { ACCOUNTS_SHOWN_TO_PG } from "./accounts-shown-to.js";
 import { AUDIT_ARCHIVE_PG } from "./audit-archive.js";
 import { AUDIT_EXPORT_ROWS_PG } from "./audit-export-rows.js";
 import { appendAudit, auditHead, lastEventAt, verifyAuditChain } from "./audit-log.js";
@@ -10,10 +11,13 @@ import { TICKETS_PG } from "./decision-tickets.js";
 import { DECISIONS_PG } from "./decisions.js";
 import { DIGESTS_PG } from "./digests.js";
 import { FINDINGS_PG } from "./findings.js";
+import { FOLLOW_UPS_PG } from "./follow-ups.js";
 import { hasDeliveredTo } from "./has-delivered-to.js";
 import { hasMessagedBefore } from "./has-messaged.js";
 import { hasPendingOwnerMessage } from "./has-pending-owner-message.js";
 import { SCHEDULE_PG } from "./job-slots.js";
+import { FIXED_ACCOUNTS_SHOWN_PG } from "./list-fixed-accounts-shown.js";
+import { LIVE_OWNER_ITEMS_PG } from "./list-live-owner-items.js";
 import { hasEarlierScan } from "./new-findings.js";
 import { OUTBOX_PG } from "./outbox.js";
 import { listOwnedFindings } from "./owned-findings.js";
@@ -51,6 +55,10 @@ export const POSTGRES_QUERIES: PostgresQueries = {
     hasDeliveredTo,
     hasMessagedBefore,
     hasPendingOwnerMessage,
+    ...FOLLOW_UPS_PG,
+    ...LIVE_OWNER_ITEMS_PG,
+    ...FIXED_ACCOUNTS_SHOWN_PG,
+    ...ACCOUNTS_SHOWN_TO_PG,
   },
   ownerOverrides: OWNER_OVERRIDES_PG,
   scans: { beatScan, claimScan, recordScanFailure, startScan, findRunningScan, failScan, hasEarlierScan },
