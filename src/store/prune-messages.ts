@@ -2,7 +2,7 @@ import type { Database } from "better-sqlite3";
 import { writeTransaction } from "./write-transaction.js";
 
 /** settings key: the highest outbox id retention removed (a click naming an id up to it may be on a pruned message). */
-const PRUNED_THROUGH = "retention.outbox_pruned_through";
+export const PRUNED_THROUGH = "retention.outbox_pruned_through";
 
 /**
  * Removes up to `limit` sent or failed messages older than `before` (sent: by when they were sent;

@@ -18,11 +18,14 @@ import { hasPendingOwnerMessage } from "./has-pending-owner-message.js";
 import { SCHEDULE_PG } from "./job-slots.js";
 import { FIXED_ACCOUNTS_SHOWN_PG } from "./list-fixed-accounts-shown.js";
 import { LIVE_OWNER_ITEMS_PG } from "./list-live-owner-items.js";
+import { MESSAGE_COMPACTIONS_OUTBOX_PG, MESSAGE_COMPACTIONS_RETENTION_PG } from "./message-compactions.js";
 import { hasEarlierScan } from "./new-findings.js";
 import { OUTBOX_PG } from "./outbox.js";
 import { listOwnedFindings } from "./owned-findings.js";
 import { OWNER_OVERRIDES_PG } from "./owner-overrides.js";
 import { postponeOutboxItem } from "./postpone-outbox-item.js";
+import { PRUNE_DELIVERED_UPDATES_PG } from "./prune-delivered-updates.js";
+import { PRUNE_MESSAGES_PG, PRUNED_MESSAGE_PG } from "./prune-messages.js";
 import { REVIEWS_PG } from "./reviews.js";
 import { beatScan, claimScan, failScan, findRunningScan, recordScanFailure, startScan } from "./scans.js";
 import { claimSourceInstance, getOrCreateSecret, getSourceInstance } from "./settings.js";
@@ -59,13 +62,24 @@ export const POSTGRES_QUERIES: PostgresQueries = {
     ...LIVE_OWNER_ITEMS_PG,
     ...FIXED_ACCOUNTS_SHOWN_PG,
     ...ACCOUNTS_SHOWN_TO_PG,
+    ...MESSAGE_COMPACTIONS_OUTBOX_PG,
+    ...PRUNED_MESSAGE_PG,
+    ...MESSAGE_COMPACTIONS_OUTBOX_PG,
+    ...PRUNED_MESSAGE_PG,
   },
   ownerOverrides: OWNER_OVERRIDES_PG,
   scans: { beatScan, claimScan, recordScanFailure, startScan, findRunningScan, failScan, hasEarlierScan },
   reviews: { ...REVIEWS_PG },
   findings: FINDINGS_PG,
   settings: { getOrCreateSecret, claimSourceInstance, getSourceInstance },
-  retention: {},
+  retention: {
+    ...PRUNE_MESSAGES_PG,
+    ...PRUNE_DELIVERED_UPDATES_PG,
+    ...MESSAGE_COMPACTIONS_RETENTION_PG,
+    ...PRUNE_MESSAGES_PG,
+    ...PRUNE_DELIVERED_UPDATES_PG,
+    ...MESSAGE_COMPACTIONS_RETENTION_PG,
+  },
   health: {},
   schedule: SCHEDULE_PG,
 };
