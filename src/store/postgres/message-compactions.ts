@@ -16,35 +16,37 @@ export async function scheduleCompaction(db: PgDb, outboxId: number, dueAt: Date
 }
 
 /**
- * src/store/message-compactions.ts compactSupersededMessages, in one transaction. Two replicas
- * running retention at once split the due rows (`FOR UPDATE SKIP LOCKED`: each takes the ones the
- * other has not locked) instead of compacting the same messages twice; and each message is read
- * `FOR UPDATE`, so a decision rewriting its view meanwhile (a plain UPDATE, which waits for this
- * lock) is not overwritten by a compaction of the view from before it.
+ * src/store/message-compactions.ts compactSupersededMessages, in one transaction. The due rows
+ * are read with their messages, both locked, skipping any another transaction holds (`FOR UPDATE
+ * SKIP LOCKED` on the join): two replicas running retention at once split the due rows instead of
+ * compacting the same messages twice, a decision rewriting a message's view meanwhile is not
+ * overwritten by a compaction of the view from before it (that message waits for the next run),
+ * and this never waits for a lock, so it cannot deadlock with a decision that updates the message
+ * and then its schedule. (The foreign key removes a schedule with its message: every due row has one.)
  * https://www.postgresql.org/docs/current/sql-select.html#SQL-FOR-UPDATE-SHARE
  */
 export async function compactSupersededMessages(db: PgDb, now: Date, limit: number): Promise<number> {
   return db.transaction(async (tx) => {
-    const due = await tx.query<{ outbox_id: number }>(
-      `SELECT outbox_id FROM message_compactions WHERE due_at <= $1
-        ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    const due = await tx.query<OutboxRow>(
+      `SELECT o.* FROM message_compactions c JOIN outbox o ON o.id = c.outbox_id
+        WHERE c.due_at <= $1 ORDER BY c.due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [now.toISOString(), pgLimit(limit)],
     );
-    for (const { outbox_id: id } of due) {
-      const item = await lockedOutboxItem(tx, id);
-      const message = item && !item.unreadable ? item.message : undefined;
-      if (item === undefined || message?.kind !== "owner_message") {
-        await done(tx, id);
+    for (const row of due) {
+      const item = toItem(row);
+      const message = item.unreadable ? undefined : item.message;
+      if (message?.kind !== "owner_message") {
+        await done(tx, item.id);
         continue;
       }
       const compact = compactOwnerMessageView(message.view, now);
       const later = compact ? undefined : lastUndoUntil(message.view, now);
       if (later) {
-        await scheduleCompaction(tx, id, later);
+        await scheduleCompaction(tx, item.id, later);
         continue;
       }
       if (compact) await storeMessage(tx, item, { kind: "owner_message", view: compact });
-      await done(tx, id);
+      await done(tx, item.id);
     }
     return due.length;
   });
@@ -52,12 +54,6 @@ export async function compactSupersededMessages(db: PgDb, now: Date, limit: numb
 
 const done = (db: PgDb, id: number) =>
   db.execute("DELETE FROM message_compactions WHERE outbox_id = $1", [id]);
-
-/** getOutboxItem of src/store/outbox.ts, with the row locked until the transaction ends. */
-async function lockedOutboxItem(db: PgDb, id: number): Promise<StoredOutboxItem | undefined> {
-  const [row] = await db.query<OutboxRow>("SELECT * FROM outbox WHERE id = $1 FOR UPDATE", [id]);
-  return row ? toItem(row) : undefined;
-}
 
 /** setOutboxMessage of src/store/outbox.ts, on a row already read (and locked): the kind stays. */
 async function storeMessage(db: PgDb, item: StoredOutboxItem, message: OutboxMessage): Promise<void> {
