@@ -15,11 +15,11 @@ export interface BackendDatabase {
   connect(): Promise<Store>;
   /**
    * One statement straight on the database, for what no store method writes (a row another
-   * machine left, a write the schema must refuse): SQLite's `?` placeholders on both backends
-   * (numbered for PostgreSQL). Answers the rows of a SELECT or RETURNING, none otherwise.
-   * The schema comes with the first store connect() opens.
+   * machine left, a write the schema must refuse), with `?` placeholders or PostgreSQL's `$n` (a
+   * parameter used twice) on both backends. Answers the rows of a SELECT or RETURNING, none
+   * otherwise. The schema comes with the first store connect() opens.
    */
-  sql(text: string, values?: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  sql<T = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<T[]>;
   /** Closes every store connect() opened, and removes the database. */
   close(): Promise<void>;
 }
@@ -37,9 +37,21 @@ const types = {
       : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
 };
 
-const numbered = (text: string) => {
+const NUMBERED = /\$(\d+)/g;
+const isNumbered = (text: string) => /\$\d/.test(text);
+
+/** `?` placeholders numbered for PostgreSQL; `$n` ones are already. */
+const forPostgres = (text: string) => {
+  if (isNumbered(text)) return text;
   let n = 0;
   return text.replace(/\?/g, () => `$${++n}`);
+};
+
+/** `$n` placeholders as better-sqlite3's named `@pn` with their values by name; `?` ones as they are. */
+const forSqlite = (text: string, values: readonly unknown[]): [string, unknown[]] => {
+  if (!isNumbered(text)) return [text, [...values]];
+  const named = Object.fromEntries(values.map((value, i) => [`p${i + 1}`, value]));
+  return [text.replace(NUMBERED, "@p$1"), [named]];
 };
 
 /** The SQLite file and the PostgreSQL server, for tests that must hold on both. */
@@ -56,11 +68,12 @@ export const STORE_BACKENDS: readonly StoreBackend[] = [
           stores.push(store);
           return store;
         },
-        sql: async (text, values = []) => {
+        sql: async <T>(text: string, values: readonly unknown[] = []) => {
           raw ??= openDatabase(path);
-          const statement = raw.prepare(text);
-          if (statement.reader) return statement.all(...values) as Record<string, unknown>[];
-          statement.run(...values);
+          const [sql, params] = forSqlite(text, values);
+          const statement = raw.prepare(sql);
+          if (statement.reader) return statement.all(...params) as T[];
+          statement.run(...params);
           return [];
         },
         close: async () => {
@@ -83,12 +96,12 @@ export const STORE_BACKENDS: readonly StoreBackend[] = [
           stores.push(store);
           return store;
         },
-        sql: async (text, values = []) => {
+        sql: async <T>(text: string, values: readonly unknown[] = []) => {
           if (!raw) {
             raw = new pg.Client({ connectionString: db.url, types });
             await raw.connect();
           }
-          return (await raw.query(numbered(text), values as unknown[])).rows;
+          return (await raw.query(forPostgres(text), values as unknown[])).rows as T[];
         },
         close: async () => {
           await raw?.end();

@@ -16,6 +16,7 @@ import {
 import { packPayload } from "../packed-payload.js";
 import { encodeRuleBits } from "../rule-bits.js";
 import type { PostgresQueries } from "./create-postgres-store.js";
+import { stopAnsweredFollowUps } from "./follow-ups.js";
 import type { PgDb } from "./pg-db.js";
 import { isUnsupersededPayload } from "./unsuperseded-payload.js";
 
@@ -348,23 +349,11 @@ export async function markAccountAnswered(
   at: Date,
 ): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.query(
-      `SELECT outbox_id FROM follow_ups
-        WHERE outbox_id IN (SELECT outbox_id FROM message_accounts WHERE source = $1 AND account_id = $2)
-        ORDER BY outbox_id FOR UPDATE`,
-      [source, accountId],
-    );
     await tx.execute(
       "UPDATE message_accounts SET answered_at = $1 WHERE source = $2 AND account_id = $3 AND answered_at IS NULL",
       [at.toISOString(), source, accountId],
     );
-    await tx.execute(
-      `DELETE FROM follow_ups
-        WHERE outbox_id IN (SELECT outbox_id FROM message_accounts WHERE source = $1 AND account_id = $2)
-          AND NOT EXISTS (SELECT 1 FROM message_accounts m
-                           WHERE m.outbox_id = follow_ups.outbox_id AND m.answered_at IS NULL)`,
-      [source, accountId],
-    );
+    await stopAnsweredFollowUps(tx, source, accountId);
   });
 }
 
