@@ -95,13 +95,13 @@ export type AccountMatch =
   | { kind: "none" };
 
 /** Matches listed when several accounts answer one query. */
-const SEVERAL_LIMIT = 10;
+export const SEVERAL_LIMIT = 10;
 
-type NamedRow = AccountRow & { source: string; user_name: string };
+export type NamedRow = AccountRow & { source: string; user_name: string };
 
 /** "svc_sync (servicenow-eu)": how a lookup names an account of one source among several. */
 export const qualifiedName = (userName: string, source: string): string => `${userName} (${source})`;
-const QUALIFIED = /^(.+) \(([^()]+)\)$/s;
+export const QUALIFIED = /^(.+) \(([^()]+)\)$/s;
 
 /**
  * A lookup's match, in order: id, user name, an Entra app's appId, then display name (both case-insensitive, ASCII
@@ -173,7 +173,7 @@ export function resolveAccount(db: Database, query: string): StoredAccount | und
  * Id and user-name matches: within one source there is one (the first, as ordered), across
  * sources there are several.
  */
-function oneOrSeveral(rows: NamedRow[]): AccountMatch {
+export function oneOrSeveral(rows: NamedRow[]): AccountMatch {
   const sources = new Set(rows.map((row) => row.source));
   if (sources.size === 1) {
     // An Entra display name is not unique in its tenant: several apps are offered by appId.
@@ -187,7 +187,7 @@ function oneOrSeveral(rows: NamedRow[]): AccountMatch {
 }
 
 /** User names, qualified by source where accounts of several sources are listed. */
-function namesOf(rows: NamedRow[]): string[] {
+export function namesOf(rows: NamedRow[]): string[] {
   const sources = new Set(rows.map((row) => row.source));
   return rows.map((row) => (sources.size > 1 ? qualifiedName(row.user_name, row.source) : row.user_name));
 }

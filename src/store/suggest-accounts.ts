@@ -7,11 +7,11 @@ const MAX_TEXT = 200;
 /** Suggestions never go beyond this many edits, however long the text: further away is noise. */
 const MAX_DISTANCE = 5;
 /** Names read on either side of the text in each index (sorted order). */
-const AFTER = 20;
-const BEFORE = 10;
+export const AFTER = 20;
+export const BEFORE = 10;
 /** Characters, in all, of the one-edit variants of the text probed exactly, and the rows they may return. */
 const MAX_PROBE_CHARS = 60_000;
-const MAX_PROBE_ROWS = 200;
+export const MAX_PROBE_ROWS = 200;
 /** Characters tried for an insertion or a substitution: those of user names, and the text's own. */
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789._-@ ";
 const MAX_ALPHABET = 64;
@@ -20,7 +20,7 @@ const MAX_ALPHABET = 64;
  * Every statement a suggestion runs; each reads a bounded range of an index of migration 6
  * (`accounts_by_user_name`, `accounts_by_name`), never the whole table.
  */
-const QUERIES = {
+export const SUGGESTION_QUERIES = {
   userNamesAfter: `SELECT user_name, lower(user_name) AS folded FROM accounts
     WHERE lower(user_name) >= ? ORDER BY lower(user_name) LIMIT ${AFTER}`,
   userNamesBefore: `SELECT user_name, lower(user_name) AS folded FROM accounts
@@ -33,7 +33,7 @@ const QUERIES = {
     WHERE lower(user_name) IN (SELECT value FROM json_each(?)) LIMIT ${MAX_PROBE_ROWS}`,
 } as const;
 
-interface Candidate {
+export interface Candidate {
   user_name: string;
   /** The case-folded text it was found by: its user name or its display name. */
   folded: string;
@@ -48,10 +48,9 @@ interface Candidate {
  * them, and each gets a banded edit distance that gives up past MAX_DISTANCE.
  */
 export function suggestAccounts(db: Database, text: string, limit = 5): string[] {
-  const needle = foldAsciiCase(text);
-  if (needle === "" || needle.length > MAX_TEXT) return [];
-  const max = Math.min(MAX_DISTANCE, Math.max(2, Math.floor(needle.length / 3)));
-  const q = QUERIES;
+  const needle = suggestionNeedle(text);
+  if (needle === undefined) return [];
+  const q = SUGGESTION_QUERIES;
   const candidates = [
     ...(db.prepare(q.userNamesAfter).all(needle) as Candidate[]),
     ...(db.prepare(q.userNamesBefore).all(needle) as Candidate[]),
@@ -59,6 +58,18 @@ export function suggestAccounts(db: Database, text: string, limit = 5): string[]
     ...(db.prepare(q.namesBefore).all(needle) as Candidate[]),
     ...(db.prepare(q.userNamesIn).all(JSON.stringify(oneEditVariants(needle))) as Candidate[]),
   ];
+  return rankSuggestions(needle, candidates, limit);
+}
+
+/** The case-folded text a suggestion looks for; undefined when it gets none (empty or too long). */
+export function suggestionNeedle(text: string): string | undefined {
+  const needle = foldAsciiCase(text);
+  return needle === "" || needle.length > MAX_TEXT ? undefined : needle;
+}
+
+/** The user names of `candidates` that start with `needle` or are within a few edits of it, closest first. */
+export function rankSuggestions(needle: string, candidates: readonly Candidate[], limit: number): string[] {
+  const max = Math.min(MAX_DISTANCE, Math.max(2, Math.floor(needle.length / 3)));
   const best = new Map<string, number>();
   for (const { user_name: userName, folded } of candidates) {
     const distance = folded.startsWith(needle)
@@ -81,7 +92,7 @@ export function suggestAccounts(db: Database, text: string, limit = 5): string[]
  * the start: a name of up to about 25 characters gets every variant, a longer one those near its
  * start, because a typo further on is caught by the sorted neighbours, which share its start.
  */
-function oneEditVariants(text: string): string[] {
+export function oneEditVariants(text: string): string[] {
   const chars = [...text];
   const alphabet = [...new Set([...ALPHABET, ...chars])].slice(0, MAX_ALPHABET);
   // heads[i] is the first i characters, tails[i] the rest from i.

@@ -1,3 +1,5 @@
+import { ACCOUNT_PAGES_PG } from "./account-pages.js";
+import { ACCOUNTS_PG } from "./accounts.js";
 import { ACCOUNTS_SHOWN_TO_PG } from "./accounts-shown-to.js";
 import { AUDIT_ARCHIVE_PG } from "./audit-archive.js";
 import { AUDIT_EXPORT_ROWS_PG } from "./audit-export-rows.js";
@@ -9,6 +11,7 @@ import { countRetryingDeliveries } from "./count-retrying-deliveries.js";
 import type { PostgresQueries } from "./create-postgres-store.js";
 import { TICKETS_PG } from "./decision-tickets.js";
 import { DECISIONS_PG } from "./decisions.js";
+import { DIGEST_ACCOUNTS_PG } from "./digest-accounts.js";
 import { DIGESTS_PG } from "./digests.js";
 import { FINDINGS_PG } from "./findings.js";
 import { FOLLOW_UPS_PG } from "./follow-ups.js";
@@ -29,6 +32,7 @@ import { PRUNE_MESSAGES_PG, PRUNED_MESSAGE_PG } from "./prune-messages.js";
 import { REVIEWS_PG } from "./reviews.js";
 import { beatScan, claimScan, failScan, findRunningScan, recordScanFailure, startScan } from "./scans.js";
 import { claimSourceInstance, getOrCreateSecret, getSourceInstance } from "./settings.js";
+import { SUGGEST_ACCOUNTS_PG } from "./suggest-accounts.js";
 
 /**
  * The PostgreSQL store's queries, under the same repository and method names as SQLITE_QUERIES.
@@ -43,6 +47,10 @@ export const POSTGRES_QUERIES: PostgresQueries = {
     lastEventAt,
     ...AUDIT_ARCHIVE_PG,
     ...AUDIT_EXPORT_ROWS_PG,
+    ...ACCOUNTS_PG,
+    ...ACCOUNT_PAGES_PG,
+    ...SUGGEST_ACCOUNTS_PG,
+    ...DIGEST_ACCOUNTS_PG,
   },
   digests: DIGESTS_PG,
   chatUsers: CHAT_USERS_PG,
