@@ -319,6 +319,10 @@ describe.each(STORE_BACKENDS)("reading accounts on $name", (backend) => {
     // Case folds ASCII only: "éric" is one edit from "Éric" (ÉRIC folded), not equal to it.
     expect(await a.accounts.suggestAccounts("éric")).toEqual(["ÉRIC"]);
     expect(await a.accounts.suggestAccounts("xqzwv")).toEqual([]);
+    // NUL (which PostgreSQL text cannot hold) is compared as SQLite compares it.
+    expect(await a.accounts.suggestAccounts("svc_sync\u0000")).toEqual(["SVC_SYNC", "svc_sync"]);
+    expect(await a.accounts.suggestAccounts("svc_\u0000ync")).toEqual(["SVC_SYNC", "svc_sync"]);
+    expect(await a.accounts.suggestAccounts("\u0000")).toEqual([]);
     expect(await a.accounts.suggestAccounts("")).toEqual([]);
     expect(await a.accounts.suggestAccounts("x".repeat(201))).toEqual([]);
   });
