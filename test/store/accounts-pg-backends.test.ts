@@ -182,6 +182,7 @@ describe.each(STORE_BACKENDS)("reading accounts on $name", (backend) => {
     expect((await a.accounts.findAccount("servicenow-eu", "b1"))?.identity.name).toBe("Sync Service EU");
     expect(await a.accounts.findAccount("servicenow", "B1")).toBeUndefined();
     expect(await a.accounts.findAccount("entra", "b1")).toBeUndefined();
+    expect(await a.accounts.findAccount("servicenow", "b1\u0000")).toBeUndefined();
   });
 
   it("matches a lookup by id, user name, appId and display name, folding ASCII case only as SQLite does", async () => {

@@ -31,6 +31,8 @@ export const jsonTextSql = (column: string, path: string): string =>
 
 /** src/store/accounts.ts findAccount. */
 export async function findAccount(db: PgDb, source: string, id: string): Promise<StoredAccount | undefined> {
+  // An id from a chat payload may hold NUL, which PostgreSQL refuses to bind and no stored account has.
+  if (`${source}${id}`.includes("\u0000")) return undefined;
   const [row] = await db.query<AccountRow>(
     `SELECT ${ACCOUNT_COLUMNS} FROM ${ACCOUNTS_WITH_SNAPSHOTS} WHERE a.source = $1 AND a.id = $2`,
     [source, id],
