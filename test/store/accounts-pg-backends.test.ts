@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { MachineIdentity, RuleName } from "../../src/core/model.js";
 import { identityToJson, type StoredAccount } from "../../src/store/accounts.js";
 import type { Store } from "../../src/store/store.js";
-import { type DatabaseWithSql, databaseWithSql } from "../helpers/backend-with-sql.js";
-import { STORE_BACKENDS } from "../helpers/store-backends.js";
+import { type BackendDatabase, STORE_BACKENDS } from "../helpers/store-backends.js";
 
 const FIRST = "2026-10-01T00:00:00.000Z";
 const LAST = "2026-12-01T09:00:00.000Z";
@@ -103,7 +102,7 @@ const FINDINGS: { id: number; source: string; account: string; rule: string; res
   { id: 15, source: "entra", account: "sp2", rule: "dormant", resolved: true },
 ];
 
-async function seed(db: DatabaseWithSql): Promise<void> {
+async function seed(db: BackendDatabase): Promise<void> {
   const scans: [number, string, string][] = [
     [1, "servicenow", "succeeded"],
     [2, "servicenow", "succeeded"],
@@ -159,15 +158,16 @@ async function allPages<T>(next: (after: T | undefined) => Promise<T[]>): Promis
 }
 
 describe.each(STORE_BACKENDS)("reading accounts on $name", (backend) => {
-  let database: DatabaseWithSql | undefined;
+  let database: BackendDatabase | undefined;
   afterEach(async () => {
     await database?.close();
     database = undefined;
   });
   async function seeded(): Promise<[Store, Store]> {
-    database = await databaseWithSql(backend);
+    database = await backend.database();
+    const stores: [Store, Store] = [await database.connect(), await database.connect()];
     await seed(database);
-    return database.stores;
+    return stores;
   }
 
   it("finds an account by source and id, with its snapshot, times and scan", async () => {

@@ -39,7 +39,13 @@ import { SUGGEST_ACCOUNTS_PG } from "./suggest-accounts.js";
  * The port is under way: what is missing is listed by missingPostgresQueries.
  */
 export const POSTGRES_QUERIES: PostgresQueries = {
-  accounts: { listOwnedFindings },
+  accounts: {
+    ...ACCOUNTS_PG,
+    ...ACCOUNT_PAGES_PG,
+    ...SUGGEST_ACCOUNTS_PG,
+    ...DIGEST_ACCOUNTS_PG,
+    listOwnedFindings,
+  },
   audit: {
     appendAudit,
     verifyAuditChain,
@@ -47,16 +53,13 @@ export const POSTGRES_QUERIES: PostgresQueries = {
     lastEventAt,
     ...AUDIT_ARCHIVE_PG,
     ...AUDIT_EXPORT_ROWS_PG,
-    ...ACCOUNTS_PG,
-    ...ACCOUNT_PAGES_PG,
-    ...SUGGEST_ACCOUNTS_PG,
-    ...DIGEST_ACCOUNTS_PG,
   },
   digests: DIGESTS_PG,
   chatUsers: CHAT_USERS_PG,
   conversations: CONVERSATIONS_PG,
   decisions: DECISIONS_PG,
   tickets: TICKETS_PG,
+  findings: FINDINGS_PG,
   outbox: {
     ...OUTBOX_PG,
     postponeOutboxItem,
@@ -72,18 +75,12 @@ export const POSTGRES_QUERIES: PostgresQueries = {
     ...ACCOUNTS_SHOWN_TO_PG,
     ...MESSAGE_COMPACTIONS_OUTBOX_PG,
     ...PRUNED_MESSAGE_PG,
-    ...MESSAGE_COMPACTIONS_OUTBOX_PG,
-    ...PRUNED_MESSAGE_PG,
   },
   ownerOverrides: OWNER_OVERRIDES_PG,
   scans: { beatScan, claimScan, recordScanFailure, startScan, findRunningScan, failScan, hasEarlierScan },
-  reviews: { ...REVIEWS_PG },
-  findings: FINDINGS_PG,
+  reviews: REVIEWS_PG,
   settings: { getOrCreateSecret, claimSourceInstance, getSourceInstance },
   retention: {
-    ...PRUNE_MESSAGES_PG,
-    ...PRUNE_DELIVERED_UPDATES_PG,
-    ...MESSAGE_COMPACTIONS_RETENTION_PG,
     ...PRUNE_MESSAGES_PG,
     ...PRUNE_DELIVERED_UPDATES_PG,
     ...MESSAGE_COMPACTIONS_RETENTION_PG,
