@@ -5,6 +5,7 @@ import { AUDIT_ARCHIVE_PG } from "./audit-archive.js";
 import { AUDIT_EXPORT_ROWS_PG } from "./audit-export-rows.js";
 import { appendAudit, auditHead, lastEventAt, verifyAuditChain } from "./audit-log.js";
 import { CHAT_USERS_PG } from "./chat-users.js";
+import { HEALTH_PG } from "./check-writable.js";
 import { CONVERSATIONS_PG } from "./conversation-refs.js";
 import { countQueuedSince, outboxMark } from "./count-queued-since.js";
 import { countRetryingDeliveries } from "./count-retrying-deliveries.js";
@@ -30,9 +31,12 @@ import { postponeOutboxItem } from "./postpone-outbox-item.js";
 import { PRUNE_DELIVERED_UPDATES_PG } from "./prune-delivered-updates.js";
 import { PRUNE_MESSAGES_PG, PRUNED_MESSAGE_PG } from "./prune-messages.js";
 import { REVIEWS_PG } from "./reviews.js";
-import { beatScan, claimScan, failScan, findRunningScan, recordScanFailure, startScan } from "./scans.js";
+import { SAVE_SCAN_RESULT_PG } from "./save-scan-result.js";
+import { SCAN_WRITE_PG } from "./scan-write.js";
+import { SCANS_PG } from "./scans.js";
 import { claimSourceInstance, getOrCreateSecret, getSourceInstance } from "./settings.js";
 import { SUGGEST_ACCOUNTS_PG } from "./suggest-accounts.js";
+import { RETENTION_PG } from "./vacuum.js";
 
 /**
  * The PostgreSQL store's queries, under the same repository and method names as SQLITE_QUERIES.
@@ -77,14 +81,15 @@ export const POSTGRES_QUERIES: PostgresQueries = {
     ...PRUNED_MESSAGE_PG,
   },
   ownerOverrides: OWNER_OVERRIDES_PG,
-  scans: { beatScan, claimScan, recordScanFailure, startScan, findRunningScan, failScan, hasEarlierScan },
+  scans: { ...SCANS_PG, ...SCAN_WRITE_PG, ...SAVE_SCAN_RESULT_PG, hasEarlierScan },
   reviews: REVIEWS_PG,
   settings: { getOrCreateSecret, claimSourceInstance, getSourceInstance },
   retention: {
     ...PRUNE_MESSAGES_PG,
     ...PRUNE_DELIVERED_UPDATES_PG,
     ...MESSAGE_COMPACTIONS_RETENTION_PG,
+    ...RETENTION_PG,
   },
-  health: {},
+  health: HEALTH_PG,
   schedule: SCHEDULE_PG,
 };

@@ -1,4 +1,6 @@
 import { hostname } from "node:os";
+import type { Score } from "../../core/compute-score.js";
+import type { Inventory } from "../../core/model.js";
 import { isProcessAlive } from "../process-liveness.js";
 import {
   BEAT_SCAN_SQL,
@@ -6,9 +8,12 @@ import {
   RUNNING_SCANS_SQL,
   type RunningScanRow,
   type ScanRecord,
+  type ScanRow,
+  type ScanStatus,
   toScanRecord,
 } from "../scans.js";
 import { appendAudit } from "./audit-log.js";
+import type { PostgresQueries } from "./create-postgres-store.js";
 import type { PgDb } from "./pg-db.js";
 
 /** The advisory lock a scan claim holds while it checks for a running scan and records its own. */
@@ -81,3 +86,147 @@ export async function recordScanFailure(
     });
   });
 }
+
+/**
+ * src/store/scans.ts failInterruptedScans. The UPDATE fails a scan only while it is still running:
+ * between the read and the write another replica may have failed it (counted once, by that one)
+ * or its owner may have completed it (a succeeded scan must not turn failed).
+ */
+export async function failInterruptedScans(db: PgDb, now: Date): Promise<number> {
+  const running = await db.query<RunningScanRow>(RUNNING_SCANS_SQL);
+  let failed = 0;
+  for (const scan of running) {
+    // A live process on this machine is still scanning; on another, one that still beats.
+    if (!isScanLive(scan, now))
+      failed += await db.execute(
+        `UPDATE scans SET status = 'failed', finished_at = $1,
+           error = 'interrupted: warden stopped before the scan finished' WHERE id = $2 AND status = 'running'`,
+        [now.toISOString(), scan.id],
+      );
+  }
+  return failed;
+}
+
+/** src/store/scans.ts listScans. */
+export async function listScans(
+  db: PgDb,
+  options: { status?: ScanStatus; limit?: number } = {},
+): Promise<ScanRecord[]> {
+  const rows = options.status
+    ? await db.query<ScanRow>("SELECT * FROM scans WHERE status = $1 ORDER BY id DESC LIMIT $2", [
+        options.status,
+        options.limit ?? 10,
+      ])
+    : await db.query<ScanRow>("SELECT * FROM scans ORDER BY id DESC LIMIT $1", [options.limit ?? 10]);
+  return rows.map(toScanRecord);
+}
+
+/** src/store/scans.ts listLatestScans: each source's newest scan (of `status`, when given). */
+export async function listLatestScans(
+  db: PgDb,
+  options: { status?: ScanStatus } = {},
+): Promise<ScanRecord[]> {
+  const rows = options.status
+    ? await db.query<ScanRow>(
+        `SELECT * FROM scans WHERE id IN (
+           SELECT max(id) FROM scans WHERE status = $1 GROUP BY source) ORDER BY id DESC`,
+        [options.status],
+      )
+    : await db.query<ScanRow>(
+        "SELECT * FROM scans WHERE id IN (SELECT max(id) FROM scans GROUP BY source) ORDER BY id DESC",
+      );
+  return rows.map(toScanRecord);
+}
+
+/** src/store/scans.ts listScoreHistory: oldest first. */
+export async function listScoreHistory(
+  db: PgDb,
+  options: { source: string; limit: number },
+): Promise<number[]> {
+  const rows = await db.query<{ score: number }>(
+    "SELECT score FROM scans WHERE status = 'succeeded' AND source = $1 AND score IS NOT NULL ORDER BY id DESC LIMIT $2",
+    [options.source, options.limit],
+  );
+  return rows.map((row) => row.score).reverse();
+}
+
+/** src/store/scans.ts listPreviousScans. */
+export async function listPreviousScans(db: PgDb): Promise<ScanRecord[]> {
+  const rows = await db.query<ScanRow>(
+    `SELECT * FROM scans WHERE id IN (
+       SELECT max(p.id) FROM scans p
+        WHERE p.status = 'succeeded'
+          AND p.id < (SELECT max(l.id) FROM scans l WHERE l.status = 'succeeded' AND l.source = p.source)
+        GROUP BY p.source)
+     ORDER BY id DESC`,
+  );
+  return rows.map(toScanRecord);
+}
+
+/** src/store/scans.ts completeScan. */
+export async function completeScan(
+  db: PgDb,
+  scanId: number,
+  summary: { finishedAt: Date; identities: number; findings: number; score: Score; inventory: Inventory },
+): Promise<void> {
+  const { inventory } = summary;
+  await db.execute(
+    `UPDATE scans SET status = 'succeeded', finished_at = $1, identities = $2, findings = $3, score = $4,
+       score_breakdown = $5, blind_spots = $6, coverage = $7, requests = $8 WHERE id = $9`,
+    [
+      summary.finishedAt.toISOString(),
+      summary.identities,
+      summary.findings,
+      summary.score.value,
+      JSON.stringify(summary.score),
+      JSON.stringify(inventory.blindSpots),
+      JSON.stringify({
+        apiLogSince: inventory.coverage.apiLogSince?.toISOString(),
+        uiLoginLogSince: inventory.coverage.uiLoginLogSince?.toISOString(),
+      }),
+      inventory.requests,
+      scanId,
+    ],
+  );
+}
+
+const PREVIOUS_DIGEST_SCAN = `FROM digests d JOIN scans s ON s.id = d.scan_id
+  WHERE s.status = 'succeeded' AND s.id < $1 ORDER BY d.id DESC LIMIT 1`;
+
+/** src/store/scans.ts previousDigest. */
+export async function previousDigest(
+  db: PgDb,
+  latestId: number,
+): Promise<{ since: Date; score: number | undefined } | undefined> {
+  const [row] = await db.query<ScanRow & { digest_score: number | null }>(
+    `SELECT s.*, d.score AS digest_score ${PREVIOUS_DIGEST_SCAN}`,
+    [latestId],
+  );
+  if (!row) return undefined;
+  const scan = toScanRecord(row);
+  return { since: scan.finishedAt ?? scan.startedAt, score: row.digest_score ?? scan.score?.value };
+}
+
+/** src/store/scans.ts scanOfPreviousDigest. */
+export async function scanOfPreviousDigest(db: PgDb, latestId: number): Promise<ScanRecord | undefined> {
+  const [row] = await db.query<ScanRow>(`SELECT s.* ${PREVIOUS_DIGEST_SCAN}`, [latestId]);
+  return row ? toScanRecord(row) : undefined;
+}
+
+/** The scan records of the scans repository (with SCAN_WRITE_PG and SAVE_SCAN_RESULT_PG). */
+export const SCANS_PG = {
+  beatScan,
+  claimScan,
+  recordScanFailure,
+  startScan,
+  findRunningScan,
+  failScan,
+  failInterruptedScans,
+  listLatestScans,
+  listPreviousScans,
+  listScans,
+  listScoreHistory,
+  previousDigest,
+  completeScan,
+  scanOfPreviousDigest,
+} satisfies Partial<PostgresQueries["scans"]>;
