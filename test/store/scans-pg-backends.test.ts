@@ -3,6 +3,7 @@ import pg from "pg";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { computeScore } from "../../src/core/compute-score.js";
 import type { Finding, MachineIdentity } from "../../src/core/model.js";
+import { createPostgresStore } from "../../src/store/postgres/create-postgres-store.js";
 import type { ScanResult } from "../../src/store/save-scan-result.js";
 import type { Store } from "../../src/store/store.js";
 import { type BackendDatabase, STORE_BACKENDS } from "../helpers/store-backends.js";
@@ -72,7 +73,9 @@ async function rawOf(backend: string, location: string): Promise<Raw> {
     return {
       all: async <T>(sql: string) => {
         const statement = db.prepare(sql);
-        return (statement.reader ? statement.all() : (statement.run(), [])) as T[];
+        if (statement.reader) return statement.all() as T[];
+        statement.run();
+        return [];
       },
       close: async () => {
         db.close();
@@ -431,4 +434,136 @@ describe.each(STORE_BACKENDS)("scans, their write and retention on $name", (back
       expect(fulfilled).toHaveLength(2);
     }
   });
+
+  /** Retention's test data: `days` ago from `today`, as pruneExpired cuts at 400 days. */
+  const today = new Date("2026-11-23T02:00:00Z");
+  const before = new Date(today.getTime() - 400 * 86_400_000);
+  const ago = (days: number) => `'${new Date(today.getTime() - days * 86_400_000).toISOString()}'`;
+
+  async function seedRetention(raw: Raw) {
+    const scanAt = async (source: string, days: number, status = "succeeded") => {
+      const [row] = await raw.all<{ id: number }>(
+        `INSERT INTO scans (source, started_at, finished_at, status, identities)
+         VALUES ('${source}', ${ago(days)}, ${ago(days)}, '${status}', 0) RETURNING id`,
+      );
+      return Number(row?.id);
+    };
+    const b1 = await scanAt("servicenow-eu", 600);
+    const s1 = await scanAt("servicenow", 500);
+    const s2 = await scanAt("servicenow", 450);
+    const s3 = await scanAt("servicenow", 420, "failed");
+    const s4 = await scanAt("servicenow", 10);
+    const s5 = await scanAt("servicenow", 5);
+    const account = (source: string, id: string, lastScan: number, days: number) =>
+      raw.all(`INSERT INTO accounts (source, id, user_name, name, owner_email, active, snapshot, first_seen_at,
+                 last_seen_at, last_scan_id) VALUES ('${source}', '${id}', 'svc_${id}', 'Service ${id}', NULL, 1, '{}',
+                 ${ago(900)}, ${ago(days)}, ${lastScan})`);
+    await account("servicenow", "old", s2, 450);
+    await account("servicenow", "live", s5, 5);
+    await account("servicenow-eu", "eu", b1, 600);
+    const finding = async (
+      id: string,
+      rule: string,
+      first: number,
+      last: number,
+      resolved?: [number, number],
+    ) => {
+      const [row] = await raw.all<{ id: number }>(
+        `INSERT INTO findings (source, account_id, rule, severity, summary, evidence, remediation, first_seen_at,
+           last_seen_at, resolved_at, first_scan_id, last_scan_id, resolved_scan_id)
+         VALUES ('servicenow', '${id}', '${rule}', 'high', 'summary', '[]', 'disable', ${ago(900)}, ${ago(0)},
+           ${resolved ? ago(resolved[1]) : "NULL"}, ${first}, ${last}, ${resolved ? resolved[0] : "NULL"}) RETURNING id`,
+      );
+      return Number(row?.id);
+    };
+    const f1 = await finding("live", "dormant", s1, s1, [s2, 500]);
+    const f2 = await finding("live", "no_owner", s4, s4, [s5, 10]);
+    await finding("old", "dormant", s2, s2, [s4, 5]);
+    const f4 = await finding("live", "dormant", s5, s5);
+    const digest = async (scan: number, days: number) => {
+      const [row] = await raw.all<{ id: number }>(
+        `INSERT INTO digests (platform, recipient, scan_id, score, posted_at)
+         VALUES ('slack', 'C1', ${scan}, 90, ${ago(days)}) RETURNING id`,
+      );
+      return Number(row?.id);
+    };
+    await digest(s1, 490);
+    const d2 = await digest(s2, 480);
+    const d3 = await digest(s5, 3);
+    return { b1, s1, s2, s3, s4, s5, f1, f2, f4, d2, d3 };
+  }
+
+  it("prunes old findings, gone accounts and unread scans, each once when two connections prune at once", async () => {
+    const [a, b, raw] = await two();
+    const seeded = await seedRetention(raw);
+    const both = async (step: (store: Store) => Promise<number>) => {
+      const [x, y] = await Promise.all([step(a), step(b)]);
+      return x + y;
+    };
+    expect(await both((s) => s.retention.pruneFindings(before, 100))).toBe(1);
+    expect(await both((s) => s.retention.pruneAccounts(before, 100))).toBe(1);
+    expect(await a.retention.pruneScans(before, 100)).toBe(3);
+    expect(await b.retention.pruneScans(before, 100)).toBe(0);
+    const ids = async (table: string) =>
+      (await raw.all<{ id: number | string }>(`SELECT id FROM ${table} ORDER BY id`)).map((r) => r.id);
+    expect(await ids("findings")).toEqual([seeded.f2, seeded.f4]);
+    expect(await ids("accounts")).toEqual(["eu", "live"]);
+    expect(await ids("scans")).toEqual([seeded.b1, seeded.s2, seeded.s4, seeded.s5]);
+    expect(await ids("digests")).toEqual([seeded.d2, seeded.d3]);
+  });
+
+  it("prunes in batches of `limit`", async () => {
+    const [a, , raw] = await two();
+    await seedRetention(raw);
+    await raw.all(`UPDATE findings SET resolved_at = ${ago(700)} WHERE resolved_at IS NOT NULL`);
+    expect(await a.retention.pruneFindings(before, 2)).toBe(2);
+    expect(await a.retention.pruneFindings(before, 2)).toBe(1);
+    expect(await a.retention.pruneFindings(before, 2)).toBe(0);
+  });
+
+  it("has nothing to vacuum or truncate on a new database, and says it can take a write", async () => {
+    const [a, b] = await two();
+    expect(await a.retention.incrementalVacuum(1000)).toBe(0);
+    expect(await a.retention.truncateWal()).toBe(true);
+    expect(await a.health.checkDatabaseWritable()).toEqual({ ok: true });
+    // Inside a transaction, the check leaves it going on.
+    await b.transaction(async (tx) => {
+      expect(await tx.health.checkDatabaseWritable()).toEqual({ ok: true });
+      await tx.scans.startScan("servicenow", at);
+    });
+    expect((await a.scans.listScans()).map((s) => s.status)).toEqual(["running"]);
+  });
+
+  it.runIf(backend.name === "postgres")(
+    "says a read-only PostgreSQL database cannot take a write",
+    async () => {
+      const [a, , raw] = await two();
+      const name = new URL(a.location).pathname.slice(1);
+      // A store over its own pool: openPostgresStore would migrate first, which a read-only database refuses.
+      const check = async (user: string | undefined) => {
+        const url = new URL(inject("postgresUrl"));
+        url.pathname = `/${name}`;
+        if (user) url.username = user;
+        const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+        try {
+          return await createPostgresStore(pool, {
+            location: "the test database",
+          }).health.checkDatabaseWritable();
+        } finally {
+          await pool.end();
+        }
+      };
+      await raw.all(`ALTER DATABASE ${name} SET default_transaction_read_only = on`);
+      expect(await check(undefined)).toMatchObject({ ok: false, problem: "read-only" });
+      await raw.all(`ALTER DATABASE ${name} SET default_transaction_read_only = off`);
+      expect(await check(undefined)).toEqual({ ok: true });
+      await raw.all("CREATE ROLE warden_reader LOGIN");
+      try {
+        expect(await check("warden_reader")).toMatchObject({ ok: false, problem: "read-only" });
+      } finally {
+        await raw.all("DROP OWNED BY warden_reader");
+        await raw.all("DROP ROLE warden_reader");
+      }
+    },
+  );
 });
