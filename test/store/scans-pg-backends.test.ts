@@ -4,6 +4,8 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { computeScore } from "../../src/core/compute-score.js";
 import type { Finding, MachineIdentity } from "../../src/core/model.js";
 import { createPostgresStore } from "../../src/store/postgres/create-postgres-store.js";
+import { pgDbInTransaction } from "../../src/store/postgres/pg-db.js";
+import { saveScanResult as saveScanResultPg } from "../../src/store/postgres/save-scan-result.js";
 import type { ScanResult } from "../../src/store/save-scan-result.js";
 import type { Store } from "../../src/store/store.js";
 import { type BackendDatabase, STORE_BACKENDS } from "../helpers/store-backends.js";
@@ -607,4 +609,40 @@ describe.each(STORE_BACKENDS)("scans, their write and retention on $name", (back
       { rule: "dormant", summary: "Again" },
     ]);
   });
+
+  it.runIf(backend.name === "postgres")(
+    "saves 5,000 accounts with their findings in a few dozen statements",
+    async () => {
+      const [a] = await two();
+      const scanId = await a.scans.startScan("servicenow", at);
+      const url = new URL(inject("postgresUrl"));
+      url.pathname = new URL(a.location).pathname;
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      let statements = 0;
+      const counted = client.query.bind(client) as (config: unknown) => Promise<unknown>;
+      (client as unknown as { query: (config: unknown) => Promise<unknown> }).query = (config) => {
+        statements += 1;
+        return counted(config);
+      };
+      try {
+        await client.query("BEGIN");
+        const many = Array.from({ length: 5_000 }, (_, m) => identity(m));
+        const summary = await saveScanResultPg(
+          pgDbInTransaction(client, () => true),
+          result(
+            scanId,
+            many,
+            many.map((i) => [i, [dormant]]),
+            at,
+          ),
+        );
+        await client.query("COMMIT");
+        expect(summary).toEqual({ opened: 5_000, updated: 0, resolved: 0 });
+      } finally {
+        await client.end();
+      }
+      expect(statements).toBeLessThan(60);
+    },
+  );
 });
