@@ -21,11 +21,14 @@ const ROWS = 1000;
  * the same scan waits for the first to commit, then finds the scan succeeded and is refused
  * instead of writing it all again (findings refreshed twice, a second audit entry). A failed scan
  * may still be completed, as on SQLite (an old scan another replica took for interrupted).
+ * NO KEY UPDATE: rows that merely refer to the scan (their foreign-key checks take KEY SHARE) are
+ * not held up by a long write.
  */
 export async function lockScan(db: PgDb, scanId: number): Promise<void> {
-  const [scan] = await db.query<{ status: string }>("SELECT status FROM scans WHERE id = $1 FOR UPDATE", [
-    scanId,
-  ]);
+  const [scan] = await db.query<{ status: string }>(
+    "SELECT status FROM scans WHERE id = $1 FOR NO KEY UPDATE",
+    [scanId],
+  );
   if (scan?.status === "succeeded")
     throw new StoreError(
       "E_STORE_SCAN_SAVED",
