@@ -33,16 +33,24 @@ describe("warden on PostgreSQL (WARDEN_DATABASE_URL), the real binary", () => {
     expect(first.stdout + again.stdout).not.toContain("s3cret-pw");
   });
 
-  it("refuses a scan with one clear line while the PostgreSQL store is incomplete, writing nothing to SQLite", async () => {
-    const run = await runWarden(["scan"], {
+  it("scans into PostgreSQL, not SQLite, and looks the account up from there, never printing the password", async () => {
+    const env = {
       ...quiet,
       WARDEN_DATABASE_URL: withPassword,
       WARDEN_DB: "/nonexistent/dir/never-created.db",
-    }).done;
-    expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain("PostgreSQL store is not complete yet");
-    expect(run.stderr).toContain("unset WARDEN_DATABASE_URL");
-    expect(run.stderr).not.toContain("s3cret-pw");
+    };
+    const scan = await runWarden(["scan"], env).done;
+    expect(scan.stderr).not.toContain("s3cret-pw");
+    expect(scan.code).toBe(0);
+    expect(scan.stdout).toMatch(/machine identities, \d+ findings .*score \d+\/100/);
+    const lookup = await runWarden(["lookup", "svc_old_integration"], env).done;
+    expect(lookup.stderr).toBe("");
+    expect(lookup.code).toBe(0);
+    expect(lookup.stdout).toContain("svc_old_integration");
+    const verify = await runWarden(["audit", "--verify"], env).done;
+    expect(verify.stderr).toBe("");
+    expect(verify.code).toBe(0);
+    expect(scan.stdout + lookup.stdout + verify.stdout + verify.stderr).not.toContain("s3cret-pw");
   });
 
   it("says what is wrong with a URL that is not PostgreSQL's, hiding its password", async () => {
