@@ -89,7 +89,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const config = loadConfig(io.env);
     if (command === "migrate") {
       // Only the database: no source, no simulated instance.
-      const { store, migrated, described } = await openConfiguredStore(config, { schemaOnly: true });
+      const { store, migrated, described } = await openConfiguredStore(config);
       await store.close();
       print(
         `${described}: schema version ${migrated.from} → ${migrated.to}${migrated.from === migrated.to ? " (already up to date)" : ""}.`,

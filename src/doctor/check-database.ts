@@ -1,7 +1,6 @@
 import pg from "pg";
 import { redactUrl } from "../redact-url.js";
 import { MIGRATIONS } from "../store/migrations.js";
-import { missingPostgresQueries } from "../store/postgres/create-postgres-store.js";
 import type { DoctorCheck } from "./doctor-types.js";
 
 /** How long the doctor waits for the server before saying it cannot be reached. */
@@ -78,16 +77,6 @@ export async function checkPostgresDatabase(url: string): Promise<DoctorCheck[]>
           `Schema version ${version} of ${latest}: run warden migrate (as a one-off job before the rollout), or let the first replica migrate it.`,
         ),
       );
-    const missing = missingPostgresQueries();
-    if (missing.length > 0) {
-      checks.push(
-        check(
-          "store",
-          "fail",
-          `This warden's PostgreSQL store is not complete yet (${missing.length} store queries are SQLite-only): scan and serve refuse WARDEN_DATABASE_URL; use the SQLite file (WARDEN_DB) meanwhile.`,
-        ),
-      );
-    }
     return checks;
   } catch (error) {
     return [check("connect", "fail", `${shown}: ${redactUrl((error as Error).message)}`)];

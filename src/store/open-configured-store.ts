@@ -6,18 +6,13 @@ import type { Store } from "./store.js";
 
 /**
  * The store the configuration names, created and migrated if needed: PostgreSQL when
- * WARDEN_DATABASE_URL is set, else the SQLite file at WARDEN_DB. `schemaOnly` is for
- * `warden migrate`, which needs the schema and none of the queries (so it works on PostgreSQL
- * while that store's queries are still being completed).
+ * WARDEN_DATABASE_URL is set, else the SQLite file at WARDEN_DB.
  */
 export async function openConfiguredStore(
   config: Pick<Config, "dbPath" | "databaseUrl">,
-  options: { schemaOnly?: boolean } = {},
 ): Promise<{ store: Store; migrated: { from: number; to: number }; described: string }> {
   if (config.databaseUrl !== undefined) {
-    const opened = await openPostgresStore(config.databaseUrl, {
-      allowIncomplete: options.schemaOnly === true,
-    });
+    const opened = await openPostgresStore(config.databaseUrl);
     return { ...opened, described: `PostgreSQL database ${redactUrl(config.databaseUrl)}` };
   }
   return { ...openAndMigrateStore(config.dbPath), described: `Database ${config.dbPath}` };

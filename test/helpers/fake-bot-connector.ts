@@ -106,6 +106,7 @@ export interface FakeBotConnector {
    * Resolves with `check()`'s first truthy value, checked now and again after every request the
    * fake answers (an event, not a poll); rejects after `timeoutMs` (generous: loaded CI machines).
    */
+  until<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs?: number): Promise<T>;
   until<T>(check: () => T | undefined | null | false, what: string, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }

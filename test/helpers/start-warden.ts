@@ -11,6 +11,7 @@ import type { Database } from "better-sqlite3";
  * const [dm] = t.slack.messages("DURAJ");
  * await t.click(RAJ, { channel: "DURAJ", ts: dm.ts }, slackButton(dm, "warden_disable"));
  */
+import pg from "pg";
 import { expect, onTestFinished } from "vitest";
 import { openWarden, type Warden } from "../../src/app/open-warden.js";
 import { notifyOwners } from "../../src/app/post-digest.js";
@@ -33,6 +34,7 @@ import type { InstanceData } from "../../src/sources/servicenow/simulator/instan
 import type { SimulatedInstance } from "../../src/sources/servicenow/simulator/start-simulated-instance.js";
 import { createSqliteStore } from "../../src/store/create-sqlite-store.js";
 import { openDatabase } from "../../src/store/open-database.js";
+import { PG_TYPES } from "../../src/store/postgres/open-postgres-store.js";
 import { type DemoSource, NOW, startDemoSource } from "./demo-source.js";
 import { type FakeBotConnector, startFakeBotConnector } from "./fake-bot-connector.js";
 import {
@@ -42,6 +44,7 @@ import {
   startFakeSlackApi,
 } from "./fake-slack-api.js";
 import { inspectDatabase } from "./inspect-db.js";
+import { createTestDatabase } from "./postgres-database.js";
 import { blockActionsBody, postSlack, type SlackPostResult, slashCommandBody } from "./sign-slack.js";
 import { postActivity } from "./teams-activities.js";
 import { tempDbPath } from "./temp-db.js";
@@ -81,6 +84,8 @@ interface CommonOptions {
    * `true` for the generated demo tenant at NOW.
    */
   entra?: TenantData | true;
+  /** The store warden runs on (default sqlite): "postgres" is a new database in the tests' cluster. */
+  store?: "sqlite" | "postgres";
 }
 
 export interface SlackWardenOptions extends CommonOptions {
@@ -109,8 +114,15 @@ export interface StartedWarden extends DemoSource {
   advance(ms: number): void;
   /** One more scan, on warden's clock (ServiceNow's outcome; the Entra tenant is scanned too when started with it). */
   scan(): Promise<ScanOutcome>;
-  /** A second connection to warden's database file, to read what it committed (inspectDatabase). */
+  /** A second connection to warden's database file, to read what it committed (inspectDatabase); SQLite only. */
   readonly db: Database;
+  /**
+   * Rows of one statement on warden's database, either backend (`?` placeholders): what it
+   * committed, read over a connection of its own. int8 comes back as a number.
+   */
+  sql<T = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<T[]>;
+  /** The first column of the first row of `sql`'s answer (a count, a status), or undefined. */
+  value(text: string, values?: readonly unknown[]): Promise<unknown>;
   /** Stops the server and closes the database (before the test ends, e.g. to hand it to a process). */
   close(): Promise<void>;
 }
@@ -219,6 +231,9 @@ async function startCore(
   platformEnv: Record<string, string>,
 ): Promise<StartedWarden> {
   const env: Record<string, string> = {};
+  const postgres = options.store === "postgres" ? await createTestDatabase() : undefined;
+  // Dropped after the connections below have closed (onTestFinished runs in reverse order).
+  if (postgres) onTestFinished(() => postgres.drop());
   const tenant = options.entra
     ? await startSimulatedTenant({
         data: options.entra === true ? generateTenant({ now: NOW }) : options.entra,
@@ -239,6 +254,7 @@ async function startCore(
       : {}),
     ...platformEnv,
     WARDEN_DB: tempDbPath(),
+    ...(postgres ? { WARDEN_DATABASE_URL: postgres.url } : {}),
     WARDEN_ADMINS: (options.admins ?? [ADMIN_EMAIL]).join(","),
     ...options.env,
   };
@@ -248,6 +264,7 @@ async function startCore(
   const now = () => new Date(clock);
   const config = loadConfig(env);
   const wrap = options.wrapDatabase;
+  if (wrap && postgres) throw new Error("wrapDatabase wraps a SQLite connection");
   const store = wrap
     ? createSqliteStore(wrap(openDatabase(config.dbPath)), { location: config.dbPath })
     : undefined;
@@ -293,14 +310,40 @@ async function startCore(
   };
   if (options.serve ?? true) await serve();
   let inspector: Database | undefined;
+  let client: pg.Client | undefined;
+  onTestFinished(async () => {
+    await client?.end();
+  });
+  const sql = async <T>(text: string, values: readonly unknown[] = []): Promise<T[]> => {
+    if (!postgres) {
+      inspector ??= inspectDatabase(warden.config.dbPath);
+      const statement = inspector.prepare(text);
+      if (statement.reader) return statement.all(...values) as T[];
+      statement.run(...values);
+      return [];
+    }
+    if (!client) {
+      client = new pg.Client({ connectionString: postgres.url, types: PG_TYPES });
+      await client.connect();
+    }
+    let n = 0;
+    const numbered = text.replace(/\?/g, () => `$${++n}`);
+    return (await client.query(numbered, [...values])).rows as T[];
+  };
   return {
     ...source,
     warden,
     tenant,
     env,
     get db() {
+      if (postgres) throw new Error("t.db is SQLite's: use t.sql or t.value on PostgreSQL");
       inspector ??= inspectDatabase(warden.config.dbPath);
       return inspector;
+    },
+    sql,
+    async value(text, values) {
+      const [row] = await sql<Record<string, unknown>>(text, values);
+      return row === undefined ? undefined : Object.values(row)[0];
     },
     get server() {
       if (!server) throw new Error("warden is not serving yet: call serve()");
@@ -325,11 +368,13 @@ async function startCore(
 export async function prepareSlackProcesses(options: {
   users: FakeSlackUser[];
   secret: string;
+  store?: "sqlite" | "postgres";
 }): Promise<SlackWarden> {
   const t = await startWarden({
     platform: "slack",
     users: options.users,
     admins: [],
+    ...(options.store ? { store: options.store } : {}),
     env: {
       LOG_LEVEL: "silent",
       SLACK_SIGNING_SECRET: options.secret,

@@ -91,8 +91,7 @@ export const STORE_BACKENDS: readonly StoreBackend[] = [
       let raw: pg.Client | undefined;
       return {
         connect: async () => {
-          // The port is being completed query by query: these tests use only what it has.
-          const { store } = await openPostgresStore(db.url, { allowIncomplete: true });
+          const { store } = await openPostgresStore(db.url);
           stores.push(store);
           return store;
         },

@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { decodeActionPayload } from "../../src/actions/action-payload.js";
 import { verifyAuditChain } from "../../src/store/audit-log.js";
 import { openDatabase } from "../../src/store/open-database.js";
-import { killHard, startServe, WARDEN_BIN } from "../helpers/run-warden.js";
+import { killHard, runWarden, startServe, WARDEN_BIN } from "../helpers/run-warden.js";
 import { prepareSlackProcesses, slackButtons } from "../helpers/start-warden.js";
 import { tempDbPath } from "../helpers/temp-db.js";
 
@@ -17,8 +17,8 @@ const DM = `D${OWNER.id}`;
  * A database with a scan and the owner's DM already sent, shared by real `warden serve`
  * processes; the simulated ServiceNow and the fake Slack run in the test.
  */
-async function setup() {
-  const t = await prepareSlackProcesses({ users: [OWNER], secret: SECRET });
+async function setup(store: "sqlite" | "postgres") {
+  const t = await prepareSlackProcesses({ users: [OWNER], secret: SECRET, store });
   const { sim, slack, env } = t;
   const [dm] = slack.messages(DM);
   if (!dm) throw new Error("the owner got no DM");
@@ -26,11 +26,6 @@ async function setup() {
   const accountId = decodeActionPayload(disable.value)!.id;
   const users = sim.data.tables.get("sys_user")!;
   const click = (url: string) => t.click(OWNER, { channel: DM, ts: dm.ts }, disable, url);
-  const db = () => {
-    const handle = openDatabase(t.warden.config.dbPath);
-    onTestFinished(() => void handle.close());
-    return handle;
-  };
   return {
     sim,
     slack,
@@ -38,16 +33,20 @@ async function setup() {
     dm,
     accountId,
     click,
-    db,
+    sql: t.sql,
+    value: t.value,
+    /** The audit chain as `warden audit --verify` checks it, on either backend. */
+    verified: async () =>
+      (await runWarden(["audit", "--verify"], { ...env, LOG_LEVEL: "silent" }).done).code === 0,
     active: () => users.rows[users.indexById.get(accountId)!]!.active,
     patches: () => sim.requests.filter((r) => r.method === "PATCH").length,
     shown: () => JSON.stringify(slack.messages(DM)[0]?.blocks ?? []),
   };
 }
 
-describe("decisions across real processes", () => {
+describe.each(["sqlite", "postgres"] as const)("decisions across real processes on %s", (store) => {
   it("a double click split across two processes on one database writes once", async () => {
-    const t = await setup();
+    const t = await setup(store);
     const [a, b] = await Promise.all([startServe(t.env), startServe(t.env)]);
     // Process A claims the decision; its re-read is held at ServiceNow while B gets the second click.
     const held = t.sim.holds.next({ method: "GET", path: `/sys_user/${t.accountId}` });
@@ -61,18 +60,15 @@ describe("decisions across real processes", () => {
     await read.release();
     await t.slack.until(() => /Disabled by/.test(t.shown()), "the DM to show the decision");
     expect(t.patches()).toBe(1);
-    const db = t.db();
-    expect(db.prepare("SELECT action, outcome FROM decisions").all()).toEqual([
+    expect(await t.sql("SELECT action, outcome FROM decisions")).toEqual([
       { action: "disable", outcome: "applied" },
     ]);
-    expect(
-      db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.duplicate'").pluck().get(),
-    ).toBe(1);
-    expect(verifyAuditChain(db).ok).toBe(true);
+    expect(await t.value("SELECT count(*) FROM audit_log WHERE event = 'decision.duplicate'")).toBe(1);
+    expect(await t.verified()).toBe(true);
   });
 
   it("kill -9 while the write is at ServiceNow: the next start settles the decision and updates the DM", async () => {
-    const t = await setup();
+    const t = await setup(store);
     const first = await startServe(t.env);
     const held = t.sim.holds.next({ method: "PATCH" });
     await t.click(first.url);
@@ -83,26 +79,22 @@ describe("decisions across real processes", () => {
 
     await startServe(t.env);
     await t.slack.until(() => /Disabled by/.test(t.shown()), "the DM to show the settled decision");
-    const db = t.db();
-    const settled = db.prepare("SELECT outcome, after_values FROM decisions").get() as {
-      outcome: string;
-      after_values: string;
-    };
-    expect(settled.outcome).toBe("applied");
+    const [settled] = await t.sql<{ outcome: string; after_values: string }>(
+      "SELECT outcome, after_values FROM decisions",
+    );
+    expect(settled?.outcome).toBe("applied");
     // The account as re-read (its privileged roles and Basic-auth decision are recorded too).
-    expect(JSON.parse(settled.after_values)).toMatchObject({
+    expect(JSON.parse(settled?.after_values ?? "{}")).toMatchObject({
       active: false,
       lockedOut: true,
       webServiceAccessOnly: false,
     });
-    expect(
-      db.prepare("SELECT count(*) FROM audit_log WHERE event = 'decision.recovered'").pluck().get(),
-    ).toBe(1);
+    expect(await t.value("SELECT count(*) FROM audit_log WHERE event = 'decision.recovered'")).toBe(1);
     expect(t.patches()).toBe(1);
   });
 
   it("kill -9 before anything was written: the decision is marked failed and the button works again", async () => {
-    const t = await setup();
+    const t = await setup(store);
     const first = await startServe(t.env);
     const held = t.sim.holds.next({ method: "GET", path: `/sys_user/${t.accountId}` });
     await t.click(first.url);
@@ -112,8 +104,7 @@ describe("decisions across real processes", () => {
 
     const second = await startServe(t.env);
     await t.slack.until(() => /failed/.test(t.shown()), "the DM to show the interrupted decision");
-    const db = t.db();
-    expect(db.prepare("SELECT outcome, error FROM decisions").get()).toEqual({
+    expect((await t.sql("SELECT outcome, error FROM decisions"))[0]).toEqual({
       outcome: "failed",
       error: "interrupted before anything was written to servicenow; nothing was changed",
     });
@@ -125,7 +116,9 @@ describe("decisions across real processes", () => {
     expect(t.active()).toBe("false");
     expect(t.patches()).toBe(1);
   });
+});
 
+describe("the SQLite file shared by processes", () => {
   it("keeps the audit chain linear while several processes append at once", async () => {
     const path = tempDbPath();
     openDatabase(path).close();

@@ -120,6 +120,7 @@ export interface FakeSlackApi {
    * Resolves with `check()`'s first truthy value, checked now and again after every call the fake
    * answers (an event, not a poll); rejects after `timeoutMs` (generous: loaded CI machines).
    */
+  until<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs?: number): Promise<T>;
   until<T>(check: () => T | undefined | null | false, what: string, timeoutMs?: number): Promise<T>;
   /** Stops the server. */
   close(): Promise<void>;

@@ -90,4 +90,4 @@ export const ACCOUNT_PAGES_PG = {
   listLatestAccountsPage,
   listLatestAccountNamesPage,
   loadActivityHistoryPage,
-} satisfies PostgresQueries["accounts"];
+} satisfies Partial<PostgresQueries["accounts"]>;

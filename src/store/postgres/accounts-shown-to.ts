@@ -28,4 +28,4 @@ export async function listAccountsShownTo(
 }
 
 /** The accounts-shown method of the outbox repository of the PostgreSQL store. */
-export const ACCOUNTS_SHOWN_TO_PG = { listAccountsShownTo } satisfies PostgresQueries["outbox"];
+export const ACCOUNTS_SHOWN_TO_PG = { listAccountsShownTo } satisfies Partial<PostgresQueries["outbox"]>;

@@ -136,4 +136,4 @@ export const ACCOUNTS_PG = {
   resolveAccount,
   listScanAccounts,
   loadActivityHistory,
-} satisfies PostgresQueries["accounts"];
+} satisfies Partial<PostgresQueries["accounts"]>;

@@ -164,4 +164,4 @@ export const AUDIT_ARCHIVE_PG = {
   recordAuditCheckpoint,
   removeArchivedAudit,
   listAuditCheckpoints,
-} satisfies PostgresQueries["audit"];
+} satisfies Partial<PostgresQueries["audit"]>;

@@ -60,4 +60,4 @@ export async function readAuditExportRows(
 }
 
 /** The export half of the audit repository of the PostgreSQL store. */
-export const AUDIT_EXPORT_ROWS_PG = { readAuditExportRows } satisfies PostgresQueries["audit"];
+export const AUDIT_EXPORT_ROWS_PG = { readAuditExportRows } satisfies Partial<PostgresQueries["audit"]>;

@@ -193,4 +193,4 @@ export const CHAT_USERS_PG = {
   getCachedChatUser,
   saveDmChannel,
   forgetChatUserEmail,
-} satisfies PostgresQueries["chatUsers"];
+} satisfies Partial<PostgresQueries["chatUsers"]>;

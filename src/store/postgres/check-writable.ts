@@ -69,4 +69,4 @@ export async function checkDatabaseWritable(
 }
 
 /** The health repository of the PostgreSQL store. */
-export const HEALTH_PG = { checkDatabaseWritable } satisfies PostgresQueries["health"];
+export const HEALTH_PG = { checkDatabaseWritable } satisfies Partial<PostgresQueries["health"]>;

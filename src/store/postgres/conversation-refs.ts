@@ -119,4 +119,4 @@ export const CONVERSATIONS_PG = {
   getConversationRef,
   findPersonalRef,
   listTeamRefs,
-} satisfies PostgresQueries["conversations"];
+} satisfies Partial<PostgresQueries["conversations"]>;

@@ -1,5 +1,4 @@
 import type pg from "pg";
-import { StoreError } from "../../errors.js";
 import { SQLITE_QUERIES } from "../sqlite-queries.js";
 import type { Repositories, Store, StoreTx } from "../store.js";
 import { type PgDb, pgDbInTransaction } from "./pg-db.js";
@@ -14,23 +13,14 @@ type PgQuery<F> = F extends (db: never, ...args: infer A) => infer R
 
 /**
  * The PostgreSQL queries, repository by repository, typed against the SQLite ones: a method here
- * takes the same arguments and answers the same thing, so the port cannot drift between them.
- * Partial while the port is under way (see missingPostgresQueries).
+ * takes the same arguments and answers the same thing, and none may be missing: a query added
+ * to SQLITE_QUERIES does not compile until its PostgreSQL version is registered too.
  */
 export type PostgresQueries = {
-  readonly [R in keyof Sqlite]: { readonly [K in keyof Sqlite[R]]?: PgQuery<Sqlite[R][K]> };
+  readonly [R in keyof Sqlite]: { readonly [K in keyof Sqlite[R]]: PgQuery<Sqlite[R][K]> };
 };
 
 type AnyQuery = (db: PgDb, ...args: unknown[]) => Promise<unknown>;
-
-/** "repository.method" of every SQLite query the PostgreSQL store does not have yet. */
-export function missingPostgresQueries(queries: PostgresQueries = POSTGRES_QUERIES): string[] {
-  return Object.entries(SQLITE_QUERIES).flatMap(([repo, methods]) =>
-    Object.keys(methods)
-      .filter((m) => !(queries as unknown as Record<string, Record<string, unknown>>)[repo]?.[m])
-      .map((m) => `${repo}.${m}`),
-  );
-}
 
 /**
  * The store port over a pg Pool. Outside a transaction each query takes a pooled connection (a
@@ -38,9 +28,6 @@ export function missingPostgresQueries(queries: PostgresQueries = POSTGRES_QUERI
  * out one connection and runs the body between BEGIN and COMMIT on it, nested calls joining it.
  * Unlike SQLite's single connection, transactions of this process run side by side (and with other
  * replicas'): what must happen one at a time takes a row lock or an advisory lock inside.
- *
- * A method of the port the PostgreSQL queries lack throws E_STORE_PG_INCOMPLETE when called,
- * naming it (openPostgresStore refuses such a store unless told otherwise).
  */
 export function createPostgresStore(
   pool: pg.Pool,
@@ -48,7 +35,7 @@ export function createPostgresStore(
 ): Store {
   const queries = (options.queries ?? POSTGRES_QUERIES) as unknown as Record<
     string,
-    Record<string, AnyQuery | undefined>
+    Record<string, AnyQuery>
   >;
 
   const runInTransaction = async <T>(fn: (client: pg.PoolClient, alive: () => boolean) => Promise<T>) => {
@@ -86,16 +73,8 @@ export function createPostgresStore(
     for (const [name, names] of Object.entries(SQLITE_QUERIES)) {
       repositories[name] = Object.fromEntries(
         Object.keys(names).map((method) => {
-          const query = queries[name]?.[method];
-          const bound = query
-            ? (...args: unknown[]) => query(db(), ...args)
-            : async () => {
-                throw new StoreError(
-                  "E_STORE_PG_INCOMPLETE",
-                  `warden's PostgreSQL store cannot do ${name}.${method} yet: use the SQLite store (unset WARDEN_DATABASE_URL).`,
-                );
-              };
-          return [method, bound];
+          const query = queries[name]?.[method] as AnyQuery;
+          return [method, (...args: unknown[]) => query(db(), ...args)];
         }),
       );
     }

@@ -206,4 +206,4 @@ export const DECISIONS_PG = {
   getLatestEffectiveDecision,
   listPendingDecisions,
   completeDecision,
-} satisfies PostgresQueries["decisions"];
+} satisfies Partial<PostgresQueries["decisions"]>;

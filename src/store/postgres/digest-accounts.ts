@@ -93,4 +93,4 @@ export const DIGEST_ACCOUNTS_PG = {
   listDigestAccountsPage,
   listDigestOwnerNames,
   listLatestUserNames,
-} satisfies PostgresQueries["accounts"];
+} satisfies Partial<PostgresQueries["accounts"]>;

@@ -25,4 +25,4 @@ export async function lastDigestAt(db: PgDb): Promise<Date | undefined> {
 }
 
 /** The digests repository of the PostgreSQL store. */
-export const DIGESTS_PG = { recordDigest, lastDigestAt } satisfies PostgresQueries["digests"];
+export const DIGESTS_PG = { recordDigest, lastDigestAt } satisfies Partial<PostgresQueries["digests"]>;

@@ -78,4 +78,4 @@ export const FINDINGS_PG = {
   listAccountFindings,
   acceptFindings,
   listNewFindings,
-} satisfies PostgresQueries["findings"];
+} satisfies Partial<PostgresQueries["findings"]>;

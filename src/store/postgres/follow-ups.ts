@@ -109,4 +109,4 @@ export const FOLLOW_UPS_PG = {
   listFollowUpAccounts,
   scheduleEscalation,
   stopFollowUps,
-} satisfies PostgresQueries["outbox"];
+} satisfies Partial<PostgresQueries["outbox"]>;

@@ -55,4 +55,4 @@ export const SCHEDULE_PG = {
   renewJobSlot,
   finishJobSlot,
   listAbandonedJobSlots,
-} satisfies PostgresQueries["schedule"];
+} satisfies Partial<PostgresQueries["schedule"]>;

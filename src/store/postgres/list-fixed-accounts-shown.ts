@@ -50,4 +50,4 @@ export async function markShownAccountAnswered(db: PgDb, shown: FixedAccountShow
 export const FIXED_ACCOUNTS_SHOWN_PG = {
   listFixedAccountsShown,
   markShownAccountAnswered,
-} satisfies PostgresQueries["outbox"];
+} satisfies Partial<PostgresQueries["outbox"]>;

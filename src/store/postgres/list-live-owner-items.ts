@@ -73,4 +73,4 @@ export const LIVE_OWNER_ITEMS_PG = {
   listLiveOwnerItems,
   listLiveOwnerRecipients,
   listLiveMessagesShowing,
-} satisfies PostgresQueries["outbox"];
+} satisfies Partial<PostgresQueries["outbox"]>;

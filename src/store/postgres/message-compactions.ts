@@ -65,9 +65,11 @@ async function storeMessage(db: PgDb, item: StoredOutboxItem, message: OutboxMes
 }
 
 /** The compaction method of the outbox repository of the PostgreSQL store. */
-export const MESSAGE_COMPACTIONS_OUTBOX_PG = { scheduleCompaction } satisfies PostgresQueries["outbox"];
+export const MESSAGE_COMPACTIONS_OUTBOX_PG = { scheduleCompaction } satisfies Partial<
+  PostgresQueries["outbox"]
+>;
 
 /** The compaction method of the retention repository of the PostgreSQL store. */
 export const MESSAGE_COMPACTIONS_RETENTION_PG = {
   compactSupersededMessages,
-} satisfies PostgresQueries["retention"];
+} satisfies Partial<PostgresQueries["retention"]>;

@@ -2,7 +2,7 @@ import pg from "pg";
 import { StoreError } from "../../errors.js";
 import { redactUrl } from "../../redact-url.js";
 import type { Store } from "../store.js";
-import { createPostgresStore, missingPostgresQueries } from "./create-postgres-store.js";
+import { createPostgresStore } from "./create-postgres-store.js";
 import { migratePostgres } from "./migrate-postgres.js";
 
 /** int8 (OID 20) as a JavaScript number: warden's ids and counts stay far below 2^53. */
@@ -17,8 +17,6 @@ export const PG_TYPES = {
 export interface PostgresStoreOptions {
   /** Connections per process (pg's default is 10). */
   maxConnections?: number;
-  /** Open a store the port does not cover yet (its missing methods throw E_STORE_PG_INCOMPLETE). */
-  allowIncomplete?: boolean;
 }
 
 /**
@@ -30,13 +28,6 @@ export async function openPostgresStore(
   options: PostgresStoreOptions = {},
 ): Promise<{ store: Store; migrated: { from: number; to: number } }> {
   const shown = redactUrl(url);
-  const missing = missingPostgresQueries();
-  if (missing.length > 0 && !options.allowIncomplete) {
-    throw new StoreError(
-      "E_STORE_PG_INCOMPLETE",
-      `WARDEN_DATABASE_URL is set, but this warden's PostgreSQL store is not complete yet (${missing.length} store queries are still SQLite-only, e.g. ${missing.slice(0, 3).join(", ")}): unset WARDEN_DATABASE_URL to use the SQLite file (WARDEN_DB).`,
-    );
-  }
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types: PG_TYPES });
   // An idle connection that breaks (the server restarted) is reported here instead of crashing the process.
   pool.on("error", () => {});

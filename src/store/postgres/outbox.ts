@@ -424,4 +424,4 @@ export const OUTBOX_PG = {
   setOutboxMessage,
   markAccountAnswered,
   listUnansweredMessages,
-} satisfies PostgresQueries["outbox"];
+} satisfies Partial<PostgresQueries["outbox"]>;

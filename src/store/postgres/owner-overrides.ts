@@ -91,4 +91,4 @@ export const OWNER_OVERRIDES_PG = {
   setOwnerOverride,
   listOwnerOverrides,
   listOwnerAssignments,
-} satisfies PostgresQueries["ownerOverrides"];
+} satisfies Partial<PostgresQueries["ownerOverrides"]>;

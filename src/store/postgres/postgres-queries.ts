@@ -40,7 +40,6 @@ import { RETENTION_PG } from "./vacuum.js";
 
 /**
  * The PostgreSQL store's queries, under the same repository and method names as SQLITE_QUERIES.
- * The port is under way: what is missing is listed by missingPostgresQueries.
  */
 export const POSTGRES_QUERIES: PostgresQueries = {
   accounts: {

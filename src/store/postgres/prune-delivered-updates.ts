@@ -22,4 +22,6 @@ export async function pruneDeliveredUpdates(db: PgDb, before: Date, limit: numbe
 }
 
 /** The delivered-updates method of the retention repository of the PostgreSQL store. */
-export const PRUNE_DELIVERED_UPDATES_PG = { pruneDeliveredUpdates } satisfies PostgresQueries["retention"];
+export const PRUNE_DELIVERED_UPDATES_PG = { pruneDeliveredUpdates } satisfies Partial<
+  PostgresQueries["retention"]
+>;

@@ -51,7 +51,7 @@ export async function prunedMessage(db: PgDb, id: number): Promise<boolean> {
 }
 
 /** The pruned-message method of the outbox repository of the PostgreSQL store. */
-export const PRUNED_MESSAGE_PG = { prunedMessage } satisfies PostgresQueries["outbox"];
+export const PRUNED_MESSAGE_PG = { prunedMessage } satisfies Partial<PostgresQueries["outbox"]>;
 
 /** The message-pruning method of the retention repository of the PostgreSQL store. */
-export const PRUNE_MESSAGES_PG = { pruneMessages } satisfies PostgresQueries["retention"];
+export const PRUNE_MESSAGES_PG = { pruneMessages } satisfies Partial<PostgresQueries["retention"]>;

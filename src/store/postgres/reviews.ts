@@ -441,4 +441,4 @@ export const REVIEWS_PG = {
   listReviewMessages,
   listSentReviewMessages,
   listReviewReportPage,
-} satisfies PostgresQueries["reviews"];
+} satisfies Partial<PostgresQueries["reviews"]>;

@@ -60,4 +60,4 @@ export async function suggestAccounts(db: PgDb, text: string, limit = 5): Promis
   return rankSuggestions(needle, candidates, limit);
 }
 
-export const SUGGEST_ACCOUNTS_PG = { suggestAccounts } satisfies PostgresQueries["accounts"];
+export const SUGGEST_ACCOUNTS_PG = { suggestAccounts } satisfies Partial<PostgresQueries["accounts"]>;
