@@ -22,6 +22,7 @@ import { measureEntra } from "./measure-entra.js";
 import { measureFollowUps } from "./measure-follow-ups.js";
 import { measureLookups } from "./measure-lookups.js";
 import { describeServingPhase, measureServing } from "./measure-serving.js";
+import { measureStoreBackends } from "./measure-store-backends.js";
 import { startBenchSimulator } from "./start-bench-simulator.js";
 
 // `npm run bench -- --days N`: the year simulation (src/bench/year/), with its own options.
@@ -212,6 +213,9 @@ async function main(): Promise<void> {
       for (const [name, value] of entra.rows) process.stdout.write(`  ${name.padEnd(28)} ${value}\n`);
       process.stdout.write(`${entra.notes.join("\n")}\n`);
     }
+    // The same scan's store write on both backends (a fresh database each).
+    process.stdout.write(`\n${(await measureStoreBackends(dbPath)).join("\n")}\n`);
+
     // Fan-out to owners against a Slack enforcing its tiers (alone: npm run bench:fan-out).
     process.stdout.write(`\n${(await benchFanOut({ owners: 1000, week1Scale: 10 })).join("\n")}\n`);
 

@@ -18,6 +18,7 @@ import { storeScanResult } from "../scan/store-scan-result.js";
 import { identityFromJson } from "../store/accounts.js";
 import { createSqliteStore } from "../store/create-sqlite-store.js";
 import { openDatabase } from "../store/open-database.js";
+import type { Store } from "../store/store.js";
 
 export interface WriteTiming {
   label: string;
@@ -63,11 +64,34 @@ function readScanned(path: string): { identities: MachineIdentity[]; findings: M
   }
 }
 
-export async function measureStoreWrite(from: string, changedShare = 0.9): Promise<WriteTiming[]> {
+/** A fresh, empty store to write into, and how to remove it afterwards. */
+export interface StoreTarget {
+  open(): Promise<{ store: Store; remove(): Promise<void> }>;
+}
+
+/** A new SQLite file in a temporary directory. */
+export const SQLITE_TARGET: StoreTarget = {
+  async open() {
+    const dir = mkdtempSync(join(tmpdir(), "warden-store-write-"));
+    const path = join(dir, "warden.db");
+    const store = createSqliteStore(openDatabase(path), { location: path });
+    return {
+      store,
+      remove: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+export async function measureStoreWrite(
+  from: string,
+  changedShare = 0.9,
+  target: StoreTarget = SQLITE_TARGET,
+): Promise<WriteTiming[]> {
   const { identities, findings } = readScanned(from);
-  const dir = mkdtempSync(join(tmpdir(), "warden-store-write-"));
-  const path = join(dir, "warden.db");
-  const store = createSqliteStore(openDatabase(path), { location: path });
+  const { store, remove } = await target.open();
   const score = computeScore(
     identities.map((i) => ({ disabled: !i.active, rules: (findings.get(i.id) ?? []).map((f) => f.rule) })),
   );
@@ -114,8 +138,7 @@ export async function measureStoreWrite(from: string, changedShare = 0.9): Promi
     await write(`re-scan, ${Math.round(changedShare * 100)}% of snapshots changed`, changed);
     await write("unchanged re-scan again", changed);
   } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await remove();
   }
   return timings;
 }
