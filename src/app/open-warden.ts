@@ -82,11 +82,15 @@ export async function openWarden(config: Config, deps: OpenWardenDeps): Promise<
   try {
     // Every command here writes (a scan, a message, a click): a database that cannot take a write
     // is one clear line now, not an SQLite error halfway through.
-    const writable = await store.health.checkDatabaseWritable(config.dbPath);
+    const named =
+      config.databaseUrl === undefined
+        ? { path: config.dbPath, shown: `${config.dbPath} (WARDEN_DB)` }
+        : { path: store.location, shown: `${store.location} (WARDEN_DATABASE_URL)` };
+    const writable = await store.health.checkDatabaseWritable(named.path);
     if (!writable.ok) {
       throw new StoreError(
         "E_STORE_NOT_WRITABLE",
-        `cannot use the database ${config.dbPath} (WARDEN_DB): ${writable.reason}`,
+        `cannot use the database ${named.shown}: ${writable.reason}`,
       );
     }
     if (scanServiceNow) {

@@ -45,8 +45,11 @@ export function listDueFollowUps(
   const due = db
     .prepare(
       `SELECT f.outbox_id, f.stage, o.platform, o.recipient, o.sent_at, o.message_ref,
-              (o.kind = 'owner_message' AND o.status = 'sent' AND json_valid(o.payload)
-               AND json_extract(o.payload, '$.supersededBy') IS NULL) AS live
+              (o.kind = 'owner_message' AND o.status = 'sent'
+               -- CASE, not AND: SQLite may evaluate both sides of an AND, and json_extract raises
+               -- on text that is not JSON (one bad row would fail every follow-up pass).
+               AND CASE WHEN json_valid(o.payload) THEN json_extract(o.payload, '$.supersededBy') IS NULL
+                        ELSE 0 END) AS live
          FROM follow_ups f LEFT JOIN outbox o ON o.id = f.outbox_id
         WHERE f.due_at <= ? AND (o.id IS NULL OR o.platform IN (SELECT value FROM json_each(?)))
         ORDER BY f.due_at, f.outbox_id LIMIT ?`,

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../../src/store/migrations.js";
 import { createTestDatabase } from "../helpers/postgres-database.js";
@@ -51,6 +52,31 @@ describe("warden on PostgreSQL (WARDEN_DATABASE_URL), the real binary", () => {
     expect(verify.stderr).toBe("");
     expect(verify.code).toBe(0);
     expect(scan.stdout + lookup.stdout + verify.stdout + verify.stderr).not.toContain("s3cret-pw");
+  });
+
+  it("refuses a read-only database (a standby, a read-only role) in one line naming WARDEN_DATABASE_URL", async () => {
+    const standby = await createTestDatabase();
+    try {
+      const url = new URL(standby.url);
+      url.password = "s3cret-pw";
+      const env = { ...quiet, WARDEN_DATABASE_URL: url.toString() };
+      expect((await runWarden(["migrate"], env).done).code).toBe(0);
+      const admin = new pg.Client({ connectionString: standby.url });
+      await admin.connect();
+      try {
+        await admin.query(`ALTER DATABASE ${url.pathname.slice(1)} SET default_transaction_read_only = on`);
+      } finally {
+        await admin.end();
+      }
+      const scan = await runWarden(["scan"], env).done;
+      expect(scan.code).not.toBe(0);
+      expect(scan.stderr).toMatch(
+        /cannot use the database postgres:\/\/\[redacted\]@.* \(WARDEN_DATABASE_URL\): .*takes no writes from warden/,
+      );
+      expect(scan.stderr + scan.stdout).not.toContain("s3cret-pw");
+    } finally {
+      await standby.drop();
+    }
   });
 
   it("says what is wrong with a URL that is not PostgreSQL's, hiding its password", async () => {

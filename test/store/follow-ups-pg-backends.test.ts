@@ -27,9 +27,13 @@ describe.each(STORE_BACKENDS)("follow-ups and live owner messages on $name", (ba
       sentAt: hoursAgo(90),
       payload: ownerPayload("raj@acme.example", { supersededBy: { outboxId: live, sentAt: hoursAgo(80) } }),
     });
-    // Not here: a message whose payload is not JSON. SQLite evaluates both sides of the AND in
-    // listDueFollowUps' SELECT list, and its json_extract raises "malformed JSON" (the PostgreSQL
-    // store answers live: false).
+    // A message whose payload is not JSON (damaged, or written by something else) is not live,
+    // and does not stop the others' follow-ups.
+    const unreadable = await seed.message({
+      recipient: "raj@acme.example",
+      sentAt: hoursAgo(85),
+      payload: "{not json",
+    });
     const teams = await seed.message({
       platform: "teams",
       recipient: "kim@acme.example",
@@ -39,6 +43,7 @@ describe.each(STORE_BACKENDS)("follow-ups and live owner messages on $name", (ba
     const pending = await seed.message({ recipient: "lee@acme.example", status: "pending" });
     await seed.followUp(live, "reminder", hoursAgo(8));
     await seed.followUp(superseded, "escalation", hoursAgo(9));
+    await seed.followUp(unreadable, "reminder", hoursAgo(8.5));
     await seed.followUp(teams, "reminder", hoursAgo(7));
     await seed.followUp(notYet, "reminder", hoursAgo(-60));
     await seed.followUp(pending, "reminder", hoursAgo(6));
@@ -46,10 +51,11 @@ describe.each(STORE_BACKENDS)("follow-ups and live owner messages on $name", (ba
     const due = await store.outbox.listDueFollowUps(NOW, ["slack"], 10);
     expect(due.map((d) => [d.outboxId, d.stage, d.live])).toEqual([
       [superseded, "escalation", false],
+      [unreadable, "reminder", false],
       [live, "reminder", true],
       [pending, "reminder", false],
     ]);
-    expect(due[1]).toEqual({
+    expect(due[2]).toEqual({
       outboxId: live,
       stage: "reminder",
       live: true,
@@ -59,11 +65,11 @@ describe.each(STORE_BACKENDS)("follow-ups and live owner messages on $name", (ba
       ref: { platform: "slack", channel: "D1", ts: "1.000100" },
     });
     expect((await store.outbox.listDueFollowUps(NOW, ["slack", "teams"], 10)).map((d) => d.outboxId)).toEqual(
-      [superseded, live, teams, pending],
+      [superseded, unreadable, live, teams, pending],
     );
     expect((await store.outbox.listDueFollowUps(NOW, ["slack"], 2)).map((d) => d.outboxId)).toEqual([
       superseded,
-      live,
+      unreadable,
     ]);
     expect(await store.outbox.listDueFollowUps(NOW, [], 10)).toEqual([]);
 

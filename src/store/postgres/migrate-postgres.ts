@@ -23,9 +23,16 @@ export async function migratePostgres(
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATE_LOCK]);
     try {
-      await client.query(
-        "CREATE TABLE IF NOT EXISTS warden_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)",
+      // Read before any DDL: a database already at the latest version is opened without a write,
+      // so a read-only standby (or role) gets to the health check's clear answer.
+      const { rows: exists } = await client.query<{ t: string | null }>(
+        "SELECT to_regclass('warden_schema') AS t",
       );
+      if (exists[0]?.t === null || exists[0]?.t === undefined) {
+        await client.query(
+          "CREATE TABLE IF NOT EXISTS warden_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)",
+        );
+      }
       const { rows } = await client.query<{ version: number | null }>(
         "SELECT max(version) AS version FROM warden_schema",
       );
