@@ -217,9 +217,12 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
    * Sends one item. Returns "stop" when the run must stop, the time to come back when the sender's
    * pace has no slot soon enough (the item is back in the queue, unsent), else "done".
    */
-  async function deliverOne(item: StoredOutboxItem): Promise<"done" | "stop" | Date> {
+  async function deliverOne(listed: StoredOutboxItem): Promise<"done" | "stop" | Date> {
     // Committed on its own, before the API call: a crash after it never leads to a second send.
-    if (!(await store.outbox.setOutboxStatus(item.id, "pending", "sending"))) return "done"; // another sender took it
+    if (!(await store.outbox.setOutboxStatus(listed.id, "pending", "sending"))) return "done"; // another sender took it
+    // Read again once claimed: a newer message for the recipient may have replaced this one's
+    // content since the page was listed (enqueue's replacePending), and the newest must go out.
+    const item = (await store.outbox.getOutboxItem(listed.id)) ?? listed;
     if (item.unreadable) {
       await recordFailure(
         item,

@@ -50,6 +50,33 @@ const deliver = (store: Store, sender: OutboxSender, sleeps: number[] = [], conc
     ...(concurrency === undefined ? {} : { concurrency }),
   });
 
+describe("a message replaced while its recipient's earlier one is being sent", () => {
+  it("goes out with the newest content, under the newest key", async () => {
+    const { db, store } = await scanned();
+    const recipient = "raj.patel@acme.example";
+    const update = (key: string, outboxId: number, replacePending = false) =>
+      enqueue(db, {
+        platform: "slack",
+        recipient,
+        dedupeKey: key,
+        message: { kind: "message_update", view: { outboxId } },
+        now: NOW,
+        replacePending,
+      });
+    update("test:first", 1);
+    const second = update("test:second", 2);
+    // While the first is on the wire, the second (listed in the same page) gets newer content.
+    const { sender, sent } = recordingSender((_item, n) => {
+      if (n === 0) expect(update("test:newest", 3, true)).toBe(second);
+    });
+    await deliver(store, sender, [], 1);
+    expect(
+      sent.map((i) => (i.message.kind === "message_update" ? i.message.view.outboxId : undefined)),
+    ).toEqual([1, 3]);
+    expect(getOutboxItem(db, second ?? 0)).toMatchObject({ status: "sent", dedupeKey: "test:newest" });
+  });
+});
+
 describe("owner messages through the outbox", () => {
   it("queues one message per owner, riskiest account first, and not again while nothing changed", async () => {
     const { db, store } = await scanned();
