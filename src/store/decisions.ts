@@ -265,22 +265,32 @@ export function completeDecision(
   // Every path that completes a decision (a click, the settling of one a crash left pending) answers
   // the open access reviews that ask about the account: Still needed, Disable, Not mine; an Undo
   // reopens them.
-  if (decision.outcome !== "failed" && decision.outcome !== "pending") {
-    answerReviewItems(db, {
-      id: decision.id,
-      source: decision.source,
-      accountId: decision.accountId,
-      action: decision.action,
-      // warden's own decisions (platform "warden", an access review's default) read "warden (review default)".
-      reviewer:
-        decision.actorEmail ??
-        (decision.actorPlatform === "warden"
-          ? `warden (${decision.actorId})`
-          : `${decision.actorPlatform}:${decision.actorId}`),
-      reason: decision.reason,
-      decidedAt: decision.decidedAt,
-      undoesDecisionId: decision.undoesDecisionId,
-    });
-  }
+  const answer = reviewAnswerOf(decision);
+  if (answer) answerReviewItems(db, answer);
   return decision;
+}
+
+/**
+ * What a completed decision answers in the open access reviews (both backends): nothing for a
+ * failed or pending one. warden's own decisions (platform "warden", an access review's default)
+ * read "warden (review default)".
+ */
+export function reviewAnswerOf(
+  decision: DecisionRecord,
+): Parameters<typeof answerReviewItems>[1] | undefined {
+  if (decision.outcome === "failed" || decision.outcome === "pending") return undefined;
+  return {
+    id: decision.id,
+    source: decision.source,
+    accountId: decision.accountId,
+    action: decision.action,
+    reviewer:
+      decision.actorEmail ??
+      (decision.actorPlatform === "warden"
+        ? `warden (${decision.actorId})`
+        : `${decision.actorPlatform}:${decision.actorId}`),
+    reason: decision.reason,
+    decidedAt: decision.decidedAt,
+    undoesDecisionId: decision.undoesDecisionId,
+  };
 }

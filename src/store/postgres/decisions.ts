@@ -8,6 +8,7 @@ import {
   type DecisionSummary,
   type NewDecision,
   type PendingDecision,
+  reviewAnswerOf,
   toRecord,
 } from "../decisions.js";
 import type { PostgresQueries } from "./create-postgres-store.js";
@@ -176,23 +177,8 @@ export async function completeDecision(
     const decision = (await getDecision(tx, id)) as DecisionRecord;
     // Every path that completes a decision answers the open access reviews that ask about the
     // account (Still needed, Disable, Not mine); an Undo reopens them.
-    if (decision.outcome !== "failed" && decision.outcome !== "pending") {
-      await answerReviewItems(tx, {
-        id: decision.id,
-        source: decision.source,
-        accountId: decision.accountId,
-        action: decision.action,
-        // warden's own decisions (platform "warden", an access review's default) read "warden (review default)".
-        reviewer:
-          decision.actorEmail ??
-          (decision.actorPlatform === "warden"
-            ? `warden (${decision.actorId})`
-            : `${decision.actorPlatform}:${decision.actorId}`),
-        reason: decision.reason,
-        decidedAt: decision.decidedAt,
-        undoesDecisionId: decision.undoesDecisionId,
-      });
-    }
+    const answer = reviewAnswerOf(decision);
+    if (answer) await answerReviewItems(tx, answer);
     return decision;
   });
 }
