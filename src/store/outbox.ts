@@ -484,15 +484,23 @@ export function listUnansweredMessages(db: Database, sentBefore: Date, now: Date
                        AND f.resolved_at IS NULL AND (f.accepted_until IS NULL OR f.accepted_until <= ?))
         ORDER BY o.id`,
     )
-    .all(sentBefore.toISOString(), now.toISOString()) as {
-    id: number;
-    platform: string;
-    recipient: string;
-    sent_at: string;
-    message_ref: string | null;
-    source: string;
-    account_id: string;
-  }[];
+    .all(sentBefore.toISOString(), now.toISOString()) as UnansweredRow[];
+  return groupUnansweredMessages(rows);
+}
+
+/** One unanswered account of a sent owner message, as both backends read it. */
+export interface UnansweredRow {
+  id: number;
+  platform: string;
+  recipient: string;
+  sent_at: string;
+  message_ref: string | null;
+  source: string;
+  account_id: string;
+}
+
+/** Rows of unanswered accounts (ordered by message) as one entry per message. */
+export function groupUnansweredMessages(rows: readonly UnansweredRow[]): UnansweredMessage[] {
   const byMessage = new Map<number, UnansweredMessage>();
   for (const row of rows) {
     const message = byMessage.get(row.id) ?? {

@@ -2,15 +2,16 @@ import { FOLLOW_UP_DELAYS } from "../../notify/follow-up-delays.js";
 import { encodeMessageRef, type MessageRef } from "../../notify/message-ref.js";
 import { encodeOutboxMessage, type OutboxMessage } from "../../notify/outbox-message.js";
 import {
+  groupUnansweredMessages,
   type MessageShowing,
   messageLocation,
   type OutboxKind,
   type OutboxRow,
   type OutboxStatus,
-  readRef,
   type StoredOutboxItem,
   toItem,
   type UnansweredMessage,
+  type UnansweredRow,
   type UndeliveredMessage,
 } from "../outbox.js";
 import { packPayload } from "../packed-payload.js";
@@ -367,16 +368,7 @@ export async function listUnansweredMessages(
   sentBefore: Date,
   now: Date,
 ): Promise<UnansweredMessage[]> {
-  const rows = await db.query<{
-    id: number;
-    platform: string;
-    recipient: string;
-    sent_at: string;
-    message_ref: string | null;
-    payload: string;
-    source: string;
-    account_id: string;
-  }>(
+  const rows = await db.query<UnansweredRow & { payload: string }>(
     `SELECT o.id, o.platform, o.recipient, o.sent_at, o.message_ref, o.payload, m.source, m.account_id
        FROM outbox o JOIN message_accounts m ON m.outbox_id = o.id
       WHERE o.kind = 'owner_message' AND o.status = 'sent' AND o.sent_at <= $1 AND m.answered_at IS NULL
@@ -385,24 +377,14 @@ export async function listUnansweredMessages(
       ORDER BY o.id, m.source, m.account_id`,
     [sentBefore.toISOString(), now.toISOString()],
   );
+  // Whether a message is superseded is read once per message, in JS (isUnsupersededPayload).
   const live = new Map<number, boolean>();
-  const byMessage = new Map<number, UnansweredMessage>();
-  for (const row of rows) {
-    const isLive = live.get(row.id) ?? isUnsupersededPayload(row.payload);
-    live.set(row.id, isLive);
-    if (!isLive) continue;
-    const message = byMessage.get(row.id) ?? {
-      outboxId: row.id,
-      platform: row.platform,
-      ownerEmail: row.recipient,
-      sentAt: new Date(row.sent_at),
-      ref: row.message_ref ? readRef(row.platform, row.message_ref) : undefined,
-      accountIds: [],
-    };
-    message.accountIds.push({ source: row.source, accountId: row.account_id });
-    byMessage.set(row.id, message);
-  }
-  return [...byMessage.values()];
+  const isLive = (row: UnansweredRow & { payload: string }) => {
+    const known = live.get(row.id) ?? isUnsupersededPayload(row.payload);
+    live.set(row.id, known);
+    return known;
+  };
+  return groupUnansweredMessages(rows.filter(isLive));
 }
 
 /** The outbox.ts part of the outbox repository of the PostgreSQL store. */
