@@ -222,7 +222,20 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
     if (!(await store.outbox.setOutboxStatus(listed.id, "pending", "sending"))) return "done"; // another sender took it
     // Read again once claimed: a newer message for the recipient may have replaced this one's
     // content since the page was listed (enqueue's replacePending), and the newest must go out.
-    const item = (await store.outbox.getOutboxItem(listed.id)) ?? listed;
+    // Only the content is taken: the retry state stays as listed (the claim itself counted an
+    // attempt, which the backoff must not count twice).
+    const current = await store.outbox.getOutboxItem(listed.id);
+    const item = (
+      current
+        ? {
+            ...listed,
+            dedupeKey: current.dedupeKey,
+            kind: current.kind,
+            message: current.message,
+            unreadable: current.unreadable,
+          }
+        : listed
+    ) as StoredOutboxItem;
     if (item.unreadable) {
       await recordFailure(
         item,
