@@ -4,7 +4,7 @@ import type { ActionKind } from "../actions/action-registry.js";
 import type { AccountValues } from "../core/model.js";
 import { StoreError } from "../errors.js";
 import { type DecisionTicket, getDecisionTicket } from "./decision-tickets.js";
-import { answerReviewItems } from "./reviews.js";
+import { answerReviewItems, type ReviewAnswer } from "./reviews.js";
 
 /** A remediation decision as lookups and exports show it. */
 export interface DecisionSummary {
@@ -152,23 +152,7 @@ export function claimDecision(
            outcome, reason, expires_at, undoes_decision_id, idempotency_key, message_id, claimed_pid, claimed_host)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(
-        decision.source,
-        decision.accountId,
-        decision.action,
-        decision.actorPlatform,
-        decision.actorId,
-        decision.actorEmail ?? null,
-        decision.decidedAt.toISOString(),
-        decision.mode,
-        decision.reason ?? null,
-        decision.expiresAt?.toISOString() ?? null,
-        decision.undoesDecisionId ?? null,
-        decision.idempotencyKey ?? null,
-        decision.messageId ?? null,
-        process.pid,
-        hostname(),
-      );
+      .run(...decisionInsertValues(decision));
     return { id: Number(result.lastInsertRowid) };
   } catch (error) {
     if ((error as { code?: string }).code !== "SQLITE_CONSTRAINT_UNIQUE") throw error;
@@ -275,9 +259,7 @@ export function completeDecision(
  * failed or pending one. warden's own decisions (platform "warden", an access review's default)
  * read "warden (review default)".
  */
-export function reviewAnswerOf(
-  decision: DecisionRecord,
-): Parameters<typeof answerReviewItems>[1] | undefined {
+export function reviewAnswerOf(decision: DecisionRecord): ReviewAnswer | undefined {
   if (decision.outcome === "failed" || decision.outcome === "pending") return undefined;
   return {
     id: decision.id,
@@ -293,4 +275,28 @@ export function reviewAnswerOf(
     decidedAt: decision.decidedAt,
     undoesDecisionId: decision.undoesDecisionId,
   };
+}
+
+/**
+ * The values of a claimed decision's row, in the column order both backends' INSERT names (source …
+ * message_id, then the claiming process and host, so a crash can be settled by the next start).
+ */
+export function decisionInsertValues(decision: NewDecision): unknown[] {
+  return [
+    decision.source,
+    decision.accountId,
+    decision.action,
+    decision.actorPlatform,
+    decision.actorId,
+    decision.actorEmail ?? null,
+    decision.decidedAt.toISOString(),
+    decision.mode,
+    decision.reason ?? null,
+    decision.expiresAt?.toISOString() ?? null,
+    decision.undoesDecisionId ?? null,
+    decision.idempotencyKey ?? null,
+    decision.messageId ?? null,
+    process.pid,
+    hostname(),
+  ];
 }

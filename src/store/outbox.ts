@@ -356,25 +356,30 @@ export function listUndelivered(
           AND ((status = 'pending' AND failing_since <= ?) OR (status = 'failed' AND last_attempt_at >= ?))
         ORDER BY failing_since, id`,
     )
-    .all(cutoff, cutoff) as {
-    id: number;
-    platform: string;
-    kind: OutboxKind;
-    recipient: string;
-    failing_since: string;
-    last_error: string | null;
-    status: OutboxStatus;
-  }[];
-  return rows.map((row) => ({
-    id: row.id,
-    platform: row.platform,
-    kind: row.kind,
-    recipient: row.recipient,
-    since: new Date(row.failing_since),
-    lastError: row.last_error ?? "",
-    retrying: row.status === "pending",
-  }));
+    .all(cutoff, cutoff) as UndeliveredRow[];
+  return rows.map(toUndelivered);
 }
+
+/** A row listUndelivered reads, on both backends. */
+export interface UndeliveredRow {
+  id: number;
+  platform: string;
+  kind: OutboxKind;
+  recipient: string;
+  failing_since: string;
+  last_error: string | null;
+  status: OutboxStatus;
+}
+
+export const toUndelivered = (row: UndeliveredRow): UndeliveredMessage => ({
+  id: row.id,
+  platform: row.platform,
+  kind: row.kind,
+  recipient: row.recipient,
+  since: new Date(row.failing_since),
+  lastError: row.last_error ?? "",
+  retrying: row.status === "pending",
+});
 
 /** Records which accounts (and rules) a sent message showed. */
 export function recordMessageAccounts(

@@ -207,25 +207,25 @@ export const STATUS_OF: Readonly<Record<string, ReviewStatus>> = {
   not_mine: "reassigned",
 };
 
+/** A completed decision as the access reviews read it (decisions.ts reviewAnswerOf). */
+export interface ReviewAnswer {
+  id: number;
+  source: string;
+  accountId: string;
+  action: string;
+  reviewer: string;
+  reason: string | undefined;
+  decidedAt: Date;
+  undoesDecisionId: number | undefined;
+}
+
 /**
  * Records a completed decision as the answer of every open campaign that asks about its account
  * (called in the transaction that completes the decision): Still needed certifies, Disable disables,
  * Not mine reassigns (the account waits for its new owner, who is asked in turn). An Undo of the
  * decision that answered puts the account back to pending. Returns how many items it answered.
  */
-export function answerReviewItems(
-  db: Database,
-  decision: {
-    id: number;
-    source: string;
-    accountId: string;
-    action: string;
-    reviewer: string;
-    reason: string | undefined;
-    decidedAt: Date;
-    undoesDecisionId: number | undefined;
-  },
-): number {
+export function answerReviewItems(db: Database, decision: ReviewAnswer): number {
   if (decision.action === "undo" && decision.undoesDecisionId !== undefined) {
     return db
       .prepare(

@@ -1,4 +1,3 @@
-import { hostname } from "node:os";
 import type { AccountValues } from "../../core/model.js";
 import { StoreError } from "../../errors.js";
 import {
@@ -6,6 +5,7 @@ import {
   type DecisionRecord,
   type DecisionRow,
   type DecisionSummary,
+  decisionInsertValues,
   type NewDecision,
   type PendingDecision,
   reviewAnswerOf,
@@ -67,23 +67,7 @@ export async function claimDecision(
        outcome, reason, expires_at, undoes_decision_id, idempotency_key, message_id, claimed_pid, claimed_host)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10, $11, $12, $13, $14, $15)
      ON CONFLICT DO NOTHING RETURNING id`,
-    [
-      decision.source,
-      decision.accountId,
-      decision.action,
-      decision.actorPlatform,
-      decision.actorId,
-      decision.actorEmail ?? null,
-      decision.decidedAt.toISOString(),
-      decision.mode,
-      decision.reason ?? null,
-      decision.expiresAt?.toISOString() ?? null,
-      decision.undoesDecisionId ?? null,
-      decision.idempotencyKey ?? null,
-      decision.messageId ?? null,
-      process.pid,
-      hostname(),
-    ],
+    decisionInsertValues(decision),
   );
   if (inserted) return { id: Number(inserted.id) };
   // A new statement sees what the winner committed (READ COMMITTED).

@@ -10,9 +10,11 @@ import {
   type OutboxStatus,
   type StoredOutboxItem,
   toItem,
+  toUndelivered,
   type UnansweredMessage,
   type UnansweredRow,
   type UndeliveredMessage,
+  type UndeliveredRow,
 } from "../outbox.js";
 import { packPayload } from "../packed-payload.js";
 import { encodeRuleBits } from "../rule-bits.js";
@@ -242,30 +244,14 @@ export async function listUndelivered(
   options: { now: Date; giveUpMs: number },
 ): Promise<UndeliveredMessage[]> {
   const cutoff = new Date(options.now.getTime() - options.giveUpMs).toISOString();
-  const rows = await db.query<{
-    id: number;
-    platform: string;
-    kind: OutboxKind;
-    recipient: string;
-    failing_since: string;
-    last_error: string | null;
-    status: OutboxStatus;
-  }>(
+  const rows = await db.query<UndeliveredRow>(
     `SELECT id, platform, kind, recipient, failing_since, last_error, status FROM outbox
       WHERE failing_since IS NOT NULL
         AND ((status = 'pending' AND failing_since <= $1) OR (status = 'failed' AND last_attempt_at >= $1))
       ORDER BY failing_since, id`,
     [cutoff],
   );
-  return rows.map((row) => ({
-    id: row.id,
-    platform: row.platform,
-    kind: row.kind,
-    recipient: row.recipient,
-    since: new Date(row.failing_since),
-    lastError: row.last_error ?? "",
-    retrying: row.status === "pending",
-  }));
+  return rows.map(toUndelivered);
 }
 
 /**

@@ -2,6 +2,7 @@ import { reviewStillOpen } from "../../reviews/start-review.js";
 import {
   type CampaignRow,
   type ItemRow,
+  type ReviewAnswer,
   type ReviewCampaign,
   type ReviewItem,
   type ReviewReportDbRow,
@@ -157,19 +158,7 @@ export async function closeReviewCampaign(db: PgDb, id: number, at: Date): Promi
  * on the same row re-checks its WHERE on the row as committed, so it skips an item just answered
  * (https://www.postgresql.org/docs/current/transaction-iso.html#XACT-READ-COMMITTED).
  */
-export async function answerReviewItems(
-  db: PgDb,
-  decision: {
-    id: number;
-    source: string;
-    accountId: string;
-    action: string;
-    reviewer: string;
-    reason: string | undefined;
-    decidedAt: Date;
-    undoesDecisionId: number | undefined;
-  },
-): Promise<number> {
+export async function answerReviewItems(db: PgDb, decision: ReviewAnswer): Promise<number> {
   if (decision.action === "undo" && decision.undoesDecisionId !== undefined) {
     return db.execute(
       `UPDATE review_items SET status = 'pending', decision_id = NULL, reviewer = NULL, reason = NULL,
