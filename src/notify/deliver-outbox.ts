@@ -5,6 +5,7 @@ import type { OutboxItem, StoredOutboxItem } from "../store/outbox.js";
 import type { Repositories, StoreTx } from "../store/store.js";
 import { yieldToLoop } from "../yield-to-loop.js";
 import { DeliveryError, UnreachableRecipientError } from "./delivery-error.js";
+import { createDeliveryHolder, type DeliveryHolder, isSendAbandoned } from "./delivery-holder.js";
 import { createLoopSlicer } from "./loop-slicer.js";
 import { encodeMessageRef, type MessageRef } from "./message-ref.js";
 import { RETRY_MAX_MS, retryDelayMs } from "./retry-delay.js";
@@ -46,7 +47,12 @@ export interface DeliverDeps {
   concurrency?: number;
   /** Due items read and decoded at a time (DELIVERY_PAGE_SIZE). */
   pageSize?: number;
+  /** Who claims the items sent (default: this process). */
+  holder?: DeliveryHolder;
 }
+
+/** This process, as the claimer of the items its runs send. */
+const PROCESS_HOLDER = createDeliveryHolder();
 
 /**
  * Recipients served at once. Each still gets its items one at a time; the sender paces the calls
@@ -83,27 +89,35 @@ export interface DeliveryResult {
 /**
  * Sends every due item of the sender's platform, oldest first: new items, and items waiting to be
  * retried whose backoff has passed (`not_before`). Several recipients are served at once, each
- * recipient's items in order; the sender paces its calls to the platform's limits, and an item whose
- * slot is too far off (PacedLaterError) goes back to the queue, due when the slot comes. Each item is marked 'sending' (committed) before
- * the API call and 'sent' after, so a crash never leads to a second send: an item found 'sending'
- * at the start of a run may have been delivered, and is marked 'unknown' and reported instead of
- * being sent again. 429s are waited out, not dropped. A failure that can clear (DeliveryError with
- * retry "later") puts the item back with backoff (retryDelayMs, or earlier when the failure says
- * when its cause clears); a permanent refusal marks it failed. An owner who cannot be reached has
- * their accounts posted to the admin channel once, saying why, while their own message keeps
- * waiting when the cause can clear. An item whose stored message cannot be read is never sent: it
- * is marked failed with the reason, and the run goes on.
+ * recipient's items in order; the sender paces its calls to the platform's limits, and an item
+ * whose slot is too far off (PacedLaterError) goes back to the queue, due when the slot comes. Each
+ * item is marked 'sending' (committed) before the API call and 'sent' after, so a crash never leads
+ * to a second send: an item found 'sending' at the start of a run whose sender can no longer finish
+ * it (src/notify/delivery-holder.ts) may have been delivered, and is marked 'unknown' and reported
+ * instead of being sent again; one another live process (a replica) is sending is left to it. 429s
+ * are waited out, not dropped. A failure that can clear (DeliveryError with retry "later") puts the
+ * item back with backoff (retryDelayMs, or earlier when the failure says when its cause clears); a
+ * permanent refusal marks it failed. An owner who cannot be reached has their accounts posted to
+ * the admin channel once, saying why, while their own message keeps waiting when the cause can
+ * clear. An item whose stored message cannot be read is never sent: it is marked failed with the
+ * reason, and the run goes on.
  */
 export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> {
   const { store, sender, logger } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const result: DeliveryResult = { sent: 0, failed: 0, unknown: 0, rerouted: 0, retrying: 0, deferred: 0 };
 
-  for (const item of await store.outbox.listOutbox("sending", sender.platform)) {
+  const holder = deps.holder ?? PROCESS_HOLDER;
+  for (const item of await store.outbox.listSendingItems(sender.platform)) {
+    // Another live process (a replica) is sending it: it records the outcome itself.
+    if (!isSendAbandoned(item.claim, holder, deps.now())) continue;
     await store.transaction(async (tx) => {
-      await tx.outbox.setOutboxStatus(item.id, "sending", "unknown", {
-        error: "interrupted while sending: may or may not have been delivered",
-      });
+      if (
+        !(await tx.outbox.setOutboxStatus(item.id, "sending", "unknown", {
+          error: "interrupted while sending: may or may not have been delivered",
+        }))
+      )
+        return; // its sender finished it meanwhile
       await tx.audit.appendAudit({
         at: deps.now(),
         event: "message.unknown",
@@ -111,8 +125,8 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
         subject: item.recipient,
         detail: { outboxId: item.id, kind: item.kind, platform: item.platform },
       });
+      result.unknown += 1;
     });
-    result.unknown += 1;
   }
 
   // Due items are read a page at a time in queue order (a keyset on id), so no single read or
@@ -219,7 +233,8 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
    */
   async function deliverOne(listed: StoredOutboxItem): Promise<"done" | "stop" | Date> {
     // Committed on its own, before the API call: a crash after it never leads to a second send.
-    if (!(await store.outbox.setOutboxStatus(listed.id, "pending", "sending"))) return "done"; // another sender took it
+    const claim = { holder: holder.id, host: holder.host, pid: holder.pid, at: deps.now() };
+    if (!(await store.outbox.claimOutboxItem(listed.id, claim))) return "done"; // another sender took it
     // Read again once claimed: a newer message for the recipient may have replaced this one's
     // content since the page was listed (enqueue's replacePending), and the newest must go out.
     // Only the content is taken: the retry state stays as listed (the claim itself counted an
@@ -258,6 +273,8 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
           waits += 1;
           logger.warn({ outboxId: item.id, retryAfterMs: error.retryAfterMs }, "rate limited, waiting");
           await sleep(error.retryAfterMs);
+          // Still sending it: a replica starting a run meanwhile must not take it for abandoned.
+          await store.outbox.renewOutboxClaim(item.id, holder.id, deps.now());
           continue;
         }
         if (error instanceof PacedLaterError) {

@@ -733,4 +733,26 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 25,
+    name: "outbox claims, so delivery runs of two processes take turns",
+    sql: `
+      -- The process sending an outbox item (src/store/outbox-claims.ts): a run that finds an item
+      -- 'sending' marks it "unknown" (maybe delivered) only when its claimer can no longer finish
+      -- the send, not while another replica is sending it. A row lives while its item is
+      -- 'sending' (the trigger ends it). A table of its own: replayed, this changes nothing.
+      CREATE TABLE IF NOT EXISTS outbox_claims (
+        outbox_id INTEGER PRIMARY KEY REFERENCES outbox (id) ON DELETE CASCADE,
+        holder TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        claimed_at TEXT NOT NULL
+      );
+      CREATE TRIGGER IF NOT EXISTS outbox_claims_end AFTER UPDATE OF status ON outbox
+        WHEN OLD.status = 'sending' AND NEW.status <> 'sending'
+      BEGIN
+        DELETE FROM outbox_claims WHERE outbox_id = OLD.id;
+      END;
+    `,
+  },
 ];

@@ -97,6 +97,7 @@ import {
   setOutboxMessage,
   setOutboxStatus,
 } from "./outbox.js";
+import { claimOutboxItem, listSendingItems, renewOutboxClaim } from "./outbox-claims.js";
 import { listOwnedFindings } from "./owned-findings.js";
 import {
   getOwnerAssignment,
@@ -234,6 +235,9 @@ export const SQLITE_QUERIES = {
     outboxStatusOf,
     getOutboxItem,
     setOutboxStatus,
+    claimOutboxItem,
+    renewOutboxClaim,
+    listSendingItems,
     recordRetry,
     recordRefusal,
     retryWaitingNow,

@@ -357,4 +357,28 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 25,
+    name: "outbox claims, so delivery runs of two processes take turns",
+    sql: `
+      -- The process sending an outbox item (src/store/outbox-claims.ts); a row lives while its
+      -- item is 'sending' (the trigger ends it).
+      CREATE TABLE outbox_claims (
+        outbox_id bigint PRIMARY KEY REFERENCES outbox (id) ON DELETE CASCADE,
+        holder text NOT NULL,
+        host text NOT NULL,
+        pid bigint NOT NULL,
+        claimed_at text NOT NULL
+      );
+      CREATE FUNCTION warden_end_outbox_claim() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        DELETE FROM outbox_claims WHERE outbox_id = OLD.id;
+        RETURN NULL;
+      END
+      $$;
+      CREATE TRIGGER outbox_claims_end AFTER UPDATE OF status ON outbox
+        FOR EACH ROW WHEN (OLD.status = 'sending' AND NEW.status <> 'sending')
+        EXECUTE FUNCTION warden_end_outbox_claim();
+    `,
+  },
 ];

@@ -25,6 +25,7 @@ import { LIVE_OWNER_ITEMS_PG } from "./list-live-owner-items.js";
 import { MESSAGE_COMPACTIONS_OUTBOX_PG, MESSAGE_COMPACTIONS_RETENTION_PG } from "./message-compactions.js";
 import { hasEarlierScan } from "./new-findings.js";
 import { OUTBOX_PG } from "./outbox.js";
+import { OUTBOX_CLAIMS_PG } from "./outbox-claims.js";
 import { listOwnedFindings } from "./owned-findings.js";
 import { OWNER_OVERRIDES_PG } from "./owner-overrides.js";
 import { postponeOutboxItem } from "./postpone-outbox-item.js";
@@ -65,6 +66,7 @@ export const POSTGRES_QUERIES: PostgresQueries = {
   findings: FINDINGS_PG,
   outbox: {
     ...OUTBOX_PG,
+    ...OUTBOX_CLAIMS_PG,
     postponeOutboxItem,
     outboxMark,
     countQueuedSince,
