@@ -7,15 +7,23 @@ import { inject } from "vitest";
  * file: its URL, and `drop` to remove it (after every pool on it is closed). No FORCE: terminating
  * a connection a pool is still closing raises an error in that pool; a plain DROP waits a few
  * seconds for closing connections to go, and one still in use leaves the database to the
- * cluster's removal at the end of the run.
+ * cluster's removal at the end of the run. `icuLocale` gives it that ICU collation by default
+ * (PostgreSQL 15+), as a database created for warden by a platform team might have.
  */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(
+  options: { icuLocale?: string } = {},
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const admin = inject("postgresUrl");
   const name = `warden_${randomBytes(6).toString("hex")}`;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name}`);
+    // The cluster's default collation is C; a database the platform team makes may not be.
+    await client.query(
+      options.icuLocale
+        ? `CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${options.icuLocale}' LOCALE 'C.UTF-8'`
+        : `CREATE DATABASE ${name}`,
+    );
   } finally {
     await client.end();
   }
