@@ -1,5 +1,4 @@
 import type { Database } from "better-sqlite3";
-import type { OutboxStatus } from "./outbox.js";
 import { writeTransaction } from "./write-transaction.js";
 
 /** The process sending an outbox item, recorded when it claimed the item (migration 25). */
@@ -75,8 +74,10 @@ export function claimOutboxItem(
   return writeTransaction(db, () => {
     const moved =
       db
-        .prepare("UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = ?")
-        .run(id, "pending" satisfies OutboxStatus).changes === 1;
+        .prepare(
+          "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
+        )
+        .run(id).changes === 1;
     if (moved)
       db.prepare(positional(UPSERT_CLAIM_SQL)).run(
         id,
