@@ -1,4 +1,5 @@
 import type { ActionDefinition } from "./action-definition.js";
+import { describeRoleGrants } from "./describe-role-grants.js";
 
 /** The rule whose open finding offers the action. */
 export const BASIC_AUTH_RULE = "basic_auth";
@@ -40,4 +41,12 @@ export const blockBasicAuth = {
   wouldHave: "would have had Basic auth blocked",
   failed: "Blocking Basic auth",
   already: "Basic auth was already denied",
+  // The restriction lets an account that holds snc_basic_auth_api_access through whatever its
+  // decision: say so rather than let "blocked" stand unqualified.
+  detail: (_before, after) => {
+    const bypass = describeRoleGrants(after?.basicAuthApiRole);
+    return bypass.length > 0
+      ? `still let through while it holds ${bypass.join(", ")}: remove that role in ServiceNow to block Basic auth`
+      : undefined;
+  },
 } as const satisfies ActionDefinition<"block_basic_auth">;

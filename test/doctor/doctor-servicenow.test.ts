@@ -38,6 +38,10 @@ describe("warden doctor against the simulated instance", () => {
     expect(check(report, "authentication").detail).toMatch(/Basic auth as warden.*prefer OAuth/);
     expect(check(report, "bot account").detail).toContain("warden is web-service-only");
     expect(check(report, "write sys_user").detail).toMatch(/holds user_admin.*nothing was written/);
+    // The default privileged roles include admin and security_admin: an Undo cannot grant them back.
+    expect(check(report, "write sys_user").detail).toMatch(
+      /cannot grant admin or security_admin: only an admin may .*undoing a removal of those roles will be refused/,
+    );
     expect(report.blindSpots).toEqual([]);
     expect(doctorExitCode(report)).toBe(0);
     expect(sim.requests.length).toBeGreaterThan(5);

@@ -34,6 +34,26 @@ export function grantThroughGroup(
   });
 }
 
+/**
+ * Gives `userName` the role `role` directly (inherited=false), adding the role to sys_user_role
+ * when the instance has none by that name.
+ */
+export function grantDirectly(data: InstanceData, userName: string, role: string): void {
+  const user = rows(data, "sys_user").rows.find((r) => r.user_name === userName);
+  if (!user?.sys_id) throw new Error(`no user ${userName}`);
+  const roles = rows(data, "sys_user_role");
+  const roleRow =
+    roles.rows.find((r) => r.name === role) ??
+    insertRow(roles, { sys_id: sysId(), name: role, elevated_privilege: "false" });
+  insertRow(rows(data, "sys_user_has_role"), {
+    sys_id: sysId(),
+    user: user.sys_id,
+    role: roleRow.sys_id ?? "",
+    inherited: "false",
+    granted_by: "",
+  });
+}
+
 /** The role names `userName` holds in the simulated instance, direct ones and inherited ones apart. */
 export function heldRoles(data: InstanceData, userName: string): { direct: string[]; inherited: string[] } {
   const user = rows(data, "sys_user").rows.find((r) => r.user_name === userName);

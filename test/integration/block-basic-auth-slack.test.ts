@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { decodeActionPayload } from "../../src/actions/action-payload.js";
 import { notifyOwners } from "../../src/app/post-digest.js";
+import { generateInstance } from "../../src/sources/servicenow/simulator/generate-instance.js";
+import { NOW } from "../helpers/demo-source.js";
+import { grantDirectly } from "../helpers/group-grant.js";
 import { type SlackWarden, slackButtons, startWarden } from "../helpers/start-warden.js";
 
 const OWNER = { id: "UPAULA", name: "Paula Garcia", email: "paula.garcia@acme.example" };
@@ -9,8 +12,8 @@ const ACCOUNT = "svc_billing_soap";
 const TABLE = "sys_user_basic_auth_exception";
 const DM = `D${OWNER.id}`;
 
-async function setup() {
-  const t = await startWarden({ platform: "slack", users: [OWNER] });
+async function setup(instance = generateInstance({ now: NOW, seed: 1 })) {
+  const t = await startWarden({ platform: "slack", users: [OWNER], instance });
   await notifyOwners(t.warden);
   return t;
 }
@@ -60,6 +63,27 @@ describe("Slack: Block Basic auth through ServiceNow's Basic Auth Exception tabl
     await t.slack.until(() => (outcomes(t).length === 2 ? true : undefined), "the undo");
     expect(outcomes(t)).toEqual(["block_basic_auth:applied", "undo:applied"]);
     expect(decisionOf(t)).toBe("global");
+  });
+
+  it("says the block does not hold while the account keeps snc_basic_auth_api_access, which lets it through", async () => {
+    const instance = generateInstance({ now: NOW, seed: 1 });
+    grantDirectly(instance, ACCOUNT, "snc_basic_auth_api_access");
+    const t = await setup(instance);
+    const { message, button } = dmButton(t, "warden_block_basic_auth");
+
+    await t.click(OWNER, { channel: DM, ts: message.ts }, button);
+    await t.slack.until(() => (outcomes(t).length === 1 ? true : undefined), "the decision");
+    expect(outcomes(t)).toEqual(["block_basic_auth:applied"]);
+    expect(decisionOf(t)).toBe("no_grant");
+    await t.slack.until(
+      () =>
+        shown(t).includes(
+          "still let through while it holds snc_basic_auth_api_access: remove that role in ServiceNow to block Basic auth",
+        )
+          ? true
+          : undefined,
+      "the DM to say the role still lets it through",
+    );
   });
 
   it("answers clearly, with what to do and ServiceNow's page, when the instance has no such table", async () => {

@@ -72,6 +72,8 @@ export async function probeWriteAccess(
     return unverified(`its roles are not readable: ${errorMessage(error)}`);
   }
   const name = str(bot?.user_name) ?? botName ?? who;
+  // Remove privileged role may remove these; only an admin grants them back.
+  const adminOnly = config.privilegedRoles.filter((r) => r === "admin" || r === "security_admin");
   if (held.has("admin")) {
     return {
       area: "servicenow",
@@ -85,7 +87,7 @@ export async function probeWriteAccess(
       area: "servicenow",
       name: "write sys_user",
       status: "pass",
-      detail: `${name} holds user_admin: it may set active, locked_out and web_service_access_only (judged from its roles; nothing was written).`,
+      detail: `${name} holds user_admin: it may set active, locked_out and web_service_access_only (judged from its roles; nothing was written).${adminOnly.length > 0 ? ` It cannot grant ${adminOnly.join(" or ")}: only an admin may (security_admin from an elevated session), so undoing a removal of ${adminOnly.length > 1 ? "those roles" : "that role"} will be refused and has to be done in ServiceNow.` : ""}`,
     };
   }
   return unverified(`${name} holds neither user_admin nor admin`);

@@ -17,6 +17,12 @@ import { str } from "./parse-values.js";
  */
 export const DENY_BASIC_AUTH = "no_grant";
 
+/**
+ * The role that lets an account's Basic-auth API calls through the restriction whatever its
+ * decision (same page): an account that holds it is not blocked by "no_grant".
+ */
+export const BASIC_AUTH_API_ROLE = "snc_basic_auth_api_access";
+
 const DECISION_FIELDS = ["sys_id", "decision"] as const;
 
 /** A table warden cannot use: the instance has none, or warden's account may not read or write it. */

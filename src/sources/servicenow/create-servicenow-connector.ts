@@ -1,6 +1,11 @@
 import { SourceError } from "../../errors.js";
 import type { AccountIntent, AccountState, AccountValues, SourceConnector } from "../source-connector.js";
-import { DENY_BASIC_AUTH, readBasicAuthDecision, writeBasicAuthDecision } from "./basic-auth-decision.js";
+import {
+  BASIC_AUTH_API_ROLE,
+  DENY_BASIC_AUTH,
+  readBasicAuthDecision,
+  writeBasicAuthDecision,
+} from "./basic-auth-decision.js";
 import type { RawRecord, ServiceNowClient } from "./client-types.js";
 import { collectInventory } from "./collect-inventory.js";
 import { DEFAULT_MAPPING, DEFAULT_PRIVILEGED_ROLES, type ServiceNowMapping } from "./mapping.js";
@@ -8,11 +13,13 @@ import { parseBool, str } from "./parse-values.js";
 import {
   grantValues,
   NO_DIRECT_GRANTS,
+  type PrivilegedGrants,
   parseDirectGrants,
   readPrivilegedGrants,
   roleFieldOf,
 } from "./read-privileged-grants.js";
 import { SERVICENOW_SOURCE } from "./servicenow-source.js";
+import { tablePath } from "./table-path.js";
 
 export interface ServiceNowConnectorOptions {
   client: ServiceNowClient;
@@ -76,6 +83,34 @@ const UNREADABLE: ReadonlySet<string> = new Set([
   "E_SOURCE_NOT_FOUND",
 ]);
 
+/** The grants of `roles` only. */
+function grantsOf(grants: PrivilegedGrants, roles: ReadonlySet<string>): PrivilegedGrants {
+  return {
+    direct: grants.direct.filter((g) => roles.has(g.role)),
+    inherited: grants.inherited.filter((g) => roles.has(g.role)),
+    unclear: grants.unclear.filter((r) => roles.has(r)),
+  };
+}
+
+/**
+ * How the account holds the role that lets Basic auth through the restriction whatever its
+ * decision, as a list describeRoleGrants reads ("[]": it does not hold it).
+ */
+function bypassValue(grants: PrivilegedGrants): string {
+  return JSON.stringify([
+    ...grants.direct.map((g) => ({ role: g.role })),
+    ...grants.inherited.map((g) => ({ role: g.role, group: g.group })),
+    ...grants.unclear.map((role) => ({ role })),
+  ]);
+}
+
+/**
+ * Roles only an admin may grant (security_admin also needs an elevated session), so an Undo by a
+ * user_admin bot account cannot put them back
+ * (https://www.servicenow.com/docs/r/zurich/platform-security/c_ElevatedPrivilege.html).
+ */
+const ADMIN_GRANTED_ROLES: ReadonlySet<string> = new Set(["admin", "security_admin"]);
+
 /** ServiceNow behind the source-connector port. */
 export function createServiceNowConnector(options: ServiceNowConnectorOptions): SourceConnector {
   const { client } = options;
@@ -84,6 +119,10 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
   const table = mapping.user.table;
   const privilegedRoles = options.privilegedRoles ?? DEFAULT_PRIVILEGED_ROLES;
   const roleTable = mapping.userRole.table;
+  const privilegedSet: ReadonlySet<string> = new Set(privilegedRoles);
+  const bypassSet: ReadonlySet<string> = new Set([BASIC_AUTH_API_ROLE]);
+  // One request reads both: the privileged roles and the Basic-auth bypass role.
+  const readRoles = [...new Set([...privilegedRoles, BASIC_AUTH_API_ROLE])];
   const intendedValues = (intent: AccountIntent): AccountValues | undefined => {
     switch (intent.kind) {
       case "restore":
@@ -101,16 +140,25 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
   };
 
   /**
-   * The sys_user fields remediation writes, and the privileged roles held directly and inherited
-   * (read-privileged-grants.ts): what every decision records before and after.
+   * The sys_user fields remediation writes, the privileged roles held directly and inherited
+   * (read-privileged-grants.ts), and whether it holds the Basic-auth bypass role: what every
+   * decision records before and after.
    */
   const readAccount = async (id: string): Promise<AccountState | undefined> => {
     const state = toState(await client.get(table, id, STATE_FIELDS));
     if (!state) return undefined;
     const basicAuthDecision = await readBasicAuthDecision(client, mapping, state.id);
-    let roles: AccountValues = { directPrivilegedRoles: null, inheritedPrivilegedRoles: null };
+    let roles: AccountValues = {
+      directPrivilegedRoles: null,
+      inheritedPrivilegedRoles: null,
+      basicAuthApiRole: null,
+    };
     try {
-      roles = grantValues(await readPrivilegedGrants(client, mapping, state.id, privilegedRoles));
+      const grants = await readPrivilegedGrants(client, mapping, state.id, readRoles);
+      roles = {
+        ...grantValues(grantsOf(grants, privilegedSet)),
+        basicAuthApiRole: bypassValue(grantsOf(grants, bypassSet)),
+      };
     } catch (error) {
       // Roles warden may not read are unknown (null), not a reason to refuse a Disable.
       if (!(error instanceof SourceError && UNREADABLE.has(error.code))) throw error;
@@ -125,6 +173,13 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
    */
   const removeDirectGrants = async (id: string) => {
     const grants = await readPrivilegedGrants(client, mapping, id, privilegedRoles);
+    if (grants.unclear.length > 0) {
+      throw new SourceError(
+        "E_SOURCE_FORBIDDEN",
+        `${roleTable} does not show whether ${grants.unclear.join(", ")} is granted directly or through a group (its inherited field is missing: an ACL may hide it), so warden removed nothing; remove the direct grant in ServiceNow, or let warden's account read ${roleTable}.inherited`,
+        { method: "DELETE", url: tablePath(roleTable) },
+      );
+    }
     const removed: typeof grants.direct = [];
     try {
       for (const grant of grants.direct) {
@@ -163,7 +218,17 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
     );
     for (const grant of parseDirectGrants(recorded)) {
       if (held.has(grant.roleId)) continue;
-      await grantRole(id, grant.roleId);
+      try {
+        await grantRole(id, grant.roleId);
+      } catch (error) {
+        if (!(error instanceof SourceError && error.code === "E_SOURCE_FORBIDDEN")) throw error;
+        if (!ADMIN_GRANTED_ROLES.has(grant.role)) throw error;
+        throw new SourceError(
+          error.code,
+          `ServiceNow refused to grant ${grant.role} again: only an admin may grant ${grant.role}${grant.role === "security_admin" ? " (from an elevated session)" : ""}, and warden's account is not one; grant it in ServiceNow if the account still needs it.`,
+          { status: error.status, method: error.method, url: error.url, cause: error },
+        );
+      }
       held.add(grant.roleId);
     }
   };

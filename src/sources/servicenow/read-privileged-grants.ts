@@ -21,6 +21,12 @@ export interface InheritedGrant {
 export interface PrivilegedGrants {
   direct: DirectGrant[];
   inherited: InheritedGrant[];
+  /**
+   * Roles whose row did not say whether it is inherited (the field missing or unreadable, as an
+   * ACL on `inherited` leaves it): neither list can hold them, and nothing is removed while any
+   * is here, since deleting a group's row would not hold and deleting a direct one is the point.
+   */
+  unclear: string[];
 }
 
 /**
@@ -45,13 +51,13 @@ function toGrant(
   row: RawRecord,
   roleField: string,
   roleNameField: string,
-): { inherited: boolean; direct: DirectGrant; group: string } | undefined {
+): { inherited: boolean | undefined; direct: DirectGrant; group: string } | undefined {
   const role = str(row[roleNameField]);
   const roleId = refValue(row[roleField]);
   const rowId = str(row.sys_id);
   if (!role || !roleId || !rowId) return undefined;
   return {
-    inherited: parseBool(row.inherited, false) ?? false,
+    inherited: parseBool(row.inherited),
     direct: { role, roleId, rowId },
     group: str(row["granted_by.name"]) ?? refValue(row.granted_by),
   };
@@ -68,7 +74,7 @@ export async function readPrivilegedGrants(
   privilegedRoles: readonly string[],
 ): Promise<PrivilegedGrants> {
   const { table, userField, roleNameField } = mapping.userRole;
-  const grants: PrivilegedGrants = { direct: [], inherited: [] };
+  const grants: PrivilegedGrants = { direct: [], inherited: [], unclear: [] };
   const roles = privilegedRoles.filter((r) => /^[\w.-]+$/.test(r));
   // A sys_id is letters and digits: anything else could change the encoded query, so it is not sent.
   if (roles.length === 0 || !/^[\w-]+$/.test(userId)) return grants;
@@ -78,7 +84,8 @@ export async function readPrivilegedGrants(
     for (const row of page) {
       const grant = toGrant(row, roleField, roleNameField);
       if (!grant) continue;
-      if (grant.inherited) grants.inherited.push({ role: grant.direct.role, group: grant.group });
+      if (grant.inherited === undefined) grants.unclear.push(grant.direct.role);
+      else if (grant.inherited) grants.inherited.push({ role: grant.direct.role, group: grant.group });
       else grants.direct.push(grant.direct);
     }
   }
@@ -86,23 +93,25 @@ export async function readPrivilegedGrants(
     a.role < b.role ? -1 : a.role > b.role ? 1 : 0;
   grants.direct.sort((a, b) => byRole(a, b) || (a.roleId < b.roleId ? -1 : 1));
   grants.inherited.sort((a, b) => byRole(a, b) || (a.group < b.group ? -1 : 1));
+  grants.unclear.sort();
   return grants;
 }
 
 /**
  * The account values remediation compares and records: the roles held directly (role and role
  * id, no row id: a role granted again gets a new row but is the same grant) and the inherited ones
- * with their group, each as canonical JSON.
+ * with their group, each as canonical JSON. The direct ones are unknown (null) while a row does not
+ * say which it is: "none granted directly" would then be a guess.
  */
 export function grantValues(grants: PrivilegedGrants): {
-  directPrivilegedRoles: string;
+  directPrivilegedRoles: string | null;
   inheritedPrivilegedRoles: string;
 } {
   const direct = [
     ...new Map(grants.direct.map((g) => [g.roleId, { role: g.role, roleId: g.roleId }])).values(),
   ];
   return {
-    directPrivilegedRoles: JSON.stringify(direct),
+    directPrivilegedRoles: grants.unclear.length > 0 ? null : JSON.stringify(direct),
     inheritedPrivilegedRoles: JSON.stringify(grants.inherited.map((g) => ({ role: g.role, group: g.group }))),
   };
 }

@@ -185,4 +185,60 @@ describe("Remove privileged role on ServiceNow (over the Table API)", () => {
     // admin was deleted, then granted back when security_admin's delete was refused.
     expect(heldRoles(t.sim.data, ACCOUNT).direct).toEqual(["admin", "itil", "security_admin"]);
   });
+
+  it("removes nothing while a row does not say whether it is inherited (an ACL hides the field), and says so", async () => {
+    const data = generateInstance({ now: NOW, seed: 1 });
+    const user = data.tables.get("sys_user")!.rows.find((r) => r.user_name === ACCOUNT)!;
+    const admin = data.tables.get("sys_user_role")!.rows.find((r) => r.name === "admin")!;
+    const row = data.tables
+      .get("sys_user_has_role")!
+      .rows.find((r) => r.user === user.sys_id && r.role === admin.sys_id)!;
+    // The field is missing from the row, as when the instance's ACL leaves it out of the answer.
+    delete row.inherited;
+    const t = await startDemoSource({ data });
+
+    const state = await t.connector.readAccount(t.idOf(ACCOUNT));
+    // Not "none granted directly": that would be a guess.
+    expect(state?.values.directPrivilegedRoles).toBeNull();
+    const removed = await applyAccountChange(
+      t.connector,
+      t.idOf(ACCOUNT),
+      { kind: "remove_privileged_roles" },
+      { dryRun: false, recordBefore: async () => {} },
+    );
+    expect(removed.outcome).toBe("failed");
+    expect(removed.error).toMatch(
+      /does not show whether admin is granted directly or through a group .*warden removed nothing/,
+    );
+    expect(t.sim.requests.filter((r) => r.method !== "GET")).toEqual([]);
+    expect(t.sim.data.tables.get("sys_user_has_role")!.rows).toContain(row);
+  });
+
+  it("says why an Undo cannot grant admin back when ServiceNow refuses it (only an admin may grant admin)", async () => {
+    const t = await setup();
+    const removed = await applyAccountChange(
+      t.connector,
+      t.id,
+      { kind: "remove_privileged_roles" },
+      { dryRun: false, recordBefore: async () => {} },
+    );
+    expect(removed.outcome).toBe("applied");
+    // warden's account is a user_admin, not an admin: the instance refuses to grant admin.
+    t.sim.faults.script({ response: 403, method: "POST", table: "sys_user_has_role" });
+    const undo = undoIntent(t.connector, {
+      action: "remove_privileged_role",
+      before: removed.before,
+      after: removed.after,
+    });
+    const restored = await applyAccountChange(t.connector, t.id, undo!.intent, {
+      dryRun: false,
+      requires: undo!.requires,
+      recordBefore: async () => {},
+    });
+    expect(restored.outcome).toBe("failed");
+    expect(restored.error).toMatch(
+      /ServiceNow refused to grant admin again: only an admin may grant admin.*grant it in ServiceNow/,
+    );
+    expect(heldRoles(t.sim.data, ACCOUNT).direct).toEqual(["itil"]);
+  });
 });
