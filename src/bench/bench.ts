@@ -45,8 +45,14 @@ const { values } = parseArgs({
     db: { type: "string" },
     /** Applications of the simulated Entra tenant scanned first (0: no Entra phase). */
     "entra-apps": { type: "string", default: "20000" },
+    /**
+     * What runs after the scan (default all): lookups, follow-ups, cli, backends, fan-out, serving;
+     * e.g. `--phases cli` for the scan's own figures and the CLI's at 100,000 in minutes.
+     */
+    phases: { type: "string", default: "lookups,follow-ups,cli,backends,fan-out,serving" },
   },
 });
+const benchPhases = new Set((values.phases ?? "").split(",").map((p) => p.trim()));
 const pageSize = Number(values["page-size"]);
 
 async function main(): Promise<void> {
@@ -125,26 +131,32 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
     (globalThis as { gc?: () => void }).gc?.();
-    const lookups = await measureLookups(store, outcome.inventory.identities);
+    const lookups = benchPhases.has("lookups")
+      ? await measureLookups(store, outcome.inventory.identities)
+      : undefined;
     await store.close();
-    const followUps = await measureFollowUps(dir, { identities: outcome.inventory.identities.length });
+    const followUps = benchPhases.has("follow-ups")
+      ? await measureFollowUps(dir, { identities: outcome.inventory.identities.length })
+      : undefined;
     // The CLI as an operator runs it, against this database: a process each, start-up included.
     const sample = outcome.inventory.identities[Math.floor(outcome.inventory.identities.length / 2)];
     const userName = sample?.userName ?? "svc_none";
-    const cli = await measureCli(
-      [
-        { label: "warden digest --print", args: ["digest", "--print"] },
-        { label: "warden lookup (found)", args: ["lookup", userName.toUpperCase()] },
-        { label: "warden lookup (a typo)", args: ["lookup", `${userName.slice(0, -1)}#`] },
-      ],
-      {
-        WARDEN_DB: dbPath,
-        SERVICENOW_URL: description.url,
-        SERVICENOW_USERNAME: "warden",
-        SERVICENOW_PASSWORD: "warden-demo",
-        LOG_LEVEL: "silent",
-      },
-    );
+    const cli = !benchPhases.has("cli")
+      ? []
+      : await measureCli(
+          [
+            { label: "warden digest --print", args: ["digest", "--print"] },
+            { label: "warden lookup (found)", args: ["lookup", userName.toUpperCase()] },
+            { label: "warden lookup (a typo)", args: ["lookup", `${userName.slice(0, -1)}#`] },
+          ],
+          {
+            WARDEN_DB: dbPath,
+            SERVICENOW_URL: description.url,
+            SERVICENOW_USERNAME: "warden",
+            SERVICENOW_PASSWORD: "warden-demo",
+            LOG_LEVEL: "silent",
+          },
+        );
 
     // The bound is for the largest page the instance serves (smaller with --max-page-size).
     const boundPageSize = Math.min(pageSize, Number(values["max-page-size"] ?? pageSize));
@@ -177,22 +189,28 @@ async function main(): Promise<void> {
         "< 2000 ms",
       ],
       ["rows stored per second", String(Math.round(rowsStored / (outcome.timings.storeMs / 1000))), ""],
-      [
+    ];
+    if (lookups) {
+      rows.push([
         "worst lookup (loop blocked)",
         `${lookups.worstMs.toFixed(1)} ms for ${JSON.stringify(truncateText(lookups.worstQuery, 24))} (median ${lookups.medianMs.toFixed(1)} ms; slowest call ${lookups.slowestCallMs.toFixed(1)} ms of ${lookups.lookups})`,
         "< 50 ms",
-      ],
-      [
-        "daily follow-up pass",
-        `${Math.round(followUps.daily.ms)} ms: ${followUps.daily.reminders} reminders, ${followUps.daily.escalations} escalations due (${followUps.unansweredAccounts} unanswered accounts in ${followUps.messages} messages)`,
-        "< 2000 ms",
-      ],
-      [
-        "follow-ups: loop blocked",
-        `${followUps.daily.longestBlockMs.toFixed(1)} ms (first pass after the upgrade, all due at once: ${Math.round(followUps.catchUp.ms)} ms, ${followUps.catchUp.longestBlockMs.toFixed(1)} ms)`,
-        "< 50 ms",
-      ],
-    ];
+      ]);
+    }
+    if (followUps) {
+      rows.push(
+        [
+          "daily follow-up pass",
+          `${Math.round(followUps.daily.ms)} ms: ${followUps.daily.reminders} reminders, ${followUps.daily.escalations} escalations due (${followUps.unansweredAccounts} unanswered accounts in ${followUps.messages} messages)`,
+          "< 2000 ms",
+        ],
+        [
+          "follow-ups: loop blocked",
+          `${followUps.daily.longestBlockMs.toFixed(1)} ms (first pass after the upgrade, all due at once: ${Math.round(followUps.catchUp.ms)} ms, ${followUps.catchUp.longestBlockMs.toFixed(1)} ms)`,
+          "< 50 ms",
+        ],
+      );
+    }
     for (const timing of cli) {
       rows.push([
         timing.label,
@@ -214,20 +232,26 @@ async function main(): Promise<void> {
       process.stdout.write(`${entra.notes.join("\n")}\n`);
     }
     // The same scan's store write on both backends (a fresh database each).
-    process.stdout.write(`\n${(await measureStoreBackends(dbPath)).join("\n")}\n`);
+    if (benchPhases.has("backends")) {
+      process.stdout.write(`\n${(await measureStoreBackends(dbPath)).join("\n")}\n`);
+    }
 
     // Fan-out to owners against a Slack enforcing its tiers (alone: npm run bench:fan-out).
-    process.stdout.write(`\n${(await benchFanOut({ owners: 1000, week1Scale: 10 })).join("\n")}\n`);
+    if (benchPhases.has("fan-out")) {
+      process.stdout.write(`\n${(await benchFanOut({ owners: 1000, week1Scale: 10 })).join("\n")}\n`);
+    }
 
     // warden serve's server over the scanned database, while its scheduled jobs run (a re-scan).
-    process.stdout.write("\nWhile serving (GET /healthz every 20 ms from another thread):\n");
-    for (const p of await measureServing({
-      dbPath,
-      servicenowUrl: description.url,
-      pageSize,
-      dormantDays: 100,
-    })) {
-      process.stdout.write(`${describeServingPhase(p)}\n`);
+    if (benchPhases.has("serving")) {
+      process.stdout.write("\nWhile serving (GET /healthz every 20 ms from another thread):\n");
+      for (const p of await measureServing({
+        dbPath,
+        servicenowUrl: description.url,
+        pageSize,
+        dormantDays: 100,
+      })) {
+        process.stdout.write(`${describeServingPhase(p)}\n`);
+      }
     }
   } finally {
     stop();
