@@ -82,6 +82,8 @@ try {
       SERVICENOW_USERNAME: "warden",
       SERVICENOW_PASSWORD: "warden-demo",
       LOG_LEVEL: "silent",
+      // As in measureServing: a kept database follows this run's simulator to its new port.
+      WARDEN_ALLOW_INSTANCE_CHANGE: "true",
     });
     if (digest)
       process.stdout.write(

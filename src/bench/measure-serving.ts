@@ -60,6 +60,9 @@ export async function measureServing(options: {
     SERVICENOW_TIMEOUT_MS: "120000",
     DORMANT_DAYS: String(options.dormantDays),
     WARDEN_DB: options.dbPath,
+    // A kept database (--db) was scanned from an earlier run's simulator, on another port: the same
+    // generated instance, so the database may follow it.
+    WARDEN_ALLOW_INSTANCE_CHANGE: "true",
     SLACK_BOT_TOKEN: "xoxb-bench",
     SLACK_SIGNING_SECRET: "bench-signing-secret",
     SLACK_API_URL: slack.apiUrl,
