@@ -36,7 +36,9 @@ export async function storeScanResult(
     await yieldToLoop();
     await batching.betweenBatches?.({ ...written });
   };
-  // Sorted before the transaction opens (about 30 ms for 50,000 ids: not inside the write lock).
+  // Sorted before the transaction opens (about 30 ms for 50,000 ids: not inside the write lock),
+  // in a turn of the event loop of its own: the caller has just scored every account.
+  await yieldToLoop();
   const identities = inKeyOrder(result.inventory.identities);
   await yieldToLoop();
   const entries = [...result.findings];

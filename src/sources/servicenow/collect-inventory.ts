@@ -53,7 +53,12 @@ export async function collectInventory(context: CollectContext, options: Collect
   const wsao = await readWebServiceOnlyUsers(reader, (done) =>
     progress({ phase: "web-service-only accounts", done }),
   );
-  for (const user of wsao) discover(user, "wsao");
+  // Loops over every account (tens of thousands) give the event loop back every few ms.
+  const pace = createPacer();
+  for (const user of wsao) {
+    await pace();
+    discover(user, "wsao");
+  }
 
   progress({ phase: "API activity" });
   const tx = mapping.transaction;
@@ -81,16 +86,31 @@ export async function collectInventory(context: CollectContext, options: Collect
 
   progress({ phase: "API-calling accounts" });
   if (activity) {
-    const byName = new Map([...users.values()].map((u) => [u.userName, u]));
-    const unknown = [...activity.byName.keys()].filter((name) => !byName.has(name));
-    for (const user of await readUsersByName(reader, unknown)) discover(user, "api_activity");
-    for (const user of users.values()) if (activity.byName.has(user.userName)) discover(user, "api_activity");
+    const byName = new Map<string, UserRecord>();
+    for (const user of users.values()) {
+      await pace();
+      byName.set(user.userName, user);
+    }
+    const unknown: string[] = [];
+    for (const name of activity.byName.keys()) {
+      await pace();
+      if (!byName.has(name)) unknown.push(name);
+    }
+    for (const user of await readUsersByName(reader, unknown)) {
+      await pace();
+      discover(user, "api_activity");
+    }
+    for (const user of users.values()) {
+      await pace();
+      if (activity.byName.has(user.userName)) discover(user, "api_activity");
+    }
   }
   // Usage records and tokens name the account by sys_id: the ones not known yet are read by id.
   const evidenceIds = new Set([...(basic?.keys() ?? []), ...(oauth?.byUser.keys() ?? [])]);
   const unknownIds = [...evidenceIds].filter((id) => !users.has(id));
   const byId = new Map((await readUsersById(reader, unknownIds)).map((u) => [u.id, u]));
   for (const id of evidenceIds) {
+    await pace();
     const user = users.get(id) ?? byId.get(id);
     if (!user) continue; // a deleted account, or one an ACL hides
     if (basic?.has(id)) discover(user, "basic_auth");
@@ -148,7 +168,6 @@ export async function collectInventory(context: CollectContext, options: Collect
   };
 
   // 50,000 identities take a few hundred ms to assemble: the event loop is given back every few ms.
-  const pace = createPacer();
   const identities: MachineIdentity[] = [];
   for (const id of identityIds) {
     await pace();

@@ -1,4 +1,5 @@
 import type { ApiCall } from "../../core/model.js";
+import { createPacer } from "../../yield-to-loop.js";
 import type { AggregateRow } from "./client-types.js";
 import type { ServiceNowMapping } from "./mapping.js";
 import type { SignalReader } from "./signal-reader.js";
@@ -22,9 +23,17 @@ export async function readUniqueApiCalls(reader: SignalReader): Promise<Map<stri
     },
     (row) => fold(row, byName, tx),
   );
-  return new Map(
-    [...byName].map(([name, calls]) => [name, [...calls.values()].sort((a, b) => b.count - a.count)]),
-  );
+  // One entry per calling account (50,000 in a big instance): the event loop is given back every few ms.
+  const pace = createPacer();
+  const out = new Map<string, ApiCall[]>();
+  for (const [name, calls] of byName) {
+    await pace();
+    out.set(
+      name,
+      [...calls.values()].sort((a, b) => b.count - a.count),
+    );
+  }
+  return out;
 }
 
 function fold(

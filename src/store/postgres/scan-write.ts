@@ -3,7 +3,7 @@ import type { Finding, MachineIdentity } from "../../core/model.js";
 import { StoreError } from "../../errors.js";
 import { normalizeEmail } from "../../identity/normalize-email.js";
 import { identityToJson } from "../accounts.js";
-import type { ScanWrite } from "../scan-write.js";
+import type { PausedWriteSettings, ScanWrite } from "../scan-write.js";
 import { checkpointDatabase } from "./checkpoint-database.js";
 import type { PostgresQueries } from "./create-postgres-store.js";
 import type { PgDb } from "./pg-db.js";
@@ -224,12 +224,12 @@ export async function resolveUnseenFindings(db: PgDb, write: ScanWrite, limit: n
  * counterpart a session can pause; the server's checkpointer spreads its writes on its own
  * (https://www.postgresql.org/docs/current/wal-configuration.html). Nothing to restore: 0.
  */
-export async function pauseAutocheckpoint(_db: PgDb): Promise<number> {
-  return 0;
+export async function pauseAutocheckpoint(_db: PgDb): Promise<PausedWriteSettings> {
+  return { autocheckpoint: 0, cacheSize: 0 };
 }
 
 /** src/store/scan-write.ts resumeAutocheckpoint: nothing was paused (see pauseAutocheckpoint). */
-export async function resumeAutocheckpoint(_db: PgDb, _pages: number): Promise<void> {}
+export async function resumeAutocheckpoint(_db: PgDb, _settings: PausedWriteSettings): Promise<void> {}
 
 /** The batched scan-write steps of the scans repository, with checkpointDatabase (a no-op here). */
 export const SCAN_WRITE_PG = {
