@@ -52,8 +52,12 @@ export interface DigestRiskiest {
  */
 export const DIGEST_TOP_ACCOUNTS = 10;
 
-/** Accounts with open findings read per statement while the digest is built. */
-const DIGEST_PAGE = 2000;
+/**
+ * Accounts with open findings read per statement while the digest is built: a page of 2,000 held
+ * the event loop about 55 ms at 50,000 identities (the grouped read of their findings), 500 about
+ * a quarter of that.
+ */
+const DIGEST_PAGE = 500;
 
 /** The weekly digest as a neutral view model; renderers turn it into text, Block Kit or a card. */
 export interface DigestView {
@@ -137,7 +141,7 @@ export interface BuildDigestOptions {
   staleAfterHours?: number;
   /** WARDEN_DELIVERY_GIVE_UP_DAYS: a message failing this long is listed as undelivered. Default 7. */
   giveUpDays?: number;
-  /** Accounts with open findings read per statement (default 2000); each page is a short block. */
+  /** Accounts with open findings read per statement (default 500); each page is a short block. */
   pageSize?: number;
 }
 
