@@ -67,6 +67,8 @@ export async function storeScanResult(
         written.resolved += n;
       }
       const findings = entries.reduce((total, [, list]) => total + list.length, 0);
+      // The COMMIT that follows flushes the cache's dirty pages on this thread: a turn of its own.
+      await yieldToLoop();
       await tx.scans.finishScanWrite({ ...result, findings }, summary);
       return summary;
     });
