@@ -4,6 +4,7 @@ import type { Logger } from "../logger.js";
 import type { OutboxItem, StoredOutboxItem } from "../store/outbox.js";
 import type { Repositories, StoreTx } from "../store/store.js";
 import { yieldToLoop } from "../yield-to-loop.js";
+import { compactUnlistedAccounts } from "./compact-unlisted-accounts.js";
 import { DeliveryError, UnreachableRecipientError } from "./delivery-error.js";
 import { createDeliveryHolder, type DeliveryHolder, isSendAbandoned } from "./delivery-holder.js";
 import { createLoopSlicer } from "./loop-slicer.js";
@@ -392,7 +393,7 @@ export async function deliverOutbox(deps: DeliverDeps): Promise<DeliveryResult> 
       message: {
         kind: "unowned",
         view: {
-          accounts: item.message.view.accounts,
+          accounts: compactUnlistedAccounts(item.message.view.accounts),
           unreachableOwner: item.recipient,
           reason,
           ownerRetried: failure.retry === "later",

@@ -6,6 +6,7 @@ import {
 } from "../messages/build-owner-messages.js";
 import type { Repositories, StoreTx } from "../store/store.js";
 import { createPacer, yieldToLoop } from "../yield-to-loop.js";
+import { compactUnlistedAccounts } from "./compact-unlisted-accounts.js";
 import { enqueueMessageUpdate } from "./enqueue-message-update.js";
 import {
   findingKeys,
@@ -137,7 +138,7 @@ export async function enqueueOwnerMessages(
         recipient: adminChannel,
         // The day in the key: the same accounts may be due again as a reminder a month later.
         dedupeKey: `${platform}:unowned:${adminChannel}:${now.toISOString().slice(0, 10)}:${contentKey(fresh)}`,
-        message: { kind: "unowned", view: { accounts: fresh } },
+        message: { kind: "unowned", view: { accounts: compactUnlistedAccounts(fresh) } },
         now,
         replacePending: true,
       });

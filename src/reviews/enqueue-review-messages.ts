@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { buildAccountView } from "../messages/build-account-view.js";
 import type { OwnerAccountView } from "../messages/build-owner-messages.js";
 import type { ReviewCampaignRef, ReviewMessageView } from "../messages/review-message-view.js";
+import { compactUnlistedAccounts } from "../notify/compact-unlisted-accounts.js";
 import type { ReviewCampaign, ReviewItem } from "../store/reviews.js";
 import type { Repositories, Store } from "../store/store.js";
 import { createPacer, yieldToLoop } from "../yield-to-loop.js";
@@ -142,7 +143,10 @@ export async function enqueueReviewMessages(
           platform,
           recipient: adminChannel,
           dedupeKey: `${platform}:review-unowned:${campaign.id}:${adminChannel}:${contentKey(items)}`,
-          message: { kind: "unowned", view: { accounts, review: campaignRef(campaign) } },
+          message: {
+            kind: "unowned",
+            view: { accounts: compactUnlistedAccounts(accounts), review: campaignRef(campaign) },
+          },
           now,
         });
         if (id === undefined) return 0;
