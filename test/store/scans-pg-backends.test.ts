@@ -212,7 +212,11 @@ describe.each(STORE_BACKENDS)("scans, their write and retention on $name", (back
 
   it("saves a scan: unchanged accounts touched, changed ones rewritten, findings opened, refreshed and resolved", async () => {
     const [a, b, raw] = await two();
-    const one = identity(1, { lastApiCallAt: new Date("2026-11-20T00:00:00Z") });
+    // Non-ASCII text: the stored snapshot is hashed as UTF-8 on both sides.
+    const one = identity(1, {
+      lastApiCallAt: new Date("2026-11-20T00:00:00Z"),
+      userName: "svc_zürich_ß_集成",
+    });
     const two_ = identity(2, { lastApiCallAt: new Date("2026-06-01T00:00:00Z") });
     const three = identity(3);
     const first = await a.scans.startScan("servicenow", at);
@@ -229,6 +233,21 @@ describe.each(STORE_BACKENDS)("scans, their write and retention on $name", (back
         ),
       ),
     ).toEqual({ opened: 3, updated: 0, resolved: 0 });
+
+    // Which snapshot rows the second save writes: a row PostgreSQL rewrites gets a new xmin
+    // (SQLite's own check is test/scan/changed-rows-write.test.ts).
+    const versions = async (): Promise<Record<string, string>> =>
+      backend.name !== "postgres"
+        ? {}
+        : Object.fromEntries(
+            (
+              (await raw.all("SELECT account_id, xmin::text AS version FROM account_snapshots")) as {
+                account_id: string;
+                version: string;
+              }[]
+            ).map((row) => [row.account_id, row.version]),
+          );
+    const before = await versions();
 
     // The second scan: 1 unchanged, 2 renamed with an older activity date, 3 gone, 4 new.
     const second = await b.scans.startScan("servicenow", later(24));
@@ -252,6 +271,12 @@ describe.each(STORE_BACKENDS)("scans, their write and retention on $name", (back
         ),
       ),
     ).toEqual({ opened: 1, updated: 1, resolved: 2 });
+    // The unchanged account is only touched (its snapshot compared by hash, not rewritten).
+    if (backend.name === "postgres") {
+      const after = await versions();
+      expect(after[one.id]).toBe(before[one.id]);
+      expect(after[two_.id]).not.toBe(before[two_.id]);
+    }
 
     const accounts = await raw.all(
       "SELECT id, name, owner_email, active, first_seen_at, last_seen_at, last_active_at, last_scan_id, snapshot FROM accounts ORDER BY id",
