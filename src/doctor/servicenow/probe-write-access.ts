@@ -1,3 +1,4 @@
+import { ADMIN_GRANTED_ROLES, whoMayGrant } from "../../sources/servicenow/admin-granted-roles.js";
 import { refValue, str } from "../../sources/servicenow/parse-values.js";
 import { isSysId } from "../../sources/servicenow/sys-id.js";
 import type { DoctorCheck } from "../doctor-types.js";
@@ -73,7 +74,7 @@ export async function probeWriteAccess(
   }
   const name = str(bot?.user_name) ?? botName ?? who;
   // Remove privileged role may remove these; only an admin grants them back.
-  const adminOnly = config.privilegedRoles.filter((r) => r === "admin" || r === "security_admin");
+  const adminOnly = config.privilegedRoles.filter((r) => ADMIN_GRANTED_ROLES.has(r));
   if (held.has("admin")) {
     return {
       area: "servicenow",
@@ -87,7 +88,7 @@ export async function probeWriteAccess(
       area: "servicenow",
       name: "write sys_user",
       status: "pass",
-      detail: `${name} holds user_admin: it may set active, locked_out and web_service_access_only (judged from its roles; nothing was written).${adminOnly.length > 0 ? ` It cannot grant ${adminOnly.join(" or ")}: only an admin may (security_admin from an elevated session), so undoing a removal of ${adminOnly.length > 1 ? "those roles" : "that role"} will be refused and has to be done in ServiceNow.` : ""}`,
+      detail: `${name} holds user_admin: it may set active, locked_out and web_service_access_only (judged from its roles; nothing was written).${adminOnly.length > 0 ? ` It cannot grant ${adminOnly.join(" or ")}: ${adminOnly.map(whoMayGrant).join("; ")}, so undoing a removal of ${adminOnly.length > 1 ? "those roles" : "that role"} will be refused and has to be done in ServiceNow.` : ""}`,
     };
   }
   return unverified(`${name} holds neither user_admin nor admin`);

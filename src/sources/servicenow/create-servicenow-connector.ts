@@ -1,5 +1,6 @@
 import { SourceError } from "../../errors.js";
 import type { AccountIntent, AccountState, AccountValues, SourceConnector } from "../source-connector.js";
+import { ADMIN_GRANTED_ROLES, whoMayGrant } from "./admin-granted-roles.js";
 import {
   BASIC_AUTH_API_ROLE,
   DENY_BASIC_AUTH,
@@ -103,13 +104,6 @@ function bypassValue(grants: PrivilegedGrants): string {
     ...grants.unclear.map((role) => ({ role })),
   ]);
 }
-
-/**
- * Roles only an admin may grant (security_admin also needs an elevated session), so an Undo by a
- * user_admin bot account cannot put them back
- * (https://www.servicenow.com/docs/r/zurich/platform-security/c_ElevatedPrivilege.html).
- */
-const ADMIN_GRANTED_ROLES: ReadonlySet<string> = new Set(["admin", "security_admin"]);
 
 /** ServiceNow behind the source-connector port. */
 export function createServiceNowConnector(options: ServiceNowConnectorOptions): SourceConnector {
@@ -225,7 +219,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
         if (!ADMIN_GRANTED_ROLES.has(grant.role)) throw error;
         throw new SourceError(
           error.code,
-          `ServiceNow refused to grant ${grant.role} again: only an admin may grant ${grant.role}${grant.role === "security_admin" ? " (from an elevated session)" : ""}, and warden's account is not one; grant it in ServiceNow if the account still needs it.`,
+          `ServiceNow refused to grant ${grant.role} again: ${whoMayGrant(grant.role)}, and warden's account is not one; grant it in ServiceNow if the account still needs it.`,
           { status: error.status, method: error.method, url: error.url, cause: error },
         );
       }
