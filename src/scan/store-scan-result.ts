@@ -44,7 +44,7 @@ export async function storeScanResult(
   const entries = [...result.findings];
   const started = performance.now();
   // The commit would otherwise copy the whole WAL into the database file, on this thread.
-  const autocheckpoint = await store.scans.pauseAutocheckpoint();
+  const settings = await store.scans.beginScanWrite();
   try {
     const changes = await store.transaction(async (tx) => {
       for (let i = 0; i < identities.length; i += size) {
@@ -77,6 +77,6 @@ export async function storeScanResult(
     await store.scans.checkpointDatabase();
     return { changes, writeMs: committed - started, checkpointMs: performance.now() - committed };
   } finally {
-    await store.scans.resumeAutocheckpoint(autocheckpoint);
+    await store.scans.endScanWrite(settings);
   }
 }

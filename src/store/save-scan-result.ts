@@ -3,9 +3,9 @@ import type { Score } from "../core/compute-score.js";
 import type { Finding, Inventory, MachineIdentity } from "../core/model.js";
 import { appendAudit } from "./audit-log.js";
 import {
-  pauseAutocheckpoint,
+  beginScanWrite,
+  endScanWrite,
   resolveUnseenFindings,
-  resumeAutocheckpoint,
   type ScanWrite,
   writeScanAccounts,
   writeScanFindings,
@@ -41,7 +41,7 @@ export interface SaveSummary {
  * between them.
  */
 export function saveScanResult(db: Database, result: ScanResult): SaveSummary {
-  const autocheckpoint = pauseAutocheckpoint(db);
+  const settings = beginScanWrite(db);
   try {
     return writeTransaction(db, (): SaveSummary => {
       const write = scanWriteOf(result);
@@ -56,7 +56,7 @@ export function saveScanResult(db: Database, result: ScanResult): SaveSummary {
       return summary;
     });
   } finally {
-    resumeAutocheckpoint(db, autocheckpoint);
+    endScanWrite(db, settings);
   }
 }
 

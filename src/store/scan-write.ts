@@ -144,7 +144,7 @@ export function resolveUnseenFindings(db: Database, write: ScanWrite, limit: num
   return prepared(db, RESOLVE_UNSEEN).run(write.at, write.scanId, write.source, write.scanId, limit).changes;
 }
 
-/** The connection's settings a scan's write changes, to be put back after it (resumeAutocheckpoint). */
+/** The connection's settings a scan's write changes, to be put back after it (endScanWrite). */
 export interface PausedWriteSettings {
   /** wal_autocheckpoint, in pages. */
   autocheckpoint: number;
@@ -168,7 +168,7 @@ const SCAN_WRITE_CACHE_KIB = 4000;
  * (https://www.sqlite.org/pragma.html#pragma_wal_autocheckpoint), and writes with a smaller page
  * cache (SCAN_WRITE_CACHE_KIB). Returns the settings to restore.
  */
-export function pauseAutocheckpoint(db: Database): PausedWriteSettings {
+export function beginScanWrite(db: Database): PausedWriteSettings {
   const autocheckpoint = db.pragma("wal_autocheckpoint", { simple: true }) as number;
   const cacheSize = db.pragma("cache_size", { simple: true }) as number;
   db.pragma("wal_autocheckpoint = 0");
@@ -176,7 +176,7 @@ export function pauseAutocheckpoint(db: Database): PausedWriteSettings {
   return { autocheckpoint, cacheSize };
 }
 
-export function resumeAutocheckpoint(db: Database, settings: PausedWriteSettings): void {
+export function endScanWrite(db: Database, settings: PausedWriteSettings): void {
   db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.trunc(settings.autocheckpoint))}`);
   if (Number.isSafeInteger(settings.cacheSize)) db.pragma(`cache_size = ${settings.cacheSize}`);
 }

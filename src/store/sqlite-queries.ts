@@ -137,9 +137,9 @@ import {
 } from "./reviews.js";
 import { finishScanWrite, saveScanResult } from "./save-scan-result.js";
 import {
-  pauseAutocheckpoint,
+  beginScanWrite,
+  endScanWrite,
   resolveUnseenFindings,
-  resumeAutocheckpoint,
   writeScanAccounts,
   writeScanFindings,
 } from "./scan-write.js";
@@ -297,8 +297,8 @@ export const SQLITE_QUERIES = {
     writeScanFindings,
     resolveUnseenFindings,
     finishScanWrite,
-    pauseAutocheckpoint,
-    resumeAutocheckpoint,
+    beginScanWrite,
+    endScanWrite,
     checkpointDatabase,
   },
   reviews: {

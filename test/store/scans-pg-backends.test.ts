@@ -439,7 +439,7 @@ describe.each(STORE_BACKENDS)("scans, their write and retention on $name", (back
     );
     expect(seen?.n).toBe(2_500);
     // A paused checkpoint is restored as it was; the checkpoint itself takes no argument.
-    await a.scans.resumeAutocheckpoint(await a.scans.pauseAutocheckpoint());
+    await a.scans.endScanWrite(await a.scans.beginScanWrite());
     await a.scans.checkpointDatabase();
   });
 

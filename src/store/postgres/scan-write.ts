@@ -232,23 +232,23 @@ export async function resolveUnseenFindings(db: PgDb, write: ScanWrite, limit: n
 }
 
 /**
- * src/store/scan-write.ts pauseAutocheckpoint: SQLite's WAL checkpoint has no PostgreSQL
- * counterpart a session can pause; the server's checkpointer spreads its writes on its own
- * (https://www.postgresql.org/docs/current/wal-configuration.html). Nothing to restore: 0.
+ * src/store/scan-write.ts beginScanWrite: SQLite's WAL checkpoint and page cache have no
+ * PostgreSQL counterpart a session needs to change; the server's checkpointer spreads its writes
+ * on its own (https://www.postgresql.org/docs/current/wal-configuration.html). Nothing to restore.
  */
-export async function pauseAutocheckpoint(_db: PgDb): Promise<PausedWriteSettings> {
+export async function beginScanWrite(_db: PgDb): Promise<PausedWriteSettings> {
   return { autocheckpoint: 0, cacheSize: 0 };
 }
 
-/** src/store/scan-write.ts resumeAutocheckpoint: nothing was paused (see pauseAutocheckpoint). */
-export async function resumeAutocheckpoint(_db: PgDb, _settings: PausedWriteSettings): Promise<void> {}
+/** src/store/scan-write.ts endScanWrite: nothing was changed (see beginScanWrite). */
+export async function endScanWrite(_db: PgDb, _settings: PausedWriteSettings): Promise<void> {}
 
 /** The batched scan-write steps of the scans repository, with checkpointDatabase (a no-op here). */
 export const SCAN_WRITE_PG = {
   writeScanAccounts,
   writeScanFindings,
   resolveUnseenFindings,
-  pauseAutocheckpoint,
-  resumeAutocheckpoint,
+  beginScanWrite,
+  endScanWrite,
   checkpointDatabase,
 } satisfies Partial<PostgresQueries["scans"]>;
